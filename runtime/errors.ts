@@ -1,0 +1,28 @@
+/**
+ * Errors raised by host-function implementations.
+ *
+ * An implementation never encodes an ABI error value itself: it throws a
+ * `HostCallError` with a message that says what was wrong, and the generated
+ * shim turns it into the function's documented error convention (a return
+ * value, or a word written through an error pointer) and logs the message.
+ * Keeping that decision in the shim means every function reports bad input
+ * the same way, and no implementation can forget to log.
+ */
+export class HostCallError extends Error {
+  override readonly name = "HostCallError";
+}
+
+/** Throws a `HostCallError`; typed `never` so it can end an expression. */
+export function fail(message: string): never {
+  throw new HostCallError(message);
+}
+
+/**
+ * Raised when the host cannot even report an error to the guest (for example
+ * the error word of `fieldGetScalar` points outside guest memory). IG closes
+ * the module in that case; we abort the guest's current call instead: this
+ * error propagates out of the import like a trap.
+ */
+export class GuestAbortError extends Error {
+  override readonly name = "GuestAbortError";
+}
