@@ -1,0 +1,200 @@
+/**
+ * ABI lowering: the one place that decides how each parameter and result
+ * meaning crosses the wasm boundary. Every emitter asks these functions; none
+ * decides a wire type, a decode or an error encoding on its own.
+ * See codegen/README.md, "Translation notes", for the reasons.
+ */
+import type { ErrorConv, HostFn, HostResult, Param, ParamType, ResultType, WireType } from "./model.js";
+
+/** The wasm type a parameter meaning travels as, unless the spec overrides it. */
+export function defaultParamWire(type: ParamType): WireType {
+  switch (type.kind) {
+    case "u64":
+    case "i64":
+    case "str":
+    case "buf":
+    case "dst":
+    case "kindValue":
+      return "i64";
+    default:
+      return "i32";
+  }
+}
+
+/** The wasm type a result meaning travels as (null: no result). */
+export function resultWire(type: ResultType): WireType | null {
+  switch (type.kind) {
+    case "none":
+      return null;
+    case "u64":
+    case "scalarOrMalloc":
+      return "i64";
+    default:
+      return "i32";
+  }
+}
+
+/** The TypeScript name of a handle type's branded number: `FieldHandle`. */
+export function handleTypeName(handleType: string): string {
+  return `${handleType}Handle`;
+}
+
+/**
+ * Whether a parameter appears in the typed host interface. Destination
+ * buffers, fixed-size out areas and error words are consumed by the shim: the
+ * implementation returns values and throws, the shim writes guest memory.
+ */
+export function isInterfaceParam(p: Param): boolean {
+  return p.type.kind !== "dst" && p.type.kind !== "outPtr" && p.type.kind !== "errPtr";
+}
+
+/** TypeScript type of a parameter in the typed host interface. */
+export function interfaceParamType(type: ParamType): string {
+  switch (type.kind) {
+    case "u32":
+    case "i32":
+      return "number";
+    case "u64":
+    case "i64":
+      return "bigint";
+    case "bool":
+      return "boolean";
+    case "handle":
+      return handleTypeName(type.handleType);
+    case "enum":
+      return type.enumName;
+    case "str":
+      return "string";
+    case "buf":
+      return "Uint8Array";
+    case "kindValue":
+      return "bigint | Uint8Array";
+    case "dst":
+    case "outPtr":
+    case "errPtr":
+      throw new Error(`${type.kind} parameters are not part of the host interface`);
+  }
+}
+
+/** TypeScript type the implementation returns. */
+export function interfaceResultType(type: ResultType): string {
+  switch (type.kind) {
+    case "none":
+    case "status":
+      return "void";
+    case "u32":
+    case "i32":
+      return "number";
+    case "u64":
+      return "bigint";
+    case "bool":
+      return "boolean";
+    case "handle":
+      return handleTypeName(type.handleType);
+    case "bytesToDst":
+      return type.emptyValue === undefined ? "Uint8Array | string" : "Uint8Array | string | null";
+    case "scalarOrMalloc":
+      return "bigint | Uint8Array";
+  }
+}
+
+/** TypeScript type of a wire value as a JS import receives or returns it. */
+export function wireTsType(wire: WireType | null): string {
+  return wire === null ? "void" : wire === "i64" ? "bigint" : "number";
+}
+
+/**
+ * The expression that decodes wire parameter `p` (held in a variable of the
+ * same name) into what the implementation receives. `ctx` is the shim context
+ * (runtime/shim-context.ts). i32 values reach JS signed, so u32 meanings are
+ * made unsigned with `>>> 0` (a data-array element handle has bit 31 set).
+ * Decoding may throw a HostCallError (bad pointer); shims decode inside their
+ * try block.
+ */
+export function decodeParam(p: Param, fn: HostFn, ctx = "ctx"): string {
+  const v = p.name;
+  const t = p.type;
+  switch (t.kind) {
+    case "u32":
+      return p.wire === "i64" ? `${ctx}.u64ToNumber(${v})` : `${v} >>> 0`;
+    case "i32":
+      return `${v} | 0`;
+    case "u64":
+    case "i64":
+      return v;
+    case "bool":
+      return `${v} !== 0`;
+    case "handle":
+      return `(${v} >>> 0) as ${handleTypeName(t.handleType)}`;
+    case "enum":
+      return p.wire === "i64" ? `${ctx}.u64ToNumber(${v}) as ${t.enumName}` : `(${v} >>> 0) as ${t.enumName}`;
+    case "str":
+      return `${ctx}.mem.readString(${v}, ${JSON.stringify(p.name)})`;
+    case "buf":
+      return `${ctx}.mem.readBytes(${v}, ${JSON.stringify(p.name)})`;
+    case "kindValue": {
+      const kindParam = fn.params.find((q) => q.name === t.kindParam);
+      if (!kindParam) throw new Error(`${fn.name}: kindParam ${t.kindParam} not found`);
+      return `${ctx}.kindValue(${kindParam.name} >>> 0, ${v})`;
+    }
+    case "dst":
+    case "outPtr":
+    case "errPtr":
+      throw new Error(`${t.kind} parameters are decoded by the result lowering`);
+  }
+}
+
+/** The value a shim returns on error, as TypeScript source. */
+export function errorReturnValue(result: HostResult): string | null {
+  if (result.wire === null) return null;
+  const value = result.error.kind === "value" ? result.error.value : 0;
+  return result.wire === "i64" ? `${value}n` : String(value);
+}
+
+/** One line saying how a function reports errors, for doc comments. */
+export function describeErrorConv(error: ErrorConv, result: HostResult): string {
+  switch (error.kind) {
+    case "none":
+      return "No error is reported to the module; failures are only logged.";
+    case "value":
+      return `Returns ${error.value} on error.`;
+    case "errPtr":
+      return `On error writes the u32 1 at \`${error.param}\` (when it is not 0); the ${result.wire ?? ""} result is then meaningless.`;
+  }
+}
+
+/** A parameter type as the spec writes it: `handle<Field>`, `enum<FieldKind>`, `str`. */
+export function paramTypeText(type: ParamType): string {
+  switch (type.kind) {
+    case "handle":
+      return `handle<${type.handleType}>`;
+    case "enum":
+      return `enum<${type.enumName}>`;
+    case "outPtr":
+      return `outPtr[${type.size}]`;
+    default:
+      return type.kind;
+  }
+}
+
+/** A result type as the spec writes it. */
+export function resultTypeText(type: ResultType): string {
+  switch (type.kind) {
+    case "handle":
+      return `handle<${type.handleType}>`;
+    case "bytesToDst":
+      return `bytesToDst(${type.dst}, ${type.report})`;
+    default:
+      return type.kind;
+  }
+}
+
+/**
+ * The trace line of a function, used in doc comments of every generated
+ * binding: `ig.fieldGetScalar(field: handle<Field>, ...) -> u64 [wire (i32, i32, i32, i32) -> i64]`.
+ */
+export function signatureTrace(fn: HostFn, module: string): string {
+  const params = fn.params.map((p) => `${p.name}: ${paramTypeText(p.type)}`).join(", ");
+  const wires = fn.params.map((p) => p.wire).join(", ");
+  return `${module}.${fn.name}(${params}) -> ${resultTypeText(fn.result.type)} [wire (${wires}) -> ${fn.result.wire ?? "()"}]`;
+}
