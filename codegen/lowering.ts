@@ -48,6 +48,19 @@ export function isInterfaceParam(p: Param): boolean {
   return p.type.kind !== "dst" && p.type.kind !== "outPtr" && p.type.kind !== "errPtr";
 }
 
+/**
+ * Functions whose result the shim copies into a destination also pass the
+ * destination's capacity to the implementation, as a trailing argument: an
+ * implementation that consumes what it returns (a perf record) must refuse
+ * before consuming when the record would not fit. Implementations that do
+ * not need it simply declare fewer parameters.
+ */
+export const CAPACITY_PARAM = { name: "capacity", type: "number", doc: "Bytes the destination can hold; a longer value fails the call and nothing is written." } as const;
+
+export function hasCapacityParam(fn: HostFn): boolean {
+  return fn.result.type.kind === "bytesToDst";
+}
+
 /** TypeScript type of a parameter in the typed host interface. */
 export function interfaceParamType(type: ParamType): string {
   switch (type.kind) {

@@ -26,3 +26,10 @@ export function fail(message: string): never {
 export class GuestAbortError extends Error {
   override readonly name = "GuestAbortError";
 }
+
+/**
+ * A lookup that found nothing (no such data source, field, map key). Still an
+ * error of the call, but an expected one: logged at debug level, not as a
+ * warning, because gadgets probe for optional things.
+ */
+export class NotFoundError extends HostCallError {}

@@ -99,12 +99,23 @@ export function printTsFile(
       useTrailingCommas: true,
     },
   });
+  // A blank line after every declaration; consecutive re-exports stay together.
+  const spaced: Statement[] = [];
+  statements.forEach((statement, i) => {
+    spaced.push(statement);
+    const next = statements[i + 1];
+    if (next !== undefined && !(isExportAll(statement) && isExportAll(next))) spaced.push((writer) => writer.blankLineIfLastNot());
+  });
   const file = project.createSourceFile(`/${path}`, {
-    statements: [...imports.structures(), ...statements],
+    statements: [...imports.structures(), (writer) => writer.blankLineIfLastNot(), ...spaced],
   });
   const text = file.getFullText().replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
   const header = generatedHeader(uniqueSorted(sources), "ts");
   return { path, content: `${header}\n${text}` };
+}
+
+function isExportAll(statement: Statement): boolean {
+  return typeof statement === "object" && statement.kind === StructureKind.ExportDeclaration;
 }
 
 function uniqueSorted(values: readonly string[]): string[] {
@@ -116,11 +127,11 @@ export function docText(doc: string): string {
   return doc.trim().replace(/\*\//g, "*\\/");
 }
 
-/** The first sentence of a doc, on one line (for short doc comments). */
+/** The first sentence of a doc, keeping its line breaks (for short doc comments). */
 export function firstSentence(doc: string): string {
-  const flat = docText(doc).replace(/\s+/g, " ");
-  const m = /^(.*?[.!?])(?:\s|$)/.exec(flat);
-  return m ? m[1] : flat;
+  const text = docText(doc);
+  const m = /^([\s\S]*?[.!?])(?:\s|$)/.exec(text);
+  return m ? m[1] : text;
 }
 
 export function tag(tagName: string, text?: string): OptionalKind<JSDocTagStructure> {
@@ -142,6 +153,10 @@ export function writeJsDoc(writer: CodeBlockWriter, description: string, tags: r
     const body = t.text === undefined ? "" : docText(t.text);
     const [first, ...rest] = body.split("\n");
     lines.push(first === "" ? `@${t.tagName}` : `@${t.tagName} ${first}`, ...rest);
+  }
+  if (lines.length === 1) {
+    writer.writeLine(`/** ${lines[0]} */`);
+    return;
   }
   writer.writeLine("/**");
   for (const line of lines) writer.writeLine(line === "" ? " *" : ` * ${line}`);
@@ -188,11 +203,28 @@ export function sectionSources(spec: AbiSpec, section: "abi" | "enums"): string[
   return [section === "abi" ? "spec/abi.yaml" : "spec/enums.yaml"];
 }
 
+/**
+ * A source location's file relative to the spec directory. Locations name
+ * files as the parser was given them (relative to the working directory);
+ * family files are relative to the spec directory, so a function's location
+ * and its family's file give the prefix to drop.
+ */
+export function specRelative(spec: AbiSpec, locFile: string): string {
+  for (const fn of spec.functions) {
+    const family = spec.families.find((f) => f.name === fn.family);
+    if (family !== undefined && fn.loc.file.endsWith(family.file)) {
+      const prefix = fn.loc.file.slice(0, fn.loc.file.length - family.file.length);
+      if (locFile.startsWith(prefix)) return locFile.slice(prefix.length);
+    }
+  }
+  return locFile.slice(locFile.lastIndexOf("/") + 1);
+}
+
 /** Spec files of every family and export of the spec, for files built from all of them. */
 export function allSources(spec: AbiSpec): string[] {
   return [
     ...sectionSources(spec, "abi"),
     ...spec.families.map(familySource),
-    ...spec.exports.map((e) => specPath(e.loc.file)),
+    ...spec.exports.map((e) => specPath(specRelative(spec, e.loc.file))),
   ];
 }

@@ -1,0 +1,36 @@
+/**
+ * All TypeScript host-side emitters: `emitHostTs(spec)` returns every file
+ * they write, paths relative to `generated/`, in a fixed order.
+ */
+import { StructureKind } from "ts-morph";
+import type { GeneratedFile } from "../generated-file.js";
+import type { AbiSpec } from "../model.js";
+import { CONSTANTS_PATH, emitConstants } from "./constants.js";
+import { DESCRIPTORS_PATH, emitDescriptors } from "./descriptors.js";
+import { emitHost, hostEraIndexPath } from "./host.js";
+import { allSources, ImportSet, printTsFile } from "./ts-print.js";
+import { emitTypes, TYPES_PATH } from "./types.js";
+
+export { emitConstants } from "./constants.js";
+export { emitDescriptors } from "./descriptors.js";
+export { emitHost, emitHostEraIndex, emitHostFamily } from "./host.js";
+export { emitTypes } from "./types.js";
+
+const INDEX_PATH = "index.ts";
+
+/** `host/ig-v1/index.ts` -> `./host/ig-v1/index.js`. */
+function moduleSpecifier(path: string): string {
+  return `./${path.replace(/\.ts$/, ".js")}`;
+}
+
+/** `generated/index.ts`: re-exports everything; every era's names carry the era prefix, so nothing clashes. */
+export function emitIndex(spec: AbiSpec): GeneratedFile[] {
+  const paths = [TYPES_PATH, CONSTANTS_PATH, DESCRIPTORS_PATH, ...spec.eras.map(hostEraIndexPath)];
+  const statements = paths.map((path) => ({ kind: StructureKind.ExportDeclaration, moduleSpecifier: moduleSpecifier(path) }) as const);
+  return [printTsFile(INDEX_PATH, allSources(spec), new ImportSet(), statements)];
+}
+
+/** Every TypeScript host-side file: types, constants, descriptors, per-era bindings, index. */
+export function emitHostTs(spec: AbiSpec): GeneratedFile[] {
+  return [...emitTypes(spec), ...emitConstants(spec), ...emitDescriptors(spec), ...emitHost(spec), ...emitIndex(spec)];
+}

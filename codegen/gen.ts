@@ -1,0 +1,84 @@
+/**
+ * igwasm-gen: regenerates `generated/` from `spec/` and `data/syscalls/`.
+ *
+ *   npm run gen                 write generated/
+ *   npm run gen:check           fail with a diff when generated/ is stale
+ */
+import { resolve } from "node:path";
+import { generate } from "./generate.js";
+import { drift, isClean, writeAll } from "./output.js";
+import { SpecError } from "./parse.js";
+
+const USAGE = `usage: igwasm-gen [--check] [--spec DIR] [--out DIR] [--syscalls DIR]
+
+Regenerates the host interfaces and import shims, constants, AssemblyScript
+and C guest bindings, syscall tables and reference docs from the ABI spec.
+
+  --check         write nothing; exit 1 with a diff when the output is stale
+  --spec DIR      spec directory or file (default: spec)
+  --out DIR       output directory (default: generated)
+  --syscalls DIR  syscall data directory (default: data/syscalls)
+  -h, --help      show this help`;
+
+export function runGen(argv: readonly string[], root = process.cwd()): number {
+  let check = false;
+  let spec = "spec";
+  let out = "generated";
+  let syscalls = "data/syscalls";
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === "--check") check = true;
+    else if (arg === "--spec") spec = value();
+    else if (arg === "--out") out = value();
+    else if (arg === "--syscalls") syscalls = value();
+    else if (arg === "-h" || arg === "--help") {
+      console.log(USAGE);
+      return 0;
+    } else throw new UsageError(`unknown argument "${arg}"`);
+  }
+  let files;
+  try {
+    files = generate({ spec: resolve(root, spec), syscallData: resolve(root, syscalls) });
+  } catch (e) {
+    if (e instanceof SpecError) {
+      console.error(e.message);
+      return 1;
+    }
+    throw e;
+  }
+  const outDir = resolve(root, out);
+  if (check) {
+    const d = drift(files, outDir);
+    if (isClean(d)) {
+      console.log(`${out}/ is up to date (${files.length} files)`);
+      return 0;
+    }
+    console.error(`${out}/ is stale: run \`npm run gen\` and commit the result.`);
+    for (const p of d.missing) console.error(`missing: ${p}`);
+    for (const p of d.extra) console.error(`no longer generated: ${p}`);
+    for (const diff of d.diffs) console.error(diff);
+    return 1;
+  }
+  const d = writeAll(files, outDir);
+  const n = d.changed.length + d.missing.length + d.extra.length;
+  console.log(n === 0 ? `${out}/ is up to date (${files.length} files)` : `wrote ${d.changed.length + d.missing.length} and removed ${d.extra.length} of ${files.length} files in ${out}/`);
+  return 0;
+}
+
+export class UsageError extends Error {}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("codegen/gen.ts") || process.argv[1]?.endsWith("codegen/gen.js")) {
+  try {
+    process.exitCode = runGen(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`igwasm-gen: ${e.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else throw e;
+  }
+}

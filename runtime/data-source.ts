@@ -1,0 +1,132 @@
+/**
+ * A data source: its fields, the layout of its records, its subscribers.
+ *
+ * Record layout: each fixed-size field gets an offset aligned to its size,
+ * in the order fields were added; the record size is rounded up to 8 so every
+ * record in a slab keeps that alignment. Variable-length fields get a slot
+ * number instead (see RecordSlab.vars). The layout may change only while no
+ * record of the data source is alive: adding a field then replaces the slab.
+ * (The old slab's chunks stay allocated in host memory: this happens while a
+ * gadget sets up, so the waste is bounded by the fields added.)
+ */
+import { DataSourceType, FieldKind, FieldKindSize, SubscriptionType } from "../generated/constants.js";
+import { fail } from "./errors.js";
+import type { HostMemory } from "./host-memory.js";
+import { RecordSlab } from "./record-slab.js";
+
+export class Field {
+  readonly tags: string[] = [];
+  constructor(
+    /** Global field id (index in DataSources.fields). */
+    readonly id: number,
+    readonly ds: DataSource,
+    readonly name: string,
+    readonly kind: FieldKind,
+    /** Fixed-size: byte offset in the record. Variable-length: slot number. */
+    readonly offset: number,
+    /** Byte size; 0 for variable-length kinds. */
+    readonly size: number,
+  ) {}
+
+  get variable(): boolean {
+    return this.size === 0;
+  }
+}
+
+/** Who receives a data source's packets. */
+export interface Subscription {
+  readonly prio: number;
+  readonly seq: number;
+  readonly type: SubscriptionType;
+  /** Guest subscriptions: the callback ID and the data-source handle given at subscribe time. */
+  readonly cbID: bigint;
+  readonly dsHandle: number;
+  /** JS subscriptions; null for guest ones. */
+  readonly js: ((ds: DataSource, slotOrArray: number | DataArray) => void) | null;
+}
+
+/** The records of an array packet (or of callback data of an Array subscription). */
+export class DataArray {
+  slots: number[] = [];
+  /** Records from dataArrayNew not yet appended or released. */
+  pending = 0;
+  constructor(readonly ds: DataSource) {}
+  get length(): number {
+    return this.slots.length;
+  }
+}
+
+let subscriptionSeq = 0;
+
+export class DataSource {
+  readonly fields: Field[] = [];
+  private readonly byName = new Map<string, Field>();
+  readonly subscriptions: Subscription[] = [];
+  referenced = true;
+  private fixedEnd = 0;
+  private varCount = 0;
+  slab: RecordSlab;
+  /** Array packets kept for reuse (their `slots` arrays keep their capacity). */
+  readonly arrayPool: DataArray[] = [];
+
+  constructor(
+    /** Index in DataSources.sources; also stored in handle entries. */
+    readonly index: number,
+    readonly name: string,
+    readonly type: DataSourceType,
+    private readonly mem: HostMemory,
+    /** Created by the guest (newDataSource) rather than declared by the host. */
+    readonly ownedByGuest: boolean,
+  ) {
+    this.slab = new RecordSlab(mem, 0, 0);
+  }
+
+  get isArray(): boolean {
+    return this.type === DataSourceType.Array;
+  }
+
+  field(name: string): Field | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Adds a field; `nextId` is its global id. */
+  addField(name: string, kind: FieldKind, nextId: number): Field {
+    if (!(kind >= FieldKind.Bool && kind <= FieldKind.Bytes)) fail(`unknown field kind ${kind}`);
+    if (this.byName.has(name)) fail(`data source "${this.name}" already has a field "${name}"`);
+    if (this.slab.live > 0) fail(`data source "${this.name}" has ${this.slab.live} live records; add fields before creating packets`);
+    const size = FieldKindSize[kind];
+    let offset: number;
+    if (size === 0) {
+      offset = this.varCount++;
+    } else {
+      offset = (this.fixedEnd + size - 1) & ~(size - 1);
+      this.fixedEnd = offset + size;
+    }
+    const field = new Field(nextId, this, name, kind, offset, size);
+    this.fields.push(field);
+    this.byName.set(name, field);
+    this.slab = new RecordSlab(this.mem, (this.fixedEnd + 7) & ~7, this.varCount);
+    this.arrayPool.length = 0;
+    return field;
+  }
+
+  /** Adds a subscriber, kept in priority order (ties: subscription order). */
+  subscribe(sub: Omit<Subscription, "seq">): void {
+    const entry: Subscription = { ...sub, seq: subscriptionSeq++ };
+    const i = this.subscriptions.findIndex((s) => s.prio > entry.prio);
+    if (i === -1) this.subscriptions.push(entry);
+    else this.subscriptions.splice(i, 0, entry);
+  }
+
+  newArray(): DataArray {
+    return this.arrayPool.pop() ?? new DataArray(this);
+  }
+
+  /** Frees every record of an array and keeps the array for reuse. */
+  releaseArray(arr: DataArray): void {
+    for (const slot of arr.slots) this.slab.free(slot);
+    arr.slots.length = 0;
+    arr.pending = 0;
+    this.arrayPool.push(arr);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The data-source family (v1 numbering of subscription types; the seed era's
+ * numbering is adapted in eras.ts).
+ */
+import { type DataSourceType, SubscriptionType } from "../../generated/constants.js";
+import type { FieldKind } from "../../generated/constants.js";
+import type { DataSourceHandle, FieldHandle, PacketHandle } from "../../generated/types.js";
+import { fail, NotFoundError } from "../errors.js";
+import { HandleType } from "../handles.js";
+import type { DataSources } from "../data-sources.js";
+
+export class DataSourceOps {
+  constructor(private readonly sources: DataSources) {}
+
+  private handleOf(dsIndex: number): DataSourceHandle {
+    return this.sources.handles.alloc(HandleType.DataSource, dsIndex, 0, undefined, dsIndex) as DataSourceHandle;
+  }
+
+  newDataSource(name: string, type: DataSourceType): DataSourceHandle {
+    const ds = this.sources.create(name, type, true);
+    return this.handleOf(ds.index);
+  }
+
+  getDataSource(name: string): DataSourceHandle {
+    const ds = this.sources.get(name);
+    if (!ds) throw new NotFoundError(`getDataSource: no data source "${name}"`);
+    return this.handleOf(ds.index);
+  }
+
+  dataSourceSubscribe(ds: DataSourceHandle, type: SubscriptionType, prio: number, cbID: bigint): void {
+    const source = this.sources.dataSourceOf(ds, "dataSourceSubscribe");
+    if (type !== SubscriptionType.Data && type !== SubscriptionType.Array && type !== SubscriptionType.Packet) {
+      fail(`dataSourceSubscribe: unknown subscription type ${type}`);
+    }
+    if (type === SubscriptionType.Array && !source.isArray) fail(`dataSourceSubscribe: "${source.name}" is not an Array data source`);
+    if (this.sources.guest.callback === null) fail("dataSourceSubscribe: the module exports no data-source callback");
+    source.subscribe({ prio, type, cbID, dsHandle: ds, js: null });
+  }
+
+  dataSourceGetField(ds: DataSourceHandle, name: string): FieldHandle {
+    const source = this.sources.dataSourceOf(ds, "dataSourceGetField");
+    const field = source.field(name);
+    if (!field) throw new NotFoundError(`dataSourceGetField: data source "${source.name}" has no field "${name}"`);
+    return this.sources.fieldHandle(field) as FieldHandle;
+  }
+
+  dataSourceAddField(ds: DataSourceHandle, name: string, kind: FieldKind): FieldHandle {
+    const source = this.sources.dataSourceOf(ds, "dataSourceAddField");
+    const field = this.sources.addField(source, name, kind);
+    return this.sources.fieldHandle(field) as FieldHandle;
+  }
+
+  dataSourceNewPacketSingle(ds: DataSourceHandle): PacketHandle {
+    return this.sources.newPacketSingle(this.sources.dataSourceOf(ds, "dataSourceNewPacketSingle")) as PacketHandle;
+  }
+
+  dataSourceNewPacketArray(ds: DataSourceHandle): PacketHandle {
+    return this.sources.newPacketArray(this.sources.dataSourceOf(ds, "dataSourceNewPacketArray")) as PacketHandle;
+  }
+
+  dataSourceEmitAndRelease(ds: DataSourceHandle, packet: PacketHandle): void {
+    const source = this.sources.dataSourceOf(ds, "dataSourceEmitAndRelease");
+    this.sources.emitPacket(source, this.sources.packetEntry(source, packet, "dataSourceEmitAndRelease"));
+  }
+
+  dataSourceRelease(ds: DataSourceHandle, packet: PacketHandle): void {
+    const source = this.sources.dataSourceOf(ds, "dataSourceRelease");
+    this.sources.releasePacket(source, this.sources.packetEntry(source, packet, "dataSourceRelease"));
+  }
+
+  dataSourceUnreference(ds: DataSourceHandle): void {
+    this.sources.dataSourceOf(ds, "dataSourceUnreference").referenced = false;
+  }
+
+  dataSourceIsReferenced(ds: DataSourceHandle): boolean {
+    return this.sources.dataSourceOf(ds, "dataSourceIsReferenced").referenced;
+  }
+}

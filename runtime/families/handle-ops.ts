@@ -1,0 +1,37 @@
+/** The handle family: releasing a handle of any type. */
+import { fail } from "../errors.js";
+import { ANY_HANDLE, HandleType } from "../handles.js";
+import type { DataArray } from "../data-source.js";
+import type { DataSources } from "../data-sources.js";
+import type { PerfReader } from "../perf/perf-reader.js";
+
+export class HandleOps {
+  constructor(private readonly sources: DataSources) {}
+
+  releaseHandle(handle: number): void {
+    const handles = this.sources.handles;
+    if ((handle & 0x80000000) !== 0) fail(`releaseHandle: ${handle} is a data-array element, not a handle`);
+    const base = handles.entry(handle, ANY_HANDLE, "releaseHandle");
+    switch (handles.typeAt(base)) {
+      case HandleType.PacketSingle:
+      case HandleType.PacketArray:
+        // A packet released this way is discarded, as dataSourceRelease would.
+        this.sources.releasePacket(this.sources.sources[handles.ds(base)], base);
+        return;
+      case HandleType.Data: {
+        const array = handles.object<DataArray | undefined>(base);
+        if (array !== undefined) {
+          // A record from dataArrayNew that was never appended.
+          array.ds.slab.free(handles.b(base));
+          array.pending--;
+        }
+        break;
+      }
+      case HandleType.PerfReader:
+        // Nobody else can reach the reader: close it so it stops buffering.
+        handles.object<PerfReader>(base).close();
+        break;
+    }
+    handles.releaseEntry(base);
+  }
+}

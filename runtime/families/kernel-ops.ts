@@ -1,0 +1,16 @@
+/** Kernel symbols and the mount-namespace filter, from what the host was given. */
+export class KernelOps {
+  constructor(
+    private readonly kallsyms: ReadonlySet<string>,
+    /** null: no filter, nothing is discarded. */
+    private readonly mntnsFilter: ReadonlySet<bigint> | null,
+  ) {}
+
+  kallsymsSymbolExists(symbol: string): boolean {
+    return this.kallsyms.has(symbol);
+  }
+
+  shouldDiscardMntnsID(mntnsID: bigint): boolean {
+    return this.mntnsFilter !== null && !this.mntnsFilter.has(BigInt.asUintN(64, mntnsID));
+  }
+}

@@ -1,0 +1,64 @@
+/** eBPF maps: handles over the in-memory BpfMap emulation. */
+import type { MapType, MapUpdateFlags } from "../../generated/constants.js";
+import type { MapHandle } from "../../generated/types.js";
+import { fail, NotFoundError } from "../errors.js";
+import { HandleType, type HandleTable } from "../handles.js";
+import { BpfMap, type MapRegistry } from "../maps/bpf-map.js";
+
+export class MapOps {
+  constructor(
+    private readonly handles: HandleTable,
+    private readonly registry: MapRegistry,
+  ) {}
+
+  mapOf(handle: number, what: string): BpfMap {
+    return this.handles.object<BpfMap>(this.handles.entry(handle, HandleType.Map, what));
+  }
+
+  handleOf(map: BpfMap): MapHandle {
+    return this.handles.alloc(HandleType.Map, 0, 0, map) as MapHandle;
+  }
+
+  newMap(name: string, type: MapType, keySize: number, valueSize: number, maxEntries: number): MapHandle {
+    return this.handleOf(BpfMap.create({ name, type, keySize, valueSize, maxEntries }));
+  }
+
+  getMap(name: string): MapHandle {
+    const map = this.registry.get(name);
+    if (!map) throw new NotFoundError(`getMap: no map "${name}"`);
+    return this.handleOf(map);
+  }
+
+  mapLookup(map: MapHandle, key: Uint8Array): Uint8Array {
+    const m = this.mapOf(map, "mapLookup");
+    if (m.isMapOfMaps) {
+      const inner = m.lookupMap(key);
+      if (!inner) throw new NotFoundError(`mapLookup: key not found in map "${m.spec.name}"`);
+      const out = new Uint8Array(4);
+      new DataView(out.buffer).setUint32(0, this.handleOf(inner), true);
+      return out;
+    }
+    const out = new Uint8Array(m.spec.valueSize);
+    if (!m.lookup(key, out)) throw new NotFoundError(`mapLookup: key not found in map "${m.spec.name}"`);
+    return out;
+  }
+
+  mapUpdate(map: MapHandle, key: Uint8Array, value: Uint8Array, flags: MapUpdateFlags): void {
+    const m = this.mapOf(map, "mapUpdate");
+    if (m.isMapOfMaps) {
+      if (value.length !== 4) fail(`mapUpdate: the value of a map of maps is a 4-byte map handle, not ${value.length} bytes`);
+      const inner = this.mapOf(new DataView(value.buffer, value.byteOffset, 4).getUint32(0, true), "mapUpdate (inner map)");
+      m.updateMap(key, inner, flags);
+      return;
+    }
+    m.update(key, value, flags);
+  }
+
+  mapDelete(map: MapHandle, key: Uint8Array): void {
+    this.mapOf(map, "mapDelete").delete(key);
+  }
+
+  mapRelease(map: MapHandle): void {
+    this.handles.release(map, HandleType.Map, "mapRelease");
+  }
+}

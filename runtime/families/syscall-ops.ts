@@ -1,0 +1,26 @@
+/** Syscall names, numbers and declarations of the host's architecture. */
+import { NotFoundError } from "../errors.js";
+import { encodeSyscallDeclaration, SYSCALL_DECLARATION_SIZE, type SyscallTable } from "../syscalls/syscall-table.js";
+
+export class SyscallOps {
+  private readonly declaration = new Uint8Array(SYSCALL_DECLARATION_SIZE);
+
+  constructor(private readonly table: SyscallTable) {}
+
+  getSyscallName(id: number): string {
+    return this.table.nameOf(id);
+  }
+
+  getSyscallID(name: string): number {
+    const id = this.table.idOf(name);
+    if (id === -1) throw new NotFoundError(`getSyscallID: unknown syscall "${name}"`);
+    return id;
+  }
+
+  getSyscallDeclaration(name: string): Uint8Array {
+    const decl = this.table.declarationOf(name);
+    if (!decl) throw new NotFoundError(`getSyscallDeclaration: unknown syscall "${name}"`);
+    encodeSyscallDeclaration(decl, new DataView(this.declaration.buffer), 0);
+    return this.declaration;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The wasm fast path for `fieldGetScalar` and `fieldSet` (ig-v1).
+ *
+ * `createFieldFastPath` instantiates field-fast-path.wat over the host memory
+ * and returns its two exports. Given to a guest as its `ig.fieldGetScalar` /
+ * `ig.fieldSet` imports, they turn the guest's hottest host calls into
+ * wasm->wasm calls: the handle table and the records live in the host memory,
+ * so resolving a handle and loading the value need no JS. Every case the fast
+ * path does not handle itself (any error, element handles, variable-length
+ * fields) calls the JS `fallback` with the same arguments, so results, error
+ * values and log lines are exactly those of the JS path.
+ *
+ * The exports have exactly the guest's import types, (i32, i32, i32, i32) ->
+ * i64 and (i32, i32, i32, i64) -> i32, as a wasm function passed as an import
+ * must. Called from JS they take and return BigInt for the i64s, like the
+ * generated shims. Anything that must see each call (a trace decorator, call
+ * counting) needs the JS path: the fast path does not call out on success.
+ */
+import { fieldFastPathWasm } from "./field-fast-path.wasm.js";
+
+/** `ig.fieldGetScalar` as the guest imports it. */
+export type FieldGetScalarImport = (field: number, data: number, kind: number, err: number) => bigint;
+/** `ig.fieldSet` as the guest imports it. */
+export type FieldSetImport = (field: number, data: number, kind: number, value: bigint) => number;
+
+export interface FieldFastPathImports {
+  fieldGetScalar: FieldGetScalarImport;
+  fieldSet: FieldSetImport;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+/** The compiled module, shared by every instance (compiling it takes longer than instantiating). */
+function fastPathModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(fieldFastPathWasm);
+  return compiled;
+}
+
+/**
+ * Instantiates the fast path over `hostMemory` (HostMemory.memory: the handle
+ * table at 0, records after it). `fallback` is the JS implementation of both
+ * functions, normally the generated shims (createIgV1FieldImports), which
+ * produce the error value, the log line and the guest's error word.
+ * Synchronous: `new WebAssembly.Module` of a module this small is allowed on
+ * every engine's main thread.
+ */
+export function createFieldFastPath(hostMemory: WebAssembly.Memory, fallback: FieldFastPathImports): FieldFastPathImports {
+  const instance = new WebAssembly.Instance(fastPathModule(), {
+    host: { memory: hostMemory },
+    fallback: { fieldGetScalar: fallback.fieldGetScalar, fieldSet: fallback.fieldSet },
+  });
+  const exports = instance.exports as unknown as FieldFastPathImports;
+  return { fieldGetScalar: exports.fieldGetScalar, fieldSet: exports.fieldSet };
+}

@@ -1,0 +1,161 @@
+;; The scalar field fast path: `fieldGetScalar` and `fieldSet` written in wasm.
+;;
+;; A guest calling a JS import pays for the wasm->JS transition and, for i64
+;; values, a BigInt conversion each way (~7 ns for an empty i32x4 -> i64 import,
+;; DESIGN.md). These two functions are the hottest calls of most gadgets, and
+;; everything they need is in the host-owned memory (runtime/host-memory.ts):
+;; the handle table at address 0 and the records after it. So this module
+;; imports that memory and resolves handles itself; the loader passes its
+;; exports to the guest as the guest's `ig.fieldGetScalar` / `ig.fieldSet`
+;; imports, which makes each call a wasm->wasm call.
+;;
+;; Only the common, successful case is handled here. Anything else -- an
+;; invalid, stale or wrongly typed handle, a data-array element handle, a field
+;; of another data source, a variable-length field or kind, a kind of another
+;; size -- calls the JS implementation (imported as `fallback`) with the same
+;; arguments and returns what it returns. The JS path then fails the call the
+;; way the ABI says (error value, log line, and for `fieldGetScalar` the error
+;; word written at `err`, in GUEST memory, which this module cannot see). So
+;; the fast path never decides an error: whenever it returns a value itself,
+;; the JS path would have returned the same value.
+;;
+;; Handle table entry at `index * 16` (runtime/handles.ts):
+;;
+;;   +0 u8 type   +1 u8 kind   +2 u16 ds   +4 u32 gen   +8 u32 a   +12 u32 b
+;;
+;;   Field entry: type 2, kind = FieldKind, a = byte offset of the value in the record
+;;   Data entry:  type 4 (Data) or 8 (single packet), a = record address
+;;
+;; A handle is `gen << 13 | index`, index 1..4096. Bit 31 marks a data-array
+;; element handle (`1<<31 | i<<16 | array`), resolved only by the JS path.
+;;
+;; Kept in sync with runtime/handles.ts and runtime/families/field-ops.ts by
+;; test/fast-path.test.ts, which runs every case against both paths.
+;; Compiled by runtime/fast-path/build.ts into field-fast-path.wasm.ts.
+(module
+  (import "host" "memory" (memory 1))
+  (import "fallback" "fieldGetScalar" (func $fallbackGetScalar (param i32 i32 i32 i32) (result i64)))
+  (import "fallback" "fieldSet" (func $fallbackSet (param i32 i32 i32 i64) (result i32)))
+
+  ;; Byte size of each FieldKind, one nibble per kind (kind k at bits 4k..4k+3):
+  ;;   kind   11 10  9  8  7  6  5  4  3  2  1  0
+  ;;   size    8  4  8  4  2  1  8  4  2  1  1  0    (Float64 .. Invalid)
+  ;; String, CString, Bytes (12..14) are variable-length: size 0.
+  (global $kindSizes i64 (i64.const 0x848421842110))
+
+  ;; Size in bytes of a fixed-size kind (1..11); 0 for the others below 16.
+  (func $kindSize (param $kind i32) (result i32)
+    (i32.wrap_i64
+      (i64.and
+        (i64.shr_u (global.get $kindSizes) (i64.extend_i32_u (i32.shl (local.get $kind) (i32.const 2))))
+        (i64.const 0xf))))
+
+  ;; Address of the value of `field` in the record of `data`, read or written
+  ;; as `kind`; 0 when the JS path must handle the call (0 is never a value
+  ;; address: the handle table occupies the start of the memory).
+  (func $locate (param $field i32) (param $data i32) (param $kind i32) (result i32)
+    (local $fe i32) ;; field entry offset
+    (local $de i32) ;; data entry offset
+    (local $fieldKind i32)
+
+    ;; The requested kind is fixed-size: Bool (1) .. Float64 (11).
+    (if (i32.gt_u (i32.sub (local.get $kind) (i32.const 1)) (i32.const 10))
+      (then (return (i32.const 0))))
+
+    ;; Field handle: index 1..4096, a Field entry (type 2) of the handle's generation.
+    ;; (A handle with bit 31 set cannot match: generations stay below 2^18.)
+    (local.set $fe (i32.and (local.get $field) (i32.const 0x1fff)))
+    (if (i32.gt_u (i32.sub (local.get $fe) (i32.const 1)) (i32.const 4095))
+      (then (return (i32.const 0))))
+    (local.set $fe (i32.shl (local.get $fe) (i32.const 4)))
+    (if (i32.ne (i32.load8_u (local.get $fe)) (i32.const 2))
+      (then (return (i32.const 0))))
+    (if (i32.ne (i32.load offset=4 (local.get $fe)) (i32.shr_u (local.get $field) (i32.const 13)))
+      (then (return (i32.const 0))))
+
+    ;; Data handle: not an element handle (bit 31), index 1..4096, a Data (4)
+    ;; or single packet (8) entry of the handle's generation.
+    (if (i32.lt_s (local.get $data) (i32.const 0))
+      (then (return (i32.const 0))))
+    (local.set $de (i32.and (local.get $data) (i32.const 0x1fff)))
+    (if (i32.gt_u (i32.sub (local.get $de) (i32.const 1)) (i32.const 4095))
+      (then (return (i32.const 0))))
+    (local.set $de (i32.shl (local.get $de) (i32.const 4)))
+    (if (i32.eqz (i32.and (i32.load8_u (local.get $de)) (i32.const 12)))
+      (then (return (i32.const 0))))
+    (if (i32.ne (i32.load offset=4 (local.get $de)) (i32.shr_u (local.get $data) (i32.const 13)))
+      (then (return (i32.const 0))))
+
+    ;; Both belong to the same data source.
+    (if (i32.ne (i32.load16_u offset=2 (local.get $fe)) (i32.load16_u offset=2 (local.get $de)))
+      (then (return (i32.const 0))))
+
+    ;; The field is fixed-size and the requested kind has its size (a kind of
+    ;; the same size reinterprets the bytes, as IG does).
+    (local.set $fieldKind (i32.load8_u offset=1 (local.get $fe)))
+    (if (i32.gt_u (i32.sub (local.get $fieldKind) (i32.const 1)) (i32.const 10))
+      (then (return (i32.const 0))))
+    (if (i32.ne (call $kindSize (local.get $fieldKind)) (call $kindSize (local.get $kind)))
+      (then (return (i32.const 0))))
+
+    ;; Record address + the field's offset in the record.
+    (i32.add (i32.load offset=8 (local.get $de)) (i32.load offset=8 (local.get $fe))))
+
+  ;; ig.fieldGetScalar(field, data, kind, err) -> u64: the value read as `kind`,
+  ;; signed kinds sign-extended, unsigned zero-extended, Bool 0/1, floats as bits.
+  (func (export "fieldGetScalar") (param $field i32) (param $data i32) (param $kind i32) (param $err i32) (result i64)
+    (local $at i32)
+    (local.set $at (call $locate (local.get $field) (local.get $data) (local.get $kind)))
+    (if (i32.eqz (local.get $at))
+      (then (return (call $fallbackGetScalar (local.get $field) (local.get $data) (local.get $kind) (local.get $err)))))
+    (block $x64
+      (block $x32
+        (block $u16
+          (block $u8
+            (block $i32
+              (block $i16
+                (block $i8
+                  (block $bool
+                    ;;        Bool  Int8 Int16 Int32 Int64 Uint8 Uint16 Uint32 Uint64 Float32 Float64
+                    (br_table $bool $i8  $i16  $i32  $x64  $u8   $u16   $x32   $x64   $x32    $x64
+                              $x64 ;; default: unreachable, the kind was checked
+                      (i32.sub (local.get $kind) (i32.const 1))))
+                  ;; Bool: 0 or 1, whatever the byte holds.
+                  (return (i64.extend_i32_u (i32.ne (i32.load8_u (local.get $at)) (i32.const 0)))))
+                (return (i64.load8_s (local.get $at))))
+              (return (i64.load16_s (local.get $at))))
+            (return (i64.load32_s (local.get $at))))
+          (return (i64.load8_u (local.get $at))))
+        (return (i64.load16_u (local.get $at))))
+      ;; Uint32, Float32 (its bits in the low 32 bits).
+      (return (i64.load32_u (local.get $at))))
+    ;; Int64, Uint64, Float64.
+    (i64.load (local.get $at)))
+
+  ;; ig.fieldSet(field, data, kind, value) -> u32 status: writes the low bytes
+  ;; of `value` (Bool: 1 when any bit is set). 0 = ok.
+  (func (export "fieldSet") (param $field i32) (param $data i32) (param $kind i32) (param $value i64) (result i32)
+    (local $at i32)
+    (local.set $at (call $locate (local.get $field) (local.get $data) (local.get $kind)))
+    (if (i32.eqz (local.get $at))
+      (then (return (call $fallbackSet (local.get $field) (local.get $data) (local.get $kind) (local.get $value)))))
+    (block $x64
+      (block $x32
+        (block $x16
+          (block $x8
+            (block $bool
+              ;;        Bool  Int8 Int16 Int32 Int64 Uint8 Uint16 Uint32 Uint64 Float32 Float64
+              (br_table $bool $x8  $x16  $x32  $x64  $x8   $x16   $x32   $x64   $x32    $x64
+                        $x64 ;; default: unreachable, the kind was checked
+                (i32.sub (local.get $kind) (i32.const 1))))
+            (i32.store8 (local.get $at) (i64.ne (local.get $value) (i64.const 0)))
+            (return (i32.const 0)))
+          (i64.store8 (local.get $at) (local.get $value))
+          (return (i32.const 0)))
+        (i64.store16 (local.get $at) (local.get $value))
+        (return (i32.const 0)))
+      (i64.store32 (local.get $at) (local.get $value))
+      (return (i32.const 0)))
+    (i64.store (local.get $at) (local.get $value))
+    (i32.const 0))
+)

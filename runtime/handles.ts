@@ -1,0 +1,190 @@
+/**
+ * The handle table: every host object a guest sees is a u32 handle.
+ *
+ * Data structure design. Entries live in host memory (HostMemory, offset 0),
+ * 16 bytes each, so host-side wasm can resolve a handle without calling JS:
+ *
+ *   +0  u8   type     one HandleType bit; 0 = free
+ *   +1  u8   kind     Field: its FieldKind
+ *   +2  u16  ds       Field/Data: index of the data source
+ *   +4  u32  gen      generation of the slot (1..GEN_MAX)
+ *   +8  u32  a        Data: record address; Field: byte offset in the record
+ *                     (variable-length fields: their slot number)
+ *   +12 u32  b        Data: record slot; Field: field id
+ *
+ * A handle is `gen << 13 | index` (index 1..4096, 0 is never valid; bit 31
+ * stays clear for data-array element handles, `1<<31 | i<<16 | arr & 0xffff`).
+ * The generation makes a released handle fail ("stale handle") instead of
+ * silently reaching the object that later reuses its slot. Free slots are
+ * reused first-in first-out, so a slot rests as long as possible before reuse
+ * and the 18-bit generation (3 bits inside element handles) wraps rarely.
+ * Objects that are not records (maps, readers, arrays, data sources) sit in a
+ * parallel JS array, `objects[index]`.
+ */
+import { DataArrayElementFlag, MaxHandles } from "../generated/constants.js";
+import { fail } from "./errors.js";
+import { HANDLE_ENTRY_BYTES, type HostMemory } from "./host-memory.js";
+
+/** Runtime handle types, one bit each, so a lookup can accept several. */
+export const HandleType = {
+  DataSource: 1,
+  Field: 2,
+  /** A record that is not a packet: callback data, an array element from dataArrayNew. */
+  Data: 4,
+  /** A single packet; also accepted where Data is. */
+  PacketSingle: 8,
+  /** A data array that is not a packet (callback data of an Array subscription). */
+  DataArray: 16,
+  /** An array packet; also accepted where DataArray is. */
+  PacketArray: 32,
+  Map: 64,
+  PerfReader: 128,
+} as const;
+
+export const ANY_DATA = HandleType.Data | HandleType.PacketSingle;
+export const ANY_ARRAY = HandleType.DataArray | HandleType.PacketArray;
+export const ANY_PACKET = HandleType.PacketSingle | HandleType.PacketArray;
+export const ANY_HANDLE = 255;
+
+const TYPE_NAMES: Record<number, string> = {
+  1: "DataSource", 2: "Field", 4: "Data", 8: "Packet", 16: "DataArray", 32: "Packet", 64: "Map", 128: "PerfReader",
+};
+
+export function handleTypeName(type: number): string {
+  return TYPE_NAMES[type] ?? "free";
+}
+
+const INDEX_BITS = 13;
+const INDEX_MASK = (1 << INDEX_BITS) - 1;
+const GEN_MAX = (1 << 18) - 1;
+
+export const ENTRY_TYPE = 0;
+export const ENTRY_KIND = 1;
+export const ENTRY_DS = 2;
+export const ENTRY_GEN = 4;
+export const ENTRY_A = 8;
+export const ENTRY_B = 12;
+
+export class HandleTable {
+  readonly objects: unknown[] = new Array(MaxHandles + 1).fill(undefined);
+  private readonly free = new Int32Array(MaxHandles);
+  private freeHead = 0;
+  private freeCount = MaxHandles;
+  private live = 0;
+
+  constructor(private readonly mem: HostMemory) {
+    for (let i = 0; i < MaxHandles; i++) this.free[i] = i + 1;
+  }
+
+  /** Handles alive now. */
+  get size(): number {
+    return this.live;
+  }
+
+  /**
+   * Creates a handle. Fails with "too many open handles" when MaxHandles are
+   * alive (the caller's error value then reaches the guest).
+   */
+  alloc(type: number, a: number, b: number, obj: unknown = undefined, ds = 0, kind = 0): number {
+    if (this.freeCount === 0) fail(`too many open handles (${MaxHandles})`);
+    const index = this.free[this.freeHead];
+    this.freeHead = (this.freeHead + 1) % MaxHandles;
+    this.freeCount--;
+    this.live++;
+    const base = index * HANDLE_ENTRY_BYTES;
+    const view = this.mem.view;
+    let gen = view.getUint32(base + ENTRY_GEN, true) + 1;
+    if (gen > GEN_MAX) gen = 1;
+    view.setUint8(base + ENTRY_TYPE, type);
+    view.setUint8(base + ENTRY_KIND, kind);
+    view.setUint16(base + ENTRY_DS, ds, true);
+    view.setUint32(base + ENTRY_GEN, gen, true);
+    view.setUint32(base + ENTRY_A, a, true);
+    view.setUint32(base + ENTRY_B, b, true);
+    this.objects[index] = obj;
+    return ((gen << INDEX_BITS) | index) >>> 0;
+  }
+
+  /**
+   * Resolves a handle to its entry's byte offset, checking that it is live,
+   * current and of one of the `accept` types. Element handles (bit 31) are
+   * not resolved here: see DataSources.resolveData.
+   */
+  entry(handle: number, accept: number, what: string): number {
+    const index = handle & INDEX_MASK;
+    if (handle === 0 || (handle & DataArrayElementFlag) !== 0 || index === 0 || index > MaxHandles) {
+      fail(`${what}: invalid handle ${handle}`);
+    }
+    const base = index * HANDLE_ENTRY_BYTES;
+    const view = this.mem.view;
+    const type = view.getUint8(base + ENTRY_TYPE);
+    if (type === 0 || view.getUint32(base + ENTRY_GEN, true) !== handle >>> INDEX_BITS) {
+      fail(`${what}: stale or unknown handle ${handle}`);
+    }
+    if ((type & accept) === 0) fail(`${what}: bad handle type (handle ${handle} is a ${handleTypeName(type)})`);
+    return base;
+  }
+
+  /** Entry offset of the array an element handle points into (3-bit generation check). */
+  elementArrayEntry(handle: number, what: string): number {
+    const index = handle & INDEX_MASK;
+    if (index === 0 || index > MaxHandles) fail(`${what}: invalid element handle ${handle}`);
+    const base = index * HANDLE_ENTRY_BYTES;
+    const view = this.mem.view;
+    const type = view.getUint8(base + ENTRY_TYPE);
+    if (type === 0 || (view.getUint32(base + ENTRY_GEN, true) & 7) !== ((handle >>> INDEX_BITS) & 7)) {
+      fail(`${what}: stale or unknown element handle ${handle}`);
+    }
+    if ((type & ANY_ARRAY) === 0) fail(`${what}: bad handle type (element handle ${handle} points into a ${handleTypeName(type)})`);
+    return base;
+  }
+
+  typeAt(base: number): number {
+    return this.mem.u8[base + ENTRY_TYPE];
+  }
+
+  a(base: number): number {
+    return this.mem.view.getUint32(base + ENTRY_A, true);
+  }
+
+  b(base: number): number {
+    return this.mem.view.getUint32(base + ENTRY_B, true);
+  }
+
+  ds(base: number): number {
+    return this.mem.view.getUint16(base + ENTRY_DS, true);
+  }
+
+  kind(base: number): number {
+    return this.mem.u8[base + ENTRY_KIND];
+  }
+
+  object<T>(base: number): T {
+    return this.objects[base / HANDLE_ENTRY_BYTES] as T;
+  }
+
+  /** Frees the entry at `base` (from `entry`). The slot's generation moves on at its next use. */
+  releaseEntry(base: number): void {
+    const index = base / HANDLE_ENTRY_BYTES;
+    this.mem.u8[base + ENTRY_TYPE] = 0;
+    this.objects[index] = undefined;
+    this.free[(this.freeHead + this.freeCount) % MaxHandles] = index;
+    this.freeCount++;
+    this.live--;
+  }
+
+  /** Frees `handle` if it is still live and current; returns whether it did. */
+  releaseIfLive(handle: number): boolean {
+    const index = handle & INDEX_MASK;
+    if ((handle & DataArrayElementFlag) !== 0 || index === 0 || index > MaxHandles) return false;
+    const base = index * HANDLE_ENTRY_BYTES;
+    if (this.typeAt(base) === 0 || this.mem.view.getUint32(base + ENTRY_GEN, true) !== handle >>> INDEX_BITS) return false;
+    this.releaseEntry(base);
+    return true;
+  }
+
+  /** Checks and frees a handle. */
+  release(handle: number, accept: number, what: string): void {
+    this.releaseEntry(this.entry(handle, accept, what));
+  }
+}

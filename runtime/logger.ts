@@ -1,0 +1,56 @@
+/**
+ * The gadget's logger. Levels are the ABI's: 0 Error (most severe) .. 4 Trace;
+ * a message is written when its level is at most the logger's level.
+ */
+import { LogLevel } from "../generated/constants.js";
+
+export type LogSink = (level: LogLevel, message: string) => void;
+
+const LEVEL_NAMES = ["error", "warn", "info", "debug", "trace"] as const;
+
+export function logLevelName(level: number): string {
+  return LEVEL_NAMES[level] ?? `level(${level})`;
+}
+
+/** Parses `error`/`warn`/`info`/`debug`/`trace` (or 0-4); undefined when unknown. */
+export function parseLogLevel(text: string): LogLevel | undefined {
+  const i = LEVEL_NAMES.indexOf(text.toLowerCase() as (typeof LEVEL_NAMES)[number]);
+  if (i !== -1) return i as LogLevel;
+  return /^[0-4]$/.test(text) ? (Number(text) as LogLevel) : undefined;
+}
+
+export class Logger {
+  constructor(
+    private readonly sink: LogSink,
+    public level: LogLevel = LogLevel.Info,
+  ) {}
+
+  shouldLog(level: number): boolean {
+    return level >= LogLevel.Error && level <= this.level;
+  }
+
+  log(level: LogLevel, message: string): void {
+    if (this.shouldLog(level)) this.sink(level, message);
+  }
+
+  error(message: string): void {
+    this.log(LogLevel.Error, message);
+  }
+
+  warn(message: string): void {
+    this.log(LogLevel.Warn, message);
+  }
+
+  info(message: string): void {
+    this.log(LogLevel.Info, message);
+  }
+
+  debug(message: string): void {
+    this.log(LogLevel.Debug, message);
+  }
+}
+
+/** A sink that writes `level: message` lines to the console. */
+export const consoleSink: LogSink = (level, message) => {
+  console.error(`${logLevelName(level)}: ${message}`);
+};

@@ -1,0 +1,57 @@
+/**
+ * The runtime's ShimContext: how generated shims report errors, reach guest
+ * memory and call the guest's malloc.
+ */
+import { isBufferKind } from "../generated/constants.js";
+import { GuestAbortError, HostCallError, NotFoundError } from "./errors.js";
+import type { GuestMemory } from "./guest-memory.js";
+import type { ShimContext } from "./shim-context.js";
+import type { Runtime } from "./runtime.js";
+import { errorText } from "./data-sources.js";
+
+export class RuntimeShimContext implements ShimContext {
+  readonly mem: GuestMemory;
+
+  constructor(private readonly rt: Runtime) {
+    this.mem = rt.guestMemory;
+  }
+
+  fail(fn: string, err: unknown): void {
+    // A guest abort must reach the guest's caller, like a trap.
+    if (err instanceof GuestAbortError) throw err;
+    const text = errorText(err);
+    const message = text.startsWith(`${fn}:`) ? text : `${fn}: ${text}`;
+    if (err instanceof NotFoundError) this.rt.logger.debug(message);
+    else if (err instanceof HostCallError) this.rt.logger.warn(message);
+    else this.rt.logger.error(`${message} (host error)`);
+  }
+
+  setErrorWord(ptr: number): void {
+    if (ptr === 0) return;
+    try {
+      this.mem.writeU32(ptr, 1, "err");
+    } catch (e) {
+      // IG closes the module when it cannot report the error; we abort the guest's call.
+      throw new GuestAbortError(`cannot write the error word: ${errorText(e)}`);
+    }
+  }
+
+  kindValue(kind: number, value: bigint): bigint | Uint8Array {
+    return isBufferKind(kind) ? this.mem.readBytes(value, "value") : value;
+  }
+
+  u64ToNumber(value: bigint): number {
+    return this.mem.u64ToNumber(value);
+  }
+
+  mallocCopy(bytes: Uint8Array): bigint {
+    if (bytes.length === 0) return 0n;
+    const malloc = this.rt.guest.malloc;
+    if (malloc === null) throw new HostCallError("the module exports no malloc to return the value in");
+    const ptr = malloc(bytes.length) >>> 0;
+    if (ptr === 0) throw new HostCallError(`malloc(${bytes.length}) returned 0`);
+    // malloc may have grown memory: writeInto checks bounds on the fresh view.
+    this.mem.writeInto(ptr, bytes.length, bytes, "malloc");
+    return this.mem.pack(ptr, bytes.length);
+  }
+}

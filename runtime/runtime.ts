@@ -1,0 +1,72 @@
+/**
+ * One gadget instance's host state: host memory, handles, data sources,
+ * maps, params and config, and the family implementations over them. The
+ * per-era host objects (eras.ts) hand these families to the generated shims.
+ */
+import { GuestMemory } from "./guest-memory.js";
+import { HandleTable } from "./handles.js";
+import { HostMemory } from "./host-memory.js";
+import { DataSources, type GuestCallbackLink } from "./data-sources.js";
+import type { Logger } from "./logger.js";
+import { MapRegistry } from "./maps/bpf-map.js";
+import { SyscallTable, type SyscallArch } from "./syscalls/syscall-table.js";
+import { ConfigOps } from "./families/config-ops.js";
+import { DataArrayOps } from "./families/data-array-ops.js";
+import { DataSourceOps } from "./families/data-source-ops.js";
+import { FieldOps } from "./families/field-ops.js";
+import { HandleOps } from "./families/handle-ops.js";
+import { KernelOps } from "./families/kernel-ops.js";
+import { LogOps } from "./families/log-ops.js";
+import { MapOps } from "./families/map-ops.js";
+import { PerfOps } from "./families/perf-ops.js";
+import { SyscallOps } from "./families/syscall-ops.js";
+
+export interface RuntimeOptions {
+  readonly logger: Logger;
+  readonly params: ReadonlyMap<string, string>;
+  readonly kallsyms: ReadonlySet<string>;
+  readonly mntnsFilter: ReadonlySet<bigint> | null;
+  readonly syscallArch: SyscallArch;
+}
+
+/** What the runtime needs from the instantiated guest. */
+export interface GuestLink extends GuestCallbackLink {
+  malloc: ((size: number) => number) | null;
+}
+
+export class Runtime {
+  readonly hostMemory = new HostMemory();
+  readonly handles = new HandleTable(this.hostMemory);
+  readonly guestMemory = new GuestMemory();
+  readonly guest: GuestLink = { callback: null, malloc: null };
+  readonly dataSources: DataSources;
+  readonly maps = new MapRegistry();
+  readonly config = new Map<string, string>();
+  readonly logger: Logger;
+
+  readonly log: LogOps;
+  readonly dataSource: DataSourceOps;
+  readonly dataArray: DataArrayOps;
+  readonly field: FieldOps;
+  readonly configOps: ConfigOps;
+  readonly map: MapOps;
+  readonly perf: PerfOps;
+  readonly handle: HandleOps;
+  readonly syscall: SyscallOps;
+  readonly kernel: KernelOps;
+
+  constructor(options: RuntimeOptions) {
+    this.logger = options.logger;
+    this.dataSources = new DataSources(this.hostMemory, this.handles, this.guest, this.logger);
+    this.log = new LogOps(this.logger);
+    this.dataSource = new DataSourceOps(this.dataSources);
+    this.dataArray = new DataArrayOps(this.dataSources);
+    this.field = new FieldOps(this.dataSources, this.hostMemory);
+    this.configOps = new ConfigOps(options.params, this.config);
+    this.map = new MapOps(this.handles, this.maps);
+    this.perf = new PerfOps(this.handles, this.map);
+    this.handle = new HandleOps(this.dataSources);
+    this.syscall = new SyscallOps(SyscallTable.forArch(options.syscallArch));
+    this.kernel = new KernelOps(options.kallsyms, options.mntnsFilter);
+  }
+}

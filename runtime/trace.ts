@@ -1,0 +1,34 @@
+/**
+ * A spec-driven trace decorator: wraps import functions so every call prints
+ * `==> ig.fieldGetScalar(field=3,data=7,kind=4,err=1024)` and its result
+ * `<== 42`, with parameter names from the generated descriptors. Tests assert
+ * exact traces with it; users turn it on to see what a gadget does.
+ */
+import type { HostFnDescriptor } from "../generated/host/descriptors.js";
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+export function traceImports<T extends object>(
+  fns: T,
+  module: string,
+  descriptors: readonly HostFnDescriptor[],
+  trace: (line: string) => void,
+): T {
+  const out: Record<string, AnyFn> = {};
+  for (const [name, fn] of Object.entries(fns as Record<string, AnyFn>)) {
+    const desc = descriptors.find((d) => d.name === name);
+    const names = desc?.params.map((p) => p.name) ?? [];
+    out[name] = (...args: unknown[]) => {
+      trace(`==> ${module}.${name}(${args.map((a, i) => `${names[i] ?? `arg${i}`}=${String(a)}`).join(",")})`);
+      try {
+        const result = fn(...args);
+        trace(`<== ${result === undefined ? "()" : String(result)}`);
+        return result;
+      } catch (e) {
+        trace(`<== threw ${e instanceof Error ? e.message : String(e)}`);
+        throw e;
+      }
+    };
+  }
+  return out as T;
+}

@@ -1,0 +1,465 @@
+/**
+ * Line assertions on the TypeScript host emitters, over small inline specs: a
+ * failure names one feature. The last block runs generated shims (transpiled
+ * on the fly) against a real GuestMemory to check what they do, not only what
+ * they say.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { emitConstants } from "../codegen/emit/constants.js";
+import { emitDescriptors } from "../codegen/emit/descriptors.js";
+import { emitHost } from "../codegen/emit/host.js";
+import { emitHostTs } from "../codegen/emit/index.js";
+import { emitTypes } from "../codegen/emit/types.js";
+import type { GeneratedFile } from "../codegen/generated-file.js";
+import type { AbiSpec } from "../codegen/model.js";
+import { loadSpec, parseSpec } from "../codegen/parse.js";
+import { GuestMemory } from "../runtime/guest-memory.js";
+import type { ShimContext } from "../runtime/shim-context.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+
+const PRELUDE = `
+abi: test
+apiVersion: 1
+doc: A test ABI.
+eras:
+  - { id: old-era, module: env, title: Old }
+  - { id: ig-v1, module: ig, extraModules: [env], title: Current }
+handleTypes:
+  - { name: Field, doc: A field. }
+  - { name: Data, doc: A record. }
+constants:
+  - { name: MaxThings, value: 4096, doc: Most things. }
+  - { name: TopBit, value: 0x80000000, doc: Bit 31. }
+enums:
+  - name: FieldKind
+    doc: Kinds of values.
+    values:
+      - { name: Invalid, value: 0, doc: Not a kind. }
+      - { name: Int8, value: 1, size: 1, signed: true, doc: Signed byte. }
+      - { name: Float32, value: 2, size: 4, float: true, doc: A float. }
+      - { name: String, value: 3, doc: Text. }
+      - { name: Bytes, value: 5, doc: Raw bytes. }
+`;
+
+function specOf(functions: string, family = "field"): AbiSpec {
+  const text = `${PRELUDE}
+families:
+  - family: { name: ${family}, title: Fields, doc: Field access. }
+    functions:
+${functions.replace(/^/gm, "      ")}
+`;
+  return parseSpec([{ file: "test.yaml", text }]);
+}
+
+function file(files: readonly GeneratedFile[], path: string): string {
+  const f = files.find((x) => x.path === path);
+  if (f === undefined) throw new Error(`no ${path} among ${files.map((x) => x.path).join(", ")}`);
+  return f.content;
+}
+
+function lines(text: string): string[] {
+  return text.split("\n").map((l) => l.trim());
+}
+
+/** The body of one shim method (from its signature to its closing `},`). */
+function shim(text: string, name: string): string {
+  const start = text.indexOf(`    ${name}(`, text.indexOf("export function create"));
+  if (start < 0) throw new Error(`no shim ${name}`);
+  const end = text.indexOf("\n    },\n", start);
+  return text.slice(start, end + 7);
+}
+
+const STATUS_FN = `
+- name: fieldAddTag
+  eras: [ig-v1]
+  doc: Adds a tag.
+  params:
+    - { name: field, type: "handle<Field>", doc: The field. }
+    - { name: tag, type: str, doc: The tag. }
+  returns: { type: status, onError: 1 }
+`;
+
+const ERRPTR_FN = `
+- name: fieldGetScalar
+  eras: [ig-v1]
+  doc: Reads a scalar. More text here.
+  params:
+    - { name: field, type: "handle<Field>", doc: The field. }
+    - { name: data, type: "handle<Data>", doc: The record. }
+    - { name: kind, type: "enum<FieldKind>", doc: The kind. }
+    - { name: err, type: errPtr, doc: Error word. }
+  returns: { type: u64, doc: The value., onError: { errPtr: err } }
+`;
+
+const EMPTY_FN = `
+- name: readNext
+  eras: [ig-v1]
+  doc: Copies the next record.
+  params:
+    - { name: data, type: "handle<Data>", doc: The record. }
+    - { name: dst, type: dst, doc: Destination. }
+  returns: { type: bytesToDst, dst: dst, report: status, emptyValue: 2, onError: 1 }
+`;
+
+const COUNT_FN = `
+- name: copyOut
+  eras: [old-era, ig-v1]
+  doc: Copies bytes.
+  params:
+    - { name: default, type: u32, doc: A keyword. }
+    - { name: dst, type: dst, doc: Destination. }
+  returns: { type: bytesToDst, dst: dst, report: count, onError: -1 }
+`;
+
+const OUTPTR_FN = `
+- name: fillArea
+  eras: [ig-v1]
+  doc: Fills eight bytes.
+  params:
+    - { name: ptr, type: outPtr, wire: i64, size: 8, doc: Area. }
+  returns: { type: bytesToDst, dst: ptr, report: status, onError: 1 }
+`;
+
+const MISC_FNS = `
+- name: logIt
+  eras: [old-era, ig-v1]
+  doc: Logs.
+  params:
+    - { name: msg, type: str, doc: Message. }
+  returns: { type: none, onError: none }
+- name: isOn
+  eras: [ig-v1]
+  doc: Whether on.
+  params:
+    - { name: on, type: bool, doc: Flag. }
+  returns: { type: bool, onError: 0 }
+- name: getOld
+  eras: [old-era]
+  doc: Old read.
+  params:
+    - { name: field, type: "handle<Field>", doc: The field. }
+    - { name: kind, type: "enum<FieldKind>", doc: Kind. }
+  returns: { type: scalarOrMalloc, onError: 0 }
+- name: setValue
+  eras: [ig-v1]
+  doc: Sets a value.
+  params:
+    - { name: kind, type: "enum<FieldKind>", doc: Kind. }
+    - { name: value, type: kindValue, kindParam: kind, doc: Value. }
+  returns: { type: status, onError: 1 }
+- name: newField
+  eras: [ig-v1]
+  doc: A field.
+  params: []
+  returns: { type: "handle<Field>", onError: 0 }
+`;
+
+const ALL = [STATUS_FN, ERRPTR_FN, EMPTY_FN, COUNT_FN, OUTPTR_FN, MISC_FNS].join("");
+
+describe("host shims", () => {
+  const files = emitHost(specOf(ALL));
+  const field = file(files, "host/ig-v1/field.ts");
+
+  it("a status function returns 0, and its error value on error", () => {
+    const s = lines(shim(field, "fieldAddTag"));
+    expect(s).toContain("fieldAddTag(field: number, tag: bigint): number {");
+    expect(s).toContain(`impl.fieldAddTag((field >>> 0) as FieldHandle, ctx.mem.readString(tag, "tag"));`);
+    expect(s).toContain("return 0;");
+    expect(s).toContain(`ctx.fail("fieldAddTag", e);`);
+    expect(s).toContain("return 1;");
+  });
+
+  it("an errPtr function sets the error word and returns 0n", () => {
+    const s = lines(shim(field, "fieldGetScalar"));
+    expect(s).toContain("return impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);");
+    expect(s).toContain("ctx.setErrorWord(err >>> 0);");
+    expect(s).toContain("return 0n;");
+  });
+
+  it("a str parameter decodes with readString", () => {
+    expect(lines(shim(field, "logIt"))).toContain(`impl.logIt(ctx.mem.readString(msg, "msg"));`);
+  });
+
+  it("a none/none function only logs its error", () => {
+    const s = shim(field, "logIt");
+    expect(s).toContain(`} catch (e) {\n        ctx.fail("logIt", e);\n      }`);
+    expect(s).not.toContain("return");
+  });
+
+  it("a keyword-named parameter gets a _ suffix everywhere", () => {
+    expect(lines(shim(field, "copyOut"))).toContain("copyOut(default_: number, dst: bigint): number {");
+    expect(lines(shim(field, "copyOut"))).toContain("const r = impl.copyOut(default_ >>> 0);");
+    expect(lines(field)).toContain("copyOut(default_: number): Uint8Array | string;");
+    expect(lines(field)).toContain("* @param default_ A keyword.");
+  });
+
+  it("bytesToDst with emptyValue returns it for null, then copies into dst", () => {
+    expect(shim(field, "readNext").split("\n").slice(1).map((l) => l.trim())).toEqual([
+      "try {",
+      `const dstPtr = ctx.mem.span(dst, "dst");`,
+      "const dstLen = ctx.mem.len;",
+      "const r = impl.readNext((data >>> 0) as DataHandle);",
+      "if (r === null) return 2;",
+      `ctx.mem.writeInto(dstPtr, dstLen, r, "dst");`,
+      "return 0;",
+      "} catch (e) {",
+      `ctx.fail("readNext", e);`,
+      "return 1;",
+      "}",
+      "},",
+    ]);
+    expect(lines(field)).toContain("readNext(data: DataHandle): Uint8Array | string | null;");
+  });
+
+  it("bytesToDst reporting count returns the bytes written", () => {
+    expect(lines(shim(field, "copyOut"))).toContain(`return ctx.mem.writeInto(dstPtr, dstLen, r, "dst");`);
+    expect(lines(shim(field, "copyOut"))).toContain("return -1;");
+  });
+
+  it("an i64 outPtr is converted and bounds-checked before the call", () => {
+    const s = lines(shim(field, "fillArea"));
+    expect(s.slice(2, 5)).toEqual(["const ptrPtr = ctx.u64ToNumber(ptr);", `ctx.mem.check(ptrPtr, 8, "ptr");`, "const r = impl.fillArea();"]);
+    expect(s).toContain(`ctx.mem.writeInto(ptrPtr, 8, r, "ptr");`);
+  });
+
+  it("bool, scalarOrMalloc, kindValue and handle results", () => {
+    expect(lines(shim(field, "isOn"))).toContain("return impl.isOn(on !== 0) ? 1 : 0;");
+    expect(lines(shim(field, "setValue"))).toContain("impl.setValue((kind >>> 0) as FieldKind, ctx.kindValue(kind >>> 0, value));");
+    expect(lines(shim(field, "newField"))).toContain("return impl.newField();");
+    const old = file(files, "host/old-era/field.ts");
+    expect(lines(shim(old, "getOld"))).toContain(`return typeof r === "bigint" ? r : ctx.mallocCopy(r);`);
+  });
+
+  it("the host interface carries doc, params, returns, error line and trace", () => {
+    const text = field.slice(field.indexOf("export interface IgV1FieldHost"));
+    const at = text.indexOf("fieldGetScalar(field: FieldHandle");
+    const doc = text.slice(text.lastIndexOf("/**", at), at);
+    expect(lines(doc)).toEqual([
+      "/**",
+      "* Reads a scalar. More text here.",
+      "* @param field The field.",
+      "* @param data The record.",
+      "* @param kind The kind.",
+      "* @returns The value.",
+      "* @throws Any error fails the call. On error writes the u32 1 at `err` (when it is not 0); the i64 result is then meaningless.",
+      "* @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) -> u64 [wire (i32, i32, i32, i32) -> i64]",
+      "*/",
+      "",
+    ]);
+    expect(lines(text)).toContain("fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint;");
+  });
+
+  it("the shim doc is the first sentence and the trace", () => {
+    const at = field.indexOf("    fieldGetScalar(field: number");
+    const doc = field.slice(field.lastIndexOf("/**", at), at);
+    expect(lines(doc)).toContain("* Reads a scalar.");
+    expect(doc).not.toContain("More text");
+    expect(doc).toContain("@generated from ig.fieldGetScalar(");
+  });
+
+  it("the wire interface uses number/bigint", () => {
+    expect(lines(field)).toContain("fieldGetScalar(field: number, data: number, kind: number, err: number): bigint;");
+    expect(lines(field)).toContain("fillArea(ptr: bigint): number;");
+    expect(lines(field)).toContain("logIt(msg: bigint): void;");
+  });
+
+  it("opens with the header and sorted type-only imports", () => {
+    expect(field.split("\n").slice(0, 7)).toEqual([
+      "// @generated by igwasm-gen from spec/test.yaml. DO NOT EDIT.",
+      "// Regenerate with `npm run gen`.",
+      "/* eslint-disable */",
+      "",
+      `import type { ShimContext } from "../../../runtime/shim-context.js";`,
+      `import type { FieldKind } from "../../constants.js";`,
+      `import type { DataHandle, FieldHandle } from "../../types.js";`,
+    ]);
+  });
+
+  it("one file per era and family, plus an index per era", () => {
+    expect(files.map((f) => f.path)).toEqual(["host/old-era/field.ts", "host/old-era/index.ts", "host/ig-v1/field.ts", "host/ig-v1/index.ts"]);
+    expect(file(files, "host/old-era/field.ts")).not.toContain("fieldGetScalar");
+  });
+
+  it("the era index combines the families", () => {
+    const index = lines(file(files, "host/ig-v1/index.ts"));
+    expect(index).toContain(`export * from "./field.js";`);
+    expect(index).toContain("readonly field: IgV1FieldHost;");
+    expect(index).toContain("export type IgV1Imports = IgV1FieldImports;");
+    expect(index).toContain("export function createIgV1Imports(impl: IgV1HostImpl, ctx: ShimContext): IgV1Imports {");
+    expect(index).toContain("...createIgV1FieldImports(impl.field, ctx),");
+    expect(index).toContain(`export const IgV1Module = "ig";`);
+    expect(index).toContain(`export const IgV1ExtraModules: readonly string[] = ["env"];`);
+  });
+});
+
+describe("types and constants", () => {
+  const spec = specOf(STATUS_FN);
+
+  it("a branded type per handle type", () => {
+    expect(lines(file(emitTypes(spec), "types.ts"))).toContain(`export type FieldHandle = number & { readonly __handle: "Field" };`);
+  });
+
+  it("constants, enums, era ids and FieldKind tables", () => {
+    const c = lines(file(emitConstants(spec), "constants.ts"));
+    expect(c).toContain("export const ApiVersion = 1;");
+    expect(c).toContain("export const MaxThings = 4096;");
+    expect(c).toContain("export const TopBit = 0x80000000;");
+    expect(c).toContain(`export const Eras = ["old-era", "ig-v1"] as const;`);
+    expect(c).toContain("export type EraId = (typeof Eras)[number];");
+    expect(c).toContain("export enum FieldKind {");
+    expect(c).toContain("Float32 = 2,");
+    expect(c).toContain("/** A float. */");
+    expect(c).toContain("export const FieldKindSize: readonly number[] = [0, 1, 4, 0, 0, 0];");
+    expect(c).toContain("export const FieldKindSigned: readonly boolean[] = [false, true, false, false, false, false];");
+    expect(c).toContain("export const FieldKindFloat: readonly boolean[] = [false, false, true, false, false, false];");
+    expect(c).toContain("return kind === FieldKind.String || kind === FieldKind.Bytes;");
+  });
+});
+
+describe("descriptors", () => {
+  const d = file(emitDescriptors(specOf(ALL)), "host/descriptors.ts");
+
+  it("a name constant per function and a frozen record in spec order", () => {
+    expect(lines(d)).toContain(`export const FieldGetScalarName = "fieldGetScalar";`);
+    const at = d.indexOf("name: FieldGetScalarName,");
+    const record = d.slice(d.lastIndexOf("{", at), d.indexOf("\n  },", at) + 5);
+    expect(lines(record)).toEqual([
+      "{",
+      "name: FieldGetScalarName,",
+      `family: "field",`,
+      `eras: ["ig-v1"],`,
+      "params: [",
+      `{ name: "field", type: "handle<Field>", wire: "i32" },`,
+      `{ name: "data", type: "handle<Data>", wire: "i32" },`,
+      `{ name: "kind", type: "enum<FieldKind>", wire: "i32" },`,
+      `{ name: "err", type: "errPtr", wire: "i32" },`,
+      "],",
+      `result: { type: "u64", wire: "i64" },`,
+      `error: { kind: "errPtr", param: "err" },`,
+      "},",
+    ]);
+    expect(d.indexOf("name: FieldAddTagName")).toBeLessThan(d.indexOf("name: FieldGetScalarName"));
+  });
+
+  it("era modules and helpers", () => {
+    expect(lines(d)).toContain(`"old-era": { module: "env", extraModules: [] },`);
+    expect(lines(d)).toContain("export function hostFunctionsOfEra(era: EraId): readonly HostFnDescriptor[] {");
+  });
+
+  it("one name constant per distinct name in the full spec", () => {
+    const full = file(emitDescriptors(loadSpec(join(ROOT, "spec"))), "host/descriptors.ts");
+    expect(full.match(/export const DataSourceSubscribeName = /g)).toHaveLength(1);
+    expect(full.match(/name: DataSourceSubscribeName,/g)).toHaveLength(2);
+  });
+});
+
+describe("emitHostTs", () => {
+  it("is deterministic", () => {
+    const spec = loadSpec(join(ROOT, "spec"));
+    expect(emitHostTs(spec)).toEqual(emitHostTs(spec));
+    expect(emitHostTs(loadSpec(join(ROOT, "spec")))).toEqual(emitHostTs(spec));
+  });
+
+  it("writes every file under a fixed path and re-exports them from index.ts", () => {
+    const files = emitHostTs(specOf(ALL));
+    expect(files.map((f) => f.path)).toEqual([
+      "types.ts",
+      "constants.ts",
+      "host/descriptors.ts",
+      "host/old-era/field.ts",
+      "host/old-era/index.ts",
+      "host/ig-v1/field.ts",
+      "host/ig-v1/index.ts",
+      "index.ts",
+    ]);
+    expect(lines(file(files, "index.ts"))).toEqual(expect.arrayContaining([`export * from "./types.js";`, `export * from "./host/ig-v1/index.js";`]));
+    for (const f of files) expect(f.content.startsWith("// @generated by igwasm-gen from spec/test.yaml. DO NOT EDIT.\n")).toBe(true);
+  });
+
+  it("names the spec files in headers", () => {
+    const files = emitHostTs(loadSpec(join(ROOT, "spec")));
+    expect(file(files, "host/ig-v1/field.ts").split("\n")[0]).toBe("// @generated by igwasm-gen from spec/functions/field.yaml. DO NOT EDIT.");
+    expect(file(files, "types.ts").split("\n")[0]).toBe("// @generated by igwasm-gen from spec/abi.yaml. DO NOT EDIT.");
+    expect(file(files, "host/descriptors.ts").split("\n")[0]).toContain("spec/exports.yaml");
+  });
+});
+
+/** Transpiles a generated family file (its imports are all type-only) and loads it. */
+async function loadShims(files: readonly GeneratedFile[], path: string): Promise<Record<string, unknown>> {
+  const js = ts.transpileModule(file(files, path), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+  }).outputText;
+  const dir = join(ROOT, "test", ".build", "emit-host");
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `${path.replace(/[/.]/g, "_")}.mjs`);
+  writeFileSync(out, js);
+  return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+}
+
+describe("generated shims at run time", () => {
+  const SENTINEL = 0xaa;
+
+  function setup(): { mem: GuestMemory; ctx: ShimContext; failures: string[] } {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    new Uint8Array(memory.buffer).fill(SENTINEL);
+    const mem = new GuestMemory();
+    mem.attach(memory);
+    const failures: string[] = [];
+    const ctx: ShimContext = {
+      mem,
+      fail: (fn, err) => void failures.push(`${fn}: ${(err as Error).message}`),
+      setErrorWord: (ptr) => {
+        if (ptr !== 0) mem.writeU32(ptr, 1, "err");
+      },
+      kindValue: (_kind, value) => value,
+      u64ToNumber: (value) => mem.u64ToNumber(value),
+      mallocCopy: () => 0n,
+    };
+    return { mem, ctx, failures };
+  }
+
+  it("copies into dst, reports empty and errors, sets the error word", async () => {
+    const mod = await loadShims(emitHost(specOf(ALL)), "host/ig-v1/field.ts");
+    const create = mod.createIgV1FieldImports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: unknown[]) => unknown>;
+    const { mem, ctx, failures } = setup();
+    let next: string | null = "hey";
+    const calls: unknown[][] = [];
+    const imports = create(
+      {
+        readNext: (data: number) => (calls.push(["readNext", data]), next),
+        fieldGetScalar: (...args: unknown[]) => {
+          calls.push(["fieldGetScalar", ...args]);
+          throw new Error("bad handle type");
+        },
+        copyOut: () => new Uint8Array([1, 2, 3]),
+      },
+      ctx,
+    );
+    // readNext: the handle arrives unsigned (bit 31 set), "hey" lands at 100.
+    expect(imports.readNext(-2147418111, mem.pack(100, 8))).toBe(0);
+    expect(calls[0]).toEqual(["readNext", 0x80010001]);
+    expect([...mem.u8().subarray(100, 104)]).toEqual([0x68, 0x65, 0x79, SENTINEL]);
+    next = null;
+    expect(imports.readNext(1, mem.pack(100, 8))).toBe(2);
+    // Too small a destination: error value, nothing written.
+    next = "longer than four";
+    expect(imports.readNext(1, mem.pack(200, 4))).toBe(1);
+    expect(mem.u8()[200]).toBe(SENTINEL);
+    // Out-of-bounds destination: error before the implementation runs.
+    const before = calls.length;
+    expect(imports.readNext(1, mem.pack(65534, 8))).toBe(1);
+    expect(calls.length).toBe(before);
+    // count report.
+    expect(imports.copyOut(7, mem.pack(300, 3))).toBe(3);
+    expect(imports.copyOut(7, mem.pack(300, 2))).toBe(-1);
+    // errPtr.
+    expect(imports.fieldGetScalar(1, 2, 3, 400)).toBe(0n);
+    expect(mem.readU32(400, "err")).toBe(1);
+    expect(failures.map((f) => f.split(":")[0])).toEqual(["readNext", "readNext", "copyOut", "fieldGetScalar"]);
+  });
+});

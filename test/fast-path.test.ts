@@ -1,0 +1,423 @@
+/**
+ * The wasm fast path (runtime/fast-path) against the JS path it stands in for.
+ *
+ * Every call is made twice on the same state: through the generated JS shims
+ * (createIgV1FieldImports over FieldOps) and through the fast path whose
+ * fallback is those same shims. Results, record bytes, error words and log
+ * lines must be identical; on top of that, the successful cases must not
+ * reach the fallback at all (that is the point of the fast path).
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { DataSourceType, FieldKind } from "../generated/constants.js";
+import { createIgV1FieldImports, type IgV1FieldImports } from "../generated/host/ig-v1/field.js";
+import type { DataArrayHandle, DataHandle, DataSourceHandle } from "../generated/types.js";
+import { DataSources } from "../runtime/data-sources.js";
+import { GuestAbortError } from "../runtime/errors.js";
+import { DataArrayOps } from "../runtime/families/data-array-ops.js";
+import { DataSourceOps } from "../runtime/families/data-source-ops.js";
+import { FieldOps } from "../runtime/families/field-ops.js";
+import { GuestMemory } from "../runtime/guest-memory.js";
+import { HandleTable, HandleType } from "../runtime/handles.js";
+import { HostMemory } from "../runtime/host-memory.js";
+import { Logger } from "../runtime/logger.js";
+import type { ShimContext } from "../runtime/shim-context.js";
+import { buildFastPathSource, FAST_PATH_OUT_PATH } from "../runtime/fast-path/build.js";
+import { createFieldFastPath, type FieldFastPathImports } from "../runtime/fast-path/field-fast-path.js";
+import { readFileSync } from "node:fs";
+
+const ERR_PTR = 64;
+const SENTINEL = 0xa5a5a5a5;
+const FIXED_KINDS = [
+  FieldKind.Bool, FieldKind.Int8, FieldKind.Int16, FieldKind.Int32, FieldKind.Int64, FieldKind.Uint8,
+  FieldKind.Uint16, FieldKind.Uint32, FieldKind.Uint64, FieldKind.Float32, FieldKind.Float64,
+] as const;
+const U64 = (v: bigint): bigint => BigInt.asUintN(64, v);
+const f32Bits = (x: number): bigint => BigInt(new Uint32Array(new Float32Array([x]).buffer)[0]);
+const f64Bits = (x: number): bigint => new BigUint64Array(new Float64Array([x]).buffer)[0];
+
+/** The runtime pieces the fast path sits on, wired as the loader wires them, plus a guest memory. */
+class Rig {
+  readonly host = new HostMemory();
+  readonly handles = new HandleTable(this.host);
+  readonly log: string[] = [];
+  readonly logger = new Logger((level, message) => this.log.push(`${level}: ${message}`), 4);
+  readonly guestLink = { callback: null };
+  readonly sources = new DataSources(this.host, this.handles, this.guestLink, this.logger);
+  readonly dsOps = new DataSourceOps(this.sources);
+  readonly arrayOps = new DataArrayOps(this.sources);
+  readonly fieldOps = new FieldOps(this.sources, this.host);
+  readonly guestMemory = new WebAssembly.Memory({ initial: 1 });
+  readonly guest = new GuestMemory();
+  readonly js: IgV1FieldImports;
+  readonly fast: FieldFastPathImports;
+  fallbackCalls = 0;
+
+  constructor() {
+    this.guest.attach(this.guestMemory);
+    const guest = this.guest;
+    const logger = this.logger;
+    const ctx: ShimContext = {
+      mem: guest,
+      fail(fn, err) {
+        logger.warn(`${fn}: ${err instanceof Error ? err.message : String(err)}`);
+      },
+      setErrorWord(ptr) {
+        if (ptr === 0) return;
+        try {
+          guest.writeU32(ptr, 1, "err");
+        } catch (e) {
+          throw new GuestAbortError(String(e));
+        }
+      },
+      kindValue(kind, value) {
+        return kind >= FieldKind.String && kind <= FieldKind.Bytes ? guest.readBytes(value, "value") : value;
+      },
+      u64ToNumber: (value) => guest.u64ToNumber(value),
+      mallocCopy() {
+        throw new Error("no malloc in this test");
+      },
+    };
+    this.js = createIgV1FieldImports(this.fieldOps, ctx);
+    this.fast = createFieldFastPath(this.host.memory, {
+      fieldGetScalar: (f, d, k, e) => {
+        this.fallbackCalls++;
+        return this.js.fieldGetScalar(f, d, k, e);
+      },
+      fieldSet: (f, d, k, v) => {
+        this.fallbackCalls++;
+        return this.js.fieldSet(f, d, k, v);
+      },
+    });
+  }
+
+  errorWord(): number {
+    return new DataView(this.guestMemory.buffer).getUint32(ERR_PTR, true);
+  }
+
+  resetErrorWord(): void {
+    new DataView(this.guestMemory.buffer).setUint32(ERR_PTR, SENTINEL, true);
+  }
+
+  /** Calls fieldGetScalar through both paths; checks they agree; returns the common outcome. */
+  get(field: number, data: number, kind: number, errPtr = ERR_PTR): { value: bigint; err: number; log: string[]; fallback: boolean } {
+    const outcomes = (["js", "fast"] as const).map((path) => {
+      this.resetErrorWord();
+      this.log.length = 0;
+      const before = this.fallbackCalls;
+      const value = this[path].fieldGetScalar(field, data, kind, errPtr);
+      return { value, err: this.errorWord(), log: [...this.log], fallback: this.fallbackCalls !== before };
+    });
+    const [js, fast] = outcomes;
+    expect({ ...fast, fallback: undefined }, `fieldGetScalar(${field}, ${data}, ${kind})`).toEqual({ ...js, fallback: undefined });
+    return fast;
+  }
+
+  /** Calls fieldSet through both paths from the same record bytes; checks they agree. */
+  set(field: number, data: number, kind: number, value: bigint, record: { addr: number; size: number }): { status: number; bytes: number[]; log: string[]; fallback: boolean } {
+    const start = Array.from(this.host.u8.subarray(record.addr, record.addr + record.size));
+    const outcomes = (["js", "fast"] as const).map((path) => {
+      this.host.u8.set(start, record.addr);
+      this.log.length = 0;
+      const before = this.fallbackCalls;
+      const status = this[path].fieldSet(field, data, kind, value);
+      return { status, bytes: Array.from(this.host.u8.subarray(record.addr, record.addr + record.size)), log: [...this.log], fallback: this.fallbackCalls !== before };
+    });
+    const [js, fast] = outcomes;
+    expect({ ...fast, fallback: undefined }, `fieldSet(${field}, ${data}, ${kind}, ${value})`).toEqual({ ...js, fallback: undefined });
+    return fast;
+  }
+}
+
+/** A Single data source with one field of every kind, and a packet. */
+function setup() {
+  const rig = new Rig();
+  const dsHandle = rig.dsOps.newDataSource("events", DataSourceType.Single);
+  const fields = new Map<number, number>();
+  for (const kind of [...FIXED_KINDS, FieldKind.String, FieldKind.CString, FieldKind.Bytes]) {
+    fields.set(kind, rig.dsOps.dataSourceAddField(dsHandle, `f${kind}`, kind));
+  }
+  const packet = rig.dsOps.dataSourceNewPacketSingle(dsHandle);
+  const entry = rig.handles.entry(packet, HandleType.PacketSingle, "test");
+  const source = rig.sources.sources[rig.handles.a(rig.handles.entry(dsHandle, HandleType.DataSource, "test"))];
+  const record = { addr: rig.handles.a(entry), size: source.slab.recordSize };
+  const field = (kind: number): number => fields.get(kind)!;
+  return { rig, dsHandle, packet, record, field, source };
+}
+
+describe("field fast path: build", () => {
+  it("field-fast-path.wasm.ts is what build.ts makes of the WAT", async () => {
+    expect(readFileSync(FAST_PATH_OUT_PATH, "utf8")).toBe(await buildFastPathSource());
+  });
+
+  it("exports exactly the guest import types", async () => {
+    const { fieldFastPathWasm } = await import("../runtime/fast-path/field-fast-path.wasm.js");
+    const mod = new WebAssembly.Module(fieldFastPathWasm);
+    expect(WebAssembly.Module.exports(mod)).toEqual([
+      { name: "fieldGetScalar", kind: "function" },
+      { name: "fieldSet", kind: "function" },
+    ]);
+    expect(WebAssembly.Module.imports(mod)).toEqual([
+      { module: "host", name: "memory", kind: "memory" },
+      { module: "fallback", name: "fieldGetScalar", kind: "function" },
+      { module: "fallback", name: "fieldSet", kind: "function" },
+    ]);
+    // A guest importing both with the ig-v1 types links against the exports (a wasm
+    // function import must match its type exactly, so this is the signature check).
+    const guest = new WebAssembly.Module(guestImportingFieldFunctions());
+    const rig = new Rig();
+    expect(() => new WebAssembly.Instance(guest, { ig: { ...rig.fast } })).not.toThrow();
+  });
+});
+
+describe("field fast path: reads and writes", () => {
+  let s: ReturnType<typeof setup>;
+  beforeEach(() => {
+    s = setup();
+  });
+
+  const cases: Array<{ kind: FieldKind; write: bigint; read: bigint }> = [
+    { kind: FieldKind.Bool, write: 1n, read: 1n },
+    { kind: FieldKind.Int8, write: U64(-5n), read: U64(-5n) },
+    { kind: FieldKind.Int16, write: U64(-300n), read: U64(-300n) },
+    { kind: FieldKind.Int32, write: U64(-70000n), read: U64(-70000n) },
+    { kind: FieldKind.Int64, write: U64(-(2n ** 40n)), read: U64(-(2n ** 40n)) },
+    { kind: FieldKind.Uint8, write: 250n, read: 250n },
+    { kind: FieldKind.Uint16, write: 65000n, read: 65000n },
+    { kind: FieldKind.Uint32, write: 0xfffffff0n, read: 0xfffffff0n },
+    { kind: FieldKind.Uint64, write: 0xfedcba9876543210n, read: 0xfedcba9876543210n },
+    { kind: FieldKind.Float32, write: f32Bits(-1.5), read: f32Bits(-1.5) },
+    { kind: FieldKind.Float64, write: f64Bits(Math.PI), read: f64Bits(Math.PI) },
+  ];
+
+  it.each(cases)("kind $kind: set then get without the fallback", ({ kind, write, read }) => {
+    const { rig, packet, record, field } = s;
+    const set = rig.set(field(kind), packet, kind, write, record);
+    expect(set).toMatchObject({ status: 0, fallback: false, log: [] });
+    rig.fast.fieldSet(field(kind), packet, kind, write); // leave the value in place
+    const got = rig.get(field(kind), packet, kind);
+    expect(got).toEqual({ value: read, err: SENTINEL, log: [], fallback: false });
+  });
+
+  it("writes little-endian, only the field's bytes", () => {
+    const { rig, packet, record, field } = s;
+    rig.host.u8.fill(0xee, record.addr, record.addr + record.size);
+    rig.fast.fieldSet(field(FieldKind.Uint32), packet, FieldKind.Uint32, 0x11223344n);
+    const offset = rig.fieldOps && s.source.field(`f${FieldKind.Uint32}`)!.offset;
+    const bytes = Array.from(rig.host.u8.subarray(record.addr, record.addr + record.size));
+    expect(bytes.slice(offset, offset + 4)).toEqual([0x44, 0x33, 0x22, 0x11]);
+    expect(bytes.filter((b) => b === 0xee)).toHaveLength(record.size - 4);
+  });
+
+  it("sign-extends signed kinds and zero-extends unsigned ones of the same size", () => {
+    const { rig, packet, field } = s;
+    const pairs: Array<[FieldKind, FieldKind, bigint, bigint, bigint]> = [
+      // field kind, other kind of its size, stored bits, read as the signed kind, read as the unsigned kind
+      [FieldKind.Int8, FieldKind.Uint8, 0x80n, U64(-128n), 0x80n],
+      [FieldKind.Int16, FieldKind.Uint16, 0x8001n, U64(-32767n), 0x8001n],
+      [FieldKind.Int32, FieldKind.Uint32, 0x80000000n, U64(-(2n ** 31n)), 0x80000000n],
+      [FieldKind.Int64, FieldKind.Uint64, 2n ** 63n, 2n ** 63n, 2n ** 63n],
+    ];
+    for (const [signed, unsigned, bits, asSigned, asUnsigned] of pairs) {
+      for (const f of [field(signed), field(unsigned)]) {
+        expect(rig.set(f, packet, unsigned, bits, s.record).status).toBe(0);
+        rig.fast.fieldSet(f, packet, unsigned, bits);
+        expect(rig.get(f, packet, signed)).toMatchObject({ value: asSigned, fallback: false });
+        expect(rig.get(f, packet, unsigned)).toMatchObject({ value: asUnsigned, fallback: false });
+      }
+    }
+  });
+
+  it("reads floats as their bits, through any kind of the same size", () => {
+    const { rig, packet, field } = s;
+    rig.fast.fieldSet(field(FieldKind.Float32), packet, FieldKind.Float32, f32Bits(3.25));
+    expect(rig.get(field(FieldKind.Float32), packet, FieldKind.Uint32).value).toBe(f32Bits(3.25));
+    expect(rig.get(field(FieldKind.Float32), packet, FieldKind.Int32).value).toBe(f32Bits(3.25)); // positive: no sign bits
+    rig.fast.fieldSet(field(FieldKind.Float32), packet, FieldKind.Float32, f32Bits(-3.25));
+    expect(rig.get(field(FieldKind.Float32), packet, FieldKind.Int32).value).toBe(U64(BigInt.asIntN(32, f32Bits(-3.25))));
+    rig.fast.fieldSet(field(FieldKind.Float64), packet, FieldKind.Int64, f64Bits(-0));
+    expect(rig.get(field(FieldKind.Float64), packet, FieldKind.Float64).value).toBe(2n ** 63n);
+    // A Float32 write keeps only the low 32 bits of the value.
+    rig.fast.fieldSet(field(FieldKind.Float32), packet, FieldKind.Float32, (0xdeadn << 32n) | f32Bits(1));
+    expect(rig.get(field(FieldKind.Float32), packet, FieldKind.Float32).value).toBe(f32Bits(1));
+  });
+
+  it("Bool: writes 1 for any non-zero value (high bits too), reads any non-zero byte as 1", () => {
+    const { rig, packet, record, field } = s;
+    for (const v of [0n, 1n, 2n, 0x100n, 1n << 32n, U64(-1n)]) {
+      const r = rig.set(field(FieldKind.Bool), packet, FieldKind.Bool, v, record);
+      expect(r).toMatchObject({ status: 0, fallback: false });
+      rig.fast.fieldSet(field(FieldKind.Bool), packet, FieldKind.Bool, v);
+      expect(rig.get(field(FieldKind.Bool), packet, FieldKind.Bool).value).toBe(v === 0n ? 0n : 1n);
+    }
+    rig.fast.fieldSet(field(FieldKind.Bool), packet, FieldKind.Uint8, 7n);
+    expect(rig.get(field(FieldKind.Bool), packet, FieldKind.Bool).value).toBe(1n);
+    expect(rig.get(field(FieldKind.Bool), packet, FieldKind.Int8).value).toBe(7n);
+  });
+
+  it("integer writes truncate to the field's size", () => {
+    const { rig, packet, record, field } = s;
+    expect(rig.set(field(FieldKind.Uint8), packet, FieldKind.Uint8, 0x1234n, record).fallback).toBe(false);
+    rig.fast.fieldSet(field(FieldKind.Uint16), packet, FieldKind.Int16, 0x12345678n);
+    expect(rig.get(field(FieldKind.Uint16), packet, FieldKind.Uint16).value).toBe(0x5678n);
+  });
+
+  it("works on callback data (Data handles) and on records from dataArrayNew", () => {
+    const { rig, record, field, source } = s;
+    const slot = source.slab.alloc();
+    const data = rig.handles.alloc(HandleType.Data, source.slab.addr[slot], slot, undefined, source.index);
+    const rec = { addr: source.slab.addr[slot], size: record.size };
+    expect(rig.set(field(FieldKind.Int32), data, FieldKind.Int32, U64(-9n), rec)).toMatchObject({ status: 0, fallback: false });
+    rig.fast.fieldSet(field(FieldKind.Int32), data, FieldKind.Int32, U64(-9n));
+    expect(rig.get(field(FieldKind.Int32), data, FieldKind.Int32)).toMatchObject({ value: U64(-9n), fallback: false });
+
+    const arrDs = rig.dsOps.newDataSource("arr", DataSourceType.Array);
+    const f = rig.dsOps.dataSourceAddField(arrDs, "x", FieldKind.Uint64);
+    const arr = rig.dsOps.dataSourceNewPacketArray(arrDs) as unknown as DataArrayHandle;
+    const elem = rig.arrayOps.dataArrayNew(arr);
+    rig.fast.fieldSet(f, elem, FieldKind.Uint64, 77n);
+    expect(rig.get(f, elem, FieldKind.Uint64)).toMatchObject({ value: 77n, fallback: false });
+  });
+});
+
+describe("field fast path: everything else falls back, with the JS path's outcome", () => {
+  let s: ReturnType<typeof setup>;
+  beforeEach(() => {
+    s = setup();
+    s.rig.fast.fieldSet(s.field(FieldKind.Uint32), s.packet, FieldKind.Uint32, 42n);
+  });
+
+  /** Both calls, through both paths: falls back, fails, logs, writes the error word, changes nothing. */
+  function expectFailure(field: number, data: number, kind: number): string[] {
+    const { rig, record } = s;
+    const got = rig.get(field, data, kind);
+    expect(got.fallback).toBe(true);
+    expect(got.err).toBe(1);
+    expect(got.log).toHaveLength(1);
+    const set = rig.set(field, data, kind, 5n, record);
+    expect(set.fallback).toBe(true);
+    expect(set.status).toBe(1);
+    expect(set.log).toHaveLength(1);
+    return [...got.log, ...set.log];
+  }
+
+  it("invalid handles: 0, index 0, index past 4096, bit 31 on a field handle", () => {
+    const { packet, field } = s;
+    const u32 = field(FieldKind.Uint32);
+    expectFailure(0, packet, FieldKind.Uint32);
+    expectFailure(u32, 0, FieldKind.Uint32);
+    expectFailure(u32 & ~0x1fff, packet, FieldKind.Uint32);
+    expectFailure((u32 & ~0x1fff) | 4097, packet, FieldKind.Uint32);
+    expectFailure(u32, (packet & ~0x1fff) | 8191, FieldKind.Uint32);
+    expectFailure((u32 | 0x80000000) >>> 0, packet, FieldKind.Uint32);
+    expectFailure(0xffffffff, 0xffffffff, FieldKind.Uint32);
+  });
+
+  it("stale handles: a released packet, a released field, a reused slot", () => {
+    const { rig, dsHandle, packet, field } = s;
+    const u32 = field(FieldKind.Uint32);
+    rig.dsOps.dataSourceRelease(dsHandle, packet);
+    expect(expectFailure(u32, packet, FieldKind.Uint32)[0]).toMatch(/stale/);
+    rig.handles.release(u32, HandleType.Field, "test");
+    const fresh = rig.dsOps.dataSourceNewPacketSingle(dsHandle);
+    expectFailure(u32, fresh, FieldKind.Uint32);
+    // Cycle every slot so a handle's index is reused with a newer generation.
+    const again = rig.dsOps.dataSourceGetField(dsHandle, `f${FieldKind.Uint32}`);
+    for (let i = 0; i < 4096 * 2 && (again & 0x1fff) !== (packet & 0x1fff); i++) {
+      const h = rig.dsOps.dataSourceGetField(dsHandle, `f${FieldKind.Uint32}`);
+      if ((h & 0x1fff) === (packet & 0x1fff)) {
+        expect(h).not.toBe(packet);
+        expectFailure(again, packet, FieldKind.Uint32); // the slot is a Field now, of a newer generation
+        break;
+      }
+      rig.handles.release(h, HandleType.Field, "test");
+    }
+    expect(rig.get(again, fresh, FieldKind.Uint32)).toMatchObject({ value: 0n, fallback: false });
+  });
+
+  it("wrong handle types", () => {
+    const { rig, dsHandle, packet, field } = s;
+    const u32 = field(FieldKind.Uint32);
+    expect(expectFailure(packet, packet, FieldKind.Uint32)[0]).toMatch(/bad handle type/);
+    expectFailure(u32, u32, FieldKind.Uint32);
+    expectFailure(dsHandle, packet, FieldKind.Uint32);
+    expectFailure(u32, dsHandle, FieldKind.Uint32);
+    const arrDs = rig.dsOps.newDataSource("arr", DataSourceType.Array);
+    const arrField = rig.dsOps.dataSourceAddField(arrDs, "x", FieldKind.Uint32);
+    const arr = rig.dsOps.dataSourceNewPacketArray(arrDs);
+    expectFailure(arrField, arr, FieldKind.Uint32); // an array packet is not a record
+  });
+
+  it("a field of another data source", () => {
+    const { rig, packet } = s;
+    const other = rig.dsOps.newDataSource("other", DataSourceType.Single);
+    const f = rig.dsOps.dataSourceAddField(other, "x", FieldKind.Uint32);
+    expect(expectFailure(f, packet, FieldKind.Uint32)[0]).toMatch(/belongs to data source "other"/);
+    const otherPacket = rig.dsOps.dataSourceNewPacketSingle(other);
+    expectFailure(s.field(FieldKind.Uint32), otherPacket, FieldKind.Uint32);
+  });
+
+  it("a kind of another size, an invalid kind, a variable-length kind or field", () => {
+    const { field, packet } = s;
+    for (const kind of [FieldKind.Uint64, FieldKind.Int8, FieldKind.Uint16, FieldKind.Float64, FieldKind.Bool]) {
+      expectFailure(field(FieldKind.Uint32), packet, kind);
+    }
+    for (const kind of [0, 12, 13, 14, 15, 255, 0x10008, 0xffffffff]) expectFailure(field(FieldKind.Uint32), packet, kind | 0);
+    for (const fk of [FieldKind.String, FieldKind.CString, FieldKind.Bytes]) {
+      for (const kind of FIXED_KINDS) expect(s.rig.get(field(fk), packet, kind)).toMatchObject({ err: 1, fallback: true });
+    }
+  });
+
+  it("fieldGetScalar with err 0 writes no error word; a bad err address aborts on both paths", () => {
+    const { rig, packet, field } = s;
+    expect(rig.get(0, packet, FieldKind.Uint32, 0)).toMatchObject({ err: SENTINEL, fallback: true });
+    for (const path of ["js", "fast"] as const) {
+      expect(() => rig[path].fieldGetScalar(0, packet, FieldKind.Uint32, 0xfffffff0)).toThrow(GuestAbortError);
+    }
+    expect(rig.get(field(FieldKind.Uint32), packet, FieldKind.Uint32, 0xfffffff0)).toMatchObject({ value: 42n, fallback: false });
+  });
+
+  it("String/CString/Bytes writes go to the JS path and store the same value", () => {
+    const { rig, packet, field, record } = s;
+    const text = new TextEncoder().encode("hello");
+    new Uint8Array(rig.guestMemory.buffer).set(text, 256);
+    const packed = (BigInt(text.length) << 32n) | 256n;
+    for (const kind of [FieldKind.String, FieldKind.CString, FieldKind.Bytes]) {
+      const r = rig.set(field(kind), packet, kind, packed, record);
+      expect(r).toMatchObject({ status: 0, fallback: true, log: [] });
+      expect(new TextDecoder().decode(rig.fieldOps.fieldGetBuffer(field(kind) as never, packet as DataHandle, kind))).toBe("hello");
+    }
+  });
+
+  it("data-array element handles go to the JS path, which resolves them", () => {
+    const { rig } = s;
+    const arrDs = rig.dsOps.newDataSource("arr", DataSourceType.Array) as DataSourceHandle;
+    const f = rig.dsOps.dataSourceAddField(arrDs, "x", FieldKind.Int16);
+    const arr = rig.dsOps.dataSourceNewPacketArray(arrDs) as unknown as DataArrayHandle;
+    for (let i = 0; i < 3; i++) {
+      const d = rig.arrayOps.dataArrayNew(arr);
+      rig.fast.fieldSet(f, d, FieldKind.Int16, U64(BigInt(-i - 1)));
+      rig.arrayOps.dataArrayAppend(arr, d);
+    }
+    const e2 = rig.arrayOps.dataArrayGet(arr, 2);
+    expect(e2 >>> 31).toBe(1);
+    expect(rig.get(f, e2, FieldKind.Int16)).toEqual({ value: U64(-3n), err: SENTINEL, log: [], fallback: true });
+    const slotAddr = (() => {
+      const a = rig.handles.object<{ slots: number[]; ds: { slab: { addr: Uint32Array; recordSize: number } } }>(rig.handles.entry(arr, HandleType.PacketArray, "t"));
+      return { addr: a.ds.slab.addr[a.slots[2]], size: a.ds.slab.recordSize };
+    })();
+    expect(rig.set(f, e2, FieldKind.Int16, 9n, slotAddr)).toMatchObject({ status: 0, fallback: true, log: [] });
+    // Past the end, and a stale array: both fail the same way on both paths.
+    expectFailure(f, (0x80000000 | (7 << 16) | (arr & 0xffff)) >>> 0, FieldKind.Int16);
+    expectFailure(f, (e2 ^ (1 << 13)) >>> 0, FieldKind.Int16);
+  });
+});
+
+/** A module importing ig.fieldGetScalar and ig.fieldSet with their ig-v1 wire types. */
+function guestImportingFieldFunctions(): Uint8Array {
+  // (module (import "ig" "fieldGetScalar" (func (param i32 i32 i32 i32) (result i64)))
+  //         (import "ig" "fieldSet" (func (param i32 i32 i32 i64) (result i32))))
+  const str = (s: string): number[] => [s.length, ...new TextEncoder().encode(s)];
+  const types = [0x02, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x01, 0x7e, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7e, 0x01, 0x7f];
+  const imports = [0x02, ...str("ig"), ...str("fieldGetScalar"), 0x00, 0x00, ...str("ig"), ...str("fieldSet"), 0x00, 0x01];
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, types.length, ...types, 0x02, imports.length, ...imports]);
+}
