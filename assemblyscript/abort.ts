@@ -1,4 +1,4 @@
-// The `abort` handler: AssemblyScript calls `abort` on a failed assertion, an
+// The `abort` handler (exported by index.ts as `abort`): AssemblyScript calls `abort` on a failed assertion, an
 // out-of-bounds access, `throw`, or running out of memory. By default asc
 // imports it as `env.abort`, which IG hosts do not provide; build with
 //   --use abort=~lib/igwasm/assemblyscript/index/abort   (igwasm installed as a package)
@@ -55,7 +55,7 @@ function putNumber(n: u32): void {
 }
 
 /** Logs "abort: <message> at <file>:<line>:<column>" at Error level, then traps. */
-export function abort(message: string | null, fileName: string | null, lineNumber: u32, columnNumber: u32): void {
+export function abortHandler(message: string | null, fileName: string | null, lineNumber: u32, columnNumber: u32): void {
   abortLen = 0;
   putString("abort: ", 7);
   putString(message, 400);

@@ -110,6 +110,9 @@ export function parseSpec(sources: readonly SpecSource[], specRoot = ""): AbiSpe
     }
   }
 
+  // Sections missing from a file that did not parse are not news: stop here.
+  if (readers.some((r) => r.syntaxErrors > 0)) throw new SpecError(problems);
+
   const firstReader = readers[0];
   const need = (key: string): { reader: YamlReader; node: Node } | null => {
     const got = single.get(key);

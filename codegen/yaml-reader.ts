@@ -10,6 +10,7 @@ import type { SourceLoc } from "./model.js";
 export class YamlReader {
   readonly lines = new LineCounter();
   readonly root: Node | null;
+  readonly syntaxErrors: number;
 
   constructor(
     readonly file: string,
@@ -18,9 +19,10 @@ export class YamlReader {
   ) {
     const doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     for (const err of doc.errors) {
-      const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
+      const pos = err.linePos?.[0] ?? this.lines.linePos(err.pos[0]);
       problems.push(`${file}:${pos.line}:${pos.col}: YAML syntax error: ${firstLine(err.message)}`);
     }
+    this.syntaxErrors = doc.errors.length;
     this.root = doc.errors.length === 0 ? ((doc.contents as Node | null) ?? null) : null;
   }
 

@@ -190,6 +190,12 @@ export enum MapType {
   Array = 2,
   /** Per-CPU perf ring buffers, read with a perf reader. */
   PerfEventArray = 4,
+  /** Per-CPU hash; emulated with one CPU, so values are valueSize bytes. */
+  PercpuHash = 5,
+  /** Per-CPU array; emulated with one CPU, so values are valueSize bytes. */
+  PercpuArray = 6,
+  /** Hash that evicts its least recently updated entry instead of failing when full. */
+  LruHash = 9,
   /** Array whose values are maps. */
   ArrayOfMaps = 12,
   /** Hash table whose values are maps. */

@@ -8,19 +8,14 @@
  * reach the fallback at all (that is the point of the fast path).
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { DataSourceType, FieldKind } from "../generated/constants.js";
+import { DataSourceType, FieldKind, LogLevel } from "../generated/constants.js";
 import { createIgV1FieldImports, type IgV1FieldImports } from "../generated/host/ig-v1/field.js";
-import type { DataArrayHandle, DataHandle, DataSourceHandle } from "../generated/types.js";
-import { DataSources } from "../runtime/data-sources.js";
+import type { DataArrayHandle, DataHandle, DataSourceHandle, FieldHandle } from "../generated/types.js";
 import { GuestAbortError } from "../runtime/errors.js";
-import { DataArrayOps } from "../runtime/families/data-array-ops.js";
-import { DataSourceOps } from "../runtime/families/data-source-ops.js";
-import { FieldOps } from "../runtime/families/field-ops.js";
-import { GuestMemory } from "../runtime/guest-memory.js";
-import { HandleTable, HandleType } from "../runtime/handles.js";
-import { HostMemory } from "../runtime/host-memory.js";
+import { HandleType } from "../runtime/handles.js";
 import { Logger } from "../runtime/logger.js";
-import type { ShimContext } from "../runtime/shim-context.js";
+import { Runtime } from "../runtime/runtime.js";
+import { RuntimeShimContext } from "../runtime/runtime-shim-context.js";
 import { buildFastPathSource, FAST_PATH_OUT_PATH } from "../runtime/fast-path/build.js";
 import { createFieldFastPath, type FieldFastPathImports } from "../runtime/fast-path/field-fast-path.js";
 import { readFileSync } from "node:fs";
@@ -37,47 +32,29 @@ const f64Bits = (x: number): bigint => new BigUint64Array(new Float64Array([x]).
 
 /** The runtime pieces the fast path sits on, wired as the loader wires them, plus a guest memory. */
 class Rig {
-  readonly host = new HostMemory();
-  readonly handles = new HandleTable(this.host);
   readonly log: string[] = [];
-  readonly logger = new Logger((level, message) => this.log.push(`${level}: ${message}`), 4);
-  readonly guestLink = { callback: null };
-  readonly sources = new DataSources(this.host, this.handles, this.guestLink, this.logger);
-  readonly dsOps = new DataSourceOps(this.sources);
-  readonly arrayOps = new DataArrayOps(this.sources);
-  readonly fieldOps = new FieldOps(this.sources, this.host);
+  readonly rt = new Runtime({
+    logger: new Logger((level, message) => this.log.push(`${level}: ${message}`), LogLevel.Trace),
+    params: new Map(),
+    kallsyms: new Set(),
+    mntnsFilter: null,
+    syscallArch: "x86_64",
+  });
+  readonly host = this.rt.hostMemory;
+  readonly handles = this.rt.handles;
+  readonly sources = this.rt.dataSources;
+  readonly dsOps = this.rt.dataSource;
+  readonly arrayOps = this.rt.dataArray;
+  readonly fieldOps = this.rt.field;
   readonly guestMemory = new WebAssembly.Memory({ initial: 1 });
-  readonly guest = new GuestMemory();
+  /** The generated shims over the runtime: the JS path, and the fast path's fallback. */
   readonly js: IgV1FieldImports;
   readonly fast: FieldFastPathImports;
   fallbackCalls = 0;
 
   constructor() {
-    this.guest.attach(this.guestMemory);
-    const guest = this.guest;
-    const logger = this.logger;
-    const ctx: ShimContext = {
-      mem: guest,
-      fail(fn, err) {
-        logger.warn(`${fn}: ${err instanceof Error ? err.message : String(err)}`);
-      },
-      setErrorWord(ptr) {
-        if (ptr === 0) return;
-        try {
-          guest.writeU32(ptr, 1, "err");
-        } catch (e) {
-          throw new GuestAbortError(String(e));
-        }
-      },
-      kindValue(kind, value) {
-        return kind >= FieldKind.String && kind <= FieldKind.Bytes ? guest.readBytes(value, "value") : value;
-      },
-      u64ToNumber: (value) => guest.u64ToNumber(value),
-      mallocCopy() {
-        throw new Error("no malloc in this test");
-      },
-    };
-    this.js = createIgV1FieldImports(this.fieldOps, ctx);
+    this.rt.guestMemory.attach(this.guestMemory);
+    this.js = createIgV1FieldImports(this.rt.field, new RuntimeShimContext(this.rt));
     this.fast = createFieldFastPath(this.host.memory, {
       fieldGetScalar: (f, d, k, e) => {
         this.fallbackCalls++;
@@ -104,7 +81,8 @@ class Rig {
       this.resetErrorWord();
       this.log.length = 0;
       const before = this.fallbackCalls;
-      const value = this[path].fieldGetScalar(field, data, kind, errPtr);
+      // As the guest sees it: the i64's bits (a BigInt out of wasm is signed, FieldOps' may not be).
+      const value = U64(this[path].fieldGetScalar(field, data, kind, errPtr));
       return { value, err: this.errorWord(), log: [...this.log], fallback: this.fallbackCalls !== before };
     });
     const [js, fast] = outcomes;
@@ -202,7 +180,7 @@ describe("field fast path: reads and writes", () => {
     const { rig, packet, record, field } = s;
     rig.host.u8.fill(0xee, record.addr, record.addr + record.size);
     rig.fast.fieldSet(field(FieldKind.Uint32), packet, FieldKind.Uint32, 0x11223344n);
-    const offset = rig.fieldOps && s.source.field(`f${FieldKind.Uint32}`)!.offset;
+    const offset = s.source.field(`f${FieldKind.Uint32}`)!.offset;
     const bytes = Array.from(rig.host.u8.subarray(record.addr, record.addr + record.size));
     expect(bytes.slice(offset, offset + 4)).toEqual([0x44, 0x33, 0x22, 0x11]);
     expect(bytes.filter((b) => b === 0xee)).toHaveLength(record.size - 4);
@@ -312,26 +290,27 @@ describe("field fast path: everything else falls back, with the JS path's outcom
     expectFailure(0xffffffff, 0xffffffff, FieldKind.Uint32);
   });
 
-  it("stale handles: a released packet, a released field, a reused slot", () => {
+  it("stale handles: a released packet, a released field, a slot reused by a newer handle", () => {
     const { rig, dsHandle, packet, field } = s;
     const u32 = field(FieldKind.Uint32);
     rig.dsOps.dataSourceRelease(dsHandle, packet);
     expect(expectFailure(u32, packet, FieldKind.Uint32)[0]).toMatch(/stale/);
-    rig.handles.release(u32, HandleType.Field, "test");
     const fresh = rig.dsOps.dataSourceNewPacketSingle(dsHandle);
+    rig.handles.release(u32, HandleType.Field, "test");
     expectFailure(u32, fresh, FieldKind.Uint32);
-    // Cycle every slot so a handle's index is reused with a newer generation.
-    const again = rig.dsOps.dataSourceGetField(dsHandle, `f${FieldKind.Uint32}`);
-    for (let i = 0; i < 4096 * 2 && (again & 0x1fff) !== (packet & 0x1fff); i++) {
+    // Free slots are reused first-in first-out: cycle field handles until one
+    // lands in the released packet's slot, with a newer generation.
+    let reused = 0;
+    for (let i = 0; i < 2 * 4096 && reused === 0; i++) {
       const h = rig.dsOps.dataSourceGetField(dsHandle, `f${FieldKind.Uint32}`);
-      if ((h & 0x1fff) === (packet & 0x1fff)) {
-        expect(h).not.toBe(packet);
-        expectFailure(again, packet, FieldKind.Uint32); // the slot is a Field now, of a newer generation
-        break;
-      }
-      rig.handles.release(h, HandleType.Field, "test");
+      if ((h & 0x1fff) === (packet & 0x1fff)) reused = h;
+      else rig.handles.release(h, HandleType.Field, "test");
     }
-    expect(rig.get(again, fresh, FieldKind.Uint32)).toMatchObject({ value: 0n, fallback: false });
+    expect(reused).not.toBe(0);
+    expect(reused >>> 13).not.toBe(packet >>> 13);
+    expectFailure(u32, packet, FieldKind.Uint32);
+    expectFailure(reused, packet, FieldKind.Uint32);
+    expect(rig.get(reused, fresh, FieldKind.Uint32)).toMatchObject({ value: 0n, fallback: false });
   });
 
   it("wrong handle types", () => {
@@ -384,7 +363,7 @@ describe("field fast path: everything else falls back, with the JS path's outcom
     for (const kind of [FieldKind.String, FieldKind.CString, FieldKind.Bytes]) {
       const r = rig.set(field(kind), packet, kind, packed, record);
       expect(r).toMatchObject({ status: 0, fallback: true, log: [] });
-      expect(new TextDecoder().decode(rig.fieldOps.fieldGetBuffer(field(kind) as never, packet as DataHandle, kind))).toBe("hello");
+      expect(new TextDecoder().decode(rig.fieldOps.fieldGetBuffer(field(kind) as FieldHandle, packet as unknown as DataHandle, kind))).toBe("hello");
     }
   });
 
@@ -413,7 +392,7 @@ describe("field fast path: everything else falls back, with the JS path's outcom
 });
 
 /** A module importing ig.fieldGetScalar and ig.fieldSet with their ig-v1 wire types. */
-function guestImportingFieldFunctions(): Uint8Array {
+function guestImportingFieldFunctions(): Uint8Array<ArrayBuffer> {
   // (module (import "ig" "fieldGetScalar" (func (param i32 i32 i32 i32) (result i64)))
   //         (import "ig" "fieldSet" (func (param i32 i32 i32 i64) (result i32))))
   const str = (s: string): number[] => [s.length, ...new TextEncoder().encode(s)];

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { HostCallError } from "../runtime/errors.js";
 import { BpfMap } from "../runtime/maps/bpf-map.js";
-import { MapType } from "../runtime/maps/map-types.js";
+import { MapType } from "../generated/constants.js";
 import {
   MAX_PERF_RING_BYTES,
   PERF_RECORD_HEADER_BYTES,

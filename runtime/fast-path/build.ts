@@ -43,7 +43,7 @@ export function renderWasmModule(bytes: Uint8Array): string {
     "/* eslint-disable */",
     "",
     `/** field-fast-path.wat compiled to wasm (${bytes.length} bytes). */`,
-    "export const fieldFastPathWasm: Uint8Array = new Uint8Array([",
+    "export const fieldFastPathWasm: Uint8Array<ArrayBuffer> = new Uint8Array([",
     ...lines,
     "]);",
     "",

@@ -29,7 +29,7 @@
  * memory that change later.
  */
 import { fail } from "../errors.js";
-import { MapType, MapUpdateFlag } from "./map-types.js";
+import { MapType, MapUpdateFlags as MapUpdateFlag } from "../../generated/constants.js";
 
 export interface MapSpec {
   name: string;

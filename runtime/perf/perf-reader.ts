@@ -18,7 +18,7 @@
  */
 import { fail } from "../errors.js";
 import { BpfMap } from "../maps/bpf-map.js";
-import { MapType } from "../maps/map-types.js";
+import { MapType } from "../../generated/constants.js";
 import { PerfRing } from "./perf-ring.js";
 
 export { PERF_RECORD_HEADER_BYTES } from "./perf-ring.js";

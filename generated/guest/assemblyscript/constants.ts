@@ -234,6 +234,18 @@ export enum MapType {
    */
   PerfEventArray = 4,
   /**
+   * Per-CPU hash; emulated with one CPU, so values are valueSize bytes.
+   */
+  PercpuHash = 5,
+  /**
+   * Per-CPU array; emulated with one CPU, so values are valueSize bytes.
+   */
+  PercpuArray = 6,
+  /**
+   * Hash that evicts its least recently updated entry instead of failing when full.
+   */
+  LruHash = 9,
+  /**
    * Array whose values are maps.
    */
   ArrayOfMaps = 12,

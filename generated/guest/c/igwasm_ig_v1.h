@@ -188,6 +188,12 @@ enum ig_map_type {
   IG_MAP_TYPE_ARRAY = 2,
   /** Per-CPU perf ring buffers, read with a perf reader. */
   IG_MAP_TYPE_PERF_EVENT_ARRAY = 4,
+  /** Per-CPU hash; emulated with one CPU, so values are valueSize bytes. */
+  IG_MAP_TYPE_PERCPU_HASH = 5,
+  /** Per-CPU array; emulated with one CPU, so values are valueSize bytes. */
+  IG_MAP_TYPE_PERCPU_ARRAY = 6,
+  /** Hash that evicts its least recently updated entry instead of failing when full. */
+  IG_MAP_TYPE_LRU_HASH = 9,
   /** Array whose values are maps. */
   IG_MAP_TYPE_ARRAY_OF_MAPS = 12,
   /** Hash table whose values are maps. */
