@@ -193,8 +193,8 @@ describe("host shims", () => {
 
   it("a keyword-named parameter gets a _ suffix everywhere", () => {
     expect(lines(shim(field, "copyOut"))).toContain("copyOut(default_: number, dst: bigint): number {");
-    expect(lines(shim(field, "copyOut"))).toContain("const r = impl.copyOut(default_ >>> 0);");
-    expect(lines(field)).toContain("copyOut(default_: number): Uint8Array | string;");
+    expect(lines(shim(field, "copyOut"))).toContain("const r = impl.copyOut(default_ >>> 0, dstLen);");
+    expect(lines(field)).toContain("copyOut(default_: number, capacity: number): Uint8Array | string;");
     expect(lines(field)).toContain("* @param default_ A keyword.");
   });
 
@@ -203,7 +203,7 @@ describe("host shims", () => {
       "try {",
       `const dstPtr = ctx.mem.span(dst, "dst");`,
       "const dstLen = ctx.mem.len;",
-      "const r = impl.readNext((data >>> 0) as DataHandle);",
+      "const r = impl.readNext((data >>> 0) as DataHandle, dstLen);",
       "if (r === null) return 2;",
       `ctx.mem.writeInto(dstPtr, dstLen, r, "dst");`,
       "return 0;",
@@ -213,7 +213,7 @@ describe("host shims", () => {
       "}",
       "},",
     ]);
-    expect(lines(field)).toContain("readNext(data: DataHandle): Uint8Array | string | null;");
+    expect(lines(field)).toContain("readNext(data: DataHandle, capacity: number): Uint8Array | string | null;");
   });
 
   it("bytesToDst reporting count returns the bytes written", () => {
@@ -223,7 +223,7 @@ describe("host shims", () => {
 
   it("an i64 outPtr is converted and bounds-checked before the call", () => {
     const s = lines(shim(field, "fillArea"));
-    expect(s.slice(2, 5)).toEqual(["const ptrPtr = ctx.u64ToNumber(ptr);", `ctx.mem.check(ptrPtr, 8, "ptr");`, "const r = impl.fillArea();"]);
+    expect(s.slice(2, 5)).toEqual(["const ptrPtr = ctx.u64ToNumber(ptr);", `ctx.mem.check(ptrPtr, 8, "ptr");`, "const r = impl.fillArea(8);"]);
     expect(s).toContain(`ctx.mem.writeInto(ptrPtr, 8, r, "ptr");`);
   });
 

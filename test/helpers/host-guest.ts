@@ -1,0 +1,212 @@
+/**
+ * Building blocks for the host-function suites: WAT guests that import a
+ * chosen set of an era's host functions (signatures from the generated
+ * descriptors, so they follow the spec) and export a `t_<name>` forwarder per
+ * import, so each ABI edge case is one direct call from the test; a callback
+ * that records every delivery into guest memory; a bump `malloc`; and small
+ * conversions for i32/i64 results.
+ *
+ * Guest memory layout used by these guests (one 64 KiB page unless told):
+ *
+ *   0x0000  scratch strings written by the test (see `strings`)
+ *   0x0800  callback log: u32 count, then 16-byte entries {cbID u64, ds u32, data u32}
+ *   0x0c00  per-test tables (field handles, ...)
+ *   0x1000  per-test buffers (dst areas, sentinel-filled)
+ *   0x8000  bump-malloc heap (seed / env-v1 guests)
+ */
+import type { EraId } from "../../generated/constants.js";
+import { eraModules, hostFunctionsOfEra } from "../../generated/host/descriptors.js";
+import { guestModule, loadWat, packed, type LoadedGuest, type LoadOptions } from "./guest.js";
+
+export const CB_LOG = 0x800;
+export const CB_LOG_MAX = 63;
+export const TABLE = 0xc00;
+export const BUF = 0x1000;
+export const HEAP = 0x8000;
+
+/** `(param ...) (result ...)` of a host function of an era, from the descriptors. */
+export function signature(era: EraId, name: string): string {
+  const d = hostFunctionsOfEra(era).find((f) => f.name === name);
+  if (!d) throw new Error(`era ${era} has no host function ${name}`);
+  const params = d.params.length > 0 ? `(param ${d.params.map((p) => p.wire).join(" ")})` : "";
+  const result = d.result.wire ? ` (result ${d.result.wire})` : "";
+  return `${params}${result}`;
+}
+
+/** Names of an era's host functions, optionally only those of some families. */
+export function functionsOf(era: EraId, families?: readonly string[]): string[] {
+  return hostFunctionsOfEra(era)
+    .filter((f) => !families || families.includes(f.family))
+    .map((f) => f.name);
+}
+
+/** The families this suite covers. */
+export const FAMILIES = ["log", "dataSource", "dataArray", "field", "handle"] as const;
+
+function forwarder(era: EraId, name: string): string {
+  const d = hostFunctionsOfEra(era).find((f) => f.name === name)!;
+  const params = d.params.length > 0 ? `(param ${d.params.map((p) => p.wire).join(" ")})` : "";
+  const result = d.result.wire ? `(result ${d.result.wire})` : "";
+  const gets = d.params.map((_, i) => `(local.get ${i})`).join(" ");
+  return `  (func (export "t_${name}") ${params} ${result} (call $${name} ${gets}))`;
+}
+
+export interface HostGuestOptions {
+  /** Host functions to import (default: every function of the era's covered families). */
+  readonly names?: readonly string[];
+  /** Callback body appended after recording (`$cb` i64, `$ds` i32, `$data` i32 are in scope); false: export no callback. */
+  readonly callback?: string | false;
+  /** Export a bump malloc (seed and env-v1 guests). */
+  readonly malloc?: boolean;
+  readonly pages?: number;
+  /** Override the import module (e.g. `env` for an early ig-v1 build). */
+  readonly module?: string;
+  /** Export gadgetAPIVersion (default: not for seed). */
+  readonly version?: boolean;
+}
+
+/** The data-source callback export name of an era. */
+export function callbackName(era: EraId): string {
+  return era === "seed" ? "dsCallback" : "dataSourceCallback";
+}
+
+/** A callback that appends {cbID, ds, data} to the log at CB_LOG, then runs `extra`. */
+export function recordingCallback(era: EraId, extra = ""): string {
+  return `  (func $callback (export "${callbackName(era)}") (param $cb i64) (param $ds i32) (param $data i32)
+    (local $p i32)
+    (local.set $p (i32.add (i32.const ${CB_LOG + 4}) (i32.shl (i32.load (i32.const ${CB_LOG})) (i32.const 4))))
+    (if (i32.lt_u (i32.load (i32.const ${CB_LOG})) (i32.const ${CB_LOG_MAX}))
+      (then
+        (i64.store (local.get $p) (local.get $cb))
+        (i32.store offset=8 (local.get $p) (local.get $ds))
+        (i32.store offset=12 (local.get $p) (local.get $data))
+        (i32.store (i32.const ${CB_LOG}) (i32.add (i32.load (i32.const ${CB_LOG})) (i32.const 1)))))
+${extra}
+  )`;
+}
+
+/**
+ * A bump allocator exported as `malloc(u32) -> u32`, starting at `base`. It
+ * counts its calls at `countAt`; when the u32 at `failAt` is non-zero it
+ * returns that value minus 1 instead of allocating (1: returns 0), so tests
+ * can make it fail or return a bad pointer.
+ */
+export function bumpMalloc(base = HEAP, countAt = 0xbf0, failAt = 0xbf4): string {
+  return `  (global $heap (mut i32) (i32.const ${base}))
+  (func (export "malloc") (param $n i32) (result i32) (local $p i32)
+    (i32.store (i32.const ${countAt}) (i32.add (i32.load (i32.const ${countAt})) (i32.const 1)))
+    (if (i32.load (i32.const ${failAt})) (then (return (i32.sub (i32.load (i32.const ${failAt})) (i32.const 1)))))
+    (local.set $p (global.get $heap))
+    (global.set $heap (i32.and (i32.add (i32.add (local.get $p) (local.get $n)) (i32.const 7)) (i32.const -8)))
+    (local.get $p))`;
+}
+export const MALLOC_COUNT = 0xbf0;
+/** Write p + 1 here to make the bump malloc return p instead of allocating. */
+export const MALLOC_FAIL = 0xbf4;
+
+/** WAT text of a guest for `era` with forwarders for `names` and a recording callback. */
+export function hostGuestWat(era: EraId, body = "", opts: HostGuestOptions = {}): string {
+  const names = opts.names ?? functionsOf(era, FAMILIES);
+  const fns: Record<string, string> = {};
+  for (const n of names) fns[n] = signature(era, n);
+  const parts = [names.map((n) => forwarder(era, n)).join("\n")];
+  if (opts.callback !== false) parts.push(recordingCallback(era, opts.callback ?? ""));
+  if (opts.malloc) parts.push(bumpMalloc());
+  parts.push(body);
+  const module = opts.module ?? eraModules[era].module;
+  const seed = !(opts.version ?? era !== "seed");
+  return guestModule(module, fns, parts.join("\n"), { seed, pages: opts.pages });
+}
+
+export async function loadHostGuest(era: EraId, body = "", opts: HostGuestOptions = {}, load: LoadOptions = {}): Promise<LoadedGuest> {
+  return loadWat(hostGuestWat(era, body, opts), load);
+}
+
+export interface CallbackEntry {
+  readonly cbID: bigint;
+  readonly ds: number;
+  readonly data: number;
+}
+
+/** The deliveries the recording callback saw, in order. */
+export function callbackLog(g: LoadedGuest): CallbackEntry[] {
+  const v = g.view();
+  const n = v.getUint32(CB_LOG, true);
+  const out: CallbackEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = CB_LOG + 4 + i * 16;
+    out.push({ cbID: v.getBigUint64(p, true), ds: v.getUint32(p + 8, true), data: v.getUint32(p + 12, true) });
+  }
+  return out;
+}
+
+export function callbackCount(g: LoadedGuest): number {
+  return g.view().getUint32(CB_LOG, true);
+}
+
+/** A bump allocator of test strings in guest memory from `base`; returns packed values. */
+export function strings(g: LoadedGuest, base = 0x10): (text: string) => bigint {
+  let at = base;
+  return (text: string) => {
+    const p = g.putString(at, text);
+    at += Math.max(new TextEncoder().encode(text).length, 1);
+    at = (at + 7) & ~7;
+    if (at > CB_LOG) throw new Error("test strings overflow the scratch area");
+    return p;
+  };
+}
+
+/** An i32 result as the u32 the ABI means. */
+export const u32 = (n: number): number => n >>> 0;
+/** An i64 result (JS gets it signed) as the u64 the ABI means. */
+export const u64 = (n: bigint): bigint => BigInt.asUintN(64, n);
+/** A u64 bit pattern as the (signed) BigInt JS must pass for an i64 parameter. */
+export const i64 = (n: bigint): bigint => BigInt.asIntN(64, n);
+
+export { packed };
+
+/** Log lines (`level: message`) that mention `fn`. */
+export function logsOf(g: LoadedGuest, fn: string): string[] {
+  return g.logs.filter((l) => l.includes(`${fn}:`));
+}
+
+/** The trace of the calls made while running `f` (the trace array is cleared first). */
+export function traceOf(g: LoadedGuest, f: () => void): string[] {
+  g.trace.length = 0;
+  f();
+  return [...g.trace];
+}
+
+/** Runs `f` and returns the log lines it produced. */
+export function logsDuring(g: LoadedGuest, f: () => void): string[] {
+  const start = g.logs.length;
+  f();
+  return g.logs.slice(start);
+}
+
+/** Float bit helpers. */
+export function f32bits(x: number): bigint {
+  const v = new DataView(new ArrayBuffer(4));
+  v.setFloat32(0, x, true);
+  return BigInt(v.getUint32(0, true));
+}
+export function f64bits(x: number): bigint {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, x, true);
+  return v.getBigUint64(0, true);
+}
+export function bitsToF32(b: bigint): number {
+  const v = new DataView(new ArrayBuffer(4));
+  v.setUint32(0, Number(b & 0xffffffffn), true);
+  return v.getFloat32(0, true);
+}
+export function bitsToF64(b: bigint): number {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setBigUint64(0, BigInt.asUintN(64, b), true);
+  return v.getFloat64(0, true);
+}
+
+/** Every kind name, in FieldKind order (1..14). */
+export const KIND_NAMES = [
+  "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "string", "cstring", "bytes",
+] as const;
