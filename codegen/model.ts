@@ -199,7 +199,7 @@ export interface GuestExport {
   readonly required: boolean;
   readonly doc: string;
   readonly params: readonly ExportParam[];
-  readonly result: { readonly wire: WireType | null; readonly doc: string };
+  readonly result: { readonly type: "none" | "i32" | "u32" | "u64"; readonly wire: WireType | null; readonly doc: string };
   readonly replaces: string | null;
   readonly replacedBy: string | null;
   readonly loc: SourceLoc;

@@ -548,12 +548,13 @@ function readExport({ reader, node: m }: RawExport, ctx: Ctx): GuestExport | nul
   }
   const rm = reader.map(reader.get(m, "returns") ?? m, `${what}: "returns"`);
   let wire: WireType | null = null;
+  let rtype: GuestExport["result"]["type"] = "none";
   let rdoc = "";
   if (rm && reader.has(m, "returns")) {
     reader.keys(rm, ["type", "doc"], `${what} result`);
     const t = reader.str(rm, "type", `${what} result`);
-    if (t === "i32" || t === "u32") wire = "i32";
-    else if (t === "u64") wire = "i64";
+    if (t === "i32" || t === "u32") [wire, rtype] = ["i32", t];
+    else if (t === "u64") [wire, rtype] = ["i64", t];
     else if (t !== "none") reader.error(reader.get(rm, "type"), `${what} result: unknown type "${t}" (expected none, i32, u32 or u64)`);
     rdoc = reader.str(rm, "doc", `${what} result`, "");
   } else if (!reader.has(m, "returns")) {
@@ -566,7 +567,7 @@ function readExport({ reader, node: m }: RawExport, ctx: Ctx): GuestExport | nul
     required: reader.bool(m, "required", what, false),
     doc: reader.str(m, "doc", what, ""),
     params,
-    result: { wire, doc: rdoc },
+    result: { type: rtype, wire, doc: rdoc },
     replaces: reader.has(m, "replaces") ? reader.str(m, "replaces", what) : null,
     replacedBy: reader.has(m, "replacedBy") ? reader.str(m, "replacedBy", what) : null,
     loc: reader.loc(m),

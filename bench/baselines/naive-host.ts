@@ -7,7 +7,8 @@
  *   DataView per call; string fields as JS strings;
  * - packed (len << 32 | ptr) i64 values split with BigInt operators;
  * - strings decoded with TextDecoder and encoded with TextEncoder on every
- *   call, guest memory reached through `memory.buffer` on every call.
+ *   call (one shared coder each), guest memory reached through
+ *   `memory.buffer` on every call.
  *
  * It is correct (same results and error conventions as igwasm for what it
  * implements) but implements only what bench/guests/field-guest.wat imports:
@@ -15,6 +16,10 @@
  * fieldGetScalar, fieldGetBuffer, fieldSet. Nothing here is used by igwasm.
  */
 import { FieldKind, FieldKindSize } from "../../generated/constants.js";
+
+// Shared coders: a first host would at least not make one per call.
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 class NaiveDataSource {
   readonly fields: NaiveField[] = [];
@@ -71,7 +76,7 @@ export class NaiveHost {
   private readString(packed: bigint): string {
     const ptr = Number(packed & 0xffffffffn);
     const len = Number(packed >> 32n);
-    return new TextDecoder().decode(new Uint8Array(this.memory!.buffer, ptr, len));
+    return decoder.decode(new Uint8Array(this.memory!.buffer, ptr, len));
   }
 
   private fail(message: string): void {
@@ -151,7 +156,7 @@ export class NaiveHost {
         if (r === null || FieldKindSize[r.field.kind] !== 0 || FieldKindSize[kind] !== 0 || kind === 0 || kind > FieldKind.Bytes) return -1;
         const ptr = Number(dst & 0xffffffffn);
         const cap = Number(dst >> 32n);
-        const bytes = new TextEncoder().encode(r.record.strings.get(r.field.name) ?? "");
+        const bytes = encoder.encode(r.record.strings.get(r.field.name) ?? "");
         if (bytes.length > cap || ptr + bytes.length > this.memory!.buffer.byteLength) return -1;
         new Uint8Array(this.memory!.buffer).set(bytes, ptr);
         return bytes.length;

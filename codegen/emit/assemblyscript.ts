@@ -22,7 +22,7 @@ import {
   resultScalar,
   sources,
   type GuestScalar,
-} from "./guest-index.js";
+} from "./guest-common.js";
 import { numberText } from "./constants.js";
 import { familySource, sectionSources } from "./ts-print.js";
 

@@ -27,7 +27,7 @@ import {
   resultScalar,
   screamingSnake,
   type GuestScalar,
-} from "./guest-index.js";
+} from "./guest-common.js";
 
 export const C_DIR = "guest/c";
 

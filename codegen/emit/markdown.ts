@@ -26,7 +26,7 @@ import {
   paramScalar,
   resultScalar,
   sources,
-} from "./guest-index.js";
+} from "./guest-common.js";
 import { familySource, sectionSources, specPath } from "./ts-print.js";
 
 export const DOCS_DIR = "docs";

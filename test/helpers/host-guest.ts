@@ -54,7 +54,7 @@ function forwarder(era: EraId, name: string): string {
 export interface HostGuestOptions {
   /** Host functions to import (default: every function of the era's covered families). */
   readonly names?: readonly string[];
-  /** Callback body appended after recording (`$cb` i64, `$ds` i32, `$data` i32 are in scope); false: export no callback. */
+  /** Callback body appended after recording (see recordingCallback); false: export no callback. */
   readonly callback?: string | false;
   /** Export a bump malloc (seed and env-v1 guests). */
   readonly malloc?: boolean;
@@ -70,10 +70,15 @@ export function callbackName(era: EraId): string {
   return era === "seed" ? "dsCallback" : "dataSourceCallback";
 }
 
-/** A callback that appends {cbID, ds, data} to the log at CB_LOG, then runs `extra`. */
+/**
+ * A callback that appends {cbID, ds, data} to the log at CB_LOG, then runs
+ * `extra`, where `$i` is the index of this delivery and `$j`, `$k` (i32) and
+ * `$t` (i64) are free locals.
+ */
 export function recordingCallback(era: EraId, extra = ""): string {
   return `  (func $callback (export "${callbackName(era)}") (param $cb i64) (param $ds i32) (param $data i32)
-    (local $p i32)
+    (local $p i32) (local $i i32) (local $j i32) (local $k i32) (local $t i64)
+    (local.set $i (i32.load (i32.const ${CB_LOG})))
     (local.set $p (i32.add (i32.const ${CB_LOG + 4}) (i32.shl (i32.load (i32.const ${CB_LOG})) (i32.const 4))))
     (if (i32.lt_u (i32.load (i32.const ${CB_LOG})) (i32.const ${CB_LOG_MAX}))
       (then

@@ -250,7 +250,7 @@ static inline uint64_t ig_pack(const void *ptr, uint32_t len) {
  * optional  void _start(void);
  *           WASI command entry point (TinyGo and Go command modules). Called once after
  *           instantiation; a WASI exit with code 0 is not an error.
- * optional  int32_t malloc(uint32_t size);
+ * optional  uint32_t malloc(uint32_t size);
  *           Allocates `size` bytes in the module's memory. The host calls it to return
  *           string and byte field values; the module frees them.
  *           size: Bytes to allocate.

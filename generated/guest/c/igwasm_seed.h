@@ -222,7 +222,7 @@ static inline uint64_t ig_pack(const void *ptr, uint32_t len) {
  *           ds: The data source handle the subscription was made with.
  *           data: The record, array or packet (by subscription type); valid only during the call.
  *           Replaced by dataSourceCallback in a later era.
- * optional  int32_t malloc(uint32_t size);
+ * optional  uint32_t malloc(uint32_t size);
  *           Allocates `size` bytes in the module's memory. The host calls it to return
  *           string and byte field values; the module frees them.
  *           size: Bytes to allocate.

@@ -1,0 +1,123 @@
+/**
+ * Writing tar archives (ustar) and IG gadget image layouts: the counterpart of
+ * oci.ts, used by tests and by anyone who wants to package a gadget built
+ * with igwasm the way `ig image export` does.
+ */
+import { createHash } from "node:crypto";
+import { METADATA_MEDIA_TYPE, WASM_LAYER_MEDIA_TYPE } from "./oci.js";
+
+export interface TarFile {
+  readonly name: string;
+  readonly data: Uint8Array | string;
+}
+
+function writeString(block: Uint8Array, offset: number, length: number, text: string): void {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length > length) throw new RangeError(`tar: "${text}" does not fit in ${length} bytes`);
+  block.set(bytes, offset);
+}
+
+function writeOctal(block: Uint8Array, offset: number, length: number, value: number): void {
+  writeString(block, offset, length, value.toString(8).padStart(length - 1, "0") + "\0");
+}
+
+function header(name: string, size: number, type: "0" | "5"): Uint8Array {
+  const block = new Uint8Array(512);
+  let prefix = "";
+  let base = name;
+  if (new TextEncoder().encode(name).length > 100) {
+    const cut = name.lastIndexOf("/", 155);
+    if (cut <= 0 || name.length - cut - 1 > 100) throw new RangeError(`tar: name too long for ustar: ${name}`);
+    prefix = name.slice(0, cut);
+    base = name.slice(cut + 1);
+  }
+  writeString(block, 0, 100, base);
+  writeOctal(block, 100, 8, type === "5" ? 0o755 : 0o644);
+  writeOctal(block, 108, 8, 0);
+  writeOctal(block, 116, 8, 0);
+  writeOctal(block, 124, 12, size);
+  writeOctal(block, 136, 12, 0);
+  block.fill(0x20, 148, 156);
+  block[156] = type.charCodeAt(0);
+  writeString(block, 257, 6, "ustar\0");
+  writeString(block, 263, 2, "00");
+  writeString(block, 345, 155, prefix);
+  let sum = 0;
+  for (const b of block) sum += b;
+  writeString(block, 148, 8, sum.toString(8).padStart(6, "0") + "\0 ");
+  return block;
+}
+
+/** A ustar archive of `files` (directories are added for every parent path). */
+export function writeTar(files: readonly TarFile[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const segments = f.name.split("/");
+    for (let i = 1; i < segments.length; i++) {
+      const dir = segments.slice(0, i).join("/") + "/";
+      if (!dirs.has(dir)) {
+        dirs.add(dir);
+        parts.push(header(dir, 0, "5"));
+      }
+    }
+    const data = typeof f.data === "string" ? new TextEncoder().encode(f.data) : f.data;
+    parts.push(header(f.name, data.length, "0"));
+    parts.push(data);
+    const pad = (512 - (data.length % 512)) % 512;
+    if (pad) parts.push(new Uint8Array(pad));
+  }
+  parts.push(new Uint8Array(1024));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
+export interface GadgetImageInput {
+  readonly wasm: Uint8Array;
+  /** gadget.yaml text (the image's metadata). */
+  readonly metadataYaml: string;
+  /** Reference annotation, e.g. "ghcr.io/me/my-gadget:latest". */
+  readonly ref?: string;
+  /** Wrap the manifest in an image index per architecture, as multi-arch `ig image export` does. */
+  readonly multiArch?: readonly string[];
+}
+
+/** An OCI image layout tar of a wasm-only gadget, in the shape `ig image export` writes. */
+export function writeGadgetImage(input: GadgetImageInput): Uint8Array {
+  const blobs = new Map<string, Uint8Array>();
+  const add = (data: Uint8Array | string, mediaType: string, extra: object = {}): { mediaType: string; digest: string; size: number } => {
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    const hex = createHash("sha256").update(bytes).digest("hex");
+    blobs.set(hex, bytes);
+    return { mediaType, digest: `sha256:${hex}`, size: bytes.length, ...extra };
+  };
+  const config = add(input.metadataYaml, METADATA_MEDIA_TYPE);
+  const wasmLayer = add(input.wasm, WASM_LAYER_MEDIA_TYPE, { annotations: { "org.opencontainers.image.title": "program.wasm" } });
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: "application/vnd.oci.image.manifest.v1+json",
+    config,
+    layers: [wasmLayer],
+  });
+  const annotations = input.ref ? { "org.opencontainers.image.ref.name": input.ref } : undefined;
+  let top;
+  if (input.multiArch && input.multiArch.length > 0) {
+    const perArch = input.multiArch.map((architecture) =>
+      add(manifest, "application/vnd.oci.image.manifest.v1+json", { platform: { architecture, os: "linux" } }),
+    );
+    top = add(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: perArch }), "application/vnd.oci.image.index.v1+json", annotations ? { annotations } : {});
+  } else {
+    top = add(manifest, "application/vnd.oci.image.manifest.v1+json", annotations ? { annotations } : {});
+  }
+  const index = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [top] });
+  return writeTar([
+    { name: "oci-layout", data: JSON.stringify({ imageLayoutVersion: "1.0.0" }) },
+    { name: "index.json", data: index },
+    ...[...blobs].map(([hex, data]) => ({ name: `blobs/sha256/${hex}`, data })),
+  ]);
+}

@@ -1,0 +1,134 @@
+/**
+ * Helpers shared by the guest-side and documentation emitters (AssemblyScript,
+ * C, Markdown): wire scalars of parameters and results, era selections, and
+ * comment text.
+ */
+import type { AbiSpec, EnumDesc, Era, ExportParam, GuestExport, HostFn, HostResult, Param } from "../model.js";
+import { exportsOfEra, functionsOfEra } from "../model.js";
+import { familySource, sectionSources, specPath } from "./ts-print.js";
+
+/**
+ * How a wire value reads on the guest side: unsigned or signed 32/64-bit, or a
+ * 32-bit address (`ptr`). Each target spells these its own way (`u32`/`usize`
+ * in AssemblyScript, `uint32_t` in C, `u32` in the reference).
+ */
+export type GuestScalar = "u32" | "i32" | "ptr" | "u64" | "i64";
+
+export function paramScalar(p: Param): GuestScalar {
+  if (p.wire === "i32") {
+    if (p.type.kind === "i32") return "i32";
+    if (p.type.kind === "errPtr" || p.type.kind === "outPtr") return "ptr";
+    return "u32";
+  }
+  return p.type.kind === "i64" ? "i64" : "u64";
+}
+
+/**
+ * A result is signed when it means a signed number, or when its error value is
+ * negative (`fieldGetBuffer` returns a byte count or -1).
+ */
+export function resultScalar(r: HostResult): GuestScalar | null {
+  if (r.wire === null) return null;
+  const signed = r.type.kind === "i32" || (r.error.kind === "value" && r.error.value < 0);
+  if (r.wire === "i32") return signed ? "i32" : "u32";
+  return signed ? "i64" : "u64";
+}
+
+export function exportParamScalar(p: ExportParam): GuestScalar {
+  if (p.wire === "i64") return "u64";
+  return p.type.kind === "i32" ? "i32" : "u32";
+}
+
+/**
+ * The model keeps only the wire type of an export's result; the lifecycle
+ * exports return a signed status (0 ok), so an i32 result reads as i32.
+ */
+export function exportResultScalar(e: GuestExport): GuestScalar | null {
+  return e.result.type === "none" ? null : e.result.type;
+}
+
+/** Functions of an era, checked to have unique names (the import names of a module). */
+export function eraFunctions(spec: AbiSpec, era: Era): readonly HostFn[] {
+  const fns = functionsOfEra(spec, era.id);
+  const seen = new Set<string>();
+  for (const fn of fns) {
+    if (seen.has(fn.name)) throw new Error(`era ${era.id}: two variants of ${fn.name}`);
+    seen.add(fn.name);
+  }
+  return fns;
+}
+
+export function eraExports(spec: AbiSpec, era: Era): readonly GuestExport[] {
+  return exportsOfEra(spec, era.id);
+}
+
+/**
+ * The enums that belong to an era: every enum except those that only
+ * functions of other eras use. That keeps `SubscriptionTypeSeed` out of the
+ * later eras and `SubscriptionType` out of the seed era, whose numbering
+ * differs, while enums no parameter names (result codes) appear everywhere.
+ */
+export function enumsOfEra(spec: AbiSpec, era: Era): readonly EnumDesc[] {
+  const usedBy = (e: EnumDesc, fns: readonly HostFn[]): boolean =>
+    fns.some((fn) => fn.params.some((p) => p.type.kind === "enum" && p.type.enumName === e.name));
+  const inEra = functionsOfEra(spec, era.id);
+  return spec.enums.filter((e) => usedBy(e, inEra) || !usedBy(e, spec.functions));
+}
+
+/** Doc text as trimmed lines, with runs of blank lines kept to one. */
+export function docLines(doc: string): string[] {
+  const lines = doc.trim().split("\n").map((l) => l.trimEnd());
+  return lines.filter((l, i) => l !== "" || (i > 0 && lines[i - 1] !== ""));
+}
+
+/** Doc text on one line (for list items and table cells). */
+export function oneLine(doc: string): string {
+  return doc.trim().replace(/\s+/g, " ");
+}
+
+/** Text that cannot end a block comment it is placed in. */
+export function commentSafe(text: string): string {
+  return text.replace(/\*\//g, "*\\/");
+}
+
+/** The lines of a `/** ... *\/` block, indented by `indent`. */
+export function blockComment(lines: readonly string[], indent = ""): string {
+  const body = lines.map((l) => (l === "" ? `${indent} *` : `${indent} * ${commentSafe(l)}`));
+  return [`${indent}/**`, ...body, `${indent} */`].join("\n");
+}
+
+/** `MaxHandles` -> `MAX_HANDLES`, `Uint32` -> `UINT32`, `CString` -> `CSTRING`. */
+export function screamingSnake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+}
+
+/** File stem of a family's bindings: `dataSource` -> `datasource`. */
+export function familyStem(name: string): string {
+  return name.toLowerCase();
+}
+
+/** Unique, order-kept header sources. */
+export function sources(...lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())];
+}
+
+/** Header sources of a file built from an era's functions (and exports). */
+export function eraSources(spec: AbiSpec, era: Era, withExports: boolean): string[] {
+  const fns = functionsOfEra(spec, era.id);
+  const fams = spec.families.filter((f) => fns.some((fn) => fn.family === f.name));
+  return sources(
+    sectionSources(spec, "abi"),
+    spec.enums.length > 0 ? sectionSources(spec, "enums") : [],
+    fams.map(familySource),
+    withExports ? eraExports(spec, era).map((e) => specPath(e.loc.file)) : [],
+  );
+}
+
+/** Throws when two generated names collide (keyword renaming or case folding could make them). */
+export function assertUnique(names: readonly string[], where: string): void {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw new Error(`${where}: the generated name ${n} is used twice`);
+    seen.add(n);
+  }
+}
