@@ -10,7 +10,8 @@ import type { IgV1HostImpl } from "../generated/host/ig-v1/index.js";
 import type { SeedDataSourceHost, SeedHostImpl } from "../generated/host/seed/index.js";
 import type { Runtime } from "./runtime.js";
 
-export function createIgV1Host(rt: Runtime): IgV1HostImpl {
+/** The families of both v1 eras: env-v1 and ig-v1 differ only in which functions the shims expose. */
+function v1Families(rt: Runtime) {
   return {
     log: rt.log,
     dataSource: rt.dataSource,
@@ -22,22 +23,15 @@ export function createIgV1Host(rt: Runtime): IgV1HostImpl {
     handle: rt.handle,
     syscall: rt.syscall,
     kernel: rt.kernel,
-  } satisfies IgV1HostImpl;
+  };
+}
+
+export function createIgV1Host(rt: Runtime): IgV1HostImpl {
+  return v1Families(rt) satisfies IgV1HostImpl;
 }
 
 export function createEnvV1Host(rt: Runtime): EnvV1HostImpl {
-  return {
-    log: rt.log,
-    dataSource: rt.dataSource,
-    dataArray: rt.dataArray,
-    field: rt.field,
-    config: rt.configOps,
-    map: rt.map,
-    perf: rt.perf,
-    handle: rt.handle,
-    syscall: rt.syscall,
-    kernel: rt.kernel,
-  } satisfies EnvV1HostImpl;
+  return v1Families(rt) satisfies EnvV1HostImpl;
 }
 
 /** The seed era numbers subscription types from 0 (Data, Array, Packet); v1 from 1. */

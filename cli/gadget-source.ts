@@ -1,0 +1,58 @@
+/**
+ * Resolving the `<gadget>` argument of `igwasm run` and `igwasm inspect`: a
+ * wasm module, or an IG gadget image tarball (OCI image layout, as
+ * `ig image export` writes it).
+ */
+import { readFileSync, statSync } from "node:fs";
+import type { ParamSpec } from "../runtime/index.js";
+import { looksLikeTar, readGadgetImage } from "./oci.js";
+
+export class GadgetSourceError extends Error {
+  override readonly name = "GadgetSourceError";
+}
+
+export interface GadgetSource {
+  /** What to call it in messages. */
+  readonly label: string;
+  readonly kind: "wasm" | "image" | "embedded";
+  readonly wasm: Uint8Array;
+  readonly paramSpecs: readonly ParamSpec[];
+  readonly metadataYaml: string | null;
+}
+
+export function readFileOrFail(path: string, what: string): Uint8Array {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new GadgetSourceError(code === "ENOENT" ? `${what} ${path} does not exist` : `cannot read ${what} ${path}: ${(e as Error).message}`);
+  }
+  if (isDir) throw new GadgetSourceError(`${what} ${path} is a directory`);
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new GadgetSourceError(`cannot read ${what} ${path}: ${(e as Error).message}`);
+  }
+}
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+export function isWasm(bytes: Uint8Array): boolean {
+  return WASM_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/** Reads a gadget from a .wasm file or an image tarball. */
+export function loadGadgetSource(path: string): GadgetSource {
+  const bytes = readFileOrFail(path, "gadget");
+  if (isWasm(bytes)) return { label: path, kind: "wasm", wasm: bytes, paramSpecs: [], metadataYaml: null };
+  if (looksLikeTar(bytes)) {
+    try {
+      const image = readGadgetImage(bytes);
+      return { label: path, kind: "image", wasm: image.wasm, paramSpecs: image.paramSpecs, metadataYaml: image.metadataYaml };
+    } catch (e) {
+      throw new GadgetSourceError(`${path}: ${(e as Error).message}`);
+    }
+  }
+  throw new GadgetSourceError(`${path} is neither a wasm module (no \\0asm header) nor a gadget image tarball`);
+}

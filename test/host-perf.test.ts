@@ -1,0 +1,385 @@
+/**
+ * ig-v1 perf reader functions through real guests: newPerfReader,
+ * perfReaderPause, perfReaderResume, perfReaderRead and perfReaderClose.
+ *
+ * The embedding code declares a PerfEventArray map and writes records with
+ * `PerfBuffer.of(map).write(bytes)`, as an eBPF program would; the guest
+ * finds the map with getMap and reads the records. The guest is a proxy
+ * (wazero's requireProxyModule): it imports each host function from `ig` and
+ * re-exports it under the same name, so the test drives the exact wire
+ * values and asserts the exact call trace, the bytes of sentinel-filled
+ * guest memory and the log line each error produces.
+ */
+import { describe, expect, it } from "vitest";
+import { MapType } from "../generated/constants.js";
+import { hostFunctionsOfEra } from "../generated/host/descriptors.js";
+import type { BpfMap } from "../runtime/maps/bpf-map.js";
+import { PerfBuffer } from "../runtime/perf/perf-reader.js";
+import { guestModule, loadWat, packed, SENTINEL, type LoadedGuest } from "./helpers/guest.js";
+
+const IG_V1 = hostFunctionsOfEra("ig-v1");
+
+/** A guest that imports `names` from `ig` and exports each under its own name. */
+function proxyWat(names: readonly string[]): string {
+  const fns: Record<string, string> = {};
+  const body: string[] = [];
+  for (const name of names) {
+    const d = IG_V1.find((f) => f.name === name);
+    if (!d) throw new Error(`no ig-v1 host function ${name}`);
+    const params = d.params.length > 0 ? `(param ${d.params.map((p) => p.wire).join(" ")})` : "";
+    const sig = `${params} ${d.result.wire ? `(result ${d.result.wire})` : ""}`;
+    fns[name] = sig;
+    body.push(`  (func (export "${name}") ${sig} ${d.params.map((_, i) => `(local.get ${i})`).join(" ")} (call $${name}))`);
+  }
+  return guestModule("ig", fns, body.join("\n"));
+}
+
+const FNS = [
+  "getMap", "newMap", "newPerfReader", "perfReaderPause", "perfReaderResume", "perfReaderRead", "perfReaderClose",
+  "newDataSource", "releaseHandle",
+] as const;
+
+const MEM = 65536;
+const NAME = 0x100;
+const DST = 0x1000;
+const DST_END = 0x1200;
+/** A handle with a valid slot index but a generation no live handle has. */
+const UNKNOWN = ((1000 << 13) | 7) >>> 0;
+
+interface Setup {
+  readonly g: LoadedGuest;
+  /** The PerfEventArray map the embedding code declared. */
+  readonly map: BpfMap;
+  readonly write: (...records: (readonly number[])[]) => void;
+  /** The guest's handle on it (getMap). */
+  readonly handle: number;
+}
+
+async function setup(): Promise<Setup> {
+  const g = await loadWat(proxyWat(FNS));
+  g.fillSentinel(0, MEM);
+  const map = g.gadget.maps.declare({ name: "events", type: MapType.PerfEventArray, keySize: 4, valueSize: 4, maxEntries: 4 });
+  const buffer = PerfBuffer.of(map);
+  const handle = g.call<number>("getMap", g.putString(NAME, "events"));
+  expect(handle).toBeGreaterThan(0);
+  g.fillSentinel(NAME, NAME + 16);
+  return { g, map, handle, write: (...records) => records.forEach((r) => buffer.write(Uint8Array.from(r))) };
+}
+
+interface Call {
+  readonly result: number;
+  readonly trace: string[];
+  readonly logs: string[];
+}
+
+/** Calls a proxied host function; returns its result and the trace and log lines it produced. */
+function call(g: LoadedGuest, name: string, ...args: unknown[]): Call {
+  const t0 = g.trace.length;
+  const l0 = g.logs.length;
+  const result = g.call<number>(name, ...args);
+  return { result, trace: g.trace.slice(t0), logs: g.logs.slice(l0) };
+}
+
+/** One log line, at warn or debug level, that names the failing function. */
+function expectErrorLog(c: Call, fn: string, detail?: RegExp): void {
+  expect(c.logs).toHaveLength(1);
+  expect(c.logs[0]).toMatch(new RegExp(`^(warn|debug): ${fn}: `));
+  if (detail) expect(c.logs[0]).toMatch(detail);
+}
+
+/** perfReaderRead into a fresh sentinel-filled dst of `size` bytes: the status and the bytes written. */
+function read(g: LoadedGuest, reader: number, size = 64): { status: number; bytes: number[]; logs: string[] } {
+  g.fillSentinel(DST, DST_END);
+  const c = call(g, "perfReaderRead", reader, packed(DST, size));
+  const touched = g.touched(DST, DST_END);
+  return { status: c.result, bytes: touched.length ? [...g.mem().subarray(DST, touched[touched.length - 1] + 1)] : [], logs: c.logs };
+}
+
+/** Reads until the reader reports 2; returns the first byte of each record read. */
+function drain(g: LoadedGuest, reader: number): number[] {
+  const tags: number[] = [];
+  for (;;) {
+    const r = read(g, reader);
+    if (r.status === 2) return tags;
+    expect(r.status).toBe(0);
+    tags.push(r.bytes[0]);
+  }
+}
+
+const rec = (tag: number, n = 8): number[] => new Array<number>(n).fill(tag);
+
+describe("newPerfReader", () => {
+  it("opens a reader on a PerfEventArray found with getMap (exact trace)", async () => {
+    const { g, map, handle } = await setup();
+    const c = call(g, "newPerfReader", handle, 4096, 0);
+    expect(c.trace).toEqual([`==> ig.newPerfReader(map=${handle},size=4096,overwritable=0)`, `<== ${c.result}`]);
+    expect(c.result).toBeGreaterThan(0);
+    expect(c.result).not.toBe(handle);
+    expect(c.logs).toEqual([]);
+    expect(PerfBuffer.of(map).readers).toBe(1);
+  });
+
+  it("opens a reader on a PerfEventArray created with newMap", async () => {
+    const { g } = await setup();
+    const m = call(g, "newMap", g.putString(NAME, "mine"), MapType.PerfEventArray, 4, 4, 1).result;
+    expect(call(g, "newPerfReader", m, 4096, 1).result).toBeGreaterThan(0);
+  });
+
+  it("the reader outlives the map handle it was opened with", async () => {
+    const { g, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 4096, 0).result;
+    expect(call(g, "releaseHandle", handle).result).toBe(0);
+    write([1, 2, 3]);
+    expect(read(g, r)).toMatchObject({ status: 0, bytes: [1, 2, 3] });
+  });
+
+  describe("errors return 0 and log a line naming newPerfReader", () => {
+    const rows: { readonly name: string; readonly args: (g: LoadedGuest, perfMap: number) => [number, number, number]; readonly log: RegExp }[] = [
+      {
+        name: "a Hash map",
+        args: (g) => {
+          g.gadget.maps.declare({ name: "counts", type: MapType.Hash, keySize: 4, valueSize: 4, maxEntries: 4 });
+          return [g.call<number>("getMap", g.putString(NAME, "counts")), 4096, 0];
+        },
+        log: /needs a perf event array map \(type 4\), map "counts" has type 1/,
+      },
+      {
+        name: "an Array map from newMap",
+        args: (g) => [g.call<number>("newMap", g.putString(NAME, "arr"), MapType.Array, 4, 4, 4), 4096, 0],
+        log: /has type 2/,
+      },
+      { name: "handle 0", args: () => [0, 4096, 0], log: /invalid handle 0/ },
+      { name: "unknown handle", args: () => [UNKNOWN, 4096, 0], log: /stale or unknown handle/ },
+      {
+        name: "a DataSource handle",
+        args: (g) => [g.call<number>("newDataSource", g.putString(NAME, "ds"), 1), 4096, 0],
+        log: /bad handle type \(handle \d+ is a DataSource\)/,
+      },
+      { name: "size 0", args: (_g, m) => [m, 0, 0], log: /size must be an integer/ },
+      { name: "size past the limit", args: (_g, m) => [m, 0x7fffffff, 0], log: /size must be an integer/ },
+    ];
+    for (const row of rows) {
+      it(row.name, async () => {
+        const { g, map, handle } = await setup();
+        const args = row.args(g, handle);
+        const live = g.gadget.runtime.handles.size;
+        const c = call(g, "newPerfReader", ...args);
+        expect(c.result).toBe(0);
+        expect(c.trace).toEqual([`==> ig.newPerfReader(map=${args[0]},size=${args[1]},overwritable=${args[2]})`, "<== 0"]);
+        expectErrorLog(c, "newPerfReader", row.log);
+        expect(g.gadget.runtime.handles.size).toBe(live);
+        expect(PerfBuffer.of(map).readers).toBe(0);
+      });
+    }
+  });
+});
+
+describe("perfReaderRead", () => {
+  it("returns 0 and writes exactly the record's bytes; 2 when nothing is pending", async () => {
+    const { g, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 4096, 0).result;
+    write([0xde, 0xad, 0xbe, 0xef, 0x01]);
+    g.fillSentinel(DST, DST_END);
+    const dst = packed(DST, 64);
+    const c = call(g, "perfReaderRead", r, dst);
+    expect(c.trace).toEqual([`==> ig.perfReaderRead(reader=${r},dst=${dst})`, "<== 0"]);
+    expect(c.logs).toEqual([]);
+    expect([...g.mem().subarray(DST, DST + 6)]).toEqual([0xde, 0xad, 0xbe, 0xef, 0x01, SENTINEL]);
+    expect(g.touched(DST + 5, DST_END)).toEqual([]);
+
+    g.fillSentinel(DST, DST_END);
+    const empty = call(g, "perfReaderRead", r, dst);
+    expect(empty.trace).toEqual([`==> ig.perfReaderRead(reader=${r},dst=${dst})`, "<== 2"]);
+    expect(empty.logs).toEqual([]);
+    expect(g.touched(DST, DST_END)).toEqual([]);
+  });
+
+  it("returns 2 before any record, also into an empty dst", async () => {
+    const { g, handle } = await setup();
+    const r = call(g, "newPerfReader", handle, 4096, 0).result;
+    expect(read(g, r)).toEqual({ status: 2, bytes: [], logs: [] });
+    expect(call(g, "perfReaderRead", r, 0n).result).toBe(2);
+  });
+
+  it("reads records oldest first, each exactly", async () => {
+    const { g, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 4096, 0).result;
+    write([1], [2, 2], [3, 3, 3], []);
+    expect(read(g, r)).toMatchObject({ status: 0, bytes: [1] });
+    expect(read(g, r)).toMatchObject({ status: 0, bytes: [2, 2] });
+    expect(read(g, r)).toMatchObject({ status: 0, bytes: [3, 3, 3] });
+    // An empty record is a record: 0, nothing written.
+    expect(read(g, r)).toMatchObject({ status: 0, bytes: [] });
+    expect(read(g, r).status).toBe(2);
+  });
+
+  it("a record that does not fit: 1, nothing written, and the record is KEPT for a bigger dst", async () => {
+    const { g, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 4096, 0).result;
+    const record = Array.from({ length: 20 }, (_, i) => i + 1);
+    write(record, [0x42]);
+    const small = read(g, r, 19);
+    expect(small).toMatchObject({ status: 1, bytes: [] });
+    expect(small.logs).toHaveLength(1);
+    expect(small.logs[0]).toMatch(/^(warn|debug): perfReaderRead: .*too small for the next perf record of 20 bytes/);
+    expect(read(g, r, 0).status).toBe(1);
+    expect(read(g, r, 20)).toMatchObject({ status: 0, bytes: record });
+    expect(read(g, r, 1)).toMatchObject({ status: 0, bytes: [0x42] });
+    expect(read(g, r).status).toBe(2);
+  });
+
+  it("a dst outside guest memory: 1, and the record is kept", async () => {
+    const { g, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 4096, 0).result;
+    write([7, 7, 7]);
+    g.fillSentinel(MEM - 16, MEM);
+    const c = call(g, "perfReaderRead", r, packed(MEM - 2, 8));
+    expect(c.result).toBe(1);
+    expectErrorLog(c, "perfReaderRead", /outside guest memory/);
+    expect(g.touched(MEM - 16, MEM)).toEqual([]);
+    expect(read(g, r)).toMatchObject({ status: 0, bytes: [7, 7, 7] });
+  });
+
+  it("every reader gets every record", async () => {
+    const { g, handle, write } = await setup();
+    const a = call(g, "newPerfReader", handle, 4096, 0).result;
+    const b = call(g, "newPerfReader", handle, 4096, 1).result;
+    write([1], [2]);
+    expect(drain(g, a)).toEqual([1, 2]);
+    expect(drain(g, b)).toEqual([1, 2]);
+  });
+
+  it("records written before the reader opened are not seen", async () => {
+    const { g, handle, write } = await setup();
+    write([1]);
+    const r = call(g, "newPerfReader", handle, 4096, 0).result;
+    write([2]);
+    expect(drain(g, r)).toEqual([2]);
+  });
+});
+
+describe("buffer full", () => {
+  // Each record of 8 bytes costs 16 (perf's 8-byte header): a 48-byte reader holds three.
+  it("non-overwritable: new records are dropped", async () => {
+    const { g, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 48, 0).result;
+    write(rec(1), rec(2), rec(3), rec(4), rec(5));
+    expect(drain(g, r)).toEqual([1, 2, 3]);
+  });
+
+  it("overwritable: the oldest records are dropped", async () => {
+    const { g, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 48, 1).result;
+    write(rec(1), rec(2), rec(3), rec(4), rec(5));
+    expect(drain(g, r)).toEqual([3, 4, 5]);
+    write(rec(6));
+    expect(drain(g, r)).toEqual([6]);
+  });
+
+  it("any non-zero overwritable value means overwritable", async () => {
+    const { g, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 32, 7).result;
+    write(rec(1), rec(2), rec(3));
+    expect(drain(g, r)).toEqual([2, 3]);
+  });
+
+  it("a record larger than the whole buffer is dropped in both modes", async () => {
+    const { g, handle, write } = await setup();
+    const a = call(g, "newPerfReader", handle, 32, 0).result;
+    const b = call(g, "newPerfReader", handle, 32, 1).result;
+    write(rec(1), rec(9, 25), rec(2));
+    expect(drain(g, a)).toEqual([1, 2]);
+    expect(drain(g, b)).toEqual([1, 2]);
+  });
+});
+
+describe("perfReaderPause / perfReaderResume", () => {
+  it("a paused reader keeps what is pending and drops what is written meanwhile", async () => {
+    const { g, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 4096, 0).result;
+    write(rec(1));
+    const p = call(g, "perfReaderPause", r);
+    expect(p.trace).toEqual([`==> ig.perfReaderPause(reader=${r})`, "<== 0"]);
+    expect(p.logs).toEqual([]);
+    write(rec(2));
+    expect(drain(g, r)).toEqual([1]);
+    expect(call(g, "perfReaderPause", r).result).toBe(0); // idempotent
+    write(rec(3));
+    const q = call(g, "perfReaderResume", r);
+    expect(q.trace).toEqual([`==> ig.perfReaderResume(reader=${r})`, "<== 0"]);
+    write(rec(4));
+    expect(call(g, "perfReaderResume", r).result).toBe(0); // idempotent
+    write(rec(5));
+    expect(drain(g, r)).toEqual([4, 5]);
+  });
+
+  it("pausing one reader does not pause the others", async () => {
+    const { g, handle, write } = await setup();
+    const a = call(g, "newPerfReader", handle, 4096, 0).result;
+    const b = call(g, "newPerfReader", handle, 4096, 0).result;
+    expect(call(g, "perfReaderPause", a).result).toBe(0);
+    write(rec(1));
+    expect(drain(g, a)).toEqual([]);
+    expect(drain(g, b)).toEqual([1]);
+  });
+});
+
+describe("perfReaderClose", () => {
+  it("closes the reader and releases its handle: every later call returns 1", async () => {
+    const { g, map, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 4096, 0).result;
+    write(rec(1));
+    const live = g.gadget.runtime.handles.size;
+    const c = call(g, "perfReaderClose", r);
+    expect(c.trace).toEqual([`==> ig.perfReaderClose(reader=${r})`, "<== 0"]);
+    expect(c.logs).toEqual([]);
+    expect(g.gadget.runtime.handles.size).toBe(live - 1);
+    expect(PerfBuffer.of(map).readers).toBe(0);
+    write(rec(2));
+    g.fillSentinel(DST, DST_END);
+    for (const [fn, args] of [
+      ["perfReaderRead", [r, packed(DST, 64)]],
+      ["perfReaderPause", [r]],
+      ["perfReaderResume", [r]],
+      ["perfReaderClose", [r]],
+      ["releaseHandle", [r]],
+    ] as const) {
+      const u = call(g, fn, ...args);
+      expect(u.result, fn).toBe(1);
+      expectErrorLog(u, fn, /stale or unknown handle/);
+    }
+    expect(g.touched(DST, DST_END)).toEqual([]);
+    // The map handle still works for a new reader.
+    const again = call(g, "newPerfReader", handle, 4096, 0).result;
+    expect(again).toBeGreaterThan(0);
+    expect(drain(g, again)).toEqual([]);
+  });
+});
+
+describe("wrong handles return 1 and log a line naming the function", () => {
+  const fns = ["perfReaderPause", "perfReaderResume", "perfReaderRead", "perfReaderClose"] as const;
+  const handles: { readonly name: string; readonly get: (s: Setup) => number; readonly log: RegExp }[] = [
+    { name: "handle 0", get: () => 0, log: /invalid handle 0/ },
+    { name: "unknown handle", get: () => UNKNOWN, log: /stale or unknown handle/ },
+    { name: "a Map handle", get: (s) => s.handle, log: /bad handle type \(handle \d+ is a Map\)/ },
+    {
+      name: "a DataSource handle",
+      get: (s) => s.g.call<number>("newDataSource", s.g.putString(NAME, "ds"), 1),
+      log: /bad handle type \(handle \d+ is a DataSource\)/,
+    },
+  ];
+  for (const fn of fns) {
+    for (const h of handles) {
+      it(`${fn} with ${h.name}`, async () => {
+        const s = await setup();
+        const handle = h.get(s);
+        s.g.fillSentinel(DST, DST_END);
+        const c = fn === "perfReaderRead" ? call(s.g, fn, handle, packed(DST, 64)) : call(s.g, fn, handle);
+        expect(c.result).toBe(1);
+        expect(c.trace[1]).toBe("<== 1");
+        expectErrorLog(c, fn, h.log);
+        expect(s.g.touched(DST, DST_END)).toEqual([]);
+      });
+    }
+  }
+});
