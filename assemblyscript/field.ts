@@ -10,16 +10,24 @@ const ERR_WORD: usize = memory.data(4);
 /** Largest String/Bytes value `getString`/`getByteArray` will grow their buffer to (bytes). */
 let maxValueSize: usize = 64 * 1024;
 
+/** First size of the read buffer: large enough that most values fit at once. */
+const INITIAL_READ_SIZE: usize = 4096;
+
+/**
+ * Copies a String/CString/Bytes value into the READ scratch buffer; its
+ * length, or -1. The ABI cannot say how long a value is, and -1 means an
+ * error or a buffer too small, so on -1 the buffer grows (x4, up to
+ * maxValueSize) and the read is retried. The host logs each too-small try
+ * as a warning; with a 4 KiB start that happens only for long values.
+ */
 function readVariable(field: u32, data: u32, kind: u32): i32 {
   let cap = readBufferCapacity();
-  if (cap == 0) cap = 256;
+  if (cap < INITIAL_READ_SIZE) cap = INITIAL_READ_SIZE;
+  if (cap > maxValueSize) cap = maxValueSize;
   for (;;) {
     const ptr = readBuffer(cap);
-    cap = readBufferCapacity();
     const n = fieldGetBuffer(field, data, kind, pack(ptr, cap));
     if (n >= 0) return n;
-    // -1: an error, or the buffer is too small; the ABI does not say which, so
-    // grow up to the limit and try again.
     if (cap >= maxValueSize) return -1;
     cap = cap << 2 > maxValueSize ? maxValueSize : cap << 2;
   }

@@ -16,11 +16,15 @@ export function pack(ptr: usize, len: usize): u64 {
   return (<u64>len << 32) | <u64>ptr;
 }
 
-/** Packs an ArrayBuffer or a typed array (any ArrayBufferView) without copying it. */
+/** Packs an ArrayBuffer or a typed array (any ArrayBufferView) without copying it; null packs as empty. */
 // @ts-ignore: decorator
 @inline
 export function packBuffer<T>(buf: T): u64 {
-  if (buf instanceof ArrayBuffer) {
+  if (isNullable<T>()) {
+    // A null buffer is the empty buffer.
+    if (changetype<usize>(buf) == 0) return 0;
+    return packBuffer<nonnull<T>>(changetype<nonnull<T>>(buf));
+  } else if (buf instanceof ArrayBuffer) {
     return pack(changetype<usize>(buf), <usize>buf.byteLength);
   } else if (buf instanceof ArrayBufferView) {
     return pack(buf.dataStart, <usize>buf.byteLength);
@@ -34,7 +38,10 @@ export function packBuffer<T>(buf: T): u64 {
 // @ts-ignore: decorator
 @inline
 export function bufferLength<T>(buf: T): i32 {
-  if (buf instanceof ArrayBuffer) {
+  if (isNullable<T>()) {
+    if (changetype<usize>(buf) == 0) return 0;
+    return bufferLength<nonnull<T>>(changetype<nonnull<T>>(buf));
+  } else if (buf instanceof ArrayBuffer) {
     return buf.byteLength;
   } else if (buf instanceof ArrayBufferView) {
     return buf.byteLength;

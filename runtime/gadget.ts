@@ -214,7 +214,7 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
     logger,
     params: resolveParams(options),
     kallsyms: new Set(options.kallsyms ?? []),
-    mntnsFilter: options.mntnsFilter ? new Set(options.mntnsFilter) : null,
+    mntnsFilter: options.mntnsFilter ? new Set(Array.from(options.mntnsFilter, (id) => BigInt.asUintN(64, id))) : null,
     syscallArch: options.syscallArch ?? hostArch(),
   });
   const ctx = new RuntimeShimContext(rt);

@@ -196,7 +196,7 @@ describe("getMap", () => {
     const a = call(g, "getMap", name).result;
     const b = call(g, "getMap", name).result;
     expect(a).not.toBe(b);
-    expect(call(g, "mapRelease", a).result).toBe(0);
+    expect(call(g, "releaseHandle", a).result).toBe(0);
     expect(lookup(g, b, u32le(1), 4)).toMatchObject({ result: 0, written: u32le(0xdeadbeef) });
     expect(g.gadget.maps.get("counts")).toBe(counts);
   });
@@ -457,7 +457,7 @@ describe("maps of maps", () => {
       expect(lookup(g, inner, u32le(6), 4).written).toEqual(u32le(66));
 
       // Releasing the looked-up handle leaves the inner map in place.
-      expect(call(g, "mapRelease", got).result).toBe(0);
+      expect(call(g, "releaseHandle", got).result).toBe(0);
       expect(lookup(g, inner, u32le(5), 4).written).toEqual(u32le(55));
       const again = lookup(g, outer, u32le(0), 4);
       expect(again.result).toBe(0);
@@ -555,6 +555,37 @@ describe("mapRelease", () => {
     for (let i = 0; i < 8; i++) handles.push(newMap(g, `n${i}`, MapType.Hash, 4, 4, 4));
     expect(handles).not.toContain(old);
     expect(update(g, old, u32le(1), u32le(1))).toBe(1);
+  });
+});
+
+describe("the handle limit (4096 live handles)", () => {
+  it("newMap, getMap and a map-of-maps lookup fail with \"too many open handles\"", async () => {
+    const g = await load();
+    g.gadget.maps.declare({ name: "counts", type: MapType.Hash, keySize: 4, valueSize: 4, maxEntries: 4 });
+    const outer = newMap(g, "outer", MapType.ArrayOfMaps, 4, 4, 1);
+    const inner = newMap(g, "inner", MapType.Hash, 4, 4, 1);
+    expect(update(g, outer, u32le(0), u32le(inner))).toBe(0);
+    const name = g.putString(NAME, "counts");
+    let last = 0;
+    while (g.gadget.runtime.handles.size < 4096) {
+      last = g.call<number>("getMap", name);
+      expect(last).toBeGreaterThan(0);
+    }
+    const m = call(g, "getMap", name);
+    expect(m.result).toBe(0);
+    expectErrorLog(m, "getMap", /too many open handles \(4096\)/);
+    const n = call(g, "newMap", g.putString(NAME + 32, "more"), MapType.Hash, 4, 4, 1);
+    expect(n.result).toBe(0);
+    expectErrorLog(n, "newMap", /too many open handles/);
+    g.fillSentinel(DST, DST_END);
+    const l = call(g, "mapLookup", outer, key(g, u32le(0)), packed(DST, 4));
+    expect(l.result).toBe(1);
+    expectErrorLog(l, "mapLookup", /too many open handles/);
+    expect(g.touched(DST, DST_END)).toEqual([]);
+    // One release makes room for one more.
+    expect(call(g, "releaseHandle", last).result).toBe(0);
+    expect(call(g, "getMap", name).result).toBeGreaterThan(0);
+    expect(call(g, "getMap", name).result).toBe(0);
   });
 });
 

@@ -174,6 +174,19 @@ describe("newPerfReader", () => {
   });
 });
 
+describe("the handle limit (4096 live handles)", () => {
+  it("newPerfReader fails with \"too many open handles\" and leaves no reader attached", async () => {
+    const { g, map, handle, write } = await setup();
+    const name = g.putString(NAME, "events");
+    while (g.gadget.runtime.handles.size < 4096) expect(g.call<number>("getMap", name)).toBeGreaterThan(0);
+    const c = call(g, "newPerfReader", handle, 4096, 0);
+    expect(c.result).toBe(0);
+    expectErrorLog(c, "newPerfReader", /too many open handles \(4096\)/);
+    expect(PerfBuffer.of(map).readers).toBe(0);
+    expect(() => write([1])).not.toThrow();
+  });
+});
+
 describe("perfReaderRead", () => {
   it("returns 0 and writes exactly the record's bytes; 2 when nothing is pending", async () => {
     const { g, handle, write } = await setup();

@@ -61,9 +61,21 @@ export function benchOptions(options: RunOptions): Benchmark.Options {
   return options.quick ? { maxTime: 0.02, minSamples: 2, minTime: 0.002, initCount: 1 } : { maxTime: 1.5, minSamples: 10, initCount: 1 };
 }
 
+/**
+ * Runs `fn` for about `seconds` first, so JS and wasm code reach their
+ * optimising tier before benchmark.js samples it (its own calibration cycles
+ * count towards the samples otherwise, and skew the first case of a suite).
+ */
+function warmUp(fn: () => unknown, seconds: number): void {
+  const end = performance.now() + seconds * 1000;
+  do fn();
+  while (performance.now() < end);
+}
+
 /** Times one case. */
 export function measure(spec: CaseSpec, options: RunOptions): CaseResult {
   spec.check?.();
+  warmUp(spec.fn, options.quick ? 0 : 0.25);
   // benchmark.js would decompile `fn` and inline its body (losing its closure)
   // when setup/teardown functions are given; we give none, so it calls `fn`.
   const bench = new Benchmark(spec.name, spec.fn, { ...benchOptions(options), async: false });

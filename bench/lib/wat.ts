@@ -1,7 +1,7 @@
 /** Compiles the bench's WAT modules with wabt (loaded once). */
 import { readFileSync } from "node:fs";
 
-type Wabt = Awaited<ReturnType<(typeof import("wabt"))["default"]>>;
+type Wabt = Awaited<ReturnType<typeof import("wabt")>>;
 let wabt: Promise<Wabt> | null = null;
 
 export async function watToWasm(name: string, text: string): Promise<Uint8Array<ArrayBuffer>> {

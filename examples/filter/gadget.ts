@@ -29,11 +29,23 @@ function onEvent(source: DataSource, data: Data): void {
   if (!out.emitAndRelease(packet)) error("cannot emit into filtered");
 }
 
+/** The value of a decimal param, or -1 when it is not a number of at most 10 digits. */
+function parseDecimal(text: string): i64 {
+  if (text.length == 0 || text.length > 10) return -1;
+  let n: i64 = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+    n = n * 10 + (c - 0x30);
+  }
+  return n;
+}
+
 export function gadgetInit(): i32 {
   const param = getParamValue("min_pid", 32);
   if (param !== null && param.length > 0) {
-    const n = I64.parseInt(param, 10);
-    if (isNaN(n) || n < 0 || n > <i64>u32.MAX_VALUE) {
+    const n = parseDecimal(param);
+    if (n < 0 || n > <i64>u32.MAX_VALUE) {
       error("min_pid must be a number between 0 and 4294967295, got " + param);
       return 1;
     }

@@ -29,11 +29,13 @@ export class MapOps {
     return this.handleOf(map);
   }
 
-  mapLookup(map: MapHandle, key: Uint8Array): Uint8Array {
+  mapLookup(map: MapHandle, key: Uint8Array, capacity: number): Uint8Array {
     const m = this.mapOf(map, "mapLookup");
     if (m.isMapOfMaps) {
       const inner = m.lookupMap(key);
       if (!inner) throw new NotFoundError(`mapLookup: key not found in map "${m.spec.name}"`);
+      // Refuse before creating the handle: one the guest never receives could never be released.
+      if (capacity < 4) fail(`mapLookup: a map handle needs 4 bytes, the destination holds ${capacity}`);
       const out = new Uint8Array(4);
       new DataView(out.buffer).setUint32(0, this.handleOf(inner), true);
       return out;

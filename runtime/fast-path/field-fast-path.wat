@@ -37,125 +37,127 @@
   (import "fallback" "fieldGetScalar" (func $fallbackGetScalar (param i32 i32 i32 i32) (result i64)))
   (import "fallback" "fieldSet" (func $fallbackSet (param i32 i32 i32 i64) (result i32)))
 
-  ;; Byte size of each FieldKind, one nibble per kind (kind k at bits 4k..4k+3):
-  ;;   kind   11 10  9  8  7  6  5  4  3  2  1  0
-  ;;   size    8  4  8  4  2  1  8  4  2  1  1  0    (Float64 .. Invalid)
-  ;; String, CString, Bytes (12..14) are variable-length: size 0.
-  (global $kindSizes i64 (i64.const 0x848421842110))
-
-  ;; Size in bytes of a fixed-size kind (1..11); 0 for the others below 16.
-  (func $kindSize (param $kind i32) (result i32)
-    (i32.wrap_i64
-      (i64.and
-        (i64.shr_u (global.get $kindSizes) (i64.extend_i32_u (i32.shl (local.get $kind) (i32.const 2))))
-        (i64.const 0xf))))
-
-  ;; Address of the value of `field` in the record of `data`, read or written
-  ;; as `kind`; 0 when the JS path must handle the call (0 is never a value
-  ;; address: the handle table occupies the start of the memory).
-  (func $locate (param $field i32) (param $data i32) (param $kind i32) (result i32)
-    (local $fe i32) ;; field entry offset
-    (local $de i32) ;; data entry offset
-    (local $fieldKind i32)
-
-    ;; The requested kind is fixed-size: Bool (1) .. Float64 (11).
-    (if (i32.gt_u (i32.sub (local.get $kind) (i32.const 1)) (i32.const 10))
-      (then (return (i32.const 0))))
-
-    ;; Field handle: index 1..4096, a Field entry (type 2) of the handle's generation.
-    ;; (A handle with bit 31 set cannot match: generations stay below 2^18.)
-    (local.set $fe (i32.and (local.get $field) (i32.const 0x1fff)))
-    (if (i32.gt_u (i32.sub (local.get $fe) (i32.const 1)) (i32.const 4095))
-      (then (return (i32.const 0))))
-    (local.set $fe (i32.shl (local.get $fe) (i32.const 4)))
-    (if (i32.ne (i32.load8_u (local.get $fe)) (i32.const 2))
-      (then (return (i32.const 0))))
-    (if (i32.ne (i32.load offset=4 (local.get $fe)) (i32.shr_u (local.get $field) (i32.const 13)))
-      (then (return (i32.const 0))))
-
-    ;; Data handle: not an element handle (bit 31), index 1..4096, a Data (4)
-    ;; or single packet (8) entry of the handle's generation.
-    (if (i32.lt_s (local.get $data) (i32.const 0))
-      (then (return (i32.const 0))))
-    (local.set $de (i32.and (local.get $data) (i32.const 0x1fff)))
-    (if (i32.gt_u (i32.sub (local.get $de) (i32.const 1)) (i32.const 4095))
-      (then (return (i32.const 0))))
-    (local.set $de (i32.shl (local.get $de) (i32.const 4)))
-    (if (i32.eqz (i32.and (i32.load8_u (local.get $de)) (i32.const 12)))
-      (then (return (i32.const 0))))
-    (if (i32.ne (i32.load offset=4 (local.get $de)) (i32.shr_u (local.get $data) (i32.const 13)))
-      (then (return (i32.const 0))))
-
-    ;; Both belong to the same data source.
-    (if (i32.ne (i32.load16_u offset=2 (local.get $fe)) (i32.load16_u offset=2 (local.get $de)))
-      (then (return (i32.const 0))))
-
-    ;; The field is fixed-size and the requested kind has its size (a kind of
-    ;; the same size reinterprets the bytes, as IG does).
-    (local.set $fieldKind (i32.load8_u offset=1 (local.get $fe)))
-    (if (i32.gt_u (i32.sub (local.get $fieldKind) (i32.const 1)) (i32.const 10))
-      (then (return (i32.const 0))))
-    (if (i32.ne (call $kindSize (local.get $fieldKind)) (call $kindSize (local.get $kind)))
-      (then (return (i32.const 0))))
-
-    ;; Record address + the field's offset in the record.
-    (i32.add (i32.load offset=8 (local.get $de)) (i32.load offset=8 (local.get $fe))))
+;; Both functions start with the same resolution block (V8 does not inline
+;; wasm calls, and each internal call would cost about as much as the whole
+;; resolution, so it is written out twice rather than shared):
+;;
+;;   1. kind is fixed-size: Bool (1) .. Float64 (11)
+;;   2. field: index 1..4096, entry type Field (2), entry gen == field >>> 13
+;;      (a handle with bit 31 set cannot pass: generations stay below 2^18)
+;;   3. data: bit 31 clear (not an element handle), index 1..4096, entry type
+;;      Data (4) or single packet (8), entry gen == data >>> 13
+;;   4. both entries name the same data source (u16 at +2)
+;;   5. the field's kind is fixed-size and has the size of `kind` (a kind of
+;;      the same size reinterprets the bytes, as IG does)
+;;   6. value address = record address (data entry +8) + field offset (field entry +8)
+;;
+;; Any failed check branches to $fallback. Address 0 always lies in the
+;; handle table, so every load above stays inside the memory.
+;;
+;; Sizes come from one constant: the byte size of FieldKind k is nibble k of
+;;   kind   11 10  9  8  7  6  5  4  3  2  1  0
+;;   size    8  4  8  4  2  1  8  4  2  1  1  0    = 0x848421842110
+;; (Float64 .. Invalid; String, CString, Bytes and above are never looked up).
 
   ;; ig.fieldGetScalar(field, data, kind, err) -> u64: the value read as `kind`,
   ;; signed kinds sign-extended, unsigned zero-extended, Bool 0/1, floats as bits.
   (func (export "fieldGetScalar") (param $field i32) (param $data i32) (param $kind i32) (param $err i32) (result i64)
-    (local $at i32)
-    (local.set $at (call $locate (local.get $field) (local.get $data) (local.get $kind)))
-    (if (i32.eqz (local.get $at))
-      (then (return (call $fallbackGetScalar (local.get $field) (local.get $data) (local.get $kind) (local.get $err)))))
-    (block $x64
-      (block $x32
-        (block $u16
-          (block $u8
-            (block $i32
-              (block $i16
-                (block $i8
-                  (block $bool
-                    ;;        Bool  Int8 Int16 Int32 Int64 Uint8 Uint16 Uint32 Uint64 Float32 Float64
-                    (br_table $bool $i8  $i16  $i32  $x64  $u8   $u16   $x32   $x64   $x32    $x64
-                              $x64 ;; default: unreachable, the kind was checked
-                      (i32.sub (local.get $kind) (i32.const 1))))
-                  ;; Bool: 0 or 1, whatever the byte holds.
-                  (return (i64.extend_i32_u (i32.ne (i32.load8_u (local.get $at)) (i32.const 0)))))
-                (return (i64.load8_s (local.get $at))))
-              (return (i64.load16_s (local.get $at))))
-            (return (i64.load32_s (local.get $at))))
-          (return (i64.load8_u (local.get $at))))
-        (return (i64.load16_u (local.get $at))))
-      ;; Uint32, Float32 (its bits in the low 32 bits).
-      (return (i64.load32_u (local.get $at))))
-    ;; Int64, Uint64, Float64.
-    (i64.load (local.get $at)))
+    (local $fe i32) (local $de i32) (local $fieldKind i32) (local $at i32)
+    (block $fallback
+      ;; --- resolution (same as in fieldSet) ---
+      (br_if $fallback (i32.gt_u (i32.sub (local.get $kind) (i32.const 1)) (i32.const 10)))                  ;; 1
+      (local.set $fe (i32.and (local.get $field) (i32.const 0x1fff)))                                          ;; 2
+      (br_if $fallback (i32.gt_u (i32.sub (local.get $fe) (i32.const 1)) (i32.const 4095)))
+      (local.set $fe (i32.shl (local.get $fe) (i32.const 4)))
+      (br_if $fallback (i32.ne (i32.load8_u (local.get $fe)) (i32.const 2)))
+      (br_if $fallback (i32.ne (i32.load offset=4 (local.get $fe)) (i32.shr_u (local.get $field) (i32.const 13))))
+      (br_if $fallback (i32.lt_s (local.get $data) (i32.const 0)))                                             ;; 3
+      (local.set $de (i32.and (local.get $data) (i32.const 0x1fff)))
+      (br_if $fallback (i32.gt_u (i32.sub (local.get $de) (i32.const 1)) (i32.const 4095)))
+      (local.set $de (i32.shl (local.get $de) (i32.const 4)))
+      (br_if $fallback (i32.eqz (i32.and (i32.load8_u (local.get $de)) (i32.const 12))))
+      (br_if $fallback (i32.ne (i32.load offset=4 (local.get $de)) (i32.shr_u (local.get $data) (i32.const 13))))
+      (br_if $fallback (i32.ne (i32.load16_u offset=2 (local.get $fe)) (i32.load16_u offset=2 (local.get $de)))) ;; 4
+      (local.set $fieldKind (i32.load8_u offset=1 (local.get $fe)))                                            ;; 5
+      (br_if $fallback (i32.gt_u (i32.sub (local.get $fieldKind) (i32.const 1)) (i32.const 10)))
+      (br_if $fallback (i64.ne
+        (i64.and (i64.shr_u (i64.const 0x848421842110) (i64.extend_i32_u (i32.shl (local.get $fieldKind) (i32.const 2)))) (i64.const 0xf))
+        (i64.and (i64.shr_u (i64.const 0x848421842110) (i64.extend_i32_u (i32.shl (local.get $kind) (i32.const 2)))) (i64.const 0xf))))
+      (local.set $at (i32.add (i32.load offset=8 (local.get $de)) (i32.load offset=8 (local.get $fe))))        ;; 6
+
+      ;; --- the read, by kind ---
+      (block $x64
+        (block $x32
+          (block $u16
+            (block $u8
+              (block $i32
+                (block $i16
+                  (block $i8
+                    (block $bool
+                      ;;        Bool  Int8 Int16 Int32 Int64 Uint8 Uint16 Uint32 Uint64 Float32 Float64
+                      (br_table $bool $i8  $i16  $i32  $x64  $u8   $u16   $x32   $x64   $x32    $x64
+                                $x64 ;; default: unreachable, the kind was checked
+                        (i32.sub (local.get $kind) (i32.const 1))))
+                    ;; Bool: 0 or 1, whatever the byte holds.
+                    (return (i64.extend_i32_u (i32.ne (i32.load8_u (local.get $at)) (i32.const 0)))))
+                  (return (i64.load8_s (local.get $at))))
+                (return (i64.load16_s (local.get $at))))
+              (return (i64.load32_s (local.get $at))))
+            (return (i64.load8_u (local.get $at))))
+          (return (i64.load16_u (local.get $at))))
+        ;; Uint32, Float32 (its bits in the low 32 bits).
+        (return (i64.load32_u (local.get $at))))
+      ;; Int64, Uint64, Float64.
+      (return (i64.load (local.get $at))))
+    ;; $fallback: the JS path decides (and reports) everything else.
+    (call $fallbackGetScalar (local.get $field) (local.get $data) (local.get $kind) (local.get $err)))
 
   ;; ig.fieldSet(field, data, kind, value) -> u32 status: writes the low bytes
-  ;; of `value` (Bool: 1 when any bit is set). 0 = ok.
+  ;; of `value` (Bool: 1 when any of its 64 bits is set). 0 = ok.
   (func (export "fieldSet") (param $field i32) (param $data i32) (param $kind i32) (param $value i64) (result i32)
-    (local $at i32)
-    (local.set $at (call $locate (local.get $field) (local.get $data) (local.get $kind)))
-    (if (i32.eqz (local.get $at))
-      (then (return (call $fallbackSet (local.get $field) (local.get $data) (local.get $kind) (local.get $value)))))
-    (block $x64
-      (block $x32
-        (block $x16
-          (block $x8
-            (block $bool
-              ;;        Bool  Int8 Int16 Int32 Int64 Uint8 Uint16 Uint32 Uint64 Float32 Float64
-              (br_table $bool $x8  $x16  $x32  $x64  $x8   $x16   $x32   $x64   $x32    $x64
-                        $x64 ;; default: unreachable, the kind was checked
-                (i32.sub (local.get $kind) (i32.const 1))))
-            (i32.store8 (local.get $at) (i64.ne (local.get $value) (i64.const 0)))
+    (local $fe i32) (local $de i32) (local $fieldKind i32) (local $at i32)
+    (block $fallback
+      ;; --- resolution (same as in fieldGetScalar) ---
+      (br_if $fallback (i32.gt_u (i32.sub (local.get $kind) (i32.const 1)) (i32.const 10)))                  ;; 1
+      (local.set $fe (i32.and (local.get $field) (i32.const 0x1fff)))                                          ;; 2
+      (br_if $fallback (i32.gt_u (i32.sub (local.get $fe) (i32.const 1)) (i32.const 4095)))
+      (local.set $fe (i32.shl (local.get $fe) (i32.const 4)))
+      (br_if $fallback (i32.ne (i32.load8_u (local.get $fe)) (i32.const 2)))
+      (br_if $fallback (i32.ne (i32.load offset=4 (local.get $fe)) (i32.shr_u (local.get $field) (i32.const 13))))
+      (br_if $fallback (i32.lt_s (local.get $data) (i32.const 0)))                                             ;; 3
+      (local.set $de (i32.and (local.get $data) (i32.const 0x1fff)))
+      (br_if $fallback (i32.gt_u (i32.sub (local.get $de) (i32.const 1)) (i32.const 4095)))
+      (local.set $de (i32.shl (local.get $de) (i32.const 4)))
+      (br_if $fallback (i32.eqz (i32.and (i32.load8_u (local.get $de)) (i32.const 12))))
+      (br_if $fallback (i32.ne (i32.load offset=4 (local.get $de)) (i32.shr_u (local.get $data) (i32.const 13))))
+      (br_if $fallback (i32.ne (i32.load16_u offset=2 (local.get $fe)) (i32.load16_u offset=2 (local.get $de)))) ;; 4
+      (local.set $fieldKind (i32.load8_u offset=1 (local.get $fe)))                                            ;; 5
+      (br_if $fallback (i32.gt_u (i32.sub (local.get $fieldKind) (i32.const 1)) (i32.const 10)))
+      (br_if $fallback (i64.ne
+        (i64.and (i64.shr_u (i64.const 0x848421842110) (i64.extend_i32_u (i32.shl (local.get $fieldKind) (i32.const 2)))) (i64.const 0xf))
+        (i64.and (i64.shr_u (i64.const 0x848421842110) (i64.extend_i32_u (i32.shl (local.get $kind) (i32.const 2)))) (i64.const 0xf))))
+      (local.set $at (i32.add (i32.load offset=8 (local.get $de)) (i32.load offset=8 (local.get $fe))))        ;; 6
+
+      ;; --- the write, by size ---
+      (block $x64
+        (block $x32
+          (block $x16
+            (block $x8
+              (block $bool
+                ;;        Bool  Int8 Int16 Int32 Int64 Uint8 Uint16 Uint32 Uint64 Float32 Float64
+                (br_table $bool $x8  $x16  $x32  $x64  $x8   $x16   $x32   $x64   $x32    $x64
+                          $x64 ;; default: unreachable, the kind was checked
+                  (i32.sub (local.get $kind) (i32.const 1))))
+              (i32.store8 (local.get $at) (i64.ne (local.get $value) (i64.const 0)))
+              (return (i32.const 0)))
+            (i64.store8 (local.get $at) (local.get $value))
             (return (i32.const 0)))
-          (i64.store8 (local.get $at) (local.get $value))
+          (i64.store16 (local.get $at) (local.get $value))
           (return (i32.const 0)))
-        (i64.store16 (local.get $at) (local.get $value))
+        (i64.store32 (local.get $at) (local.get $value))
         (return (i32.const 0)))
-      (i64.store32 (local.get $at) (local.get $value))
+      (i64.store (local.get $at) (local.get $value))
       (return (i32.const 0)))
-    (i64.store (local.get $at) (local.get $value))
-    (i32.const 0))
+    ;; $fallback: the JS path decides (and reports) everything else.
+    (call $fallbackSet (local.get $field) (local.get $data) (local.get $kind) (local.get $value)))
 )

@@ -1,0 +1,136 @@
+/**
+ * Runs the bench suites, prints a table per suite and the targets, and writes
+ * a JSON summary (default bench/results/latest.json, not committed).
+ *
+ *   npm run bench                        every suite (~2 minutes)
+ *   npm run bench -- --quick             smoke run: tiny loops, figures not meaningful
+ *   npm run bench -- field emit          only suites whose name contains "field" or "emit"
+ *   npm run bench -- --out path.json     write the summary elsewhere
+ *   npm run bench -- --list              list the suites
+ *
+ * `npm run bench` is `node --expose-gc --import tsx bench/run.ts` (the heap
+ * figures need a full GC; bench/lib/gc.ts enables it at run time otherwise).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { callFloorSuite } from "./call-floor.bench.js";
+import { emitSuite } from "./emit.bench.js";
+import { fieldAccessSuite } from "./field-access.bench.js";
+import { hostFieldSuite } from "./host-field.bench.js";
+import { type BenchSuite, formatSuite, type SuiteResult } from "./lib/harness.js";
+import { LOADER_HAS_FAST_PATH_OPTION } from "./lib/igwasm-host.js";
+
+export const SUITES: readonly BenchSuite[] = [callFloorSuite, fieldAccessSuite, hostFieldSuite, emitSuite];
+
+export interface Target {
+  readonly name: string;
+  readonly suite: string;
+  /** Key in the suite's `derived` figures. */
+  readonly derived: string;
+  readonly op: "<=" | ">=" | "<";
+  readonly target: number;
+  readonly unit: string;
+}
+
+/** The project's performance targets (issue 6), each read from one derived figure. */
+export const TARGETS: readonly Target[] = [
+  { name: "guest fieldGetScalar (u32) vs the empty i32x4->i64 JS import", suite: "field-access", derived: "igwasm fieldGetScalar u32 / empty i32x4->i64 JS import", op: "<=", target: 1.0, unit: "x" },
+  { name: "host-side field read vs a raw DataView read", suite: "host-field", derived: "FieldAccessor.get uint32 / raw DataView read", op: "<=", target: 1.3, unit: "x" },
+  { name: "speedup over the naive host, mixed field-access suite", suite: "field-access", derived: "mixed field-access suite: naive / igwasm (geometric mean)", op: ">=", target: 5, unit: "x" },
+  { name: "emit throughput, 1 guest subscriber", suite: "emit", derived: "events/s, 1 guest subscriber", op: ">=", target: 5e6, unit: "events/s" },
+  { name: "heap growth over 10^6 emitted events", suite: "emit", derived: "heap growth, 3 subscribers (guest, JS, guest) (bytes)", op: "<", target: 1 << 20, unit: "bytes" },
+];
+
+export interface TargetResult extends Target {
+  readonly measured: number | null;
+  readonly met: boolean | null;
+}
+
+export interface BenchSummary {
+  readonly meta: {
+    readonly date: string;
+    readonly quick: boolean;
+    readonly filter: readonly string[];
+    readonly node: string;
+    readonly v8: string;
+    readonly platform: string;
+    readonly cpu: string;
+    readonly cpus: number;
+    readonly loaderFastPathOption: boolean;
+    readonly seconds: number;
+  };
+  readonly suites: Record<string, SuiteResult>;
+  readonly targets: readonly TargetResult[];
+}
+
+function evaluate(targets: readonly Target[], suites: Record<string, SuiteResult>): TargetResult[] {
+  return targets.map((t) => {
+    const measured = suites[t.suite]?.derived[t.derived] ?? null;
+    if (measured === null) return { ...t, measured, met: null };
+    const met = t.op === "<=" ? measured <= t.target : t.op === ">=" ? measured >= t.target : measured < t.target;
+    return { ...t, measured, met };
+  });
+}
+
+function formatTargets(results: readonly TargetResult[]): string {
+  const fmt = (v: number, unit: string): string => (unit === "x" ? `${v.toFixed(2)}x` : unit === "bytes" ? `${v} B` : `${(v / 1e6).toFixed(2)} M/s`);
+  return [
+    "## Targets",
+    ...results.map((t) => {
+      const status = t.met === null ? "not run" : t.met ? "met" : "NOT met";
+      const measured = t.measured === null ? "-" : fmt(t.measured, t.unit);
+      return `${status.padEnd(8)} ${t.name}: ${measured} (target ${t.op} ${fmt(t.target, t.unit)})`;
+    }),
+  ].join("\n");
+}
+
+export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
+  const quick = argv.includes("--quick");
+  const outIndex = argv.indexOf("--out");
+  const out = outIndex >= 0 ? resolve(argv[outIndex + 1]) : fileURLToPath(new URL("./results/latest.json", import.meta.url));
+  const filter = argv.filter((a, i) => !a.startsWith("--") && (outIndex < 0 || i !== outIndex + 1));
+  const selected = SUITES.filter((s) => filter.length === 0 || filter.some((f) => s.name.includes(f)));
+  if (selected.length === 0) throw new Error(`no suite matches ${filter.join(", ")} (suites: ${SUITES.map((s) => s.name).join(", ")})`);
+
+  const started = Date.now();
+  const suites: Record<string, SuiteResult> = {};
+  for (const suite of selected) {
+    console.log(`\n# ${suite.name}${quick ? " (quick)" : ""}`);
+    const result = await suite.run({ quick });
+    suites[suite.name] = result;
+    console.log(`\n${formatSuite(result)}`);
+  }
+  const targets = evaluate(TARGETS, suites);
+  console.log(`\n${formatTargets(targets)}${quick ? "\n(quick run: figures are not meaningful)" : ""}`);
+
+  const summary: BenchSummary = {
+    meta: {
+      date: new Date().toISOString(),
+      quick,
+      filter,
+      node: process.version,
+      v8: process.versions.v8,
+      platform: `${process.platform} ${process.arch}`,
+      cpu: cpus()[0]?.model ?? "unknown",
+      cpus: cpus().length,
+      loaderFastPathOption: LOADER_HAS_FAST_PATH_OPTION,
+      seconds: (Date.now() - started) / 1000,
+    },
+    suites,
+    targets,
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(`\nsummary: ${out} (${summary.meta.seconds.toFixed(0)} s)`);
+  return summary;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  if (process.argv.includes("--list")) {
+    for (const s of SUITES) console.log(`${s.name}: ${s.title}`);
+  } else {
+    await runBench(process.argv.slice(2));
+  }
+}

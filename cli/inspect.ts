@@ -1,0 +1,214 @@
+/**
+ * `igwasm inspect <gadget>`: the module's era, its imports checked against the
+ * era's host functions (name and wire signature), its exports checked against
+ * the era's guest exports, and its declared API version. Needs no runtime:
+ * the signatures come from the binary (wasm-imports.ts), the rules from the
+ * generated descriptors.
+ */
+import type { EraId } from "../generated/constants.js";
+import { eraModules, guestExportsOfEra, hostFunctionsOfEra } from "../generated/host/descriptors.js";
+import { detectEra } from "../runtime/era-detect.js";
+import { formatFuncType, readWasmSignatures, sameFuncType, type FuncType, type WasmSignatures } from "./wasm-imports.js";
+
+const WASI_MODULE = "wasi_snapshot_preview1";
+
+export type ImportStatus = "ok" | "wasi" | "unknown-module" | "unknown-function" | "wrong-signature" | "not-a-function";
+export type ExportStatus = "ok" | "missing" | "absent" | "wrong-signature" | "not-a-function" | "other";
+
+export interface ImportReport {
+  readonly module: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly signature: string | null;
+  readonly status: ImportStatus;
+  /** The spec's signature(s) when status is wrong-signature. */
+  readonly expected?: readonly string[];
+}
+
+export interface ExportReport {
+  readonly name: string;
+  readonly kind: string | null;
+  readonly signature: string | null;
+  /** Whether the era requires it; null for exports the spec does not know. */
+  readonly required: boolean | null;
+  readonly status: ExportStatus;
+  readonly expected?: string;
+}
+
+export interface InspectReport {
+  readonly file: string;
+  readonly source: "wasm" | "image" | "embedded";
+  readonly size: number;
+  readonly era: EraId;
+  readonly eraReason: string;
+  readonly importModules: readonly string[];
+  readonly imports: readonly ImportReport[];
+  readonly exports: readonly ExportReport[];
+  readonly apiVersion: { readonly value: string | null; readonly how: "called" | "declared" | "absent"; readonly note?: string };
+  readonly problems: readonly string[];
+}
+
+function wireType(params: readonly { readonly wire: "i32" | "i64" }[], result: "i32" | "i64" | null): FuncType {
+  return { params: params.map((p) => p.wire), results: result === null ? [] : [result] };
+}
+
+function tryApiVersion(module: WebAssembly.Module, sigs: WasmSignatures): { value: string | null; how: "called" | "declared"; note?: string } {
+  if (sigs.imports.some((i) => i.kind !== "function")) return { value: null, how: "declared", note: "not called: the module imports memory, tables or globals" };
+  const imports: WebAssembly.Imports = {};
+  for (const imp of sigs.imports) {
+    imports[imp.module] ??= {};
+    (imports[imp.module] as Record<string, unknown>)[imp.name] = () => {
+      throw new Error(`gadgetAPIVersion called the host function ${imp.module}.${imp.name}`);
+    };
+  }
+  try {
+    const instance = new WebAssembly.Instance(module, imports);
+    const fn = instance.exports.gadgetAPIVersion;
+    if (typeof fn !== "function") return { value: null, how: "declared", note: "not a function" };
+    const v = (fn as () => unknown)();
+    return { value: String(v), how: "called" };
+  } catch (e) {
+    return { value: null, how: "declared", note: `calling it with stub imports failed: ${(e as Error).message}` };
+  }
+}
+
+export interface InspectOptions {
+  /** Instantiate the module with stub imports to call gadgetAPIVersion (default true). */
+  readonly callVersion?: boolean;
+}
+
+export function inspectModule(bytes: Uint8Array, file: string, source: InspectReport["source"], options: InspectOptions = {}): InspectReport {
+  const sigs = readWasmSignatures(bytes);
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  } catch (e) {
+    throw new Error(`${file} is not a valid wasm module: ${(e as Error).message}`);
+  }
+  const { era, reason } = detectEra(module);
+  const { module: mainModule, extraModules } = eraModules[era];
+  const modules = [mainModule, ...extraModules];
+  const fns = hostFunctionsOfEra(era);
+  const problems: string[] = [];
+
+  const imports = sigs.imports.map((imp): ImportReport => {
+    const signature = imp.type ? formatFuncType(imp.type) : null;
+    const base = { module: imp.module, name: imp.name, kind: imp.kind, signature };
+    if (imp.module === WASI_MODULE) return { ...base, status: "wasi" };
+    if (!modules.includes(imp.module)) {
+      problems.push(`import ${imp.module}.${imp.name}: unknown module ${imp.module} (the ${era} era imports from ${modules.join(" or ")})`);
+      return { ...base, status: "unknown-module" };
+    }
+    if (imp.kind !== "function" || imp.type === undefined) {
+      problems.push(`import ${imp.module}.${imp.name}: a ${imp.kind}; the host offers only functions`);
+      return { ...base, status: "not-a-function" };
+    }
+    const variants = fns.filter((f) => f.name === imp.name);
+    if (variants.length === 0) {
+      problems.push(`import ${imp.module}.${imp.name}: the ${era} era has no such host function`);
+      return { ...base, status: "unknown-function" };
+    }
+    const expected = variants.map((f) => wireType(f.params, f.result.wire));
+    if (!expected.some((t) => sameFuncType(t, imp.type!))) {
+      const texts = [...new Set(expected.map(formatFuncType))];
+      problems.push(`import ${imp.module}.${imp.name}: signature ${signature}, expected ${texts.join(" or ")}`);
+      return { ...base, status: "wrong-signature", expected: texts };
+    }
+    return { ...base, status: "ok" };
+  });
+
+  const specExports = guestExportsOfEra(era);
+  const exportsByName = new Map(sigs.exports.map((e) => [e.name, e]));
+  const exports: ExportReport[] = specExports.map((spec): ExportReport => {
+    const expected = formatFuncType(wireType(spec.params, spec.result.wire));
+    const e = exportsByName.get(spec.name);
+    if (e === undefined) {
+      if (spec.required) problems.push(`export ${spec.name}: missing (required in the ${era} era)`);
+      return { name: spec.name, kind: null, signature: null, required: spec.required, status: spec.required ? "missing" : "absent" };
+    }
+    if (e.kind !== "function" || e.type === undefined) {
+      problems.push(`export ${spec.name}: a ${e.kind}, expected a function ${expected}`);
+      return { name: spec.name, kind: e.kind, signature: null, required: spec.required, status: "not-a-function", expected };
+    }
+    const signature = formatFuncType(e.type);
+    if (signature !== expected) {
+      problems.push(`export ${spec.name}: signature ${signature}, expected ${expected}`);
+      return { name: spec.name, kind: e.kind, signature, required: spec.required, status: "wrong-signature", expected };
+    }
+    return { name: spec.name, kind: e.kind, signature, required: spec.required, status: "ok" };
+  });
+  const memory = exportsByName.get("memory");
+  if (memory === undefined || memory.kind !== "memory") problems.push(`export memory: missing (the host reads and writes the guest's memory through it)`);
+  for (const e of sigs.exports) {
+    if (specExports.some((s) => s.name === e.name)) continue;
+    exports.push({ name: e.name, kind: e.kind, signature: e.type ? formatFuncType(e.type) : null, required: null, status: "other" });
+  }
+
+  let apiVersion: InspectReport["apiVersion"];
+  const versionExport = exportsByName.get("gadgetAPIVersion");
+  if (versionExport === undefined) apiVersion = { value: null, how: "absent" };
+  else if (options.callVersion === false) apiVersion = { value: null, how: "declared", note: "not called (--no-call)" };
+  else apiVersion = tryApiVersion(module, sigs);
+  if (apiVersion.how === "called" && apiVersion.value !== "1") problems.push(`gadgetAPIVersion returned ${apiVersion.value}; hosts support 1`);
+
+  return { file, source, size: bytes.length, era, eraReason: reason, importModules: modules, imports, exports, apiVersion, problems };
+}
+
+const IMPORT_LABEL: Record<ImportStatus, string> = {
+  ok: "ok",
+  wasi: "wasi",
+  "unknown-module": "UNKNOWN MODULE",
+  "unknown-function": "UNKNOWN",
+  "wrong-signature": "WRONG SIGNATURE",
+  "not-a-function": "NOT A FUNCTION",
+};
+
+const EXPORT_LABEL: Record<ExportStatus, string> = {
+  ok: "ok",
+  missing: "MISSING",
+  absent: "-",
+  "wrong-signature": "WRONG SIGNATURE",
+  "not-a-function": "NOT A FUNCTION",
+  other: "other",
+};
+
+/** The human-readable report. */
+export function formatReport(r: InspectReport): string {
+  const lines: string[] = [];
+  lines.push(`${r.file}: ${r.source === "image" ? "gadget image, wasm module of " : ""}${r.size} bytes`);
+  lines.push(`era: ${r.era} (${r.eraReason})`);
+  const pad = (s: string, n: number): string => s.padEnd(n);
+  lines.push("");
+  lines.push(`imports (${r.imports.length}):`);
+  const iw = Math.max(0, ...r.imports.map((i) => IMPORT_LABEL[i.status].length));
+  const nw = Math.max(0, ...r.imports.map((i) => `${i.module}.${i.name}`.length));
+  for (const i of r.imports) {
+    let line = `  ${pad(IMPORT_LABEL[i.status], iw)}  ${pad(`${i.module}.${i.name}`, nw)}  ${i.signature ?? i.kind}`;
+    if (i.status === "wrong-signature") line += `  (expected ${i.expected!.join(" or ")})`;
+    else if (i.status === "unknown-function") line += `  (not a ${r.era} host function)`;
+    else if (i.status === "unknown-module") line += `  (the ${r.era} era imports from ${r.importModules.join(" or ")})`;
+    lines.push(line.trimEnd());
+  }
+  lines.push("");
+  lines.push("exports:");
+  const ew = Math.max(0, ...r.exports.map((e) => EXPORT_LABEL[e.status].length));
+  const enw = Math.max(0, ...r.exports.map((e) => e.name.length));
+  for (const e of r.exports) {
+    const req = e.required === null ? "" : e.required ? "required" : "optional";
+    let line = `  ${pad(EXPORT_LABEL[e.status], ew)}  ${pad(e.name, enw)}  ${pad(req, 8)}  ${e.signature ?? e.kind ?? ""}`;
+    if (e.status === "wrong-signature" || e.status === "not-a-function") line += `  (expected ${e.expected})`;
+    lines.push(line.trimEnd());
+  }
+  lines.push("");
+  const v = r.apiVersion;
+  lines.push(
+    `API version: ${v.how === "called" ? `${v.value} (gadgetAPIVersion called with stub imports)` : v.how === "declared" ? `declared (gadgetAPIVersion exported${v.note ? `; ${v.note}` : ""})` : "not declared (no gadgetAPIVersion export)"}`,
+  );
+  lines.push("");
+  if (r.problems.length === 0) lines.push("no problems found");
+  else {
+    lines.push(`${r.problems.length} problem${r.problems.length === 1 ? "" : "s"}:`);
+    for (const p of r.problems) lines.push(`  ${p}`);
+  }
+  return lines.join("\n") + "\n";
+}

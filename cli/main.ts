@@ -1,0 +1,249 @@
+#!/usr/bin/env node
+/**
+ * igwasm: run, inspect and build Inspektor Gadget wasm gadgets.
+ *
+ *   igwasm run [<gadget>]      run a gadget on igwasm's host, print what it emits
+ *   igwasm inspect <gadget>    era, imports and exports checked against the ABI spec
+ *   igwasm build <gadget.ts>   compile an AssemblyScript gadget with the right asc flags
+ *   igwasm gen                 regenerate generated/ from spec/ (npm run gen)
+ *
+ * Runs as `node dist/cli/main.js` (the package's bin) or `npx tsx cli/main.ts`.
+ */
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { flag, parseArgs, stringOption, UsageError, type OptionSpec } from "./args.js";
+import { buildGadget } from "./build.js";
+import { GadgetSourceError, loadGadgetSource } from "./gadget-source.js";
+import { formatReport, inspectModule } from "./inspect.js";
+import { processIO, type CliIO } from "./io.js";
+import { runCommand } from "./run.js";
+import { WasmParseError } from "./wasm-imports.js";
+
+export { bufferIO, processIO, type CliIO } from "./io.js";
+
+export const MAIN_HELP = `usage: igwasm <command> [options]
+
+Run and check Inspektor Gadget wasm gadgets without a kernel.
+
+Commands:
+  run [<gadget>]       run a gadget (.wasm or image tarball) and print what it
+                       emits; without <gadget>, run a built-in example
+  inspect <gadget>     show the gadget's ABI era and check its imports and
+                       exports against the spec
+  build <gadget.ts>    compile an AssemblyScript gadget with asc
+  gen                  regenerate generated/ from spec/ (same as npm run gen)
+
+Options:
+  -h, --help           show this help (igwasm <command> --help for a command's)
+  -V, --version        print igwasm's version
+
+Examples:
+  igwasm run
+  igwasm run gadget.wasm --events events.yaml --param min_pid=1000
+  igwasm run my-gadget.tar -o table
+  igwasm inspect gadget.wasm --json
+  igwasm build gadget.ts -o gadget.wasm`;
+
+export const INSPECT_HELP = `usage: igwasm inspect <gadget> [options]
+
+Reads a gadget (.wasm or image tarball) without running it and reports:
+  - its ABI era (seed, env-v1, ig-v1) and why;
+  - every import, checked against the era's host functions: unknown modules
+    or functions, and wire signatures that differ from the spec's;
+  - the era's exports: required ones missing, wrong signatures, optional
+    ones present or absent, and any other exports;
+  - its API version: gadgetAPIVersion is called on an instance with stub
+    imports (which fail if called), unless --no-call.
+
+Options:
+  --json       print the report as JSON
+  --no-call    do not instantiate the module to call gadgetAPIVersion
+  -h, --help   show this help
+
+Exit status: 0 when no problem was found, 1 when problems were found or the
+file cannot be read, 2 on a usage error.`;
+
+export const BUILD_HELP = `usage: igwasm build <gadget.ts> [options]
+
+Compiles an AssemblyScript gadget written with igwasm/assemblyscript with asc
+(npm install -D assemblyscript), adding the flags an IG host needs:
+--use abort=<igwasm's abort handler> (aborts are logged through the host
+instead of importing env.abort), --runtime incremental, -O3.
+
+Options:
+  -o, --out <file>       output module (default: <gadget>.wasm beside the source)
+  -t, --text <file>      also write the text format
+  --runtime <variant>    incremental (default), minimal or stub
+  --no-optimize          skip -O3
+  --asc <arg>            pass an argument to asc (repeatable)
+  -h, --help             show this help`;
+
+export const GEN_HELP = `usage: igwasm gen [--check] [--spec DIR] [--out DIR] [--syscalls DIR]
+
+Regenerates the host interfaces and import shims, constants, guest bindings,
+syscall tables and reference docs from the ABI spec (the same as npm run gen;
+run it in the igwasm repository). --check writes nothing and exits 1 with a
+diff when generated/ is stale.`;
+
+const MAIN_OPTIONS: readonly OptionSpec[] = [{ name: "help", short: "h" }, { name: "version", short: "V" }];
+const INSPECT_OPTIONS: readonly OptionSpec[] = [{ name: "json" }, { name: "no-call" }, { name: "help", short: "h" }];
+const BUILD_OPTIONS: readonly OptionSpec[] = [
+  { name: "out", short: "o", value: true },
+  { name: "text", short: "t", value: true },
+  { name: "runtime", value: true, choices: ["incremental", "minimal", "stub"] },
+  { name: "no-optimize" },
+  { name: "asc", value: true, repeat: true },
+  { name: "help", short: "h" },
+];
+
+/** igwasm's version, from the package.json above this file. */
+export function version(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const p = join(dir, "package.json");
+    if (existsSync(p)) {
+      const pkg = JSON.parse(readFileSync(p, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "igwasm" && pkg.version) return pkg.version;
+    }
+    dir = dirname(dir);
+  }
+  return "unknown";
+}
+
+async function inspectCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, INSPECT_OPTIONS, "inspect");
+  if (flag(args, "help")) {
+    io.stdout(INSPECT_HELP + "\n");
+    return 0;
+  }
+  if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? "inspect needs a gadget (see igwasm inspect --help)" : "inspect takes one gadget");
+  const path = args.positionals[0];
+  let report;
+  try {
+    const source = loadGadgetSource(path);
+    report = inspectModule(source.wasm, path, source.kind, { callVersion: !flag(args, "no-call") });
+  } catch (e) {
+    if (e instanceof GadgetSourceError || e instanceof WasmParseError) {
+      io.stderr(`igwasm: ${e instanceof WasmParseError ? `${path}: ` : ""}${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof Error && /is not a valid wasm module/.test(e.message)) {
+      io.stderr(`igwasm: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  io.stdout(flag(args, "json") ? JSON.stringify(report, null, 2) + "\n" : formatReport(report));
+  return report.problems.length === 0 ? 0 : 1;
+}
+
+async function buildCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, BUILD_OPTIONS, "build");
+  if (flag(args, "help")) {
+    io.stdout(BUILD_HELP + "\n");
+    return 0;
+  }
+  if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? "build needs a gadget source file (see igwasm build --help)" : "build takes one source file");
+  const entry = args.positionals[0];
+  if (!existsSync(entry)) {
+    io.stderr(`igwasm: ${entry} does not exist\n`);
+    return 1;
+  }
+  const outFile = stringOption(args, "out") ?? entry.replace(/\.ts$/, "") + ".wasm";
+  const text = stringOption(args, "text");
+  const runtime = stringOption(args, "runtime") as "incremental" | "minimal" | "stub" | undefined;
+  const result = await buildGadget({
+    entry,
+    outFile,
+    ...(text ? { textFile: text } : {}),
+    ...(runtime ? { runtime } : {}),
+    optimize: !flag(args, "no-optimize"),
+    extraArgs: (args.options.get("asc") as string[] | undefined) ?? [],
+  });
+  if (result.output) io.stderr(result.output);
+  if (!result.ok) {
+    io.stderr(`igwasm: asc failed to build ${entry}\n`);
+    return 1;
+  }
+  io.stderr(`built ${outFile}\n`);
+  return 0;
+}
+
+async function genCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  if (argv.includes("-h") || argv.includes("--help")) {
+    io.stdout(GEN_HELP + "\n");
+    return 0;
+  }
+  let gen: { runGen(argv: readonly string[], root?: string): number; UsageError: new (...a: never[]) => Error };
+  try {
+    gen = await import("../codegen/gen.js");
+  } catch (e) {
+    io.stderr(`igwasm: the code generator is not available here (it needs the igwasm repository and its dev dependencies): ${(e as Error).message}\n`);
+    return 1;
+  }
+  try {
+    return gen.runGen(argv);
+  } catch (e) {
+    if (e instanceof gen.UsageError) throw new UsageError(`gen: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Runs the CLI; returns the exit status. */
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "run":
+        return await runCommand(rest, io);
+      case "inspect":
+        return await inspectCommand(rest, io);
+      case "build":
+        return await buildCommand(rest, io);
+      case "gen":
+        return await genCommand(rest, io);
+      case "help":
+        if (rest.length > 0) return await main([rest[0], "--help"], io);
+        io.stdout(MAIN_HELP + "\n");
+        return 0;
+      case undefined:
+        io.stderr(MAIN_HELP + "\n");
+        return 2;
+      default: {
+        if (!command.startsWith("-")) throw new UsageError(`unknown command "${command}" (commands: run, inspect, build, gen)`);
+        const args = parseArgs(argv, MAIN_OPTIONS, "");
+        if (flag(args, "version")) {
+          io.stdout(`igwasm ${version()}\n`);
+          return 0;
+        }
+        if (flag(args, "help")) {
+          io.stdout(MAIN_HELP + "\n");
+          return 0;
+        }
+        throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
+      }
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`igwasm: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`igwasm: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
+
+function isMainModule(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,234 @@
+/**
+ * `igwasm run [<gadget>]`: runs a gadget's whole lifecycle on igwasm's host,
+ * feeding it the events of `--events` after start, and prints every packet
+ * emitted on every (referenced) data source.
+ */
+import { readFileSync } from "node:fs";
+import {
+  GadgetError,
+  loadGadget,
+  LogLevel,
+  logLevelName,
+  parseLogLevel,
+  type ArrayView,
+  type EventView,
+  type FieldValue,
+  type Gadget,
+  type GadgetOptions,
+  type HostDataSource,
+  type ParamSpec,
+} from "../runtime/index.js";
+import { flag, listOption, parseArgs, stringOption, UsageError, type OptionSpec } from "./args.js";
+import { EventsError, parseEventsFile, type EventsFile } from "./events.js";
+import { GadgetSourceError, loadGadgetSource, readFileOrFail, type GadgetSource } from "./gadget-source.js";
+import { ImageError, wasmParamSpecs } from "./oci.js";
+import { jsonLine, TableCollector, type BytesFormat } from "./output.js";
+import type { CliIO } from "./io.js";
+
+export const RUN_HELP = `usage: igwasm run [<gadget>] [options]
+
+Runs a gadget: init, preStart, start, then emits the input events, then stop
+and postStop. Prints every packet emitted on every data source to stdout and
+the gadget's log to stderr.
+
+<gadget> is a .wasm module or an IG gadget image tarball (OCI image layout,
+as \`ig image export\` writes it). Without it, runs an example gadget built
+into igwasm (--example; default enricher) with its own events.
+
+Options:
+  --events <file>        input events: YAML/JSON ({dataSources, events}) or JSON
+                         lines (.jsonl); see docs/authoring.md
+  -p, --param <k=v>      a gadget param (repeatable)
+  --metadata <file>      gadget.yaml declaring the params (params.wasm); an
+                         image's own gadget.yaml is used otherwise
+  -o, --output <fmt>     json (default): one JSON line per packet,
+                           {"ds":"<name>","<field>":<value>,...}; array packets
+                           {"ds":"<name>","records":[...]}; 64-bit integers as
+                           numbers when safe, else strings
+                         table: one aligned table per data source, at the end
+  --bytes <enc>          Bytes fields as base64 (default) or hex
+  --log-level <level>    error, warn, info (default), debug or trace
+  --all                  also print data sources the gadget unreferenced
+  --trace                print every host call and its result to stderr
+  --example <name>       the built-in example to run without <gadget>:
+                         enricher, filter or emitter
+  -h, --help             show this help
+
+Exit status: 0 when every phase succeeded, 1 when the gadget failed to load
+or a phase failed, 2 on a usage error.`;
+
+const RUN_OPTIONS: readonly OptionSpec[] = [
+  { name: "events", value: true },
+  { name: "param", short: "p", value: true, repeat: true },
+  { name: "metadata", value: true },
+  { name: "output", short: "o", value: true, choices: ["json", "table"] },
+  { name: "bytes", value: true, choices: ["base64", "hex"] },
+  { name: "log-level", value: true },
+  { name: "all" },
+  { name: "trace" },
+  { name: "example", value: true },
+  { name: "help", short: "h" },
+];
+
+/** `key=value` strings to a record; a bad one is a usage error. */
+export function parseParams(list: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const p of list) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) throw new UsageError(`bad --param "${p}": expected key=value`);
+    const key = p.slice(0, eq);
+    if (key in params) throw new UsageError(`--param ${key} given twice`);
+    params[key] = p.slice(eq + 1);
+  }
+  return params;
+}
+
+async function embeddedSource(name: string | undefined): Promise<{ source: GadgetSource; events: EventsFile }> {
+  const { embeddedExamples, defaultExample } = await import("./embedded/examples.js");
+  const wanted = name ?? defaultExample;
+  const ex = embeddedExamples.find((e) => e.name === wanted);
+  if (ex === undefined) throw new UsageError(`unknown example "${wanted}" (built in: ${embeddedExamples.map((e) => e.name).join(", ")})`);
+  const label = `example ${ex.name}`;
+  return {
+    source: {
+      label,
+      kind: "embedded",
+      wasm: new Uint8Array(Buffer.from(ex.wasmBase64, "base64")),
+      paramSpecs: ex.metadataYaml ? wasmParamSpecs(ex.metadataYaml, `${label} gadget.yaml`) : [],
+      metadataYaml: ex.metadataYaml || null,
+    },
+    events: parseEventsFile(ex.eventsYaml, `${label} events.yaml`),
+  };
+}
+
+/** Kernel symbols for kallsymsSymbolExists: /proc/kallsyms when readable. */
+function readKallsyms(): Set<string> {
+  try {
+    return new Set(
+      readFileSync("/proc/kallsyms", "utf8")
+        .split("\n")
+        .map((line) => line.split(/\s+/)[2])
+        .filter((name): name is string => !!name),
+    );
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * Loads with the Node entry (node:wasi) only for modules that import WASI:
+ * importing node:wasi prints an ExperimentalWarning, which AssemblyScript
+ * gadgets (no WASI) should not see.
+ */
+async function load(wasm: Uint8Array, options: GadgetOptions): Promise<Gadget> {
+  let wasi = false;
+  try {
+    wasi = WebAssembly.Module.imports(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>)).some((i) => i.module === "wasi_snapshot_preview1");
+  } catch {
+    // loadGadget reports malformed modules.
+  }
+  if (wasi) {
+    const { loadGadgetNode } = await import("../runtime/node/index.js");
+    return loadGadgetNode(wasm as Uint8Array<ArrayBuffer>, options);
+  }
+  return loadGadget(wasm as Uint8Array<ArrayBuffer>, { ...options, kallsyms: options.kallsyms ?? readKallsyms() });
+}
+
+export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, RUN_OPTIONS, "run");
+  if (flag(args, "help")) {
+    io.stdout(RUN_HELP + "\n");
+    return 0;
+  }
+  if (args.positionals.length > 1) throw new UsageError(`run takes one gadget, got ${args.positionals.length}: ${args.positionals.join(" ")}`);
+  const logLevelText = stringOption(args, "log-level") ?? "info";
+  const logLevel = parseLogLevel(logLevelText);
+  if (logLevel === undefined) throw new UsageError(`--log-level must be one of error, warn, info, debug, trace; got "${logLevelText}"`);
+  const params = parseParams(listOption(args, "param"));
+  const output = stringOption(args, "output") ?? "json";
+  const bytes = (stringOption(args, "bytes") ?? "base64") as BytesFormat;
+  const showAll = flag(args, "all");
+  const gadgetPath = args.positionals[0];
+  const example = stringOption(args, "example");
+  if (gadgetPath !== undefined && example !== undefined) throw new UsageError("--example runs a built-in gadget: give it or a <gadget>, not both");
+
+  let source: GadgetSource;
+  let events: EventsFile = { dataSources: [], events: [] };
+  let paramSpecs: readonly ParamSpec[];
+  try {
+    if (gadgetPath === undefined) {
+      const embedded = await embeddedSource(example);
+      source = embedded.source;
+      events = embedded.events;
+    } else {
+      source = loadGadgetSource(gadgetPath);
+    }
+    paramSpecs = source.paramSpecs;
+    const metadata = stringOption(args, "metadata");
+    if (metadata !== undefined) paramSpecs = wasmParamSpecs(new TextDecoder().decode(readFileOrFail(metadata, "metadata file")), metadata);
+    const eventsPath = stringOption(args, "events");
+    if (eventsPath !== undefined) events = parseEventsFile(new TextDecoder().decode(readFileOrFail(eventsPath, "events file")), eventsPath);
+  } catch (e) {
+    if (e instanceof GadgetSourceError || e instanceof EventsError || e instanceof ImageError) {
+      io.stderr(`igwasm: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if (paramSpecs.length > 0) {
+    for (const key of Object.keys(params)) {
+      if (!paramSpecs.some((s) => s.key === key)) {
+        throw new UsageError(`unknown param "${key}": ${source.label} declares ${paramSpecs.map((s) => s.key).join(", ")}`);
+      }
+    }
+  }
+
+  let gadget: Gadget;
+  try {
+    gadget = await load(source.wasm, {
+      logSink: (level, message) => io.stderr(`${logLevelName(level)}: ${message}\n`),
+      logLevel: logLevel as LogLevel,
+      params,
+      paramSpecs,
+      ...(flag(args, "trace") ? { trace: (line: string) => io.stderr(`${line}\n`) } : {}),
+    });
+  } catch (e) {
+    io.stderr(`igwasm: cannot load ${source.label}: ${(e as Error).message}\n`);
+    return 1;
+  }
+
+  const table = output === "table" ? new TableCollector() : null;
+  try {
+    const declared = new Map<string, HostDataSource>();
+    for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
+    gadget.dataSources.subscribeAll(
+      (ev: EventView | ArrayView, ds: HostDataSource) => {
+        if (!showAll && !ds.referenced) return;
+        const value = ev.toJSON() as Record<string, FieldValue> | Record<string, FieldValue>[];
+        if (table) {
+          const columns = ds.accessors().map((a) => a.name);
+          for (const r of Array.isArray(value) ? value : [value]) table.add(ds.name, columns, r);
+        } else io.stdout(jsonLine(ds.name, value, bytes) + "\n");
+      },
+      { type: "packet", priority: 2 ** 32 },
+    );
+    gadget.run(() => {
+      events.events.forEach((ev, i) => {
+        const ds = declared.get(ev.ds)!;
+        try {
+          if (Array.isArray(ev.values)) ds.emitArray(ev.values);
+          else ds.emit(ev.values as Record<string, FieldValue>);
+        } catch (e) {
+          if (e instanceof GadgetError) throw e;
+          throw new GadgetError(`emitting event ${i + 1} into ${ev.ds} failed: ${(e as Error).message}`, { cause: e });
+        }
+      });
+    });
+  } catch (e) {
+    if (table) io.stdout(table.render(bytes));
+    io.stderr(`igwasm: ${source.label}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (table) io.stdout(table.render(bytes));
+  return 0;
+}

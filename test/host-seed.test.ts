@@ -1,0 +1,367 @@
+/**
+ * The seed era (May 2024): module `env`, no gadgetAPIVersion, `dsCallback`,
+ * subscription types numbered from 0, fieldAccessorGet returning strings
+ * through the guest's `malloc` as packed (len << 32 | ptr), fieldAccessorSet,
+ * newDataSource (i64, i32), dataSourceRelease returning i32, init/start/stop.
+ */
+import { describe, expect, it } from "vitest";
+import { GadgetError, loadGadget } from "../runtime/gadget.js";
+import { guestModule, packed } from "./helpers/guest.js";
+import {
+  callbackCount, callbackLog, HEAP, i64, loadHostGuest, logsDuring, MALLOC_COUNT, MALLOC_FAIL, signature, strings, traceOf, u64, type HostGuestOptions,
+} from "./helpers/host-guest.js";
+import { runIntegration } from "./helpers/integration.js";
+import { wat } from "./helpers/wat.js";
+import type { EventView } from "../runtime/data-source-api.js";
+import type { LoadedGuest } from "./helpers/guest.js";
+
+const READ = 0xc00; // u64 per delivery: fieldAccessorGet(FIELD, data, KIND)
+const FIELD = 0xbe0;
+const KIND = 0xbe4;
+const LAST = 0xbe8;
+
+const CALLBACK = `
+    (i32.store (i32.const ${LAST}) (local.get $data))
+    (if (i32.load (i32.const ${FIELD})) (then
+      (i64.store (i32.add (i32.const ${READ}) (i32.shl (local.get $i) (i32.const 3)))
+        (call $fieldAccessorGet (i32.load (i32.const ${FIELD})) (local.get $data) (i32.load (i32.const ${KIND}))))))`;
+
+interface Fixture {
+  g: LoadedGuest;
+  s: (text: string) => bigint;
+  call: <T = number>(name: string, ...args: unknown[]) => T;
+  ev: number;
+  bt: number;
+  /** Fields of "events": pid u32, neg int16, comm string, cs cstring, raw bytes, big uint64. */
+  f: Record<string, number>;
+  n: number;
+  mallocCalls(): number;
+}
+
+async function fixture(opts: HostGuestOptions = {}): Promise<Fixture> {
+  const g = await loadHostGuest("seed", "", { callback: CALLBACK, malloc: true, ...opts });
+  expect(g.gadget.era).toBe("seed");
+  const dss = g.gadget.dataSources;
+  dss.declare("events", { fields: { pid: "uint32", neg: "int16", comm: "string", cs: "cstring", raw: "bytes", big: "uint64", b: "bool", f64: "float64" } });
+  dss.declare("batch", { type: "array", fields: { n: "uint32" } });
+  const s = strings(g);
+  const call = <T = number>(name: string, ...args: unknown[]): T => g.call<T>(`t_${name}`, ...args);
+  const ev = call("getDataSource", s("events"));
+  const bt = call("getDataSource", s("batch"));
+  const f: Record<string, number> = {};
+  for (const name of ["pid", "neg", "comm", "cs", "raw", "big", "b", "f64"]) f[name] = call("dataSourceGetField", ev, s(name));
+  const n = call("dataSourceGetField", bt, s("n"));
+  return { g, s, call, ev, bt, f, n, mallocCalls: () => g.view().getUint32(MALLOC_COUNT, true) };
+}
+
+describe("seed era: loading", () => {
+  it("is detected from a module without gadgetAPIVersion, importing from env", async () => {
+    const f = await fixture();
+    expect(f.g.gadget.era).toBe("seed");
+    expect(f.g.gadget.eraReason).toMatch(/gadgetAPIVersion/);
+  });
+
+  it.each(["dataSourceUnreference", "fieldAddTag", "fieldGet", "fieldSet", "gadgetShouldLog"])("does not offer %s", async (name) => {
+    const text = guestModule("env", { gadgetLog: signature("seed", "gadgetLog"), [name]: "(param i32) (result i32)" }, `(func (export "dsCallback") (param i64 i32 i32))`, { seed: true });
+    const err = await loadGadget(await wat(text), { logSink: () => {}, era: "seed" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GadgetError);
+    expect((err as Error).message).toMatch(new RegExp(`env\\.${name}, which the seed era does not have`));
+  });
+});
+
+describe("seed era: data sources", () => {
+  it("newDataSource(name i64, type i32) creates Single and Array data sources", async () => {
+    const f = await fixture();
+    const a = f.call("newDataSource", f.s("single"), 1);
+    const b = f.call("newDataSource", f.s("arr"), 2);
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(0);
+    expect(f.g.gadget.dataSources.get("single")!.type).toBe("single");
+    expect(f.g.gadget.dataSources.get("arr")!.type).toBe("array");
+    expect(f.call("newDataSource", f.s("single"), 1)).toBe(0);
+    expect(traceOf(f.g, () => f.call("newDataSource", f.s("x"), 0))).toEqual([
+      expect.stringMatching(/^==> env\.newDataSource\(name=\d+,type=0\)$/),
+      expect.stringMatching(/^<== [1-9]\d*$/),
+    ]);
+  });
+
+  it("dataSourceRelease returns an i32: 0 on success, 1 on error", async () => {
+    const f = await fixture();
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    expect(f.call("dataSourceRelease", f.ev, p)).toBe(0);
+    const lines = logsDuring(f.g, () => expect(f.call("dataSourceRelease", f.ev, p)).toBe(1));
+    expect(lines).toEqual([expect.stringMatching(/^warn: dataSourceRelease: /)]);
+    expect(f.call("dataSourceRelease", 0, 0)).toBe(1);
+  });
+
+  it("getDataSource of an unknown name -> 0; dataSourceAddField of kind 0 / 15 / a duplicate -> 0", async () => {
+    const f = await fixture();
+    expect(f.call("getDataSource", f.s("nope"))).toBe(0);
+    expect(f.call("dataSourceAddField", f.ev, f.s("x"), 0)).toBe(0);
+    expect(f.call("dataSourceAddField", f.ev, f.s("x"), 15)).toBe(0);
+    expect(f.call("dataSourceAddField", f.ev, f.s("pid"), 8)).toBe(0);
+    expect(f.call("dataSourceAddField", f.ev, f.s("x"), 14)).toBeGreaterThan(0);
+  });
+
+  it("subscription type 0 (Data) on a Single data source: dsCallback(cbID, ds, data) per packet", async () => {
+    const f = await fixture();
+    f.g.view().setUint32(FIELD, f.f.pid, true);
+    f.g.view().setUint32(KIND, 8, true);
+    expect(traceOf(f.g, () => expect(f.call("dataSourceSubscribe", f.ev, 0, 0, 0x1_0000_0001n)).toBe(0))).toEqual([
+      `==> env.dataSourceSubscribe(ds=${f.ev},type=0,prio=0,cbID=4294967297)`,
+      "<== 0",
+    ]);
+    const events = f.g.gadget.dataSources.get("events")!;
+    events.emit({ pid: 12 });
+    events.emit({ pid: 13 });
+    expect(callbackLog(f.g).map((e) => [e.cbID, e.ds])).toEqual([[0x1_0000_0001n, f.ev], [0x1_0000_0001n, f.ev]]);
+    expect([f.g.view().getBigUint64(READ, true), f.g.view().getBigUint64(READ + 8, true)]).toEqual([12n, 13n]);
+    // The data handle was temporary.
+    expect(f.call("fieldAccessorSet", f.f.pid, f.g.view().getUint32(LAST, true), 8, 1n)).toBe(1);
+  });
+
+  it("subscription type 0 (Data) on an Array data source: one call per element", async () => {
+    const f = await fixture();
+    f.g.view().setUint32(FIELD, f.n, true);
+    f.g.view().setUint32(KIND, 8, true);
+    expect(f.call("dataSourceSubscribe", f.bt, 0, 0, 3n)).toBe(0);
+    f.g.gadget.dataSources.get("batch")!.emitArray([{ n: 1 }, { n: 2 }]);
+    expect(callbackCount(f.g)).toBe(2);
+    expect([f.g.view().getBigUint64(READ, true), f.g.view().getBigUint64(READ + 8, true)]).toEqual([1n, 2n]);
+  });
+
+  it("subscription type 1 (Array): one call with the array; dataArrayLen / dataArrayGet work on it", async () => {
+    const body = `(i32.store (i32.const 0xd00) (call $dataArrayLen (local.get $data)))
+      (i64.store (i32.const 0xd08) (call $fieldAccessorGet (i32.load (i32.const 0xd10)) (call $dataArrayGet (local.get $data) (i32.const 1)) (i32.const 8)))`;
+    const f = await fixture({ callback: body });
+    f.g.view().setUint32(0xd10, f.n, true);
+    expect(f.call("dataSourceSubscribe", f.bt, 1, 0, 3n)).toBe(0);
+    f.g.gadget.dataSources.get("batch")!.emitArray([{ n: 5 }, { n: 6 }, { n: 7 }]);
+    expect(callbackCount(f.g)).toBe(1);
+    expect(f.g.view().getUint32(0xd00, true)).toBe(3);
+    expect(f.g.view().getBigUint64(0xd08, true)).toBe(6n);
+  });
+
+  it("subscription type 1 (Array) on a Single data source -> 1", async () => {
+    const f = await fixture();
+    expect(f.call("dataSourceSubscribe", f.ev, 1, 0, 3n)).toBe(1);
+  });
+
+  it("subscription type 2 (Packet): one call per packet, Single and Array", async () => {
+    const f = await fixture();
+    expect(f.call("dataSourceSubscribe", f.ev, 2, 0, 1n)).toBe(0);
+    expect(f.call("dataSourceSubscribe", f.bt, 2, 0, 2n)).toBe(0);
+    f.g.gadget.dataSources.get("events")!.emit({ pid: 1 });
+    f.g.gadget.dataSources.get("batch")!.emitArray([{ n: 1 }, { n: 2 }]);
+    expect(callbackLog(f.g).map((e) => e.cbID)).toEqual([1n, 2n]);
+  });
+
+  it.each([3, 4, -1])("subscription type %i -> 1, logged", async (type) => {
+    const f = await fixture();
+    const lines = logsDuring(f.g, () => expect(f.call("dataSourceSubscribe", f.ev, type, 0, 1n)).toBe(1));
+    expect(lines).toEqual([expect.stringMatching(/^warn: dataSourceSubscribe: /)]);
+  });
+
+  it("subscribe fails with 1 when the module exports no dsCallback", async () => {
+    const f = await fixture({ callback: false });
+    expect(f.call("dataSourceSubscribe", f.ev, 0, 0, 1n)).toBe(1);
+  });
+
+  it("subscribers run in priority order", async () => {
+    const f = await fixture();
+    for (const [prio, id] of [[3, 1n], [1, 2n], [2, 3n], [1, 4n]] as const) expect(f.call("dataSourceSubscribe", f.ev, 0, prio, id)).toBe(0);
+    f.g.gadget.dataSources.get("events")!.emit({ pid: 1 });
+    expect(callbackLog(f.g).map((e) => e.cbID)).toEqual([2n, 4n, 3n, 1n]);
+  });
+
+  it("the guest emits a packet; using it afterwards fails", async () => {
+    const f = await fixture();
+    const seen: unknown[] = [];
+    f.g.gadget.dataSources.subscribe("events", (e) => seen.push((e as EventView).get("pid")));
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    expect(f.call("fieldAccessorSet", f.f.pid, p, 8, 31n)).toBe(0);
+    expect(f.call("dataSourceEmitAndRelease", f.ev, p)).toBe(0);
+    expect(seen).toEqual([31]);
+    expect(f.call("dataSourceEmitAndRelease", f.ev, p)).toBe(1);
+    expect(f.call("fieldAccessorSet", f.f.pid, p, 8, 31n)).toBe(1);
+  });
+});
+
+describe("seed era: fieldAccessorGet / fieldAccessorSet", () => {
+  it.each([
+    ["pid", 8, 4000000000n, 8, 4000000000n],
+    ["neg", 3, -2n, 3, 0xfffffffffffffffen],
+    ["neg", 3, -2n, 7, 0xfffen],
+    ["big", 9, -1n, 9, 0xffffffffffffffffn],
+    ["b", 1, 1n, 1, 1n],
+    ["f64", 11, i64(0x7ff8000000000001n), 11, 0x7ff8000000000001n],
+    ["f64", 11, i64(0x8000000000000000n), 11, 0x8000000000000000n],
+  ])("%s: set (kind %i) %s, get (kind %i) -> %s", async (name, setKind, value, getKind, expected) => {
+    const f = await fixture();
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    expect(f.call("fieldAccessorSet", f.f[name], p, setKind, value)).toBe(0);
+    expect(u64(f.call<bigint>("fieldAccessorGet", f.f[name], p, getKind))).toBe(expected);
+    expect(f.mallocCalls()).toBe(0);
+  });
+
+  it("a String comes back through malloc as packed (len << 32 | ptr); the bytes are exact", async () => {
+    const f = await fixture();
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    const text = "héllo 😀";
+    const bytes = new TextEncoder().encode(text);
+    expect(f.call("fieldAccessorSet", f.f.comm, p, 12, f.s(text))).toBe(0);
+    f.g.fillSentinel(HEAP, HEAP + 64);
+    const t = traceOf(f.g, () => expect(u64(f.call<bigint>("fieldAccessorGet", f.f.comm, p, 12))).toBe(packed(HEAP, bytes.length)));
+    expect(t).toEqual([`==> env.fieldAccessorGet(acc=${f.f.comm},data=${p},kind=12)`, `<== ${packed(HEAP, bytes.length)}`]);
+    expect(f.mallocCalls()).toBe(1);
+    expect([...f.g.mem().subarray(HEAP, HEAP + bytes.length)]).toEqual([...bytes]);
+    expect(f.g.touched(HEAP + bytes.length, HEAP + 64)).toEqual([]);
+    // A second read is a second allocation (the guest frees).
+    const next = (HEAP + bytes.length + 7) & ~7;
+    expect(u64(f.call<bigint>("fieldAccessorGet", f.f.comm, p, 12))).toBe(packed(next, bytes.length));
+    expect(f.mallocCalls()).toBe(2);
+  });
+
+  it("an empty string -> 0, and malloc is not called", async () => {
+    const f = await fixture();
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    for (const k of [12, 13, 14]) expect(f.call<bigint>("fieldAccessorGet", [f.f.comm, f.f.cs, f.f.raw][k - 12], p, k)).toBe(0n);
+    expect(f.call("fieldAccessorSet", f.f.comm, p, 12, 0n)).toBe(0);
+    expect(f.call<bigint>("fieldAccessorGet", f.f.comm, p, 12)).toBe(0n);
+    expect(f.mallocCalls()).toBe(0);
+  });
+
+  it("a CString stops at NUL; Bytes come back exactly", async () => {
+    const f = await fixture();
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    f.g.mem().set([0x61, 0x62, 0, 0x63], 0x300);
+    expect(f.call("fieldAccessorSet", f.f.cs, p, 13, packed(0x300, 4))).toBe(0);
+    expect(u64(f.call<bigint>("fieldAccessorGet", f.f.cs, p, 13))).toBe(packed(HEAP, 2));
+    expect(f.g.getString(HEAP, 2)).toBe("ab");
+    f.g.mem().set([0, 255, 0, 7], 0x300);
+    expect(f.call("fieldAccessorSet", f.f.raw, p, 14, packed(0x300, 4))).toBe(0);
+    const r = u64(f.call<bigint>("fieldAccessorGet", f.f.raw, p, 14));
+    const ptr = Number(r & 0xffffffffn);
+    expect(r >> 32n).toBe(4n);
+    expect([...f.g.mem().subarray(ptr, ptr + 4)]).toEqual([0, 255, 0, 7]);
+  });
+
+  it("host emit -> the guest reads a string in its callback through malloc", async () => {
+    const f = await fixture();
+    f.g.view().setUint32(FIELD, f.f.comm, true);
+    f.g.view().setUint32(KIND, 12, true);
+    expect(f.call("dataSourceSubscribe", f.ev, 0, 0, 1n)).toBe(0);
+    f.g.gadget.dataSources.get("events")!.emit({ comm: "bash" });
+    const r = f.g.view().getBigUint64(READ, true);
+    expect(r).toBe(packed(HEAP, 4));
+    expect(f.g.getString(HEAP, 4)).toBe("bash");
+  });
+
+  it.each([
+    ["no malloc export", { malloc: false }, 0, /malloc/],
+    ["malloc returns 0", {}, 1, /malloc\(5\) returned 0/],
+    ["malloc returns a pointer past the end of memory", {}, 65534 + 1, /outside guest memory/],
+  ] as const)("%s: fieldAccessorGet of a string -> 0, logged, nothing written", async (_w, opts, failValue, message) => {
+    const f = await fixture(opts);
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    expect(f.call("fieldAccessorSet", f.f.comm, p, 12, f.s("hello"))).toBe(0);
+    f.g.view().setUint32(MALLOC_FAIL, failValue, true);
+    f.g.fillSentinel(HEAP, HEAP + 64);
+    f.g.fillSentinel(65528, 65536);
+    const lines = logsDuring(f.g, () => expect(f.call<bigint>("fieldAccessorGet", f.f.comm, p, 12)).toBe(0n));
+    expect(lines).toEqual([expect.stringMatching(/fieldAccessorGet: /)]);
+    expect(lines[0]).toMatch(message);
+    expect(f.g.touched(HEAP, HEAP + 64)).toEqual([]);
+    expect(f.g.touched(65528, 65536)).toEqual([]);
+  });
+
+  it("a malloc that grows memory: the host writes the copy into the new memory", async () => {
+    const body = `(func (export "malloc") (param $n i32) (result i32)
+      (i32.shl (memory.grow (i32.const 1)) (i32.const 16)))`;
+    const g = await loadHostGuest("seed", body, { callback: CALLBACK });
+    g.gadget.dataSources.declare("events", { fields: { comm: "string" } });
+    const s = strings(g);
+    const ev = g.call<number>("t_getDataSource", s("events"));
+    const comm = g.call<number>("t_dataSourceGetField", ev, s("comm"));
+    g.view().setUint32(FIELD, comm, true);
+    g.view().setUint32(KIND, 12, true);
+    expect(g.call("t_dataSourceSubscribe", ev, 0, 0, 1n)).toBe(0);
+    const events = g.gadget.dataSources.get("events")!;
+    events.emit({ comm: "grown" });
+    events.emit({ comm: "grown again" });
+    expect(g.mem().length).toBe(3 * 65536);
+    expect(g.view().getBigUint64(READ, true)).toBe(packed(65536, 5));
+    expect(g.view().getBigUint64(READ + 8, true)).toBe(packed(2 * 65536, 11));
+    expect(g.getString(65536, 5)).toBe("grown");
+    expect(g.getString(2 * 65536, 11)).toBe("grown again");
+  });
+
+  it("a malloc that traps: fieldAccessorGet -> 0, logged, the host stays usable", async () => {
+    const g = await loadHostGuest("seed", `(func (export "malloc") (param i32) (result i32) unreachable)`, {});
+    g.gadget.dataSources.declare("events", { fields: { comm: "string", pid: "uint32" } });
+    const s = strings(g);
+    const ev = g.call<number>("t_getDataSource", s("events"));
+    const comm = g.call<number>("t_dataSourceGetField", ev, s("comm"));
+    const pid = g.call<number>("t_dataSourceGetField", ev, s("pid"));
+    const p = g.call<number>("t_dataSourceNewPacketSingle", ev);
+    expect(g.call("t_fieldAccessorSet", comm, p, 12, s("x"))).toBe(0);
+    const lines = logsDuring(g, () => expect(g.call("t_fieldAccessorGet", comm, p, 12)).toBe(0n));
+    expect(lines).toEqual([expect.stringMatching(/fieldAccessorGet: /)]);
+    expect(g.call("t_fieldAccessorSet", pid, p, 8, 4n)).toBe(0);
+    expect(g.call("t_fieldAccessorGet", pid, p, 8)).toBe(4n);
+  });
+
+  it.each([
+    ["an unknown field", () => 4001, 8],
+    ["kind 0", null, 0],
+    ["kind 15", null, 15],
+    ["a kind of another size", null, 9],
+    ["a buffer kind on a scalar field", null, 12],
+  ] as const)("fieldAccessorGet: %s -> 0, logged", async (_w, field, kind) => {
+    const f = await fixture();
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    f.call("fieldAccessorSet", f.f.pid, p, 8, 5n);
+    const lines = logsDuring(f.g, () => expect(f.call<bigint>("fieldAccessorGet", field ? field() : f.f.pid, p, kind)).toBe(0n));
+    expect(lines).toEqual([expect.stringMatching(/^warn: fieldAccessorGet: /)]);
+    expect(f.mallocCalls()).toBe(0);
+  });
+
+  it.each([
+    ["an unknown field", 4001, 8, 5n],
+    ["an unknown data handle", -1, 8, 5n],
+    ["kind 0", 0, 0, 5n],
+    ["kind 15", 0, 15, 5n],
+    ["a kind of another size", 0, 9, 5n],
+    ["a string value past the end of memory", -2, 12, packed(65530, 10)],
+  ] as const)("fieldAccessorSet: %s -> 1, logged", async (_w, which, kind, value) => {
+    const f = await fixture();
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    const field = which === 4001 ? 4001 : which === -2 ? f.f.comm : f.f.pid;
+    const data = which === -1 ? 4002 : p;
+    const lines = logsDuring(f.g, () => expect(f.call("fieldAccessorSet", field, data, kind, value)).toBe(1));
+    expect(lines).toEqual([expect.stringMatching(/^warn: fieldAccessorSet: /)]);
+  });
+});
+
+describe("seed era: phases", () => {
+  it("init, start and stop run; preStart and postStop do not exist", async () => {
+    const body = ["init", "start", "stop"].map((name, i) => `(func (export "${name}") (result i32)
+      (i32.store8 (i32.add (i32.const 0x600) (i32.load (i32.const 0x5fc))) (i32.const ${i + 1}))
+      (i32.store (i32.const 0x5fc) (i32.add (i32.load (i32.const 0x5fc)) (i32.const 1)))
+      (i32.const 0))`).join("\n");
+    const g = await loadHostGuest("seed", body, { names: ["gadgetLog"] });
+    g.gadget.run();
+    expect([...g.mem().subarray(0x600, 0x600 + g.view().getUint32(0x5fc, true))]).toEqual([1, 2, 3]);
+  });
+
+  it("init returning non-zero fails", async () => {
+    const g = await loadHostGuest("seed", `(func (export "init") (result i32) (i32.const 3))`, { names: ["gadgetLog"] });
+    expect(() => g.gadget.init()).toThrow(/^init failed: init returned 3$/);
+  });
+});
+
+describe("integration: a seed-era gadget using every log / data-source / data-array / field function", () => {
+  it("runs and round-trips every kind exactly", async () => {
+    await runIntegration("seed");
+  });
+});

@@ -1,0 +1,291 @@
+/**
+ * ig-v1 syscall functions through real guests: getSyscallName,
+ * getSyscallID and getSyscallDeclaration, for x86_64 and arm64.
+ *
+ * The guest is a proxy (wazero's requireProxyModule): it imports each host
+ * function from `ig` and re-exports it under the same name, so the test
+ * drives the exact wire values and asserts the exact call trace, the bytes
+ * of sentinel-filled guest memory and the log line each error produces.
+ */
+import { describe, expect, it } from "vitest";
+import { SyscallDeclarationSize } from "../generated/constants.js";
+import { hostFunctionsOfEra } from "../generated/host/descriptors.js";
+import type { SyscallArch } from "../runtime/syscalls/syscall-table.js";
+import { guestModule, loadWat, packed, SENTINEL, type LoadedGuest } from "./helpers/guest.js";
+
+const IG_V1 = hostFunctionsOfEra("ig-v1");
+
+/** A guest that imports `names` from `ig` and exports each under its own name. */
+function proxyWat(names: readonly string[]): string {
+  const fns: Record<string, string> = {};
+  const body: string[] = [];
+  for (const name of names) {
+    const d = IG_V1.find((f) => f.name === name);
+    if (!d) throw new Error(`no ig-v1 host function ${name}`);
+    const params = d.params.length > 0 ? `(param ${d.params.map((p) => p.wire).join(" ")})` : "";
+    const sig = `${params} ${d.result.wire ? `(result ${d.result.wire})` : ""}`;
+    fns[name] = sig;
+    body.push(`  (func (export "${name}") ${sig} ${d.params.map((_, i) => `(local.get ${i})`).join(" ")} (call $${name}))`);
+  }
+  return guestModule("ig", fns, body.join("\n"));
+}
+
+const FNS = ["getSyscallName", "getSyscallID", "getSyscallDeclaration"] as const;
+
+const MEM = 65536;
+const NAME = 0x100;
+const DST = 0x1000;
+const DST_END = 0x1200;
+
+async function load(syscallArch: SyscallArch): Promise<LoadedGuest> {
+  const g = await loadWat(proxyWat(FNS), { syscallArch });
+  g.fillSentinel(0, MEM);
+  return g;
+}
+
+interface Call {
+  readonly result: number;
+  readonly trace: string[];
+  readonly logs: string[];
+}
+
+/** Calls a proxied host function; returns its result and the trace and log lines it produced. */
+function call(g: LoadedGuest, name: string, ...args: unknown[]): Call {
+  const t0 = g.trace.length;
+  const l0 = g.logs.length;
+  const result = g.call<number>(name, ...args);
+  return { result, trace: g.trace.slice(t0), logs: g.logs.slice(l0) };
+}
+
+/** One log line, at warn or debug level, that names the failing function. */
+function expectErrorLog(c: Call, fn: string, detail?: RegExp): void {
+  expect(c.logs).toHaveLength(1);
+  expect(c.logs[0]).toMatch(new RegExp(`^(warn|debug): ${fn}: `));
+  if (detail) expect(c.logs[0]).toMatch(detail);
+}
+
+/** getSyscallName into a fresh sentinel-filled dst: status and the text written. */
+function nameOf(g: LoadedGuest, id: number, size = 64): { status: number; text: string } {
+  g.fillSentinel(DST, DST_END);
+  const status = call(g, "getSyscallName", id, packed(DST, size)).result;
+  const touched = g.touched(DST, DST_END);
+  return { status, text: touched.length ? g.getString(DST, touched[touched.length - 1] + 1 - DST) : "" };
+}
+
+describe("getSyscallName", () => {
+  it("writes exactly the name's bytes (x86_64, exact trace)", async () => {
+    const g = await load("x86_64");
+    const dst = packed(DST, 32);
+    const c = call(g, "getSyscallName", 59, dst);
+    expect(c.trace).toEqual([`==> ig.getSyscallName(id=59,dst=${dst})`, "<== 0"]);
+    expect(c.result).toBe(0);
+    expect(c.logs).toEqual([]);
+    expect([...g.mem().subarray(DST, DST + 7)]).toEqual([...new TextEncoder().encode("execve"), SENTINEL]);
+    expect(g.touched(DST + 6, DST_END)).toEqual([]);
+  });
+
+  const table: Record<SyscallArch, [number, string][]> = {
+    x86_64: [[0, "read"], [1, "write"], [2, "open"], [59, "execve"], [257, "openat"], [321, "bpf"], [435, "clone3"], [462, "mseal"]],
+    arm64: [[0, "io_setup"], [56, "openat"], [63, "read"], [64, "write"], [221, "execve"], [280, "bpf"], [435, "clone3"], [462, "mseal"]],
+  };
+  for (const arch of ["x86_64", "arm64"] as const) {
+    it(`names the ${arch} syscalls (syscallArch option)`, async () => {
+      const g = await load(arch);
+      for (const [id, name] of table[arch]) expect(nameOf(g, id), `${arch} ${id}`).toEqual({ status: 0, text: name });
+    });
+  }
+
+  it("unknown numbers read syscall_<hex id>, as strace prints them", async () => {
+    const x86 = await load("x86_64");
+    const arm = await load("arm64");
+    expect(nameOf(x86, 1000)).toEqual({ status: 0, text: "syscall_3e8" });
+    expect(nameOf(x86, 600)).toEqual({ status: 0, text: "syscall_258" });
+    expect(nameOf(x86, 0x10000 + 59)).toEqual({ status: 0, text: "syscall_1003b" });
+    expect(nameOf(x86, 0xffffffff)).toEqual({ status: 0, text: "syscall_ffffffff" });
+    // arm64's table has a hole at 244..259 (arch-specific numbers); x86_64 names 244 mq_notify.
+    expect(nameOf(x86, 244)).toEqual({ status: 0, text: "mq_notify" });
+    expect(nameOf(arm, 1000)).toEqual({ status: 0, text: "syscall_3e8" });
+    expect(nameOf(arm, 244)).toEqual({ status: 0, text: "syscall_f4" });
+  });
+
+  it("a dst of exactly the name's size is enough", async () => {
+    const g = await load("x86_64");
+    expect(nameOf(g, 59, 6)).toEqual({ status: 0, text: "execve" });
+    expect(nameOf(g, 1000, 11)).toEqual({ status: 0, text: "syscall_3e8" });
+  });
+
+  describe("errors return 1, write nothing and log a line naming getSyscallName", () => {
+    const rows = [
+      { name: "dst one byte too small", id: 59, dst: packed(DST, 5), log: /6 bytes do not fit in a buffer of 5/ },
+      { name: "dst too small for syscall_<hex>", id: 1000, dst: packed(DST, 10), log: /11 bytes do not fit in a buffer of 10/ },
+      { name: "dst of length 0", id: 0, dst: 0n, log: /4 bytes do not fit in a buffer of 0/ },
+      { name: "dst outside memory", id: 59, dst: packed(MEM - 3, 16), log: /outside guest memory/ },
+    ];
+    for (const row of rows) {
+      it(row.name, async () => {
+        const g = await load("x86_64");
+        g.fillSentinel(MEM - 32, MEM);
+        const c = call(g, "getSyscallName", row.id, row.dst);
+        expect(c.result).toBe(1);
+        expect(c.trace).toEqual([`==> ig.getSyscallName(id=${row.id},dst=${row.dst})`, "<== 1"]);
+        expectErrorLog(c, "getSyscallName", row.log);
+        expect(g.touched(DST, DST_END)).toEqual([]);
+        expect(g.touched(MEM - 32, MEM)).toEqual([]);
+      });
+    }
+  });
+});
+
+describe("getSyscallID", () => {
+  it("returns the number of a known syscall (exact trace)", async () => {
+    const g = await load("x86_64");
+    const name = g.putString(0x100, "openat");
+    const c = call(g, "getSyscallID", name);
+    expect(c.trace).toEqual([`==> ig.getSyscallID(name=${name})`, "<== 257"]);
+    expect(c.result).toBe(257);
+    expect(c.logs).toEqual([]);
+  });
+
+  const table: Record<SyscallArch, [string, number][]> = {
+    x86_64: [["read", 0], ["execve", 59], ["openat", 257], ["open", 2], ["arch_prctl", 158], ["bpf", 321], ["mseal", 462]],
+    arm64: [["io_setup", 0], ["openat", 56], ["read", 63], ["execve", 221], ["bpf", 280], ["mseal", 462]],
+  };
+  for (const arch of ["x86_64", "arm64"] as const) {
+    it(`knows the ${arch} numbers`, async () => {
+      const g = await load(arch);
+      for (const [name, id] of table[arch]) expect(call(g, "getSyscallID", g.putString(NAME, name)).result, `${arch} ${name}`).toBe(id);
+    });
+  }
+
+  it("round-trips with getSyscallName", async () => {
+    for (const arch of ["x86_64", "arm64"] as const) {
+      const g = await load(arch);
+      for (const id of [0, 1, 17, 56, 59, 101, 221, 257, 300, 435]) {
+        const { status, text } = nameOf(g, id);
+        expect(status).toBe(0);
+        if (text.startsWith("syscall_")) continue;
+        g.fillSentinel(NAME, NAME + 64);
+        expect(call(g, "getSyscallID", g.putString(NAME, text)).result, `${arch} ${text}`).toBe(id);
+      }
+    }
+  });
+
+  describe("errors return -1 and log a line naming getSyscallID", () => {
+    const rows: { readonly name: string; readonly arch: SyscallArch; readonly arg: (g: LoadedGuest) => bigint; readonly log: RegExp }[] = [
+      { name: "unknown name", arch: "x86_64", arg: (g) => g.putString(NAME, "no_such_call"), log: /unknown syscall "no_such_call"/ },
+      { name: "x86_64-only name on arm64", arch: "arm64", arg: (g) => g.putString(NAME, "open"), log: /unknown syscall "open"/ },
+      { name: "the strace form of a number", arch: "x86_64", arg: (g) => g.putString(NAME, "syscall_3e8"), log: /unknown syscall/ },
+      { name: "upper case", arch: "x86_64", arg: (g) => g.putString(NAME, "READ"), log: /unknown syscall "READ"/ },
+      { name: "empty name", arch: "x86_64", arg: () => 0n, log: /unknown syscall ""/ },
+      { name: "name outside memory", arch: "x86_64", arg: () => packed(MEM - 2, 4), log: /outside guest memory/ },
+    ];
+    for (const row of rows) {
+      it(row.name, async () => {
+        const g = await load(row.arch);
+        const arg = row.arg(g);
+        const c = call(g, "getSyscallID", arg);
+        expect(c.result).toBe(-1);
+        expect(c.trace).toEqual([`==> ig.getSyscallID(name=${arg})`, "<== -1"]);
+        expectErrorLog(c, "getSyscallID", row.log);
+      });
+    }
+  });
+});
+
+describe("getSyscallDeclaration", () => {
+  /** The 252-byte struct, built by hand: name[32], nrParams u8, pad[3], params[6] { name[32], flags u32 LE }. */
+  function expected(name: string, params: readonly [string, boolean][]): number[] {
+    const out = new Uint8Array(252);
+    const enc = new TextEncoder();
+    out.set(enc.encode(name), 0);
+    out[32] = params.length;
+    params.forEach(([p, isPointer], i) => {
+      out.set(enc.encode(p), 36 + i * 36);
+      out[36 + i * 36 + 32] = isPointer ? 1 : 0;
+    });
+    return [...out];
+  }
+
+  const decls: Record<string, readonly [string, boolean][]> = {
+    openat: [["dfd", false], ["filename", true], ["flags", false], ["mode", false]],
+    execve: [["filename", true], ["argv", true], ["envp", true]],
+  };
+
+  it("writes the exact 252-byte layout for openat (exact trace, nothing past it)", async () => {
+    const g = await load("x86_64");
+    const name = g.putString(NAME, "openat");
+    const c = call(g, "getSyscallDeclaration", name, BigInt(DST));
+    expect(c.trace).toEqual([`==> ig.getSyscallDeclaration(name=${name},ptr=${DST})`, "<== 0"]);
+    expect(c.result).toBe(0);
+    expect(c.logs).toEqual([]);
+    expect(SyscallDeclarationSize).toBe(252);
+    expect([...g.mem().subarray(DST, DST + 252)]).toEqual(expected("openat", decls.openat));
+    expect(g.touched(DST + 252, DST_END)).toEqual([]);
+    expect(g.touched(NAME + 6, DST)).toEqual([]);
+    // Spot checks of the layout, independent of the helper above.
+    const v = g.view();
+    expect(g.getString(DST, 6)).toBe("openat");
+    expect(v.getUint8(DST + 32)).toBe(4);
+    expect([v.getUint8(DST + 33), v.getUint8(DST + 34), v.getUint8(DST + 35)]).toEqual([0, 0, 0]);
+    expect(g.getString(DST + 36 + 36, 8)).toBe("filename");
+    expect(v.getUint32(DST + 36 + 32, true)).toBe(0); // dfd
+    expect(v.getUint32(DST + 72 + 32, true)).toBe(1); // filename is a pointer
+    expect(v.getUint32(DST + 36 + 5 * 36 + 32, true)).toBe(0); // unused slot 5
+  });
+
+  for (const arch of ["x86_64", "arm64"] as const) {
+    for (const name of ["openat", "execve"]) {
+      it(`${name} on ${arch}`, async () => {
+        const g = await load(arch);
+        expect(call(g, "getSyscallDeclaration", g.putString(NAME, name), BigInt(DST)).result).toBe(0);
+        expect([...g.mem().subarray(DST, DST + 252)]).toEqual(expected(name, decls[name]));
+        expect(g.touched(DST + 252, DST_END)).toEqual([]);
+      });
+    }
+  }
+
+  it("zeroes what a previous, longer declaration left", async () => {
+    const g = await load("x86_64");
+    expect(call(g, "getSyscallDeclaration", g.putString(NAME, "openat"), BigInt(DST)).result).toBe(0);
+    g.fillSentinel(NAME, NAME + 16);
+    expect(call(g, "getSyscallDeclaration", g.putString(NAME, "execve"), BigInt(DST)).result).toBe(0);
+    expect([...g.mem().subarray(DST, DST + 252)]).toEqual(expected("execve", decls.execve));
+  });
+
+  it("fits exactly at the end of memory", async () => {
+    const g = await load("x86_64");
+    expect(call(g, "getSyscallDeclaration", g.putString(NAME, "execve"), BigInt(MEM - 252)).result).toBe(0);
+    expect([...g.mem().subarray(MEM - 252, MEM)]).toEqual(expected("execve", decls.execve));
+  });
+
+  describe("errors return 1, write nothing and log a line naming getSyscallDeclaration", () => {
+    const rows: { readonly name: string; readonly arch: SyscallArch; readonly sys: string; readonly ptr: bigint; readonly log: RegExp }[] = [
+      { name: "unknown syscall", arch: "x86_64", sys: "no_such_call", ptr: BigInt(DST), log: /unknown syscall "no_such_call"/ },
+      { name: "x86_64-only syscall on arm64", arch: "arm64", sys: "open", ptr: BigInt(DST), log: /unknown syscall "open"/ },
+      { name: "syscall with no declaration (afs_syscall)", arch: "x86_64", sys: "afs_syscall", ptr: BigInt(DST), log: /unknown syscall/ },
+      { name: "ptr one byte short of room", arch: "x86_64", sys: "openat", ptr: BigInt(MEM - 251), log: /outside guest memory/ },
+      { name: "ptr past memory", arch: "x86_64", sys: "openat", ptr: BigInt(MEM), log: /outside guest memory/ },
+      { name: "ptr with high bits set (u64)", arch: "x86_64", sys: "openat", ptr: (1n << 32n) | BigInt(DST), log: /outside guest memory/ },
+      { name: "ptr as a negative i64", arch: "x86_64", sys: "openat", ptr: -1n, log: /outside guest memory/ },
+    ];
+    for (const row of rows) {
+      it(row.name, async () => {
+        const g = await load(row.arch);
+        const name = g.putString(NAME, row.sys);
+        const c = call(g, "getSyscallDeclaration", name, row.ptr);
+        expect(c.result).toBe(1);
+        expect(c.trace).toEqual([`==> ig.getSyscallDeclaration(name=${name},ptr=${BigInt.asIntN(64, row.ptr)})`, "<== 1"]);
+        expectErrorLog(c, "getSyscallDeclaration", row.log);
+        expect(g.touched(NAME + row.sys.length, MEM)).toEqual([]);
+      });
+    }
+
+    it("name outside memory", async () => {
+      const g = await load("x86_64");
+      const c = call(g, "getSyscallDeclaration", packed(MEM - 3, 6), BigInt(DST));
+      expect(c.result).toBe(1);
+      expectErrorLog(c, "getSyscallDeclaration", /outside guest memory/);
+      expect(g.touched(DST, DST_END)).toEqual([]);
+    });
+  });
+});
