@@ -29,7 +29,7 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[],
   const positionals: string[] = [];
   const byLong = new Map(specs.map((s) => [s.name, s]));
   const byShort = new Map(specs.filter((s) => s.short).map((s) => [s.short!, s]));
-  const seeHelp = `(see igwasm ${command} --help)`;
+  const seeHelp = command ? `(see igwasm ${command} --help)` : "(see igwasm --help)";
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--") {

@@ -8,7 +8,7 @@
  * relative to the base directory otherwise (inside this repository:
  * `assemblyscript/index/abort`).
  */
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -48,11 +48,17 @@ export function packageRoot(): string {
   throw new Error("cannot find the igwasm package root (assemblyscript/index.ts)");
 }
 
-/** The `--use abort=...` element for igwasm's abort handler, seen from `baseDir`. */
-export function abortElement(baseDir: string): string {
+const PACKAGE_ELEMENT = "~lib/igwasm/assemblyscript/index/abort";
+
+/**
+ * The `--use abort=...` element for igwasm's abort handler: the package path
+ * when the entry imports "igwasm/assemblyscript" (or igwasm lives in
+ * node_modules), else the library's path relative to `baseDir`.
+ */
+export function abortElement(baseDir: string, entry?: string): string {
+  if (entry !== undefined && existsSync(entry) && /from\s+["']igwasm\/assemblyscript(\/index)?["']/.test(readFileSync(entry, "utf8"))) return PACKAGE_ELEMENT;
   const lib = realpathSync(join(packageRoot(), "assemblyscript", "index.ts"));
-  const inNodeModules = lib.split(sep).includes("node_modules");
-  if (inNodeModules) return "~lib/igwasm/assemblyscript/index/abort";
+  if (lib.split(sep).includes("node_modules")) return PACKAGE_ELEMENT;
   const rel = relative(realpathSync(baseDir), lib).split(sep).join("/");
   return `${rel.replace(/\.ts$/, "")}/abort`;
 }
@@ -62,7 +68,7 @@ export function ascArgs(options: BuildOptions): string[] {
   const args = [relative(baseDir, resolve(options.entry)), "-o", relative(baseDir, resolve(options.outFile)), "--runtime", options.runtime ?? "incremental", "--baseDir", baseDir];
   if (options.textFile) args.push("-t", relative(baseDir, resolve(options.textFile)));
   if (options.optimize !== false) args.push("-O3");
-  if (options.igwasmAbort !== false) args.push("--use", `abort=${abortElement(baseDir)}`);
+  if (options.igwasmAbort !== false) args.push("--use", `abort=${abortElement(baseDir, resolve(options.entry))}`);
   args.push(...(options.extraArgs ?? []));
   return args;
 }

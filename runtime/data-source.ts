@@ -61,7 +61,12 @@ let subscriptionSeq = 0;
 export class DataSource {
   readonly fields: Field[] = [];
   private readonly byName = new Map<string, Field>();
-  readonly subscriptions: Subscription[] = [];
+  /**
+   * Replaced, never mutated, when a subscriber is added: a delivery iterates
+   * the array it started with, so a subscriber added during a delivery first
+   * runs for the next packet (and none runs twice).
+   */
+  subscriptions: readonly Subscription[] = [];
   referenced = true;
   private fixedEnd = 0;
   private varCount = 0;
@@ -113,20 +118,24 @@ export class DataSource {
   /** Adds a subscriber, kept in priority order (ties: subscription order). */
   subscribe(sub: Omit<Subscription, "seq">): void {
     const entry: Subscription = { ...sub, seq: subscriptionSeq++ };
-    const i = this.subscriptions.findIndex((s) => s.prio > entry.prio);
-    if (i === -1) this.subscriptions.push(entry);
-    else this.subscriptions.splice(i, 0, entry);
+    const next = [...this.subscriptions];
+    const i = next.findIndex((s) => s.prio > entry.prio);
+    next.splice(i === -1 ? next.length : i, 0, entry);
+    this.subscriptions = next;
   }
 
   newArray(): DataArray {
     return this.arrayPool.pop() ?? new DataArray(this);
   }
 
-  /** Frees every record of an array and keeps the array for reuse. */
+  /**
+   * Frees every record of an array and keeps the array for reuse, unless
+   * records from dataArrayNew on it are still pending: those remember their
+   * array by identity, so a reused object would let them join another array.
+   */
   releaseArray(arr: DataArray): void {
     for (const slot of arr.slots) this.slab.free(slot);
     arr.slots.length = 0;
-    arr.pending = 0;
-    this.arrayPool.push(arr);
+    if (arr.pending === 0) this.arrayPool.push(arr);
   }
 }

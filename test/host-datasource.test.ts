@@ -6,7 +6,7 @@
  * callback handles, packets released by emit/release).
  */
 import { describe, expect, it } from "vitest";
-import type { LoadedGuest } from "./helpers/guest.js";
+import type { LoadedGuest, LoadOptions } from "./helpers/guest.js";
 import { callbackCount, callbackLog, loadHostGuest, logsDuring, strings, traceOf, type HostGuestOptions } from "./helpers/host-guest.js";
 import type { EventView, HostDataSource } from "../runtime/data-source-api.js";
 
@@ -57,8 +57,8 @@ interface Fixture {
   setMode(mode: number, field?: number): void;
 }
 
-async function fixture(opts: HostGuestOptions = {}): Promise<Fixture> {
-  const g = await loadHostGuest("ig-v1", "", { callback: CALLBACK, ...opts });
+async function fixture(opts: HostGuestOptions = {}, load: LoadOptions = {}): Promise<Fixture> {
+  const g = await loadHostGuest("ig-v1", "", { callback: CALLBACK, ...opts }, load);
   const events = g.gadget.dataSources.declare("events", { fields: { pid: "uint32", comm: "string" } });
   const batch = g.gadget.dataSources.declare("batch", { type: "array", fields: { n: "uint32" } });
   const s = strings(g);
@@ -83,16 +83,17 @@ function staleDs(f: Fixture): number {
   return h;
 }
 
-type BadHandle = [string, (f: Fixture) => number];
+type BadHandle = [string, (f: Fixture) => number, RegExp];
 
 const BAD_DS_HANDLES: BadHandle[] = [
-  ["0", () => 0],
-  ["an unknown handle", () => 12345],
-  ["an index past the table", () => 4097],
-  ["a stale handle", staleDs],
-  ["a Field handle", (f) => f.pid],
-  ["a Packet handle", (f) => f.call("dataSourceNewPacketSingle", f.ev)],
-  ["a data-array element handle", (f) => (0x80000000 | f.ev) | 0],
+  ["0", () => 0, /invalid handle 0/],
+  ["an unknown handle", () => 12345, /(invalid|stale or unknown) handle 12345/],
+  ["an unused handle slot", () => 4000, /stale or unknown handle 4000/],
+  ["an index past the table", () => 4097, /invalid handle 4097/],
+  ["a stale handle", staleDs, /stale or unknown handle/],
+  ["a Field handle", (f) => f.pid, /bad handle type/],
+  ["a Packet handle", (f) => f.call("dataSourceNewPacketSingle", f.ev), /bad handle type/],
+  ["a data-array element handle", (f) => (0x80000000 | f.ev) | 0, /invalid handle/],
 ];
 
 /** [function, args after the bad ds handle, error value]. */
@@ -109,13 +110,14 @@ const DS_FUNCTIONS: [string, (f: Fixture) => unknown[], number][] = [
 ];
 
 describe.each(DS_FUNCTIONS)("%s with a bad data-source handle", (fn, rest, errorValue) => {
-  it.each(BAD_DS_HANDLES)(`%s -> ${errorValue}, logged naming ${fn}`, async (_what, make) => {
+  it.each(BAD_DS_HANDLES)(`%s -> ${errorValue}, logged naming ${fn}`, async (_what, make, why) => {
     const f = await fixture();
     const h = make(f);
     const args = rest(f);
     const lines = logsDuring(f.g, () => expect(f.call(fn, h, ...args)).toBe(errorValue));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^warn: ${fn}: `));
+    expect(lines[0]).toMatch(why);
     expect(f.events.referenced).toBe(true);
   });
 });
@@ -409,6 +411,33 @@ describe("subscriber order", () => {
   });
 });
 
+describe("subscribing during a delivery", () => {
+  // Regression: delivery walked the live subscriber list while a subscriber
+  // inserted a lower-priority one before itself, and ran again for the same packet.
+  const SUBSCRIBE_ONCE = `
+    (if (i32.and (i64.eq (local.get $cb) (i64.const 1)) (i32.eqz (i32.load (i32.const 0xc20)))) (then
+      (i32.store (i32.const 0xc20) (i32.const 1))
+      (i32.store (i32.const 0xc24) (call $dataSourceSubscribe (local.get $ds) (i32.const 1) (i32.const 0) (i64.const 2)))))`;
+
+  it("a subscriber that subscribes another (lower priority) during delivery is not called twice", async () => {
+    const f = await fixture({ callback: SUBSCRIBE_ONCE });
+    expect(f.call("dataSourceSubscribe", f.ev, 1, 5, 1n)).toBe(0);
+    f.events.emit({ pid: 1 });
+    expect(f.g.view().getUint32(0xc24, true)).toBe(0);
+    const first = callbackLog(f.g).map((e) => e.cbID);
+    expect(first.filter((id) => id === 1n)).toEqual([1n]);
+  });
+
+  it("after that delivery both subscribers run once each, in priority order", async () => {
+    const f = await fixture({ callback: SUBSCRIBE_ONCE });
+    expect(f.call("dataSourceSubscribe", f.ev, 1, 5, 1n)).toBe(0);
+    f.events.emit({ pid: 1 });
+    const n = callbackCount(f.g);
+    f.events.emit({ pid: 2 });
+    expect(callbackLog(f.g).slice(n).map((e) => e.cbID)).toEqual([2n, 1n]);
+  });
+});
+
 describe("the callback's data handle", () => {
   it("is valid during the call and invalid after it; handle count returns to baseline", async () => {
     const f = await fixture();
@@ -623,6 +652,27 @@ describe("dataSourceUnreference / dataSourceIsReferenced", () => {
     expect(f.call("dataSourceUnreference", mine)).toBe(0);
     expect(f.call("dataSourceIsReferenced", mine)).toBe(0);
     expect(f.g.gadget.dataSources.get("mine")!.referenced).toBe(false);
+  });
+});
+
+describe("many live packets", () => {
+  it("4000 packets across host-memory growth keep their own values", async () => {
+    const f = await fixture({}, { traced: false });
+    const ds = f.call("newDataSource", f.s("wide"), 1);
+    const fields: number[] = [];
+    for (let i = 0; i < 16; i++) fields.push(f.call("dataSourceAddField", ds, f.s(`w${i}`), 9));
+    const packets: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const p = f.call("dataSourceNewPacketSingle", ds);
+      expect(p).toBeGreaterThan(0);
+      expect(f.call("fieldSet", fields[i % 16], p, 9, BigInt(i) * 0x1_0000_0001n)).toBe(0);
+      packets.push(p);
+    }
+    for (let i = 0; i < 4000; i++) {
+      expect(f.call<bigint>("fieldGetScalar", fields[i % 16], packets[i], 9, 0)).toBe(BigInt(i) * 0x1_0000_0001n);
+      expect(f.call<bigint>("fieldGetScalar", fields[(i + 1) % 16], packets[i], 9, 0)).toBe(0n);
+    }
+    for (const p of packets) expect(f.call("dataSourceRelease", ds, p)).toBe(0);
   });
 });
 

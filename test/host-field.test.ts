@@ -133,6 +133,19 @@ describe("scalar round trips through the guest (fieldSet -> fieldGetScalar)", ()
     expect(f.get(f.F[K[fieldKind]], p, K[readKind])).toEqual([expected, null]);
   });
 
+  it.each([
+    ["Int32 write to a Uint32 field", K.Uint32, K.Int32, 0xffffffffffffffffn, K.Uint32, 0xffffffffn],
+    ["Float32 write to a Uint32 field", K.Uint32, K.Float32, 0x3fc00000n, K.Uint32, 0x3fc00000n],
+    ["Int8 write to a Uint8 field", K.Uint8, K.Int8, 0xffffffffffffff80n, K.Uint8, 0x80n],
+    ["Uint64 write to a Float64 field", K.Float64, K.Uint64, 0x7ff8000000000001n, K.Float64, 0x7ff8000000000001n],
+    ["Int16 write to a Uint16 field", K.Uint16, K.Int16, 0xfffffffffffffffen, K.Uint16, 0xfffen],
+  ])("same-size reinterpretation on write: %s", async (_w, fieldKind, setKind, value, readKind, expected) => {
+    const f = await fixture();
+    const p = f.packet();
+    expect(f.call("fieldSet", f.F[fieldKind], p, setKind, i64(value))).toBe(0);
+    expect(f.get(f.F[fieldKind], p, readKind)).toEqual([expected, null]);
+  });
+
   it("sets only the field's bytes: neighbours keep their values", async () => {
     const f = await fixture();
     const p = f.packet();
@@ -364,6 +377,7 @@ const BAD_HANDLES: [string, FieldMake, Make][] = [
     return p;
   }],
   ["a Field handle as the data", good, (f) => f.F[8]],
+  ["an array packet as the data", good, (f) => f.call("dataSourceNewPacketArray", f.call("newDataSource", f.s("arrds"), 2))],
   ["a DataSource handle as the data", good, (f) => f.evh],
   ["a field of another data source", (f) => f.otherX, freshPacket],
   ["a record of another data source", good, (f) => f.otherPacket],
@@ -401,6 +415,15 @@ describe("fieldGetScalar errors: writes the u32 1 at errPtr, logs naming fieldGe
     expect(f.g.touched(0xe00, 0x1000)).toEqual([ERR, ERR + 1, ERR + 2, ERR + 3]);
     expect([...f.g.mem().subarray(ERR, ERR + 4)]).toEqual([1, 0, 0, 0]);
     expect(lines).toEqual([expect.stringMatching(/^warn: fieldGetScalar: /)]);
+  });
+
+  it("a handle of the wrong type is reported as 'bad handle type'", async () => {
+    const f = await fixture();
+    const p = f.packet();
+    for (const [field, data] of [[f.evh, p], [p, p], [f.F[8], f.F[8]], [f.F[8], f.evh]]) {
+      const lines = logsDuring(f.g, () => f.call("fieldGetScalar", field, data, 8, 0));
+      expect(lines).toEqual([expect.stringMatching(/^warn: fieldGetScalar: bad handle type/)]);
+    }
   });
 
   it("errPtr 0: nothing is written, the call returns", async () => {

@@ -69,6 +69,39 @@ describe("seed era: loading", () => {
   });
 });
 
+describe("seed era: import signatures of real seed-era modules", () => {
+  it("newDataSource imported as (i64) -> i32, as the seed page shows it, creates a Single data source", async () => {
+    const text = guestModule("env", { newDataSource: "(param i64) (result i32)" }, `(data (i32.const 16) "solo")
+      (func (export "t") (result i32) (call $newDataSource (i64.const ${packed(16, 4)})))`, { seed: true });
+    const g = await loadGadget(await wat(text), { logSink: () => {} });
+    expect(g.era).toBe("seed");
+    expect((g.exports.t as () => number)()).toBeGreaterThan(0);
+    expect(g.dataSources.get("solo")!.type).toBe("single");
+  });
+
+  it("dataSourceRelease imported without a result (as the seed page shows it) still releases", async () => {
+    const text = guestModule("env", {
+      newDataSource: "(param i64 i32) (result i32)",
+      dataSourceNewPacketSingle: "(param i32) (result i32)",
+      dataSourceRelease: "(param i32 i32)",
+    }, `(data (i32.const 16) "solo")
+      (func (export "t") (local $ds i32) (local $p i32)
+        (local.set $ds (call $newDataSource (i64.const ${packed(16, 4)}) (i32.const 1)))
+        (local.set $p (call $dataSourceNewPacketSingle (local.get $ds)))
+        (call $dataSourceRelease (local.get $ds) (local.get $p)))`, { seed: true });
+    const g = await loadGadget(await wat(text), { logSink: () => {} });
+    const before = g.runtime.handles.size;
+    (g.exports.t as () => void)();
+    expect(g.runtime.handles.size).toBe(before + 1); // the data source handle; the packet is gone
+  });
+
+  it("a TinyGo command module's _start runs once at load", async () => {
+    const text = guestModule("env", { gadgetLog: signature("seed", "gadgetLog") }, `(func (export "_start") (i32.store (i32.const 0x100) (i32.add (i32.load (i32.const 0x100)) (i32.const 1))))`, { seed: true });
+    const g = await loadGadget(await wat(text), { logSink: () => {} });
+    expect(new DataView((g.exports.memory as WebAssembly.Memory).buffer).getUint32(0x100, true)).toBe(1);
+  });
+});
+
 describe("seed era: data sources", () => {
   it("newDataSource(name i64, type i32) creates Single and Array data sources", async () => {
     const f = await fixture();
