@@ -261,7 +261,7 @@ describe("setConfig", () => {
         const value = g.putString(VAL, "text");
         const c = call(g, "setConfig", key, value, kind);
         expect(c.result).toBe(1);
-        expect(c.trace).toEqual([`==> ig.setConfig(key=${key},value=${value},kind=${kind | 0})`, "<== 1"]);
+        expect(c.trace).toEqual([`==> ig.setConfig(key=${key},value=${value},kind=${kind >>> 0})`, "<== 1"]);
         expectErrorLog(c, "setConfig", /only kind String is supported/);
         expect(g.gadget.config.size).toBe(0);
       });

@@ -271,7 +271,7 @@ describe("mapLookup", () => {
         const args = row.run(g, m);
         const c = call(g, "mapLookup", ...args);
         expect(c.result).toBe(1);
-        expect(c.trace).toEqual([`==> ig.mapLookup(map=${args[0] | 0},key=${args[1]},value=${args[2]})`, "<== 1"]);
+        expect(c.trace).toEqual([`==> ig.mapLookup(map=${args[0] >>> 0},key=${args[1]},value=${args[2]})`, "<== 1"]);
         expectErrorLog(c, "mapLookup", row.log);
         expect(g.touched(DST, DST_END)).toEqual([]);
         expect(g.touched(MEM - 64, MEM)).toEqual([]);

@@ -272,7 +272,7 @@ describe("releaseHandle: errors return 1 and log a line naming releaseHandle", (
       const live = g.gadget.runtime.handles.size;
       const c = call(g, "releaseHandle", h);
       expect(c.result).toBe(1);
-      expect(c.trace).toEqual([`==> ig.releaseHandle(handle=${h | 0})`, "<== 1"]);
+      expect(c.trace).toEqual([`==> ig.releaseHandle(handle=${h >>> 0})`, "<== 1"]);
       expectErrorLog(c, "releaseHandle", row.log);
       expect(g.gadget.runtime.handles.size).toBe(live);
     });

@@ -274,7 +274,7 @@ describe("getSyscallDeclaration", () => {
         const name = g.putString(NAME, row.sys);
         const c = call(g, "getSyscallDeclaration", name, row.ptr);
         expect(c.result).toBe(1);
-        expect(c.trace).toEqual([`==> ig.getSyscallDeclaration(name=${name},ptr=${BigInt.asIntN(64, row.ptr)})`, "<== 1"]);
+        expect(c.trace).toEqual([`==> ig.getSyscallDeclaration(name=${name},ptr=${BigInt.asUintN(64, row.ptr)})`, "<== 1"]);
         expectErrorLog(c, "getSyscallDeclaration", row.log);
         expect(g.touched(NAME + row.sys.length, MEM)).toEqual([]);
       });

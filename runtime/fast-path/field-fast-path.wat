@@ -37,27 +37,28 @@
   (import "fallback" "fieldGetScalar" (func $fallbackGetScalar (param i32 i32 i32 i32) (result i64)))
   (import "fallback" "fieldSet" (func $fallbackSet (param i32 i32 i32 i64) (result i32)))
 
-;; Both functions start with the same resolution block (V8 does not inline
-;; wasm calls, and each internal call would cost about as much as the whole
-;; resolution, so it is written out twice rather than shared):
-;;
-;;   1. kind is fixed-size: Bool (1) .. Float64 (11)
-;;   2. field: index 1..4096, entry type Field (2), entry gen == field >>> 13
-;;      (a handle with bit 31 set cannot pass: generations stay below 2^18)
-;;   3. data: bit 31 clear (not an element handle), index 1..4096, entry type
-;;      Data (4) or single packet (8), entry gen == data >>> 13
-;;   4. both entries name the same data source (u16 at +2)
-;;   5. the field's kind is fixed-size and has the size of `kind` (a kind of
-;;      the same size reinterprets the bytes, as IG does)
-;;   6. value address = record address (data entry +8) + field offset (field entry +8)
-;;
-;; Any failed check branches to $fallback. Address 0 always lies in the
-;; handle table, so every load above stays inside the memory.
-;;
-;; Sizes come from one constant: the byte size of FieldKind k is nibble k of
-;;   kind   11 10  9  8  7  6  5  4  3  2  1  0
-;;   size    8  4  8  4  2  1  8  4  2  1  1  0    = 0x848421842110
-;; (Float64 .. Invalid; String, CString, Bytes and above are never looked up).
+  ;; Both functions start with the same resolution block (V8 does not inline
+  ;; wasm calls, and each internal call would cost about as much as the whole
+  ;; resolution, so it is written out twice rather than shared):
+  ;;
+  ;;   1. kind is fixed-size: Bool (1) .. Float64 (11)
+  ;;   2. field: index 1..4096, entry type Field (2), entry gen == field >>> 13
+  ;;      (a handle with bit 31 set cannot pass: generations stay below 2^18)
+  ;;   3. data: bit 31 clear (not an element handle), index 1..4096, entry type
+  ;;      Data (4) or single packet (8), entry gen == data >>> 13
+  ;;   4. both entries name the same data source (u16 at +2)
+  ;;   5. the field's kind is fixed-size and has the size of `kind` (a kind of
+  ;;      the same size reinterprets the bytes, as IG does)
+  ;;   6. value address = record address (data entry +8) + field offset (field entry +8)
+  ;;
+  ;; Any failed check branches to $fallback. The index checks keep every entry
+  ;; load inside the handle table; the record address and the field offset
+  ;; come from entries only the runtime writes.
+  ;;
+  ;; Sizes come from one constant: the byte size of FieldKind k is nibble k of
+  ;;   kind   11 10  9  8  7  6  5  4  3  2  1  0
+  ;;   size    8  4  8  4  2  1  8  4  2  1  1  0    = 0x848421842110
+  ;; (Float64 .. Invalid; String, CString, Bytes and above are never looked up).
 
   ;; ig.fieldGetScalar(field, data, kind, err) -> u64: the value read as `kind`,
   ;; signed kinds sign-extended, unsigned zero-extended, Bool 0/1, floats as bits.
