@@ -8,7 +8,7 @@
  * The phases then run on request; a failing phase throws a GadgetError that
  * names the phase, the export and the return code or trap.
  */
-import { ApiVersion, type EraId, LogLevel } from "../generated/constants.js";
+import { ApiVersion, type EraId, GuestMemoryMaxPages, LogLevel } from "../generated/constants.js";
 import { createEnvV1Imports } from "../generated/host/env-v1/index.js";
 import { createIgV1Imports } from "../generated/host/ig-v1/index.js";
 import { createSeedImports } from "../generated/host/seed/index.js";
@@ -236,6 +236,10 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
   }
   const exp = instance.exports;
   if (!(exp.memory instanceof WebAssembly.Memory)) throw new GadgetError("the module exports no memory named \"memory\"");
+  // IG gives a module at most 256 pages. A module-defined memory cannot be capped from JS once it
+  // exists, so we refuse modules that start above the limit (as IG's engine does) and no more.
+  const pages = exp.memory.buffer.byteLength / 65536;
+  if (pages > GuestMemoryMaxPages) throw new GadgetError(`the module's memory starts at ${pages} pages; IG allows at most ${GuestMemoryMaxPages}`);
   rt.guestMemory.attach(exp.memory);
   const callbackName = era === "seed" ? "dsCallback" : "dataSourceCallback";
   const callback = exp[callbackName];

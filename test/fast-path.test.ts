@@ -239,6 +239,20 @@ describe("field fast path: reads and writes", () => {
     expect(rig.get(field(FieldKind.Uint16), packet, FieldKind.Uint16).value).toBe(0x5678n);
   });
 
+  it("sees records placed after the host memory grew", () => {
+    const { rig } = s;
+    const before = rig.host.memory.buffer.byteLength;
+    rig.host.allocChunk(before); // forces memory.grow
+    const ds = rig.dsOps.newDataSource("late", DataSourceType.Single);
+    const f = rig.dsOps.dataSourceAddField(ds, "x", FieldKind.Int64);
+    const packet = rig.dsOps.dataSourceNewPacketSingle(ds);
+    const addr = rig.handles.a(rig.handles.entry(packet, HandleType.PacketSingle, "test"));
+    expect(addr).toBeGreaterThan(before);
+    expect(rig.set(f, packet, FieldKind.Int64, U64(-2n), { addr, size: 8 })).toMatchObject({ status: 0, fallback: false });
+    rig.fast.fieldSet(f, packet, FieldKind.Int64, U64(-2n));
+    expect(rig.get(f, packet, FieldKind.Int64)).toMatchObject({ value: U64(-2n), fallback: false });
+  });
+
   it("works on callback data (Data handles) and on records from dataArrayNew", () => {
     const { rig, record, field, source } = s;
     const slot = source.slab.alloc();

@@ -444,3 +444,11 @@ describe("integration: an ig-v1 gadget using every log / data-source / data-arra
     expect(g.call("t_gadgetShouldLog", 2)).toBe(0);
   });
 });
+
+describe("guest memory limit", () => {
+  it("refuses a module whose memory starts above 256 pages, and accepts 256", async () => {
+    const { loadWat, guestModule } = await import("./helpers/guest.js");
+    await expect(loadWat(guestModule("ig", {}, "", { pages: 257 }))).rejects.toThrow("the module's memory starts at 257 pages; IG allows at most 256");
+    await expect(loadWat(guestModule("ig", {}, "", { pages: 256 }))).resolves.toBeDefined();
+  });
+});
