@@ -28,8 +28,15 @@ export class GuestAbortError extends Error {
 }
 
 /**
- * A lookup that found nothing (no such data source, field, map key). Still an
- * error of the call, but an expected one: logged at debug level, not as a
- * warning, because gadgets probe for optional things.
+ * An error of the call that guests meet in normal operation and handle: a
+ * lookup that found nothing (no such data source, field, param, map key), a
+ * destination they will retry with more room. Logged at debug level rather
+ * than as a warning, because gadgets probe for optional things.
  */
-export class NotFoundError extends HostCallError {}
+export class ExpectedError extends HostCallError {}
+
+/** A lookup found nothing. */
+export class NotFoundError extends ExpectedError {}
+
+/** A value does not fit the destination the guest gave; nothing was written. */
+export class DestinationTooSmallError extends ExpectedError {}

@@ -23,6 +23,7 @@ import { Runtime } from "./runtime.js";
 import { RuntimeShimContext } from "./runtime-shim-context.js";
 import { hostArch, type SyscallArch } from "./syscalls/syscall-table.js";
 import { traceImports } from "./trace.js";
+import { createFieldFastPath, type FieldGetScalarImport, type FieldSetImport } from "./fast-path/field-fast-path.js";
 
 export class GadgetError extends Error {
   override readonly name = "GadgetError";
@@ -64,6 +65,12 @@ export interface GadgetOptions {
   readonly syscallArch?: SyscallArch;
   /** Receives a line per host call and result. */
   readonly trace?: (line: string) => void;
+  /**
+   * Give the guest the wasm implementations of fieldGetScalar and fieldSet
+   * (runtime/fast-path), so its hottest host calls never cross into JS.
+   * Results, error values and logs are the JS path's. Default true.
+   */
+  readonly fastPath?: boolean;
 }
 
 type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
@@ -170,6 +177,18 @@ function resolveParams(options: GadgetOptions): Map<string, string> {
   return params;
 }
 
+/**
+ * Replaces the JS shims of fieldGetScalar and fieldSet by the wasm fast path,
+ * which falls back to them for anything but the plain success case. env-v1
+ * has fieldSet with the same wire type and contract, but no fieldGetScalar.
+ */
+function withFastPath(era: EraId, rt: Runtime, fns: WebAssembly.ModuleImports): WebAssembly.ModuleImports {
+  if (era === "seed") return fns;
+  const jsGetScalar = (fns.fieldGetScalar ?? (() => 0n)) as FieldGetScalarImport;
+  const fast = createFieldFastPath(rt.hostMemory.memory, { fieldGetScalar: jsGetScalar, fieldSet: fns.fieldSet as FieldSetImport });
+  return era === "ig-v1" ? { ...fns, fieldGetScalar: fast.fieldGetScalar, fieldSet: fast.fieldSet } : { ...fns, fieldSet: fast.fieldSet };
+}
+
 function createImports(era: EraId, rt: Runtime, ctx: RuntimeShimContext): WebAssembly.ModuleImports {
   switch (era) {
     case "seed":
@@ -223,14 +242,24 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
   const descriptors = hostFunctionsOfEra(era);
   checkImports(module, era, modules, descriptors, options.wasi !== undefined);
 
-  const fns = createImports(era, rt, ctx);
-  const importObject: WebAssembly.Imports = {};
-  for (const name of modules) importObject[name] = options.trace ? traceImports(fns, name, descriptors, options.trace) : fns;
-  if (options.wasi) importObject[WASI_MODULE] = options.wasi.imports;
+  const jsFns = createImports(era, rt, ctx);
+  const instantiate = (fns: WebAssembly.ModuleImports): WebAssembly.Instance => {
+    const importObject: WebAssembly.Imports = {};
+    for (const name of modules) importObject[name] = options.trace ? traceImports(fns, name, descriptors, options.trace) : fns;
+    if (options.wasi) importObject[WASI_MODULE] = options.wasi.imports;
+    return new WebAssembly.Instance(module, importObject);
+  };
 
   let instance: WebAssembly.Instance;
   try {
-    instance = new WebAssembly.Instance(module, importObject);
+    try {
+      instance = instantiate(options.fastPath === false ? jsFns : withFastPath(era, rt, jsFns));
+    } catch (e) {
+      // A wasm function passed as an import must match the guest's import type exactly; a guest that
+      // declares fieldGetScalar or fieldSet with another type gets the JS shims, which accept any.
+      if (!(e instanceof WebAssembly.LinkError) || options.fastPath === false) throw e;
+      instance = instantiate(jsFns);
+    }
   } catch (e) {
     throw new GadgetError(`cannot instantiate the module: ${errorText(e)}`, { cause: e });
   }

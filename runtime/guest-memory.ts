@@ -17,7 +17,7 @@
  * byte is read or written; a bad range throws HostCallError and writes
  * nothing. Lengths are plain numbers below 2^32, so `ptr + len` is exact.
  */
-import { HostCallError } from "./errors.js";
+import { DestinationTooSmallError, HostCallError } from "./errors.js";
 import { decodeUtf8, encodeUtf8 } from "./utf8.js";
 
 const EMPTY = new Uint8Array(0);
@@ -130,7 +130,7 @@ export class GuestMemory {
   writeInto(ptr: number, cap: number, value: Uint8Array | string, what: string): number {
     const bytes = typeof value === "string" ? encodeUtf8(value) : value;
     if (bytes.length > cap) {
-      throw new HostCallError(`${what}: ${bytes.length} bytes do not fit in a buffer of ${cap}`);
+      throw new DestinationTooSmallError(`${what}: ${bytes.length} bytes do not fit in a buffer of ${cap}`);
     }
     this.check(ptr, bytes.length, what);
     this.u8().set(bytes, ptr);

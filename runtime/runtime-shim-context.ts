@@ -3,7 +3,7 @@
  * memory and call the guest's malloc.
  */
 import { isBufferKind } from "../generated/constants.js";
-import { GuestAbortError, HostCallError, NotFoundError } from "./errors.js";
+import { ExpectedError, GuestAbortError, HostCallError } from "./errors.js";
 import type { GuestMemory } from "./guest-memory.js";
 import type { ShimContext } from "./shim-context.js";
 import type { Runtime } from "./runtime.js";
@@ -21,7 +21,7 @@ export class RuntimeShimContext implements ShimContext {
     if (err instanceof GuestAbortError) throw err;
     const text = errorText(err);
     const message = text.startsWith(`${fn}:`) ? text : `${fn}: ${text}`;
-    if (err instanceof NotFoundError) this.rt.logger.debug(message);
+    if (err instanceof ExpectedError) this.rt.logger.debug(message);
     else if (err instanceof HostCallError) this.rt.logger.warn(message);
     else this.rt.logger.error(`${message} (host error)`);
   }

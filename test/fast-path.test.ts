@@ -7,6 +7,7 @@
  * lines must be identical; on top of that, the successful cases must not
  * reach the fallback at all (that is the point of the fast path).
  */
+import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DataSourceType, FieldKind, LogLevel } from "../generated/constants.js";
 import { createIgV1FieldImports, type IgV1FieldImports } from "../generated/host/ig-v1/field.js";
@@ -18,7 +19,6 @@ import { Runtime } from "../runtime/runtime.js";
 import { RuntimeShimContext } from "../runtime/runtime-shim-context.js";
 import { buildFastPathSource, FAST_PATH_OUT_PATH } from "../runtime/fast-path/build.js";
 import { createFieldFastPath, type FieldFastPathImports } from "../runtime/fast-path/field-fast-path.js";
-import { readFileSync } from "node:fs";
 
 const ERR_PTR = 64;
 const SENTINEL = 0xa5a5a5a5;

@@ -5,14 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import type { EraId } from "../generated/constants.js";
-import type { LoadedGuest, LoadOptions } from "./helpers/guest.js";
-import { callbackLog, loadHostGuest, logsDuring, strings, traceOf, u32 } from "./helpers/host-guest.js";
+import type { LoadOptions } from "./helpers/guest.js";
+import { callbackLog, hostDriver, loadHostGuest, logsDuring, traceOf, u32, type HostDriver } from "./helpers/host-guest.js";
 import type { ArrayView, HostDataSource } from "../runtime/data-source-api.js";
 
-interface Fixture {
-  g: LoadedGuest;
-  s: (text: string) => bigint;
-  call: <T = number>(name: string, ...args: unknown[]) => T;
+interface Fixture extends HostDriver {
   batch: HostDataSource;
   /** "batch" (Array: n u32, s string), "events" (Single: pid u32) and their fields. */
   bt: number;
@@ -27,8 +24,7 @@ async function fixture(load: LoadOptions = {}, callback = ""): Promise<Fixture> 
   const g = await loadHostGuest("ig-v1", "", { callback }, load);
   const batch = g.gadget.dataSources.declare("batch", { type: "array", fields: { n: "uint32", s: "string" } });
   g.gadget.dataSources.declare("events", { fields: { pid: "uint32" } });
-  const s = strings(g);
-  const call = <T = number>(name: string, ...args: unknown[]): T => g.call<T>(`t_${name}`, ...args);
+  const { s, call } = hostDriver(g);
   const bt = call("getDataSource", s("batch"));
   const ev = call("getDataSource", s("events"));
   const n = call("dataSourceGetField", bt, s("n"));
@@ -332,8 +328,7 @@ describe.each<[EraId, string, string]>([
   it("New / Append / Release / Len / Get round trip", async () => {
     const g = await loadHostGuest(era, "", { names: ["getDataSource", "dataSourceGetField", "dataSourceNewPacketArray", "dataSourceEmitAndRelease", "dataArrayNew", "dataArrayAppend", "dataArrayRelease", "dataArrayLen", "dataArrayGet", set, get] , callback: false });
     const batch = g.gadget.dataSources.declare("batch", { type: "array", fields: { n: "uint32" } });
-    const s = strings(g);
-    const call = <T = number>(name: string, ...args: unknown[]): T => g.call<T>(`t_${name}`, ...args);
+    const { s, call } = hostDriver(g);
     const getN = (d: number) => (get === "fieldGetScalar" ? call<bigint>(get, n, d, 8, 0) : call<bigint>(get, n, d, 8));
     const bt = call("getDataSource", s("batch"));
     const n = call("dataSourceGetField", bt, s("n"));

@@ -6,8 +6,8 @@
  * callback handles, packets released by emit/release).
  */
 import { describe, expect, it } from "vitest";
-import type { LoadedGuest, LoadOptions } from "./helpers/guest.js";
-import { callbackCount, callbackLog, loadHostGuest, logsDuring, strings, traceOf, type HostGuestOptions } from "./helpers/host-guest.js";
+import type { LoadOptions } from "./helpers/guest.js";
+import { callbackCount, callbackLog, hostDriver, loadHostGuest, logsDuring, traceOf, type HostDriver, type HostGuestOptions } from "./helpers/host-guest.js";
 import type { EventView, HostDataSource } from "../runtime/data-source-api.js";
 
 // Callback control words (see CALLBACK below).
@@ -42,10 +42,7 @@ const CALLBACK = `
       (i32.store (i32.add (i32.const ${NESTED}) (i32.shl (local.get $i) (i32.const 2)))
         (call $dataSourceEmitAndRelease (i32.load (i32.const ${EMIT_DS})) (local.get $j)))))`;
 
-interface Fixture {
-  g: LoadedGuest;
-  s: (text: string) => bigint;
-  call: <T = number>(name: string, ...args: unknown[]) => T;
+interface Fixture extends HostDriver {
   events: HostDataSource;
   batch: HostDataSource;
   /** Handles the guest got: data sources "events" (Single: pid u32, comm string) and "batch" (Array: n u32), their fields. */
@@ -61,8 +58,7 @@ async function fixture(opts: HostGuestOptions = {}, load: LoadOptions = {}): Pro
   const g = await loadHostGuest("ig-v1", "", { callback: CALLBACK, ...opts }, load);
   const events = g.gadget.dataSources.declare("events", { fields: { pid: "uint32", comm: "string" } });
   const batch = g.gadget.dataSources.declare("batch", { type: "array", fields: { n: "uint32" } });
-  const s = strings(g);
-  const call = <T = number>(name: string, ...args: unknown[]): T => g.call<T>(`t_${name}`, ...args);
+  const { s, call } = hostDriver(g);
   const ev = call("getDataSource", s("events"));
   const bt = call("getDataSource", s("batch"));
   const pid = call("dataSourceGetField", ev, s("pid"));

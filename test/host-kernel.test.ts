@@ -9,46 +9,13 @@
  * above 2^63 cross the boundary as the guest's own bits.
  */
 import { describe, expect, it } from "vitest";
-import { hostFunctionsOfEra } from "../generated/host/descriptors.js";
 import { guestModule, loadWat, packed, type LoadedGuest, type LoadOptions } from "./helpers/guest.js";
+import { call, loadProxy, MEM } from "./helpers/proxy.js";
 
-const IG_V1 = hostFunctionsOfEra("ig-v1");
-
-/** A guest that imports `names` from `ig` and exports each under its own name. */
-function proxyWat(names: readonly string[]): string {
-  const fns: Record<string, string> = {};
-  const body: string[] = [];
-  for (const name of names) {
-    const d = IG_V1.find((f) => f.name === name);
-    if (!d) throw new Error(`no ig-v1 host function ${name}`);
-    const params = d.params.length > 0 ? `(param ${d.params.map((p) => p.wire).join(" ")})` : "";
-    const sig = `${params} ${d.result.wire ? `(result ${d.result.wire})` : ""}`;
-    fns[name] = sig;
-    body.push(`  (func (export "${name}") ${sig} ${d.params.map((_, i) => `(local.get ${i})`).join(" ")} (call $${name}))`);
-  }
-  return guestModule("ig", fns, body.join("\n"));
-}
-
-const MEM = 65536;
 const SYM = 0x100;
 
-async function load(options: LoadOptions = {}): Promise<LoadedGuest> {
-  const g = await loadWat(proxyWat(["kallsymsSymbolExists", "shouldDiscardMntnsID"]), options);
-  g.fillSentinel(0, MEM);
-  return g;
-}
-
-interface Call {
-  readonly result: number;
-  readonly trace: string[];
-  readonly logs: string[];
-}
-
-function call(g: LoadedGuest, name: string, ...args: unknown[]): Call {
-  const t0 = g.trace.length;
-  const l0 = g.logs.length;
-  const result = g.call<number>(name, ...args);
-  return { result, trace: g.trace.slice(t0), logs: g.logs.slice(l0) };
+function load(options: LoadOptions = {}): Promise<LoadedGuest> {
+  return loadProxy(["kallsymsSymbolExists", "shouldDiscardMntnsID"], options);
 }
 
 const exists = (g: LoadedGuest, symbol: string): number => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { LogLevel } from "../generated/constants.js";
 import { GadgetError, loadGadget } from "../runtime/gadget.js";
 import { guestModule, loadWat, packed } from "./helpers/guest.js";
-import { callbackCount, callbackLog, FAMILIES, functionsOf, loadHostGuest, logsDuring, signature, strings } from "./helpers/host-guest.js";
+import { callbackCount, callbackLog, FAMILIES, functionsOf, hostDriver, loadHostGuest, logsDuring, signature, strings } from "./helpers/host-guest.js";
 import { runIntegration } from "./helpers/integration.js";
 import { wat } from "./helpers/wat.js";
 import type { EventView } from "../runtime/data-source-api.js";
@@ -226,8 +226,7 @@ describe("handles: the 4096 limit", () => {
     const g = await loadHostGuest("ig-v1", FILL, {}, { traced: false });
     const events = g.gadget.dataSources.declare("events", { fields: { pid: "uint32" } });
     g.gadget.dataSources.declare("batch", { type: "array", fields: { n: "uint32" } });
-    const s = strings(g);
-    const call = <T = number>(name: string, ...args: unknown[]): T => g.call<T>(`t_${name}`, ...args);
+    const { s, call } = hostDriver(g);
     const ev = call("getDataSource", s("events"));
     const bt = call("getDataSource", s("batch"));
     const pid = call("dataSourceGetField", ev, s("pid"));
@@ -300,8 +299,7 @@ describe("releaseHandle", () => {
     const g = await loadHostGuest("ig-v1");
     g.gadget.dataSources.declare("events", { fields: { pid: "uint32" } });
     g.gadget.dataSources.declare("batch", { type: "array", fields: { n: "uint32" } });
-    const s = strings(g);
-    const call = <T = number>(name: string, ...args: unknown[]): T => g.call<T>(`t_${name}`, ...args);
+    const { s, call } = hostDriver(g);
     const handles = g.gadget.runtime.handles;
     const base = handles.size;
     const ev = call("getDataSource", s("events"));

@@ -12,34 +12,16 @@
  */
 import { describe, expect, it } from "vitest";
 import { MapType } from "../generated/constants.js";
-import { hostFunctionsOfEra } from "../generated/host/descriptors.js";
 import type { BpfMap } from "../runtime/maps/bpf-map.js";
 import { PerfBuffer } from "../runtime/perf/perf-reader.js";
-import { guestModule, loadWat, packed, SENTINEL, type LoadedGuest } from "./helpers/guest.js";
-
-const IG_V1 = hostFunctionsOfEra("ig-v1");
-
-/** A guest that imports `names` from `ig` and exports each under its own name. */
-function proxyWat(names: readonly string[]): string {
-  const fns: Record<string, string> = {};
-  const body: string[] = [];
-  for (const name of names) {
-    const d = IG_V1.find((f) => f.name === name);
-    if (!d) throw new Error(`no ig-v1 host function ${name}`);
-    const params = d.params.length > 0 ? `(param ${d.params.map((p) => p.wire).join(" ")})` : "";
-    const sig = `${params} ${d.result.wire ? `(result ${d.result.wire})` : ""}`;
-    fns[name] = sig;
-    body.push(`  (func (export "${name}") ${sig} ${d.params.map((_, i) => `(local.get ${i})`).join(" ")} (call $${name}))`);
-  }
-  return guestModule("ig", fns, body.join("\n"));
-}
+import { packed, SENTINEL, type LoadedGuest } from "./helpers/guest.js";
+import { call, expectErrorLog, loadProxy, MEM } from "./helpers/proxy.js";
 
 const FNS = [
   "getMap", "newMap", "newPerfReader", "perfReaderPause", "perfReaderResume", "perfReaderRead", "perfReaderClose",
   "newDataSource", "releaseHandle",
 ] as const;
 
-const MEM = 65536;
 const NAME = 0x100;
 const DST = 0x1000;
 const DST_END = 0x1200;
@@ -56,35 +38,13 @@ interface Setup {
 }
 
 async function setup(): Promise<Setup> {
-  const g = await loadWat(proxyWat(FNS));
-  g.fillSentinel(0, MEM);
+  const g = await loadProxy(FNS);
   const map = g.gadget.maps.declare({ name: "events", type: MapType.PerfEventArray, keySize: 4, valueSize: 4, maxEntries: 4 });
   const buffer = PerfBuffer.of(map);
   const handle = g.call<number>("getMap", g.putString(NAME, "events"));
   expect(handle).toBeGreaterThan(0);
   g.fillSentinel(NAME, NAME + 16);
   return { g, map, handle, write: (...records) => records.forEach((r) => buffer.write(Uint8Array.from(r))) };
-}
-
-interface Call {
-  readonly result: number;
-  readonly trace: string[];
-  readonly logs: string[];
-}
-
-/** Calls a proxied host function; returns its result and the trace and log lines it produced. */
-function call(g: LoadedGuest, name: string, ...args: unknown[]): Call {
-  const t0 = g.trace.length;
-  const l0 = g.logs.length;
-  const result = g.call<number>(name, ...args);
-  return { result, trace: g.trace.slice(t0), logs: g.logs.slice(l0) };
-}
-
-/** One log line, at warn or debug level, that names the failing function. */
-function expectErrorLog(c: Call, fn: string, detail?: RegExp): void {
-  expect(c.logs).toHaveLength(1);
-  expect(c.logs[0]).toMatch(new RegExp(`^(warn|debug): ${fn}: `));
-  if (detail) expect(c.logs[0]).toMatch(detail);
 }
 
 /** perfReaderRead into a fresh sentinel-filled dst of `size` bytes: the status and the bytes written. */

@@ -11,26 +11,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { DataSourceType, FieldKind, MapType } from "../generated/constants.js";
-import { hostFunctionsOfEra } from "../generated/host/descriptors.js";
 import { PerfBuffer } from "../runtime/perf/perf-reader.js";
-import { guestModule, loadWat, packed, type LoadedGuest } from "./helpers/guest.js";
-
-const IG_V1 = hostFunctionsOfEra("ig-v1");
-
-/** A guest that imports `names` from `ig` and exports each under its own name. */
-function proxyWat(names: readonly string[]): string {
-  const fns: Record<string, string> = {};
-  const body: string[] = [];
-  for (const name of names) {
-    const d = IG_V1.find((f) => f.name === name);
-    if (!d) throw new Error(`no ig-v1 host function ${name}`);
-    const params = d.params.length > 0 ? `(param ${d.params.map((p) => p.wire).join(" ")})` : "";
-    const sig = `${params} ${d.result.wire ? `(result ${d.result.wire})` : ""}`;
-    fns[name] = sig;
-    body.push(`  (func (export "${name}") ${sig} ${d.params.map((_, i) => `(local.get ${i})`).join(" ")} (call $${name}))`);
-  }
-  return guestModule("ig", fns, body.join("\n"));
-}
+import { packed, type LoadedGuest } from "./helpers/guest.js";
+import { call, expectErrorLog, loadProxy, type Call } from "./helpers/proxy.js";
 
 const FNS = [
   "releaseHandle", "newMap", "getMap", "mapLookup", "mapUpdate", "newPerfReader", "perfReaderRead",
@@ -39,36 +22,14 @@ const FNS = [
   "dataArrayLen", "dataArrayGet", "fieldSet", "fieldGetScalar",
 ] as const;
 
-const MEM = 65536;
 const NAME = 0x100;
 const KEY = 0x200;
 const DST = 0x1000;
 /** A handle with a valid slot index but a generation no live handle has. */
 const UNKNOWN = ((1000 << 13) | 7) >>> 0;
 
-async function load(): Promise<LoadedGuest> {
-  const g = await loadWat(proxyWat(FNS));
-  g.fillSentinel(0, MEM);
-  return g;
-}
-
-interface Call {
-  readonly result: number;
-  readonly trace: string[];
-  readonly logs: string[];
-}
-
-function call(g: LoadedGuest, name: string, ...args: unknown[]): Call {
-  const t0 = g.trace.length;
-  const l0 = g.logs.length;
-  const result = g.call<number>(name, ...args);
-  return { result, trace: g.trace.slice(t0), logs: g.logs.slice(l0) };
-}
-
-function expectErrorLog(c: Call, fn: string, detail?: RegExp): void {
-  expect(c.logs).toHaveLength(1);
-  expect(c.logs[0]).toMatch(new RegExp(`^(warn|debug): ${fn}: `));
-  if (detail) expect(c.logs[0]).toMatch(detail);
+function load(): Promise<LoadedGuest> {
+  return loadProxy(FNS);
 }
 
 const str = (g: LoadedGuest, s: string): bigint => {

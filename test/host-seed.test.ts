@@ -8,12 +8,11 @@ import { describe, expect, it } from "vitest";
 import { GadgetError, loadGadget } from "../runtime/gadget.js";
 import { guestModule, packed } from "./helpers/guest.js";
 import {
-  callbackCount, callbackLog, HEAP, i64, loadHostGuest, logsDuring, MALLOC_COUNT, MALLOC_FAIL, signature, strings, traceOf, u64, type HostGuestOptions,
+  callbackCount, callbackLog, HEAP, i64, loadEraFixture, loadHostGuest, logsDuring, MALLOC_FAIL, signature, strings, traceOf, u64, type EraFixture, type HostGuestOptions,
 } from "./helpers/host-guest.js";
 import { runIntegration } from "./helpers/integration.js";
 import { wat } from "./helpers/wat.js";
 import type { EventView } from "../runtime/data-source-api.js";
-import type { LoadedGuest } from "./helpers/guest.js";
 
 const READ = 0xc00; // u64 per delivery: fieldAccessorGet(FIELD, data, KIND)
 const FIELD = 0xbe0;
@@ -26,32 +25,9 @@ const CALLBACK = `
       (i64.store (i32.add (i32.const ${READ}) (i32.shl (local.get $i) (i32.const 3)))
         (call $fieldAccessorGet (i32.load (i32.const ${FIELD})) (local.get $data) (i32.load (i32.const ${KIND}))))))`;
 
-interface Fixture {
-  g: LoadedGuest;
-  s: (text: string) => bigint;
-  call: <T = number>(name: string, ...args: unknown[]) => T;
-  ev: number;
-  bt: number;
-  /** Fields of "events": pid u32, neg int16, comm string, cs cstring, raw bytes, big uint64. */
-  f: Record<string, number>;
-  n: number;
-  mallocCalls(): number;
-}
-
-async function fixture(opts: HostGuestOptions = {}): Promise<Fixture> {
-  const g = await loadHostGuest("seed", "", { callback: CALLBACK, malloc: true, ...opts });
-  expect(g.gadget.era).toBe("seed");
-  const dss = g.gadget.dataSources;
-  dss.declare("events", { fields: { pid: "uint32", neg: "int16", comm: "string", cs: "cstring", raw: "bytes", big: "uint64", b: "bool", f64: "float64" } });
-  dss.declare("batch", { type: "array", fields: { n: "uint32" } });
-  const s = strings(g);
-  const call = <T = number>(name: string, ...args: unknown[]): T => g.call<T>(`t_${name}`, ...args);
-  const ev = call("getDataSource", s("events"));
-  const bt = call("getDataSource", s("batch"));
-  const f: Record<string, number> = {};
-  for (const name of ["pid", "neg", "comm", "cs", "raw", "big", "b", "f64"]) f[name] = call("dataSourceGetField", ev, s(name));
-  const n = call("dataSourceGetField", bt, s("n"));
-  return { g, s, call, ev, bt, f, n, mallocCalls: () => g.view().getUint32(MALLOC_COUNT, true) };
+/** Fields of "events" (f): pid u32, neg int16, comm string, cs cstring, raw bytes, big uint64, b bool, f64 float64. */
+function fixture(opts: HostGuestOptions = {}): Promise<EraFixture> {
+  return loadEraFixture("seed", CALLBACK, { pid: "uint32", neg: "int16", comm: "string", cs: "cstring", raw: "bytes", big: "uint64", b: "bool", f64: "float64" }, opts);
 }
 
 describe("seed era: loading", () => {

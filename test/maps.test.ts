@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { HostCallError } from "../runtime/errors.js";
+import { expectFail } from "./helpers/host-error.js";
 import { BpfMap, MapRegistry, MAX_HASH_KEY_SIZE, type MapSpec } from "../runtime/maps/bpf-map.js";
 import { MapType, MapUpdateFlags as MapUpdateFlag } from "../generated/constants.js";
 
@@ -13,17 +13,6 @@ function u32(n: number): Uint8Array {
 
 function bytes(...v: number[]): Uint8Array {
   return Uint8Array.from(v);
-}
-
-function expectFail(fn: () => unknown, message: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(HostCallError);
-  expect((caught as Error).message).toMatch(message);
 }
 
 function hash(name = "h", keySize = 4, valueSize = 8, maxEntries = 3, type: number = MapType.Hash): BpfMap {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { HostCallError } from "../runtime/errors.js";
+import { expectFail } from "./helpers/host-error.js";
 import { BpfMap } from "../runtime/maps/bpf-map.js";
 import { MapType } from "../generated/constants.js";
 import {
@@ -12,17 +12,6 @@ import {
 import { PerfRing } from "../runtime/perf/perf-ring.js";
 
 const { Ok, NothingToRead } = PerfReadStatus;
-
-function expectFail(fn: () => unknown, message: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(HostCallError);
-  expect((caught as Error).message).toMatch(message);
-}
 
 function perfMap(name = "events"): BpfMap {
   return BpfMap.create({ name, type: MapType.PerfEventArray, keySize: 4, valueSize: 4, maxEntries: 4 });

@@ -1,7 +1,7 @@
 /** eBPF maps: handles over the in-memory BpfMap emulation. */
 import type { MapType, MapUpdateFlags } from "../../generated/constants.js";
 import type { MapHandle } from "../../generated/types.js";
-import { fail, NotFoundError } from "../errors.js";
+import { DestinationTooSmallError, fail, NotFoundError } from "../errors.js";
 import { HandleType, type HandleTable } from "../handles.js";
 import { BpfMap, type MapRegistry } from "../maps/bpf-map.js";
 
@@ -35,7 +35,7 @@ export class MapOps {
       const inner = m.lookupMap(key);
       if (!inner) throw new NotFoundError(`mapLookup: key not found in map "${m.spec.name}"`);
       // Refuse before creating the handle: one the guest never receives could never be released.
-      if (capacity < 4) fail(`mapLookup: a map handle needs 4 bytes, the destination holds ${capacity}`);
+      if (capacity < 4) throw new DestinationTooSmallError(`mapLookup: a map handle needs 4 bytes, the destination holds ${capacity}`);
       const out = new Uint8Array(4);
       new DataView(out.buffer).setUint32(0, this.handleOf(inner), true);
       return out;

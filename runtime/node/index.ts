@@ -3,17 +3,18 @@
  * `wasi_snapshot_preview1`, and the kernel's symbols from /proc/kallsyms.
  */
 import { readFileSync } from "node:fs";
-import { WASI } from "node:wasi";
 import { loadGadget, type Gadget, type GadgetOptions, type WasiProvider } from "../gadget.js";
-import type { LogSink } from "../logger.js";
 import { LogLevel } from "../../generated/constants.js";
 
 export * from "../index.js";
 
-/** WASI for a gadget: no files, no args or env; stdout and stderr go to the log. */
-export function nodeWasi(logSink: LogSink | undefined): WasiProvider {
+/**
+ * WASI for a gadget: no files, no args or env. node:wasi is imported only
+ * when a module needs it, because loading it prints an ExperimentalWarning.
+ */
+export async function nodeWasi(): Promise<WasiProvider> {
+  const { WASI } = await import("node:wasi");
   const wasi = new WASI({ version: "preview1", args: [], env: {}, returnOnExit: true });
-  void logSink;
   return {
     imports: wasi.wasiImport as WebAssembly.ModuleImports,
     start(instance) {
@@ -51,7 +52,7 @@ export async function loadGadgetNode(wasm: BufferSource | WebAssembly.Module, op
   let wasi = options.wasi;
   try {
     module = wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm);
-    if (wasi === undefined && importsWasi(module)) wasi = nodeWasi(options.logSink);
+    if (wasi === undefined && importsWasi(module)) wasi = await nodeWasi();
   } catch {
     // loadGadget reports malformed modules with its own message.
   }

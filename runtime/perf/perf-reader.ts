@@ -16,7 +16,7 @@
  * - Linux has one ring per CPU; the emulation has a single "CPU", so records
  *   come out in write order.
  */
-import { fail } from "../errors.js";
+import { DestinationTooSmallError, fail } from "../errors.js";
 import { BpfMap } from "../maps/bpf-map.js";
 import { MapType } from "../../generated/constants.js";
 import { PerfRing } from "./perf-ring.js";
@@ -170,7 +170,7 @@ export class PerfReader {
     const n = ring.peekLength();
     if (n < 0) return PerfReadStatus.NothingToRead;
     if (dst.length < n) {
-      fail(`destination of ${dst.length} bytes is too small for the next perf record of ${n} bytes`);
+      throw new DestinationTooSmallError(`destination of ${dst.length} bytes is too small for the next perf record of ${n} bytes`);
     }
     ring.shiftInto(dst);
     this.#lastLength = n;

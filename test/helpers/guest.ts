@@ -46,10 +46,18 @@ export function packedConst(ptr: number, len: number): string {
   return `(i64.const ${packed(ptr, len)})`;
 }
 
+/**
+ * Which implementation of fieldGetScalar/fieldSet guests get: the wasm fast
+ * path (default) or the JS shims. vitest.config.ts runs the host tests once
+ * more with IGWASM_FAST_PATH=off, so every host test covers both paths.
+ */
+export const FAST_PATH = process.env.IGWASM_FAST_PATH !== "off";
+
 export function loadGuest(bytes: Uint8Array, options: LoadOptions = {}): LoadedGuest {
   const logs: string[] = [];
   const trace: string[] = [];
   const gadget = loadGadgetSync(bytes, {
+    fastPath: FAST_PATH,
     logLevel: LogLevel.Trace,
     logSink: (level, message) => logs.push(`${logLevelName(level)}: ${message}`),
     ...(options.traced === false ? {} : { trace: (line: string) => trace.push(line) }),

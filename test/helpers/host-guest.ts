@@ -14,8 +14,10 @@
  *   0x1000  per-test buffers (dst areas, sentinel-filled)
  *   0x8000  bump-malloc heap (seed / env-v1 guests)
  */
+import { expect } from "vitest";
 import type { EraId } from "../../generated/constants.js";
 import { eraModules, hostFunctionsOfEra } from "../../generated/host/descriptors.js";
+import type { FieldKindName } from "../../runtime/data-source-api.js";
 import { guestModule, loadWat, packed, type LoadedGuest, type LoadOptions } from "./guest.js";
 
 export const CB_LOG = 0x800;
@@ -43,12 +45,11 @@ export function functionsOf(era: EraId, families?: readonly string[]): string[] 
 /** The families this suite covers. */
 export const FAMILIES = ["log", "dataSource", "dataArray", "field", "handle"] as const;
 
-function forwarder(era: EraId, name: string): string {
+/** A function exported as `<prefix><name>` that passes its arguments to the imported `$name` and returns its result. */
+function forwarder(era: EraId, name: string, prefix: string): string {
   const d = hostFunctionsOfEra(era).find((f) => f.name === name)!;
-  const params = d.params.length > 0 ? `(param ${d.params.map((p) => p.wire).join(" ")})` : "";
-  const result = d.result.wire ? `(result ${d.result.wire})` : "";
   const gets = d.params.map((_, i) => `(local.get ${i})`).join(" ");
-  return `  (func (export "t_${name}") ${params} ${result} (call $${name} ${gets}))`;
+  return `  (func (export "${prefix}${name}") ${signature(era, name)} (call $${name} ${gets}))`;
 }
 
 export interface HostGuestOptions {
@@ -63,6 +64,8 @@ export interface HostGuestOptions {
   readonly module?: string;
   /** Export gadgetAPIVersion (default: not for seed). */
   readonly version?: boolean;
+  /** Export name of the forwarder of host function `f`: prefix + f (default `t_`; "" re-exports each under its own name). */
+  readonly prefix?: string;
 }
 
 /** The data-source callback export name of an era. */
@@ -114,7 +117,8 @@ export function hostGuestWat(era: EraId, body = "", opts: HostGuestOptions = {})
   const names = opts.names ?? functionsOf(era, FAMILIES);
   const fns: Record<string, string> = {};
   for (const n of names) fns[n] = signature(era, n);
-  const parts = [names.map((n) => forwarder(era, n)).join("\n")];
+  const prefix = opts.prefix ?? "t_";
+  const parts = [names.map((n) => forwarder(era, n, prefix)).join("\n")];
   if (opts.callback !== false) parts.push(recordingCallback(era, opts.callback ?? ""));
   if (opts.malloc) parts.push(bumpMalloc());
   parts.push(body);
@@ -159,6 +163,57 @@ export function strings(g: LoadedGuest, base = 0x10): (text: string) => bigint {
     if (at > CB_LOG) throw new Error("test strings overflow the scratch area");
     return p;
   };
+}
+
+/** Calls the `t_<name>` forwarder of host function `name`. */
+export type Forward = <T = number>(name: string, ...args: unknown[]) => T;
+
+/** A loaded host guest with a string allocator (`strings`) and a caller of its forwarders. */
+export interface HostDriver {
+  g: LoadedGuest;
+  s: (text: string) => bigint;
+  call: Forward;
+}
+
+export function hostDriver(g: LoadedGuest): HostDriver {
+  const s = strings(g);
+  const call = <T = number>(name: string, ...args: unknown[]): T => g.call<T>(`t_${name}`, ...args);
+  return { g, s, call };
+}
+
+/** An env-v1 or seed guest with a bump malloc and a data source "events" (Single) and "batch" (Array: n u32). */
+export interface EraFixture extends HostDriver {
+  ev: number;
+  bt: number;
+  /** Handles of the fields of "events", by name. */
+  f: Record<string, number>;
+  n: number;
+  mallocCalls(): number;
+}
+
+/**
+ * Loads a guest of `era` with the recording callback running `callback`, a
+ * bump malloc and `opts`; checks the era was detected; declares "events" with
+ * `events` and "batch", and gets the guest's handles on them and their fields.
+ */
+export async function loadEraFixture(
+  era: "seed" | "env-v1",
+  callback: string,
+  events: Readonly<Record<string, FieldKindName>>,
+  opts: HostGuestOptions = {},
+): Promise<EraFixture> {
+  const g = await loadHostGuest(era, "", { callback, malloc: true, ...opts });
+  expect(g.gadget.era).toBe(era);
+  const dss = g.gadget.dataSources;
+  dss.declare("events", { fields: events });
+  dss.declare("batch", { type: "array", fields: { n: "uint32" } });
+  const { s, call } = hostDriver(g);
+  const ev = call("getDataSource", s("events"));
+  const bt = call("getDataSource", s("batch"));
+  const f: Record<string, number> = {};
+  for (const name of Object.keys(events)) f[name] = call("dataSourceGetField", ev, s(name));
+  const n = call("dataSourceGetField", bt, s("n"));
+  return { g, s, call, ev, bt, f, n, mallocCalls: () => g.view().getUint32(MALLOC_COUNT, true) };
 }
 
 /** An i32 result as the u32 the ABI means. */
