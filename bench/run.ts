@@ -20,7 +20,6 @@ import { emitSuite } from "./emit.bench.js";
 import { fieldAccessSuite } from "./field-access.bench.js";
 import { hostFieldSuite } from "./host-field.bench.js";
 import { type BenchSuite, formatSuite, type SuiteResult } from "./lib/harness.js";
-import { LOADER_HAS_FAST_PATH_OPTION } from "./lib/igwasm-host.js";
 
 export const SUITES: readonly BenchSuite[] = [callFloorSuite, fieldAccessSuite, hostFieldSuite, emitSuite];
 
@@ -58,7 +57,6 @@ export interface BenchSummary {
     readonly platform: string;
     readonly cpu: string;
     readonly cpus: number;
-    readonly loaderFastPathOption: boolean;
     readonly seconds: number;
   };
   readonly suites: Record<string, SuiteResult>;
@@ -115,7 +113,6 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
       platform: `${process.platform} ${process.arch}`,
       cpu: cpus()[0]?.model ?? "unknown",
       cpus: cpus().length,
-      loaderFastPathOption: LOADER_HAS_FAST_PATH_OPTION,
       seconds: (Date.now() - started) / 1000,
     },
     suites,
