@@ -85,20 +85,23 @@ export class DataSources {
    * set as a side effect, so the hot path allocates nothing.
    */
   resolveData(handle: number, what: string): number {
+    if ((handle & DataArrayElementFlag) !== 0) return this.resolveElement(handle, what);
     const handles = this.handles;
-    if ((handle & DataArrayElementFlag) !== 0) {
-      const arr = handles.object<DataArray>(handles.elementArrayEntry(handle, what));
-      const index = (handle >>> DataArrayIndexShift) & 0x7fff;
-      if (index >= arr.slots.length) fail(`${what}: element ${index} is past the end of the array (${arr.slots.length})`);
-      const ds = arr.ds;
-      this.ds = ds;
-      this.slot = arr.slots[index];
-      return ds.slab.addr[this.slot];
-    }
     const base = handles.entry(handle, ANY_DATA, what);
     this.ds = this.sources[handles.ds(base)];
     this.slot = handles.b(base);
     return handles.a(base);
+  }
+
+  /** resolveData for a data-array element handle (kept apart so resolveData stays small enough to inline). */
+  private resolveElement(handle: number, what: string): number {
+    const arr = this.handles.object<DataArray>(this.handles.elementArrayEntry(handle, what));
+    const index = (handle >>> DataArrayIndexShift) & 0x7fff;
+    if (index >= arr.slots.length) fail(`${what}: element ${index} is past the end of the array (${arr.slots.length})`);
+    const ds = arr.ds;
+    this.ds = ds;
+    this.slot = arr.slots[index];
+    return ds.slab.addr[this.slot];
   }
 
   // --- packets ---------------------------------------------------------

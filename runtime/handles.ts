@@ -54,6 +54,12 @@ export function handleTypeName(type: number): string {
   return TYPE_NAMES[type] ?? "free";
 }
 
+/** "Data or Packet" for an accept mask. */
+function acceptedNames(accept: number): string {
+  const names = [...new Set(Object.keys(TYPE_NAMES).map(Number).filter((t) => (accept & t) !== 0).map(handleTypeName))];
+  return accept === ANY_HANDLE ? "a handle" : names.join(" or ");
+}
+
 const INDEX_BITS = 13;
 const INDEX_MASK = (1 << INDEX_BITS) - 1;
 const GEN_MAX = (1 << 18) - 1;
@@ -108,21 +114,36 @@ export class HandleTable {
   /**
    * Resolves a handle to its entry's byte offset, checking that it is live,
    * current and of one of the `accept` types. Element handles (bit 31) are
-   * not resolved here: see DataSources.resolveData.
+   * not resolved here: see DataSources.resolveData. Kept this small so V8
+   * inlines it into every host function; the messages are built in
+   * `entryError`, off the hot path.
    */
   entry(handle: number, accept: number, what: string): number {
+    const index = handle & INDEX_MASK;
+    const base = index * HANDLE_ENTRY_BYTES;
+    const view = this.mem.view;
+    if (
+      (handle & DataArrayElementFlag) === 0 && index !== 0 && index <= MaxHandles &&
+      (view.getUint8(base + ENTRY_TYPE) & accept) !== 0 &&
+      view.getUint32(base + ENTRY_GEN, true) === handle >>> INDEX_BITS
+    ) {
+      return base;
+    }
+    return this.entryError(handle, accept, what);
+  }
+
+  /** Says why `entry` refused a handle. */
+  private entryError(handle: number, accept: number, what: string): never {
     const index = handle & INDEX_MASK;
     if (handle === 0 || (handle & DataArrayElementFlag) !== 0 || index === 0 || index > MaxHandles) {
       fail(`${what}: invalid handle ${handle}`);
     }
     const base = index * HANDLE_ENTRY_BYTES;
-    const view = this.mem.view;
-    const type = view.getUint8(base + ENTRY_TYPE);
-    if (type === 0 || view.getUint32(base + ENTRY_GEN, true) !== handle >>> INDEX_BITS) {
+    const type = this.mem.view.getUint8(base + ENTRY_TYPE);
+    if (type === 0 || this.mem.view.getUint32(base + ENTRY_GEN, true) !== handle >>> INDEX_BITS) {
       fail(`${what}: stale or unknown handle ${handle}`);
     }
-    if ((type & accept) === 0) fail(`${what}: bad handle type (handle ${handle} is a ${handleTypeName(type)})`);
-    return base;
+    fail(`${what}: bad handle type (handle ${handle} is a ${handleTypeName(type)}, not ${acceptedNames(accept)})`);
   }
 
   /** Entry offset of the array an element handle points into (3-bit generation check). */

@@ -558,7 +558,7 @@ describe("wrong handle types return 1 and log \"bad handle type\"", () => {
       g.fillSentinel(DST, DST_END);
       const c = call(g, fn, ...args(ds, g));
       expect(c.result).toBe(1);
-      expectErrorLog(c, fn, /bad handle type \(handle \d+ is a DataSource\)/);
+      expectErrorLog(c, fn, /bad handle type \(handle \d+ is a DataSource, not Map\)/);
       expect(g.touched(DST, DST_END)).toEqual([]);
     });
   }
@@ -571,7 +571,7 @@ describe("wrong handle types return 1 and log \"bad handle type\"", () => {
     expect(reader).toBeGreaterThan(0);
     for (const c of [call(g, "mapLookup", reader, key(g, u32le(0)), packed(DST, 4)), call(g, "mapRelease", reader)]) {
       expect(c.result).toBe(1);
-      expect(c.logs[0]).toMatch(/bad handle type \(handle \d+ is a PerfReader\)/);
+      expect(c.logs[0]).toMatch(/bad handle type \(handle \d+ is a PerfReader, not Map\)/);
     }
   });
 

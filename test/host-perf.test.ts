@@ -113,7 +113,7 @@ describe("newPerfReader", () => {
       {
         name: "a DataSource handle",
         args: (g) => [g.call<number>("newDataSource", g.putString(NAME, "ds"), 1), 4096, 0],
-        log: /bad handle type \(handle \d+ is a DataSource\)/,
+        log: /bad handle type \(handle \d+ is a DataSource, not Map\)/,
       },
       { name: "size 0", args: (_g, m) => [m, 0, 0], log: /size must be an integer/ },
       { name: "size past the limit", args: (_g, m) => [m, 0x7fffffff, 0], log: /size must be an integer/ },
@@ -334,11 +334,11 @@ describe("wrong handles return 1 and log a line naming the function", () => {
   const handles: { readonly name: string; readonly get: (s: Setup) => number; readonly log: RegExp }[] = [
     { name: "handle 0", get: () => 0, log: /invalid handle 0/ },
     { name: "unknown handle", get: () => UNKNOWN, log: /stale or unknown handle/ },
-    { name: "a Map handle", get: (s) => s.handle, log: /bad handle type \(handle \d+ is a Map\)/ },
+    { name: "a Map handle", get: (s) => s.handle, log: /bad handle type \(handle \d+ is a Map, not PerfReader\)/ },
     {
       name: "a DataSource handle",
       get: (s) => s.g.call<number>("newDataSource", s.g.putString(NAME, "ds"), 1),
-      log: /bad handle type \(handle \d+ is a DataSource\)/,
+      log: /bad handle type \(handle \d+ is a DataSource, not PerfReader\)/,
     },
   ];
   for (const fn of fns) {

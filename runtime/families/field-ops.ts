@@ -37,23 +37,29 @@ export class FieldOps {
     const handles = this.handles;
     const fb = handles.entry(field, HandleType.Field, what);
     const addr = this.sources.resolveData(data, what);
-    const ds = this.sources.ds;
-    if (handles.ds(fb) !== ds.index) {
-      fail(`${what}: field ${field} belongs to data source "${this.sources.sources[handles.ds(fb)].name}", the data to "${ds.name}"`);
-    }
+    if (handles.ds(fb) !== this.sources.ds.index) this.mismatch(field, fb, what);
     this.fieldKind = handles.kind(fb);
     this.fieldOffset = handles.a(fb);
     return addr;
   }
 
+  private mismatch(field: number, fb: number, what: string): never {
+    const owner = this.sources.sources[this.handles.ds(fb)].name;
+    fail(`${what}: field ${field} belongs to data source "${owner}", the data to "${this.sources.ds.name}"`);
+  }
+
+  /** The field's size, when `kind` is a fixed-size kind of that size. */
   private checkScalar(kind: number, what: string): number {
+    const size = FieldKindSize[this.fieldKind];
+    if (size !== 0 && kind >= FieldKind.Bool && kind <= FieldKind.Float64 && FieldKindSize[kind] === size) return size;
+    return this.scalarError(kind, what);
+  }
+
+  private scalarError(kind: number, what: string): never {
     const size = FieldKindSize[this.fieldKind];
     if (size === 0) fail(`${what}: the field is ${FieldKind[this.fieldKind]}; read it with a String, CString or Bytes kind`);
     if (!(kind >= FieldKind.Bool && kind <= FieldKind.Float64)) fail(`${what}: kind ${kind} is not a fixed-size kind`);
-    if (FieldKindSize[kind] !== size) {
-      fail(`${what}: kind ${FieldKind[kind]} has ${FieldKindSize[kind]} bytes, the field (${FieldKind[this.fieldKind]}) ${size}`);
-    }
-    return size;
+    fail(`${what}: kind ${FieldKind[kind]} has ${FieldKindSize[kind]} bytes, the field (${FieldKind[this.fieldKind]}) ${size}`);
   }
 
   private checkBuffer(kind: number, what: string): void {
