@@ -9,9 +9,9 @@
  * names the phase, the export and the return code or trap.
  */
 import { ApiVersion, type EraId, GuestMemoryMaxPages, LogLevel } from "../generated/constants.js";
-import { createEnvV1Imports } from "../generated/host/env-v1/index.js";
-import { createIgV1Imports } from "../generated/host/ig-v1/index.js";
-import { createSeedImports } from "../generated/host/seed/index.js";
+import { createEnvV1Imports, type EnvV1HostImpl } from "../generated/host/env-v1/index.js";
+import { createIgV1Imports, type IgV1HostImpl } from "../generated/host/ig-v1/index.js";
+import { createSeedImports, type SeedHostImpl } from "../generated/host/seed/index.js";
 import { eraModules, hostFunctionsOfEra, type HostFnDescriptor } from "../generated/host/descriptors.js";
 import { DataSourceApi } from "./data-source-api.js";
 import { detectEra } from "./era-detect.js";
@@ -71,6 +71,19 @@ export interface GadgetOptions {
    * Results, error values and logs are the JS path's. Default true.
    */
   readonly fastPath?: boolean;
+  /**
+   * Replacements for the runtime's host-function families, per era: e.g.
+   * `{ "ig-v1": { map: myBpfBackend, kernel: myKernelFacts } }`. Each family is
+   * the generated interface of that era (`IgV1MapHost`, ...). Replacing the
+   * field family turns the fast path off (it reads the runtime's records).
+   */
+  readonly families?: FamilyOverrides;
+}
+
+export interface FamilyOverrides {
+  readonly seed?: Partial<SeedHostImpl>;
+  readonly "env-v1"?: Partial<EnvV1HostImpl>;
+  readonly "ig-v1"?: Partial<IgV1HostImpl>;
 }
 
 type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
@@ -189,14 +202,14 @@ function withFastPath(era: EraId, rt: Runtime, fns: WebAssembly.ModuleImports): 
   return era === "ig-v1" ? { ...fns, fieldGetScalar: fast.fieldGetScalar, fieldSet: fast.fieldSet } : { ...fns, fieldSet: fast.fieldSet };
 }
 
-function createImports(era: EraId, rt: Runtime, ctx: RuntimeShimContext): WebAssembly.ModuleImports {
+function createImports(era: EraId, rt: Runtime, ctx: RuntimeShimContext, families: FamilyOverrides): WebAssembly.ModuleImports {
   switch (era) {
     case "seed":
-      return createSeedImports(createSeedHost(rt), ctx) as unknown as WebAssembly.ModuleImports;
+      return createSeedImports({ ...createSeedHost(rt), ...families.seed }, ctx) as unknown as WebAssembly.ModuleImports;
     case "env-v1":
-      return createEnvV1Imports(createEnvV1Host(rt), ctx) as unknown as WebAssembly.ModuleImports;
+      return createEnvV1Imports({ ...createEnvV1Host(rt), ...families["env-v1"] }, ctx) as unknown as WebAssembly.ModuleImports;
     case "ig-v1":
-      return createIgV1Imports(createIgV1Host(rt), ctx) as unknown as WebAssembly.ModuleImports;
+      return createIgV1Imports({ ...createIgV1Host(rt), ...families["ig-v1"] }, ctx) as unknown as WebAssembly.ModuleImports;
   }
 }
 
@@ -242,7 +255,9 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
   const descriptors = hostFunctionsOfEra(era);
   checkImports(module, era, modules, descriptors, options.wasi !== undefined);
 
-  const jsFns = createImports(era, rt, ctx);
+  const families = options.families ?? {};
+  const jsFns = createImports(era, rt, ctx, families);
+  const fastPath = options.fastPath !== false && families[era]?.field === undefined;
   const instantiate = (fns: WebAssembly.ModuleImports): WebAssembly.Instance => {
     const importObject: WebAssembly.Imports = {};
     for (const name of modules) importObject[name] = options.trace ? traceImports(fns, name, descriptors, options.trace) : fns;
@@ -253,11 +268,11 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
   let instance: WebAssembly.Instance;
   try {
     try {
-      instance = instantiate(options.fastPath === false ? jsFns : withFastPath(era, rt, jsFns));
+      instance = instantiate(fastPath ? withFastPath(era, rt, jsFns) : jsFns);
     } catch (e) {
       // A wasm function passed as an import must match the guest's import type exactly; a guest that
       // declares fieldGetScalar or fieldSet with another type gets the JS shims, which accept any.
-      if (!(e instanceof WebAssembly.LinkError) || options.fastPath === false) throw e;
+      if (!(e instanceof WebAssembly.LinkError) || !fastPath) throw e;
       instance = instantiate(jsFns);
     }
   } catch (e) {
