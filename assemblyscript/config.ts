@@ -16,6 +16,29 @@ export function getParamValue(key: string, maxLen: u32 = 256): string | null {
   return decodeCString(buf, <usize>maxLen);
 }
 
+/**
+ * A parameter's value as an unsigned decimal number: `fallback` when the
+ * parameter is unknown or empty, -1 when it is not a number of at most 10
+ * digits (so the caller can report it).
+ */
+export function getParamUint(key: string, fallback: i64 = 0): i64 {
+  const text = getParamValue(key, 32);
+  if (text === null || text.length == 0) return fallback;
+  return parseUint(text);
+}
+
+/** A decimal number of at most 10 digits, or -1 when `text` is not one. */
+export function parseUint(text: string): i64 {
+  if (text.length == 0 || text.length > 10) return -1;
+  let n: i64 = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+    n = n * 10 + (c - 0x30);
+  }
+  return n;
+}
+
 /** Sets a configuration value for the host (only strings are supported). false on error. */
 export function setConfig(key: string, value: string): bool {
   return rawSetConfig(packStr(key), packStr2(value), FieldKind.String) == 0;

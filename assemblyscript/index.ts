@@ -15,7 +15,7 @@ export { Field } from "./field";
 export { DataSource, dataSourceCallback } from "./datasource";
 export { ArrayCallback, DataCallback, PacketCallback } from "./datasource";
 export { debug, error, info, log, shouldLog, trace, warn } from "./log";
-export { getParamValue, setConfig } from "./config";
+export { getParamUint, getParamValue, parseUint, setConfig } from "./config";
 export { GadgetMap, Map } from "./map";
 export { PerfReader } from "./perf";
 export { SyscallDeclaration, SyscallParam, getSyscallDeclaration, getSyscallID, getSyscallName } from "./syscall";

@@ -1,7 +1,7 @@
 // emitter: creates its own data sources in init, a Single one (`counter`) and an
 // Array one (`batch`), and emits into them in start: `count` single packets
 // (param, default 3) and one array packet of `count` records.
-import { DataSource, DataSourceType, Field, FieldKind, error, getParamValue, info } from "../../assemblyscript/index";
+import { DataSource, DataSourceType, Field, FieldKind, error, getParamUint, getParamValue, info } from "../../assemblyscript/index";
 export { gadgetAPIVersion, dataSourceCallback } from "../../assemblyscript/index";
 
 let count: u32 = 3;
@@ -15,28 +15,14 @@ let index: Field | null = null;
 let square: Field | null = null;
 let delta: Field | null = null;
 
-/** The value of a decimal param, or -1 when it is not a number of at most 10 digits. */
-function parseDecimal(text: string): i64 {
-  if (text.length == 0 || text.length > 10) return -1;
-  let n: i64 = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return -1;
-    n = n * 10 + (c - 0x30);
-  }
-  return n;
-}
-
 export function gadgetInit(): i32 {
-  const param = getParamValue("count", 16);
-  if (param !== null && param.length > 0) {
-    const n = parseDecimal(param);
-    if (n < 0 || n > 1000) {
-      error("count must be a number between 0 and 1000, got " + param);
-      return 1;
-    }
-    count = <u32>n;
+  const n = getParamUint("count", count);
+  if (n < 0 || n > 1000) {
+    const text = getParamValue("count", 32);
+    error("count must be a number between 0 and 1000, got " + (text !== null ? text : ""));
+    return 1;
   }
+  count = <u32>n;
   const c = DataSource.new("counter", DataSourceType.Single);
   const b = DataSource.new("batch", DataSourceType.Array);
   if (c === null || b === null) {

@@ -1,7 +1,7 @@
 // filter: re-emits into its own data source `filtered` the events of the host's
 // `events` data source whose pid is at least the `min_pid` param (default 0).
 // It unreferences `events`, so a host shows only `filtered`.
-import { Data, DataSource, DataSourceType, Field, FieldKind, debug, error, getParamValue, info } from "../../assemblyscript/index";
+import { Data, DataSource, DataSourceType, Field, FieldKind, debug, error, getParamUint, getParamValue, info } from "../../assemblyscript/index";
 export { gadgetAPIVersion, dataSourceCallback } from "../../assemblyscript/index";
 
 let minPid: u32 = 0;
@@ -29,28 +29,14 @@ function onEvent(source: DataSource, data: Data): void {
   if (!out.emitAndRelease(packet)) error("cannot emit into filtered");
 }
 
-/** The value of a decimal param, or -1 when it is not a number of at most 10 digits. */
-function parseDecimal(text: string): i64 {
-  if (text.length == 0 || text.length > 10) return -1;
-  let n: i64 = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return -1;
-    n = n * 10 + (c - 0x30);
-  }
-  return n;
-}
-
 export function gadgetInit(): i32 {
-  const param = getParamValue("min_pid", 32);
-  if (param !== null && param.length > 0) {
-    const n = parseDecimal(param);
-    if (n < 0 || n > <i64>u32.MAX_VALUE) {
-      error("min_pid must be a number between 0 and 4294967295, got " + param);
-      return 1;
-    }
-    minPid = <u32>n;
+  const n = getParamUint("min_pid", minPid);
+  if (n < 0 || n > <i64>u32.MAX_VALUE) {
+    const text = getParamValue("min_pid", 32);
+    error("min_pid must be a number between 0 and 4294967295, got " + (text !== null ? text : ""));
+    return 1;
   }
+  minPid = <u32>n;
   debug("min_pid is " + minPid.toString());
 
   const events = DataSource.get("events");
