@@ -51,50 +51,39 @@ export function bufferLength<T>(buf: T): i32 {
   }
 }
 
-let aPtr: usize = 0;
-let aCap: usize = 0;
-let bPtr: usize = 0;
-let bCap: usize = 0;
-let readPtr: usize = 0;
-let readCap: usize = 0;
+/*
+ * Reusable buffers outside the GC heap that grow (doubling) to the largest
+ * size asked for and are never freed: the per-event paths reuse them instead
+ * of allocating. Each one's state is two words in static memory, [ptr, cap],
+ * so no object has to be created at start-up.
+ */
+const WORD = sizeof<usize>();
+// Two for strings passed in (a call may pass two), one for values read back.
+const SCRATCH_A = memory.data(16);
+const SCRATCH_B = memory.data(16);
+const SCRATCH_READ = memory.data(16);
 
-function capacityFor(cap: usize, need: usize): usize {
-  let n: usize = cap < 64 ? 64 : cap;
-  while (n < need) n <<= 1;
-  return n;
-}
-
-function ensureA(need: usize): usize {
-  if (need > aCap) {
-    const n = capacityFor(aCap, need);
-    aPtr = aPtr == 0 ? heap.alloc(n) : heap.realloc(aPtr, n);
-    aCap = n;
+/** The scratch buffer whose state is at `state`, at least `need` bytes long. */
+function ensureScratch(state: usize, minCap: usize, need: usize): usize {
+  const cap = load<usize>(state, WORD);
+  if (need > cap) {
+    let n: usize = cap < minCap ? minCap : cap;
+    while (n < need) n <<= 1;
+    const ptr = load<usize>(state);
+    store<usize>(state, ptr == 0 ? heap.alloc(n) : heap.realloc(ptr, n));
+    store<usize>(state, n, WORD);
   }
-  return aPtr;
-}
-
-function ensureB(need: usize): usize {
-  if (need > bCap) {
-    const n = capacityFor(bCap, need);
-    bPtr = bPtr == 0 ? heap.alloc(n) : heap.realloc(bPtr, n);
-    bCap = n;
-  }
-  return bPtr;
+  return load<usize>(state);
 }
 
 /** The READ scratch buffer, at least `need` bytes long. */
 export function readBuffer(need: usize): usize {
-  if (need > readCap) {
-    const n = capacityFor(readCap < 256 ? 256 : readCap, need);
-    readPtr = readPtr == 0 ? heap.alloc(n) : heap.realloc(readPtr, n);
-    readCap = n;
-  }
-  return readPtr;
+  return ensureScratch(SCRATCH_READ, 256, need);
 }
 
 /** Current capacity of the READ scratch buffer. */
 export function readBufferCapacity(): usize {
-  return readCap;
+  return load<usize>(SCRATCH_READ, WORD);
 }
 
 function encodeInto(s: string, buf: usize): usize {
@@ -105,7 +94,7 @@ function encodeInto(s: string, buf: usize): usize {
 export function packStr(s: string): u64 {
   const units = s.length;
   if (units == 0) return 0;
-  const buf = ensureA(<usize>units * 3);
+  const buf = ensureScratch(SCRATCH_A, 64, <usize>units * 3);
   return pack(buf, encodeInto(s, buf));
 }
 
@@ -113,7 +102,7 @@ export function packStr(s: string): u64 {
 export function packStr2(s: string): u64 {
   const units = s.length;
   if (units == 0) return 0;
-  const buf = ensureB(<usize>units * 3);
+  const buf = ensureScratch(SCRATCH_B, 64, <usize>units * 3);
   return pack(buf, encodeInto(s, buf));
 }
 
