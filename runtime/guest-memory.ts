@@ -18,7 +18,7 @@
  * nothing. Lengths are plain numbers below 2^32, so `ptr + len` is exact.
  */
 import { DestinationTooSmallError, HostCallError } from "./errors.js";
-import { decodeUtf8, encodeUtf8 } from "./utf8.js";
+import { decodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -128,13 +128,15 @@ export class GuestMemory {
    * Throws, writing nothing, when the value does not fit or the range is bad.
    */
   writeInto(ptr: number, cap: number, value: Uint8Array | string, what: string): number {
-    const bytes = typeof value === "string" ? encodeUtf8(value) : value;
-    if (bytes.length > cap) {
-      throw new DestinationTooSmallError(`${what}: ${bytes.length} bytes do not fit in a buffer of ${cap}`);
+    const length = typeof value === "string" ? utf8Length(value) : value.length;
+    if (length > cap) {
+      throw new DestinationTooSmallError(`${what}: ${length} bytes do not fit in a buffer of ${cap}`);
     }
-    this.check(ptr, bytes.length, what);
-    this.u8().set(bytes, ptr);
-    return bytes.length;
+    this.check(ptr, length, what);
+    // Text is encoded straight into guest memory, with no intermediate copy.
+    if (typeof value === "string") encodeUtf8Into(value, length, this.u8(), ptr);
+    else this.u8().set(value, ptr);
+    return length;
   }
 
   /** Writes a little-endian u32; throws, writing nothing, when out of bounds. */

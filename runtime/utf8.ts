@@ -30,6 +30,37 @@ export function encodeUtf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/**
+ * Bytes `text` takes in UTF-8, as TextEncoder writes it (a lone surrogate
+ * becomes U+FFFD, 3 bytes). Lets a caller refuse a destination that is too
+ * small before writing anything.
+ */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/**
+ * Encodes `text`, whose UTF-8 length is `length` (utf8Length), straight into
+ * `dst` at `at`: ASCII byte by byte, anything else with TextEncoder.encodeInto.
+ */
+export function encodeUtf8Into(text: string, length: number, dst: Uint8Array, at: number): void {
+  if (length === text.length) {
+    for (let i = 0; i < length; i++) dst[at + i] = text.charCodeAt(i);
+  } else {
+    encoder.encodeInto(text, dst.subarray(at, at + length));
+  }
+}
+
 /** Bytes up to (not including) the first NUL, as C strings end. */
 export function cStringLength(bytes: Uint8Array): number {
   const nul = bytes.indexOf(0);
