@@ -69,13 +69,18 @@ function tsc(project: string): { status: number | null; output: string } {
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
-/** Type-checks against the generated contract, so the project also proves the contract is usable. */
+/**
+ * Type-checks against the generated contract, so the project also proves the
+ * contract is usable: the era's, and the shared one-function contract it extends.
+ */
 const GOOD_IMPL = `import type { IgV1FieldHost } from "./generated/host/ig-v1/field.js";
+import type { FieldGetScalarHost } from "./generated/host/shared/field.js";
 export const impl: Pick<IgV1FieldHost, "fieldGetScalar"> = {
   fieldGetScalar() {
     return 1n;
   },
 };
+export const scalar: FieldGetScalarHost = impl;
 `;
 
 const BAD_IMPL = GOOD_IMPL.replace("return 1n;", "return 1;");

@@ -4,8 +4,8 @@
  * on the fly) against a real GuestMemory to check what they do, not only what
  * they say.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -66,12 +66,19 @@ function lines(text: string): string[] {
   return text.split("\n").map((l) => l.trim());
 }
 
-/** The body of one shim method (from its signature to its closing `},`). */
+/** One shim factory of a shared file, from its `export function <name>Shim(` line to its closing `}`. */
 function shim(text: string, name: string): string {
-  const start = text.indexOf(`    ${name}(`, text.indexOf("export function create"));
+  const start = text.indexOf(`export function ${name}Shim(`);
   if (start < 0) throw new Error(`no shim ${name}`);
-  const end = text.indexOf("\n    },\n", start);
-  return text.slice(start, end + 7);
+  const end = text.indexOf("\n}\n", start);
+  return text.slice(start, end + 2);
+}
+
+/** The doc comment right before the first occurrence of `decl`. */
+function docBefore(text: string, decl: string): string {
+  const at = text.indexOf(decl);
+  if (at < 0) throw new Error(`no ${decl}`);
+  return text.slice(text.lastIndexOf("/**", at), at);
 }
 
 const STATUS_FN = `
@@ -163,11 +170,13 @@ const ALL = [STATUS_FN, ERRPTR_FN, EMPTY_FN, COUNT_FN, OUTPTR_FN, MISC_FNS].join
 
 describe("host shims", () => {
   const files = emitHost(specOf(ALL));
+  const shared = file(files, "host/shared/field.ts");
   const field = file(files, "host/ig-v1/field.ts");
 
   it("a status function returns 0, and its error value on error", () => {
-    const s = lines(shim(field, "fieldAddTag"));
-    expect(s).toContain("fieldAddTag(field: number, tag: bigint): number {");
+    const s = lines(shim(shared, "fieldAddTag"));
+    expect(s).toContain("export function fieldAddTagShim(impl: FieldAddTagHost, ctx: ShimContext): (field: number, tag: bigint) => number {");
+    expect(s).toContain("return function fieldAddTag(field: number, tag: bigint): number {");
     expect(s).toContain(`impl.fieldAddTag((field >>> 0) as FieldHandle, ctx.mem.readString(tag, "tag"));`);
     expect(s).toContain("return 0;");
     expect(s).toContain(`ctx.fail("fieldAddTag", e);`);
@@ -175,31 +184,32 @@ describe("host shims", () => {
   });
 
   it("an errPtr function sets the error word and returns 0n", () => {
-    const s = lines(shim(field, "fieldGetScalar"));
+    const s = lines(shim(shared, "fieldGetScalar"));
     expect(s).toContain("return impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);");
     expect(s).toContain("ctx.setErrorWord(err >>> 0);");
     expect(s).toContain("return 0n;");
   });
 
   it("a str parameter decodes with readString", () => {
-    expect(lines(shim(field, "logIt"))).toContain(`impl.logIt(ctx.mem.readString(msg, "msg"));`);
+    expect(lines(shim(shared, "logIt"))).toContain(`impl.logIt(ctx.mem.readString(msg, "msg"));`);
   });
 
   it("a none/none function only logs its error", () => {
-    const s = shim(field, "logIt");
-    expect(s).toContain(`} catch (e) {\n        ctx.fail("logIt", e);\n      }`);
-    expect(s).not.toContain("return");
+    const s = shim(shared, "logIt");
+    expect(s).toContain(`} catch (e) {\n      ctx.fail("logIt", e);\n    }`);
+    expect(s.slice(s.indexOf("\n") + 1).replace("return function", "")).not.toContain("return");
   });
 
   it("a keyword-named parameter gets a _ suffix everywhere", () => {
-    expect(lines(shim(field, "copyOut"))).toContain("copyOut(default_: number, dst: bigint): number {");
-    expect(lines(shim(field, "copyOut"))).toContain("const r = impl.copyOut(default_ >>> 0, dstLen);");
-    expect(lines(field)).toContain("copyOut(default_: number, capacity: number): Uint8Array | string;");
-    expect(lines(field)).toContain("* @param default_ A keyword.");
+    expect(lines(shim(shared, "copyOut"))).toContain("return function copyOut(default_: number, dst: bigint): number {");
+    expect(lines(shim(shared, "copyOut"))).toContain("const r = impl.copyOut(default_ >>> 0, dstLen);");
+    expect(lines(shared)).toContain("copyOut(default_: number, capacity: number): Uint8Array | string;");
+    expect(lines(shared)).toContain("* @param default_ A keyword.");
   });
 
   it("bytesToDst with emptyValue returns it for null, then copies into dst", () => {
-    expect(shim(field, "readNext").split("\n").slice(1).map((l) => l.trim())).toEqual([
+    expect(lines(shim(shared, "readNext")).slice(1)).toEqual([
+      "return function readNext(data: number, dst: bigint): number {",
       "try {",
       `const dstPtr = ctx.mem.span(dst, "dst");`,
       "const dstLen = ctx.mem.len;",
@@ -211,35 +221,33 @@ describe("host shims", () => {
       `ctx.fail("readNext", e);`,
       "return 1;",
       "}",
-      "},",
+      "};",
+      "}",
     ]);
-    expect(lines(field)).toContain("readNext(data: DataHandle, capacity: number): Uint8Array | string | null;");
+    expect(lines(shared)).toContain("readNext(data: DataHandle, capacity: number): Uint8Array | string | null;");
   });
 
   it("bytesToDst reporting count returns the bytes written", () => {
-    expect(lines(shim(field, "copyOut"))).toContain(`return ctx.mem.writeInto(dstPtr, dstLen, r, "dst");`);
-    expect(lines(shim(field, "copyOut"))).toContain("return -1;");
+    expect(lines(shim(shared, "copyOut"))).toContain(`return ctx.mem.writeInto(dstPtr, dstLen, r, "dst");`);
+    expect(lines(shim(shared, "copyOut"))).toContain("return -1;");
   });
 
   it("an i64 outPtr is converted and bounds-checked before the call", () => {
-    const s = lines(shim(field, "fillArea"));
-    expect(s.slice(2, 5)).toEqual(["const ptrPtr = ctx.u64ToNumber(ptr);", `ctx.mem.check(ptrPtr, 8, "ptr");`, "const r = impl.fillArea(8);"]);
+    const s = lines(shim(shared, "fillArea"));
+    expect(s.slice(3, 6)).toEqual(["const ptrPtr = ctx.u64ToNumber(ptr);", `ctx.mem.check(ptrPtr, 8, "ptr");`, "const r = impl.fillArea(8);"]);
     expect(s).toContain(`ctx.mem.writeInto(ptrPtr, 8, r, "ptr");`);
   });
 
   it("bool, scalarOrMalloc, kindValue and handle results", () => {
-    expect(lines(shim(field, "isOn"))).toContain("return impl.isOn(on !== 0) ? 1 : 0;");
-    expect(lines(shim(field, "setValue"))).toContain("impl.setValue((kind >>> 0) as FieldKind, ctx.kindValue(kind >>> 0, value));");
-    expect(lines(shim(field, "newField"))).toContain("return impl.newField();");
-    const old = file(files, "host/old-era/field.ts");
-    expect(lines(shim(old, "getOld"))).toContain(`return typeof r === "bigint" ? r : ctx.mallocCopy(r);`);
+    expect(lines(shim(shared, "isOn"))).toContain("return impl.isOn(on !== 0) ? 1 : 0;");
+    expect(lines(shim(shared, "setValue"))).toContain("impl.setValue((kind >>> 0) as FieldKind, ctx.kindValue(kind >>> 0, value));");
+    expect(lines(shim(shared, "newField"))).toContain("return impl.newField();");
+    expect(lines(shim(shared, "getOld"))).toContain(`return typeof r === "bigint" ? r : ctx.mallocCopy(r);`);
   });
 
-  it("the host interface carries doc, params, returns, error line and trace", () => {
-    const text = field.slice(field.indexOf("export interface IgV1FieldHost"));
-    const at = text.indexOf("fieldGetScalar(field: FieldHandle");
-    const doc = text.slice(text.lastIndexOf("/**", at), at);
-    expect(lines(doc)).toEqual([
+  it("the variant's one-method interface carries doc, params, returns, error line and trace", () => {
+    const text = shared.slice(shared.indexOf("export interface FieldGetScalarHost {"));
+    expect(lines(docBefore(text, "fieldGetScalar(field: FieldHandle"))).toEqual([
       "/**",
       "* Reads a scalar. More text here.",
       "* @param field The field.",
@@ -251,25 +259,35 @@ describe("host shims", () => {
       "*/",
       "",
     ]);
-    expect(lines(text)).toContain("fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint;");
+    expect(lines(text).slice(lines(text).indexOf("export interface FieldGetScalarHost {")).filter((l) => l.endsWith(";"))[0]).toBe(
+      "fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint;",
+    );
   });
 
-  it("the shim doc is the first sentence and the trace", () => {
-    const at = field.indexOf("    fieldGetScalar(field: number");
-    const doc = field.slice(field.lastIndexOf("/**", at), at);
+  it("the trace of a variant of several eras names the modules of all of them", () => {
+    const trace = "* @generated from env|ig.copyOut(default: u32, dst: dst) -> bytesToDst(dst, count) [wire (i32, i64) -> i32]";
+    expect(lines(docBefore(shared, "  copyOut(default_: number, capacity: number)"))).toContain(trace);
+    expect(lines(docBefore(shared, "  copyOut(default_: number, dst: bigint)"))).toContain(trace);
+    expect(lines(docBefore(shared, "export function copyOutShim("))).toContain(trace);
+  });
+
+  it("the shim doc is the first sentence, the variant's eras and the trace", () => {
+    const doc = docBefore(shared, "export function fieldGetScalarShim(");
     expect(lines(doc)).toContain("* Reads a scalar.");
     expect(doc).not.toContain("More text");
+    expect(doc).toContain("The shim of `fieldGetScalar` (era ig-v1), backed by `impl`");
     expect(doc).toContain("@generated from ig.fieldGetScalar(");
   });
 
-  it("the wire interface uses number/bigint", () => {
-    expect(lines(field)).toContain("fieldGetScalar(field: number, data: number, kind: number, err: number): bigint;");
-    expect(lines(field)).toContain("fillArea(ptr: bigint): number;");
-    expect(lines(field)).toContain("logIt(msg: bigint): void;");
+  it("the wire interface of a variant uses number/bigint", () => {
+    expect(lines(shared)).toContain("export interface FieldGetScalarImport {");
+    expect(lines(shared)).toContain("fieldGetScalar(field: number, data: number, kind: number, err: number): bigint;");
+    expect(lines(shared)).toContain("fillArea(ptr: bigint): number;");
+    expect(lines(shared)).toContain("logIt(msg: bigint): void;");
   });
 
-  it("opens with the header and sorted type-only imports", () => {
-    expect(field.split("\n").slice(0, 7)).toEqual([
+  it("the shared file opens with the header, sorted type-only imports and the family doc", () => {
+    expect(shared.split("\n").slice(0, 13)).toEqual([
       "// @generated by igwasm-gen from spec/test.yaml. DO NOT EDIT.",
       "// Regenerate with `npm run gen`.",
       "/* eslint-disable */",
@@ -277,11 +295,60 @@ describe("host shims", () => {
       `import type { ShimContext } from "../../../runtime/shim-context.js";`,
       `import type { FieldKind } from "../../constants.js";`,
       `import type { DataHandle, FieldHandle } from "../../types.js";`,
+      "",
+      "/*",
+      " * Fields: each function variant once, for the eras to compose.",
+      " *",
+      " * Field access.",
+      " */",
     ]);
   });
 
-  it("one file per era and family, plus an index per era", () => {
-    expect(files.map((f) => f.path)).toEqual(["host/old-era/field.ts", "host/old-era/index.ts", "host/ig-v1/field.ts", "host/ig-v1/index.ts"]);
+  it("the era file opens with the header and imports the shared variants", () => {
+    expect(field.split("\n").slice(0, 6)).toEqual([
+      "// @generated by igwasm-gen from spec/test.yaml. DO NOT EDIT.",
+      "// Regenerate with `npm run gen`.",
+      "/* eslint-disable */",
+      "",
+      `import type { ShimContext } from "../../../runtime/shim-context.js";`,
+      `import { type CopyOutHost, type CopyOutImport, type FieldAddTagHost, type FieldAddTagImport, type FieldGetScalarHost, type FieldGetScalarImport, type FillAreaHost, type FillAreaImport, type IsOnHost, type IsOnImport, type LogItHost, type LogItImport, type NewFieldHost, type NewFieldImport, type ReadNextHost, type ReadNextImport, type SetValueHost, type SetValueImport, copyOutShim, fieldAddTagShim, fieldGetScalarShim, fillAreaShim, isOnShim, logItShim, newFieldShim, readNextShim, setValueShim } from "../shared/field.js";`,
+    ]);
+  });
+
+  it("the era's host contract extends the variants of the era, in spec order", () => {
+    expect(lines(field)).toContain(
+      "export interface IgV1FieldHost extends FieldAddTagHost, FieldGetScalarHost, ReadNextHost, CopyOutHost, FillAreaHost, LogItHost, IsOnHost, SetValueHost, NewFieldHost {}",
+    );
+    expect(lines(file(files, "host/old-era/field.ts"))).toContain("export interface OldEraFieldHost extends CopyOutHost, LogItHost, GetOldHost {}");
+  });
+
+  it("the era's wire interface extends the variants' wire interfaces", () => {
+    expect(lines(file(files, "host/old-era/field.ts"))).toContain("export interface OldEraFieldImports extends CopyOutImport, LogItImport, GetOldImport {}");
+  });
+
+  it("the era's factory backs each import with its variant's shim", () => {
+    const old = lines(file(files, "host/old-era/field.ts"));
+    expect(old).toContain("export function createOldEraFieldImports(impl: OldEraFieldHost, ctx: ShimContext): OldEraFieldImports {");
+    expect(old.slice(old.indexOf("return {"), old.indexOf("};") + 1)).toEqual([
+      "return {",
+      "copyOut: copyOutShim(impl, ctx),",
+      "logIt: logItShim(impl, ctx),",
+      "getOld: getOldShim(impl, ctx),",
+      "};",
+    ]);
+  });
+
+  it("each variant is emitted once, whatever the number of its eras", () => {
+    expect(shared.match(/export function copyOutShim\(/g)).toHaveLength(1);
+    expect(shared.match(/export interface CopyOutHost \{/g)).toHaveLength(1);
+    for (const path of ["host/old-era/field.ts", "host/ig-v1/field.ts"]) {
+      expect(file(files, path)).not.toContain("impl.copyOut(");
+      expect(lines(file(files, path))).toContain("copyOut: copyOutShim(impl, ctx),");
+    }
+  });
+
+  it("one shared file per family, one file per era and family, plus an index per era", () => {
+    expect(files.map((f) => f.path)).toEqual(["host/shared/field.ts", "host/old-era/field.ts", "host/old-era/index.ts", "host/ig-v1/field.ts", "host/ig-v1/index.ts"]);
     expect(file(files, "host/old-era/field.ts")).not.toContain("fieldGetScalar");
   });
 
@@ -294,6 +361,49 @@ describe("host shims", () => {
     expect(index).toContain("...createIgV1FieldImports(impl.field, ctx),");
     expect(index).toContain(`export const IgV1Module = "ig";`);
     expect(index).toContain(`export const IgV1ExtraModules: readonly string[] = ["env"];`);
+  });
+});
+
+describe("host variants of one name", () => {
+  const SUBSCRIBE = `
+- name: subscribe
+  eras: [old-era]
+  doc: Old subscribe.
+  params:
+    - { name: prio, type: u32, doc: Priority. }
+  returns: { type: status, onError: 1 }
+- name: subscribe
+  eras: [ig-v1]
+  doc: New subscribe.
+  params:
+    - { name: prio, type: u64, doc: Priority. }
+  returns: { type: status, onError: 1 }
+`;
+  const files = emitHost(specOf(SUBSCRIBE));
+  const shared = lines(file(files, "host/shared/field.ts"));
+
+  it("the newest variant keeps the plain name, an older one gets its first era's pascal id", () => {
+    expect(shared).toContain("export interface SubscribeHost {");
+    expect(shared).toContain("export interface SubscribeOldEraHost {");
+    expect(shared).toContain("export interface SubscribeOldEraImport {");
+    expect(shared).toContain("export function subscribeOldEraShim(impl: SubscribeOldEraHost, ctx: ShimContext): (prio: number) => number {");
+    expect(shared).toContain("export function subscribeShim(impl: SubscribeHost, ctx: ShimContext): (prio: bigint) => number {");
+  });
+
+  it("each era imports its own variant under the wire name", () => {
+    expect(lines(file(files, "host/old-era/field.ts"))).toContain("subscribe: subscribeOldEraShim(impl, ctx),");
+    expect(lines(file(files, "host/ig-v1/field.ts"))).toContain("subscribe: subscribeShim(impl, ctx),");
+  });
+
+  it("a shared name that an era name already takes is an error", () => {
+    const clash = `
+- name: igV1Field
+  eras: [ig-v1]
+  doc: Named like the era's family contract.
+  params: []
+  returns: { type: none, onError: none }
+`;
+    expect(() => emitHost(specOf(clash))).toThrow("are both named IgV1FieldHost");
   });
 });
 
@@ -371,6 +481,7 @@ describe("emitHostTs", () => {
       "types.ts",
       "constants.ts",
       "host/descriptors.ts",
+      "host/shared/field.ts",
       "host/old-era/field.ts",
       "host/old-era/index.ts",
       "host/ig-v1/field.ts",
@@ -384,21 +495,30 @@ describe("emitHostTs", () => {
   it("names the spec files in headers", () => {
     const files = emitHostTs(loadSpec(join(ROOT, "spec")));
     expect(file(files, "host/ig-v1/field.ts").split("\n")[0]).toBe("// @generated by igwasm-gen from spec/functions/field.yaml. DO NOT EDIT.");
+    expect(file(files, "host/shared/field.ts").split("\n")[0]).toBe("// @generated by igwasm-gen from spec/functions/field.yaml. DO NOT EDIT.");
     expect(file(files, "types.ts").split("\n")[0]).toBe("// @generated by igwasm-gen from spec/abi.yaml. DO NOT EDIT.");
     expect(file(files, "host/descriptors.ts").split("\n")[0]).toContain("spec/exports.yaml");
   });
 });
 
-/** Transpiles a generated family file (its imports are all type-only) and loads it. */
+let loads = 0;
+
+/**
+ * Transpiles every generated host file into a fresh directory (their imports
+ * outside host/ are all type-only, so they vanish) and loads the one at `path`.
+ */
 async function loadShims(files: readonly GeneratedFile[], path: string): Promise<Record<string, unknown>> {
-  const js = ts.transpileModule(file(files, path), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-  }).outputText;
-  const dir = join(ROOT, "test", ".build", "emit-host");
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, `${path.replace(/[/.]/g, "_")}.mjs`);
-  writeFileSync(out, js);
-  return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+  const dir = join(ROOT, "test", ".build", "emit-host", String(loads++));
+  rmSync(dir, { recursive: true, force: true });
+  for (const f of files.filter((x) => x.path.startsWith("host/"))) {
+    const js = ts.transpileModule(f.content, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+    }).outputText;
+    const out = join(dir, f.path.replace(/\.ts$/, ".js"));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, js);
+  }
+  return (await import(pathToFileURL(join(dir, path.replace(/\.ts$/, ".js"))).href)) as Record<string, unknown>;
 }
 
 describe("generated shims at run time", () => {
@@ -461,5 +581,24 @@ describe("generated shims at run time", () => {
     expect(imports.fieldGetScalar(1, 2, 3, 400)).toBe(0n);
     expect(mem.readU32(400, "err")).toBe(1);
     expect(failures.map((f) => f.split(":")[0])).toEqual(["readNext", "readNext", "copyOut", "fieldGetScalar"]);
+  });
+
+  it("an era's factory composes the shared shims, each era its own instance", async () => {
+    const files = emitHost(specOf(ALL));
+    const old = await loadShims(files, "host/old-era/index.ts");
+    const current = await loadShims(files, "host/ig-v1/index.ts");
+    const { mem, ctx } = setup();
+    const copied: number[] = [];
+    const impl = (n: number) => ({ copyOut: (k: number) => (copied.push(k), new Uint8Array(n)), logIt: () => {}, getOld: () => 0n });
+    const createOld = old.createOldEraImports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: unknown[]) => unknown>;
+    const createCurrent = current.createIgV1Imports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: unknown[]) => unknown>;
+    const a = createOld({ field: impl(2) }, ctx);
+    const b = createCurrent({ field: impl(3) }, ctx);
+    expect(Object.keys(a)).toEqual(["copyOut", "logIt", "getOld"]);
+    expect(a.copyOut.name).toBe("copyOut");
+    expect(a.copyOut).not.toBe(b.copyOut);
+    expect(a.copyOut(1, mem.pack(100, 8))).toBe(2);
+    expect(b.copyOut(2, mem.pack(100, 8))).toBe(3);
+    expect(copied).toEqual([1, 2]);
   });
 });

@@ -13,7 +13,7 @@ import { emitTypes, TYPES_PATH } from "./types.js";
 
 export { emitConstants } from "./constants.js";
 export { emitDescriptors } from "./descriptors.js";
-export { emitHost, emitHostEraIndex, emitHostFamily } from "./host.js";
+export { emitHost, emitHostEraIndex, emitHostFamily, emitHostShared } from "./host.js";
 export { emitTypes } from "./types.js";
 
 const INDEX_PATH = "index.ts";

@@ -3,83 +3,22 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
-import type { FieldKind } from "../../constants.js";
+import { type GetParamValueHost, type GetParamValueImport, type SetConfigHost, type SetConfigImport, getParamValueShim, setConfigShim } from "../shared/config.js";
 
 /**
- * Params and config (era env-v1): what a host implements. Implementations throw to fail a call; the shims of `createEnvV1ConfigImports` turn the error into the function's error convention.
+ * Params and config (era env-v1): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createEnvV1ConfigImports` turn the error into the function's error convention.
  *
  * The gadget's parameters, and configuration it hands back to the host.
  */
-export interface EnvV1ConfigHost {
-  /**
-   * Copies the value of a parameter, as text, into a buffer the module
-   * provides. Fails for an unknown key and when the buffer is too small;
-   * nothing is written then.
-   * @param key The parameter's key.
-   * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into `dst`.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.getParamValue(key: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
-   */
-  getParamValue(key: string, capacity: number): Uint8Array | string;
-  /**
-   * Sets a configuration value for the host. Only the String kind is supported.
-   * @param key The configuration key.
-   * @param value The value, encoded by kind.
-   * @param kind Kind of the value; only String.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32) -> i32]
-   */
-  setConfig(key: string, value: bigint | Uint8Array, kind: FieldKind): void;
-}
+export interface EnvV1ConfigHost extends GetParamValueHost, SetConfigHost {}
 
 /** Params and config (era env-v1) as the module imports them from `env`: wasm values only. */
-export interface EnvV1ConfigImports {
-  /**
-   * Copies the value of a parameter, as text, into a buffer the module
-   * provides.
-   * @generated from env.getParamValue(key: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
-   */
-  getParamValue(key: bigint, dst: bigint): number;
-  /**
-   * Sets a configuration value for the host.
-   * @generated from env.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32) -> i32]
-   */
-  setConfig(key: bigint, value: bigint, kind: number): number;
-}
+export interface EnvV1ConfigImports extends GetParamValueImport, SetConfigImport {}
 
 /** The import functions of params and config (era env-v1), backed by `impl`. */
 export function createEnvV1ConfigImports(impl: EnvV1ConfigHost, ctx: ShimContext): EnvV1ConfigImports {
   return {
-    /**
-     * Copies the value of a parameter, as text, into a buffer the module
-     * provides.
-     * @generated from env.getParamValue(key: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
-     */
-    getParamValue(key: bigint, dst: bigint): number {
-      try {
-        const dstPtr = ctx.mem.span(dst, "dst");
-        const dstLen = ctx.mem.len;
-        const r = impl.getParamValue(ctx.mem.readString(key, "key"), dstLen);
-        ctx.mem.writeInto(dstPtr, dstLen, r, "dst");
-        return 0;
-      } catch (e) {
-        ctx.fail("getParamValue", e);
-        return 1;
-      }
-    },
-    /**
-     * Sets a configuration value for the host.
-     * @generated from env.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32) -> i32]
-     */
-    setConfig(key: bigint, value: bigint, kind: number): number {
-      try {
-        impl.setConfig(ctx.mem.readString(key, "key"), ctx.kindValue(kind >>> 0, value), (kind >>> 0) as FieldKind);
-        return 0;
-      } catch (e) {
-        ctx.fail("setConfig", e);
-        return 1;
-      }
-    },
+    getParamValue: getParamValueShim(impl, ctx),
+    setConfig: setConfigShim(impl, ctx),
   };
 }

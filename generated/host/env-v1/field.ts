@@ -3,148 +3,24 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
-import type { FieldKind } from "../../constants.js";
-import type { DataHandle, FieldHandle } from "../../types.js";
+import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetHost, type FieldGetImport, type FieldGetToBufferHost, type FieldGetToBufferImport, type FieldSetHost, type FieldSetImport, fieldAddTagShim, fieldGetShim, fieldGetToBufferShim, fieldSetShim } from "../shared/field.js";
 
 /**
- * Fields (era env-v1): what a host implements. Implementations throw to fail a call; the shims of `createEnvV1FieldImports` turn the error into the function's error convention.
+ * Fields (era env-v1): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createEnvV1FieldImports` turn the error into the function's error convention.
  *
- * Reading and writing field values of records. Fixed-size kinds travel in a
- * u64: signed kinds sign-extended, unsigned kinds zero-extended, Bool as 0 or
- * 1, floats as their bits. String and Bytes values travel as packed buffers.
+ * Reading and writing field values of records.
  */
-export interface EnvV1FieldHost {
-  /**
-   * Reads a field of a record, with the contract of the seed era's
-   * `fieldAccessorGet`: strings and bytes come back in memory from the module's
-   * `malloc`, and the error value 0 is ambiguous for scalars.
-   * @param field The field.
-   * @param data The record.
-   * @param kind Kind to read the value as.
-   * @returns The value's bits, or the bytes the shim copies into memory from the module's `malloc`.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
-   */
-  fieldGet(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint | Uint8Array;
-  /**
-   * Copies a String, CString or Bytes field value into a buffer the module
-   * provides. Nothing is written when the buffer is too small.
-   * @param field The field.
-   * @param data The record.
-   * @param kind String, CString or Bytes.
-   * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into `dst`. The module gets: Bytes copied.
-   * @throws Any error fails the call. Returns -1 on error.
-   * @generated from env.fieldGetToBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldGetToBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind, capacity: number): Uint8Array | string;
-  /**
-   * Writes a field of a record. For String, CString and Bytes kinds `value` is
-   * a packed buffer in the module's memory; the host copies it.
-   * @param field The field.
-   * @param data The record.
-   * @param kind Kind of the value; same size as the field's.
-   * @param value The value, encoded by kind.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: bigint | Uint8Array): void;
-  /**
-   * Attaches a tag to a field, for the host and other gadgets to see.
-   * @param field The field.
-   * @param tag The tag.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.fieldAddTag(field: handle<Field>, tag: str) -> status [wire (i32, i64) -> i32]
-   */
-  fieldAddTag(field: FieldHandle, tag: string): void;
-}
+export interface EnvV1FieldHost extends FieldGetHost, FieldGetToBufferHost, FieldSetHost, FieldAddTagHost {}
 
 /** Fields (era env-v1) as the module imports them from `env`: wasm values only. */
-export interface EnvV1FieldImports {
-  /**
-   * Reads a field of a record, with the contract of the seed era's
-   * `fieldAccessorGet`: strings and bytes come back in memory from the module's
-   * `malloc`, and the error value 0 is ambiguous for scalars.
-   * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
-   */
-  fieldGet(field: number, data: number, kind: number): bigint;
-  /**
-   * Copies a String, CString or Bytes field value into a buffer the module
-   * provides.
-   * @generated from env.fieldGetToBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldGetToBuffer(field: number, data: number, kind: number, dst: bigint): number;
-  /**
-   * Writes a field of a record.
-   * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldSet(field: number, data: number, kind: number, value: bigint): number;
-  /**
-   * Attaches a tag to a field, for the host and other gadgets to see.
-   * @generated from env.fieldAddTag(field: handle<Field>, tag: str) -> status [wire (i32, i64) -> i32]
-   */
-  fieldAddTag(field: number, tag: bigint): number;
-}
+export interface EnvV1FieldImports extends FieldGetImport, FieldGetToBufferImport, FieldSetImport, FieldAddTagImport {}
 
 /** The import functions of fields (era env-v1), backed by `impl`. */
 export function createEnvV1FieldImports(impl: EnvV1FieldHost, ctx: ShimContext): EnvV1FieldImports {
   return {
-    /**
-     * Reads a field of a record, with the contract of the seed era's
-     * `fieldAccessorGet`: strings and bytes come back in memory from the module's
-     * `malloc`, and the error value 0 is ambiguous for scalars.
-     * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
-     */
-    fieldGet(field: number, data: number, kind: number): bigint {
-      try {
-        const r = impl.fieldGet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);
-        return typeof r === "bigint" ? r : ctx.mallocCopy(r);
-      } catch (e) {
-        ctx.fail("fieldGet", e);
-        return 0n;
-      }
-    },
-    /**
-     * Copies a String, CString or Bytes field value into a buffer the module
-     * provides.
-     * @generated from env.fieldGetToBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
-     */
-    fieldGetToBuffer(field: number, data: number, kind: number, dst: bigint): number {
-      try {
-        const dstPtr = ctx.mem.span(dst, "dst");
-        const dstLen = ctx.mem.len;
-        const r = impl.fieldGetToBuffer((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, dstLen);
-        return ctx.mem.writeInto(dstPtr, dstLen, r, "dst");
-      } catch (e) {
-        ctx.fail("fieldGetToBuffer", e);
-        return -1;
-      }
-    },
-    /**
-     * Writes a field of a record.
-     * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
-     */
-    fieldSet(field: number, data: number, kind: number, value: bigint): number {
-      try {
-        impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, ctx.kindValue(kind >>> 0, value));
-        return 0;
-      } catch (e) {
-        ctx.fail("fieldSet", e);
-        return 1;
-      }
-    },
-    /**
-     * Attaches a tag to a field, for the host and other gadgets to see.
-     * @generated from env.fieldAddTag(field: handle<Field>, tag: str) -> status [wire (i32, i64) -> i32]
-     */
-    fieldAddTag(field: number, tag: bigint): number {
-      try {
-        impl.fieldAddTag((field >>> 0) as FieldHandle, ctx.mem.readString(tag, "tag"));
-        return 0;
-      } catch (e) {
-        ctx.fail("fieldAddTag", e);
-        return 1;
-      }
-    },
+    fieldGet: fieldGetShim(impl, ctx),
+    fieldGetToBuffer: fieldGetToBufferShim(impl, ctx),
+    fieldSet: fieldSetShim(impl, ctx),
+    fieldAddTag: fieldAddTagShim(impl, ctx),
   };
 }

@@ -3,46 +3,21 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type KallsymsSymbolExistsHost, type KallsymsSymbolExistsImport, kallsymsSymbolExistsShim } from "../shared/kernel.js";
 
 /**
- * Kernel (era env-v1): what a host implements. Implementations throw to fail a call; the shims of `createEnvV1KernelImports` turn the error into the function's error convention.
+ * Kernel (era env-v1): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createEnvV1KernelImports` turn the error into the function's error convention.
  *
  * Facts about the running kernel and the host's filters.
  */
-export interface EnvV1KernelHost {
-  /**
-   * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
-   * @param symbol The symbol name.
-   * @returns 1 it exists, 0 it does not.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.kallsymsSymbolExists(symbol: str) -> bool [wire (i64) -> i32]
-   */
-  kallsymsSymbolExists(symbol: string): boolean;
-}
+export interface EnvV1KernelHost extends KallsymsSymbolExistsHost {}
 
 /** Kernel (era env-v1) as the module imports them from `env`: wasm values only. */
-export interface EnvV1KernelImports {
-  /**
-   * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
-   * @generated from env.kallsymsSymbolExists(symbol: str) -> bool [wire (i64) -> i32]
-   */
-  kallsymsSymbolExists(symbol: bigint): number;
-}
+export interface EnvV1KernelImports extends KallsymsSymbolExistsImport {}
 
 /** The import functions of kernel (era env-v1), backed by `impl`. */
 export function createEnvV1KernelImports(impl: EnvV1KernelHost, ctx: ShimContext): EnvV1KernelImports {
   return {
-    /**
-     * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
-     * @generated from env.kallsymsSymbolExists(symbol: str) -> bool [wire (i64) -> i32]
-     */
-    kallsymsSymbolExists(symbol: bigint): number {
-      try {
-        return impl.kallsymsSymbolExists(ctx.mem.readString(symbol, "symbol")) ? 1 : 0;
-      } catch (e) {
-        ctx.fail("kallsymsSymbolExists", e);
-        return 0;
-      }
-    },
+    kallsymsSymbolExists: kallsymsSymbolExistsShim(impl, ctx),
   };
 }

@@ -3,47 +3,21 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
-import type { LogLevel } from "../../constants.js";
+import { type GadgetLogHost, type GadgetLogImport, gadgetLogShim } from "../shared/log.js";
 
 /**
- * Log (era env-v1): what a host implements. Implementations throw to fail a call; the shims of `createEnvV1LogImports` turn the error into the function's error convention.
+ * Log (era env-v1): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createEnvV1LogImports` turn the error into the function's error convention.
  *
  * Messages from the gadget, written through the host's logger.
  */
-export interface EnvV1LogHost {
-  /**
-   * Writes a message through the gadget's logger at the given level. A level
-   * outside 0-4 is logged as a warning that names the level.
-   * @param level Severity of the message.
-   * @param msg The message text.
-   * @throws Any error fails the call. No error is reported to the module; failures are only logged.
-   * @generated from env.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
-   */
-  gadgetLog(level: LogLevel, msg: string): void;
-}
+export interface EnvV1LogHost extends GadgetLogHost {}
 
 /** Log (era env-v1) as the module imports them from `env`: wasm values only. */
-export interface EnvV1LogImports {
-  /**
-   * Writes a message through the gadget's logger at the given level.
-   * @generated from env.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
-   */
-  gadgetLog(level: number, msg: bigint): void;
-}
+export interface EnvV1LogImports extends GadgetLogImport {}
 
 /** The import functions of log (era env-v1), backed by `impl`. */
 export function createEnvV1LogImports(impl: EnvV1LogHost, ctx: ShimContext): EnvV1LogImports {
   return {
-    /**
-     * Writes a message through the gadget's logger at the given level.
-     * @generated from env.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
-     */
-    gadgetLog(level: number, msg: bigint): void {
-      try {
-        impl.gadgetLog((level >>> 0) as LogLevel, ctx.mem.readString(msg, "msg"));
-      } catch (e) {
-        ctx.fail("gadgetLog", e);
-      }
-    },
+    gadgetLog: gadgetLogShim(impl, ctx),
   };
 }

@@ -3,145 +3,24 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
-import type { FieldKind } from "../../constants.js";
-import type { DataHandle, FieldHandle } from "../../types.js";
+import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetBufferHost, type FieldGetBufferImport, type FieldGetScalarHost, type FieldGetScalarImport, type FieldSetHost, type FieldSetImport, fieldAddTagShim, fieldGetBufferShim, fieldGetScalarShim, fieldSetShim } from "../shared/field.js";
 
 /**
- * Fields (era ig-v1): what a host implements. Implementations throw to fail a call; the shims of `createIgV1FieldImports` turn the error into the function's error convention.
+ * Fields (era ig-v1): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createIgV1FieldImports` turn the error into the function's error convention.
  *
- * Reading and writing field values of records. Fixed-size kinds travel in a
- * u64: signed kinds sign-extended, unsigned kinds zero-extended, Bool as 0 or
- * 1, floats as their bits. String and Bytes values travel as packed buffers.
+ * Reading and writing field values of records.
  */
-export interface IgV1FieldHost {
-  /**
-   * Reads a fixed-size field value. On error the host writes the u32 1 at
-   * `err` (when `err` is not 0) and the returned value means nothing; on
-   * success `err` is left untouched, so the module clears it first. String,
-   * CString and Bytes kinds are errors here.
-   * @param field The field.
-   * @param data The record.
-   * @param kind Kind to read the value as; same size as the field's.
-   * @returns The value.
-   * @throws Any error fails the call. On error writes the u32 1 at `err` (when it is not 0); the i64 result is then meaningless.
-   * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) -> u64 [wire (i32, i32, i32, i32) -> i64]
-   */
-  fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint;
-  /**
-   * Copies a String, CString or Bytes field value into a buffer the module
-   * provides. Nothing is written when the buffer is too small.
-   * @param field The field.
-   * @param data The record.
-   * @param kind String, CString or Bytes.
-   * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into `dst`. The module gets: Bytes copied.
-   * @throws Any error fails the call. Returns -1 on error.
-   * @generated from ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldGetBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind, capacity: number): Uint8Array | string;
-  /**
-   * Writes a field of a record. For String, CString and Bytes kinds `value` is
-   * a packed buffer in the module's memory; the host copies it.
-   * @param field The field.
-   * @param data The record.
-   * @param kind Kind of the value; same size as the field's.
-   * @param value The value, encoded by kind.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: bigint | Uint8Array): void;
-  /**
-   * Attaches a tag to a field, for the host and other gadgets to see.
-   * @param field The field.
-   * @param tag The tag.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.fieldAddTag(field: handle<Field>, tag: str) -> status [wire (i32, i64) -> i32]
-   */
-  fieldAddTag(field: FieldHandle, tag: string): void;
-}
+export interface IgV1FieldHost extends FieldGetScalarHost, FieldGetBufferHost, FieldSetHost, FieldAddTagHost {}
 
 /** Fields (era ig-v1) as the module imports them from `ig`: wasm values only. */
-export interface IgV1FieldImports {
-  /**
-   * Reads a fixed-size field value.
-   * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) -> u64 [wire (i32, i32, i32, i32) -> i64]
-   */
-  fieldGetScalar(field: number, data: number, kind: number, err: number): bigint;
-  /**
-   * Copies a String, CString or Bytes field value into a buffer the module
-   * provides.
-   * @generated from ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldGetBuffer(field: number, data: number, kind: number, dst: bigint): number;
-  /**
-   * Writes a field of a record.
-   * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldSet(field: number, data: number, kind: number, value: bigint): number;
-  /**
-   * Attaches a tag to a field, for the host and other gadgets to see.
-   * @generated from ig.fieldAddTag(field: handle<Field>, tag: str) -> status [wire (i32, i64) -> i32]
-   */
-  fieldAddTag(field: number, tag: bigint): number;
-}
+export interface IgV1FieldImports extends FieldGetScalarImport, FieldGetBufferImport, FieldSetImport, FieldAddTagImport {}
 
 /** The import functions of fields (era ig-v1), backed by `impl`. */
 export function createIgV1FieldImports(impl: IgV1FieldHost, ctx: ShimContext): IgV1FieldImports {
   return {
-    /**
-     * Reads a fixed-size field value.
-     * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) -> u64 [wire (i32, i32, i32, i32) -> i64]
-     */
-    fieldGetScalar(field: number, data: number, kind: number, err: number): bigint {
-      try {
-        return impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);
-      } catch (e) {
-        ctx.fail("fieldGetScalar", e);
-        ctx.setErrorWord(err >>> 0);
-        return 0n;
-      }
-    },
-    /**
-     * Copies a String, CString or Bytes field value into a buffer the module
-     * provides.
-     * @generated from ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
-     */
-    fieldGetBuffer(field: number, data: number, kind: number, dst: bigint): number {
-      try {
-        const dstPtr = ctx.mem.span(dst, "dst");
-        const dstLen = ctx.mem.len;
-        const r = impl.fieldGetBuffer((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, dstLen);
-        return ctx.mem.writeInto(dstPtr, dstLen, r, "dst");
-      } catch (e) {
-        ctx.fail("fieldGetBuffer", e);
-        return -1;
-      }
-    },
-    /**
-     * Writes a field of a record.
-     * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
-     */
-    fieldSet(field: number, data: number, kind: number, value: bigint): number {
-      try {
-        impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, ctx.kindValue(kind >>> 0, value));
-        return 0;
-      } catch (e) {
-        ctx.fail("fieldSet", e);
-        return 1;
-      }
-    },
-    /**
-     * Attaches a tag to a field, for the host and other gadgets to see.
-     * @generated from ig.fieldAddTag(field: handle<Field>, tag: str) -> status [wire (i32, i64) -> i32]
-     */
-    fieldAddTag(field: number, tag: bigint): number {
-      try {
-        impl.fieldAddTag((field >>> 0) as FieldHandle, ctx.mem.readString(tag, "tag"));
-        return 0;
-      } catch (e) {
-        ctx.fail("fieldAddTag", e);
-        return 1;
-      }
-    },
+    fieldGetScalar: fieldGetScalarShim(impl, ctx),
+    fieldGetBuffer: fieldGetBufferShim(impl, ctx),
+    fieldSet: fieldSetShim(impl, ctx),
+    fieldAddTag: fieldAddTagShim(impl, ctx),
   };
 }

@@ -3,48 +3,21 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ReleaseHandleHost, type ReleaseHandleImport, releaseHandleShim } from "../shared/handle.js";
 
 /**
- * Handles (era ig-v1): what a host implements. Implementations throw to fail a call; the shims of `createIgV1HandleImports` turn the error into the function's error convention.
+ * Handles (era ig-v1): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createIgV1HandleImports` turn the error into the function's error convention.
  *
  * Handles of any type.
  */
-export interface IgV1HandleHost {
-  /**
-   * Releases a handle of any type. Releasing a packet this way discards it
-   * without emitting; releasing a map or reader handle leaves the object to
-   * its other holders.
-   * @param handle The handle.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.releaseHandle(handle: u32) -> status [wire (i32) -> i32]
-   */
-  releaseHandle(handle: number): void;
-}
+export interface IgV1HandleHost extends ReleaseHandleHost {}
 
 /** Handles (era ig-v1) as the module imports them from `ig`: wasm values only. */
-export interface IgV1HandleImports {
-  /**
-   * Releases a handle of any type.
-   * @generated from ig.releaseHandle(handle: u32) -> status [wire (i32) -> i32]
-   */
-  releaseHandle(handle: number): number;
-}
+export interface IgV1HandleImports extends ReleaseHandleImport {}
 
 /** The import functions of handles (era ig-v1), backed by `impl`. */
 export function createIgV1HandleImports(impl: IgV1HandleHost, ctx: ShimContext): IgV1HandleImports {
   return {
-    /**
-     * Releases a handle of any type.
-     * @generated from ig.releaseHandle(handle: u32) -> status [wire (i32) -> i32]
-     */
-    releaseHandle(handle: number): number {
-      try {
-        impl.releaseHandle(handle >>> 0);
-        return 0;
-      } catch (e) {
-        ctx.fail("releaseHandle", e);
-        return 1;
-      }
-    },
+    releaseHandle: releaseHandleShim(impl, ctx),
   };
 }

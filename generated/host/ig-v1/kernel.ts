@@ -3,74 +3,22 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type KallsymsSymbolExistsHost, type KallsymsSymbolExistsImport, type ShouldDiscardMntnsIDHost, type ShouldDiscardMntnsIDImport, kallsymsSymbolExistsShim, shouldDiscardMntnsIDShim } from "../shared/kernel.js";
 
 /**
- * Kernel (era ig-v1): what a host implements. Implementations throw to fail a call; the shims of `createIgV1KernelImports` turn the error into the function's error convention.
+ * Kernel (era ig-v1): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createIgV1KernelImports` turn the error into the function's error convention.
  *
  * Facts about the running kernel and the host's filters.
  */
-export interface IgV1KernelHost {
-  /**
-   * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
-   * @param symbol The symbol name.
-   * @returns 1 it exists, 0 it does not.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from ig.kallsymsSymbolExists(symbol: str) -> bool [wire (i64) -> i32]
-   */
-  kallsymsSymbolExists(symbol: string): boolean;
-  /**
-   * Tells whether events of this mount namespace should be discarded under the
-   * host's mount-namespace filter. Without a filter nothing is discarded.
-   * @param mntnsID The mount namespace ID.
-   * @returns 1 discard, 0 keep.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from ig.shouldDiscardMntnsID(mntnsID: u64) -> bool [wire (i64) -> i32]
-   */
-  shouldDiscardMntnsID(mntnsID: bigint): boolean;
-}
+export interface IgV1KernelHost extends KallsymsSymbolExistsHost, ShouldDiscardMntnsIDHost {}
 
 /** Kernel (era ig-v1) as the module imports them from `ig`: wasm values only. */
-export interface IgV1KernelImports {
-  /**
-   * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
-   * @generated from ig.kallsymsSymbolExists(symbol: str) -> bool [wire (i64) -> i32]
-   */
-  kallsymsSymbolExists(symbol: bigint): number;
-  /**
-   * Tells whether events of this mount namespace should be discarded under the
-   * host's mount-namespace filter.
-   * @generated from ig.shouldDiscardMntnsID(mntnsID: u64) -> bool [wire (i64) -> i32]
-   */
-  shouldDiscardMntnsID(mntnsID: bigint): number;
-}
+export interface IgV1KernelImports extends KallsymsSymbolExistsImport, ShouldDiscardMntnsIDImport {}
 
 /** The import functions of kernel (era ig-v1), backed by `impl`. */
 export function createIgV1KernelImports(impl: IgV1KernelHost, ctx: ShimContext): IgV1KernelImports {
   return {
-    /**
-     * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
-     * @generated from ig.kallsymsSymbolExists(symbol: str) -> bool [wire (i64) -> i32]
-     */
-    kallsymsSymbolExists(symbol: bigint): number {
-      try {
-        return impl.kallsymsSymbolExists(ctx.mem.readString(symbol, "symbol")) ? 1 : 0;
-      } catch (e) {
-        ctx.fail("kallsymsSymbolExists", e);
-        return 0;
-      }
-    },
-    /**
-     * Tells whether events of this mount namespace should be discarded under the
-     * host's mount-namespace filter.
-     * @generated from ig.shouldDiscardMntnsID(mntnsID: u64) -> bool [wire (i64) -> i32]
-     */
-    shouldDiscardMntnsID(mntnsID: bigint): number {
-      try {
-        return impl.shouldDiscardMntnsID(mntnsID) ? 1 : 0;
-      } catch (e) {
-        ctx.fail("shouldDiscardMntnsID", e);
-        return 0;
-      }
-    },
+    kallsymsSymbolExists: kallsymsSymbolExistsShim(impl, ctx),
+    shouldDiscardMntnsID: shouldDiscardMntnsIDShim(impl, ctx),
   };
 }

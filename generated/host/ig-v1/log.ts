@@ -3,75 +3,22 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
-import type { LogLevel } from "../../constants.js";
+import { type GadgetLogHost, type GadgetLogImport, type GadgetShouldLogHost, type GadgetShouldLogImport, gadgetLogShim, gadgetShouldLogShim } from "../shared/log.js";
 
 /**
- * Log (era ig-v1): what a host implements. Implementations throw to fail a call; the shims of `createIgV1LogImports` turn the error into the function's error convention.
+ * Log (era ig-v1): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createIgV1LogImports` turn the error into the function's error convention.
  *
  * Messages from the gadget, written through the host's logger.
  */
-export interface IgV1LogHost {
-  /**
-   * Writes a message through the gadget's logger at the given level. A level
-   * outside 0-4 is logged as a warning that names the level.
-   * @param level Severity of the message.
-   * @param msg The message text.
-   * @throws Any error fails the call. No error is reported to the module; failures are only logged.
-   * @generated from ig.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
-   */
-  gadgetLog(level: LogLevel, msg: string): void;
-  /**
-   * Tells whether the host would write a message of this level, so that the
-   * gadget can skip building a message nobody will read.
-   * @param level Severity to ask about.
-   * @returns 1 if messages of this level are written, else 0.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from ig.gadgetShouldLog(level: enum<LogLevel>) -> bool [wire (i32) -> i32]
-   */
-  gadgetShouldLog(level: LogLevel): boolean;
-}
+export interface IgV1LogHost extends GadgetLogHost, GadgetShouldLogHost {}
 
 /** Log (era ig-v1) as the module imports them from `ig`: wasm values only. */
-export interface IgV1LogImports {
-  /**
-   * Writes a message through the gadget's logger at the given level.
-   * @generated from ig.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
-   */
-  gadgetLog(level: number, msg: bigint): void;
-  /**
-   * Tells whether the host would write a message of this level, so that the
-   * gadget can skip building a message nobody will read.
-   * @generated from ig.gadgetShouldLog(level: enum<LogLevel>) -> bool [wire (i32) -> i32]
-   */
-  gadgetShouldLog(level: number): number;
-}
+export interface IgV1LogImports extends GadgetLogImport, GadgetShouldLogImport {}
 
 /** The import functions of log (era ig-v1), backed by `impl`. */
 export function createIgV1LogImports(impl: IgV1LogHost, ctx: ShimContext): IgV1LogImports {
   return {
-    /**
-     * Writes a message through the gadget's logger at the given level.
-     * @generated from ig.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
-     */
-    gadgetLog(level: number, msg: bigint): void {
-      try {
-        impl.gadgetLog((level >>> 0) as LogLevel, ctx.mem.readString(msg, "msg"));
-      } catch (e) {
-        ctx.fail("gadgetLog", e);
-      }
-    },
-    /**
-     * Tells whether the host would write a message of this level, so that the
-     * gadget can skip building a message nobody will read.
-     * @generated from ig.gadgetShouldLog(level: enum<LogLevel>) -> bool [wire (i32) -> i32]
-     */
-    gadgetShouldLog(level: number): number {
-      try {
-        return impl.gadgetShouldLog((level >>> 0) as LogLevel) ? 1 : 0;
-      } catch (e) {
-        ctx.fail("gadgetShouldLog", e);
-        return 0;
-      }
-    },
+    gadgetLog: gadgetLogShim(impl, ctx),
+    gadgetShouldLog: gadgetShouldLogShim(impl, ctx),
   };
 }

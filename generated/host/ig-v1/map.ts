@@ -3,189 +3,26 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
-import type { MapType, MapUpdateFlags } from "../../constants.js";
-import type { MapHandle } from "../../types.js";
+import { type GetMapHost, type GetMapImport, type MapDeleteHost, type MapDeleteImport, type MapLookupHost, type MapLookupImport, type MapReleaseHost, type MapReleaseImport, type MapUpdateHost, type MapUpdateImport, type NewMapHost, type NewMapImport, getMapShim, mapDeleteShim, mapLookupShim, mapReleaseShim, mapUpdateShim, newMapShim } from "../shared/map.js";
 
 /**
- * eBPF maps (era ig-v1): what a host implements. Implementations throw to fail a call; the shims of `createIgV1MapImports` turn the error into the function's error convention.
+ * eBPF maps (era ig-v1): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createIgV1MapImports` turn the error into the function's error convention.
  *
  * eBPF maps, with Linux's semantics for their types and update flags.
  */
-export interface IgV1MapHost {
-  /**
-   * Creates a map.
-   * @param name Name of the map.
-   * @param type The map type.
-   * @param keySize Bytes of a key.
-   * @param valueSize Bytes of a value.
-   * @param maxEntries Most entries the map holds.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) -> handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
-   */
-  newMap(name: string, type: MapType, keySize: number, valueSize: number, maxEntries: number): MapHandle;
-  /**
-   * Finds a map the gadget's eBPF program declared (here, the embedding code) by name.
-   * @param name Name of the map.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from ig.getMap(name: str) -> handle<Map> [wire (i64) -> i32]
-   */
-  getMap(name: string): MapHandle;
-  /**
-   * Copies the value stored under `key` into `value`. For a map of maps the
-   * value written is a new Map handle (u32). Fails when the key is absent or a
-   * size does not match; nothing is written then.
-   * @param map The map.
-   * @param key The key; its length must be the map's key size.
-   * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into `value`.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32, i64, i64) -> i32]
-   */
-  mapLookup(map: MapHandle, key: Uint8Array, capacity: number): Uint8Array | string;
-  /**
-   * Stores `value` under `key`. For a map of maps the value is a Map handle
-   * (u32). Fails when a size does not match, when the flags forbid the update,
-   * and when a new key would pass maxEntries.
-   * @param map The map.
-   * @param key The key.
-   * @param value The value.
-   * @param flags Any, NoExist or Exist.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status [wire (i32, i64, i64, i64) -> i32]
-   */
-  mapUpdate(map: MapHandle, key: Uint8Array, value: Uint8Array, flags: MapUpdateFlags): void;
-  /**
-   * Deletes the entry under `key`. Fails when it is absent, and always for Array maps.
-   * @param map The map.
-   * @param key The key.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.mapDelete(map: handle<Map>, key: buf) -> status [wire (i32, i64) -> i32]
-   */
-  mapDelete(map: MapHandle, key: Uint8Array): void;
-  /**
-   * Releases a map handle. The map itself lives on while others hold it.
-   * @param map The map handle.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.mapRelease(map: handle<Map>) -> status [wire (i32) -> i32]
-   */
-  mapRelease(map: MapHandle): void;
-}
+export interface IgV1MapHost extends NewMapHost, GetMapHost, MapLookupHost, MapUpdateHost, MapDeleteHost, MapReleaseHost {}
 
 /** eBPF maps (era ig-v1) as the module imports them from `ig`: wasm values only. */
-export interface IgV1MapImports {
-  /**
-   * Creates a map.
-   * @generated from ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) -> handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
-   */
-  newMap(name: bigint, type: number, keySize: number, valueSize: number, maxEntries: number): number;
-  /**
-   * Finds a map the gadget's eBPF program declared (here, the embedding code) by name.
-   * @generated from ig.getMap(name: str) -> handle<Map> [wire (i64) -> i32]
-   */
-  getMap(name: bigint): number;
-  /**
-   * Copies the value stored under `key` into `value`.
-   * @generated from ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32, i64, i64) -> i32]
-   */
-  mapLookup(map: number, key: bigint, value: bigint): number;
-  /**
-   * Stores `value` under `key`.
-   * @generated from ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status [wire (i32, i64, i64, i64) -> i32]
-   */
-  mapUpdate(map: number, key: bigint, value: bigint, flags: bigint): number;
-  /**
-   * Deletes the entry under `key`.
-   * @generated from ig.mapDelete(map: handle<Map>, key: buf) -> status [wire (i32, i64) -> i32]
-   */
-  mapDelete(map: number, key: bigint): number;
-  /**
-   * Releases a map handle.
-   * @generated from ig.mapRelease(map: handle<Map>) -> status [wire (i32) -> i32]
-   */
-  mapRelease(map: number): number;
-}
+export interface IgV1MapImports extends NewMapImport, GetMapImport, MapLookupImport, MapUpdateImport, MapDeleteImport, MapReleaseImport {}
 
 /** The import functions of ebpf maps (era ig-v1), backed by `impl`. */
 export function createIgV1MapImports(impl: IgV1MapHost, ctx: ShimContext): IgV1MapImports {
   return {
-    /**
-     * Creates a map.
-     * @generated from ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) -> handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
-     */
-    newMap(name: bigint, type: number, keySize: number, valueSize: number, maxEntries: number): number {
-      try {
-        return impl.newMap(ctx.mem.readString(name, "name"), (type >>> 0) as MapType, keySize >>> 0, valueSize >>> 0, maxEntries >>> 0);
-      } catch (e) {
-        ctx.fail("newMap", e);
-        return 0;
-      }
-    },
-    /**
-     * Finds a map the gadget's eBPF program declared (here, the embedding code) by name.
-     * @generated from ig.getMap(name: str) -> handle<Map> [wire (i64) -> i32]
-     */
-    getMap(name: bigint): number {
-      try {
-        return impl.getMap(ctx.mem.readString(name, "name"));
-      } catch (e) {
-        ctx.fail("getMap", e);
-        return 0;
-      }
-    },
-    /**
-     * Copies the value stored under `key` into `value`.
-     * @generated from ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32, i64, i64) -> i32]
-     */
-    mapLookup(map: number, key: bigint, value: bigint): number {
-      try {
-        const valuePtr = ctx.mem.span(value, "value");
-        const valueLen = ctx.mem.len;
-        const r = impl.mapLookup((map >>> 0) as MapHandle, ctx.mem.readBytes(key, "key"), valueLen);
-        ctx.mem.writeInto(valuePtr, valueLen, r, "value");
-        return 0;
-      } catch (e) {
-        ctx.fail("mapLookup", e);
-        return 1;
-      }
-    },
-    /**
-     * Stores `value` under `key`.
-     * @generated from ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status [wire (i32, i64, i64, i64) -> i32]
-     */
-    mapUpdate(map: number, key: bigint, value: bigint, flags: bigint): number {
-      try {
-        impl.mapUpdate((map >>> 0) as MapHandle, ctx.mem.readBytes(key, "key"), ctx.mem.readBytes(value, "value"), ctx.u64ToNumber(flags) as MapUpdateFlags);
-        return 0;
-      } catch (e) {
-        ctx.fail("mapUpdate", e);
-        return 1;
-      }
-    },
-    /**
-     * Deletes the entry under `key`.
-     * @generated from ig.mapDelete(map: handle<Map>, key: buf) -> status [wire (i32, i64) -> i32]
-     */
-    mapDelete(map: number, key: bigint): number {
-      try {
-        impl.mapDelete((map >>> 0) as MapHandle, ctx.mem.readBytes(key, "key"));
-        return 0;
-      } catch (e) {
-        ctx.fail("mapDelete", e);
-        return 1;
-      }
-    },
-    /**
-     * Releases a map handle.
-     * @generated from ig.mapRelease(map: handle<Map>) -> status [wire (i32) -> i32]
-     */
-    mapRelease(map: number): number {
-      try {
-        impl.mapRelease((map >>> 0) as MapHandle);
-        return 0;
-      } catch (e) {
-        ctx.fail("mapRelease", e);
-        return 1;
-      }
-    },
+    newMap: newMapShim(impl, ctx),
+    getMap: getMapShim(impl, ctx),
+    mapLookup: mapLookupShim(impl, ctx),
+    mapUpdate: mapUpdateShim(impl, ctx),
+    mapDelete: mapDeleteShim(impl, ctx),
+    mapRelease: mapReleaseShim(impl, ctx),
   };
 }

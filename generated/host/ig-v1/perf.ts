@@ -3,157 +3,25 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
-import type { MapHandle, PerfReaderHandle } from "../../types.js";
+import { type NewPerfReaderHost, type NewPerfReaderImport, type PerfReaderCloseHost, type PerfReaderCloseImport, type PerfReaderPauseHost, type PerfReaderPauseImport, type PerfReaderReadHost, type PerfReaderReadImport, type PerfReaderResumeHost, type PerfReaderResumeImport, newPerfReaderShim, perfReaderCloseShim, perfReaderPauseShim, perfReaderReadShim, perfReaderResumeShim } from "../shared/perf.js";
 
 /**
- * Perf readers (era ig-v1): what a host implements. Implementations throw to fail a call; the shims of `createIgV1PerfImports` turn the error into the function's error convention.
+ * Perf readers (era ig-v1): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createIgV1PerfImports` turn the error into the function's error convention.
  *
  * Readers of the records an eBPF program writes into a perf event array map.
  */
-export interface IgV1PerfHost {
-  /**
-   * Opens a reader on a perf event array map. An overwritable reader drops its
-   * oldest records when its buffer is full; otherwise new records are dropped.
-   * @param map A map of type PerfEventArray.
-   * @param size Size of the reader's buffer in bytes.
-   * @param overwritable 1 to drop the oldest records when full.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire (i32, i32, i32) -> i32]
-   */
-  newPerfReader(map: MapHandle, size: number, overwritable: boolean): PerfReaderHandle;
-  /**
-   * Stops the reader from receiving records; records already pending stay.
-   * @param reader The reader.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.perfReaderPause(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
-   */
-  perfReaderPause(reader: PerfReaderHandle): void;
-  /**
-   * Lets a paused reader receive records again.
-   * @param reader The reader.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.perfReaderResume(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
-   */
-  perfReaderResume(reader: PerfReaderHandle): void;
-  /**
-   * Copies the oldest pending record into `dst`. Returns 2 when nothing is
-   * pending (IG waits briefly for a record, then gives up). Fails, writing
-   * nothing and keeping the record, when `dst` is too small.
-   * @param reader The reader.
-   * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into `dst`, or null when there is nothing to copy (the module then gets 2). The module gets: 0 a record was copied, 2 nothing pending.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
-   */
-  perfReaderRead(reader: PerfReaderHandle, capacity: number): Uint8Array | string | null;
-  /**
-   * Closes the reader and releases its handle.
-   * @param reader The reader.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.perfReaderClose(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
-   */
-  perfReaderClose(reader: PerfReaderHandle): void;
-}
+export interface IgV1PerfHost extends NewPerfReaderHost, PerfReaderPauseHost, PerfReaderResumeHost, PerfReaderReadHost, PerfReaderCloseHost {}
 
 /** Perf readers (era ig-v1) as the module imports them from `ig`: wasm values only. */
-export interface IgV1PerfImports {
-  /**
-   * Opens a reader on a perf event array map.
-   * @generated from ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire (i32, i32, i32) -> i32]
-   */
-  newPerfReader(map: number, size: number, overwritable: number): number;
-  /**
-   * Stops the reader from receiving records; records already pending stay.
-   * @generated from ig.perfReaderPause(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
-   */
-  perfReaderPause(reader: number): number;
-  /**
-   * Lets a paused reader receive records again.
-   * @generated from ig.perfReaderResume(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
-   */
-  perfReaderResume(reader: number): number;
-  /**
-   * Copies the oldest pending record into `dst`.
-   * @generated from ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
-   */
-  perfReaderRead(reader: number, dst: bigint): number;
-  /**
-   * Closes the reader and releases its handle.
-   * @generated from ig.perfReaderClose(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
-   */
-  perfReaderClose(reader: number): number;
-}
+export interface IgV1PerfImports extends NewPerfReaderImport, PerfReaderPauseImport, PerfReaderResumeImport, PerfReaderReadImport, PerfReaderCloseImport {}
 
 /** The import functions of perf readers (era ig-v1), backed by `impl`. */
 export function createIgV1PerfImports(impl: IgV1PerfHost, ctx: ShimContext): IgV1PerfImports {
   return {
-    /**
-     * Opens a reader on a perf event array map.
-     * @generated from ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire (i32, i32, i32) -> i32]
-     */
-    newPerfReader(map: number, size: number, overwritable: number): number {
-      try {
-        return impl.newPerfReader((map >>> 0) as MapHandle, size >>> 0, overwritable !== 0);
-      } catch (e) {
-        ctx.fail("newPerfReader", e);
-        return 0;
-      }
-    },
-    /**
-     * Stops the reader from receiving records; records already pending stay.
-     * @generated from ig.perfReaderPause(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
-     */
-    perfReaderPause(reader: number): number {
-      try {
-        impl.perfReaderPause((reader >>> 0) as PerfReaderHandle);
-        return 0;
-      } catch (e) {
-        ctx.fail("perfReaderPause", e);
-        return 1;
-      }
-    },
-    /**
-     * Lets a paused reader receive records again.
-     * @generated from ig.perfReaderResume(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
-     */
-    perfReaderResume(reader: number): number {
-      try {
-        impl.perfReaderResume((reader >>> 0) as PerfReaderHandle);
-        return 0;
-      } catch (e) {
-        ctx.fail("perfReaderResume", e);
-        return 1;
-      }
-    },
-    /**
-     * Copies the oldest pending record into `dst`.
-     * @generated from ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
-     */
-    perfReaderRead(reader: number, dst: bigint): number {
-      try {
-        const dstPtr = ctx.mem.span(dst, "dst");
-        const dstLen = ctx.mem.len;
-        const r = impl.perfReaderRead((reader >>> 0) as PerfReaderHandle, dstLen);
-        if (r === null) return 2;
-        ctx.mem.writeInto(dstPtr, dstLen, r, "dst");
-        return 0;
-      } catch (e) {
-        ctx.fail("perfReaderRead", e);
-        return 1;
-      }
-    },
-    /**
-     * Closes the reader and releases its handle.
-     * @generated from ig.perfReaderClose(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
-     */
-    perfReaderClose(reader: number): number {
-      try {
-        impl.perfReaderClose((reader >>> 0) as PerfReaderHandle);
-        return 0;
-      } catch (e) {
-        ctx.fail("perfReaderClose", e);
-        return 1;
-      }
-    },
+    newPerfReader: newPerfReaderShim(impl, ctx),
+    perfReaderPause: perfReaderPauseShim(impl, ctx),
+    perfReaderResume: perfReaderResumeShim(impl, ctx),
+    perfReaderRead: perfReaderReadShim(impl, ctx),
+    perfReaderClose: perfReaderCloseShim(impl, ctx),
   };
 }

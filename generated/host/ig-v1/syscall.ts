@@ -3,118 +3,23 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type GetSyscallDeclarationHost, type GetSyscallDeclarationImport, type GetSyscallIDHost, type GetSyscallIDImport, type GetSyscallNameHost, type GetSyscallNameImport, getSyscallDeclarationShim, getSyscallIDShim, getSyscallNameShim } from "../shared/syscall.js";
 
 /**
- * Syscalls (era ig-v1): what a host implements. Implementations throw to fail a call; the shims of `createIgV1SyscallImports` turn the error into the function's error convention.
+ * Syscalls (era ig-v1): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createIgV1SyscallImports` turn the error into the function's error convention.
  *
  * Names, numbers and declarations of the host architecture's system calls.
  */
-export interface IgV1SyscallHost {
-  /**
-   * Copies the name of syscall `id` into `dst`. An unknown number gives
-   * `syscall_` followed by the number in hex, as strace prints it. Fails when
-   * `dst` is too small; nothing is written then.
-   * @param id The syscall number.
-   * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into `dst`.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.getSyscallName(id: u32, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
-   */
-  getSyscallName(id: number, capacity: number): Uint8Array | string;
-  /**
-   * The number of the syscall called `name`.
-   * @param name The syscall name.
-   * @returns The number; -1 when unknown.
-   * @throws Any error fails the call. Returns -1 on error.
-   * @generated from ig.getSyscallID(name: str) -> i32 [wire (i64) -> i32]
-   */
-  getSyscallID(name: string): number;
-  /**
-   * Writes the declaration of the syscall called `name` at `ptr`: its name
-   * (32 bytes, NUL-padded), the number of parameters (u8), 3 bytes of padding,
-   * then 6 parameter slots of a 32-byte NUL-padded name and u32 flags (bit 0:
-   * the parameter is a pointer); unused slots are zero. Fails for an unknown
-   * syscall; nothing is written then.
-   * @param name The syscall name.
-   * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into `ptr`.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.getSyscallDeclaration(name: str, ptr: outPtr[252]) -> bytesToDst(ptr, status) [wire (i64, i64) -> i32]
-   */
-  getSyscallDeclaration(name: string, capacity: number): Uint8Array | string;
-}
+export interface IgV1SyscallHost extends GetSyscallNameHost, GetSyscallIDHost, GetSyscallDeclarationHost {}
 
 /** Syscalls (era ig-v1) as the module imports them from `ig`: wasm values only. */
-export interface IgV1SyscallImports {
-  /**
-   * Copies the name of syscall `id` into `dst`.
-   * @generated from ig.getSyscallName(id: u32, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
-   */
-  getSyscallName(id: number, dst: bigint): number;
-  /**
-   * The number of the syscall called `name`.
-   * @generated from ig.getSyscallID(name: str) -> i32 [wire (i64) -> i32]
-   */
-  getSyscallID(name: bigint): number;
-  /**
-   * Writes the declaration of the syscall called `name` at `ptr`: its name
-   * (32 bytes, NUL-padded), the number of parameters (u8), 3 bytes of padding,
-   * then 6 parameter slots of a 32-byte NUL-padded name and u32 flags (bit 0:
-   * the parameter is a pointer); unused slots are zero.
-   * @generated from ig.getSyscallDeclaration(name: str, ptr: outPtr[252]) -> bytesToDst(ptr, status) [wire (i64, i64) -> i32]
-   */
-  getSyscallDeclaration(name: bigint, ptr: bigint): number;
-}
+export interface IgV1SyscallImports extends GetSyscallNameImport, GetSyscallIDImport, GetSyscallDeclarationImport {}
 
 /** The import functions of syscalls (era ig-v1), backed by `impl`. */
 export function createIgV1SyscallImports(impl: IgV1SyscallHost, ctx: ShimContext): IgV1SyscallImports {
   return {
-    /**
-     * Copies the name of syscall `id` into `dst`.
-     * @generated from ig.getSyscallName(id: u32, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
-     */
-    getSyscallName(id: number, dst: bigint): number {
-      try {
-        const dstPtr = ctx.mem.span(dst, "dst");
-        const dstLen = ctx.mem.len;
-        const r = impl.getSyscallName(id >>> 0, dstLen);
-        ctx.mem.writeInto(dstPtr, dstLen, r, "dst");
-        return 0;
-      } catch (e) {
-        ctx.fail("getSyscallName", e);
-        return 1;
-      }
-    },
-    /**
-     * The number of the syscall called `name`.
-     * @generated from ig.getSyscallID(name: str) -> i32 [wire (i64) -> i32]
-     */
-    getSyscallID(name: bigint): number {
-      try {
-        return impl.getSyscallID(ctx.mem.readString(name, "name"));
-      } catch (e) {
-        ctx.fail("getSyscallID", e);
-        return -1;
-      }
-    },
-    /**
-     * Writes the declaration of the syscall called `name` at `ptr`: its name
-     * (32 bytes, NUL-padded), the number of parameters (u8), 3 bytes of padding,
-     * then 6 parameter slots of a 32-byte NUL-padded name and u32 flags (bit 0:
-     * the parameter is a pointer); unused slots are zero.
-     * @generated from ig.getSyscallDeclaration(name: str, ptr: outPtr[252]) -> bytesToDst(ptr, status) [wire (i64, i64) -> i32]
-     */
-    getSyscallDeclaration(name: bigint, ptr: bigint): number {
-      try {
-        const ptrPtr = ctx.u64ToNumber(ptr);
-        ctx.mem.check(ptrPtr, 252, "ptr");
-        const r = impl.getSyscallDeclaration(ctx.mem.readString(name, "name"), 252);
-        ctx.mem.writeInto(ptrPtr, 252, r, "ptr");
-        return 0;
-      } catch (e) {
-        ctx.fail("getSyscallDeclaration", e);
-        return 1;
-      }
-    },
+    getSyscallName: getSyscallNameShim(impl, ctx),
+    getSyscallID: getSyscallIDShim(impl, ctx),
+    getSyscallDeclaration: getSyscallDeclarationShim(impl, ctx),
   };
 }

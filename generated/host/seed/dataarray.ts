@@ -3,154 +3,25 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
-import type { DataArrayHandle, DataHandle } from "../../types.js";
+import { type DataArrayAppendHost, type DataArrayAppendImport, type DataArrayGetHost, type DataArrayGetImport, type DataArrayLenHost, type DataArrayLenImport, type DataArrayNewHost, type DataArrayNewImport, type DataArrayReleaseHost, type DataArrayReleaseImport, dataArrayAppendShim, dataArrayGetShim, dataArrayLenShim, dataArrayNewShim, dataArrayReleaseShim } from "../shared/dataarray.js";
 
 /**
- * Data arrays (era seed): what a host implements. Implementations throw to fail a call; the shims of `createSeedDataArrayImports` turn the error into the function's error convention.
+ * Data arrays (era seed): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createSeedDataArrayImports` turn the error into the function's error convention.
  *
- * The records of an array packet. The seed reference page leaves these out,
- * but seed-era modules import them too.
+ * The records of an array packet.
  */
-export interface SeedDataArrayHost {
-  /**
-   * Allocates a zeroed record for the array. It is not part of the array until
-   * `dataArrayAppend`; `dataArrayRelease` discards it.
-   * @param arr The array.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.dataArrayNew(arr: handle<DataArray>) -> handle<Data> [wire (i32) -> i32]
-   */
-  dataArrayNew(arr: DataArrayHandle): DataHandle;
-  /**
-   * Appends a record made by `dataArrayNew` to the array and releases its handle.
-   * @param arr The array.
-   * @param data A record from `dataArrayNew` on the same array.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.dataArrayAppend(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
-   */
-  dataArrayAppend(arr: DataArrayHandle, data: DataHandle): void;
-  /**
-   * Discards a record made by `dataArrayNew` without appending it.
-   * @param arr The array.
-   * @param data A record from `dataArrayNew` on the same array.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
-   */
-  dataArrayRelease(arr: DataArrayHandle, data: DataHandle): void;
-  /**
-   * Number of records in the array.
-   * @param arr The array.
-   * @returns The length; also 0 on error.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.dataArrayLen(arr: handle<DataArray>) -> u32 [wire (i32) -> i32]
-   */
-  dataArrayLen(arr: DataArrayHandle): number;
-  /**
-   * A handle to the record at `index`, usable wherever a Data handle goes:
-   * `1<<31 | index<<16 | (arr & 0xffff)`. It stays valid as long as the array.
-   * @param arr The array.
-   * @param index Position of the record; at most 32767.
-   * @returns Element handle; 0 also when the index is out of range.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.dataArrayGet(arr: handle<DataArray>, index: u32) -> handle<Data> [wire (i32, i32) -> i32]
-   */
-  dataArrayGet(arr: DataArrayHandle, index: number): DataHandle;
-}
+export interface SeedDataArrayHost extends DataArrayNewHost, DataArrayAppendHost, DataArrayReleaseHost, DataArrayLenHost, DataArrayGetHost {}
 
 /** Data arrays (era seed) as the module imports them from `env`: wasm values only. */
-export interface SeedDataArrayImports {
-  /**
-   * Allocates a zeroed record for the array.
-   * @generated from env.dataArrayNew(arr: handle<DataArray>) -> handle<Data> [wire (i32) -> i32]
-   */
-  dataArrayNew(arr: number): number;
-  /**
-   * Appends a record made by `dataArrayNew` to the array and releases its handle.
-   * @generated from env.dataArrayAppend(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
-   */
-  dataArrayAppend(arr: number, data: number): number;
-  /**
-   * Discards a record made by `dataArrayNew` without appending it.
-   * @generated from env.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
-   */
-  dataArrayRelease(arr: number, data: number): number;
-  /**
-   * Number of records in the array.
-   * @generated from env.dataArrayLen(arr: handle<DataArray>) -> u32 [wire (i32) -> i32]
-   */
-  dataArrayLen(arr: number): number;
-  /**
-   * A handle to the record at `index`, usable wherever a Data handle goes:
-   * `1<<31 | index<<16 | (arr & 0xffff)`.
-   * @generated from env.dataArrayGet(arr: handle<DataArray>, index: u32) -> handle<Data> [wire (i32, i32) -> i32]
-   */
-  dataArrayGet(arr: number, index: number): number;
-}
+export interface SeedDataArrayImports extends DataArrayNewImport, DataArrayAppendImport, DataArrayReleaseImport, DataArrayLenImport, DataArrayGetImport {}
 
 /** The import functions of data arrays (era seed), backed by `impl`. */
 export function createSeedDataArrayImports(impl: SeedDataArrayHost, ctx: ShimContext): SeedDataArrayImports {
   return {
-    /**
-     * Allocates a zeroed record for the array.
-     * @generated from env.dataArrayNew(arr: handle<DataArray>) -> handle<Data> [wire (i32) -> i32]
-     */
-    dataArrayNew(arr: number): number {
-      try {
-        return impl.dataArrayNew((arr >>> 0) as DataArrayHandle);
-      } catch (e) {
-        ctx.fail("dataArrayNew", e);
-        return 0;
-      }
-    },
-    /**
-     * Appends a record made by `dataArrayNew` to the array and releases its handle.
-     * @generated from env.dataArrayAppend(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
-     */
-    dataArrayAppend(arr: number, data: number): number {
-      try {
-        impl.dataArrayAppend((arr >>> 0) as DataArrayHandle, (data >>> 0) as DataHandle);
-        return 0;
-      } catch (e) {
-        ctx.fail("dataArrayAppend", e);
-        return 1;
-      }
-    },
-    /**
-     * Discards a record made by `dataArrayNew` without appending it.
-     * @generated from env.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
-     */
-    dataArrayRelease(arr: number, data: number): number {
-      try {
-        impl.dataArrayRelease((arr >>> 0) as DataArrayHandle, (data >>> 0) as DataHandle);
-        return 0;
-      } catch (e) {
-        ctx.fail("dataArrayRelease", e);
-        return 1;
-      }
-    },
-    /**
-     * Number of records in the array.
-     * @generated from env.dataArrayLen(arr: handle<DataArray>) -> u32 [wire (i32) -> i32]
-     */
-    dataArrayLen(arr: number): number {
-      try {
-        return impl.dataArrayLen((arr >>> 0) as DataArrayHandle);
-      } catch (e) {
-        ctx.fail("dataArrayLen", e);
-        return 0;
-      }
-    },
-    /**
-     * A handle to the record at `index`, usable wherever a Data handle goes:
-     * `1<<31 | index<<16 | (arr & 0xffff)`.
-     * @generated from env.dataArrayGet(arr: handle<DataArray>, index: u32) -> handle<Data> [wire (i32, i32) -> i32]
-     */
-    dataArrayGet(arr: number, index: number): number {
-      try {
-        return impl.dataArrayGet((arr >>> 0) as DataArrayHandle, index >>> 0);
-      } catch (e) {
-        ctx.fail("dataArrayGet", e);
-        return 0;
-      }
-    },
+    dataArrayNew: dataArrayNewShim(impl, ctx),
+    dataArrayAppend: dataArrayAppendShim(impl, ctx),
+    dataArrayRelease: dataArrayReleaseShim(impl, ctx),
+    dataArrayLen: dataArrayLenShim(impl, ctx),
+    dataArrayGet: dataArrayGetShim(impl, ctx),
   };
 }

@@ -3,268 +3,29 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
-import type { DataSourceType, FieldKind, SubscriptionTypeSeed } from "../../constants.js";
-import type { DataSourceHandle, FieldHandle, PacketHandle } from "../../types.js";
+import { type DataSourceAddFieldHost, type DataSourceAddFieldImport, type DataSourceEmitAndReleaseHost, type DataSourceEmitAndReleaseImport, type DataSourceGetFieldHost, type DataSourceGetFieldImport, type DataSourceNewPacketArrayHost, type DataSourceNewPacketArrayImport, type DataSourceNewPacketSingleHost, type DataSourceNewPacketSingleImport, type DataSourceReleaseHost, type DataSourceReleaseImport, type DataSourceSubscribeSeedHost, type DataSourceSubscribeSeedImport, type GetDataSourceHost, type GetDataSourceImport, type NewDataSourceHost, type NewDataSourceImport, dataSourceAddFieldShim, dataSourceEmitAndReleaseShim, dataSourceGetFieldShim, dataSourceNewPacketArrayShim, dataSourceNewPacketSingleShim, dataSourceReleaseShim, dataSourceSubscribeSeedShim, getDataSourceShim, newDataSourceShim } from "../shared/datasource.js";
 
 /**
- * Data sources (era seed): what a host implements. Implementations throw to fail a call; the shims of `createSeedDataSourceImports` turn the error into the function's error convention.
+ * Data sources (era seed): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createSeedDataSourceImports` turn the error into the function's error convention.
  *
- * Data sources carry events as packets of records. A module finds the host's
- * data sources or creates its own, adds or finds fields, subscribes to
- * packets, and creates, fills and emits packets.
+ * Data sources carry events as packets of records.
  */
-export interface SeedDataSourceHost {
-  /**
-   * Creates a data source owned by the gadget. Seed-era modules import it with
-   * the type parameter too, although the seed reference page shows only the
-   * name. Fails when a data source of that name exists already.
-   * @param name Name of the new data source.
-   * @param type Shape of its packets.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) -> i32]
-   */
-  newDataSource(name: string, type: DataSourceType): DataSourceHandle;
-  /**
-   * Finds a data source by name. Each call returns a new handle.
-   * @param name Name of the data source.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.getDataSource(name: str) -> handle<DataSource> [wire (i64) -> i32]
-   */
-  getDataSource(name: string): DataSourceHandle;
-  /**
-   * Subscribes the module to a data source. The host calls the module's
-   * `dsCallback` export for each delivery, passing `cbID`. Subscribers run in
-   * priority order, lower values first, equal priorities in subscription order.
-   * Fails when the module exports no `dsCallback`.
-   * @param ds The data source.
-   * @param type What each call receives (seed numbering: 0 Data, 1 Array, 2 Packet).
-   * @param prio Priority; lower runs first.
-   * @param cbID Passed back to the callback to tell subscriptions apart.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: u32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
-   */
-  dataSourceSubscribe(ds: DataSourceHandle, type: SubscriptionTypeSeed, prio: number, cbID: bigint): void;
-  /**
-   * Finds a field of a data source by name. Each call returns a new handle.
-   * @param ds The data source.
-   * @param name Name of the field.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) -> i32]
-   */
-  dataSourceGetField(ds: DataSourceHandle, name: string): FieldHandle;
-  /**
-   * Adds a field to a data source. Fails for kind 0 or a kind above 14, for a
-   * name the data source already has, and while packets of the data source
-   * are alive (the record layout is fixed while packets exist).
-   * @param ds The data source.
-   * @param name Name of the new field.
-   * @param kind Kind of its values.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field> [wire (i32, i64, i32) -> i32]
-   */
-  dataSourceAddField(ds: DataSourceHandle, name: string, kind: FieldKind): FieldHandle;
-  /**
-   * Allocates a zeroed single packet. It is also a Data handle. It must be
-   * given back with `dataSourceEmitAndRelease` or `dataSourceRelease`.
-   * @param ds A data source of type Single.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.dataSourceNewPacketSingle(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
-   */
-  dataSourceNewPacketSingle(ds: DataSourceHandle): PacketHandle;
-  /**
-   * Allocates an empty array packet. It is also a DataArray handle. It must be
-   * given back with `dataSourceEmitAndRelease` or `dataSourceRelease`.
-   * @param ds A data source of type Array.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.dataSourceNewPacketArray(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
-   */
-  dataSourceNewPacketArray(ds: DataSourceHandle): PacketHandle;
-  /**
-   * Delivers a packet to every subscriber of the data source, in priority
-   * order, then releases it. A subscriber that fails is logged and the others
-   * still run. The packet handle is released whatever happens.
-   * @param ds The data source the packet belongs to.
-   * @param packet The packet to emit.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
-   */
-  dataSourceEmitAndRelease(ds: DataSourceHandle, packet: PacketHandle): void;
-  /**
-   * Releases a packet without emitting it. The seed reference page says it
-   * returns nothing; IG's code returns 0 or 1 in every era, and modules import
-   * it with an i32 result.
-   * @param ds The data source the packet belongs to.
-   * @param packet The packet to release.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
-   */
-  dataSourceRelease(ds: DataSourceHandle, packet: PacketHandle): void;
-}
+export interface SeedDataSourceHost extends NewDataSourceHost, GetDataSourceHost, DataSourceSubscribeSeedHost, DataSourceGetFieldHost, DataSourceAddFieldHost, DataSourceNewPacketSingleHost, DataSourceNewPacketArrayHost, DataSourceEmitAndReleaseHost, DataSourceReleaseHost {}
 
 /** Data sources (era seed) as the module imports them from `env`: wasm values only. */
-export interface SeedDataSourceImports {
-  /**
-   * Creates a data source owned by the gadget.
-   * @generated from env.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) -> i32]
-   */
-  newDataSource(name: bigint, type: number): number;
-  /**
-   * Finds a data source by name.
-   * @generated from env.getDataSource(name: str) -> handle<DataSource> [wire (i64) -> i32]
-   */
-  getDataSource(name: bigint): number;
-  /**
-   * Subscribes the module to a data source.
-   * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: u32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
-   */
-  dataSourceSubscribe(ds: number, type: number, prio: number, cbID: bigint): number;
-  /**
-   * Finds a field of a data source by name.
-   * @generated from env.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) -> i32]
-   */
-  dataSourceGetField(ds: number, name: bigint): number;
-  /**
-   * Adds a field to a data source.
-   * @generated from env.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field> [wire (i32, i64, i32) -> i32]
-   */
-  dataSourceAddField(ds: number, name: bigint, kind: number): number;
-  /**
-   * Allocates a zeroed single packet.
-   * @generated from env.dataSourceNewPacketSingle(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
-   */
-  dataSourceNewPacketSingle(ds: number): number;
-  /**
-   * Allocates an empty array packet.
-   * @generated from env.dataSourceNewPacketArray(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
-   */
-  dataSourceNewPacketArray(ds: number): number;
-  /**
-   * Delivers a packet to every subscriber of the data source, in priority
-   * order, then releases it.
-   * @generated from env.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
-   */
-  dataSourceEmitAndRelease(ds: number, packet: number): number;
-  /**
-   * Releases a packet without emitting it.
-   * @generated from env.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
-   */
-  dataSourceRelease(ds: number, packet: number): number;
-}
+export interface SeedDataSourceImports extends NewDataSourceImport, GetDataSourceImport, DataSourceSubscribeSeedImport, DataSourceGetFieldImport, DataSourceAddFieldImport, DataSourceNewPacketSingleImport, DataSourceNewPacketArrayImport, DataSourceEmitAndReleaseImport, DataSourceReleaseImport {}
 
 /** The import functions of data sources (era seed), backed by `impl`. */
 export function createSeedDataSourceImports(impl: SeedDataSourceHost, ctx: ShimContext): SeedDataSourceImports {
   return {
-    /**
-     * Creates a data source owned by the gadget.
-     * @generated from env.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) -> i32]
-     */
-    newDataSource(name: bigint, type: number): number {
-      try {
-        return impl.newDataSource(ctx.mem.readString(name, "name"), (type >>> 0) as DataSourceType);
-      } catch (e) {
-        ctx.fail("newDataSource", e);
-        return 0;
-      }
-    },
-    /**
-     * Finds a data source by name.
-     * @generated from env.getDataSource(name: str) -> handle<DataSource> [wire (i64) -> i32]
-     */
-    getDataSource(name: bigint): number {
-      try {
-        return impl.getDataSource(ctx.mem.readString(name, "name"));
-      } catch (e) {
-        ctx.fail("getDataSource", e);
-        return 0;
-      }
-    },
-    /**
-     * Subscribes the module to a data source.
-     * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: u32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
-     */
-    dataSourceSubscribe(ds: number, type: number, prio: number, cbID: bigint): number {
-      try {
-        impl.dataSourceSubscribe((ds >>> 0) as DataSourceHandle, (type >>> 0) as SubscriptionTypeSeed, prio >>> 0, cbID);
-        return 0;
-      } catch (e) {
-        ctx.fail("dataSourceSubscribe", e);
-        return 1;
-      }
-    },
-    /**
-     * Finds a field of a data source by name.
-     * @generated from env.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) -> i32]
-     */
-    dataSourceGetField(ds: number, name: bigint): number {
-      try {
-        return impl.dataSourceGetField((ds >>> 0) as DataSourceHandle, ctx.mem.readString(name, "name"));
-      } catch (e) {
-        ctx.fail("dataSourceGetField", e);
-        return 0;
-      }
-    },
-    /**
-     * Adds a field to a data source.
-     * @generated from env.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field> [wire (i32, i64, i32) -> i32]
-     */
-    dataSourceAddField(ds: number, name: bigint, kind: number): number {
-      try {
-        return impl.dataSourceAddField((ds >>> 0) as DataSourceHandle, ctx.mem.readString(name, "name"), (kind >>> 0) as FieldKind);
-      } catch (e) {
-        ctx.fail("dataSourceAddField", e);
-        return 0;
-      }
-    },
-    /**
-     * Allocates a zeroed single packet.
-     * @generated from env.dataSourceNewPacketSingle(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
-     */
-    dataSourceNewPacketSingle(ds: number): number {
-      try {
-        return impl.dataSourceNewPacketSingle((ds >>> 0) as DataSourceHandle);
-      } catch (e) {
-        ctx.fail("dataSourceNewPacketSingle", e);
-        return 0;
-      }
-    },
-    /**
-     * Allocates an empty array packet.
-     * @generated from env.dataSourceNewPacketArray(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
-     */
-    dataSourceNewPacketArray(ds: number): number {
-      try {
-        return impl.dataSourceNewPacketArray((ds >>> 0) as DataSourceHandle);
-      } catch (e) {
-        ctx.fail("dataSourceNewPacketArray", e);
-        return 0;
-      }
-    },
-    /**
-     * Delivers a packet to every subscriber of the data source, in priority
-     * order, then releases it.
-     * @generated from env.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
-     */
-    dataSourceEmitAndRelease(ds: number, packet: number): number {
-      try {
-        impl.dataSourceEmitAndRelease((ds >>> 0) as DataSourceHandle, (packet >>> 0) as PacketHandle);
-        return 0;
-      } catch (e) {
-        ctx.fail("dataSourceEmitAndRelease", e);
-        return 1;
-      }
-    },
-    /**
-     * Releases a packet without emitting it.
-     * @generated from env.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
-     */
-    dataSourceRelease(ds: number, packet: number): number {
-      try {
-        impl.dataSourceRelease((ds >>> 0) as DataSourceHandle, (packet >>> 0) as PacketHandle);
-        return 0;
-      } catch (e) {
-        ctx.fail("dataSourceRelease", e);
-        return 1;
-      }
-    },
+    newDataSource: newDataSourceShim(impl, ctx),
+    getDataSource: getDataSourceShim(impl, ctx),
+    dataSourceSubscribe: dataSourceSubscribeSeedShim(impl, ctx),
+    dataSourceGetField: dataSourceGetFieldShim(impl, ctx),
+    dataSourceAddField: dataSourceAddFieldShim(impl, ctx),
+    dataSourceNewPacketSingle: dataSourceNewPacketSingleShim(impl, ctx),
+    dataSourceNewPacketArray: dataSourceNewPacketArrayShim(impl, ctx),
+    dataSourceEmitAndRelease: dataSourceEmitAndReleaseShim(impl, ctx),
+    dataSourceRelease: dataSourceReleaseShim(impl, ctx),
   };
 }

@@ -3,86 +3,22 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
-import type { FieldKind } from "../../constants.js";
-import type { DataHandle, FieldHandle } from "../../types.js";
+import { type FieldAccessorGetHost, type FieldAccessorGetImport, type FieldAccessorSetHost, type FieldAccessorSetImport, fieldAccessorGetShim, fieldAccessorSetShim } from "../shared/field.js";
 
 /**
- * Fields (era seed): what a host implements. Implementations throw to fail a call; the shims of `createSeedFieldImports` turn the error into the function's error convention.
+ * Fields (era seed): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createSeedFieldImports` turn the error into the function's error convention.
  *
- * Reading and writing field values of records. Fixed-size kinds travel in a
- * u64: signed kinds sign-extended, unsigned kinds zero-extended, Bool as 0 or
- * 1, floats as their bits. String and Bytes values travel as packed buffers.
+ * Reading and writing field values of records.
  */
-export interface SeedFieldHost {
-  /**
-   * Reads a field of a record. For String, CString and Bytes kinds the host
-   * allocates a copy in the module's memory with its `malloc` export and
-   * returns the packed buffer; the module frees it. An empty value is 0.
-   * The error value 0 cannot be told apart from a zero field value.
-   * @param acc The field.
-   * @param data The record.
-   * @param kind Kind to read the value as.
-   * @returns The value's bits, or the bytes the shim copies into memory from the module's `malloc`.
-   * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
-   */
-  fieldAccessorGet(acc: FieldHandle, data: DataHandle, kind: FieldKind): bigint | Uint8Array;
-  /**
-   * Writes a field of a record. For String, CString and Bytes kinds `value` is
-   * a packed buffer in the module's memory; the host copies it. The seed page
-   * says it returns nothing; IG's code returns 0 or 1.
-   * @param acc The field.
-   * @param data The record.
-   * @param kind Kind of the value.
-   * @param value The value, encoded by kind.
-   * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldAccessorSet(acc: FieldHandle, data: DataHandle, kind: FieldKind, value: bigint | Uint8Array): void;
-}
+export interface SeedFieldHost extends FieldAccessorGetHost, FieldAccessorSetHost {}
 
 /** Fields (era seed) as the module imports them from `env`: wasm values only. */
-export interface SeedFieldImports {
-  /**
-   * Reads a field of a record.
-   * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
-   */
-  fieldAccessorGet(acc: number, data: number, kind: number): bigint;
-  /**
-   * Writes a field of a record.
-   * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldAccessorSet(acc: number, data: number, kind: number, value: bigint): number;
-}
+export interface SeedFieldImports extends FieldAccessorGetImport, FieldAccessorSetImport {}
 
 /** The import functions of fields (era seed), backed by `impl`. */
 export function createSeedFieldImports(impl: SeedFieldHost, ctx: ShimContext): SeedFieldImports {
   return {
-    /**
-     * Reads a field of a record.
-     * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
-     */
-    fieldAccessorGet(acc: number, data: number, kind: number): bigint {
-      try {
-        const r = impl.fieldAccessorGet((acc >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);
-        return typeof r === "bigint" ? r : ctx.mallocCopy(r);
-      } catch (e) {
-        ctx.fail("fieldAccessorGet", e);
-        return 0n;
-      }
-    },
-    /**
-     * Writes a field of a record.
-     * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
-     */
-    fieldAccessorSet(acc: number, data: number, kind: number, value: bigint): number {
-      try {
-        impl.fieldAccessorSet((acc >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, ctx.kindValue(kind >>> 0, value));
-        return 0;
-      } catch (e) {
-        ctx.fail("fieldAccessorSet", e);
-        return 1;
-      }
-    },
+    fieldAccessorGet: fieldAccessorGetShim(impl, ctx),
+    fieldAccessorSet: fieldAccessorSetShim(impl, ctx),
   };
 }

@@ -3,47 +3,21 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/shim-context.js";
-import type { LogLevel } from "../../constants.js";
+import { type GadgetLogHost, type GadgetLogImport, gadgetLogShim } from "../shared/log.js";
 
 /**
- * Log (era seed): what a host implements. Implementations throw to fail a call; the shims of `createSeedLogImports` turn the error into the function's error convention.
+ * Log (era seed): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createSeedLogImports` turn the error into the function's error convention.
  *
  * Messages from the gadget, written through the host's logger.
  */
-export interface SeedLogHost {
-  /**
-   * Writes a message through the gadget's logger at the given level. A level
-   * outside 0-4 is logged as a warning that names the level.
-   * @param level Severity of the message.
-   * @param msg The message text.
-   * @throws Any error fails the call. No error is reported to the module; failures are only logged.
-   * @generated from env.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
-   */
-  gadgetLog(level: LogLevel, msg: string): void;
-}
+export interface SeedLogHost extends GadgetLogHost {}
 
 /** Log (era seed) as the module imports them from `env`: wasm values only. */
-export interface SeedLogImports {
-  /**
-   * Writes a message through the gadget's logger at the given level.
-   * @generated from env.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
-   */
-  gadgetLog(level: number, msg: bigint): void;
-}
+export interface SeedLogImports extends GadgetLogImport {}
 
 /** The import functions of log (era seed), backed by `impl`. */
 export function createSeedLogImports(impl: SeedLogHost, ctx: ShimContext): SeedLogImports {
   return {
-    /**
-     * Writes a message through the gadget's logger at the given level.
-     * @generated from env.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
-     */
-    gadgetLog(level: number, msg: bigint): void {
-      try {
-        impl.gadgetLog((level >>> 0) as LogLevel, ctx.mem.readString(msg, "msg"));
-      } catch (e) {
-        ctx.fail("gadgetLog", e);
-      }
-    },
+    gadgetLog: gadgetLogShim(impl, ctx),
   };
 }

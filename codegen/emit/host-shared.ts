@@ -1,0 +1,303 @@
+/**
+ * Emits `generated/host/shared/<family>.ts`: each function variant of a
+ * family once, whatever the number of eras it belongs to:
+ *
+ * - `<Variant>Host`: the one-method contract an implementation satisfies,
+ *   with the function's whole documentation;
+ * - `<Variant>Import`: the function as the module imports it (wasm values);
+ * - `<variant>Shim(impl, ctx)`: the shim that decodes the wire arguments,
+ *   calls `impl` and encodes its result or its error.
+ *
+ * The era files (host.ts) compose these. Every decode, encode and error
+ * decision comes from codegen/lowering.ts.
+ */
+import {
+  StructureKind,
+  type CodeBlockWriter,
+  type FunctionDeclarationStructure,
+  type InterfaceDeclarationStructure,
+  type MethodSignatureStructure,
+  type OptionalKind,
+} from "ts-morph";
+import type { GeneratedFile } from "../generated-file.js";
+import {
+  CAPACITY_PARAM,
+  hasCapacityParam,
+  decodeParam,
+  describeErrorConv,
+  errorReturnValue,
+  interfaceParamType,
+  interfaceResultType,
+  isInterfaceParam,
+  signatureTrace,
+  wireTsType,
+} from "../lowering.js";
+import type { AbiSpec, Family, HostFn, Param, ParamType } from "../model.js";
+import { safeIdentifier } from "../names.js";
+import {
+  CONSTANTS_MODULE,
+  hostSharedPath,
+  hostVariantNames,
+  SHIM_CONTEXT_MODULE,
+  TYPES_MODULE,
+  variantModules,
+} from "./host-names.js";
+import { docText, familySource, firstSentence, ImportSet, jsDoc, printTsFile, tag, type Statement } from "./ts-print.js";
+
+/**
+ * The function with every parameter renamed to its safe TS identifier (and
+ * the references to parameters in param and result types renamed alike), so
+ * lowering's decode expressions name the shim's actual variables.
+ */
+export function withSafeNames(fn: HostFn): HostFn {
+  const safe = (name: string): string => safeIdentifier(name, "ts");
+  const renameType = (type: ParamType): ParamType =>
+    type.kind === "kindValue" ? { ...type, kindParam: safe(type.kindParam) } : type;
+  const t = fn.result.type;
+  return {
+    ...fn,
+    params: fn.params.map((p): Param => ({ ...p, name: safe(p.name), type: renameType(p.type) })),
+    result: {
+      ...fn.result,
+      type: t.kind === "bytesToDst" ? { ...t, dst: safe(t.dst) } : t,
+      error: fn.result.error.kind === "errPtr" ? { ...fn.result.error, param: safe(fn.result.error.param) } : fn.result.error,
+    },
+  };
+}
+
+/** Records the imports a parameter or result TS type needs. */
+function importForType(imports: ImportSet, spec: AbiSpec, type: { kind: string; handleType?: string; enumName?: string }, tsType: string): void {
+  if (type.kind === "handle") imports.type(TYPES_MODULE, tsType);
+  if (type.kind === "enum" && spec.enums.some((e) => e.name === type.enumName)) imports.type(CONSTANTS_MODULE, tsType);
+}
+
+function returnsTag(fn: HostFn): string | undefined {
+  const t = fn.result.type;
+  const doc = fn.result.doc.trim();
+  switch (t.kind) {
+    case "none":
+    case "status":
+      return undefined;
+    case "bytesToDst": {
+      const empty = t.emptyValue === undefined ? "" : `, or null when there is nothing to copy (the module then gets ${t.emptyValue})`;
+      const wire = doc === "" ? "" : ` The module gets: ${doc}`;
+      return `The bytes or text the shim copies into \`${t.dst}\`${empty}.${wire}`;
+    }
+    case "scalarOrMalloc":
+      return `The value's bits, or the bytes the shim copies into memory from the module's \`malloc\`.${doc === "" ? "" : ` ${doc}`}`;
+    default:
+      return doc === "" ? undefined : doc;
+  }
+}
+
+/** The `@generated` trace of a variant, naming the modules of all its eras. */
+function traceTag(spec: AbiSpec, fn: HostFn): { tagName: string; text: string } {
+  return { tagName: "generated", text: `from ${signatureTrace(fn, variantModules(spec, fn))}` };
+}
+
+/** `(eras env-v1, ig-v1)` */
+function erasNote(fn: HostFn): string {
+  return `(era${fn.eras.length === 1 ? "" : "s"} ${fn.eras.join(", ")})`;
+}
+
+function hostMethod(spec: AbiSpec, fn: HostFn, imports: ImportSet): OptionalKind<MethodSignatureStructure> {
+  const params = fn.params.filter(isInterfaceParam);
+  const tags = params.map((p) => tag("param", `${safeIdentifier(p.name, "ts")} ${p.doc.trim()}`.trimEnd()));
+  const returns = returnsTag(fn);
+  if (returns !== undefined) tags.push(tag("returns", returns));
+  tags.push(tag("throws", `Any error fails the call. ${describeErrorConv(fn.result.error, fn.result)}`));
+  tags.push(traceTag(spec, fn));
+  const resultType = interfaceResultType(fn.result.type);
+  if (fn.result.type.kind === "handle") imports.type(TYPES_MODULE, resultType);
+  const parameters = params.map((p) => {
+    const type = interfaceParamType(p.type);
+    importForType(imports, spec, p.type, type);
+    return { name: safeIdentifier(p.name, "ts"), type };
+  });
+  if (hasCapacityParam(fn)) {
+    parameters.push({ name: CAPACITY_PARAM.name, type: CAPACITY_PARAM.type });
+    tags.splice(params.length, 0, tag("param", `${CAPACITY_PARAM.name} ${CAPACITY_PARAM.doc}`));
+  }
+  return {
+    name: fn.name,
+    docs: [jsDoc(fn.doc, tags)],
+    parameters,
+    returnType: resultType,
+  };
+}
+
+/** The wire parameter list and result of a shim (`fn` has safe names). */
+function wireSignature(fn: HostFn): { params: { name: string; type: string }[]; result: string } {
+  return { params: fn.params.map((p) => ({ name: p.name, type: wireTsType(p.wire) })), result: wireTsType(fn.result.wire) };
+}
+
+function importsMethod(spec: AbiSpec, fn: HostFn): OptionalKind<MethodSignatureStructure> {
+  const wire = wireSignature(withSafeNames(fn));
+  return {
+    name: fn.name,
+    docs: [jsDoc(firstSentence(fn.doc), [traceTag(spec, fn)])],
+    parameters: wire.params,
+    returnType: wire.result,
+  };
+}
+
+/** Allocates shim-local names that cannot shadow a parameter. */
+function localNames(fn: HostFn): (base: string) => string {
+  const taken = new Set(fn.params.map((p) => p.name));
+  return (base) => {
+    let name = base;
+    while (taken.has(name)) name += "_";
+    taken.add(name);
+    return name;
+  };
+}
+
+/** A wire pointer parameter as a number. */
+function pointerExpr(p: Param): string {
+  return p.wire === "i64" ? `ctx.u64ToNumber(${p.name})` : `${p.name} >>> 0`;
+}
+
+/** The statements of a shim's try block. `fn` has safe names. */
+export function shimTryBody(fn: HostFn, local: (base: string) => string): string[] {
+  const args = fn.params.filter(isInterfaceParam).map((p) => decodeParam(p, fn));
+  const call = `impl.${fn.name}(${args.join(", ")})`;
+  const t = fn.result.type;
+  switch (t.kind) {
+    case "none":
+      return [`${call};`];
+    case "status":
+      return [`${call};`, "return 0;"];
+    case "u32":
+    case "i32":
+    case "u64":
+    case "handle":
+      return [`return ${call};`];
+    case "bool":
+      return [`return ${call} ? 1 : 0;`];
+    case "scalarOrMalloc": {
+      const r = local("r");
+      return [`const ${r} = ${call};`, `return typeof ${r} === "bigint" ? ${r} : ctx.mallocCopy(${r});`];
+    }
+    case "bytesToDst": {
+      const dst = fn.params.find((p) => p.name === t.dst);
+      if (dst === undefined) throw new Error(`${fn.name}: result destination ${t.dst} is not a parameter`);
+      const lines: string[] = [];
+      const ptr = local(`${dst.name}Ptr`);
+      let len: string;
+      if (dst.type.kind === "dst") {
+        len = local(`${dst.name}Len`);
+        lines.push(`const ${ptr} = ctx.mem.span(${dst.name}, ${JSON.stringify(dst.name)});`, `const ${len} = ctx.mem.len;`);
+      } else if (dst.type.kind === "outPtr") {
+        len = String(dst.type.size);
+        lines.push(`const ${ptr} = ${pointerExpr(dst)};`, `ctx.mem.check(${ptr}, ${len}, ${JSON.stringify(dst.name)});`);
+      } else {
+        throw new Error(`${fn.name}: result destination ${t.dst} is a ${dst.type.kind} parameter, not dst or outPtr`);
+      }
+      const r = local("r");
+      lines.push(`const ${r} = impl.${fn.name}(${[...args, len].join(", ")});`);
+      if (t.emptyValue !== undefined) lines.push(`if (${r} === null) return ${t.emptyValue};`);
+      const write = `ctx.mem.writeInto(${ptr}, ${len}, ${r}, ${JSON.stringify(dst.name)})`;
+      if (t.report === "count") {
+        lines.push(`return ${write};`);
+      } else {
+        lines.push(`${write};`, "return 0;");
+      }
+      return lines;
+    }
+  }
+}
+
+/** The statements of a shim's catch block; the caught error is `e`. `fn` has safe names. */
+export function shimCatchBody(fn: HostFn, e: string): string[] {
+  const lines = [`ctx.fail(${JSON.stringify(fn.name)}, ${e});`];
+  const error = fn.result.error;
+  if (error.kind === "errPtr") {
+    const p = fn.params.find((q) => q.name === error.param);
+    if (p === undefined) throw new Error(`${fn.name}: error word ${error.param} is not a parameter`);
+    lines.push(`ctx.setErrorWord(${pointerExpr(p)});`);
+  }
+  const ret = errorReturnValue(fn.result);
+  if (ret !== null) lines.push(`return ${ret};`);
+  return lines;
+}
+
+/**
+ * The shim factory of one variant. It returns the shim itself, a named
+ * function that calls `impl.<name>` directly: no wrapper per call.
+ */
+function shimFactory(spec: AbiSpec, original: HostFn): FunctionDeclarationStructure {
+  const names = hostVariantNames(spec, original);
+  const fn = withSafeNames(original);
+  const local = localNames(fn);
+  const tryBody = shimTryBody(fn, local);
+  const e = local("e");
+  const catchBody = shimCatchBody(fn, e);
+  const wire = wireSignature(fn);
+  const params = wire.params.map((p) => `${p.name}: ${p.type}`).join(", ");
+  return {
+    kind: StructureKind.Function,
+    isExported: true,
+    name: names.shim,
+    parameters: [
+      { name: "impl", type: names.host },
+      { name: "ctx", type: "ShimContext" },
+    ],
+    returnType: `(${params}) => ${wire.result}`,
+    docs: [
+      jsDoc(
+        `${firstSentence(original.doc)}\n\nThe shim of \`${original.name}\` ${erasNote(original)}, backed by \`impl\`: decodes the wire arguments, calls \`impl.${original.name}\` and encodes its result or its error.`,
+        [traceTag(spec, original)],
+      ),
+    ],
+    statements: [
+      (writer: CodeBlockWriter) => {
+        writer.write(`return function ${safeIdentifier(original.name, "ts")}(${params}): ${wire.result} `).inlineBlock(() => {
+          writer.write("try ").inlineBlock(() => {
+            for (const line of tryBody) writer.writeLine(line);
+          });
+          writer.write(` catch (${e}) `).inlineBlock(() => {
+            for (const line of catchBody) writer.writeLine(line);
+          });
+          writer.newLine();
+        });
+        writer.write(";");
+      },
+    ],
+  };
+}
+
+/** The three declarations of one variant: contract, wire signature, shim factory. */
+function variantStatements(spec: AbiSpec, fn: HostFn, imports: ImportSet): Statement[] {
+  const names = hostVariantNames(spec, fn);
+  const host: InterfaceDeclarationStructure = {
+    kind: StructureKind.Interface,
+    isExported: true,
+    name: names.host,
+    docs: [jsDoc(`What a host implements for \`${fn.name}\` ${erasNote(fn)}. The implementation throws to fail the call; \`${names.shim}\` turns the error into the function's error convention.`)],
+    methods: [hostMethod(spec, fn, imports)],
+  };
+  const wire: InterfaceDeclarationStructure = {
+    kind: StructureKind.Interface,
+    isExported: true,
+    name: names.import,
+    docs: [jsDoc(`\`${fn.name}\` ${erasNote(fn)} as the module imports it: wasm values only.`)],
+    methods: [importsMethod(spec, fn)],
+  };
+  return [host, wire, shimFactory(spec, fn)];
+}
+
+/** A plain comment (not JSDoc: it documents the file, not the next declaration) with the family's doc. */
+function familyComment(family: Family): string {
+  const doc = docText(family.doc);
+  const text = `${family.title}: each function variant once, for the eras to compose.${doc === "" ? "" : `\n\n${doc}`}`;
+  return ["/*", ...text.split("\n").map((l) => (l === "" ? " *" : ` * ${l}`)), " */"].join("\n");
+}
+
+/** The shared declarations of one family: each of its variants once. */
+export function emitHostShared(spec: AbiSpec, family: Family): GeneratedFile {
+  const fns = spec.functions.filter((f) => f.family === family.name);
+  const imports = new ImportSet();
+  imports.type(SHIM_CONTEXT_MODULE, "ShimContext");
+  const statements: Statement[] = [familyComment(family), ...fns.flatMap((fn) => variantStatements(spec, fn, imports))];
+  return printTsFile(hostSharedPath(family), [familySource(family)], imports, statements);
+}
