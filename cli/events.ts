@@ -21,7 +21,7 @@
  * as decimal strings, to keep precision), true/false for bool, strings for
  * string/cstring, and for bytes a base64 string or a list of byte values.
  */
-import { parse as parseYaml } from "yaml";
+import { isNode, LineCounter, parseDocument } from "yaml";
 import { fieldKindFromName, type FieldKindName, type FieldValue } from "../runtime/index.js";
 
 export interface DataSourceDecl {
@@ -143,14 +143,15 @@ function parseEvent(raw: unknown, decls: ReadonlyMap<string, DataSourceDecl>, wh
   return { ds, values: convertRecord(decl, values, where) };
 }
 
-function build(rawDecls: readonly unknown[], rawEvents: readonly unknown[], source: string, where: (kind: "dataSource" | "event", i: number) => string): EventsFile {
+/** `where(kind, i)` names a declaration or event, with its position: `events.yaml:4:5: events[0]`. */
+function build(rawDecls: readonly unknown[], rawEvents: readonly unknown[], where: (kind: "dataSource" | "event", i: number) => string): EventsFile {
   const decls = new Map<string, DataSourceDecl>();
   rawDecls.forEach((raw, i) => {
-    const d = parseDecl(raw, `${source}: ${where("dataSource", i)}`);
-    if (decls.has(d.name)) throw new EventsError(`${source}: ${where("dataSource", i)}: data source ${d.name} is declared twice`);
+    const d = parseDecl(raw, where("dataSource", i));
+    if (decls.has(d.name)) throw new EventsError(`${where("dataSource", i)}: data source ${d.name} is declared twice`);
     decls.set(d.name, d);
   });
-  const events = rawEvents.map((raw, i) => parseEvent(raw, decls, `${source}: ${where("event", i)}`));
+  const events = rawEvents.map((raw, i) => parseEvent(raw, decls, where("event", i)));
   return { dataSources: [...decls.values()], events };
 }
 
@@ -158,14 +159,16 @@ function build(rawDecls: readonly unknown[], rawEvents: readonly unknown[], sour
 export function parseEventsFile(text: string, source: string): EventsFile {
   const jsonLines = /\.(jsonl|ndjson)$/i.test(source);
   if (!jsonLines) {
-    let doc: unknown;
-    let yamlError: Error | null = null;
-    try {
-      doc = parseYaml(text, { intAsBigInt: true });
-    } catch (e) {
-      yamlError = e as Error;
-    }
+    const lines = new LineCounter();
+    const parsed = parseDocument(text, { intAsBigInt: true, lineCounter: lines, prettyErrors: false });
+    const yamlError = parsed.errors[0] ?? null;
     if (yamlError === null) {
+      const doc: unknown = parsed.toJS({ maxAliasCount: 100 });
+      const at = (path: (string | number)[]): string => {
+        const node = parsed.getIn(path, true);
+        const pos = lines.linePos(isNode(node) && node.range ? node.range[0] : 0);
+        return `${source}:${pos.line}:${pos.col}`;
+      };
       if (doc === null || doc === undefined) return { dataSources: [], events: [] };
       if (!isObject(doc)) throw new EventsError(`${source}: expected a mapping with dataSources and events`);
       const unknown = Object.keys(doc).filter((k) => k !== "dataSources" && k !== "events");
@@ -174,10 +177,15 @@ export function parseEventsFile(text: string, source: string): EventsFile {
       const rawEvents = doc.events ?? [];
       if (!Array.isArray(rawDecls)) throw new EventsError(`${source}: dataSources must be a list`);
       if (!Array.isArray(rawEvents)) throw new EventsError(`${source}: events must be a list`);
-      return build(rawDecls, rawEvents, source, (kind, i) => (kind === "dataSource" ? `dataSources[${i}]` : `events[${i}]`));
+      return build(rawDecls, rawEvents, (kind, i) =>
+        kind === "dataSource" ? `${at(["dataSources", i])}: dataSources[${i}]` : `${at(["events", i])}: events[${i}]`,
+      );
     }
     // Not YAML: maybe JSON lines.
-    if (!/^\s*\{/.test(text)) throw new EventsError(`${source} is not valid YAML: ${yamlError.message.split("\n")[0]}`);
+    if (!/^\s*\{/.test(text)) {
+      const pos = yamlError.linePos?.[0] ?? lines.linePos(yamlError.pos[0]);
+      throw new EventsError(`${source}:${pos.line}:${pos.col}: not valid YAML: ${yamlError.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
+    }
   }
   const rawDecls: unknown[] = [];
   const rawEvents: unknown[] = [];
@@ -189,10 +197,10 @@ export function parseEventsFile(text: string, source: string): EventsFile {
     try {
       obj = JSON.parse(line);
     } catch (e) {
-      throw new EventsError(`${source}: line ${i + 1}: not valid JSON: ${(e as Error).message}`);
+      throw new EventsError(`${source}:${i + 1}: not valid JSON: ${(e as Error).message}`);
     }
     if (isObject(obj) && "dataSource" in obj) {
-      if (rawEvents.length > 0) throw new EventsError(`${source}: line ${i + 1}: data sources must be declared before the first event`);
+      if (rawEvents.length > 0) throw new EventsError(`${source}:${i + 1}: data sources must be declared before the first event`);
       rawDecls.push(obj.dataSource);
       declLines.push(i + 1);
     } else {
@@ -200,5 +208,5 @@ export function parseEventsFile(text: string, source: string): EventsFile {
       eventLines.push(i + 1);
     }
   });
-  return build(rawDecls, rawEvents, source, (kind, i) => `line ${kind === "dataSource" ? declLines[i] : eventLines[i]}`);
+  return build(rawDecls, rawEvents, (kind, i) => `${source}:${kind === "dataSource" ? declLines[i] : eventLines[i]}`);
 }

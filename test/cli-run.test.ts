@@ -219,11 +219,17 @@ describe("igwasm run: errors", () => {
     writeFileSync(file, "dataSources:\n  - { name: events, fields: { pid: uint32 } }\nevents:\n  - { ds: events, values: { pid: -1 } }\n");
     const r = await cli("run", built.get("enricher")!, "--events", file);
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`igwasm: ${file}: events[0]: field pid: expected an integer in the uint32 range 0..4294967295, got -1\n`);
+    expect(r.err).toBe(`igwasm: ${file}:4:5: events[0]: field pid: expected an integer in the uint32 range 0..4294967295, got -1\n`);
     writeFileSync(file, "dataSources:\n  - { name: events, fields: { pid: uint33 } }\n");
-    expect((await cli("run", built.get("enricher")!, "--events", file)).err).toMatch(/^igwasm: .*dataSources\[0\] \(events\): field pid: unknown field kind "uint33"/);
+    expect((await cli("run", built.get("enricher")!, "--events", file)).err).toMatch(/^igwasm: .*bad-events\.yaml:2:5: dataSources\[0\] \(events\): field pid: unknown field kind "uint33"/);
     writeFileSync(file, "events:\n  - { ds: nope, values: {} }\n");
-    expect((await cli("run", built.get("enricher")!, "--events", file)).err).toBe(`igwasm: ${file}: events[0]: data source nope is not declared (declared: none)\n`);
+    expect((await cli("run", built.get("enricher")!, "--events", file)).err).toBe(`igwasm: ${file}:2:5: events[0]: data source nope is not declared (declared: none)\n`);
+    // Malformed input is reported where it stands: a YAML syntax error, a bad JSON line.
+    writeFileSync(file, "events:\n  - { ds: events, values: { pid: 1 }\n  - x: [\n");
+    expect((await cli("run", built.get("enricher")!, "--events", file)).err).toMatch(new RegExp(`^igwasm: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: not valid YAML: `));
+    const jsonl = join(BUILD, "bad-events.jsonl");
+    writeFileSync(jsonl, '{"dataSource": {"name": "events", "fields": {"pid": "uint32"}}}\n{"ds": "events", "values": {"pid": 1}}\n{"ds": "events", "values": \n');
+    expect((await cli("run", built.get("enricher")!, "--events", jsonl)).err).toMatch(new RegExp(`^igwasm: .*bad-events\\.jsonl:3: not valid JSON: `));
   });
 
   it("a gadget that fails in init because the events lack its data source", async () => {

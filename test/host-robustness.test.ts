@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { hostFunctionsOfEra } from "../generated/host/descriptors.js";
+import type { EventView } from "../runtime/data-source-api.js";
 import { GuestAbortError } from "../runtime/errors.js";
 import { call, loadProxy, MEM } from "./helpers/proxy.js";
 import { packed } from "./helpers/guest.js";
@@ -91,7 +92,7 @@ describe("host robustness under random bad input", () => {
     expect(events.source.slab.live + batch.source.slab.live, "packet records leaked").toBe(0);
 
     const seen: number[] = [];
-    g.gadget.dataSources.subscribe("events", (ev) => seen.push(ev.get("pid") as number));
+    g.gadget.dataSources.subscribe("events", (ev) => seen.push((ev as EventView).get("pid") as number));
     const ds = call(g, "getDataSource", name(0x100, "events")).result;
     const pid = call(g, "dataSourceGetField", ds, name(0x210, "pid")).result;
     const packet = call(g, "dataSourceNewPacketSingle", ds).result;
