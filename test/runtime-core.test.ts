@@ -1,0 +1,166 @@
+/**
+ * The runtime's core data structures on their own: the handle table
+ * (generations, FIFO reuse, the 4096 limit, the entry layout the wasm fast
+ * path reads), record slabs, and guest-memory packing and bounds.
+ */
+import { describe, expect, it } from "vitest";
+import { MaxHandles } from "../generated/constants.js";
+import { GuestMemory } from "../runtime/guest-memory.js";
+import { ENTRY_A, ENTRY_B, ENTRY_DS, ENTRY_GEN, ENTRY_KIND, ENTRY_TYPE, HandleTable, HandleType } from "../runtime/handles.js";
+import { HANDLE_ENTRY_BYTES, HANDLE_TABLE_BYTES, HostMemory } from "../runtime/host-memory.js";
+import { RecordSlab } from "../runtime/record-slab.js";
+
+const index = (h: number): number => h & 0x1fff;
+const gen = (h: number): number => h >>> 13;
+
+describe("HandleTable", () => {
+  it("writes the documented 16-byte entry layout into host memory", () => {
+    const mem = new HostMemory();
+    const t = new HandleTable(mem);
+    const h = t.alloc(HandleType.Field, 0x11223344, 0x55667788, undefined, 0x0102, 9);
+    const base = index(h) * HANDLE_ENTRY_BYTES;
+    expect(mem.u8[base + ENTRY_TYPE]).toBe(HandleType.Field);
+    expect(mem.u8[base + ENTRY_KIND]).toBe(9);
+    expect(mem.view.getUint16(base + ENTRY_DS, true)).toBe(0x0102);
+    expect(mem.view.getUint32(base + ENTRY_GEN, true)).toBe(gen(h));
+    expect(mem.view.getUint32(base + ENTRY_A, true)).toBe(0x11223344);
+    expect(mem.view.getUint32(base + ENTRY_B, true)).toBe(0x55667788);
+    expect(HANDLE_TABLE_BYTES).toBe((MaxHandles + 1) * 16);
+  });
+
+  it("never hands out 0 or a handle with bit 31, and reuses slots first-in first-out", () => {
+    const t = new HandleTable(new HostMemory());
+    const a = t.alloc(HandleType.Data, 0, 0);
+    const b = t.alloc(HandleType.Data, 0, 0);
+    expect(index(a)).toBe(1);
+    expect(index(b)).toBe(2);
+    t.release(a, HandleType.Data, "t");
+    const c = t.alloc(HandleType.Data, 0, 0);
+    // The freed slot 1 waits behind every other free slot.
+    expect(index(c)).toBe(3);
+    for (const h of [a, b, c]) expect(h !== 0 && (h & 0x80000000) === 0).toBe(true);
+  });
+
+  it("detects stale handles after their slot is reused, and wrong types", () => {
+    const t = new HandleTable(new HostMemory());
+    const first = t.alloc(HandleType.Data, 0, 0);
+    t.release(first, HandleType.Data, "t");
+    // Cycle the free list until slot 1 comes back with a new generation.
+    const held: number[] = [];
+    let again = 0;
+    while (index(again) !== index(first)) {
+      again = t.alloc(HandleType.Data, 0, 0);
+      held.push(again);
+    }
+    expect(gen(again)).toBe(gen(first) + 1);
+    expect(() => t.entry(first, HandleType.Data, "t")).toThrow("t: stale or unknown handle");
+    expect(t.entry(again, HandleType.Data, "t")).toBe(index(again) * 16);
+    expect(() => t.entry(again, HandleType.Field, "t")).toThrow("t: bad handle type (handle");
+    expect(() => t.entry(0, HandleType.Data, "t")).toThrow("t: invalid handle 0");
+    expect(t.releaseIfLive(first)).toBe(false);
+    expect(t.releaseIfLive(again)).toBe(true);
+    expect(t.releaseIfLive(again)).toBe(false);
+  });
+
+  it("allows exactly MaxHandles live handles, then fails until one is released", () => {
+    const t = new HandleTable(new HostMemory());
+    const hs = Array.from({ length: MaxHandles }, () => t.alloc(HandleType.Map, 0, 0));
+    expect(t.size).toBe(MaxHandles);
+    expect(new Set(hs.map(index)).size).toBe(MaxHandles);
+    expect(() => t.alloc(HandleType.Map, 0, 0)).toThrow(`too many open handles (${MaxHandles})`);
+    t.release(hs[100], HandleType.Map, "t");
+    expect(index(t.alloc(HandleType.Map, 0, 0))).toBe(index(hs[100]));
+  });
+
+  it("wraps a slot's generation from 2^18-1 back to 1, never to 0", () => {
+    const mem = new HostMemory();
+    const t = new HandleTable(mem);
+    const h = t.alloc(HandleType.Data, 0, 0);
+    mem.view.setUint32(index(h) * 16 + ENTRY_GEN, (1 << 18) - 1, true);
+    t.releaseEntry(index(h) * 16);
+    // Drain the other free slots so slot 1 is next.
+    for (let i = 1; i < MaxHandles; i++) t.alloc(HandleType.Data, 0, 0);
+    const wrapped = t.alloc(HandleType.Data, 0, 0);
+    expect(index(wrapped)).toBe(index(h));
+    expect(gen(wrapped)).toBe(1);
+  });
+});
+
+describe("RecordSlab", () => {
+  it("hands out zeroed, 8-byte-aligned records in ascending order, recycles the last freed first, and clears variable values", () => {
+    const mem = new HostMemory();
+    const slab = new RecordSlab(mem, 24, 2);
+    const a = slab.alloc();
+    const b = slab.alloc();
+    expect(slab.addr[b] - slab.addr[a]).toBe(24);
+    expect(slab.addr[a] % 8).toBe(0);
+    mem.u8.fill(0xee, slab.addr[a], slab.addr[a] + 24);
+    slab.vars[a * 2 + 1] = new Uint8Array([1, 2]);
+    slab.free(a);
+    expect(slab.live).toBe(1);
+    const again = slab.alloc();
+    expect(again).toBe(a);
+    expect([...mem.u8.subarray(slab.addr[a], slab.addr[a] + 24)]).toEqual(new Array(24).fill(0));
+    expect(slab.vars[a * 2 + 1].length).toBe(0);
+  });
+
+  it("grows by chunks without moving live records (host memory grows under it)", () => {
+    const mem = new HostMemory(1, 64);
+    const slab = new RecordSlab(mem, 4096, 0);
+    const first = slab.alloc();
+    const addr = slab.addr[first];
+    mem.view.setUint32(addr, 0xdeadbeef, true);
+    for (let i = 0; i < 200; i++) slab.alloc();
+    expect(mem.memory.buffer.byteLength).toBeGreaterThan(65536);
+    expect(slab.addr[first]).toBe(addr);
+    expect(mem.view.getUint32(addr, true)).toBe(0xdeadbeef);
+  });
+
+  it("reports host memory exhaustion as a call error", () => {
+    const mem = new HostMemory(2, 2);
+    const slab = new RecordSlab(mem, 65536, 0);
+    expect(() => slab.alloc()).toThrow(/host memory exhausted/);
+  });
+});
+
+describe("GuestMemory", () => {
+  const guest = (): { mem: GuestMemory; memory: WebAssembly.Memory } => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 });
+    const mem = new GuestMemory();
+    mem.attach(memory);
+    return { mem, memory };
+  };
+
+  it("splits packed values without BigInt arithmetic, including signed i64 inputs", () => {
+    const { mem } = guest();
+    mem.unpack((5n << 32n) | 0x80000010n);
+    expect([mem.ptr, mem.len]).toEqual([0x80000010, 5]);
+    mem.unpack(-1n);
+    expect([mem.ptr, mem.len]).toEqual([0xffffffff, 0xffffffff]);
+    expect(mem.pack(0xfffffff0, 3)).toBe((3n << 32n) | 0xfffffff0n);
+    expect(mem.u64ToNumber(-1n)).toBe(2 ** 64 - 1);
+    expect(mem.u64ToNumber(1n << 40n)).toBe(2 ** 40);
+  });
+
+  it("checks ranges against the current size, and sees growth from inside a guest call", () => {
+    const { mem, memory } = guest();
+    expect(() => mem.check(65535, 2, "x")).toThrow("x: range [65535, 65537) is outside guest memory (65536 bytes)");
+    expect(() => mem.check(0xffffffff, 0, "x")).not.toThrow();
+    const before = mem.u8();
+    memory.grow(1);
+    expect(before.length).toBe(0); // detached
+    expect(() => mem.check(65535, 2, "x")).not.toThrow();
+    expect(mem.u8().length).toBe(131072);
+  });
+
+  it("writes nothing when a value does not fit, and reads strings with and without the fast path", () => {
+    const { mem } = guest();
+    mem.u8().fill(0xa5, 0, 64);
+    expect(() => mem.writeInto(8, 3, "four", "dst")).toThrow("dst: 4 bytes do not fit in a buffer of 3");
+    expect([...mem.u8().subarray(0, 64)].every((b) => b === 0xa5)).toBe(true);
+    expect(mem.writeInto(8, 16, "héllo", "dst")).toBe(6);
+    expect(mem.readString(mem.pack(8, 6), "s")).toBe("héllo");
+    expect(mem.readString(0n, "s")).toBe("");
+    expect(() => mem.readString(mem.pack(65530, 10), "s")).toThrow(/outside guest memory/);
+  });
+});
