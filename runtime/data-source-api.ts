@@ -66,6 +66,8 @@ export interface RecordRef {
  * switch on the kind and no boxing of floats (bench/host-field).
  */
 export class FieldAccessor {
+  /** The host memory's current DataView (HostMemory.holdView re-arms it after growth). */
+  view!: DataView;
   protected readonly mem: HostMemory;
   protected readonly off: number;
   private readonly scratch = { slot: 0, addr: 0 };
@@ -76,6 +78,7 @@ export class FieldAccessor {
   ) {
     this.mem = sources.mem;
     this.off = field.offset;
+    sources.mem.holdView(this);
   }
 
   /** The accessor of `field`, of the subclass for its kind. */
@@ -163,57 +166,57 @@ export class FieldAccessor {
 /* One subclass per kind; see FieldAccessor. */
 class BoolAccessor extends FieldAccessor {
   override get(r: RecordRef): boolean {
-    return this.mem.view.getUint8(r.addr + this.off) !== 0;
+    return this.view.getUint8(r.addr + this.off) !== 0;
   }
 }
 class Int8Accessor extends FieldAccessor {
   override get(r: RecordRef): number {
-    return this.mem.view.getInt8(r.addr + this.off);
+    return this.view.getInt8(r.addr + this.off);
   }
 }
 class Int16Accessor extends FieldAccessor {
   override get(r: RecordRef): number {
-    return this.mem.view.getInt16(r.addr + this.off, true);
+    return this.view.getInt16(r.addr + this.off, true);
   }
 }
 class Int32Accessor extends FieldAccessor {
   override get(r: RecordRef): number {
-    return this.mem.view.getInt32(r.addr + this.off, true);
+    return this.view.getInt32(r.addr + this.off, true);
   }
 }
 class Int64Accessor extends FieldAccessor {
   override get(r: RecordRef): bigint {
-    return this.mem.view.getBigInt64(r.addr + this.off, true);
+    return this.view.getBigInt64(r.addr + this.off, true);
   }
 }
 class Uint8Accessor extends FieldAccessor {
   override get(r: RecordRef): number {
-    return this.mem.view.getUint8(r.addr + this.off);
+    return this.view.getUint8(r.addr + this.off);
   }
 }
 class Uint16Accessor extends FieldAccessor {
   override get(r: RecordRef): number {
-    return this.mem.view.getUint16(r.addr + this.off, true);
+    return this.view.getUint16(r.addr + this.off, true);
   }
 }
 class Uint32Accessor extends FieldAccessor {
   override get(r: RecordRef): number {
-    return this.mem.view.getUint32(r.addr + this.off, true);
+    return this.view.getUint32(r.addr + this.off, true);
   }
 }
 class Uint64Accessor extends FieldAccessor {
   override get(r: RecordRef): bigint {
-    return this.mem.view.getBigUint64(r.addr + this.off, true);
+    return this.view.getBigUint64(r.addr + this.off, true);
   }
 }
 class Float32Accessor extends FieldAccessor {
   override get(r: RecordRef): number {
-    return this.mem.view.getFloat32(r.addr + this.off, true);
+    return this.view.getFloat32(r.addr + this.off, true);
   }
 }
 class Float64Accessor extends FieldAccessor {
   override get(r: RecordRef): number {
-    return this.mem.view.getFloat64(r.addr + this.off, true);
+    return this.view.getFloat64(r.addr + this.off, true);
   }
 }
 class StringAccessor extends FieldAccessor {

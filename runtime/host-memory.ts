@@ -32,6 +32,8 @@ export class HostMemory {
   view!: DataView;
   u32!: Uint32Array;
   private top = HANDLE_TABLE_BYTES;
+  /** Objects that keep `view` in a field of their own, re-armed after growth. */
+  private readonly viewHolders = new Set<{ view: DataView }>();
 
   constructor(initialPages = 4, maximumPages = 16384) {
     this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
@@ -43,6 +45,17 @@ export class HostMemory {
     this.u8 = new Uint8Array(buffer);
     this.view = new DataView(buffer);
     this.u32 = new Uint32Array(buffer);
+    for (const holder of this.viewHolders) holder.view = this.view;
+  }
+
+  /**
+   * Keeps `holder.view` equal to `view` from now on. Hot readers (field
+   * accessors) hold the DataView themselves, one load less per read than
+   * `mem.view`; growth is the only time it changes, and it re-arms them.
+   */
+  holdView(holder: { view: DataView }): void {
+    holder.view = this.view;
+    this.viewHolders.add(holder);
   }
 
   /** Bytes allocated so far (handle table included). */

@@ -237,3 +237,28 @@ describe("declare / emit / subscribe", () => {
     expect(() => fieldKindFromName("uint128")).toThrow(TypeError);
   });
 });
+
+describe("field accessors across host-memory growth", () => {
+  it("an accessor made before the host memory grows reads and writes the right records after it", async () => {
+    const g = await minimal();
+    const batch = g.dataSources.declare("batch", { type: "array", fields: { n: "uint64", x: "float64" } });
+    const n = batch.field("n");
+    const x = batch.field("x");
+    const before = g.runtime.hostMemory.memory.buffer.byteLength;
+    let sum = 0n;
+    let xs = 0;
+    g.dataSources.subscribe("batch", (view) => {
+      const arr = view as ArrayView;
+      for (let i = 0; i < arr.length; i++) {
+        const ev = arr.at(i);
+        sum += n.get(ev) as bigint;
+        xs += x.get(ev) as number;
+      }
+    }, { type: "array" });
+    const COUNT = 40_000; // 16 bytes a record: more than the initial host memory holds
+    batch.emitArray(Array.from({ length: COUNT }, (_, i) => ({ n: BigInt(i), x: 0.5 })));
+    expect(g.runtime.hostMemory.memory.buffer.byteLength).toBeGreaterThan(before);
+    expect(sum).toBe(BigInt((COUNT * (COUNT - 1)) / 2));
+    expect(xs).toBe(COUNT * 0.5);
+  });
+});
