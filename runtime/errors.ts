@@ -40,3 +40,9 @@ export class NotFoundError extends ExpectedError {}
 
 /** A value does not fit the destination the guest gave; nothing was written. */
 export class DestinationTooSmallError extends ExpectedError {}
+
+/** Loading a gadget or running one of its phases failed; the message says which and why. */
+export class GadgetError extends Error {
+  override readonly name = "GadgetError";
+}
+
