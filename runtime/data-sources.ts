@@ -3,7 +3,7 @@
  * packet delivery. Host-function families (data source, data array, field)
  * and the public JS API are thin layers over this.
  */
-import { DataArrayElementFlag, DataArrayIndexShift, DataSourceType, type FieldKind, SubscriptionType } from "../generated/constants.js";
+import { DataArrayElementFlag, DataArrayIndexShift, DataArrayMaxIndex, DataSourceType, type FieldKind, SubscriptionType } from "../generated/constants.js";
 import { fail } from "./errors.js";
 import { ANY_ARRAY, ANY_DATA, type HandleTable, HandleType } from "./handles.js";
 import type { HostMemory } from "./host-memory.js";
@@ -96,7 +96,7 @@ export class DataSources {
   /** resolveData for a data-array element handle (kept apart so resolveData stays small enough to inline). */
   private resolveElement(handle: number, what: string): number {
     const arr = this.handles.object<DataArray>(this.handles.elementArrayEntry(handle, what));
-    const index = (handle >>> DataArrayIndexShift) & 0x7fff;
+    const index = (handle >>> DataArrayIndexShift) & DataArrayMaxIndex;
     if (index >= arr.slots.length) fail(`${what}: element ${index} is past the end of the array (${arr.slots.length})`);
     const ds = arr.ds;
     this.ds = ds;

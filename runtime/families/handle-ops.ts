@@ -1,4 +1,5 @@
 /** The handle family: releasing a handle of any type. */
+import { DataArrayElementFlag } from "../../generated/constants.js";
 import { fail } from "../errors.js";
 import { ANY_HANDLE, HandleType } from "../handles.js";
 import type { DataArray } from "../data-source.js";
@@ -10,7 +11,7 @@ export class HandleOps {
 
   releaseHandle(handle: number): void {
     const handles = this.sources.handles;
-    if ((handle & 0x80000000) !== 0) fail(`releaseHandle: ${handle} is a data-array element, not a handle`);
+    if ((handle & DataArrayElementFlag) !== 0) fail(`releaseHandle: ${handle} is a data-array element, not a handle`);
     const base = handles.entry(handle, ANY_HANDLE, "releaseHandle");
     switch (handles.typeAt(base)) {
       case HandleType.PacketSingle:

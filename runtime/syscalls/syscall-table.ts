@@ -6,6 +6,7 @@
  * `codegen/syscalls/emit-syscall-tables.ts`; the lookup maps are built lazily,
  * once per architecture. No Node import: this module runs in a browser too.
  */
+import { SyscallDeclarationSize, SyscallMaxParams, SyscallNameSize, SyscallParamIsPointer } from "../../generated/constants.js";
 import { SYSCALL_NAMES as ARM64_NAMES } from "../../generated/syscalls/arm64.js";
 import { SYSCALL_DECLARATIONS } from "../../generated/syscalls/declarations.js";
 import { SYSCALL_NAMES as X86_64_NAMES } from "../../generated/syscalls/x86_64.js";
@@ -22,19 +23,21 @@ export interface SyscallDeclaration {
   readonly params: readonly SyscallParam[];
 }
 
-/** Size of the guest struct written by `getSyscallDeclaration`. */
-export const SYSCALL_DECLARATION_SIZE = 252;
+/** Size of the guest struct written by `getSyscallDeclaration` (from the spec). */
+export const SYSCALL_DECLARATION_SIZE = SyscallDeclarationSize;
 
-/** Most parameters a syscall has, and slots in the guest struct. */
-export const SYSCALL_MAX_PARAMS = 6;
+/** Most parameters a syscall has, and slots in the guest struct (from the spec). */
+export const SYSCALL_MAX_PARAMS = SyscallMaxParams;
 
-const NAME_FIELD_SIZE = 32;
-const NR_PARAMS_OFFSET = 32;
-const PARAMS_OFFSET = 36;
-const PARAM_SIZE = 36;
-const PARAM_FLAGS_OFFSET = 32;
-/** `flags` bit 0 of a parameter: the parameter is a pointer. */
-export const SYSCALL_PARAM_IS_POINTER = 1;
+/** `flags` bit 0 of a parameter: the parameter is a pointer (from the spec). */
+export const SYSCALL_PARAM_IS_POINTER = SyscallParamIsPointer;
+
+// The struct's layout: name[32], nrParams u8, pad[3], then params[6] { name[32], flags u32 }.
+const NAME_FIELD_SIZE = SyscallNameSize;
+const NR_PARAMS_OFFSET = NAME_FIELD_SIZE;
+const PARAMS_OFFSET = NAME_FIELD_SIZE + 4;
+const PARAM_FLAGS_OFFSET = NAME_FIELD_SIZE;
+const PARAM_SIZE = NAME_FIELD_SIZE + 4;
 
 const NAMES_BY_ARCH: Readonly<Record<SyscallArch, readonly string[]>> = {
   x86_64: X86_64_NAMES,
