@@ -91,7 +91,7 @@ export class GuestMemory {
 
   /**
    * Unpacks and bounds-checks a packed range; returns its pointer and leaves
-   * its length in `this.len`. A zero length is always valid.
+   * its length in `this.len`. 0 (the empty string) is always valid.
    */
   span(packed: bigint, what: string): number {
     this.unpack(packed);
@@ -99,9 +99,13 @@ export class GuestMemory {
     return this.ptr;
   }
 
-  /** Throws unless [ptr, ptr+len) lies inside guest memory. */
+  /**
+   * Throws unless [ptr, ptr+len) lies inside guest memory. As in IG's engine
+   * (wazero's `offset + byteCount <= len(buffer)`), an empty range must start
+   * inside memory or right at its end too.
+   */
   check(ptr: number, len: number, what: string): void {
-    if (len !== 0 && ptr + len > this.u8().length) {
+    if (ptr + len > this.u8().length) {
       throw new HostCallError(`${what}: range [${ptr}, ${ptr + len}) is outside guest memory (${this.u8().length} bytes)`);
     }
   }
