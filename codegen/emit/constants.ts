@@ -113,5 +113,5 @@ export function emitConstants(spec: AbiSpec): GeneratedFile[] {
   const fieldKind = spec.enums.find((e) => e.name === FIELD_KIND_ENUM);
   if (fieldKind !== undefined) statements.push(...fieldKindStatements(fieldKind));
   const sources = [...sectionSources(spec, "abi"), ...(spec.enums.length > 0 ? sectionSources(spec, "enums") : [])];
-  return [printTsFile(CONSTANTS_PATH, sources, new ImportSet(), statements)];
+  return [printTsFile(CONSTANTS_PATH, sources, new ImportSet(CONSTANTS_PATH), statements)];
 }

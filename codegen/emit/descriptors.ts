@@ -13,6 +13,7 @@ import {
   type VariableStatementStructure,
   type WriterFunction,
 } from "ts-morph";
+import { CONSTANTS_MODULE } from "./host-names.js";
 import type { GeneratedFile } from "../generated-file.js";
 import { paramTypeText, resultTypeText } from "../lowering.js";
 import type { AbiSpec, ExportParamType, GuestExport, HostFn } from "../model.js";
@@ -20,7 +21,7 @@ import { pascalCase } from "../names.js";
 import { allSources, ImportSet, jsDoc, literal, printTsFile, propertyKey, writeJsDoc, type Statement } from "./ts-print.js";
 
 export const DESCRIPTORS_PATH = "host/descriptors.ts";
-const CONSTANTS_MODULE = "../constants.js";
+
 
 /** `fieldGetScalar` -> `FieldGetScalarName`. */
 export function nameConstant(fnName: string): string {
@@ -183,7 +184,7 @@ return value;`,
 };
 
 export function emitDescriptors(spec: AbiSpec): GeneratedFile[] {
-  const imports = new ImportSet();
+  const imports = new ImportSet(DESCRIPTORS_PATH);
   imports.type(CONSTANTS_MODULE, "EraId");
   const eraModulesType = "Readonly<Record<EraId, EraModuleDescriptor>>";
   const statements: Statement[] = [

@@ -11,15 +11,17 @@
  *   `create<Era>Imports`, `<Era>Module`, `<Era>ExtraModules`.
  */
 import type { AbiSpec, Era, Family, HostFn } from "../model.js";
+import { codegenSymbols } from "../../runtime/codegen-symbols.js";
 import { pascalCase } from "../names.js";
 
 /** Directory (under `host/`) of the per-variant declarations the eras share. */
 export const SHARED_DIR = "shared";
 
-/** Import paths as seen from `generated/host/<dir>/` (an era's or the shared one). */
-export const SHIM_CONTEXT_MODULE = "../../../runtime/shim-context.js";
-export const TYPES_MODULE = "../../types.js";
-export const CONSTANTS_MODULE = "../../constants.js";
+/** Generated modules the host bindings import, as paths from the repository root (see ImportSet). */
+export const TYPES_MODULE = "generated/types.js";
+export const CONSTANTS_MODULE = "generated/constants.js";
+/** The runtime module that exports ShimContext. */
+export const SHIM_CONTEXT_MODULE = codegenSymbols.ShimContext.module;
 
 /** File name (without extension) of a family's bindings: `dataSource` -> `datasource`. */
 export function familyFileName(family: Family): string {
@@ -40,7 +42,7 @@ export function hostSharedPath(family: Family): string {
 
 /** The shared module of a family as an era file imports it. */
 export function hostSharedModule(family: Family): string {
-  return `../${SHARED_DIR}/${familyFileName(family)}.js`;
+  return `generated/host/${SHARED_DIR}/${familyFileName(family)}.js`;
 }
 
 /** Names of the declarations of one era's family file. */

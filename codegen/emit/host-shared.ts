@@ -296,7 +296,7 @@ function familyComment(family: Family): string {
 /** The shared declarations of one family: each of its variants once. */
 export function emitHostShared(spec: AbiSpec, family: Family): GeneratedFile {
   const fns = spec.functions.filter((f) => f.family === family.name);
-  const imports = new ImportSet();
+  const imports = new ImportSet(hostSharedPath(family));
   imports.type(SHIM_CONTEXT_MODULE, "ShimContext");
   const statements: Statement[] = [familyComment(family), ...fns.flatMap((fn) => variantStatements(spec, fn, imports))];
   return printTsFile(hostSharedPath(family), [familySource(family)], imports, statements);

@@ -61,7 +61,7 @@ export function emitHostFamily(spec: AbiSpec, era: Era, family: Family): Generat
   const fns = functionsOfEra(spec, era.id).filter((f) => f.family === family.name);
   const names = hostFamilyNames(era, family);
   const shared = hostSharedModule(family);
-  const imports = new ImportSet();
+  const imports = new ImportSet(hostFamilyPath(era, family));
   imports.type(SHIM_CONTEXT_MODULE, "ShimContext");
   const variants = fns.map((fn) => {
     const v = hostVariantNames(spec, fn);
@@ -107,7 +107,7 @@ export function emitHostFamily(spec: AbiSpec, era: Era, family: Family): Generat
 export function emitHostEraIndex(spec: AbiSpec, era: Era): GeneratedFile {
   const families = familiesOfEra(spec, era.id);
   const names = hostEraNames(era);
-  const imports = new ImportSet();
+  const imports = new ImportSet(hostEraIndexPath(era));
   imports.type(SHIM_CONTEXT_MODULE, "ShimContext");
   const statements: Statement[] = families.map((family) => ({
     kind: StructureKind.ExportDeclaration,

@@ -27,7 +27,7 @@ function moduleSpecifier(path: string): string {
 export function emitIndex(spec: AbiSpec): GeneratedFile[] {
   const paths = [TYPES_PATH, CONSTANTS_PATH, DESCRIPTORS_PATH, ...spec.eras.map(hostEraIndexPath)];
   const statements = paths.map((path) => ({ kind: StructureKind.ExportDeclaration, moduleSpecifier: moduleSpecifier(path) }) as const);
-  return [printTsFile(INDEX_PATH, allSources(spec), new ImportSet(), statements)];
+  return [printTsFile(INDEX_PATH, allSources(spec), new ImportSet(INDEX_PATH), statements)];
 }
 
 /** Every TypeScript host-side file: types, constants, descriptors, per-era bindings, index. */

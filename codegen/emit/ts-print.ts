@@ -20,6 +20,7 @@ import {
   type StatementStructures,
   type WriterFunction,
 } from "ts-morph";
+import { posix } from "node:path";
 import type { GeneratedFile } from "../generated-file.js";
 import { generatedHeader } from "../header.js";
 import type { AbiSpec, Family } from "../model.js";
@@ -32,6 +33,19 @@ export type Statement = StatementStructures | WriterFunction | string;
  */
 export class ImportSet {
   private readonly modules = new Map<string, Map<string, boolean>>();
+
+  /**
+   * `file` is the emitted file's path under `generated/`. Modules given as a
+   * path from the repository root (`runtime/x.js`, `generated/types.js`) are
+   * imported by their path relative to it; `./` and `../` paths are kept.
+   */
+  constructor(private readonly file: string) {}
+
+  private specifier(module: string): string {
+    if (module.startsWith(".")) return module;
+    const rel = posix.relative(posix.dirname(posix.join("generated", this.file)), module);
+    return rel.startsWith(".") ? rel : `./${rel}`;
+  }
 
   /** Imports `name` for use in type positions only (`import type`). */
   type(module: string, name: string): string {
@@ -46,7 +60,8 @@ export class ImportSet {
     return name;
   }
 
-  private names(module: string): Map<string, boolean> {
+  private names(target: string): Map<string, boolean> {
+    const module = this.specifier(target);
     let names = this.modules.get(module);
     if (names === undefined) {
       names = new Map();

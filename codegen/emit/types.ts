@@ -20,5 +20,5 @@ export function emitTypes(spec: AbiSpec): GeneratedFile[] {
       docs: [jsDoc(h.doc, [tag("generated", `from handle type ${h.name}`)])],
     }),
   );
-  return [printTsFile(TYPES_PATH, sectionSources(spec, "abi"), new ImportSet(), statements)];
+  return [printTsFile(TYPES_PATH, sectionSources(spec, "abi"), new ImportSet(TYPES_PATH), statements)];
 }
