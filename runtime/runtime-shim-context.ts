@@ -23,6 +23,8 @@ export class RuntimeShimContext implements ShimContext {
     const message = text.startsWith(`${fn}:`) ? text : `${fn}: ${text}`;
     if (err instanceof ExpectedError) this.rt.logger.debug(message);
     else if (err instanceof HostCallError) this.rt.logger.warn(message);
+    // A trap in a guest function the host called back (its malloc): the call fails, as in IG.
+    else if (err instanceof WebAssembly.RuntimeError) this.rt.logger.error(`${message} (the module trapped in a nested call)`);
     else this.rt.logger.error(`${message} (host error)`);
   }
 
