@@ -129,7 +129,7 @@ export function decodeParam(p: Param, fn: HostFn, ctx = "ctx"): string {
   const t = p.type;
   switch (t.kind) {
     case "u32":
-      return p.wire === "i64" ? `${ctx}.u64ToNumber(${v})` : `${v} >>> 0`;
+      return decodeAddress(p, ctx);
     case "i32":
       return `${v} | 0`;
     case "u64":
@@ -155,6 +155,16 @@ export function decodeParam(p: Param, fn: HostFn, ctx = "ctx"): string {
     case "errPtr":
       throw new Error(`${t.kind} parameters are decoded by the result lowering`);
   }
+}
+
+/**
+ * The expression that decodes an unsigned wire value held in variable
+ * `p.name` as a number: `>>> 0` for an i32, the low 64 bits for an i64 (a
+ * u64 pointer such as getSyscallDeclaration's). Used for u32 parameters,
+ * destination pointers and error words alike.
+ */
+export function decodeAddress(p: Param, ctx = "ctx"): string {
+  return p.wire === "i64" ? `${ctx}.u64ToNumber(${p.name})` : `${p.name} >>> 0`;
 }
 
 /** The value a shim returns on error, as TypeScript source. */

@@ -23,6 +23,7 @@ import type { GeneratedFile } from "../generated-file.js";
 import {
   CAPACITY_PARAM,
   hasCapacityParam,
+  decodeAddress,
   decodeParam,
   describeErrorConv,
   errorReturnValue,
@@ -152,10 +153,6 @@ function localNames(fn: HostFn): (base: string) => string {
   };
 }
 
-/** A wire pointer parameter as a number. */
-function pointerExpr(p: Param): string {
-  return p.wire === "i64" ? `ctx.u64ToNumber(${p.name})` : `${p.name} >>> 0`;
-}
 
 /** The statements of a shim's try block. `fn` has safe names. */
 export function shimTryBody(fn: HostFn, local: (base: string) => string): string[] {
@@ -189,7 +186,7 @@ export function shimTryBody(fn: HostFn, local: (base: string) => string): string
         lines.push(`const ${ptr} = ctx.mem.span(${dst.name}, ${JSON.stringify(dst.name)});`, `const ${len} = ctx.mem.len;`);
       } else if (dst.type.kind === "outPtr") {
         len = String(dst.type.size);
-        lines.push(`const ${ptr} = ${pointerExpr(dst)};`, `ctx.mem.check(${ptr}, ${len}, ${JSON.stringify(dst.name)});`);
+        lines.push(`const ${ptr} = ${decodeAddress(dst)};`, `ctx.mem.check(${ptr}, ${len}, ${JSON.stringify(dst.name)});`);
       } else {
         throw new Error(`${fn.name}: result destination ${t.dst} is a ${dst.type.kind} parameter, not dst or outPtr`);
       }
@@ -214,7 +211,7 @@ export function shimCatchBody(fn: HostFn, e: string): string[] {
   if (error.kind === "errPtr") {
     const p = fn.params.find((q) => q.name === error.param);
     if (p === undefined) throw new Error(`${fn.name}: error word ${error.param} is not a parameter`);
-    lines.push(`ctx.setErrorWord(${pointerExpr(p)});`);
+    lines.push(`ctx.setErrorWord(${decodeAddress(p)});`);
   }
   const ret = errorReturnValue(fn.result);
   if (ret !== null) lines.push(`return ${ret};`);
