@@ -182,6 +182,11 @@ export class HostDataSource {
   }
 }
 
+/** Whether a subscribeAll subscription applies to `ds`: array subscriptions only to Array data sources. */
+function accepts(ds: DataSource, options: SubscribeOptions): boolean {
+  return options.type !== "array" || ds.isArray;
+}
+
 /** All data sources of a gadget. */
 export class DataSourceApi {
   private readonly views = new Map<DataSource, HostDataSource>();
@@ -204,7 +209,7 @@ export class DataSourceApi {
   private attach(ds: DataSource): void {
     const view = this.view(ds);
     for (const s of this.everywhere) {
-      if (s.options.type !== "array" || ds.isArray) view.subscribe(s.callback, s.options);
+      if (accepts(ds, s.options)) view.subscribe(s.callback, s.options);
     }
     for (const s of this.pending.get(ds.name) ?? []) view.subscribe(s.callback, s.options);
     this.pending.delete(ds.name);
@@ -237,8 +242,7 @@ export class DataSourceApi {
   subscribeAll(callback: EventCallback, options: SubscribeOptions = {}): void {
     this.everywhere.push({ callback, options });
     for (const ds of this.sources.sources) {
-      if (options.type === "array" && !ds.isArray) continue;
-      this.view(ds).subscribe(callback, options);
+      if (accepts(ds, options)) this.view(ds).subscribe(callback, options);
     }
   }
 }

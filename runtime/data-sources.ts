@@ -143,6 +143,13 @@ export class DataSources {
     this.handles.releaseEntry(base);
   }
 
+  /** Discards a record from dataArrayNew that was never appended: frees the record and its handle. */
+  discardPendingRecord(array: DataArray, base: number): void {
+    array.ds.slab.free(this.handles.b(base));
+    array.pending--;
+    this.handles.releaseEntry(base);
+  }
+
   /**
    * Delivers a packet to every subscriber, then releases it. The packet
    * handle is released before delivery (so subscribers cannot touch it) but

@@ -119,17 +119,20 @@ export class HandleTable {
    * `entryError`, off the hot path.
    */
   entry(handle: number, accept: number, what: string): number {
+    const base = this.liveEntry(handle, accept);
+    return base !== -1 ? base : this.entryError(handle, accept, what);
+  }
+
+  /** The entry offset of `handle` when it is live, current and of an `accept` type; else -1. */
+  private liveEntry(handle: number, accept: number): number {
     const index = handle & INDEX_MASK;
     const base = index * HANDLE_ENTRY_BYTES;
     const view = this.mem.view;
-    if (
-      (handle & DataArrayElementFlag) === 0 && index !== 0 && index <= MaxHandles &&
+    return (handle & DataArrayElementFlag) === 0 && index !== 0 && index <= MaxHandles &&
       (view.getUint8(base + ENTRY_TYPE) & accept) !== 0 &&
       view.getUint32(base + ENTRY_GEN, true) === handle >>> INDEX_BITS
-    ) {
-      return base;
-    }
-    return this.entryError(handle, accept, what);
+      ? base
+      : -1;
   }
 
   /** Says why `entry` refused a handle. */
@@ -196,10 +199,8 @@ export class HandleTable {
 
   /** Frees `handle` if it is still live and current; returns whether it did. */
   releaseIfLive(handle: number): boolean {
-    const index = handle & INDEX_MASK;
-    if ((handle & DataArrayElementFlag) !== 0 || index === 0 || index > MaxHandles) return false;
-    const base = index * HANDLE_ENTRY_BYTES;
-    if (this.typeAt(base) === 0 || this.mem.view.getUint32(base + ENTRY_GEN, true) !== handle >>> INDEX_BITS) return false;
+    const base = this.liveEntry(handle, ANY_HANDLE);
+    if (base === -1) return false;
     this.releaseEntry(base);
     return true;
   }

@@ -43,10 +43,7 @@ export class DataArrayOps {
 
   dataArrayRelease(arr: DataArrayHandle, data: DataHandle): void {
     const array = this.sources.arrayOf(arr, "dataArrayRelease");
-    const base = this.newRecordEntry(array, data, "dataArrayRelease");
-    array.ds.slab.free(this.sources.handles.b(base));
-    array.pending--;
-    this.sources.handles.releaseEntry(base);
+    this.sources.discardPendingRecord(array, this.newRecordEntry(array, data, "dataArrayRelease"));
   }
 
   dataArrayLen(arr: DataArrayHandle): number {

@@ -23,8 +23,8 @@ export class HandleOps {
         const array = handles.object<DataArray | undefined>(base);
         if (array !== undefined) {
           // A record from dataArrayNew that was never appended.
-          array.ds.slab.free(handles.b(base));
-          array.pending--;
+          this.sources.discardPendingRecord(array, base);
+          return;
         }
         break;
       }
