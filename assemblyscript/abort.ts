@@ -7,7 +7,7 @@
 // traps, which fails the gadget call that was running.
 //
 // It allocates nothing: abort may be the result of running out of memory.
-import { gadgetLog } from "../generated/guest/assemblyscript/ig-v1/log";
+import { gadgetLog } from "../generated/guest/assemblyscript/v0.43/log";
 import { pack } from "./internal";
 
 const ABORT_BUF_SIZE: usize = 1024;

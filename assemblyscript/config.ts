@@ -1,5 +1,5 @@
 // Gadget parameters and configuration.
-import { getParamValue as rawGetParamValue, setConfig as rawSetConfig } from "../generated/guest/assemblyscript/ig-v1/config";
+import { getParamValue as rawGetParamValue, setConfig as rawSetConfig } from "../generated/guest/assemblyscript/v0.43/config";
 import { FieldKind } from "../generated/guest/assemblyscript/constants";
 import { decodeCString, pack, packStr, packStr2, readBuffer } from "./internal";
 

@@ -8,7 +8,7 @@ import {
   dataArrayLen,
   dataArrayNew,
   dataArrayRelease,
-} from "../generated/guest/assemblyscript/ig-v1/dataarray";
+} from "../generated/guest/assemblyscript/v0.43/dataarray";
 
 /** A record: an event of a data source. Read and write it with `Field`. */
 // @ts-ignore: decorator

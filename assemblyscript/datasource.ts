@@ -11,7 +11,7 @@ import {
   dataSourceUnreference,
   getDataSource,
   newDataSource,
-} from "../generated/guest/assemblyscript/ig-v1/datasource";
+} from "../generated/guest/assemblyscript/v0.43/datasource";
 import { DataSourceType, FieldKind, SubscriptionType } from "../generated/guest/assemblyscript/constants";
 import { Data, DataArray, Packet, PacketArray, PacketSingle } from "./data";
 import { Field } from "./field";

@@ -1,5 +1,5 @@
 // Fields: typed reads and writes of record values.
-import { fieldAddTag, fieldGetBuffer, fieldGetScalar, fieldSet } from "../generated/guest/assemblyscript/ig-v1/field";
+import { fieldAddTag, fieldGetBuffer, fieldGetScalar, fieldSet } from "../generated/guest/assemblyscript/v0.43/field";
 import { FieldKind } from "../generated/guest/assemblyscript/constants";
 import { Data } from "./data";
 import { bufferLength, pack, packBuffer, packStr, readBuffer, readBufferCapacity } from "./internal";

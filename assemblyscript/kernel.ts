@@ -1,6 +1,6 @@
 // Kernel symbols, mount namespace filter, and handles.
-import { kallsymsSymbolExists as rawKallsymsSymbolExists, shouldDiscardMntnsID as rawShouldDiscardMntnsID } from "../generated/guest/assemblyscript/ig-v1/kernel";
-import { releaseHandle as rawReleaseHandle } from "../generated/guest/assemblyscript/ig-v1/handle";
+import { kallsymsSymbolExists as rawKallsymsSymbolExists, shouldDiscardMntnsID as rawShouldDiscardMntnsID } from "../generated/guest/assemblyscript/v0.43/kernel";
+import { releaseHandle as rawReleaseHandle } from "../generated/guest/assemblyscript/v0.43/handle";
 import { packStr } from "./internal";
 
 /** Whether the kernel has the symbol (from /proc/kallsyms). */

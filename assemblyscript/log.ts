@@ -1,5 +1,5 @@
 // Logging through the host (`gadgetLog`, `gadgetShouldLog`).
-import { gadgetLog, gadgetShouldLog } from "../generated/guest/assemblyscript/ig-v1/log";
+import { gadgetLog, gadgetShouldLog } from "../generated/guest/assemblyscript/v0.43/log";
 import { LogLevel } from "../generated/guest/assemblyscript/constants";
 import { packStr } from "./internal";
 

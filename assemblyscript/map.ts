@@ -6,7 +6,7 @@ import {
   mapRelease,
   mapUpdate,
   newMap,
-} from "../generated/guest/assemblyscript/ig-v1/map";
+} from "../generated/guest/assemblyscript/v0.43/map";
 import { MapType, MapUpdateFlags } from "../generated/guest/assemblyscript/constants";
 import { packBuffer, packStr } from "./internal";
 

@@ -5,7 +5,7 @@ import {
   perfReaderPause,
   perfReaderRead,
   perfReaderResume,
-} from "../generated/guest/assemblyscript/ig-v1/perf";
+} from "../generated/guest/assemblyscript/v0.43/perf";
 import { PerfReadStatus } from "../generated/guest/assemblyscript/constants";
 import { GadgetMap } from "./map";
 import { packBuffer } from "./internal";

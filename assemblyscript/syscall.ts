@@ -3,7 +3,7 @@ import {
   getSyscallDeclaration as rawGetSyscallDeclaration,
   getSyscallID as rawGetSyscallID,
   getSyscallName as rawGetSyscallName,
-} from "../generated/guest/assemblyscript/ig-v1/syscall";
+} from "../generated/guest/assemblyscript/v0.43/syscall";
 import {
   SyscallDeclarationSize,
   SyscallMaxParams,
@@ -47,7 +47,8 @@ export function getSyscallID(name: string): i32 {
 export function getSyscallDeclaration(name: string): SyscallDeclaration | null {
   const buf = readBuffer(SyscallDeclarationSize);
   memory.fill(buf, 0, SyscallDeclarationSize);
-  if (rawGetSyscallDeclaration(packStr(name), <u64>buf) != 0) return null;
+  // IG reads the destination as a packed buffer (len << 32 | ptr) of at least 252 bytes (syscalls.go@bfaf82dd1).
+  if (rawGetSyscallDeclaration(packStr(name), pack(buf, SyscallDeclarationSize)) != 0) return null;
   // { name [32]u8; nrParams u8; pad [3]u8; params [6]{ name [32]u8; flags u32 } }
   const declName = decodeCString(buf, SyscallNameSize);
   let count = <u32>load<u8>(buf + SyscallNameSize);

@@ -1,16 +1,18 @@
 /**
- * `igwasm inspect <gadget>`: the module's era, its imports checked against the
- * era's host functions (name and wire signature), its exports checked against
- * the era's guest exports, and its declared API version. Needs no runtime:
+ * `igwasm inspect <gadget>`: the module's profile, its imports checked against the
+ * profile's host functions (name and wire signature), its exports checked against
+ * the profile's guest exports, and its declared API version. Needs no runtime:
  * the signatures come from the binary (wasm-imports.ts), the rules from the
  * generated descriptors.
  */
-import type { EraId } from "../generated/constants.js";
-import { eraModules, guestExportsOfEra, hostFunctionsOfEra } from "../generated/host/descriptors.js";
-import { detectEra } from "../runtime/era-detect.js";
+import type { ProfileId } from "../generated/constants.js";
+import { profileModules, guestExportsOfProfile, hostFunctionsOfProfile } from "../generated/host/descriptors.js";
+import { igReleases } from "../generated/releases.js";
+import { profileOfRelease } from "../runtime/release-detect.js";
+import { parseIgRelease, resolveRelease, WASI_MODULE, type ReleaseResolution } from "../runtime/release-detect.js";
+import { errorText } from "../runtime/data-sources.js";
 import { formatFuncType, readWasmSignatures, sameFuncType, type FuncType, type WasmSignatures } from "./wasm-imports.js";
 
-const WASI_MODULE = "wasi_snapshot_preview1";
 
 export type ImportStatus = "ok" | "wasi" | "unknown-module" | "unknown-function" | "wrong-signature" | "not-a-function";
 export type ExportStatus = "ok" | "missing" | "absent" | "wrong-signature" | "not-a-function" | "other";
@@ -29,7 +31,7 @@ export interface ExportReport {
   readonly name: string;
   readonly kind: string | null;
   readonly signature: string | null;
-  /** Whether the era requires it; null for exports the spec does not know. */
+  /** Whether the profile requires it; null for exports the spec does not know. */
   readonly required: boolean | null;
   readonly status: ExportStatus;
   readonly expected?: string;
@@ -39,8 +41,10 @@ export interface InspectReport {
   readonly file: string;
   readonly source: "wasm" | "image" | "embedded";
   readonly size: number;
-  readonly era: EraId;
-  readonly eraReason: string;
+  readonly profile: ProfileId;
+  readonly profileReason: string;
+  /** The IG release range the module was built for, and why. */
+  readonly release: ReleaseResolution;
   readonly importModules: readonly string[];
   readonly imports: readonly ImportReport[];
   readonly exports: readonly ExportReport[];
@@ -73,6 +77,8 @@ function tryApiVersion(module: WebAssembly.Module, sigs: WasmSignatures): { valu
 }
 
 export interface InspectOptions {
+  /** Check against this IG release instead of the one detected (`v0.37.0`, `v0.37`). */
+  readonly igVersion?: string;
   /** Instantiate the module with stub imports to call gadgetAPIVersion (default true). */
   readonly callVersion?: boolean;
 }
@@ -85,18 +91,27 @@ export function inspectModule(bytes: Uint8Array, file: string, source: InspectRe
   } catch (e) {
     throw new Error(`${file} is not a valid wasm module: ${(e as Error).message}`);
   }
-  const { era, reason } = detectEra(module);
-  const { module: mainModule, extraModules } = eraModules[era];
-  const modules = [mainModule, ...extraModules];
-  const fns = hostFunctionsOfEra(era);
   const problems: string[] = [];
+  let resolution: ReleaseResolution;
+  try {
+    resolution = resolveRelease(sigs, options.igVersion === undefined ? {} : { release: parseIgRelease(options.igVersion) });
+  } catch (e) {
+    // No release fits: report every import against the newest release (or the one asked for).
+    const release = options.igVersion === undefined ? igReleases[igReleases.length - 1].tag : parseIgRelease(options.igVersion);
+    problems.push(errorText(e).split("\n")[0]);
+    resolution = { release, profile: profileOfRelease(release), first: release, last: release, reasons: ["no release fits; checked against " + release] };
+  }
+  const profile = resolution.profile;
+  const reason = resolution.reasons.join("; ");
+  const modules = [profileModules[profile].module];
+  const fns = hostFunctionsOfProfile(profile);
 
   const imports = sigs.imports.map((imp): ImportReport => {
     const signature = imp.type ? formatFuncType(imp.type) : null;
     const base = { module: imp.module, name: imp.name, kind: imp.kind, signature };
     if (imp.module === WASI_MODULE) return { ...base, status: "wasi" };
     if (!modules.includes(imp.module)) {
-      problems.push(`import ${imp.module}.${imp.name}: unknown module ${imp.module} (the ${era} era imports from ${modules.join(" or ")})`);
+      problems.push(`import ${imp.module}.${imp.name}: unknown module ${imp.module} (the ${profile} profile imports from ${modules.join(" or ")})`);
       return { ...base, status: "unknown-module" };
     }
     if (imp.kind !== "function" || imp.type === undefined) {
@@ -105,7 +120,7 @@ export function inspectModule(bytes: Uint8Array, file: string, source: InspectRe
     }
     const variants = fns.filter((f) => f.name === imp.name);
     if (variants.length === 0) {
-      problems.push(`import ${imp.module}.${imp.name}: the ${era} era has no such host function`);
+      problems.push(`import ${imp.module}.${imp.name}: the ${profile} profile has no such host function`);
       return { ...base, status: "unknown-function" };
     }
     const expected = variants.map((f) => wireType(f.params, f.result.wire));
@@ -117,13 +132,13 @@ export function inspectModule(bytes: Uint8Array, file: string, source: InspectRe
     return { ...base, status: "ok" };
   });
 
-  const specExports = guestExportsOfEra(era);
+  const specExports = guestExportsOfProfile(profile);
   const exportsByName = new Map(sigs.exports.map((e) => [e.name, e]));
   const exports: ExportReport[] = specExports.map((spec): ExportReport => {
     const expected = formatFuncType(wireType(spec.params, spec.result.wire));
     const e = exportsByName.get(spec.name);
     if (e === undefined) {
-      if (spec.required) problems.push(`export ${spec.name}: missing (required in the ${era} era)`);
+      if (spec.required) problems.push(`export ${spec.name}: missing (required in the ${profile} profile)`);
       return { name: spec.name, kind: null, signature: null, required: spec.required, status: spec.required ? "missing" : "absent" };
     }
     if (e.kind !== "function" || e.type === undefined) {
@@ -151,7 +166,7 @@ export function inspectModule(bytes: Uint8Array, file: string, source: InspectRe
   else apiVersion = tryApiVersion(module, sigs);
   if (apiVersion.how === "called" && apiVersion.value !== "1") problems.push(`gadgetAPIVersion returned ${apiVersion.value}; hosts support 1`);
 
-  return { file, source, size: bytes.length, era, eraReason: reason, importModules: modules, imports, exports, apiVersion, problems };
+  return { file, source, size: bytes.length, profile, profileReason: reason, release: resolution, importModules: modules, imports, exports, apiVersion, problems };
 }
 
 const IMPORT_LABEL: Record<ImportStatus, string> = {
@@ -176,7 +191,9 @@ const EXPORT_LABEL: Record<ExportStatus, string> = {
 export function formatReport(r: InspectReport): string {
   const lines: string[] = [];
   lines.push(`${r.file}: ${r.source === "image" ? "gadget image, wasm module of " : ""}${r.size} bytes`);
-  lines.push(`era: ${r.era} (${r.eraReason})`);
+  const range = r.release.first === r.release.last ? `IG ${r.release.first}` : `IG ${r.release.first} - ${r.release.last}`;
+  lines.push(`built for ${range} (ABI profile ${r.profile}; the host uses IG ${r.release.release})`);
+  for (const why of r.release.reasons) lines.push(`  because it ${why}`);
   const pad = (s: string, n: number): string => s.padEnd(n);
   lines.push("");
   lines.push(`imports (${r.imports.length}):`);
@@ -185,8 +202,8 @@ export function formatReport(r: InspectReport): string {
   for (const i of r.imports) {
     let line = `  ${pad(IMPORT_LABEL[i.status], iw)}  ${pad(`${i.module}.${i.name}`, nw)}  ${i.signature ?? i.kind}`;
     if (i.status === "wrong-signature") line += `  (expected ${i.expected!.join(" or ")})`;
-    else if (i.status === "unknown-function") line += `  (not a ${r.era} host function)`;
-    else if (i.status === "unknown-module") line += `  (the ${r.era} era imports from ${r.importModules.join(" or ")})`;
+    else if (i.status === "unknown-function") line += `  (not a ${r.profile} host function)`;
+    else if (i.status === "unknown-module") line += `  (the ${r.profile} profile imports from ${r.importModules.join(" or ")})`;
     lines.push(line.trimEnd());
   }
   lines.push("");

@@ -3,7 +3,7 @@
  * igwasm: run, inspect and build Inspektor Gadget wasm gadgets.
  *
  *   igwasm run [<gadget>]      run a gadget on igwasm's host, print what it emits
- *   igwasm inspect <gadget>    era, imports and exports checked against the ABI spec
+ *   igwasm inspect <gadget>    profile, imports and exports checked against the ABI spec
  *   igwasm build <gadget.ts>   compile an AssemblyScript gadget with the right asc flags
  *   igwasm gen                 regenerate generated/ from spec/ (npm run gen)
  *
@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { flag, parseArgs, stringOption, UsageError, type OptionSpec } from "./args.js";
 import { buildGadget } from "./build.js";
 import { GadgetSourceError, loadGadgetSource } from "./gadget-source.js";
+import { DIFF_HELP, diffReleases, formatDiff, parseIgRelease } from "./diff.js";
 import { formatReport, inspectModule } from "./inspect.js";
 import { processIO, type CliIO } from "./io.js";
 import { runCommand } from "./run.js";
@@ -29,8 +30,9 @@ Run and check Inspektor Gadget wasm gadgets without a kernel.
 Commands:
   run [<gadget>]       run a gadget (.wasm or image tarball) and print what it
                        emits; without <gadget>, run a built-in example
-  inspect <gadget>     show the gadget's ABI era and check its imports and
+  inspect <gadget>     show the gadget's ABI profile and check its imports and
                        exports against the spec
+  diff <A> <B>         what changed in IG's wasm ABI between two IG releases
   build <gadget.ts>    compile an AssemblyScript gadget with asc
   gen                  regenerate generated/ from spec/ (same as npm run gen)
 
@@ -48,16 +50,18 @@ Examples:
 export const INSPECT_HELP = `usage: igwasm inspect <gadget> [options]
 
 Reads a gadget (.wasm or image tarball) without running it and reports:
-  - its ABI era (seed, env-v1, ig-v1) and why;
-  - every import, checked against the era's host functions: unknown modules
+  - the IG releases it can have been built for ("built for IG v0.35.0 -
+    v0.36.1"), the ABI profile of those releases, and why;
+  - every import, checked against the profile's host functions: unknown modules
     or functions, and wire signatures that differ from the spec's;
-  - the era's exports: required ones missing, wrong signatures, optional
+  - the profile's exports: required ones missing, wrong signatures, optional
     ones present or absent, and any other exports;
   - its API version: gadgetAPIVersion is called on an instance with stub
     imports (which fail if called), unless --no-call.
 
 Options:
   --json       print the report as JSON
+  --ig-version RELEASE  check against this IG release (v0.37.0, v0.37)
   --no-call    do not instantiate the module to call gadgetAPIVersion
   -h, --help   show this help
 
@@ -87,7 +91,7 @@ run it in the igwasm repository). --check writes nothing and exits 1 with a
 diff when generated/ is stale.`;
 
 const MAIN_OPTIONS: readonly OptionSpec[] = [{ name: "help", short: "h" }, { name: "version", short: "V" }];
-const INSPECT_OPTIONS: readonly OptionSpec[] = [{ name: "json" }, { name: "no-call" }, { name: "help", short: "h" }];
+const INSPECT_OPTIONS: readonly OptionSpec[] = [{ name: "json" }, { name: "no-call" }, { name: "ig-version", value: true }, { name: "help", short: "h" }];
 const BUILD_OPTIONS: readonly OptionSpec[] = [
   { name: "out", short: "o", value: true },
   { name: "text", short: "t", value: true },
@@ -122,7 +126,8 @@ async function inspectCommand(argv: readonly string[], io: CliIO): Promise<numbe
   let report;
   try {
     const source = loadGadgetSource(path);
-    report = inspectModule(source.wasm, path, source.kind, { callVersion: !flag(args, "no-call") });
+    const igVersion = stringOption(args, "ig-version");
+    report = inspectModule(source.wasm, path, source.kind, { callVersion: !flag(args, "no-call"), ...(igVersion !== undefined ? { igVersion } : {}) });
   } catch (e) {
     if (e instanceof GadgetSourceError || e instanceof WasmParseError) {
       io.stderr(`igwasm: ${e instanceof WasmParseError ? `${path}: ` : ""}${e.message}\n`);
@@ -190,6 +195,25 @@ async function genCommand(argv: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
+function diffCommand(argv: readonly string[], io: CliIO): number {
+  if (argv.includes("-h") || argv.includes("--help")) {
+    io.stdout(DIFF_HELP + "\n");
+    return 0;
+  }
+  const json = argv.includes("--json");
+  const positionals = argv.filter((a) => a !== "--json");
+  if (positionals.length !== 2 || positionals.some((p) => p.startsWith("-"))) throw new UsageError("diff: give two IG releases, e.g. igwasm diff v0.37.0 v0.39.0");
+  let a, b;
+  try {
+    [a, b] = positionals.map(parseIgRelease);
+  } catch (e) {
+    throw new UsageError(`diff: ${(e as Error).message}`);
+  }
+  const changes = diffReleases(a, b);
+  io.stdout(json ? JSON.stringify({ from: a, to: b, changes }, null, 2) + "\n" : formatDiff(a, b, changes));
+  return changes.some((c) => c.breaking) ? 1 : 0;
+}
+
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -203,6 +227,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         return await buildCommand(rest, io);
       case "gen":
         return await genCommand(rest, io);
+      case "diff":
+        return diffCommand(rest, io);
       case "help":
         if (rest.length > 0) return await main([rest[0], "--help"], io);
         io.stdout(MAIN_HELP + "\n");
@@ -211,7 +237,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         io.stderr(MAIN_HELP + "\n");
         return 2;
       default: {
-        if (!command.startsWith("-")) throw new UsageError(`unknown command "${command}" (commands: run, inspect, build, gen)`);
+        if (!command.startsWith("-")) throw new UsageError(`unknown command "${command}" (commands: run, inspect, diff, build, gen)`);
         const args = parseArgs(argv, MAIN_OPTIONS, "");
         if (flag(args, "version")) {
           io.stdout(`igwasm ${version()}\n`);

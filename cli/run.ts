@@ -50,6 +50,8 @@ Options:
   --log-level <level>    error, warn, info (default), debug or trace
   --all                  also print data sources the gadget unreferenced
   --trace                print every host call and its result to stderr
+  --ig-version <release> run with the ABI and host behaviours of this IG release
+                         (v0.37.0, v0.37); detected from the module by default
   --example <name>       the built-in example to run without <gadget>:
                          enricher, filter or emitter
   -h, --help             show this help
@@ -66,6 +68,7 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "log-level", value: true },
   { name: "all" },
   { name: "trace" },
+  { name: "ig-version", value: true },
   { name: "example", value: true },
   { name: "help", short: "h" },
 ];
@@ -190,6 +193,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
       logLevel: logLevel as LogLevel,
       params,
       paramSpecs,
+      ...(stringOption(args, "ig-version") !== undefined ? { igVersion: stringOption(args, "ig-version") } : {}),
       ...(flag(args, "trace") ? { trace: (line: string) => io.stderr(`${line}\n`) } : {}),
     });
   } catch (e) {

@@ -29,6 +29,8 @@ export function resultWire(type: ResultType): WireType | null {
     case "u64":
     case "scalarOrMalloc":
       return "i64";
+    case "bytesToMalloc":
+      return type.out === undefined ? "i64" : "i32";
     default:
       return "i32";
   }
@@ -58,7 +60,7 @@ export function isInterfaceParam(p: Param): boolean {
 export const CAPACITY_PARAM = { name: "capacity", type: "number", doc: "Bytes the destination can hold; a longer value fails the call and nothing is written." } as const;
 
 export function hasCapacityParam(fn: HostFn): boolean {
-  return fn.result.type.kind === "bytesToDst";
+  return fn.result.type.kind === "bytesToDst" || fn.result.type.kind === "bytesToMalloc";
 }
 
 /** TypeScript type of a parameter in the typed host interface. */
@@ -105,6 +107,7 @@ export function interfaceResultType(type: ResultType): string {
     case "handle":
       return handleTypeName(type.handleType);
     case "bytesToDst":
+    case "bytesToMalloc":
       return type.emptyValue === undefined ? "Uint8Array | string" : "Uint8Array | string | null";
     case "scalarOrMalloc":
       return "bigint | Uint8Array";
@@ -207,6 +210,10 @@ export function resultTypeText(type: ResultType): string {
       return `handle<${type.handleType}>`;
     case "bytesToDst":
       return `bytesToDst(${type.dst}, ${type.report})`;
+    case "bytesToMalloc":
+      return type.out === undefined ? "bytesToMalloc" : `bytesToMalloc(${type.out})`;
+    case "status":
+      return type.success === undefined ? "status" : `status(success: ${type.success})`;
     default:
       return type.kind;
   }

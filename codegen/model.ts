@@ -23,7 +23,17 @@ export interface AbiSpec {
   readonly abi: string;
   readonly apiVersion: number;
   readonly doc: string;
-  readonly eras: readonly Era[];
+  /** IG releases, oldest first (`pre-release` first). */
+  readonly releases: readonly Release[];
+  /** Which host module name each release registers its functions under. */
+  readonly modules: readonly ModuleRange[];
+  /**
+   * ABI profiles: maximal runs of consecutive releases that share every host
+   * function signature, the module name and the guest exports. Derived from
+   * the release ranges of functions and exports, oldest first.
+   */
+  readonly profiles: readonly Profile[];
+  readonly behaviours: readonly Behaviour[];
   readonly handleTypes: readonly HandleTypeDesc[];
   readonly constants: readonly ConstantDesc[];
   readonly enums: readonly EnumDesc[];
@@ -33,18 +43,63 @@ export interface AbiSpec {
   readonly exports: readonly GuestExport[];
 }
 
-export interface Era {
-  readonly kind: "era";
-  /** `seed`, `env-v1`, `ig-v1`. */
+/** One IG release (a tag), or the never-released `pre-release` branch. */
+export interface Release {
+  readonly kind: "release";
+  readonly tag: string;
+  readonly date: string;
+  readonly commit: string;
+  readonly doc: string;
+}
+
+/** A contiguous run of releases, as the spec writes it: `v0.33.0 - v0.37.0`, `v0.39.0 -`, `pre-release`. */
+export interface ReleaseRange {
+  readonly first: string;
+  /** null: still current (the newest release the spec knows). */
+  readonly last: string | null;
+  /** Every release tag in the range, oldest first. */
+  readonly tags: readonly string[];
+}
+
+export interface ModuleRange {
+  readonly kind: "moduleRange";
+  readonly name: string;
+  readonly releases: ReleaseRange;
+  readonly sources: readonly string[];
+}
+
+/** Where in IG's source a fact was read: `pkg/operators/wasm/fields.go@114579bbf`. */
+export type SourceRef = string;
+
+export interface Profile {
+  readonly kind: "profile";
+  /** `pre-release`, or `v<major>.<minor>` of the profile's first release: `v0.35`. */
   readonly id: string;
-  /** Identifier form of the id: `Seed`, `EnvV1`, `IgV1`. */
+  /** Identifier form of the id: `PreRelease`, `V0_35`. */
   readonly pascal: string;
   /** The import module name. */
   readonly module: string;
-  /** Other module names some builds of this era import the same functions from. */
-  readonly extraModules: readonly string[];
+  /** `IG v0.35.0 - v0.36.1`. */
   readonly title: string;
   readonly doc: string;
+  /** The releases of this profile, oldest first. */
+  readonly releases: readonly string[];
+}
+
+/** A guest-visible behaviour that changed without a change of signature. */
+export interface Behaviour {
+  readonly kind: "behaviour";
+  readonly id: string;
+  /** The runtime flag's value inside the range; null: documentation only. */
+  readonly flag: boolean | number | null;
+  /** The flag's value outside the range. */
+  readonly otherwise: boolean | number | null;
+  readonly releases: ReleaseRange;
+  /** Whether a guest built before the change can break on a release after it. */
+  readonly breaking: boolean;
+  readonly doc: string;
+  readonly sources: readonly SourceRef[];
+  readonly loc: SourceLoc;
 }
 
 export interface HandleTypeDesc {
@@ -77,6 +132,7 @@ export interface EnumDesc {
   readonly doc: string;
   readonly wire: WireType;
   readonly values: readonly EnumValue[];
+  readonly releases: ReleaseRange;
 }
 
 export interface Family {
@@ -124,8 +180,12 @@ export interface Param {
 /** The meaning of a result. */
 export type ResultType =
   | { readonly kind: "none" }
-  /** 0 on success; the implementation returns nothing. */
-  | { readonly kind: "status" }
+  /**
+   * 0 on success; the implementation returns nothing. `success`, when set,
+   * names a parameter whose value is returned on success instead (IG before
+   * v0.39.0 left the field handle in the result slot of its setters).
+   */
+  | { readonly kind: "status"; readonly success?: string }
   | { readonly kind: "u32" }
   | { readonly kind: "i32" }
   | { readonly kind: "u64" }
@@ -145,7 +205,15 @@ export type ResultType =
       readonly emptyValue?: number;
     }
   /** A u64 scalar, or for String/CString/Bytes a packed copy in memory from the guest's `malloc`. */
-  | { readonly kind: "scalarOrMalloc" };
+  | { readonly kind: "scalarOrMalloc" }
+  /**
+   * The implementation returns bytes (or text) that the shim copies into
+   * memory from the guest's `malloc`. Without `out` the function returns the
+   * packed copy (i64); with `out` (an outPtr[8] parameter) it stores the
+   * packed copy there as a little-endian u64 and returns 0 (i32).
+   * `emptyValue` as for bytesToDst.
+   */
+  | { readonly kind: "bytesToMalloc"; readonly out?: string; readonly emptyValue?: number };
 
 /** How a function reports an error. */
 export type ErrorConv =
@@ -167,9 +235,12 @@ export interface HostFn {
   /** Wire name, verbatim: `fieldGetScalar`. */
   readonly name: string;
   readonly family: string;
-  /** Era ids this variant belongs to, in spec era order. */
-  readonly eras: readonly string[];
-  readonly since: string | null;
+  /** Profile ids this variant belongs to, in spec profile order. */
+  readonly profiles: readonly string[];
+  /** The IG releases this variant held in. */
+  readonly releases: ReleaseRange;
+  /** Where IG's code shows it. */
+  readonly sources: readonly SourceRef[];
   readonly doc: string;
   readonly params: readonly Param[];
   readonly result: HostResult;
@@ -195,7 +266,9 @@ export interface ExportParam {
 export interface GuestExport {
   readonly kind: "guestExport";
   readonly name: string;
-  readonly eras: readonly string[];
+  readonly profiles: readonly string[];
+  readonly releases: ReleaseRange;
+  readonly sources: readonly SourceRef[];
   readonly required: boolean;
   readonly doc: string;
   readonly params: readonly ExportParam[];
@@ -205,18 +278,25 @@ export interface GuestExport {
   readonly loc: SourceLoc;
 }
 
-/** The functions of one era, in spec order. */
-export function functionsOfEra(spec: AbiSpec, eraId: string): readonly HostFn[] {
-  return spec.functions.filter((f) => f.eras.includes(eraId));
+/** The functions of one profile, in spec order. */
+export function functionsOfProfile(spec: AbiSpec, profileId: string): readonly HostFn[] {
+  return spec.functions.filter((f) => f.profiles.includes(profileId));
 }
 
-/** The exports of one era, in spec order. */
-export function exportsOfEra(spec: AbiSpec, eraId: string): readonly GuestExport[] {
-  return spec.exports.filter((e) => e.eras.includes(eraId));
+/** The exports of one profile, in spec order. */
+export function exportsOfProfile(spec: AbiSpec, profileId: string): readonly GuestExport[] {
+  return spec.exports.filter((e) => e.profiles.includes(profileId));
 }
 
-/** The families that have at least one function in the era. */
-export function familiesOfEra(spec: AbiSpec, eraId: string): readonly Family[] {
-  const fns = functionsOfEra(spec, eraId);
+/** The families that have at least one function in the profile. */
+export function familiesOfProfile(spec: AbiSpec, profileId: string): readonly Family[] {
+  const fns = functionsOfProfile(spec, profileId);
   return spec.families.filter((fam) => fns.some((f) => f.family === fam.name));
+}
+
+/** A release range as people read it: `v0.33.0 - v0.37.0`, `v0.39.0 and later`, `pre-release only`. */
+export function releaseRangeText(r: ReleaseRange): string {
+  if (r.last === null) return `${r.first} and later`;
+  if (r.first === r.last) return r.first === "pre-release" ? "pre-release only" : `${r.first} only`;
+  return `${r.first} - ${r.last}`;
 }

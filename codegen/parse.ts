@@ -2,7 +2,7 @@
  * spec/*.yaml -> validated, readonly AbiSpec.
  *
  * A spec is one or more YAML files. Each may hold any of the top-level
- * sections (`abi`, `apiVersion`, `doc`, `eras`, `handleTypes`, `constants`,
+ * sections (`abi`, `apiVersion`, `doc`, `releases`, `modules`, `behaviours`, `handleTypes`, `constants`,
  * `enums`, `exports`, a `family` with its `functions`, or a `families` list of
  * those); lists from several files are concatenated in file order. Nothing is
  * emitted from raw YAML: everything an emitter needs is checked and resolved
@@ -14,7 +14,7 @@ import { basename, join, relative } from "node:path";
 import { isMap, isScalar, type Node, type YAMLMap } from "yaml";
 import { defaultParamWire, resultWire } from "./lowering.js";
 import type {
-  AbiSpec, ConstantDesc, EnumDesc, EnumValue, Era, ErrorConv, ExportParam, ExportParamType, Family,
+  AbiSpec, Behaviour, ConstantDesc, EnumDesc, EnumValue, Profile, ErrorConv, ModuleRange, Release, ReleaseRange, ExportParam, ExportParamType, Family,
   GuestExport, HandleTypeDesc, HostFn, HostResult, Param, ParamType, ResultType, SourceLoc, WireType,
 } from "./model.js";
 import { pascalCase } from "./names.js";
@@ -53,10 +53,10 @@ function toPosix(path: string): string {
   return path.split("\\").join("/");
 }
 
-const TOP_KEYS = ["abi", "apiVersion", "doc", "familyOrder", "eras", "handleTypes", "constants", "enums", "exports", "family", "functions", "families"];
+const TOP_KEYS = ["abi", "apiVersion", "doc", "familyOrder", "releases", "modules", "behaviours", "handleTypes", "constants", "enums", "exports", "family", "functions", "families"];
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SCALAR_PARAM_TYPES = ["u32", "i32", "u64", "i64", "bool", "str", "buf", "dst", "errPtr", "outPtr", "kindValue"] as const;
-const SCALAR_RESULT_TYPES = ["none", "status", "u32", "i32", "u64", "bool", "bytesToDst", "scalarOrMalloc"] as const;
+const SCALAR_RESULT_TYPES = ["none", "status", "u32", "i32", "u64", "bool", "bytesToDst", "bytesToMalloc", "scalarOrMalloc"] as const;
 
 interface RawFn {
   readonly reader: YamlReader;
@@ -76,7 +76,7 @@ export function parseSpec(sources: readonly SpecSource[], specRoot = ""): AbiSpe
 
   // Pass 1: collect sections, with the reader that owns each node.
   const single = new Map<string, { reader: YamlReader; node: Node }>();
-  const lists = { eras: [] as Item[], handleTypes: [] as Item[], constants: [] as Item[], enums: [] as Item[], exports: [] as Item[] };
+  const lists = { releases: [] as Item[], modules: [] as Item[], behaviours: [] as Item[], handleTypes: [] as Item[], constants: [] as Item[], enums: [] as Item[], exports: [] as Item[] };
   const families: { family: Family; fns: RawFn[] }[] = [];
 
   for (const reader of readers) {
@@ -128,14 +128,15 @@ export function parseSpec(sources: readonly SpecSource[], specRoot = ""): AbiSpe
   const doc = docNode ? scalarText(docNode.reader, docNode.node, `"doc"`) : "";
 
   // Pass 2: named things other nodes refer to.
-  const eras = uniqueByName(lists.eras, "era", readEra, (e) => e.id);
+  const releases = uniqueByName(lists.releases, "release", readRelease, (r) => r.tag);
   const handleTypes = uniqueByName(lists.handleTypes, "handle type", readHandleType, (h) => h.name);
   const constants = uniqueByName(lists.constants, "constant", readConstant, (c) => c.name);
-  const enums = uniqueByName(lists.enums, "enum", readEnum, (e) => e.name);
-  if (lists.eras.length === 0 && firstReader) problems.push(`${firstReader.file}:1:1: the spec declares no eras`);
+  if (lists.releases.length === 0 && firstReader) problems.push(`${firstReader.file}:1:1: the spec declares no releases`);
+  const releaseTags = releases.map((r) => r.tag);
+  const enums = uniqueByName(lists.enums, "enum", (item) => readEnum(item, { releaseTags, handleTypes: new Set(), enums: new Map() }), (e) => e.name);
 
   const ctx: Ctx = {
-    eraIds: eras.map((e) => e.id),
+    releaseTags,
     handleTypes: new Set(handleTypes.map((h) => h.name)),
     enums: new Map(enums.map((e) => [e.name, e])),
   };
@@ -151,6 +152,11 @@ export function parseSpec(sources: readonly SpecSource[], specRoot = ""): AbiSpe
       if (fn) functions.push(fn);
     }
   }
+  const modules = lists.modules.flatMap((item) => {
+    const m = readModuleRange(item, ctx);
+    return m ? [m] : [];
+  });
+  const behaviours = uniqueByName(lists.behaviours, "behaviour", (item) => readBehaviour(item, ctx), (b) => b.id);
   checkNoOverlap(functions, "function", problems);
   const exports = lists.exports.flatMap((item) => {
     const m = item.reader.map(item.node, "an export");
@@ -162,18 +168,27 @@ export function parseSpec(sources: readonly SpecSource[], specRoot = ""): AbiSpe
   checkLinks(exports, problems);
 
   if (problems.length > 0) throw new SpecError(problems);
+  const profiles = deriveProfiles(releaseTags, modules, functions, exports, problems);
+  if (problems.length > 0) throw new SpecError(problems);
+  const inProfiles = <T extends { releases: ReleaseRange }>(item: T): T & { profiles: string[] } => ({
+    ...item,
+    profiles: profiles.filter((p) => p.releases.every((tag) => item.releases.tags.includes(tag))).map((p) => p.id),
+  });
   return deepFreeze({
     kind: "spec",
     abi,
     apiVersion,
     doc,
-    eras,
+    releases,
+    modules,
+    profiles,
+    behaviours,
     handleTypes,
     constants,
     enums,
     families: families.map((f) => f.family),
-    functions,
-    exports,
+    functions: functions.map(inProfiles),
+    exports: exports.map(inProfiles),
   });
 }
 
@@ -205,7 +220,7 @@ interface Item {
 }
 
 interface Ctx {
-  readonly eraIds: readonly string[];
+  readonly releaseTags: readonly string[];
   readonly handleTypes: ReadonlySet<string>;
   readonly enums: ReadonlyMap<string, EnumDesc>;
 }
@@ -269,20 +284,90 @@ function statSafe(path: string): boolean {
   }
 }
 
-function readEra({ reader, node }: Item): Era | null {
-  const m = reader.map(node, "an era");
+function readRelease({ reader, node }: Item): Release | null {
+  const m = reader.map(node, "a release");
   if (!m) return null;
-  const id = reader.str(m, "id", "an era");
-  reader.keys(m, ["id", "module", "extraModules", "title", "doc"], `era "${id}"`);
-  if (id && !/^[a-z][a-z0-9-]*$/.test(id)) reader.error(reader.get(m, "id"), `era id "${id}" must be lower-case letters, digits and dashes`);
+  const tag = reader.str(m, "tag", "a release");
+  reader.keys(m, ["tag", "date", "commit", "doc"], `release "${tag}"`);
+  if (tag && !/^(pre-release|v\d+\.\d+\.\d+)$/.test(tag)) reader.error(reader.get(m, "tag"), `release "${tag}": a tag is vMAJOR.MINOR.PATCH or pre-release`);
+  const date = reader.str(m, "date", `release "${tag}"`);
+  if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date)) reader.error(reader.get(m, "date"), `release "${tag}": date must be YYYY-MM-DD`);
+  return { kind: "release", tag, date, commit: reader.str(m, "commit", `release "${tag}"`), doc: reader.str(m, "doc", `release "${tag}"`, "") };
+}
+
+/** `v0.33.0 - v0.37.0`, `v0.39.0 -` (still current), or one tag. */
+function readReleaseRange(reader: YamlReader, m: YAMLMap<unknown, unknown>, what: string, ctx: Ctx): ReleaseRange {
+  const node = reader.get(m, "releases");
+  const empty: ReleaseRange = { first: "", last: null, tags: [] };
+  if (node === undefined) return void reader.error(m, `${what}: missing "releases" (a tag, "FIRST - LAST" or "FIRST -")`), empty;
+  const text = scalarText(reader, node, `${what}: "releases"`);
+  const match = /^\s*(\S+)\s*(?:(-)\s*(\S+)?)?\s*$/.exec(text);
+  if (!match) return void reader.error(node, `${what}: "releases" must be a tag, "FIRST - LAST" or "FIRST -", not "${text}"`), empty;
+  const [, first, dash, lastText] = match;
+  const index = (tag: string): number => {
+    const i = ctx.releaseTags.indexOf(tag);
+    if (i === -1) reader.error(node, `${what}: unknown release "${tag}" (releases are listed in abi.yaml)`);
+    return i;
+  };
+  const from = index(first);
+  const to = dash === undefined ? from : lastText === undefined ? ctx.releaseTags.length - 1 : index(lastText);
+  if (from === -1 || to === -1) return empty;
+  if (to < from) return void reader.error(node, `${what}: release range "${text}" ends before it starts`), empty;
+  const last = dash !== undefined && lastText === undefined ? null : ctx.releaseTags[to];
+  return { first, last, tags: ctx.releaseTags.slice(from, to + 1) };
+}
+
+function readSources(reader: YamlReader, m: YAMLMap<unknown, unknown>, what: string, required: boolean): string[] {
+  const { values, node } = reader.strList(m, "source", what);
+  if (node === undefined && required) reader.error(m, `${what}: missing "source" (IG file@commit where the fact can be read)`);
+  for (const v of values) {
+    if (!/^[\w./-]+@[0-9a-f]{7,40}$/.test(v)) reader.error(node, `${what}: source "${v}" must be path@commit`);
+  }
+  return values;
+}
+
+function readModuleRange({ reader, node }: Item, ctx: Ctx): ModuleRange | null {
+  const m = reader.map(node, "a module");
+  if (!m) return null;
+  const name = reader.str(m, "name", "a module");
+  const what = `module "${name}"`;
+  reader.keys(m, ["name", "releases", "source"], what);
+  return { kind: "moduleRange", name, releases: readReleaseRange(reader, m, what, ctx), sources: readSources(reader, m, what, true) };
+}
+
+function readBehaviour({ reader, node }: Item, ctx: Ctx): Behaviour | null {
+  const m = reader.map(node, "a behaviour");
+  if (!m) return null;
+  const id = reader.str(m, "id", "a behaviour");
+  const what = `behaviour "${id}"`;
+  reader.keys(m, ["id", "flag", "otherwise", "releases", "breaking", "doc", "source"], what);
+  if (id && !IDENT.test(id)) reader.error(reader.get(m, "id"), `${what}: id is not an identifier`);
+  const flagValue = (key: string): boolean | number | null => {
+    const n = reader.get(m, key);
+    if (n === undefined) return null;
+    if (isScalar(n) && (typeof n.value === "boolean" || (typeof n.value === "number" && Number.isSafeInteger(n.value)))) return n.value;
+    reader.error(n, `${what}: "${key}" must be true, false or an integer`);
+    return null;
+  };
+  const flag = flagValue("flag");
+  let otherwise = flagValue("otherwise");
+  if (flag !== null && otherwise === null) {
+    if (typeof flag === "boolean") otherwise = !flag;
+    else reader.error(m, `${what}: a number flag needs "otherwise"`);
+  }
+  if (flag === null && otherwise !== null) reader.error(reader.get(m, "otherwise"), `${what}: "otherwise" needs "flag"`);
+  if (flag !== null && otherwise !== null && typeof flag !== typeof otherwise) reader.error(m, `${what}: "flag" and "otherwise" must have one type`);
+  if (!reader.has(m, "doc")) reader.error(m, `${what}: missing "doc"`);
   return {
-    kind: "era",
+    kind: "behaviour",
     id,
-    pascal: pascalCase(id),
-    module: reader.str(m, "module", `era "${id}"`),
-    extraModules: reader.strList(m, "extraModules", `era "${id}"`).values,
-    title: reader.str(m, "title", `era "${id}"`, id),
-    doc: reader.str(m, "doc", `era "${id}"`, ""),
+    flag,
+    otherwise,
+    releases: readReleaseRange(reader, m, what, ctx),
+    breaking: reader.bool(m, "breaking", what, false),
+    doc: reader.str(m, "doc", what, ""),
+    sources: readSources(reader, m, what, true),
+    loc: reader.loc(m),
   };
 }
 
@@ -304,12 +389,12 @@ function readConstant({ reader, node }: Item): ConstantDesc | null {
   return { kind: "constant", name, value: reader.int(m, "value", `constant "${name}"`), doc: reader.str(m, "doc", `constant "${name}"`, "") };
 }
 
-function readEnum({ reader, node }: Item): EnumDesc | null {
+function readEnum({ reader, node }: Item, ctx: Ctx): EnumDesc | null {
   const m = reader.map(node, "an enum");
   if (!m) return null;
   const name = reader.str(m, "name", "an enum");
   const what = `enum "${name}"`;
-  reader.keys(m, ["name", "doc", "wire", "values"], what);
+  reader.keys(m, ["name", "releases", "doc", "wire", "values"], what);
   if (name && !IDENT.test(name)) reader.error(reader.get(m, "name"), `${what}: name is not an identifier`);
   const wire = readWire(reader, m, what, "i32");
   const values: EnumValue[] = [];
@@ -344,7 +429,7 @@ function readEnum({ reader, node }: Item): EnumDesc | null {
     };
     values.push(entry);
   }
-  return { kind: "enum", name, doc: reader.str(m, "doc", what, ""), wire, values };
+  return { kind: "enum", name, doc: reader.str(m, "doc", what, ""), wire, values, releases: readReleaseRange(reader, m, what, ctx) };
 }
 
 function readWire(reader: YamlReader, m: YAMLMap<unknown, unknown>, what: string, fallback: WireType): WireType {
@@ -355,16 +440,6 @@ function readWire(reader: YamlReader, m: YAMLMap<unknown, unknown>, what: string
   return fallback;
 }
 
-function readEras(reader: YamlReader, m: YAMLMap<unknown, unknown>, what: string, ctx: Ctx): string[] {
-  const { values, node } = reader.strList(m, "eras", what);
-  if (node === undefined) reader.error(m, `${what}: missing "eras"`);
-  else if (values.length === 0) reader.error(node, `${what}: "eras" is empty`);
-  for (const id of values) {
-    if (!ctx.eraIds.includes(id)) reader.error(node, `${what}: unknown era "${id}" (known: ${ctx.eraIds.join(", ")})`);
-  }
-  // Keep spec era order whatever order the list was written in.
-  return ctx.eraIds.filter((id) => values.includes(id));
-}
 
 /** `handle<Field>` / `enum<FieldKind>` / a plain type word. */
 function splitType(text: string): { head: string; arg: string | null } {
@@ -428,7 +503,7 @@ function readResult(reader: YamlReader, m: YAMLMap<unknown, unknown>, what: stri
   if (rnode === undefined) return void reader.error(m, `${what}: missing "returns"`), null;
   const rm = reader.map(rnode, `${what}: "returns"`);
   if (!rm) return null;
-  reader.keys(rm, ["type", "doc", "onError", "dst", "report", "emptyValue"], `${what} result`);
+  reader.keys(rm, ["type", "doc", "onError", "dst", "report", "emptyValue", "out", "success"], `${what} result`);
   const text = reader.str(rm, "type", `${what} result`);
   const typeNode = reader.get(rm, "type");
   const { head, arg } = splitType(text);
@@ -446,16 +521,27 @@ function readResult(reader: YamlReader, m: YAMLMap<unknown, unknown>, what: stri
     if (report && report !== "count" && report !== "status") reader.error(reader.get(rm, "report"), `${what} result: report must be count or status`);
     const emptyValue = reader.has(rm, "emptyValue") ? reader.int(rm, "emptyValue", `${what} result`) : undefined;
     type = { kind: "bytesToDst", dst, report: report === "count" ? "count" : "status", ...(emptyValue !== undefined ? { emptyValue } : {}) };
+  } else if (arg === null && head === "bytesToMalloc") {
+    const out = reader.has(rm, "out") ? reader.str(rm, "out", `${what} result`) : undefined;
+    const target = params.find((p) => p.name === out);
+    if (out !== undefined && !(target?.type.kind === "outPtr" && target.type.size === 8)) {
+      reader.error(reader.get(rm, "out"), `${what} result: "out" must name an outPtr parameter of size 8, not "${out}"`);
+    }
+    const emptyValue = reader.has(rm, "emptyValue") ? reader.int(rm, "emptyValue", `${what} result`) : undefined;
+    type = { kind: "bytesToMalloc", ...(out !== undefined ? { out } : {}), ...(emptyValue !== undefined ? { emptyValue } : {}) };
+  } else if (arg === null && head === "status" && reader.has(rm, "success")) {
+    const success = reader.str(rm, "success", `${what} result`);
+    if (!params.some((p) => p.name === success && p.wire === "i32")) reader.error(reader.get(rm, "success"), `${what} result: "success" must name an i32 parameter, not "${success}"`);
+    type = { kind: "status", success };
   } else if (arg === null && (SCALAR_RESULT_TYPES as readonly string[]).includes(head)) {
     type = { kind: head } as ResultType;
   } else if (text) {
     reader.error(typeNode, `${what} result: unknown type "${text}" (expected one of: ${SCALAR_RESULT_TYPES.join(", ")}, handle<T>)`);
   }
   if (type === null) return null;
-  if (type.kind !== "bytesToDst") {
-    for (const key of ["dst", "report", "emptyValue"]) {
-      if (reader.has(rm, key)) reader.error(reader.get(rm, key), `${what} result: "${key}" is only for bytesToDst`);
-    }
+  const allowed: Record<string, readonly string[]> = { bytesToDst: ["dst", "report", "emptyValue"], bytesToMalloc: ["out", "emptyValue"], status: ["success"] };
+  for (const key of ["dst", "report", "emptyValue", "out", "success"]) {
+    if (reader.has(rm, key) && !(allowed[type.kind] ?? []).includes(key)) reader.error(reader.get(rm, key), `${what} result: "${key}" does not apply to ${type.kind}`);
   }
   const error = readErrorConv(reader, rm, what, params, type);
   return { kind: "result", type, wire: resultWire(type), doc: reader.str(rm, "doc", `${what} result`, ""), error };
@@ -489,16 +575,18 @@ function readErrorConv(reader: YamlReader, rm: YAMLMap<unknown, unknown>, what: 
 function readHostFn({ reader, node: m, family }: RawFn, ctx: Ctx): HostFn | null {
   const name = reader.str(m, "name", "a function");
   const what = `function "${name}"`;
-  reader.keys(m, ["name", "eras", "since", "doc", "params", "returns", "replaces", "replacedBy"], what);
+  reader.keys(m, ["name", "releases", "source", "doc", "params", "returns", "replaces", "replacedBy"], what);
   if (name && !IDENT.test(name)) reader.error(reader.get(m, "name"), `${what}: name is not an identifier`);
   if (!reader.has(m, "doc")) reader.error(m, `${what}: missing "doc"`);
-  const eras = readEras(reader, m, what, ctx);
+  const releases = readReleaseRange(reader, m, what, ctx);
+  const sources = readSources(reader, m, what, true);
   const params = readParams(reader, m, what, ctx);
   const result = readResult(reader, m, what, params, ctx);
   if (!result) return null;
   for (const p of params) {
-    if ((p.type.kind === "dst" || p.type.kind === "outPtr") && !(result.type.kind === "bytesToDst" && result.type.dst === p.name)) {
-      reader.error(m, `${what}: parameter "${p.name}" (${p.type.kind}) must be the "dst" of a bytesToDst result`);
+    const consumed = (result.type.kind === "bytesToDst" && result.type.dst === p.name) || (result.type.kind === "bytesToMalloc" && result.type.out === p.name);
+    if ((p.type.kind === "dst" || p.type.kind === "outPtr") && !consumed) {
+      reader.error(m, `${what}: parameter "${p.name}" (${p.type.kind}) must be the "dst" of a bytesToDst result or the "out" of a bytesToMalloc result`);
     }
     if (p.type.kind === "errPtr" && !(result.error.kind === "errPtr" && result.error.param === p.name)) {
       reader.error(m, `${what}: parameter "${p.name}" (errPtr) must be named by onError: { errPtr: ${p.name} }`);
@@ -515,8 +603,9 @@ function readHostFn({ reader, node: m, family }: RawFn, ctx: Ctx): HostFn | null
     kind: "hostFn",
     name,
     family,
-    eras,
-    since: reader.has(m, "since") ? reader.str(m, "since", what) : null,
+    profiles: [],
+    releases,
+    sources,
     doc: reader.str(m, "doc", what, ""),
     params,
     result,
@@ -529,8 +618,9 @@ function readHostFn({ reader, node: m, family }: RawFn, ctx: Ctx): HostFn | null
 function readExport({ reader, node: m }: RawExport, ctx: Ctx): GuestExport | null {
   const name = reader.str(m, "name", "an export");
   const what = `export "${name}"`;
-  reader.keys(m, ["name", "eras", "required", "doc", "params", "returns", "replaces", "replacedBy"], what);
-  const eras = readEras(reader, m, what, ctx);
+  reader.keys(m, ["name", "releases", "source", "required", "doc", "params", "returns", "replaces", "replacedBy"], what);
+  const releases = readReleaseRange(reader, m, what, ctx);
+  const sources = readSources(reader, m, what, true);
   const params: ExportParam[] = [];
   for (const node of reader.items(reader.get(m, "params"), `${what}: "params"`)) {
     const pm = reader.map(node, `a parameter of ${what}`);
@@ -563,7 +653,9 @@ function readExport({ reader, node: m }: RawExport, ctx: Ctx): GuestExport | nul
   return {
     kind: "guestExport",
     name,
-    eras,
+    profiles: [],
+    releases,
+    sources,
     required: reader.bool(m, "required", what, false),
     doc: reader.str(m, "doc", what, ""),
     params,
@@ -574,15 +666,15 @@ function readExport({ reader, node: m }: RawExport, ctx: Ctx): GuestExport | nul
   };
 }
 
-/** Two variants of one name may not share an era. */
-function checkNoOverlap(items: readonly { name: string; eras: readonly string[]; loc: SourceLoc }[], what: string, problems: string[]): void {
+/** Two variants of one name may not share a release. */
+function checkNoOverlap(items: readonly { name: string; releases: ReleaseRange; loc: SourceLoc }[], what: string, problems: string[]): void {
   for (let i = 0; i < items.length; i++) {
     for (let j = 0; j < i; j++) {
       const a = items[j];
       const b = items[i];
       if (a.name !== b.name) continue;
-      const shared = b.eras.filter((e) => a.eras.includes(e));
-      if (shared.length > 0) problems.push(`${fmt(b.loc)}: duplicate ${what} "${b.name}" in era ${shared.join(", ")} (first at ${fmt(a.loc)})`);
+      const shared = b.releases.tags.filter((e) => a.releases.tags.includes(e));
+      if (shared.length > 0) problems.push(`${fmt(b.loc)}: duplicate ${what} "${b.name}" in release ${shared.join(", ")} (first at ${fmt(a.loc)})`);
     }
   }
 }
@@ -602,4 +694,53 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/**
+ * Groups consecutive releases that offer the same module name, the same
+ * function variants and the same exports into profiles. Every release must
+ * have exactly one module.
+ */
+function deriveProfiles(
+  releaseTags: readonly string[],
+  modules: readonly ModuleRange[],
+  functions: readonly HostFn[],
+  exports: readonly GuestExport[],
+  problems: string[],
+): Profile[] {
+  const profiles: Profile[] = [];
+  let current: { module: string; key: string; releases: string[] } | null = null;
+  const flush = (): void => {
+    if (current === null) return;
+    const first = current.releases[0];
+    const last = current.releases[current.releases.length - 1];
+    const id = first === "pre-release" ? first : first.replace(/^(v\d+\.\d+)\.\d+$/, "$1");
+    if (profiles.some((p) => p.id === id)) problems.push(`profiles: two profiles start in ${id}; give one of them a distinct first release`);
+    profiles.push({
+      kind: "profile",
+      id,
+      pascal: id === "pre-release" ? "PreRelease" : id.replace(/^v(\d+)\.(\d+)$/, "V$1_$2"),
+      module: current.module,
+      title: first === last ? `IG ${first}` : `IG ${first} - ${last}`,
+      doc: first === "pre-release" ? "The ABI of IG's wasm operator before its first release: it lived only on a pull-request branch." : "",
+      releases: current.releases,
+    });
+  };
+  for (const tag of releaseTags) {
+    const owners = modules.filter((m) => m.releases.tags.includes(tag));
+    if (owners.length !== 1) {
+      problems.push(`modules: release ${tag} has ${owners.length === 0 ? "no module" : `${owners.length} modules`}`);
+      continue;
+    }
+    const fnKey = functions.map((f, i) => (f.releases.tags.includes(tag) ? i : -1)).filter((i) => i >= 0).join(",");
+    const exportKey = exports.map((e, i) => (e.releases.tags.includes(tag) ? i : -1)).filter((i) => i >= 0).join(",");
+    const key = `${owners[0].name}|${fnKey}|${exportKey}`;
+    if (current !== null && current.key === key) current.releases.push(tag);
+    else {
+      flush();
+      current = { module: owners[0].name, key, releases: [tag] };
+    }
+  }
+  flush();
+  return profiles;
 }

@@ -4,14 +4,14 @@
 
 
 
-/** The ABI version modules declare (`gadgetAPIVersion`); the same in every era. */
+/** The ABI version modules declare (`gadgetAPIVersion`); the same in every profile. */
 export const ApiVersion = 1;
 
-/** Ids of the ABI eras, oldest first. */
-export const Eras = ["seed", "env-v1", "ig-v1"] as const;
+/** Ids of the ABI profiles, oldest first. */
+export const Profiles = ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"] as const;
 
-/** An ABI era. `seed`: Seed (May 2024). `env-v1`: env-v1 (June 2024 - February 2025). `ig-v1`: ig-v1 (February 2025 - now). */
-export type EraId = (typeof Eras)[number];
+/** An ABI profile. `pre-release`: IG pre-release. `v0.30`: IG v0.30.0 - v0.32.0. `v0.33`: IG v0.33.0 - v0.34.0. `v0.35`: IG v0.35.0 - v0.36.1. `v0.37`: IG v0.37.0. `v0.38`: IG v0.38.0 - v0.38.1. `v0.39`: IG v0.39.0. `v0.40`: IG v0.40.0 - v0.42.0. `v0.43`: IG v0.43.0 - v0.55.1. */
+export type ProfileId = (typeof Profiles)[number];
 
 /**
  * Handles live at once per module; a creating call past this fails and logs "too many open handles".
@@ -171,12 +171,14 @@ export enum SubscriptionTypeSeed {
  * @generated from enum DataSourceType
  */
 export enum DataSourceType {
-  /** Not given; treated as Single. */
+  /** Refused by the host: newDataSource returns 0 (IG 6587c90f6, before the first release). */
   Undefined = 0,
   /** A packet is one record. */
   Single = 1,
   /** A packet is an array of records. */
-  Array = 2
+  Array = 2,
+  /** In IG's guest enum until 2024-06-26; refused by the host: newDataSource returns 0. */
+  Metrics = 3
 }
 
 /**
@@ -212,7 +214,9 @@ export enum MapUpdateFlags {
   /** Create only; fails when the key exists. */
   NoExist = 1,
   /** Replace only; fails when the key is absent. */
-  Exist = 2
+  Exist = 2,
+  /** Update a value's spin lock atomically (IG accepts flags up to 4; pkg/operators/wasm/maps.go@7dad1ad34). */
+  Lock = 4
 }
 
 /**

@@ -1,17 +1,19 @@
 /**
  * Loading a gadget module and driving its lifecycle.
  *
- * loadGadget compiles the module, detects its era, checks its imports
- * against the spec, instantiates it with the era's generated import shims
- * (under the era's module name and, for ig-v1, also `env`), attaches its
+ * loadGadget compiles the module, detects its profile, checks its imports
+ * against the spec, instantiates it with the profile's generated import shims
+ * (under the profile's module name and, for ig-v1, also `env`), attaches its
  * memory, runs its WASI/reactor initialiser and checks gadgetAPIVersion.
  * The phases then run on request; a failing phase throws a GadgetError that
  * names the phase, the export and the return code or trap.
  */
-import { ApiVersion, type EraId, GuestMemoryMaxPages, LogLevel } from "../generated/constants.js";
+import { ApiVersion, type ProfileId, GuestMemoryMaxPages, LogLevel } from "../generated/constants.js";
+import { behaviourOfRelease, type HostBehaviour, type IgRelease } from "../generated/releases.js";
 import { DataSourceApi } from "./data-source-api.js";
 import { errorText } from "./data-sources.js";
-import { detectEra } from "./era-detect.js";
+import { parseIgRelease, resolveRelease, type ReleaseResolution } from "./release-detect.js";
+import { readWasmSignatures, type WasmSignatures } from "./wasm-signatures.js";
 import { GadgetError } from "./errors.js";
 import { link, type LinkOptions } from "./link.js";
 import { consoleSink, Logger, type LogSink } from "./logger.js";
@@ -39,8 +41,12 @@ export interface GadgetOptions extends LinkOptions {
   readonly params?: Readonly<Record<string, string>>;
   /** Declared params (gadget metadata `params.wasm`): defaults applied, missing mandatory ones rejected. */
   readonly paramSpecs?: readonly ParamSpec[];
-  /** The era; detected from the module's imports and exports when omitted. */
-  readonly era?: EraId;
+  /**
+   * The IG release the module was built for (`v0.37.0`, `v0.37`, `pre-release`):
+   * its ABI and host behaviours are used, and every import is checked against
+   * it. Detected from the module's imports and exports when omitted.
+   */
+  readonly igVersion?: string;
   /** Kernel symbols for kallsymsSymbolExists (default: none). */
   readonly kallsyms?: Iterable<string>;
   /** Mount namespaces to keep; events of others are discarded (default: no filter). */
@@ -50,20 +56,27 @@ export interface GadgetOptions extends LinkOptions {
 
 type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
 
-const PHASE_EXPORTS: Record<"seed" | "v1", Record<Phase, string | null>> = {
-  seed: { init: "init", preStart: null, start: "start", stop: "stop", postStop: null },
-  v1: { init: "gadgetInit", preStart: "gadgetPreStart", start: "gadgetStart", stop: "gadgetStop", postStop: "gadgetPostStop" },
+const PHASE_EXPORTS: Record<"pre-release" | "released", Record<Phase, string | null>> = {
+  "pre-release": { init: "init", preStart: null, start: "start", stop: "stop", postStop: null },
+  released: { init: "gadgetInit", preStart: "gadgetPreStart", start: "gadgetStart", stop: "gadgetStop", postStop: "gadgetPostStop" },
 };
 
 export class Gadget {
   readonly dataSources: DataSourceApi;
 
+  /** The ABI profile the module was linked with. */
+  readonly profile: ProfileId;
+  /** The IG release whose ABI and behaviours the host uses. */
+  readonly release: IgRelease;
+
   constructor(
-    readonly era: EraId,
-    readonly eraReason: string,
+    readonly resolution: ReleaseResolution,
+    readonly behaviour: HostBehaviour,
     readonly runtime: Runtime,
     readonly instance: WebAssembly.Instance,
   ) {
+    this.profile = resolution.profile;
+    this.release = resolution.release;
     this.dataSources = new DataSourceApi(runtime.dataSources);
   }
 
@@ -96,8 +109,9 @@ export class Gadget {
     this.phase("stop");
   }
 
+  /** IG calls gadgetPostStop only in some releases (behaviour postStopCalled); elsewhere this does nothing. */
   postStop(): void {
-    this.phase("postStop");
+    if (this.behaviour.postStopCalled) this.phase("postStop");
   }
 
   /** Runs init, preStart and start, then `whileRunning`, then stop and postStop (stop runs even if `whileRunning` throws). */
@@ -114,7 +128,7 @@ export class Gadget {
   }
 
   private phase(phase: Phase): void {
-    const name = PHASE_EXPORTS[this.era === "seed" ? "seed" : "v1"][phase];
+    const name = PHASE_EXPORTS[this.profile === "pre-release" ? "pre-release" : "released"][phase];
     if (name === null) return;
     const fn = this.instance.exports[name];
     if (fn === undefined) return;
@@ -125,7 +139,10 @@ export class Gadget {
     } catch (e) {
       throw new GadgetError(`${phase} failed: ${name} trapped: ${errorText(e)}`, { cause: e });
     }
-    if (typeof code === "number" && code !== 0) throw new GadgetError(`${phase} failed: ${name} returned ${code}`);
+    // IG fails a phase on any non-zero first result, i32 or i64 (wasm.go callGuestFunction); an export
+    // with no result makes IG's host panic, so igwasm fails the phase with a clear message instead.
+    if (code === undefined) throw new GadgetError(`${phase} failed: ${name} returns nothing; IG expects a status result (0 = success)`);
+    if ((typeof code === "number" || typeof code === "bigint") && code != 0) throw new GadgetError(`${phase} failed: ${name} returned ${code}`);
   }
 }
 
@@ -157,8 +174,12 @@ export async function loadGadget(wasm: BufferSource | WebAssembly.Module, option
 /** loadGadget without the promise (wasm compilation is synchronous here; fine for modules of gadget size). */
 export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions = {}): Gadget {
   const module = compile(wasm);
-  const detected = options.era ? { era: options.era, reason: "given by the caller" } : detectEra(module);
-  const era = detected.era;
+  const resolution = resolveRelease(signaturesOf(wasm, module), {
+    ...(options.igVersion !== undefined ? { release: parseIgRelease(options.igVersion) } : {}),
+    wasi: options.wasi !== undefined,
+  });
+  const behaviour = behaviourOfRelease(resolution.release);
+  const profile = resolution.profile;
   const logger = new Logger(options.logSink ?? consoleSink, options.logLevel ?? LogLevel.Info);
   const rt = new Runtime({
     logger,
@@ -167,7 +188,7 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
     mntnsFilter: options.mntnsFilter ? new Set(Array.from(options.mntnsFilter, (id) => BigInt.asUintN(64, id))) : null,
     syscallArch: options.syscallArch ?? hostArch(),
   });
-  const instance = link(module, era, rt, new RuntimeShimContext(rt), options);
+  const instance = link(module, profile, rt, new RuntimeShimContext(rt), options);
   const exp = instance.exports;
   if (!(exp.memory instanceof WebAssembly.Memory)) throw new GadgetError("the module exports no memory named \"memory\"");
   // IG gives a module at most 256 pages. A module-defined memory cannot be capped from JS once it
@@ -175,33 +196,52 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
   const pages = exp.memory.buffer.byteLength / 65536;
   if (pages > GuestMemoryMaxPages) throw new GadgetError(`the module's memory starts at ${pages} pages; IG allows at most ${GuestMemoryMaxPages}`);
   rt.guestMemory.attach(exp.memory);
-  const callbackName = era === "seed" ? "dsCallback" : "dataSourceCallback";
+  const callbackName = profile === "pre-release" ? "dsCallback" : "dataSourceCallback";
   const callback = exp[callbackName];
   rt.guest.callback = typeof callback === "function" ? (callback as (cbID: bigint, ds: number, data: number) => void) : null;
   rt.guest.malloc = typeof exp.malloc === "function" ? (exp.malloc as (size: number) => number) : null;
 
+  // IG runs exactly one initialiser: _start until v0.37.0, _initialize since v0.38.0 (behaviour initializerIsStart).
+  const initializer = behaviour.initializerIsStart ? "_start" : "_initialize";
   try {
-    if (options.wasi) {
-      if (typeof exp._start === "function") options.wasi.start(instance);
-      else if (typeof exp._initialize === "function") options.wasi.initialize(instance);
-    } else {
-      if (typeof exp._initialize === "function") (exp._initialize as () => void)();
-      if (typeof exp._start === "function") (exp._start as () => void)();
+    if (typeof exp[initializer] === "function") {
+      if (!options.wasi) (exp[initializer] as () => void)();
+      else if (initializer === "_start") options.wasi.start(instance);
+      else options.wasi.initialize(instance);
     }
   } catch (e) {
-    throw new GadgetError(`the module's initialiser failed: ${errorText(e)}`, { cause: e });
+    throw new GadgetError(`the module's initialiser ${initializer} failed: ${errorText(e)}`, { cause: e });
   }
 
-  if (era !== "seed") {
+  if (profile !== "pre-release") {
     const version = exp.gadgetAPIVersion;
-    if (typeof version !== "function") throw new GadgetError(`the module exports no gadgetAPIVersion (required in era ${era})`);
+    if (typeof version !== "function") throw new GadgetError(`the module exports no gadgetAPIVersion (required by IG ${resolution.release})`);
     let v: unknown;
     try {
       v = (version as () => unknown)();
     } catch (e) {
       throw new GadgetError(`gadgetAPIVersion trapped: ${errorText(e)}`, { cause: e });
     }
-    if (BigInt(v as bigint) !== BigInt(ApiVersion)) throw new GadgetError(`gadget API version ${String(v)} is not supported (this host implements ${ApiVersion})`);
+    if ((typeof v !== "number" && typeof v !== "bigint") || BigInt(v) !== BigInt(ApiVersion)) {
+      throw new GadgetError(`gadget API version ${String(v)} is not supported (this host implements ${ApiVersion})`);
+    }
   }
-  return new Gadget(era, detected.reason, rt, instance);
+  return new Gadget(resolution, behaviour, rt, instance);
+}
+
+/** Import and export signatures: read from the bytes when we have them; from the JS API (names only) for a precompiled module. */
+function signaturesOf(wasm: BufferSource | WebAssembly.Module, module: WebAssembly.Module): WasmSignatures {
+  if (!(wasm instanceof WebAssembly.Module)) {
+    const bytes = wasm instanceof Uint8Array ? wasm : ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : new Uint8Array(wasm);
+    try {
+      return readWasmSignatures(bytes);
+    } catch {
+      // The engine compiled it; fall through to what the JS API says.
+    }
+  }
+  return {
+    imports: WebAssembly.Module.imports(module).map((i) => ({ module: i.module, name: i.name, kind: i.kind })),
+    exports: WebAssembly.Module.exports(module).map((e) => ({ name: e.name, kind: e.kind })),
+    hasStart: false,
+  };
 }

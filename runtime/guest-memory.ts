@@ -149,6 +149,12 @@ export class GuestMemory {
     this.view().setUint32(ptr, value, true);
   }
 
+  /** Writes a little-endian u64; throws, writing nothing, when out of bounds. */
+  writeU64(ptr: number, value: bigint, what: string): void {
+    this.check(ptr, 8, what);
+    this.view().setBigUint64(ptr, value, true);
+  }
+
   readU32(ptr: number, what: string): number {
     this.check(ptr, 4, what);
     return this.view().getUint32(ptr, true);

@@ -7,13 +7,14 @@ export {
   DataSourceApi, HostDataSource, EventView, ArrayView, FieldAccessor, fieldKindFromName, fieldKindName,
   type FieldValue, type FieldKindName, type DeclareOptions, type SubscribeOptions, type EventCallback,
 } from "./data-source-api.js";
-export { detectEra, type EraEvidence } from "./era-detect.js";
+export { checkImports, parseIgRelease, resolveRelease, type ImportProblem, type ReleaseResolution } from "./release-detect.js";
+export { behaviourOfRelease, igReleases, type HostBehaviour, type IgRelease } from "../generated/releases.js";
 export { Logger, consoleSink, logLevelName, parseLogLevel, type LogSink } from "./logger.js";
 export { BpfMap, MapRegistry, type MapSpec } from "./maps/bpf-map.js";
 export { PerfBuffer, PerfReader } from "./perf/perf-reader.js";
 export { HostCallError } from "./errors.js";
 export { Runtime } from "./runtime.js";
-export { createIgV1Host, createEnvV1Host, createSeedHost } from "./eras.js";
+export { createProfileHost, importFactories, type HostImplOf } from "./profiles.js";
 export { RuntimeShimContext } from "./runtime-shim-context.js";
 export { traceImports } from "./trace.js";
-export { FieldKind, LogLevel, DataSourceType, SubscriptionType, MapType, MapUpdateFlags, type EraId } from "../generated/constants.js";
+export { FieldKind, LogLevel, DataSourceType, SubscriptionType, MapType, MapUpdateFlags, type ProfileId } from "../generated/constants.js";

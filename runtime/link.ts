@@ -1,18 +1,16 @@
 /**
  * Linking a gadget module to the host: checking its imports against the
- * spec, building the import object of its era (generated shims over the
+ * spec, building the import object of its profile (generated shims over the
  * runtime's families or the embedder's replacements, the wasm fast path, the
  * trace decorator, WASI) and instantiating it.
  */
-import type { EraId } from "../generated/constants.js";
-import { eraModules, hostFunctionsOfEra, type HostFnDescriptor } from "../generated/host/descriptors.js";
-import { createEnvV1Imports, type EnvV1HostImpl } from "../generated/host/env-v1/index.js";
-import { createIgV1Imports, type IgV1HostImpl } from "../generated/host/ig-v1/index.js";
-import { createSeedImports, type SeedHostImpl } from "../generated/host/seed/index.js";
+import type { ProfileId } from "../generated/constants.js";
+import { hostFunctionsOfProfile, profileModules } from "../generated/host/descriptors.js";
 import { errorText } from "./data-sources.js";
-import { createEnvV1Host, createIgV1Host, createSeedHost } from "./eras.js";
 import { GadgetError } from "./errors.js";
 import { createFieldFastPath, type FieldGetScalarImport, type FieldSetImport } from "./fast-path/field-fast-path.js";
+import { createProfileHost, importFactories, type HostImplOf } from "./profiles.js";
+import { WASI_MODULE } from "./release-detect.js";
 import type { Runtime } from "./runtime.js";
 import type { RuntimeShimContext } from "./runtime-shim-context.js";
 import { traceImports } from "./trace.js";
@@ -27,19 +25,15 @@ export interface WasiProvider {
   initialize(instance: WebAssembly.Instance): void;
 }
 
-/** Replacement host-function families per era, typed by the generated interfaces. */
-export interface FamilyOverrides {
-  readonly seed?: Partial<SeedHostImpl>;
-  readonly "env-v1"?: Partial<EnvV1HostImpl>;
-  readonly "ig-v1"?: Partial<IgV1HostImpl>;
-}
+/** Replacement host-function families per profile, typed by the generated interfaces. */
+export type FamilyOverrides = { readonly [P in ProfileId]?: Partial<HostImplOf[P]> };
 
 /** How to link: the loader's options that shape the import object. */
 export interface LinkOptions {
   /**
-   * Replacements for the runtime's host-function families, per era: e.g.
-   * `{ "ig-v1": { map: myBpfBackend, kernel: myKernelFacts } }`. Each family is
-   * the generated interface of that era (`IgV1MapHost`, ...). Replacing the
+   * Replacements for the runtime's host-function families, per profile: e.g.
+   * `{ "v0.43": { map: myBpfBackend, kernel: myKernelFacts } }`. Each family is
+   * the generated interface of that profile (`V0_43MapHost`, ...). Replacing the
    * field family turns the fast path off (it reads the runtime's records).
    */
   readonly families?: FamilyOverrides;
@@ -55,65 +49,43 @@ export interface LinkOptions {
   readonly wasi?: WasiProvider;
 }
 
-const WASI_MODULE = "wasi_snapshot_preview1";
-
 /**
- * Replaces the JS shims of fieldGetScalar and fieldSet by the wasm fast path,
- * which falls back to them for anything but the plain success case. env-v1
- * has fieldSet with the same wire type and contract, but no fieldGetScalar.
+ * The wasm fast path implements the current contracts of fieldGetScalar (with
+ * its error word) and fieldSet (0 on success): it serves the profiles whose
+ * variants are exactly those, and no older ones.
  */
-function withFastPath(era: EraId, rt: Runtime, fns: WebAssembly.ModuleImports): WebAssembly.ModuleImports {
-  if (era === "seed") return fns;
-  const jsGetScalar = (fns.fieldGetScalar ?? (() => 0n)) as FieldGetScalarImport;
-  const fast = createFieldFastPath(rt.hostMemory.memory, { fieldGetScalar: jsGetScalar, fieldSet: fns.fieldSet as FieldSetImport });
-  return era === "ig-v1" ? { ...fns, fieldGetScalar: fast.fieldGetScalar, fieldSet: fast.fieldSet } : { ...fns, fieldSet: fast.fieldSet };
+function fastPathFits(profile: ProfileId): boolean {
+  const fns = hostFunctionsOfProfile(profile);
+  const getScalar = fns.find((f) => f.name === "fieldGetScalar");
+  const set = fns.find((f) => f.name === "fieldSet");
+  return getScalar?.error.kind === "errPtr" && set?.result.type === "status";
 }
 
-function createImports(era: EraId, rt: Runtime, ctx: RuntimeShimContext, families: FamilyOverrides): WebAssembly.ModuleImports {
-  switch (era) {
-    case "seed":
-      return createSeedImports({ ...createSeedHost(rt), ...families.seed }, ctx) as unknown as WebAssembly.ModuleImports;
-    case "env-v1":
-      return createEnvV1Imports({ ...createEnvV1Host(rt), ...families["env-v1"] }, ctx) as unknown as WebAssembly.ModuleImports;
-    case "ig-v1":
-      return createIgV1Imports({ ...createIgV1Host(rt), ...families["ig-v1"] }, ctx) as unknown as WebAssembly.ModuleImports;
-  }
+/** Replaces the JS shims of fieldGetScalar and fieldSet by the wasm fast path, which falls back to them for anything but the plain success case. */
+function withFastPath(rt: Runtime, fns: WebAssembly.ModuleImports): WebAssembly.ModuleImports {
+  const fast = createFieldFastPath(rt.hostMemory.memory, { fieldGetScalar: fns.fieldGetScalar as FieldGetScalarImport, fieldSet: fns.fieldSet as FieldSetImport });
+  return { ...fns, fieldGetScalar: fast.fieldGetScalar, fieldSet: fast.fieldSet };
 }
 
-/** Every import the module asks for must be a host function of its era, WASI, or nothing else. */
-function checkImports(module: WebAssembly.Module, era: EraId, modules: readonly string[], functions: readonly HostFnDescriptor[], wasi: boolean): void {
-  const problems: string[] = [];
-  for (const imp of WebAssembly.Module.imports(module)) {
-    if (imp.module === WASI_MODULE) {
-      if (!wasi) problems.push(`imports ${WASI_MODULE}.${imp.name}, but no WASI implementation was given (the Node entry provides one)`);
-      continue;
-    }
-    if (!modules.includes(imp.module)) {
-      problems.push(`imports ${imp.module}.${imp.name} from an unknown module (era ${era} offers ${modules.join(", ")})`);
-    } else if (imp.kind !== "function") {
-      problems.push(`imports ${imp.module}.${imp.name} as a ${imp.kind}; the host offers only functions`);
-    } else if (!functions.some((f) => f.name === imp.name)) {
-      problems.push(`imports ${imp.module}.${imp.name}, which the ${era} era does not have`);
-    }
-  }
-  if (problems.length > 0) throw new GadgetError(`cannot link the module:\n  ${problems.join("\n  ")}`);
+function createImports<P extends ProfileId>(profile: P, rt: Runtime, ctx: RuntimeShimContext, families: FamilyOverrides): WebAssembly.ModuleImports {
+  const impl = { ...createProfileHost(profile, rt), ...(families[profile] as Partial<HostImplOf[P]> | undefined) } as HostImplOf[P];
+  return importFactories[profile](impl, ctx) as WebAssembly.ModuleImports;
 }
 
 /**
- * Instantiates `module` for `era` over the runtime `rt`. The import object
- * offers the era's functions under its module name(s); the fast path replaces
+ * Instantiates `module` for `profile` over the runtime `rt` (its imports were
+ * checked by release-detect.ts). The import object offers the profile's
+ * functions under its module name; the fast path replaces
  * the JS field shims unless turned off, or unless the guest declared them with
  * another type (a LinkError), or the field family is replaced.
  */
-export function link(module: WebAssembly.Module, era: EraId, rt: Runtime, ctx: RuntimeShimContext, options: LinkOptions): WebAssembly.Instance {
-  const { module: mainModule, extraModules } = eraModules[era];
-  const modules = [mainModule, ...extraModules];
-  const descriptors = hostFunctionsOfEra(era);
-  checkImports(module, era, modules, descriptors, options.wasi !== undefined);
+export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime, ctx: RuntimeShimContext, options: LinkOptions): WebAssembly.Instance {
+  const modules = [profileModules[profile].module];
+  const descriptors = hostFunctionsOfProfile(profile);
 
   const families = options.families ?? {};
-  const jsFns = createImports(era, rt, ctx, families);
-  const fastPath = options.fastPath !== false && families[era]?.field === undefined;
+  const jsFns = createImports(profile, rt, ctx, families);
+  const fastPath = options.fastPath !== false && families[profile]?.field === undefined && fastPathFits(profile);
   const instantiate = (fns: WebAssembly.ModuleImports): WebAssembly.Instance => {
     const importObject: WebAssembly.Imports = {};
     for (const name of modules) importObject[name] = options.trace ? traceImports(fns, name, descriptors, options.trace) : fns;
@@ -122,7 +94,7 @@ export function link(module: WebAssembly.Module, era: EraId, rt: Runtime, ctx: R
   };
   try {
     try {
-      return instantiate(fastPath ? withFastPath(era, rt, jsFns) : jsFns);
+      return instantiate(fastPath ? withFastPath(rt, jsFns) : jsFns);
     } catch (e) {
       // A wasm function passed as an import must match the guest's import type exactly; a guest that
       // declares fieldGetScalar or fieldSet with another type gets the JS shims, which accept any.

@@ -8,6 +8,7 @@ import type { GuestMemory } from "./guest-memory.js";
 import type { ShimContext } from "./shim-context.js";
 import type { Runtime } from "./runtime.js";
 import { errorText } from "./data-sources.js";
+import { encodeUtf8 } from "./utf8.js";
 
 export class RuntimeShimContext implements ShimContext {
   readonly mem: GuestMemory;
@@ -46,7 +47,8 @@ export class RuntimeShimContext implements ShimContext {
     return this.mem.u64ToNumber(value);
   }
 
-  mallocCopy(bytes: Uint8Array): bigint {
+  mallocCopy(value: Uint8Array | string): bigint {
+    const bytes = typeof value === "string" ? encodeUtf8(value) : value;
     if (bytes.length === 0) return 0n;
     const malloc = this.rt.guest.malloc;
     if (malloc === null) throw new HostCallError("the module exports no malloc to return the value in");

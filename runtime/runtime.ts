@@ -1,7 +1,7 @@
 /**
  * One gadget instance's host state: host memory, handles, data sources,
  * maps, params and config, and the family implementations over them. The
- * per-era host objects (eras.ts) hand these families to the generated shims.
+ * per-profile host objects (profiles.ts) hand these families to the generated shims.
  */
 import { GuestMemory } from "./guest-memory.js";
 import { HandleTable } from "./handles.js";

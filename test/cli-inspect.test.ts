@@ -1,5 +1,5 @@
 /**
- * `igwasm inspect`: era detection, imports checked against the spec (unknown
+ * `igwasm inspect`: profile detection, imports checked against the spec (unknown
  * functions, wrong wire signatures), exports (missing, wrong), API version;
  * plus the binary readers it stands on (wasm sections, tar, OCI layout).
  */
@@ -44,10 +44,10 @@ const GOOD_EXPORTS = `
   (func (export "gadgetInit") (result i32) i32.const 0)`;
 
 describe("igwasm inspect", () => {
-  it("reports a good ig-v1 gadget: era, imports, exports, API version", async () => {
+  it("reports a good ig-v1 gadget: profile, imports, exports, API version", async () => {
     const r = await cli("inspect", emitterWasm);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("era: ig-v1 (imports ig.");
+    expect(r.out).toContain("profile: ig-v1 (imports ig.");
     expect(r.out).toMatch(/^ {2}ok +ig\.fieldSet +\(i32, i32, i32, i64\) -> \(i32\)$/m);
     expect(r.out).toMatch(/^ {2}ok +gadgetAPIVersion +required +\(\) -> \(i64\)$/m);
     expect(r.out).toMatch(/^ {2}ok +gadgetStart +optional +\(\) -> \(i32\)$/m);
@@ -72,11 +72,11 @@ describe("igwasm inspect", () => {
     expect(r.out).toMatch(/^ {2}WRONG SIGNATURE +ig\.fieldGetScalar +\(i32, i32, i32\) -> \(i64\) +\(expected \(i32, i32, i32, i32\) -> \(i64\)\)$/m);
     expect(r.out).toMatch(/^ {2}UNKNOWN MODULE +other\.thing/m);
     expect(r.out).toContain("3 problems:\n");
-    expect(r.out).toContain("  import ig.noSuchFunction: the ig-v1 era has no such host function\n");
+    expect(r.out).toContain("  import ig.noSuchFunction: the ig-v1 profile has no such host function\n");
     expect(r.out).toContain("  import ig.fieldGetScalar: signature (i32, i32, i32) -> (i64), expected (i32, i32, i32, i32) -> (i64)\n");
 
     const json = JSON.parse((await cli("inspect", file, "--json")).out);
-    expect(json.era).toBe("ig-v1");
+    expect(json.profile).toBe("v0.43");
     expect(json.imports.map((i: { name: string; status: string }) => [i.name, i.status])).toEqual([
       ["gadgetLog", "ok"],
       ["noSuchFunction", "unknown-function"],
@@ -100,13 +100,13 @@ describe("igwasm inspect", () => {
     expect(r.out).toMatch(/^ {2}WRONG SIGNATURE +gadgetInit +optional +\(\) -> \(i64\) +\(expected \(\) -> \(i32\)\)$/m);
     expect(r.out).toMatch(/^ {2}other +helper +\(\) -> \(\)$/m);
     expect(r.out).toContain("API version: not declared (no gadgetAPIVersion export)");
-    expect(r.out).toContain("  export gadgetAPIVersion: missing (required in the ig-v1 era)\n");
+    expect(r.out).toContain("  export gadgetAPIVersion: missing (required in the ig-v1 profile)\n");
     expect(r.out).toContain("  export memory: missing");
   });
 
-  it("detects the env-v1 and seed eras", async () => {
+  it("detects the env-v1 and seed profiles", async () => {
     const env = await wat(
-      "env-v1",
+      "v0.37",
       `(module
         (import "env" "gadgetLog" (func (param i32 i64)))
         (import "env" "fieldGet" (func (param i32 i32 i32) (result i64)))
@@ -115,10 +115,10 @@ describe("igwasm inspect", () => {
     );
     const r = await cli("inspect", env, "--json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ era: "env-v1", problems: [], apiVersion: { value: "1", how: "called" } });
+    expect(JSON.parse(r.out)).toMatchObject({ profile: "v0.37", problems: [], apiVersion: { value: "1", how: "called" } });
 
     const seed = await wat(
-      "seed",
+      "pre-release",
       `(module
         (import "env" "fieldAccessorGet" (func (param i32 i32 i32) (result i64)))
         (memory (export "memory") 1)
@@ -126,7 +126,7 @@ describe("igwasm inspect", () => {
         (func (export "dsCallback") (param i64 i32 i32)))`,
     );
     const s = JSON.parse((await cli("inspect", seed, "--json")).out);
-    expect(s).toMatchObject({ era: "seed", problems: [], apiVersion: { how: "absent" } });
+    expect(s).toMatchObject({ profile: "pre-release", problems: [], apiVersion: { how: "absent" } });
   });
 
   it("reports the version without calling it with --no-call, and a bad version", async () => {

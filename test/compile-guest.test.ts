@@ -1,11 +1,11 @@
 /**
  * Compiles the guest bindings generated from the full spec and from every
  * fixture in test/specs/, and checks the resulting wasm against the model:
- *   - AssemblyScript: an entry per era that calls every binding and touches
+ *   - AssemblyScript: an entry per profile that calls every binding and touches
  *     every constant and enum, built with `asc --runtime stub`;
- *   - C: a file per era that includes the header, calls every import and
+ *   - C: a file per profile that includes the header, calls every import and
  *     defines every guest export with IG_EXPORT, built with clang --target=wasm32.
- * Then every import must come from the era's module with the wire signature
+ * Then every import must come from the profile's module with the wire signature
  * the model lowers it to (read from the binary's type and import sections),
  * and nothing else may be imported from that module. A negative control
  * shows the comparison catches a binding with the wrong result type.
@@ -16,9 +16,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cExportSignature, cHeaderPath } from "../codegen/emit/c-header.js";
-import { enumsOfEra, eraExports, eraFunctions, exportResultScalar, screamingSnake } from "../codegen/emit/guest-common.js";
+import { enumsOfProfile, profileExports, profileFunctions, exportResultScalar, screamingSnake } from "../codegen/emit/guest-common.js";
 import { emitGuestAndDocs } from "../codegen/emit/guest-index.js";
-import type { AbiSpec, Era, WireType } from "../codegen/model.js";
+import type { AbiSpec, Profile, WireType } from "../codegen/model.js";
 import { safeIdentifier } from "../codegen/names.js";
 import { loadSpec } from "../codegen/parse.js";
 
@@ -132,10 +132,10 @@ interface Expected {
   readonly result: WireType | null;
 }
 
-/** What the model says an era's module imports. */
-function expectedImports(spec: AbiSpec, era: Era): Expected[] {
-  return eraFunctions(spec, era).map((fn) => ({
-    module: era.module,
+/** What the model says an profile's module imports. */
+function expectedImports(spec: AbiSpec, profile: Profile): Expected[] {
+  return profileFunctions(spec, profile).map((fn) => ({
+    module: profile.module,
     name: fn.name,
     params: fn.params.map((p) => p.wire),
     result: fn.result.wire,
@@ -181,9 +181,9 @@ function compileAs(dir: string, entry: string, source: string): Uint8Array<Array
 
 // ---- Entry files generated from the model --------------------------------------
 
-/** An AssemblyScript entry that calls every binding of the era and reads every constant and enum value. */
-function asEntry(spec: AbiSpec, era: Era): string {
-  const fns = eraFunctions(spec, era);
+/** An AssemblyScript entry that calls every binding of the profile and reads every constant and enum value. */
+function asEntry(spec: AbiSpec, profile: Profile): string {
+  const fns = profileFunctions(spec, profile);
   const names = fns.map((f) => safeIdentifier(f.name, "as"));
   const consts = spec.constants.map((c) => safeIdentifier(c.name, "as"));
   const enums = spec.enums.map((e) => safeIdentifier(e.name, "as"));
@@ -195,7 +195,7 @@ function asEntry(spec: AbiSpec, era: Era): string {
     ...spec.enums.flatMap((e) => e.values.map((v) => `  sink += <u64>${safeIdentifier(e.name, "as")}.${safeIdentifier(v.name, "as")};`)),
   ];
   return [
-    `import { ${imports.join(", ")} } from "./guest/assemblyscript/${era.id}/index";`,
+    `import { ${imports.join(", ")} } from "./guest/assemblyscript/${profile.id}/index";`,
     "let sink: u64 = 0;",
     "export function use(): u64 {",
     ...calls,
@@ -206,23 +206,23 @@ function asEntry(spec: AbiSpec, era: Era): string {
   ].join("\n");
 }
 
-/** A C file that calls every import of the era, uses every constant and enum value, and defines every export. */
-function cSource(spec: AbiSpec, era: Era): string {
-  const fns = eraFunctions(spec, era);
+/** A C file that calls every import of the profile, uses every constant and enum value, and defines every export. */
+function cSource(spec: AbiSpec, profile: Profile): string {
+  const fns = profileFunctions(spec, profile);
   const calls = fns.map((f) => `  ${safeIdentifier(f.name, "c")}(${f.params.map(() => "0").join(", ")});`);
-  // Every constant, and every value of the era's enums, under its IG_ name.
+  // Every constant, and every value of the profile's enums, under its IG_ name.
   const macros = [
     "IG_API_VERSION",
     ...spec.constants.map((c) => `IG_${screamingSnake(c.name)}`),
-    ...enumsOfEra(spec, era).flatMap((e) => e.values.map((v) => `IG_${screamingSnake(e.name)}_${screamingSnake(v.name)}`)),
+    ...enumsOfProfile(spec, profile).flatMap((e) => e.values.map((v) => `IG_${screamingSnake(e.name)}_${screamingSnake(v.name)}`)),
   ];
-  const exports = eraExports(spec, era).map((e) => {
+  const exports = profileExports(spec, profile).map((e) => {
     const signature = cExportSignature(e).replace(`${e.name}(`, `test_export_${e.name}(`);
     const body = [...e.params.map((p) => `(void)${safeIdentifier(p.name, "c")};`), ...(exportResultScalar(e) === null ? [] : ["return 0;"])];
     return `IG_EXPORT(${e.name}) ${signature} { ${body.join(" ")} }`;
   });
   return [
-    `#include "${cHeaderPath(era)}"`,
+    `#include "${cHeaderPath(profile)}"`,
     "uint64_t sink;",
     "void use(void) {",
     ...calls,
@@ -264,18 +264,18 @@ beforeAll(() => {
   }
 });
 
-const cases = SPECS.flatMap((s) => loadSpec(s.path).eras.map((era) => ({ spec: s.id, era: era.id })));
+const cases = SPECS.flatMap((s) => loadSpec(s.path).profiles.map((profile) => ({ spec: s.id, profile: profile.id })));
 
 describe("AssemblyScript bindings compile and import what the model says", () => {
-  it.each(cases)("$spec / $era", ({ spec: id, era: eraId }) => {
+  it.each(cases)("$spec / $profile", ({ spec: id, profile: profileId }) => {
     const { spec, dir } = built.get(id)!;
-    const era = spec.eras.find((e) => e.id === eraId)!;
-    const bytes = compileAs(dir, `as-${era.id}.ts`, asEntry(spec, era));
+    const profile = spec.profiles.find((e) => e.id === profileId)!;
+    const bytes = compileAs(dir, `as-${profile.id}.ts`, asEntry(spec, profile));
     const mod = new WebAssembly.Module(bytes);
-    for (const fn of eraFunctions(spec, era)) {
-      expect(WebAssembly.Module.imports(mod)).toContainEqual({ module: era.module, name: fn.name, kind: "function" });
+    for (const fn of profileFunctions(spec, profile)) {
+      expect(WebAssembly.Module.imports(mod)).toContainEqual({ module: profile.module, name: fn.name, kind: "function" });
     }
-    expect(compareImports(expectedImports(spec, era), readSignatures(bytes).imports)).toEqual([]);
+    expect(compareImports(expectedImports(spec, profile), readSignatures(bytes).imports)).toEqual([]);
   });
 });
 
@@ -284,12 +284,12 @@ const haveClang = clang.status === 0;
 if (!haveClang) console.warn(`compile-guest: skipping the C header builds: clang is not available (${clang.error?.message ?? clang.stderr}); CI installs it.`);
 
 describe("C headers compile and import what the model says", () => {
-  it.skipIf(!haveClang).each(cases)("$spec / $era", ({ spec: id, era: eraId }) => {
+  it.skipIf(!haveClang).each(cases)("$spec / $profile", ({ spec: id, profile: profileId }) => {
     const { spec, dir } = built.get(id)!;
-    const era = spec.eras.find((e) => e.id === eraId)!;
-    const source = join(dir, `c-${era.id}.c`);
-    writeFileSync(source, cSource(spec, era));
-    const out = join(dir, `c-${era.id}.wasm`);
+    const profile = spec.profiles.find((e) => e.id === profileId)!;
+    const source = join(dir, `c-${profile.id}.c`);
+    writeFileSync(source, cSource(spec, profile));
+    const out = join(dir, `c-${profile.id}.wasm`);
     run(
       "clang",
       ["--target=wasm32", "-std=c11", "-Wall", "-Wextra", "-Wstrict-prototypes", "-Werror", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-Wl,--allow-undefined", "-O1", "-o", out, source],
@@ -297,13 +297,13 @@ describe("C headers compile and import what the model says", () => {
     );
     const bytes = new Uint8Array(readFileSync(out));
     const mod = new WebAssembly.Module(bytes);
-    for (const fn of eraFunctions(spec, era)) {
-      expect(WebAssembly.Module.imports(mod)).toContainEqual({ module: era.module, name: fn.name, kind: "function" });
+    for (const fn of profileFunctions(spec, profile)) {
+      expect(WebAssembly.Module.imports(mod)).toContainEqual({ module: profile.module, name: fn.name, kind: "function" });
     }
     const { imports, exports } = readSignatures(bytes);
-    expect(compareImports(expectedImports(spec, era), imports)).toEqual([]);
+    expect(compareImports(expectedImports(spec, profile), imports)).toEqual([]);
     // Every guest export, defined through IG_EXPORT with the signature the header documents, has the model's wire types.
-    for (const e of eraExports(spec, era)) {
+    for (const e of profileExports(spec, profile)) {
       const got = exports.find((x) => x.name === e.name);
       expect(got, `export ${e.name}`).toBeDefined();
       expect(sig(got!.type)).toBe(sig({ params: e.params.map((p) => p.wire), results: e.result.wire === null ? [] : [e.result.wire] }));
@@ -314,7 +314,7 @@ describe("C headers compile and import what the model says", () => {
 describe("the signature check", () => {
   it("catches a hand-written binding with the wrong result type (negative control)", () => {
     const { spec, dir } = built.get("spec")!;
-    const era = spec.eras.find((e) => e.id === "ig-v1")!;
+    const profile = spec.profiles.find((e) => e.id === "v0.43")!;
     const bytes = compileAs(
       dir,
       "wrong-binding.ts",
@@ -329,7 +329,7 @@ describe("the signature check", () => {
         "",
       ].join("\n"),
     );
-    const expected = expectedImports(spec, era).filter((e) => e.name === "fieldGetScalar" || e.name === "gadgetLog");
+    const expected = expectedImports(spec, profile).filter((e) => e.name === "fieldGetScalar" || e.name === "gadgetLog");
     expect(compareImports(expected, readSignatures(bytes).imports)).toEqual([
       "ig.gadgetLog: imported as (i32, i32) -> (), the model says (i32, i64) -> ()",
       "ig.fieldGetScalar: imported as (i32, i32, i32, i32) -> (i32), the model says (i32, i32, i32, i32) -> (i64)",

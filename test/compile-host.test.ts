@@ -71,11 +71,11 @@ function tsc(project: string): { status: number | null; output: string } {
 
 /**
  * Type-checks against the generated contract, so the project also proves the
- * contract is usable: the era's, and the shared one-function contract it extends.
+ * contract is usable: the profile's, and the shared one-function contract it extends.
  */
-const GOOD_IMPL = `import type { IgV1FieldHost } from "./generated/host/ig-v1/field.js";
+const GOOD_IMPL = `import type { V0_43FieldHost } from "./generated/host/v0.43/field.js";
 import type { FieldGetScalarHost } from "./generated/host/shared/field.js";
-export const impl: Pick<IgV1FieldHost, "fieldGetScalar"> = {
+export const impl: Pick<V0_43FieldHost, "fieldGetScalar"> = {
   fieldGetScalar() {
     return 1n;
   },

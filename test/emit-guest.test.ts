@@ -16,9 +16,9 @@ const SPEC_YAML = `
 abi: test-abi
 apiVersion: 1
 doc: A test ABI.
-eras:
-  - { id: old, module: env, title: Old era, doc: The old one. }
-  - { id: new-era, module: ig, extraModules: [env], title: New era, doc: The new one. }
+profiles:
+  - { id: old, module: env, title: Old profile, doc: The old one. }
+  - { id: new-profile, module: ig, extraModules: [env], title: New profile, doc: The new one. }
 handleTypes:
   - { name: Field, doc: A field. }
   - { name: Data, doc: A record. }
@@ -43,9 +43,9 @@ enums:
     doc: Wide flags.
     values: [{ name: Any, value: 0, doc: Any. }]
 exports:
-  - { name: gadgetAPIVersion, eras: [new-era], required: true, doc: The version., params: [], returns: { type: u64, doc: Must be 1. } }
+  - { name: gadgetAPIVersion, profiles: [new-profile], required: true, doc: The version., params: [], returns: { type: u64, doc: Must be 1. } }
   - name: cb
-    eras: [old, new-era]
+    profiles: [old, new-profile]
     doc: The callback.
     params: [{ name: id, type: u64, doc: The id. }, { name: data, type: "handle<Data>", doc: The record. }]
     returns: { type: none }
@@ -53,7 +53,7 @@ families:
   - family: { name: field, title: Fields, doc: Field access. }
     functions:
       - name: fieldGet
-        eras: [old]
+        profiles: [old]
         replacedBy: fieldGetScalar
         doc: Reads a field.
         params:
@@ -62,7 +62,7 @@ families:
           - { name: kind, type: "enum<FieldKind>", doc: The kind. }
         returns: { type: scalarOrMalloc, onError: 0 }
       - name: fieldGetScalar
-        eras: [new-era]
+        profiles: [new-profile]
         since: February 2025
         replaces: fieldGet
         doc: Reads a scalar.
@@ -73,7 +73,7 @@ families:
           - { name: err, type: errPtr, doc: Error word address. }
         returns: { type: u64, doc: The value., onError: { errPtr: err } }
       - name: fieldGetBuffer
-        eras: [new-era]
+        profiles: [new-profile]
         doc: Copies a value.
         params:
           - { name: field, type: "handle<Field>", doc: The field. }
@@ -82,17 +82,17 @@ families:
   - family: { name: misc, title: Misc, doc: Other things. }
     functions:
       - name: subscribe
-        eras: [old]
+        profiles: [old]
         doc: Old subscribe.
         params: [{ name: type, type: "enum<ModeOld>", doc: Mode. }]
         returns: { type: status, onError: 1 }
       - name: subscribe
-        eras: [new-era]
+        profiles: [new-profile]
         doc: New subscribe.
         params: [{ name: type, type: "enum<ModeNew>", doc: Mode. }]
         returns: { type: status, onError: 1 }
       - name: keywords
-        eras: [old, new-era]
+        profiles: [old, new-profile]
         doc: Parameters named like keywords.
         params:
           - { name: type, type: u32, doc: AS keyword. }
@@ -102,7 +102,7 @@ families:
           - { name: wide, type: i64, doc: Signed 64. }
           - { name: msg, type: str, doc: Text. }
         returns: { type: i32, doc: A number., onError: -1 }
-      - { name: tick, eras: [old, new-era], doc: No parameters., params: [], returns: { type: none, onError: none } }
+      - { name: tick, profiles: [old, new-profile], doc: No parameters., params: [], returns: { type: none, onError: none } }
 `;
 
 function spec(): AbiSpec {
@@ -121,16 +121,16 @@ function lines(content: string): string[] {
 
 describe("AssemblyScript bindings", () => {
   const files = emitAssemblyScript(spec());
-  const field = lines(file(files, "guest/assemblyscript/new-era/field.ts"));
+  const field = lines(file(files, "guest/assemblyscript/new-profile/field.ts"));
 
-  it("imports from the era's main module, with the decorator line and wire types", () => {
+  it("imports from the profile's main module, with the decorator line and wire types", () => {
     expect(field).toContain(`@external("ig", "fieldGetScalar")`);
     expect(field).toContain("export declare function fieldGetScalar(field: u32, data: u32, kind: u32, err: usize): u64;");
     const at = field.indexOf(`@external("ig", "fieldGetScalar")`);
     expect(field[at - 1]).toBe("// @ts-ignore: decorator");
   });
 
-  it("uses the old era's module for its functions", () => {
+  it("uses the old profile's module for its functions", () => {
     const old = lines(file(files, "guest/assemblyscript/old/field.ts"));
     expect(old).toContain(`@external("env", "fieldGet")`);
     expect(old).toContain("export declare function fieldGet(field: u32, data: u32, kind: u32): u64;");
@@ -141,7 +141,7 @@ describe("AssemblyScript bindings", () => {
   });
 
   it("renames keyword parameters with a trailing underscore and keeps signed meanings", () => {
-    const misc = lines(file(files, "guest/assemblyscript/new-era/misc.ts"));
+    const misc = lines(file(files, "guest/assemblyscript/new-profile/misc.ts"));
     expect(misc).toContain("export declare function keywords(type_: u32, i32_: i32, int: u32, default_: u64, wide: i64, msg: u64): i32;");
     expect(misc).toContain("export declare function tick(): void;");
     expect(misc).toContain(" * @param type_ AS keyword.");
@@ -156,8 +156,8 @@ describe("AssemblyScript bindings", () => {
     );
   });
 
-  it("re-exports the era's families and the constants from the era index", () => {
-    expect(lines(file(files, "guest/assemblyscript/new-era/index.ts"))).toEqual(
+  it("re-exports the profile's families and the constants from the profile index", () => {
+    expect(lines(file(files, "guest/assemblyscript/new-profile/index.ts"))).toEqual(
       expect.arrayContaining([`export * from "./field";`, `export * from "./misc";`, `export * from "../constants";`]),
     );
   });
@@ -210,14 +210,14 @@ describe("C headers", () => {
     expect(h).toContain("typedef uint64_t ig_flags_t;");
   });
 
-  it("keeps enums used only by other eras' functions out", () => {
+  it("keeps enums used only by other profiles' functions out", () => {
     expect(h).toContain("  IG_MODE_NEW_A = 1,");
     expect(h).not.toContain("  IG_MODE_OLD_A = 0,");
     expect(old).toContain("  IG_MODE_OLD_A = 0,");
     expect(old).not.toContain("  IG_MODE_NEW_A = 1,");
   });
 
-  it("lists the era's guest exports", () => {
+  it("lists the profile's guest exports", () => {
     expect(h).toContain(" * required  uint64_t gadgetAPIVersion(void);");
     expect(h).toContain(" * optional  void cb(uint64_t id, uint32_t data);");
     expect(old).not.toContain(" * required  uint64_t gadgetAPIVersion(void);");
@@ -227,7 +227,7 @@ describe("C headers", () => {
 
 describe("Markdown reference", () => {
   const files = emitMarkdown(spec());
-  const md = lines(file(files, "docs/new-era.md"));
+  const md = lines(file(files, "docs/new-profile.md"));
 
   it("heads each function with its signature in IG's style", () => {
     expect(md).toContain("#### `fieldGetScalar(u32 field, u32 data, u32 kind, u32 err) u64`");
@@ -243,10 +243,10 @@ describe("Markdown reference", () => {
     expect(md).toContain("- None. No error is reported to the module; failures are only logged.");
   });
 
-  it("links replacements across eras and shows since", () => {
+  it("links replacements across profiles and shows since", () => {
     expect(md).toContain("**Since:** February 2025  ");
     expect(md).toContain("**Replaces:** [`fieldGet`](old.md#fn-fieldGet) (old)");
-    expect(lines(file(files, "docs/old.md"))).toContain("**Replaced by:** [`fieldGetScalar`](new-era.md#fn-fieldGetScalar) (new-era)");
+    expect(lines(file(files, "docs/old.md"))).toContain("**Replaced by:** [`fieldGetScalar`](new-profile.md#fn-fieldGetScalar) (new-profile)");
   });
 
   it("escapes pipes in table cells", () => {
@@ -259,14 +259,14 @@ describe("Markdown reference", () => {
     expect(md).toContain("- `data` (u32, Data handle): The record.");
   });
 
-  it("indexes eras and shows which variant each era has", () => {
+  it("indexes profiles and shows which variant each profile has", () => {
     const readme = lines(file(files, "docs/README.md"));
-    expect(readme).toContain("| Function | old | new-era | Notes |");
+    expect(readme).toContain("| Function | old | new-profile | Notes |");
     expect(readme).toContain(
-      "| `subscribe` | [`type: enum<ModeOld>`](old.md#fn-subscribe) | [`type: enum<ModeNew>`](new-era.md#fn-subscribe) |  |",
+      "| `subscribe` | [`type: enum<ModeOld>`](old.md#fn-subscribe) | [`type: enum<ModeNew>`](new-profile.md#fn-subscribe) |  |",
     );
-    expect(readme).toContain("| `fieldGetScalar` | — | [✓](new-era.md#fn-fieldGetScalar) | since February 2025; replaces `fieldGet` |");
-    expect(readme).toContain("| `gadgetAPIVersion` | — | [required](new-era.md#export-gadgetAPIVersion) |  |");
+    expect(readme).toContain("| `fieldGetScalar` | — | [✓](new-profile.md#fn-fieldGetScalar) | since February 2025; replaces `fieldGet` |");
+    expect(readme).toContain("| `gadgetAPIVersion` | — | [required](new-profile.md#export-gadgetAPIVersion) |  |");
   });
 });
 
@@ -280,7 +280,7 @@ describe("emitGuestAndDocs", () => {
     expect(new Set(paths).size).toBe(paths.length);
   });
 
-  it("on the full spec shows the dataSourceSubscribe variants by era", () => {
+  it("on the full spec shows the dataSourceSubscribe variants by profile", () => {
     const readme = lines(file(emitGuestAndDocs(loadSpec(fileURLToPath(new URL("../spec", import.meta.url)))), "docs/README.md"));
     expect(readme).toContain(
       "| `dataSourceSubscribe` | [`type: enum<SubscriptionTypeSeed>`](seed.md#fn-dataSourceSubscribe) | [`type: enum<SubscriptionType>`](env-v1.md#fn-dataSourceSubscribe) | [`type: enum<SubscriptionType>`](ig-v1.md#fn-dataSourceSubscribe) |  |",

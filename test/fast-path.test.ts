@@ -2,7 +2,7 @@
  * The wasm fast path (runtime/fast-path) against the JS path it stands in for.
  *
  * Every call is made twice on the same state: through the generated JS shims
- * (createIgV1FieldImports over FieldOps) and through the fast path whose
+ * (createV0_43FieldImports over FieldOps) and through the fast path whose
  * fallback is those same shims. Results, record bytes, error words and log
  * lines must be identical; on top of that, the successful cases must not
  * reach the fallback at all (that is the point of the fast path).
@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DataSourceType, FieldKind, LogLevel } from "../generated/constants.js";
-import { createIgV1FieldImports, type IgV1FieldImports } from "../generated/host/ig-v1/field.js";
+import { createV0_43FieldImports, type V0_43FieldImports } from "../generated/host/v0.43/field.js";
 import type { DataArrayHandle, DataHandle, DataSourceHandle, FieldHandle } from "../generated/types.js";
 import { GuestAbortError } from "../runtime/errors.js";
 import { HandleType } from "../runtime/handles.js";
@@ -48,13 +48,13 @@ class Rig {
   readonly fieldOps = this.rt.field;
   readonly guestMemory = new WebAssembly.Memory({ initial: 1 });
   /** The generated shims over the runtime: the JS path, and the fast path's fallback. */
-  readonly js: IgV1FieldImports;
+  readonly js: V0_43FieldImports;
   readonly fast: FieldFastPathImports;
   fallbackCalls = 0;
 
   constructor() {
     this.rt.guestMemory.attach(this.guestMemory);
-    this.js = createIgV1FieldImports(this.rt.field, new RuntimeShimContext(this.rt));
+    this.js = createV0_43FieldImports(this.rt.field, new RuntimeShimContext(this.rt));
     this.fast = createFieldFastPath(this.host.memory, {
       fieldGetScalar: (f, d, k, e) => {
         this.fallbackCalls++;

@@ -31,7 +31,7 @@ describe("a C guest", () => {
     buildC("test/fixtures/c/enricher.c", out);
     const logs: string[] = [];
     const g = await loadGadget(readFileSync(out), { logSink: (_l, m) => logs.push(m) });
-    expect(g.era).toBe("ig-v1");
+    expect(g.profile).toBe("v0.43");
     const events = g.dataSources.declare("events", { fields: { pid: "uint32", comm: "string" } });
     const seen: unknown[] = [];
     g.dataSources.subscribe("events", (ev) => seen.push((ev as import("../runtime/index.js").EventView).toJSON()), { priority: 100 });

@@ -4,7 +4,7 @@
  * every error value for bad arrays, bad records and bad indexes.
  */
 import { describe, expect, it } from "vitest";
-import type { EraId } from "../generated/constants.js";
+import type { ProfileId } from "../generated/constants.js";
 import type { LoadOptions } from "./helpers/guest.js";
 import { callbackLog, hostDriver, loadHostGuest, logsDuring, traceOf, u32, type HostDriver } from "./helpers/host-guest.js";
 import type { ArrayView, HostDataSource } from "../runtime/data-source-api.js";
@@ -21,7 +21,7 @@ interface Fixture extends HostDriver {
 }
 
 async function fixture(load: LoadOptions = {}, callback = ""): Promise<Fixture> {
-  const g = await loadHostGuest("ig-v1", "", { callback }, load);
+  const g = await loadHostGuest("v0.43", "", { callback }, load);
   const batch = g.gadget.dataSources.declare("batch", { type: "array", fields: { n: "uint32", s: "string" } });
   g.gadget.dataSources.declare("events", { fields: { pid: "uint32" } });
   const { s, call } = hostDriver(g);
@@ -320,13 +320,13 @@ describe("arrays in callbacks", () => {
   });
 });
 
-describe.each<[EraId, string, string]>([
-  ["seed", "fieldAccessorSet", "fieldAccessorGet"],
-  ["env-v1", "fieldSet", "fieldGet"],
-  ["ig-v1", "fieldSet", "fieldGetScalar"],
-])("data arrays in era %s", (era, set, get) => {
+describe.each<[ProfileId, string, string]>([
+  ["pre-release", "fieldAccessorSet", "fieldAccessorGet"],
+  ["v0.37", "fieldSet", "fieldGet"],
+  ["v0.43", "fieldSet", "fieldGetScalar"],
+])("data arrays in profile %s", (profile, set, get) => {
   it("New / Append / Release / Len / Get round trip", async () => {
-    const g = await loadHostGuest(era, "", { names: ["getDataSource", "dataSourceGetField", "dataSourceNewPacketArray", "dataSourceEmitAndRelease", "dataArrayNew", "dataArrayAppend", "dataArrayRelease", "dataArrayLen", "dataArrayGet", set, get] , callback: false });
+    const g = await loadHostGuest(profile, "", { names: ["getDataSource", "dataSourceGetField", "dataSourceNewPacketArray", "dataSourceEmitAndRelease", "dataArrayNew", "dataArrayAppend", "dataArrayRelease", "dataArrayLen", "dataArrayGet", set, get] , callback: false });
     const batch = g.gadget.dataSources.declare("batch", { type: "array", fields: { n: "uint32" } });
     const { s, call } = hostDriver(g);
     const getN = (d: number) => (get === "fieldGetScalar" ? call<bigint>(get, n, d, 8, 0) : call<bigint>(get, n, d, 8));

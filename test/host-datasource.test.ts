@@ -55,7 +55,7 @@ interface Fixture extends HostDriver {
 }
 
 async function fixture(opts: HostGuestOptions = {}, load: LoadOptions = {}): Promise<Fixture> {
-  const g = await loadHostGuest("ig-v1", "", { callback: CALLBACK, ...opts }, load);
+  const g = await loadHostGuest("v0.43", "", { callback: CALLBACK, ...opts }, load);
   const events = g.gadget.dataSources.declare("events", { fields: { pid: "uint32", comm: "string" } });
   const batch = g.gadget.dataSources.declare("batch", { type: "array", fields: { n: "uint32" } });
   const { s, call } = hostDriver(g);

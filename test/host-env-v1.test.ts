@@ -1,5 +1,5 @@
 /**
- * The env-v1 era (June 2024 - Feb 2025): module `env`, gadgetAPIVersion,
+ * The env-v1 profile (June 2024 - Feb 2025): module `env`, gadgetAPIVersion,
  * `dataSourceCallback`, subscription types 1 Data / 2 Array / 3 Packet,
  * `fieldGet` (scalars, or strings through the guest's malloc),
  * `fieldGetToBuffer` (-1, nothing written when dst is too small), fieldSet,
@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { GadgetError, loadGadget } from "../runtime/gadget.js";
 import { guestModule, packed } from "./helpers/guest.js";
 import {
-  callbackCount, callbackLog, FAMILIES, functionsOf, HEAP, i64, loadEraFixture, logsDuring, signature, traceOf, u64, type EraFixture, type HostGuestOptions,
+  callbackCount, callbackLog, FAMILIES, functionsOf, HEAP, i64, loadProfileFixture, logsDuring, signature, traceOf, u64, type ProfileFixture, type HostGuestOptions,
 } from "./helpers/host-guest.js";
 import { runIntegration } from "./helpers/integration.js";
 import { wat } from "./helpers/wat.js";
@@ -24,29 +24,29 @@ const CALLBACK = `
       (i64.store (i32.add (i32.const ${READ}) (i32.shl (local.get $i) (i32.const 3)))
         (call $fieldGet (i32.load (i32.const ${FIELD})) (local.get $data) (i32.load (i32.const ${KIND}))))))`;
 
-interface Fixture extends EraFixture {
+interface Fixture extends ProfileFixture {
   /** A packet of "events". */
   p: number;
 }
 
 async function fixture(opts: HostGuestOptions = {}): Promise<Fixture> {
-  const f = await loadEraFixture("env-v1", CALLBACK, { pid: "uint32", i8: "int8", comm: "string", cs: "cstring", raw: "bytes", f32: "float32" }, opts);
+  const f = await loadProfileFixture("v0.37", CALLBACK, { pid: "uint32", i8: "int8", comm: "string", cs: "cstring", raw: "bytes", f32: "float32" }, opts);
   return { ...f, p: f.call("dataSourceNewPacketSingle", f.ev) };
 }
 
 describe("env-v1: loading", () => {
   it("offers every function of the covered families", async () => {
     const f = await fixture();
-    expect(functionsOf("env-v1", FAMILIES)).toEqual(expect.arrayContaining(["fieldGet", "fieldGetToBuffer", "fieldSet", "fieldAddTag", "releaseHandle", "dataSourceUnreference", "dataSourceIsReferenced"]));
-    expect(functionsOf("env-v1", FAMILIES)).not.toContain("fieldGetScalar");
-    expect(f.g.gadget.era).toBe("env-v1");
+    expect(functionsOf("v0.37", FAMILIES)).toEqual(expect.arrayContaining(["fieldGet", "fieldGetToBuffer", "fieldSet", "fieldAddTag", "releaseHandle", "dataSourceUnreference", "dataSourceIsReferenced"]));
+    expect(functionsOf("v0.37", FAMILIES)).not.toContain("fieldGetScalar");
+    expect(f.g.gadget.profile).toBe("v0.37");
   });
 
-  it("does not offer gadgetShouldLog (an era forced to env-v1 cannot link it)", async () => {
+  it("does not offer gadgetShouldLog (an profile forced to env-v1 cannot link it)", async () => {
     const text = guestModule("env", { gadgetShouldLog: "(param i32) (result i32)" }, "");
-    const err = await loadGadget(await wat(text), { logSink: () => {}, era: "env-v1" }).catch((e: unknown) => e);
+    const err = await loadGadget(await wat(text), { logSink: () => {}, profile: "v0.37" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GadgetError);
-    expect((err as Error).message).toMatch(/env\.gadgetShouldLog, which the env-v1 era does not have/);
+    expect((err as Error).message).toMatch(/env\.gadgetShouldLog, which the env-v1 profile does not have/);
   });
 });
 
@@ -243,13 +243,13 @@ describe("env-v1: fieldSet, fieldAddTag, Unreference, IsReferenced, releaseHandl
   });
 
   it("signatures come from the spec", () => {
-    expect(signature("env-v1", "fieldGet")).toBe("(param i32 i32 i32) (result i64)");
-    expect(signature("env-v1", "fieldGetToBuffer")).toBe("(param i32 i32 i32 i64) (result i32)");
+    expect(signature("v0.37", "fieldGet")).toBe("(param i32 i32 i32) (result i64)");
+    expect(signature("v0.37", "fieldGetToBuffer")).toBe("(param i32 i32 i32 i64) (result i32)");
   });
 });
 
 describe("integration: an env-v1 gadget using every log / data-source / data-array / field / handle function", () => {
   it("runs and round-trips every kind exactly", async () => {
-    await runIntegration("env-v1");
+    await runIntegration("v0.37");
   });
 });

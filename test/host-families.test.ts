@@ -1,11 +1,11 @@
 /**
  * Every host-function family is replaceable by the embedding code: the
- * loader's `families` option takes the generated per-era interface of a
+ * loader's `families` option takes the generated per-profile interface of a
  * family and the guest's calls reach it, through the same shims (decoding,
  * error conventions, logs) as the runtime's own families.
  */
 import { describe, expect, it } from "vitest";
-import type { IgV1KernelHost, IgV1MapHost } from "../generated/host/ig-v1/index.js";
+import type { V0_43KernelHost, V0_43MapHost } from "../generated/host/v0.43/index.js";
 import type { MapHandle } from "../generated/types.js";
 import { HostCallError } from "../runtime/errors.js";
 import { call, expectErrorLog, loadProxy, put } from "./helpers/proxy.js";
@@ -18,11 +18,11 @@ const FNS = [
 describe("replacing host-function families", () => {
   it("a replaced kernel family answers the guest", async () => {
     const seen: string[] = [];
-    const kernel: IgV1KernelHost = {
+    const kernel: V0_43KernelHost = {
       kallsymsSymbolExists: (symbol) => (seen.push(symbol), symbol.startsWith("bpf_")),
       shouldDiscardMntnsID: (id) => id % 2n === 1n,
     };
-    const g = await loadProxy(FNS, { families: { "ig-v1": { kernel } } });
+    const g = await loadProxy(FNS, { families: { "v0.43": { kernel } } });
     expect(call(g, "kallsymsSymbolExists", g.putString(0x100, "bpf_prog_run")).result).toBe(1);
     expect(call(g, "kallsymsSymbolExists", g.putString(0x100, "vfs_read")).result).toBe(0);
     expect(seen).toEqual(["bpf_prog_run", "vfs_read"]);
@@ -32,7 +32,7 @@ describe("replacing host-function families", () => {
 
   it("a replaced map family gets decoded arguments and its errors follow the ABI convention", async () => {
     const store = new Map<string, Uint8Array>();
-    const map: IgV1MapHost = {
+    const map: V0_43MapHost = {
       newMap: () => 1 as MapHandle,
       getMap: (name) => (name === "counts" ? (7 as MapHandle) : fail(`no map ${name}`)),
       mapLookup: (_m, key) => store.get(key.join(",")) ?? fail("absent"),
@@ -40,7 +40,7 @@ describe("replacing host-function families", () => {
       mapDelete: (_m, key) => void (store.delete(key.join(",")) || fail("absent")),
       mapRelease: () => {},
     };
-    const g = await loadProxy(FNS, { families: { "ig-v1": { map } } });
+    const g = await loadProxy(FNS, { families: { "v0.43": { map } } });
     const m = call(g, "getMap", g.putString(0x100, "counts")).result;
     expect(m).toBe(7);
     const key = put(g, 0x200, [1, 2, 3, 4]);
@@ -56,7 +56,7 @@ describe("replacing host-function families", () => {
     let calls = 0;
     const g = await loadProxy(FNS, {
       families: {
-        "ig-v1": {
+        "v0.43": {
           field: {
             fieldGetScalar: () => (calls++, 42n),
             fieldGetBuffer: () => new Uint8Array(0),

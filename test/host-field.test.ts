@@ -51,7 +51,7 @@ interface Fixture extends HostDriver {
 }
 
 async function fixture(): Promise<Fixture> {
-  const g = await loadHostGuest("ig-v1", "", { callback: readAllCallback() });
+  const g = await loadHostGuest("v0.43", "", { callback: readAllCallback() });
   const fields = Object.fromEntries(KIND_NAMES.map((n) => [n, n])) as Record<string, (typeof KIND_NAMES)[number]>;
   const ev = g.gadget.dataSources.declare("ev", { fields });
   g.gadget.dataSources.declare("other", { fields: { x: "uint32" } });

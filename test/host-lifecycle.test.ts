@@ -1,6 +1,6 @@
 /**
  * The host lifecycle: loading (malformed modules, unknown imports, API
- * version, params, era detection), phases, the handle table (4096 limit,
+ * version, params, profile detection), phases, the handle table (4096 limit,
  * releaseHandle), robustness (guest traps in callbacks, memory growth inside
  * callbacks), and the ig-v1 integration gadget.
  */
@@ -46,12 +46,12 @@ describe("loading", () => {
     await expectLoadError(guestModule("ig", { nope1: "", nope2: "" }, ""), /ig\.nope1[\s\S]*ig\.nope2/);
   });
 
-  it("a function of another era -> link error (seed module importing releaseHandle)", async () => {
-    await expectLoadError(guestModule("env", { gadgetLog: signature("seed", "gadgetLog"), releaseHandle: "(param i32) (result i32)" }, "", { seed: true }), /env\.releaseHandle, which the seed era does not have/);
+  it("a function of another profile -> link error (seed module importing releaseHandle)", async () => {
+    await expectLoadError(guestModule("env", { gadgetLog: signature("pre-release", "gadgetLog"), releaseHandle: "(param i32) (result i32)" }, "", { seed: true }), /env\.releaseHandle, which the seed profile does not have/);
   });
 
-  it("a function of another era -> link error (env-v1 module importing fieldAccessorGet)", async () => {
-    await expectLoadError(guestModule("env", { fieldAccessorGet: "(param i32 i32 i32) (result i64)" }, ""), /env\.fieldAccessorGet, which the env-v1 era does not have/);
+  it("a function of another profile -> link error (env-v1 module importing fieldAccessorGet)", async () => {
+    await expectLoadError(guestModule("env", { fieldAccessorGet: "(param i32 i32 i32) (result i64)" }, ""), /env\.fieldAccessorGet, which the env-v1 profile does not have/);
   });
 
   it("a WASI import without a WASI provider -> link error", async () => {
@@ -63,9 +63,9 @@ describe("loading", () => {
     await expectLoadError(text, new RegExp(`gadget API version ${version} is not supported`));
   });
 
-  it.each(["ig-v1", "env-v1"] as const)("a %s module without gadgetAPIVersion -> error", async (era) => {
-    const text = `(module (import "${era === "ig-v1" ? "ig" : "env"}" "gadgetLog" (func (param i32 i64))) (memory (export "memory") 1))`;
-    await expectLoadError(text, /exports no gadgetAPIVersion/, { era });
+  it.each(["v0.43", "v0.37"] as const)("a %s module without gadgetAPIVersion -> error", async (profile) => {
+    const text = `(module (import "${profile === "v0.43" ? "ig" : "env"}" "gadgetLog" (func (param i32 i64))) (memory (export "memory") 1))`;
+    await expectLoadError(text, /exports no gadgetAPIVersion/, { profile });
   });
 
   it("a trapping gadgetAPIVersion -> error", async () => {
@@ -78,50 +78,50 @@ describe("loading", () => {
   });
 
   it("a missing mandatory param -> error naming it; defaults fill in", async () => {
-    const text = guestModule("ig", { gadgetLog: signature("ig-v1", "gadgetLog") }, "");
+    const text = guestModule("ig", { gadgetLog: signature("v0.43", "gadgetLog") }, "");
     await expectLoadError(text, /missing mandatory param: iface/, { paramSpecs: [{ key: "iface", mandatory: true }] });
     await expectLoadError(text, /missing mandatory params: a, b/, { paramSpecs: [{ key: "a", mandatory: true }, { key: "b", mandatory: true }] });
     const g = await loadGadget(await wat(text), { logSink: () => {}, paramSpecs: [{ key: "iface", mandatory: true }, { key: "x", defaultValue: "1", mandatory: true }], params: { iface: "eth0" } });
-    expect(g.era).toBe("ig-v1");
+    expect(g.profile).toBe("v0.43");
   });
 
   it("runs a reactor's _initialize once after instantiation", async () => {
     const body = `(func (export "_initialize") (i32.store (i32.const 0x100) (i32.add (i32.load (i32.const 0x100)) (i32.const 1))))`;
-    const g = await loadWat(guestModule("ig", { gadgetLog: signature("ig-v1", "gadgetLog") }, body));
+    const g = await loadWat(guestModule("ig", { gadgetLog: signature("v0.43", "gadgetLog") }, body));
     expect(g.view().getUint32(0x100, true)).toBe(1);
   });
 
   it("a trapping _initialize -> GadgetError", async () => {
-    await expectLoadError(guestModule("ig", { gadgetLog: signature("ig-v1", "gadgetLog") }, `(func (export "_initialize") unreachable)`), /initialiser failed/);
+    await expectLoadError(guestModule("ig", { gadgetLog: signature("v0.43", "gadgetLog") }, `(func (export "_initialize") unreachable)`), /initialiser failed/);
   });
 });
 
-describe("era detection", () => {
-  const cases: [string, string, string, "seed" | "env-v1" | "ig-v1", RegExp][] = [
-    ["imports from ig", `(import "ig" "gadgetLog" (func (param i32 i64)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "ig-v1", /imports ig\.gadgetLog/],
-    ["env + fieldGetScalar (Feb-March 2025 build)", `(import "env" "fieldGetScalar" (func (param i32 i32 i32 i32) (result i64)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "ig-v1", /env\.fieldGetScalar/],
-    ["env + fieldGetBuffer", `(import "env" "fieldGetBuffer" (func (param i32 i32 i32 i64) (result i32)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "ig-v1", /env\.fieldGetBuffer/],
-    ["env + gadgetShouldLog", `(import "env" "gadgetShouldLog" (func (param i32) (result i32)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "ig-v1", /gadgetShouldLog/],
-    ["env + gadgetAPIVersion (fieldGet)", `(import "env" "fieldGet" (func (param i32 i32 i32) (result i64)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "env-v1", /gadgetAPIVersion/],
-    ["env + gadgetAPIVersion (gadgetLog only)", `(import "env" "gadgetLog" (func (param i32 i64)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "env-v1", /gadgetAPIVersion/],
-    ["env + dsCallback, no version", `(import "env" "fieldAccessorGet" (func (param i32 i32 i32) (result i64)))`, `(func (export "dsCallback") (param i64 i32 i32))`, "seed", /gadgetAPIVersion/],
-    ["no imports, no version", "", "", "seed", /gadgetAPIVersion/],
+describe("profile detection", () => {
+  const cases: [string, string, string, "pre-release" | "v0.37" | "v0.43", RegExp][] = [
+    ["imports from ig", `(import "ig" "gadgetLog" (func (param i32 i64)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "v0.43", /imports ig\.gadgetLog/],
+    ["env + fieldGetScalar (Feb-March 2025 build)", `(import "env" "fieldGetScalar" (func (param i32 i32 i32 i32) (result i64)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "v0.43", /env\.fieldGetScalar/],
+    ["env + fieldGetBuffer", `(import "env" "fieldGetBuffer" (func (param i32 i32 i32 i64) (result i32)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "v0.43", /env\.fieldGetBuffer/],
+    ["env + gadgetShouldLog", `(import "env" "gadgetShouldLog" (func (param i32) (result i32)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "v0.43", /gadgetShouldLog/],
+    ["env + gadgetAPIVersion (fieldGet)", `(import "env" "fieldGet" (func (param i32 i32 i32) (result i64)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "v0.37", /gadgetAPIVersion/],
+    ["env + gadgetAPIVersion (gadgetLog only)", `(import "env" "gadgetLog" (func (param i32 i64)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "v0.37", /gadgetAPIVersion/],
+    ["env + dsCallback, no version", `(import "env" "fieldAccessorGet" (func (param i32 i32 i32) (result i64)))`, `(func (export "dsCallback") (param i64 i32 i32))`, "pre-release", /gadgetAPIVersion/],
+    ["no imports, no version", "", "", "pre-release", /gadgetAPIVersion/],
   ];
-  it.each(cases)("%s -> %s", async (_w, imports, exports, era, reason) => {
+  it.each(cases)("%s -> %s", async (_w, imports, exports, profile, reason) => {
     const g = await loadGadget(await wat(`(module ${imports} (memory (export "memory") 1) ${exports})`), { logSink: () => {} });
-    expect(g.era).toBe(era);
-    expect(g.eraReason).toMatch(reason);
+    expect(g.profile).toBe(profile);
+    expect(g.profileReason).toMatch(reason);
   });
 
-  it("the era option overrides detection", async () => {
-    const g = await loadGadget(await wat(`(module (import "env" "gadgetLog" (func (param i32 i64))) (memory (export "memory") 1) (func (export "gadgetAPIVersion") (result i64) (i64.const 1)))`), { era: "ig-v1", logSink: () => {} });
-    expect(g.era).toBe("ig-v1");
-    expect(g.eraReason).toMatch(/given/);
+  it("the profile option overrides detection", async () => {
+    const g = await loadGadget(await wat(`(module (import "env" "gadgetLog" (func (param i32 i64))) (memory (export "memory") 1) (func (export "gadgetAPIVersion") (result i64) (i64.const 1)))`), { profile: "v0.43", logSink: () => {} });
+    expect(g.profile).toBe("v0.43");
+    expect(g.profileReason).toMatch(/given/);
   });
 
   it("an ig-v1 build importing from env works like one importing from ig", async () => {
-    const g = await loadHostGuest("ig-v1", "", { module: "env" });
-    expect(g.gadget.era).toBe("ig-v1");
+    const g = await loadHostGuest("v0.43", "", { module: "env" });
+    expect(g.gadget.profile).toBe("v0.43");
     g.gadget.dataSources.declare("events", { fields: { pid: "uint32" } });
     const s = strings(g);
     const ds = g.call<number>("t_getDataSource", s("events"));
@@ -151,7 +151,7 @@ describe("phases", () => {
       (i32.store (i32.const ${ORDER}) (i32.add (i32.load (i32.const ${ORDER})) (i32.const 1)))
       (if (i32.eq (i32.load (i32.const ${RET + 4 * i})) (i32.const -1)) (then unreachable))
       (i32.load (i32.const ${RET + 4 * i})))`);
-    return guestModule("env", { gadgetLog: signature(seed ? "seed" : "env-v1", "gadgetLog") }, fns.join("\n"), { seed });
+    return guestModule("env", { gadgetLog: signature(seed ? "pre-release" : "v0.37", "gadgetLog") }, fns.join("\n"), { seed });
   }
   const order = (g: Awaited<ReturnType<typeof loadWat>>) => [...g.mem().subarray(ORDER + 4, ORDER + 4 + g.view().getUint32(ORDER, true))];
 
@@ -199,13 +199,13 @@ describe("phases", () => {
   });
 
   it("missing phase exports are skipped", async () => {
-    const g = await loadHostGuest("ig-v1", "", { names: ["gadgetLog"], callback: false });
+    const g = await loadHostGuest("v0.43", "", { names: ["gadgetLog"], callback: false });
     expect(() => g.gadget.run()).not.toThrow();
   });
 
   it("seed: init, start, stop (no preStart/postStop)", async () => {
     const g = await loadWat(phaseGuest(true));
-    expect(g.gadget.era).toBe("seed");
+    expect(g.gadget.profile).toBe("pre-release");
     g.gadget.run();
     expect(order(g)).toEqual([1, 2, 3]);
     g.view().setUint32(RET + 4, 2, true);
@@ -223,7 +223,7 @@ describe("handles: the 4096 limit", () => {
     (local.get $n))`;
 
   it("creating calls fail with their error value and log 'too many open handles'; releasing one makes room", async () => {
-    const g = await loadHostGuest("ig-v1", FILL, {}, { traced: false });
+    const g = await loadHostGuest("v0.43", FILL, {}, { traced: false });
     const events = g.gadget.dataSources.declare("events", { fields: { pid: "uint32" } });
     g.gadget.dataSources.declare("batch", { type: "array", fields: { n: "uint32" } });
     const { s, call } = hostDriver(g);
@@ -290,13 +290,13 @@ describe("releaseHandle", () => {
     ["a data-array element handle", 0x80000001 | 0],
     ["2^32-1", -1],
   ])("%s -> 1, logged naming releaseHandle", async (_w, h) => {
-    const g = await loadHostGuest("ig-v1");
+    const g = await loadHostGuest("v0.43");
     const lines = logsDuring(g, () => expect(g.call("t_releaseHandle", h)).toBe(1));
     expect(lines).toEqual([expect.stringMatching(/^warn: releaseHandle: /)]);
   });
 
   it("releases every handle type once; a second release -> 1", async () => {
-    const g = await loadHostGuest("ig-v1");
+    const g = await loadHostGuest("v0.43");
     g.gadget.dataSources.declare("events", { fields: { pid: "uint32" } });
     g.gadget.dataSources.declare("batch", { type: "array", fields: { n: "uint32" } });
     const { s, call } = hostDriver(g);
@@ -321,7 +321,7 @@ describe("releaseHandle", () => {
   });
 
   it("exact trace", async () => {
-    const g = await loadHostGuest("ig-v1");
+    const g = await loadHostGuest("v0.43");
     g.trace.length = 0;
     g.call("t_releaseHandle", 77);
     expect(g.trace).toEqual(["==> ig.releaseHandle(handle=77)", "<== 1"]);
@@ -332,7 +332,7 @@ describe("robustness", () => {
   const TRAP_ON_1 = `(if (i64.eq (local.get $cb) (i64.const 1)) (then unreachable))`;
 
   it("a guest that traps in its callback leaves the host usable: other subscribers ran, handles back to baseline", async () => {
-    const g = await loadHostGuest("ig-v1", "", { callback: TRAP_ON_1 });
+    const g = await loadHostGuest("v0.43", "", { callback: TRAP_ON_1 });
     const events = g.gadget.dataSources.declare("events", { fields: { pid: "uint32" } });
     const s = strings(g);
     const ev = g.call<number>("t_getDataSource", s("events"));
@@ -359,7 +359,7 @@ describe("robustness", () => {
   });
 
   it("a trap in a callback during the guest's own emit: the emit returns 0 and the guest continues", async () => {
-    const g = await loadHostGuest("ig-v1", "", { callback: TRAP_ON_1 });
+    const g = await loadHostGuest("v0.43", "", { callback: TRAP_ON_1 });
     const events = g.gadget.dataSources.declare("events", { fields: { pid: "uint32" } });
     const s = strings(g);
     const ev = g.call<number>("t_getDataSource", s("events"));
@@ -382,7 +382,7 @@ describe("robustness", () => {
         (i64.or (i64.shl (i64.const 64) (i64.const 32)) (i64.extend_i32_u (i32.add (local.get $j) (i32.const 16))))))
       (i32.store (i32.add (i32.const 0xd00) (i32.shl (local.get $i) (i32.const 2))) (local.get $k))
       (call $gadgetLog (i32.const 2) (i64.or (i64.shl (i64.extend_i32_u (local.get $k)) (i64.const 32)) (i64.extend_i32_u (i32.add (local.get $j) (i32.const 16)))))`;
-    const g = await loadHostGuest("ig-v1", "", { callback: body });
+    const g = await loadHostGuest("v0.43", "", { callback: body });
     const events = g.gadget.dataSources.declare("events", { fields: { comm: "string" } });
     const s = strings(g);
     const ev = g.call<number>("t_getDataSource", s("events"));
@@ -410,14 +410,14 @@ describe("robustness", () => {
   });
 
   it("memory growth by an export between host calls is seen by the next host call", async () => {
-    const g = await loadHostGuest("ig-v1", `(func (export "grow") (result i32) (memory.grow (i32.const 2)))`);
+    const g = await loadHostGuest("v0.43", `(func (export "grow") (result i32) (memory.grow (i32.const 2)))`);
     expect(g.call("grow")).toBe(1);
     g.putString(3 * 65536 - 2, "ok");
     expect(logsDuring(g, () => g.call("t_gadgetLog", 2, packed(3 * 65536 - 2, 2)))).toEqual(["info: ok"]);
   });
 
   it("a JS subscriber that throws is logged; later subscribers still run", async () => {
-    const g = await loadHostGuest("ig-v1");
+    const g = await loadHostGuest("v0.43");
     const events = g.gadget.dataSources.declare("events", { fields: { pid: "uint32" } });
     const s = strings(g);
     const ev = g.call<number>("t_getDataSource", s("events"));
@@ -433,12 +433,12 @@ describe("robustness", () => {
 
 describe("integration: an ig-v1 gadget using every log / data-source / data-array / field / handle function", () => {
   it("runs and round-trips every kind exactly", async () => {
-    expect(functionsOf("ig-v1", FAMILIES)).toHaveLength(23);
-    await runIntegration("ig-v1");
+    expect(functionsOf("v0.43", FAMILIES)).toHaveLength(23);
+    await runIntegration("v0.43");
   });
 
   it("host log level is honoured by gadgetShouldLog inside a gadget", async () => {
-    const g = await loadHostGuest("ig-v1", "", { names: ["gadgetShouldLog"], callback: false }, { logLevel: LogLevel.Warn });
+    const g = await loadHostGuest("v0.43", "", { names: ["gadgetShouldLog"], callback: false }, { logLevel: LogLevel.Warn });
     expect(g.call("t_gadgetShouldLog", 2)).toBe(0);
   });
 });

@@ -1,16 +1,16 @@
 /**
- * The log family (gadgetLog in every era, gadgetShouldLog in ig-v1): levels,
+ * The log family (gadgetLog in every profile, gadgetShouldLog in ig-v1): levels,
  * the unknown-level warning, packed strings (empty, UTF-8, out of bounds) and
  * the host's log level.
  */
 import { describe, expect, it } from "vitest";
-import { LogLevel, type EraId } from "../generated/constants.js";
+import { LogLevel, type ProfileId } from "../generated/constants.js";
 import { loadHostGuest, logsDuring, packed, strings, traceOf } from "./helpers/host-guest.js";
 
-const ERAS: EraId[] = ["seed", "env-v1", "ig-v1"];
+const ERAS: ProfileId[] = ["pre-release", "v0.37", "v0.43"];
 
-describe.each(ERAS)("gadgetLog (%s)", (era) => {
-  const load = (logLevel: LogLevel = LogLevel.Trace) => loadHostGuest(era, "", { names: ["gadgetLog"], callback: false }, { logLevel });
+describe.each(ERAS)("gadgetLog (%s)", (profile) => {
+  const load = (logLevel: LogLevel = LogLevel.Trace) => loadHostGuest(profile, "", { names: ["gadgetLog"], callback: false }, { logLevel });
 
   it.each([
     [0, "error"],
@@ -77,12 +77,12 @@ describe.each(ERAS)("gadgetLog (%s)", (era) => {
     const g = await load();
     const s = strings(g, 0x40);
     const msg = s("hi");
-    expect(traceOf(g, () => g.call("t_gadgetLog", 3, msg))).toEqual([`==> ${era === "ig-v1" ? "ig" : "env"}.gadgetLog(level=3,msg=${packed(0x40, 2)})`, "<== ()"]);
+    expect(traceOf(g, () => g.call("t_gadgetLog", 3, msg))).toEqual([`==> ${profile === "v0.43" ? "ig" : "env"}.gadgetLog(level=3,msg=${packed(0x40, 2)})`, "<== ()"]);
   });
 });
 
 describe("gadgetShouldLog (ig-v1)", () => {
-  const load = (logLevel: LogLevel) => loadHostGuest("ig-v1", "", { names: ["gadgetShouldLog"], callback: false }, { logLevel });
+  const load = (logLevel: LogLevel) => loadHostGuest("v0.43", "", { names: ["gadgetShouldLog"], callback: false }, { logLevel });
 
   it.each([
     [LogLevel.Error, [1, 0, 0, 0, 0]],

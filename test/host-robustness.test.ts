@@ -8,13 +8,13 @@
  * sequence must still work and no packet records may have leaked.
  */
 import { describe, expect, it } from "vitest";
-import { hostFunctionsOfEra } from "../generated/host/descriptors.js";
+import { hostFunctionsOfProfile } from "../generated/host/descriptors.js";
 import type { EventView } from "../runtime/data-source-api.js";
 import { GuestAbortError } from "../runtime/errors.js";
 import { call, loadProxy, MEM } from "./helpers/proxy.js";
 import { packed } from "./helpers/guest.js";
 
-const FNS = hostFunctionsOfEra("ig-v1");
+const FNS = hostFunctionsOfProfile("v0.43");
 const NAMES = FNS.map((f) => f.name);
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed. */

@@ -1,5 +1,5 @@
 /**
- * The seed era (May 2024): module `env`, no gadgetAPIVersion, `dsCallback`,
+ * The seed profile (May 2024): module `env`, no gadgetAPIVersion, `dsCallback`,
  * subscription types numbered from 0, fieldAccessorGet returning strings
  * through the guest's `malloc` as packed (len << 32 | ptr), fieldAccessorSet,
  * newDataSource (i64, i32), dataSourceRelease returning i32, init/start/stop.
@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { GadgetError, loadGadget } from "../runtime/gadget.js";
 import { guestModule, packed } from "./helpers/guest.js";
 import {
-  callbackCount, callbackLog, HEAP, i64, loadEraFixture, loadHostGuest, logsDuring, MALLOC_FAIL, signature, strings, traceOf, u64, type EraFixture, type HostGuestOptions,
+  callbackCount, callbackLog, HEAP, i64, loadProfileFixture, loadHostGuest, logsDuring, MALLOC_FAIL, signature, strings, traceOf, u64, type ProfileFixture, type HostGuestOptions,
 } from "./helpers/host-guest.js";
 import { runIntegration } from "./helpers/integration.js";
 import { wat } from "./helpers/wat.js";
@@ -26,31 +26,31 @@ const CALLBACK = `
         (call $fieldAccessorGet (i32.load (i32.const ${FIELD})) (local.get $data) (i32.load (i32.const ${KIND}))))))`;
 
 /** Fields of "events" (f): pid u32, neg int16, comm string, cs cstring, raw bytes, big uint64, b bool, f64 float64. */
-function fixture(opts: HostGuestOptions = {}): Promise<EraFixture> {
-  return loadEraFixture("seed", CALLBACK, { pid: "uint32", neg: "int16", comm: "string", cs: "cstring", raw: "bytes", big: "uint64", b: "bool", f64: "float64" }, opts);
+function fixture(opts: HostGuestOptions = {}): Promise<ProfileFixture> {
+  return loadProfileFixture("pre-release", CALLBACK, { pid: "uint32", neg: "int16", comm: "string", cs: "cstring", raw: "bytes", big: "uint64", b: "bool", f64: "float64" }, opts);
 }
 
-describe("seed era: loading", () => {
+describe("seed profile: loading", () => {
   it("is detected from a module without gadgetAPIVersion, importing from env", async () => {
     const f = await fixture();
-    expect(f.g.gadget.era).toBe("seed");
-    expect(f.g.gadget.eraReason).toMatch(/gadgetAPIVersion/);
+    expect(f.g.gadget.profile).toBe("pre-release");
+    expect(f.g.gadget.profileReason).toMatch(/gadgetAPIVersion/);
   });
 
   it.each(["dataSourceUnreference", "fieldAddTag", "fieldGet", "fieldSet", "gadgetShouldLog"])("does not offer %s", async (name) => {
-    const text = guestModule("env", { gadgetLog: signature("seed", "gadgetLog"), [name]: "(param i32) (result i32)" }, `(func (export "dsCallback") (param i64 i32 i32))`, { seed: true });
-    const err = await loadGadget(await wat(text), { logSink: () => {}, era: "seed" }).catch((e: unknown) => e);
+    const text = guestModule("env", { gadgetLog: signature("pre-release", "gadgetLog"), [name]: "(param i32) (result i32)" }, `(func (export "dsCallback") (param i64 i32 i32))`, { seed: true });
+    const err = await loadGadget(await wat(text), { logSink: () => {}, profile: "pre-release" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GadgetError);
-    expect((err as Error).message).toMatch(new RegExp(`env\\.${name}, which the seed era does not have`));
+    expect((err as Error).message).toMatch(new RegExp(`env\\.${name}, which the seed profile does not have`));
   });
 });
 
-describe("seed era: import signatures of real seed-era modules", () => {
+describe("seed profile: import signatures of real seed-profile modules", () => {
   it("newDataSource imported as (i64) -> i32, as the seed page shows it, creates a Single data source", async () => {
     const text = guestModule("env", { newDataSource: "(param i64) (result i32)" }, `(data (i32.const 16) "solo")
       (func (export "t") (result i32) (call $newDataSource (i64.const ${packed(16, 4)})))`, { seed: true });
     const g = await loadGadget(await wat(text), { logSink: () => {} });
-    expect(g.era).toBe("seed");
+    expect(g.profile).toBe("pre-release");
     expect((g.exports.t as () => number)()).toBeGreaterThan(0);
     expect(g.dataSources.get("solo")!.type).toBe("single");
   });
@@ -72,13 +72,13 @@ describe("seed era: import signatures of real seed-era modules", () => {
   });
 
   it("a TinyGo command module's _start runs once at load", async () => {
-    const text = guestModule("env", { gadgetLog: signature("seed", "gadgetLog") }, `(func (export "_start") (i32.store (i32.const 0x100) (i32.add (i32.load (i32.const 0x100)) (i32.const 1))))`, { seed: true });
+    const text = guestModule("env", { gadgetLog: signature("pre-release", "gadgetLog") }, `(func (export "_start") (i32.store (i32.const 0x100) (i32.add (i32.load (i32.const 0x100)) (i32.const 1))))`, { seed: true });
     const g = await loadGadget(await wat(text), { logSink: () => {} });
     expect(new DataView((g.exports.memory as WebAssembly.Memory).buffer).getUint32(0x100, true)).toBe(1);
   });
 });
 
-describe("seed era: data sources", () => {
+describe("seed profile: data sources", () => {
   it("newDataSource(name i64, type i32) creates Single and Array data sources", async () => {
     const f = await fixture();
     const a = f.call("newDataSource", f.s("single"), 1);
@@ -196,7 +196,7 @@ describe("seed era: data sources", () => {
   });
 });
 
-describe("seed era: fieldAccessorGet / fieldAccessorSet", () => {
+describe("seed profile: fieldAccessorGet / fieldAccessorSet", () => {
   it.each([
     ["pid", 8, 4000000000n, 8, 4000000000n],
     ["neg", 3, -2n, 3, 0xfffffffffffffffen],
@@ -287,7 +287,7 @@ describe("seed era: fieldAccessorGet / fieldAccessorSet", () => {
   it("a malloc that grows memory: the host writes the copy into the new memory", async () => {
     const body = `(func (export "malloc") (param $n i32) (result i32)
       (i32.shl (memory.grow (i32.const 1)) (i32.const 16)))`;
-    const g = await loadHostGuest("seed", body, { callback: CALLBACK });
+    const g = await loadHostGuest("pre-release", body, { callback: CALLBACK });
     g.gadget.dataSources.declare("events", { fields: { comm: "string" } });
     const s = strings(g);
     const ev = g.call<number>("t_getDataSource", s("events"));
@@ -306,7 +306,7 @@ describe("seed era: fieldAccessorGet / fieldAccessorSet", () => {
   });
 
   it("a malloc that traps: fieldAccessorGet -> 0, logged, the host stays usable", async () => {
-    const g = await loadHostGuest("seed", `(func (export "malloc") (param i32) (result i32) unreachable)`, {});
+    const g = await loadHostGuest("pre-release", `(func (export "malloc") (param i32) (result i32) unreachable)`, {});
     g.gadget.dataSources.declare("events", { fields: { comm: "string", pid: "uint32" } });
     const s = strings(g);
     const ev = g.call<number>("t_getDataSource", s("events"));
@@ -352,25 +352,25 @@ describe("seed era: fieldAccessorGet / fieldAccessorSet", () => {
   });
 });
 
-describe("seed era: phases", () => {
+describe("seed profile: phases", () => {
   it("init, start and stop run; preStart and postStop do not exist", async () => {
     const body = ["init", "start", "stop"].map((name, i) => `(func (export "${name}") (result i32)
       (i32.store8 (i32.add (i32.const 0x600) (i32.load (i32.const 0x5fc))) (i32.const ${i + 1}))
       (i32.store (i32.const 0x5fc) (i32.add (i32.load (i32.const 0x5fc)) (i32.const 1)))
       (i32.const 0))`).join("\n");
-    const g = await loadHostGuest("seed", body, { names: ["gadgetLog"] });
+    const g = await loadHostGuest("pre-release", body, { names: ["gadgetLog"] });
     g.gadget.run();
     expect([...g.mem().subarray(0x600, 0x600 + g.view().getUint32(0x5fc, true))]).toEqual([1, 2, 3]);
   });
 
   it("init returning non-zero fails", async () => {
-    const g = await loadHostGuest("seed", `(func (export "init") (result i32) (i32.const 3))`, { names: ["gadgetLog"] });
+    const g = await loadHostGuest("pre-release", `(func (export "init") (result i32) (i32.const 3))`, { names: ["gadgetLog"] });
     expect(() => g.gadget.init()).toThrow(/^init failed: init returned 3$/);
   });
 });
 
-describe("integration: a seed-era gadget using every log / data-source / data-array / field function", () => {
+describe("integration: a seed-profile gadget using every log / data-source / data-array / field function", () => {
   it("runs and round-trips every kind exactly", async () => {
-    await runIntegration("seed");
+    await runIntegration("pre-release");
   });
 });

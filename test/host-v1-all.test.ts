@@ -3,14 +3,14 @@
  * function runs on the host and checks each result itself.
  *
  * The guest is AssemblyScript over the generated raw declarations
- * (generated/guest/assemblyscript/ig-v1/), compiled here with asc. Each phase
+ * (generated/guest/assemblyscript/v0.43/), compiled here with asc. Each phase
  * checks every result (values, bytes written, sentinel bytes left alone),
  * logs `FAIL <what>` at Error level for each mismatch, and returns its number
  * of failures (non-zero fails the phase). The embedding code declares the
  * maps the guest looks up and writes perf records between start and stop.
  *
  * Also here: every ig-v1 function of ABI.md's list has a descriptor, an
- * import shim in createIgV1Imports(...) and a section in generated/docs/ig-v1.md.
+ * import shim in createV0_43Imports(...) and a section in generated/docs/ig-v1.md.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -18,9 +18,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LogLevel, MapType } from "../generated/constants.js";
-import { hostFunctionsOfEra } from "../generated/host/descriptors.js";
-import { createIgV1Imports } from "../generated/host/ig-v1/index.js";
-import { createIgV1Host } from "../runtime/eras.js";
+import { hostFunctionsOfProfile } from "../generated/host/descriptors.js";
+import { createV0_43Imports } from "../generated/host/v0.43/index.js";
+import { createV0_43Host } from "../runtime/profiles.js";
 import { GadgetError } from "../runtime/gadget.js";
 import { Logger } from "../runtime/logger.js";
 import { PerfBuffer } from "../runtime/perf/perf-reader.js";
@@ -40,7 +40,7 @@ const ISSUE_4 = [
   "getSyscallName", "getSyscallID", "getSyscallDeclaration", "kallsymsSymbolExists", "shouldDiscardMntnsID",
 ] as const;
 
-/** ABI.md's ig-v1 list: every host function a module of the era may import from `ig`. */
+/** ABI.md's ig-v1 list: every host function a module of the profile may import from `ig`. */
 const ABI_IG_V1 = [
   "gadgetLog", "gadgetShouldLog",
   "newDataSource", "getDataSource", "dataSourceSubscribe", "dataSourceGetField", "dataSourceAddField",
@@ -66,7 +66,7 @@ import {
   getSyscallName, getSyscallID, getSyscallDeclaration, kallsymsSymbolExists, shouldDiscardMntnsID,
   newDataSource, ApiVersion, DataSourceType, FieldKind, LogLevel, MapType, MapUpdateFlags, PerfReadStatus,
   SyscallDeclarationSize,
-} from "../../../generated/guest/assemblyscript/ig-v1/index";
+} from "../../../generated/guest/assemblyscript/v0.43/index";
 
 const SENTINEL: u8 = 0xa5;
 const BUF: usize = memory.data(512);   // destination buffers
@@ -399,7 +399,7 @@ describe("a guest that uses every remaining v1 host function", () => {
 
   it("runs init, start, stop and postStop with every check passing", () => {
     const { g, counts } = run();
-    expect(g.gadget.era).toBe("ig-v1");
+    expect(g.gadget.profile).toBe("v0.43");
     expect(g.logs.filter((l) => l.includes("FAIL"))).toEqual([]);
     const summary = g.logs.find((l) => l.startsWith("info: v1-all: ") && l.includes("checks"));
     expect(summary).toMatch(/^info: v1-all: \d+ checks, 0 failures$/);
@@ -448,10 +448,10 @@ describe("a guest that uses every remaining v1 host function", () => {
 
 describe("the ig-v1 function list", () => {
   it("descriptors hold exactly ABI.md's ig-v1 list", () => {
-    expect(hostFunctionsOfEra("ig-v1").map((f) => f.name).sort()).toEqual([...ABI_IG_V1].sort());
+    expect(hostFunctionsOfProfile("v0.43").map((f) => f.name).sort()).toEqual([...ABI_IG_V1].sort());
   });
 
-  it("createIgV1Imports(...) offers every function, with its wire arity", () => {
+  it("createV0_43Imports(...) offers every function, with its wire arity", () => {
     const rt = new Runtime({
       logger: new Logger(() => {}),
       params: new Map(),
@@ -459,10 +459,10 @@ describe("the ig-v1 function list", () => {
       mntnsFilter: null,
       syscallArch: "x86_64",
     });
-    const imports = createIgV1Imports(createIgV1Host(rt), new RuntimeShimContext(rt)) as unknown as Record<string, unknown>;
-    const missing = hostFunctionsOfEra("ig-v1").filter((f) => typeof imports[f.name] !== "function").map((f) => f.name);
+    const imports = createV0_43Imports(createV0_43Host(rt), new RuntimeShimContext(rt)) as unknown as Record<string, unknown>;
+    const missing = hostFunctionsOfProfile("v0.43").filter((f) => typeof imports[f.name] !== "function").map((f) => f.name);
     expect(missing).toEqual([]);
-    for (const f of hostFunctionsOfEra("ig-v1")) expect((imports[f.name] as (...a: unknown[]) => unknown).length, f.name).toBe(f.params.length);
+    for (const f of hostFunctionsOfProfile("v0.43")) expect((imports[f.name] as (...a: unknown[]) => unknown).length, f.name).toBe(f.params.length);
     expect(Object.keys(imports).sort()).toEqual([...ABI_IG_V1].sort());
   });
 

@@ -11,7 +11,7 @@ import { guestModule } from "./helpers/guest.js";
 import { KIND_NAMES, loadHostGuest, signature, strings } from "./helpers/host-guest.js";
 import { wat } from "./helpers/wat.js";
 
-const MINIMAL = guestModule("ig", { gadgetLog: signature("ig-v1", "gadgetLog") }, `(func (export "gadgetInit") (result i32) (call $gadgetLog (i32.const 3) (i64.const 0)) (i32.const 0))`);
+const MINIMAL = guestModule("ig", { gadgetLog: signature("v0.43", "gadgetLog") }, `(func (export "gadgetInit") (result i32) (call $gadgetLog (i32.const 3) (i64.const 0)) (i32.const 0))`);
 
 async function minimal(options: api.GadgetOptions = {}): Promise<api.Gadget> {
   return loadGadget(await wat(MINIMAL), { logSink: () => {}, ...options });
@@ -19,21 +19,21 @@ async function minimal(options: api.GadgetOptions = {}): Promise<api.Gadget> {
 
 describe("entry points", () => {
   it("runtime/index.ts exports the documented API", () => {
-    for (const name of ["loadGadget", "loadGadgetSync", "Gadget", "GadgetError", "DataSourceApi", "HostDataSource", "EventView", "ArrayView", "FieldAccessor", "fieldKindFromName", "fieldKindName", "detectEra", "Logger", "FieldKind", "LogLevel", "DataSourceType", "SubscriptionType"]) {
+    for (const name of ["loadGadget", "loadGadgetSync", "Gadget", "GadgetError", "DataSourceApi", "HostDataSource", "EventView", "ArrayView", "FieldAccessor", "fieldKindFromName", "fieldKindName", "detectProfile", "Logger", "FieldKind", "LogLevel", "DataSourceType", "SubscriptionType"]) {
       expect(api, name).toHaveProperty(name);
     }
   });
 
   it("loadGadget accepts bytes or a compiled module; loadGadgetSync works the same", async () => {
     const bytes = await wat(MINIMAL);
-    expect((await loadGadget(bytes, { logSink: () => {} })).era).toBe("ig-v1");
-    expect((await loadGadget(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { logSink: () => {} })).era).toBe("ig-v1");
-    expect(loadGadgetSync(bytes, { logSink: () => {} }).era).toBe("ig-v1");
+    expect((await loadGadget(bytes, { logSink: () => {} })).profile).toBe("v0.43");
+    expect((await loadGadget(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { logSink: () => {} })).profile).toBe("v0.43");
+    expect(loadGadgetSync(bytes, { logSink: () => {} }).profile).toBe("v0.43");
   });
 
   it("loadGadgetNode loads a module that needs no WASI", async () => {
     const g = await loadGadgetNode(await wat(MINIMAL), { logSink: () => {}, kallsyms: [] });
-    expect(g.era).toBe("ig-v1");
+    expect(g.profile).toBe("v0.43");
     expect(() => g.run()).not.toThrow();
   });
 
@@ -46,7 +46,7 @@ describe("entry points", () => {
 
   it("logSink receives levels; logLevel filters (default Info)", async () => {
     const lines: [number, string][] = [];
-    const text = guestModule("ig", { gadgetLog: signature("ig-v1", "gadgetLog") }, `(data (i32.const 16) "m")
+    const text = guestModule("ig", { gadgetLog: signature("v0.43", "gadgetLog") }, `(data (i32.const 16) "m")
       (func (export "gadgetInit") (result i32)
         (call $gadgetLog (i32.const 0) (i64.const ${(1n << 32n) | 16n}))
         (call $gadgetLog (i32.const 2) (i64.const ${(1n << 32n) | 16n}))
@@ -57,10 +57,10 @@ describe("entry points", () => {
     expect(lines).toEqual([[LogLevel.Error, "m"], [LogLevel.Info, "m"]]);
   });
 
-  it("exposes era, exports, config and maps", async () => {
+  it("exposes profile, exports, config and maps", async () => {
     const g = await minimal();
-    expect(g.era).toBe("ig-v1");
-    expect(g.eraReason).toMatch(/ig\.gadgetLog/);
+    expect(g.profile).toBe("v0.43");
+    expect(g.profileReason).toMatch(/ig\.gadgetLog/);
     expect(typeof g.exports.gadgetInit).toBe("function");
     expect(g.config.size).toBe(0);
     expect(g.maps).toBeDefined();
@@ -185,7 +185,7 @@ describe("declare / emit / subscribe", () => {
   });
 
   it("subscribe by name before the guest creates the data source: attached on creation", async () => {
-    const g = await loadHostGuest("ig-v1");
+    const g = await loadHostGuest("v0.43");
     const seen: unknown[] = [];
     g.gadget.dataSources.subscribe("later", (e) => seen.push((e as EventView).toJSON()));
     const everything: string[] = [];

@@ -14,5 +14,5 @@ export interface BenchLoadOptions {
 export function loadBenchGadget(wasm: Uint8Array<ArrayBuffer>, options: BenchLoadOptions): Gadget {
   const lines = options.lines ?? [];
   const logSink = (level: LogLevel, message: string): void => void lines.push(`${level}: ${message}`);
-  return loadGadgetSync(wasm, { logSink, logLevel: LogLevel.Warn, era: "ig-v1", fastPath: options.fastPath });
+  return loadGadgetSync(wasm, { logSink, logLevel: LogLevel.Warn, igVersion: "v0.55.1", fastPath: options.fastPath });
 }

@@ -1,7 +1,7 @@
 /**
- * AssemblyScript raw bindings, per era:
- *   guest/assemblyscript/<era>/<family>.ts  one `@external` declaration per host function
- *   guest/assemblyscript/<era>/index.ts     re-exports the era's families and the constants
+ * AssemblyScript raw bindings, per profile:
+ *   guest/assemblyscript/<profile>/<family>.ts  one `@external` declaration per host function
+ *   guest/assemblyscript/<profile>/index.ts     re-exports the profile's families and the constants
  *   guest/assemblyscript/constants.ts       the spec's enums and constants
  * Raw means wire-level: packed strings are u64 values the module builds itself;
  * a friendlier layer belongs in hand-written guest code on top of these.
@@ -9,13 +9,14 @@
 import type { GeneratedFile } from "../generated-file.js";
 import { generatedHeader } from "../header.js";
 import { describeErrorConv, signatureTrace } from "../lowering.js";
-import type { AbiSpec, ConstantDesc, EnumDesc, Era, Family, HostFn, Param } from "../model.js";
+import { releaseRangeText } from "../model.js";
+import type { AbiSpec, ConstantDesc, EnumDesc, Profile, Family, HostFn, Param } from "../model.js";
 import { safeIdentifier } from "../names.js";
 import {
   assertUnique,
   blockComment,
   docLines,
-  eraFunctions,
+  profileFunctions,
   familyStem,
   oneLine,
   paramScalar,
@@ -74,7 +75,7 @@ export function resultText(fn: HostFn): string {
     case "none":
       return "Nothing.";
     case "status":
-      return "0 on success.";
+      return r.type.success === undefined ? "0 on success." : `\`${r.type.success}\` on success.`;
     case "handle":
       return `A ${r.type.handleType} handle.`;
     case "bool":
@@ -83,6 +84,8 @@ export function resultText(fn: HostFn): string {
       return r.type.report === "count" ? "The number of bytes written." : "0 on success.";
     case "scalarOrMalloc":
       return "The value: scalar bits, or for String, CString and Bytes a packed (len << 32 | ptr) copy allocated with the module's `malloc`.";
+    case "bytesToMalloc":
+      return r.type.out === undefined ? "A packed (len << 32 | ptr) copy allocated with the module's `malloc`; 0 on error." : "0 on success.";
     default:
       return "The value.";
   }
@@ -93,52 +96,52 @@ function withNote(doc: string, note: string): string {
 }
 
 /** The comment lines of one binding, shared in substance with the C header. */
-export function bindingDocLines(fn: HostFn, era: Era, paramName: (p: Param) => string, returnsTag: string): string[] {
+export function bindingDocLines(fn: HostFn, profile: Profile, paramName: (p: Param) => string, returnsTag: string): string[] {
   const lines = [...docLines(fn.doc)];
-  if (fn.since !== null) lines.push(`Since ${fn.since}.`);
+  lines.push(`IG releases: ${releaseRangeText(fn.releases)}.`);
   if (fn.replaces !== null) lines.push(`Replaces \`${fn.replaces}\`.`);
-  if (fn.replacedBy !== null) lines.push(`Replaced by \`${fn.replacedBy}\` in a later era.`);
+  if (fn.replacedBy !== null) lines.push(`Replaced by \`${fn.replacedBy}\` in a later profile.`);
   for (const p of fn.params) lines.push(`@param ${paramName(p)} ${withNote(p.doc, paramNote(p))}`);
   const err = describeErrorConv(fn.result.error, fn.result);
   if (fn.result.wire === null) lines.push(err);
   else lines.push(`${returnsTag} ${resultText(fn)} ${err}`);
-  lines.push(`@generated from ${signatureTrace(fn, era.module)}`);
+  lines.push(`@generated from ${signatureTrace(fn, profile.module)}`);
   return lines;
 }
 
-function asBinding(fn: HostFn, era: Era): string {
+function asBinding(fn: HostFn, profile: Profile): string {
   const name = safeIdentifier(fn.name, "as");
   const params = fn.params.map((p) => `${safeIdentifier(p.name, "as")}: ${asParamType(p)}`).join(", ");
   return [
-    blockComment(bindingDocLines(fn, era, (p) => safeIdentifier(p.name, "as"), "@returns")),
+    blockComment(bindingDocLines(fn, profile, (p) => safeIdentifier(p.name, "as"), "@returns")),
     "// @ts-ignore: decorator",
-    `@external(${JSON.stringify(era.module)}, ${JSON.stringify(fn.name)})`,
+    `@external(${JSON.stringify(profile.module)}, ${JSON.stringify(fn.name)})`,
     `export declare function ${name}(${params}): ${asResultType(fn)};`,
   ].join("\n");
 }
 
-function familyFile(spec: AbiSpec, era: Era, family: Family, fns: readonly HostFn[]): GeneratedFile {
-  assertUnique(fns.map((f) => safeIdentifier(f.name, "as")), `${era.id}/${family.name}`);
+function familyFile(spec: AbiSpec, profile: Profile, family: Family, fns: readonly HostFn[]): GeneratedFile {
+  assertUnique(fns.map((f) => safeIdentifier(f.name, "as")), `${profile.id}/${family.name}`);
   const intro = [
-    `// ${family.title}: raw imports of the ${era.title} ABI from module "${era.module}".`,
+    `// ${family.title}: raw imports of the ${profile.title} ABI from module "${profile.module}".`,
     ...docLines(family.doc).map((l) => (l === "" ? "//" : `// ${l}`)),
   ];
-  const body = [intro.join("\n"), ...fns.map((fn) => asBinding(fn, era))].join("\n\n");
+  const body = [intro.join("\n"), ...fns.map((fn) => asBinding(fn, profile))].join("\n\n");
   return {
-    path: `${AS_DIR}/${era.id}/${familyStem(family.name)}.ts`,
+    path: `${AS_DIR}/${profile.id}/${familyStem(family.name)}.ts`,
     content: `${generatedHeader(sources(sectionSources(spec, "abi"), [familySource(family)]), "ts")}\n${body}\n`,
   };
 }
 
-function indexFile(spec: AbiSpec, era: Era, families: readonly Family[]): GeneratedFile {
+function indexFile(spec: AbiSpec, profile: Profile, families: readonly Family[]): GeneratedFile {
   const lines = [
-    `// The ${era.title} ABI: every host function a module of this era may import from "${era.module}",`,
+    `// The ${profile.title} ABI: every host function a module of this profile may import from "${profile.module}",`,
     "// and the spec's enums and constants.",
     ...families.map((f) => `export * from "./${familyStem(f.name)}";`),
     `export * from "../constants";`,
   ];
   return {
-    path: `${AS_DIR}/${era.id}/index.ts`,
+    path: `${AS_DIR}/${profile.id}/index.ts`,
     content: `${generatedHeader(sources(sectionSources(spec, "abi"), families.map(familySource)), "ts")}\n${lines.join("\n")}\n`,
   };
 }
@@ -180,7 +183,7 @@ function constantsFile(spec: AbiSpec): GeneratedFile {
   ];
   assertUnique(names, `${AS_DIR}/constants.ts`);
   const parts = [
-    `${blockComment(["The ABI version a module declares through its `gadgetAPIVersion` export; the same in every era."])}\nexport const ApiVersion: u64 = ${spec.apiVersion};`,
+    `${blockComment(["The ABI version a module declares through its `gadgetAPIVersion` export; the same in every profile."])}\nexport const ApiVersion: u64 = ${spec.apiVersion};`,
     ...spec.constants.map(asConstant),
     ...spec.enums.map(asEnum),
   ];
@@ -190,14 +193,14 @@ function constantsFile(spec: AbiSpec): GeneratedFile {
 
 export function emitAssemblyScript(spec: AbiSpec): GeneratedFile[] {
   const files: GeneratedFile[] = [constantsFile(spec)];
-  for (const era of spec.eras) {
-    const fns = eraFunctions(spec, era);
+  for (const profile of spec.profiles) {
+    const fns = profileFunctions(spec, profile);
     const families = spec.families.filter((f) => fns.some((fn) => fn.family === f.name));
-    assertUnique(["index", ...families.map((f) => familyStem(f.name))], `${AS_DIR}/${era.id}`);
+    assertUnique(["index", ...families.map((f) => familyStem(f.name))], `${AS_DIR}/${profile.id}`);
     for (const family of families) {
-      files.push(familyFile(spec, era, family, fns.filter((fn) => fn.family === family.name)));
+      files.push(familyFile(spec, profile, family, fns.filter((fn) => fn.family === family.name)));
     }
-    files.push(indexFile(spec, era, families));
+    files.push(indexFile(spec, profile, families));
   }
   return files;
 }

@@ -1,13 +1,13 @@
 /**
- * One C header per era, `guest/c/igwasm_<era>.h`, for modules built with
- * `clang --target=wasm32`: the constants and the era's enums as `IG_`-prefixed
+ * One C header per profile, `guest/c/igwasm_<profile>.h`, for modules built with
+ * `clang --target=wasm32`: the constants and the profile's enums as `IG_`-prefixed
  * names, `ig_pack` for packed (len << 32 | ptr) values, the guest exports the
  * host looks for (in a comment, with an `IG_EXPORT` helper), and one
- * `import_module`/`import_name` declaration per host function of the era.
+ * `import_module`/`import_name` declaration per host function of the profile.
  */
 import type { GeneratedFile } from "../generated-file.js";
 import { generatedHeader } from "../header.js";
-import type { AbiSpec, ConstantDesc, EnumDesc, Era, GuestExport, HostFn, Param } from "../model.js";
+import type { AbiSpec, ConstantDesc, EnumDesc, Profile, GuestExport, HostFn, Param } from "../model.js";
 import { safeIdentifier } from "../names.js";
 import { bindingDocLines } from "./assemblyscript.js";
 import { numberText } from "./constants.js";
@@ -16,10 +16,10 @@ import {
   blockComment,
   commentSafe,
   docLines,
-  enumsOfEra,
-  eraExports,
-  eraFunctions,
-  eraSources,
+  enumsOfProfile,
+  profileExports,
+  profileFunctions,
+  profileSources,
   exportParamScalar,
   exportResultScalar,
   oneLine,
@@ -40,8 +40,8 @@ const C_TYPE: Record<GuestScalar, string> = {
   i64: "int64_t",
 };
 
-export function cHeaderPath(era: Era): string {
-  return `${C_DIR}/igwasm_${era.id.replace(/-/g, "_")}.h`;
+export function cHeaderPath(profile: Profile): string {
+  return `${C_DIR}/igwasm_${profile.id.replace(/-/g, "_")}.h`;
 }
 
 export function cParamType(p: Param): string {
@@ -54,9 +54,9 @@ export function cResultType(fn: HostFn): string {
 }
 
 /** The declaration line of one import: `__attribute__((...)) uint64_t fieldGetScalar(uint32_t field, ...);` */
-export function cDeclaration(fn: HostFn, era: Era): string {
+export function cDeclaration(fn: HostFn, profile: Profile): string {
   const params = fn.params.length === 0 ? "void" : fn.params.map((p) => `${cParamType(p)} ${safeIdentifier(p.name, "c")}`).join(", ");
-  const attr = `__attribute__((import_module(${JSON.stringify(era.module)}), import_name(${JSON.stringify(fn.name)})))`;
+  const attr = `__attribute__((import_module(${JSON.stringify(profile.module)}), import_name(${JSON.stringify(fn.name)})))`;
   return `${attr} ${cResultType(fn)} ${safeIdentifier(fn.name, "c")}(${params});`;
 }
 
@@ -104,7 +104,7 @@ function cEnum(e: EnumDesc): { text: string; names: string[] } {
 
 function exportsComment(exports: readonly GuestExport[]): string {
   const lines = [
-    "Guest exports: the functions of the module the host calls in this era.",
+    "Guest exports: the functions of the module the host calls in this profile.",
     "Define one with IG_EXPORT, e.g. `IG_EXPORT(gadgetInit) int32_t gadgetInit(void) { return 0; }`.",
     "",
   ];
@@ -114,25 +114,25 @@ function exportsComment(exports: readonly GuestExport[]): string {
     for (const p of e.params) lines.push(`          ${p.name}: ${oneLine(p.doc)}`);
     if (e.result.doc !== "") lines.push(`          returns: ${oneLine(e.result.doc)}`);
     if (e.replaces !== null) lines.push(`          Replaces ${e.replaces}.`);
-    if (e.replacedBy !== null) lines.push(`          Replaced by ${e.replacedBy} in a later era.`);
+    if (e.replacedBy !== null) lines.push(`          Replaced by ${e.replacedBy} in a later profile.`);
   }
   return `/*\n${lines.map((l) => (l === "" ? " *" : ` * ${commentSafe(l)}`)).join("\n")}\n */\n#define IG_EXPORT(name) __attribute__((export_name(#name)))`;
 }
 
-function eraHeader(spec: AbiSpec, era: Era): GeneratedFile {
-  const guard = `IGWASM_${era.id.replace(/-/g, "_").toUpperCase()}_H`;
-  const fns = eraFunctions(spec, era);
-  const enums = enumsOfEra(spec, era).map(cEnum);
+function profileHeader(spec: AbiSpec, profile: Profile): GeneratedFile {
+  const guard = `IGWASM_${profile.id.replace(/-/g, "_").toUpperCase()}_H`;
+  const fns = profileFunctions(spec, profile);
+  const enums = enumsOfProfile(spec, profile).map(cEnum);
   assertUnique(
     ["IG_API_VERSION", "IG_EXPORT", "ig_pack", ...spec.constants.map((c) => `IG_${screamingSnake(c.name)}`), ...enums.flatMap((e) => e.names), ...fns.map((f) => safeIdentifier(f.name, "c"))],
-    cHeaderPath(era),
+    cHeaderPath(profile),
   );
   const intro = [
-    `${spec.abi}: ${era.title}.`,
+    `${spec.abi}: ${profile.title}.`,
     "",
-    ...docLines(era.doc),
+    ...docLines(profile.doc),
     "",
-    `Host functions are imported from module "${era.module}"${era.extraModules.length > 0 ? ` (some builds of this era import them from ${era.extraModules.map((m) => `"${m}"`).join(", ")} instead)` : ""}.`,
+    `Host functions are imported from module "${profile.module}". IG releases: ${profile.releases.join(", ")}.`,
   ];
   const parts: string[] = [
     `#ifndef ${guard}\n#define ${guard}`,
@@ -140,7 +140,7 @@ function eraHeader(spec: AbiSpec, era: Era): GeneratedFile {
     "#include <stdint.h>",
     "#ifdef __cplusplus\nextern \"C\" {\n#endif",
     section("Constants"),
-    `${blockComment(["The ABI version a module declares through its `gadgetAPIVersion` export; the same in every era."])}\n#define IG_API_VERSION ${spec.apiVersion}ull`,
+    `${blockComment(["The ABI version a module declares through its `gadgetAPIVersion` export; the same in every profile."])}\n#define IG_API_VERSION ${spec.apiVersion}ull`,
     ...spec.constants.map(cConstant),
   ];
   if (enums.length > 0) parts.push(section("Enums"), ...enums.map((e) => e.text));
@@ -156,7 +156,7 @@ function eraHeader(spec: AbiSpec, era: Era): GeneratedFile {
       "}",
     ].join("\n"),
     section("Guest exports"),
-    exportsComment(eraExports(spec, era)),
+    exportsComment(profileExports(spec, profile)),
   );
   for (const family of spec.families) {
     const famFns = fns.filter((fn) => fn.family === family.name);
@@ -164,13 +164,13 @@ function eraHeader(spec: AbiSpec, era: Era): GeneratedFile {
     parts.push(section(family.title));
     if (family.doc.trim() !== "") parts.push(`/*\n${docLines(family.doc).map((l) => (l === "" ? " *" : ` * ${commentSafe(l)}`)).join("\n")}\n */`);
     for (const fn of famFns) {
-      parts.push(`${blockComment(bindingDocLines(fn, era, (p) => safeIdentifier(p.name, "c"), "@return"))}\n${cDeclaration(fn, era)}`);
+      parts.push(`${blockComment(bindingDocLines(fn, profile, (p) => safeIdentifier(p.name, "c"), "@return"))}\n${cDeclaration(fn, profile)}`);
     }
   }
   parts.push("#ifdef __cplusplus\n}\n#endif", `#endif /* ${guard} */`);
-  return { path: cHeaderPath(era), content: `${generatedHeader(eraSources(spec, era, true), "c")}${parts.join("\n\n")}\n` };
+  return { path: cHeaderPath(profile), content: `${generatedHeader(profileSources(spec, profile, true), "c")}${parts.join("\n\n")}\n` };
 }
 
 export function emitCHeaders(spec: AbiSpec): GeneratedFile[] {
-  return spec.eras.map((era) => eraHeader(spec, era));
+  return spec.profiles.map((profile) => profileHeader(spec, profile));
 }

@@ -1,6 +1,6 @@
 /**
  * Emits `generated/constants.ts`: the spec's enums as TS enums, its constants,
- * the API version, the era ids, and (when the spec has a `FieldKind` enum)
+ * the API version, the profile ids, and (when the spec has a `FieldKind` enum)
  * per-kind tables derived from the enum's `size`/`signed`/`float` attributes.
  */
 import {
@@ -91,21 +91,21 @@ function fieldKindStatements(e: EnumDesc): Statement[] {
 
 export function emitConstants(spec: AbiSpec): GeneratedFile[] {
   const statements: Statement[] = [];
-  statements.push(constStatement("ApiVersion", undefined, String(spec.apiVersion), "The ABI version modules declare (`gadgetAPIVersion`); the same in every era."));
-  const eras: VariableStatementStructure = constStatement(
-    "Eras",
+  statements.push(constStatement("ApiVersion", undefined, String(spec.apiVersion), "The ABI version modules declare (`gadgetAPIVersion`); the same in every profile."));
+  const profiles: VariableStatementStructure = constStatement(
+    "Profiles",
     undefined,
-    `${literal(spec.eras.map((e) => e.id))} as const`,
-    "Ids of the ABI eras, oldest first.",
+    `${literal(spec.profiles.map((e) => e.id))} as const`,
+    "Ids of the ABI profiles, oldest first.",
   );
-  const eraId: TypeAliasDeclarationStructure = {
+  const profileId: TypeAliasDeclarationStructure = {
     kind: StructureKind.TypeAlias,
     isExported: true,
-    name: "EraId",
-    type: "(typeof Eras)[number]",
-    docs: [jsDoc(`An ABI era. ${spec.eras.map((e) => `\`${e.id}\`: ${e.title}.`).join(" ")}`)],
+    name: "ProfileId",
+    type: "(typeof Profiles)[number]",
+    docs: [jsDoc(`An ABI profile. ${spec.profiles.map((e) => `\`${e.id}\`: ${e.title}.`).join(" ")}`)],
   };
-  statements.push(eras, eraId);
+  statements.push(profiles, profileId);
   for (const c of spec.constants) {
     statements.push(constStatement(c.name, undefined, numberText(c.value), c.doc, `from constant ${c.name} = ${numberText(c.value)}`));
   }

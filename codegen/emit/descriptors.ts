@@ -2,7 +2,7 @@
  * Emits `generated/host/descriptors.ts`: one frozen record per host function
  * variant and per guest export, in spec order (wazero-style descriptors, read
  * by tracing, linking and tests), a wire-name constant per distinct function
- * name (`FieldGetScalarName`), and each era's import module names.
+ * name (`FieldGetScalarName`), and each profile's import module names.
  */
 import {
   StructureKind,
@@ -42,11 +42,11 @@ function interfaces(): InterfaceDeclarationStructure[] {
       kind: StructureKind.Interface,
       isExported: true,
       name: "HostFnDescriptor",
-      docs: [jsDoc("One variant of a host function: its wire name, the eras that offer it, and its parameters, result and error convention as the spec states them.")],
+      docs: [jsDoc("One variant of a host function: its wire name, the profiles that offer it, and its parameters, result and error convention as the spec states them.")],
       properties: [
         { name: "name", isReadonly: true, type: "string", docs: [jsDoc("Wire name, verbatim.")] },
         { name: "family", isReadonly: true, type: "string", docs: [jsDoc("Family the function belongs to.")] },
-        { name: "eras", isReadonly: true, type: "readonly EraId[]", docs: [jsDoc("Eras that offer this variant.")] },
+        { name: "profiles", isReadonly: true, type: "readonly ProfileId[]", docs: [jsDoc("Profiles that offer this variant.")] },
         {
           name: "params",
           isReadonly: true,
@@ -70,11 +70,11 @@ function interfaces(): InterfaceDeclarationStructure[] {
     {
       kind: StructureKind.Interface,
       isExported: true,
-      name: "EraModuleDescriptor",
-      docs: [jsDoc("Where a module of an era imports host functions from.")],
+      name: "ProfileModuleDescriptor",
+      docs: [jsDoc("Where a module of an profile imports host functions from.")],
       properties: [
         { name: "module", isReadonly: true, type: "string", docs: [jsDoc("The import module name.")] },
-        { name: "extraModules", isReadonly: true, type: "readonly string[]", docs: [jsDoc("Other module names some builds of the era import the same functions from.")] },
+        { name: "releases", isReadonly: true, type: "readonly string[]", docs: [jsDoc("The IG releases of the profile, oldest first.")] },
       ],
     },
     {
@@ -84,8 +84,8 @@ function interfaces(): InterfaceDeclarationStructure[] {
       docs: [jsDoc("A function a module exports for the host to call.")],
       properties: [
         { name: "name", isReadonly: true, type: "string" },
-        { name: "eras", isReadonly: true, type: "readonly EraId[]" },
-        { name: "required", isReadonly: true, type: "boolean", docs: [jsDoc("Whether a module of these eras must export it.")] },
+        { name: "profiles", isReadonly: true, type: "readonly ProfileId[]" },
+        { name: "required", isReadonly: true, type: "boolean", docs: [jsDoc("Whether a module of these profiles must export it.")] },
         { name: "params", isReadonly: true, type: `readonly ${PARAM_TYPE}[]` },
         { name: "result", isReadonly: true, type: `{ readonly wire: ${WIRE} | null }` },
       ],
@@ -101,13 +101,13 @@ function nameConstants(spec: AbiSpec): VariableStatementStructure[] {
     else variants.push(fn);
   }
   return [...seen.entries()].map(([name, variants]) => {
-    const eras = spec.eras.filter((e) => variants.some((v) => v.eras.includes(e.id))).map((e) => e.id);
+    const profiles = spec.profiles.filter((e) => variants.some((v) => v.profiles.includes(e.id))).map((e) => e.id);
     return {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       declarations: [{ kind: StructureKind.VariableDeclaration, name: nameConstant(name), initializer: JSON.stringify(name) }],
-      docs: [jsDoc(`Wire name of the host function \`${name}\` (${eras.join(", ")}).`)],
+      docs: [jsDoc(`Wire name of the host function \`${name}\` (${profiles.join(", ")}).`)],
     };
   });
 }
@@ -127,7 +127,7 @@ function writeHostFn(writer: CodeBlockWriter, fn: HostFn): void {
   writer.indent(() => {
     writer.writeLine(`name: ${nameConstant(fn.name)},`);
     writer.writeLine(`family: ${JSON.stringify(fn.family)},`);
-    writer.writeLine(`eras: ${literal(fn.eras)},`);
+    writer.writeLine(`profiles: ${literal(fn.profiles)},`);
     if (fn.params.length === 0) writer.writeLine("params: [],");
     else {
       writer.write("params: ");
@@ -144,7 +144,7 @@ function writeGuestExport(writer: CodeBlockWriter, ex: GuestExport): void {
   writer.write("{").newLine();
   writer.indent(() => {
     writer.writeLine(`name: ${JSON.stringify(ex.name)},`);
-    writer.writeLine(`eras: ${literal(ex.eras)},`);
+    writer.writeLine(`profiles: ${literal(ex.profiles)},`);
     writer.writeLine(`required: ${ex.required},`);
     if (ex.params.length === 0) writer.writeLine("params: [],");
     else {
@@ -185,8 +185,8 @@ return value;`,
 
 export function emitDescriptors(spec: AbiSpec): GeneratedFile[] {
   const imports = new ImportSet(DESCRIPTORS_PATH);
-  imports.type(CONSTANTS_MODULE, "EraId");
-  const eraModulesType = "Readonly<Record<EraId, EraModuleDescriptor>>";
+  imports.type(CONSTANTS_MODULE, "ProfileId");
+  const profileModulesType = "Readonly<Record<ProfileId, ProfileModuleDescriptor>>";
   const statements: Statement[] = [
     ...interfaces(),
     ...nameConstants(spec),
@@ -197,11 +197,11 @@ export function emitDescriptors(spec: AbiSpec): GeneratedFile[] {
     frozenConst("guestExports", "readonly GuestExportDescriptor[]", "Every function a module may export, in spec order.", (writer) =>
       writeList(writer, spec.exports, (ex) => writeGuestExport(writer, ex)),
     ),
-    frozenConst("eraModules", eraModulesType, "The import module of each era, and other module names some of its builds use.", (writer) => {
+    frozenConst("profileModules", profileModulesType, "The import module of each profile, and other module names some of its builds use.", (writer) => {
       writer.write("{").newLine();
       writer.indent(() => {
-        for (const era of spec.eras) {
-          writer.writeLine(`${propertyKey(era.id)}: ${literal({ module: era.module, extraModules: era.extraModules })},`);
+        for (const profile of spec.profiles) {
+          writer.writeLine(`${propertyKey(profile.id)}: ${literal({ module: profile.module, releases: profile.releases })},`);
         }
       });
       writer.write("}");
@@ -209,20 +209,20 @@ export function emitDescriptors(spec: AbiSpec): GeneratedFile[] {
     {
       kind: StructureKind.Function,
       isExported: true,
-      name: "hostFunctionsOfEra",
-      parameters: [{ name: "era", type: "EraId" }],
+      name: "hostFunctionsOfProfile",
+      parameters: [{ name: "profile", type: "ProfileId" }],
       returnType: "readonly HostFnDescriptor[]",
-      docs: [jsDoc("The host functions an era offers, in spec order.")],
-      statements: ["return hostFunctions.filter((f) => f.eras.includes(era));"],
+      docs: [jsDoc("The host functions an profile offers, in spec order.")],
+      statements: ["return hostFunctions.filter((f) => f.profiles.includes(profile));"],
     },
     {
       kind: StructureKind.Function,
       isExported: true,
-      name: "guestExportsOfEra",
-      parameters: [{ name: "era", type: "EraId" }],
+      name: "guestExportsOfProfile",
+      parameters: [{ name: "profile", type: "ProfileId" }],
       returnType: "readonly GuestExportDescriptor[]",
-      docs: [jsDoc("The functions a module of an era may export, in spec order.")],
-      statements: ["return guestExports.filter((e) => e.eras.includes(era));"],
+      docs: [jsDoc("The functions a module of an profile may export, in spec order.")],
+      statements: ["return guestExports.filter((e) => e.profiles.includes(profile));"],
     },
   ];
   return [printTsFile(DESCRIPTORS_PATH, allSources(spec), imports, statements)];

@@ -1,10 +1,10 @@
 /**
  * Helpers shared by the guest-side and documentation emitters (AssemblyScript,
- * C, Markdown): wire scalars of parameters and results, era selections, and
+ * C, Markdown): wire scalars of parameters and results, profile selections, and
  * comment text.
  */
-import type { AbiSpec, EnumDesc, Era, ExportParam, GuestExport, HostFn, HostResult, Param } from "../model.js";
-import { exportsOfEra, functionsOfEra } from "../model.js";
+import type { AbiSpec, EnumDesc, Profile, ExportParam, GuestExport, HostFn, HostResult, Param } from "../model.js";
+import { exportsOfProfile, functionsOfProfile } from "../model.js";
 import { familySource, sectionSources, specPath } from "./ts-print.js";
 
 /**
@@ -47,32 +47,32 @@ export function exportResultScalar(e: GuestExport): GuestScalar | null {
   return e.result.type === "none" ? null : e.result.type;
 }
 
-/** Functions of an era, checked to have unique names (the import names of a module). */
-export function eraFunctions(spec: AbiSpec, era: Era): readonly HostFn[] {
-  const fns = functionsOfEra(spec, era.id);
+/** Functions of an profile, checked to have unique names (the import names of a module). */
+export function profileFunctions(spec: AbiSpec, profile: Profile): readonly HostFn[] {
+  const fns = functionsOfProfile(spec, profile.id);
   const seen = new Set<string>();
   for (const fn of fns) {
-    if (seen.has(fn.name)) throw new Error(`era ${era.id}: two variants of ${fn.name}`);
+    if (seen.has(fn.name)) throw new Error(`profile ${profile.id}: two variants of ${fn.name}`);
     seen.add(fn.name);
   }
   return fns;
 }
 
-export function eraExports(spec: AbiSpec, era: Era): readonly GuestExport[] {
-  return exportsOfEra(spec, era.id);
+export function profileExports(spec: AbiSpec, profile: Profile): readonly GuestExport[] {
+  return exportsOfProfile(spec, profile.id);
 }
 
 /**
- * The enums that belong to an era: every enum except those that only
- * functions of other eras use. That keeps `SubscriptionTypeSeed` out of the
- * later eras and `SubscriptionType` out of the seed era, whose numbering
+ * The enums that belong to an profile: every enum except those that only
+ * functions of other profiles use. That keeps `SubscriptionTypeSeed` out of the
+ * later profiles and `SubscriptionType` out of the seed profile, whose numbering
  * differs, while enums no parameter names (result codes) appear everywhere.
  */
-export function enumsOfEra(spec: AbiSpec, era: Era): readonly EnumDesc[] {
+export function enumsOfProfile(spec: AbiSpec, profile: Profile): readonly EnumDesc[] {
   const usedBy = (e: EnumDesc, fns: readonly HostFn[]): boolean =>
     fns.some((fn) => fn.params.some((p) => p.type.kind === "enum" && p.type.enumName === e.name));
-  const inEra = functionsOfEra(spec, era.id);
-  return spec.enums.filter((e) => usedBy(e, inEra) || !usedBy(e, spec.functions));
+  const inProfile = functionsOfProfile(spec, profile.id);
+  return spec.enums.filter((e) => usedBy(e, inProfile) || !usedBy(e, spec.functions));
 }
 
 /** Doc text as trimmed lines, with runs of blank lines kept to one. */
@@ -112,15 +112,15 @@ export function sources(...lists: readonly (readonly string[])[]): string[] {
   return [...new Set(lists.flat())];
 }
 
-/** Header sources of a file built from an era's functions (and exports). */
-export function eraSources(spec: AbiSpec, era: Era, withExports: boolean): string[] {
-  const fns = functionsOfEra(spec, era.id);
+/** Header sources of a file built from an profile's functions (and exports). */
+export function profileSources(spec: AbiSpec, profile: Profile, withExports: boolean): string[] {
+  const fns = functionsOfProfile(spec, profile.id);
   const fams = spec.families.filter((f) => fns.some((fn) => fn.family === f.name));
   return sources(
     sectionSources(spec, "abi"),
     spec.enums.length > 0 ? sectionSources(spec, "enums") : [],
     fams.map(familySource),
-    withExports ? eraExports(spec, era).map((e) => specPath(e.loc.file)) : [],
+    withExports ? profileExports(spec, profile).map((e) => specPath(e.loc.file)) : [],
   );
 }
 

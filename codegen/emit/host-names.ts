@@ -5,16 +5,16 @@
  * - `host/shared/<family>.ts` declares each function variant once:
  *   `<Variant>Host` (its one-method contract), `<Variant>Import` (its wire
  *   signature) and `<variant>Shim` (its shim factory);
- * - `host/<era>/<family>.ts` composes an era's family from them:
- *   `<Era><Family>Host`, `<Era><Family>Imports`, `create<Era><Family>Imports`;
- * - `host/<era>/index.ts` composes the era: `<Era>HostImpl`, `<Era>Imports`,
- *   `create<Era>Imports`, `<Era>Module`, `<Era>ExtraModules`.
+ * - `host/<profile>/<family>.ts` composes an profile's family from them:
+ *   `<Profile><Family>Host`, `<Profile><Family>Imports`, `create<Profile><Family>Imports`;
+ * - `host/<profile>/index.ts` composes the profile: `<Profile>HostImpl`, `<Profile>Imports`,
+ *   `create<Profile>Imports`, `<Profile>Module`, `<Profile>ExtraModules`.
  */
-import type { AbiSpec, Era, Family, HostFn } from "../model.js";
+import type { AbiSpec, Profile, Family, HostFn } from "../model.js";
 import { codegenSymbols } from "../../runtime/codegen-symbols.js";
 import { pascalCase } from "../names.js";
 
-/** Directory (under `host/`) of the per-variant declarations the eras share. */
+/** Directory (under `host/`) of the per-variant declarations the profiles share. */
 export const SHARED_DIR = "shared";
 
 /** Generated modules the host bindings import, as paths from the repository root (see ImportSet). */
@@ -28,61 +28,61 @@ export function familyFileName(family: Family): string {
   return family.name.toLowerCase();
 }
 
-export function hostFamilyPath(era: Era, family: Family): string {
-  return `host/${era.id}/${familyFileName(family)}.ts`;
+export function hostFamilyPath(profile: Profile, family: Family): string {
+  return `host/${profile.id}/${familyFileName(family)}.ts`;
 }
 
-export function hostEraIndexPath(era: Era): string {
-  return `host/${era.id}/index.ts`;
+export function hostProfileIndexPath(profile: Profile): string {
+  return `host/${profile.id}/index.ts`;
 }
 
 export function hostSharedPath(family: Family): string {
   return `host/${SHARED_DIR}/${familyFileName(family)}.ts`;
 }
 
-/** The shared module of a family as an era file imports it. */
+/** The shared module of a family as an profile file imports it. */
 export function hostSharedModule(family: Family): string {
   return `generated/host/${SHARED_DIR}/${familyFileName(family)}.js`;
 }
 
-/** Names of the declarations of one era's family file. */
-export function hostFamilyNames(era: Era, family: Family): { host: string; imports: string; create: string } {
-  const base = `${era.pascal}${pascalCase(family.name)}`;
+/** Names of the declarations of one profile's family file. */
+export function hostFamilyNames(profile: Profile, family: Family): { host: string; imports: string; create: string } {
+  const base = `${profile.pascal}${pascalCase(family.name)}`;
   return { host: `${base}Host`, imports: `${base}Imports`, create: `create${base}Imports` };
 }
 
-/** Names of the declarations of one era's index file. */
-export function hostEraNames(era: Era): { impl: string; imports: string; create: string; module: string; extraModules: string } {
+/** Names of the declarations of one profile's index file. */
+export function hostProfileNames(profile: Profile): { impl: string; imports: string; create: string; module: string; releases: string } {
   return {
-    impl: `${era.pascal}HostImpl`,
-    imports: `${era.pascal}Imports`,
-    create: `create${era.pascal}Imports`,
-    module: `${era.pascal}Module`,
-    extraModules: `${era.pascal}ExtraModules`,
+    impl: `${profile.pascal}HostImpl`,
+    imports: `${profile.pascal}Imports`,
+    create: `create${profile.pascal}Imports`,
+    module: `${profile.pascal}Module`,
+    releases: `${profile.pascal}Releases`,
   };
 }
 
-/** Position of an era in the spec's era order. */
-function eraIndex(spec: AbiSpec, id: string): number {
-  const i = spec.eras.findIndex((e) => e.id === id);
-  if (i < 0) throw new Error(`unknown era ${id}`);
+/** Position of an profile in the spec's profile order. */
+function profileIndex(spec: AbiSpec, id: string): number {
+  const i = spec.profiles.findIndex((e) => e.id === id);
+  if (i < 0) throw new Error(`unknown profile ${id}`);
   return i;
 }
 
 /**
  * The identifier stem of a function variant: the pascal-case wire name, and
  * when several variants share that name, every variant but the newest (the
- * one reaching the latest era) gets the pascal id of its first era:
+ * one reaching the latest profile) gets the pascal id of its first profile:
  * `DataSourceSubscribe` (env-v1, ig-v1) and `DataSourceSubscribeSeed` (seed).
  */
 export function variantStem(spec: AbiSpec, fn: HostFn): string {
   const base = pascalCase(fn.name);
   const variants = spec.functions.filter((f) => f.name === fn.name);
   if (variants.length === 1) return base;
-  const last = (f: HostFn): number => Math.max(...f.eras.map((id) => eraIndex(spec, id)));
+  const last = (f: HostFn): number => Math.max(...f.profiles.map((id) => profileIndex(spec, id)));
   const newest = variants.reduce((a, b) => (last(b) > last(a) ? b : a));
   if (fn === newest) return base;
-  const first = spec.eras[eraIndex(spec, fn.eras[0])];
+  const first = spec.profiles[profileIndex(spec, fn.profiles[0])];
   return `${base}${first.pascal}`;
 }
 
@@ -92,8 +92,8 @@ export function hostVariantNames(spec: AbiSpec, fn: HostFn): { host: string; imp
   return { host: `${stem}Host`, import: `${stem}Import`, shim: `${stem[0].toLowerCase()}${stem.slice(1)}Shim` };
 }
 
-/** The import modules of a variant's eras, in era order, each once: `env|ig`. */
+/** The import modules of a variant's profiles, in profile order, each once: `env|ig`. */
 export function variantModules(spec: AbiSpec, fn: HostFn): string {
-  const modules = fn.eras.map((id) => spec.eras[eraIndex(spec, id)].module);
+  const modules = fn.profiles.map((id) => spec.profiles[profileIndex(spec, id)].module);
   return [...new Set(modules)].join("|");
 }

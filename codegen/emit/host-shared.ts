@@ -1,6 +1,6 @@
 /**
  * Emits `generated/host/shared/<family>.ts`: each function variant of a
- * family once, whatever the number of eras it belongs to:
+ * family once, whatever the number of profiles it belongs to:
  *
  * - `<Variant>Host`: the one-method contract an implementation satisfies,
  *   with the function's whole documentation;
@@ -8,7 +8,7 @@
  * - `<variant>Shim(impl, ctx)`: the shim that decodes the wire arguments,
  *   calls `impl` and encodes its result or its error.
  *
- * The era files (host.ts) compose these. Every decode, encode and error
+ * The profile files (host.ts) compose these. Every decode, encode and error
  * decision comes from codegen/lowering.ts.
  */
 import {
@@ -60,7 +60,14 @@ export function withSafeNames(fn: HostFn): HostFn {
     params: fn.params.map((p): Param => ({ ...p, name: safe(p.name), type: renameType(p.type) })),
     result: {
       ...fn.result,
-      type: t.kind === "bytesToDst" ? { ...t, dst: safe(t.dst) } : t,
+      type:
+        t.kind === "bytesToDst"
+          ? { ...t, dst: safe(t.dst) }
+          : t.kind === "bytesToMalloc" && t.out !== undefined
+            ? { ...t, out: safe(t.out) }
+            : t.kind === "status" && t.success !== undefined
+              ? { ...t, success: safe(t.success) }
+              : t,
       error: fn.result.error.kind === "errPtr" ? { ...fn.result.error, param: safe(fn.result.error.param) } : fn.result.error,
     },
   };
@@ -86,19 +93,24 @@ function returnsTag(fn: HostFn): string | undefined {
     }
     case "scalarOrMalloc":
       return `The value's bits, or the bytes the shim copies into memory from the module's \`malloc\`.${doc === "" ? "" : ` ${doc}`}`;
+    case "bytesToMalloc": {
+      const empty = t.emptyValue === undefined ? "" : `, or null when there is nothing to copy (the module then gets ${t.emptyValue})`;
+      const where = t.out === undefined ? "returns packed" : `stores packed at \`${t.out}\``;
+      return `The bytes or text the shim copies into memory from the module's \`malloc\` and ${where}${empty}.${doc === "" ? "" : ` The module gets: ${doc}`}`;
+    }
     default:
       return doc === "" ? undefined : doc;
   }
 }
 
-/** The `@generated` trace of a variant, naming the modules of all its eras. */
+/** The `@generated` trace of a variant, naming the modules of all its profiles. */
 function traceTag(spec: AbiSpec, fn: HostFn): { tagName: string; text: string } {
   return { tagName: "generated", text: `from ${signatureTrace(fn, variantModules(spec, fn))}` };
 }
 
-/** `(eras env-v1, ig-v1)` */
-function erasNote(fn: HostFn): string {
-  return `(era${fn.eras.length === 1 ? "" : "s"} ${fn.eras.join(", ")})`;
+/** `(profiles env-v1, ig-v1)` */
+function profilesNote(fn: HostFn): string {
+  return `(profile${fn.profiles.length === 1 ? "" : "s"} ${fn.profiles.join(", ")})`;
 }
 
 function hostMethod(spec: AbiSpec, fn: HostFn, imports: ImportSet): OptionalKind<MethodSignatureStructure> {
@@ -162,8 +174,25 @@ export function shimTryBody(fn: HostFn, local: (base: string) => string): string
   switch (t.kind) {
     case "none":
       return [`${call};`];
-    case "status":
-      return [`${call};`, "return 0;"];
+    case "status": {
+      if (t.success === undefined) return [`${call};`, "return 0;"];
+      const p = fn.params.find((q) => q.name === t.success);
+      if (p === undefined) throw new Error(`${fn.name}: success value ${t.success} is not a parameter`);
+      return [`${call};`, `return ${p.name};`];
+    }
+    case "bytesToMalloc": {
+      // Implementations shared with the destination variant take a capacity: here anything fits.
+      const r = local("r");
+      const lines: string[] = [];
+      const out = t.out === undefined ? undefined : fn.params.find((p) => p.name === t.out);
+      const outPtr = local("outPtr");
+      if (out !== undefined) lines.push(`const ${outPtr} = ${decodeAddress(out)};`, `ctx.mem.check(${outPtr}, 8, ${JSON.stringify(out.name)});`);
+      lines.push(`const ${r} = impl.${fn.name}(${[...args, "0xffffffff"].join(", ")});`);
+      if (t.emptyValue !== undefined) lines.push(`if (${r} === null) return ${t.emptyValue};`);
+      if (out === undefined) lines.push(`return ctx.mallocCopy(${r});`);
+      else lines.push(`ctx.mem.writeU64(${outPtr}, ctx.mallocCopy(${r}), ${JSON.stringify(out.name)});`, "return 0;");
+      return lines;
+    }
     case "u32":
     case "i32":
     case "u64":
@@ -242,7 +271,7 @@ function shimFactory(spec: AbiSpec, original: HostFn): FunctionDeclarationStruct
     returnType: `(${params}) => ${wire.result}`,
     docs: [
       jsDoc(
-        `${firstSentence(original.doc)}\n\nThe shim of \`${original.name}\` ${erasNote(original)}, backed by \`impl\`: decodes the wire arguments, calls \`impl.${original.name}\` and encodes its result or its error.`,
+        `${firstSentence(original.doc)}\n\nThe shim of \`${original.name}\` ${profilesNote(original)}, backed by \`impl\`: decodes the wire arguments, calls \`impl.${original.name}\` and encodes its result or its error.`,
         [traceTag(spec, original)],
       ),
     ],
@@ -270,14 +299,14 @@ function variantStatements(spec: AbiSpec, fn: HostFn, imports: ImportSet): State
     kind: StructureKind.Interface,
     isExported: true,
     name: names.host,
-    docs: [jsDoc(`What a host implements for \`${fn.name}\` ${erasNote(fn)}. The implementation throws to fail the call; \`${names.shim}\` turns the error into the function's error convention.`)],
+    docs: [jsDoc(`What a host implements for \`${fn.name}\` ${profilesNote(fn)}. The implementation throws to fail the call; \`${names.shim}\` turns the error into the function's error convention.`)],
     methods: [hostMethod(spec, fn, imports)],
   };
   const wire: InterfaceDeclarationStructure = {
     kind: StructureKind.Interface,
     isExported: true,
     name: names.import,
-    docs: [jsDoc(`\`${fn.name}\` ${erasNote(fn)} as the module imports it: wasm values only.`)],
+    docs: [jsDoc(`\`${fn.name}\` ${profilesNote(fn)} as the module imports it: wasm values only.`)],
     methods: [importsMethod(spec, fn)],
   };
   return [host, wire, shimFactory(spec, fn)];
@@ -286,7 +315,7 @@ function variantStatements(spec: AbiSpec, fn: HostFn, imports: ImportSet): State
 /** A plain comment (not JSDoc: it documents the file, not the next declaration) with the family's doc. */
 function familyComment(family: Family): string {
   const doc = docText(family.doc);
-  const text = `${family.title}: each function variant once, for the eras to compose.${doc === "" ? "" : `\n\n${doc}`}`;
+  const text = `${family.title}: each function variant once, for the profiles to compose.${doc === "" ? "" : `\n\n${doc}`}`;
   return ["/*", ...text.split("\n").map((l) => (l === "" ? " *" : ` * ${l}`)), " */"].join("\n");
 }
 

@@ -1,14 +1,14 @@
 /**
- * Emits the host bindings, per era and family:
+ * Emits the host bindings, per profile and family:
  *
  * - `generated/host/shared/<family>.ts` (host-shared.ts): each function
  *   variant once, as a one-method contract, its wire signature and its shim;
- * - `generated/host/<era>/<family>.ts`: the era's family composed from them:
- *   the typed contract an implementation satisfies (`<Era><Family>Host`),
- *   the wire-level import object (`<Era><Family>Imports`), and
- *   `create<Era><Family>Imports`, which backs each import with its shim;
- * - `generated/host/<era>/index.ts`: the era's whole contract
- *   (`<Era>HostImpl`), import object and factory, and its module names.
+ * - `generated/host/<profile>/<family>.ts`: the profile's family composed from them:
+ *   the typed contract an implementation satisfies (`<Profile><Family>Host`),
+ *   the wire-level import object (`<Profile><Family>Imports`), and
+ *   `create<Profile><Family>Imports`, which backs each import with its shim;
+ * - `generated/host/<profile>/index.ts`: the profile's whole contract
+ *   (`<Profile>HostImpl`), import object and factory, and its module names.
  *
  * Every decode, encode and error decision comes from codegen/lowering.ts.
  */
@@ -21,12 +21,12 @@ import {
   type VariableStatementStructure,
 } from "ts-morph";
 import type { GeneratedFile } from "../generated-file.js";
-import { familiesOfEra, functionsOfEra } from "../model.js";
-import type { AbiSpec, Era, Family } from "../model.js";
+import { familiesOfProfile, functionsOfProfile } from "../model.js";
+import type { AbiSpec, Profile, Family } from "../model.js";
 import {
   familyFileName,
-  hostEraIndexPath,
-  hostEraNames,
+  hostProfileIndexPath,
+  hostProfileNames,
   hostFamilyNames,
   hostFamilyPath,
   hostSharedModule,
@@ -39,8 +39,8 @@ import { familySource, firstSentence, ImportSet, jsDoc, literal, printTsFile, pr
 
 export {
   familyFileName,
-  hostEraIndexPath,
-  hostEraNames,
+  hostProfileIndexPath,
+  hostProfileNames,
   hostFamilyNames,
   hostFamilyPath,
   hostSharedPath,
@@ -56,12 +56,12 @@ function composedInterface(name: string, bases: readonly string[], doc: string):
   };
 }
 
-/** The bindings of one family in one era, composed from the family's shared variants. */
-export function emitHostFamily(spec: AbiSpec, era: Era, family: Family): GeneratedFile {
-  const fns = functionsOfEra(spec, era.id).filter((f) => f.family === family.name);
-  const names = hostFamilyNames(era, family);
+/** The bindings of one family in one profile, composed from the family's shared variants. */
+export function emitHostFamily(spec: AbiSpec, profile: Profile, family: Family): GeneratedFile {
+  const fns = functionsOfProfile(spec, profile.id).filter((f) => f.family === family.name);
+  const names = hostFamilyNames(profile, family);
   const shared = hostSharedModule(family);
-  const imports = new ImportSet(hostFamilyPath(era, family));
+  const imports = new ImportSet(hostFamilyPath(profile, family));
   imports.type(SHIM_CONTEXT_MODULE, "ShimContext");
   const variants = fns.map((fn) => {
     const v = hostVariantNames(spec, fn);
@@ -74,12 +74,12 @@ export function emitHostFamily(spec: AbiSpec, era: Era, family: Family): Generat
   const host = composedInterface(
     names.host,
     variants.map((v) => v.host),
-    `${family.title} (era ${era.id}): what a host implements, one method per function. Implementations throw to fail a call; the shims of \`${names.create}\` turn the error into the function's error convention.${summary === "" ? "" : `\n\n${summary}`}`,
+    `${family.title} (profile ${profile.id}): what a host implements, one method per function. Implementations throw to fail a call; the shims of \`${names.create}\` turn the error into the function's error convention.${summary === "" ? "" : `\n\n${summary}`}`,
   );
   const wire = composedInterface(
     names.imports,
     variants.map((v) => v.import),
-    `${family.title} (era ${era.id}) as the module imports them from \`${era.module}\`: wasm values only.`,
+    `${family.title} (profile ${profile.id}) as the module imports them from \`${profile.module}\`: wasm values only.`,
   );
   const create: FunctionDeclarationStructure = {
     kind: StructureKind.Function,
@@ -90,7 +90,7 @@ export function emitHostFamily(spec: AbiSpec, era: Era, family: Family): Generat
       { name: "ctx", type: "ShimContext" },
     ],
     returnType: names.imports,
-    docs: [jsDoc(`The import functions of ${family.title.toLowerCase()} (era ${era.id}), backed by \`impl\`.`)],
+    docs: [jsDoc(`The import functions of ${family.title.toLowerCase()} (profile ${profile.id}), backed by \`impl\`.`)],
     statements: [
       (writer) => {
         writer.write("return").space().inlineBlock(() => {
@@ -100,21 +100,21 @@ export function emitHostFamily(spec: AbiSpec, era: Era, family: Family): Generat
       },
     ],
   };
-  return printTsFile(hostFamilyPath(era, family), [familySource(family)], imports, [host, wire, create]);
+  return printTsFile(hostFamilyPath(profile, family), [familySource(family)], imports, [host, wire, create]);
 }
 
-/** The index of one era: the whole contract, import object, factory and module names. */
-export function emitHostEraIndex(spec: AbiSpec, era: Era): GeneratedFile {
-  const families = familiesOfEra(spec, era.id);
-  const names = hostEraNames(era);
-  const imports = new ImportSet(hostEraIndexPath(era));
+/** The index of one profile: the whole contract, import object, factory and module names. */
+export function emitHostProfileIndex(spec: AbiSpec, profile: Profile): GeneratedFile {
+  const families = familiesOfProfile(spec, profile.id);
+  const names = hostProfileNames(profile);
+  const imports = new ImportSet(hostProfileIndexPath(profile));
   imports.type(SHIM_CONTEXT_MODULE, "ShimContext");
   const statements: Statement[] = families.map((family) => ({
     kind: StructureKind.ExportDeclaration,
     moduleSpecifier: `./${familyFileName(family)}.js`,
   }));
   const perFamily = families.map((family) => {
-    const fam = hostFamilyNames(era, family);
+    const fam = hostFamilyNames(profile, family);
     const module = `./${familyFileName(family)}.js`;
     imports.type(module, fam.host);
     imports.type(module, fam.imports);
@@ -125,7 +125,7 @@ export function emitHostEraIndex(spec: AbiSpec, era: Era): GeneratedFile {
     kind: StructureKind.Interface,
     isExported: true,
     name: names.impl,
-    docs: [jsDoc(`Everything a host implements for modules of era \`${era.id}\`, one member per family.`)],
+    docs: [jsDoc(`Everything a host implements for modules of profile \`${profile.id}\`, one member per family.`)],
     properties: perFamily.map((f) => ({
       name: f.family.name,
       isReadonly: true,
@@ -138,7 +138,7 @@ export function emitHostEraIndex(spec: AbiSpec, era: Era): GeneratedFile {
     isExported: true,
     name: names.imports,
     type: perFamily.length === 0 ? "{}" : perFamily.map((f) => f.imports).join(" & "),
-    docs: [jsDoc(`Every function a module of era \`${era.id}\` may import from \`${era.module}\`.`)],
+    docs: [jsDoc(`Every function a module of profile \`${profile.id}\` may import from \`${profile.module}\`.`)],
   };
   const create: FunctionDeclarationStructure = {
     kind: StructureKind.Function,
@@ -149,7 +149,7 @@ export function emitHostEraIndex(spec: AbiSpec, era: Era): GeneratedFile {
       { name: "ctx", type: "ShimContext" },
     ],
     returnType: names.imports,
-    docs: [jsDoc(`The import functions of era \`${era.id}\`, backed by \`impl\`: pass the result as the \`${era.module}\` import module.`)],
+    docs: [jsDoc(`The import functions of profile \`${profile.id}\`, backed by \`impl\`: pass the result as the \`${profile.module}\` import module.`)],
     statements: [
       (writer) => {
         writer.write("return").space().inlineBlock(() => {
@@ -163,26 +163,26 @@ export function emitHostEraIndex(spec: AbiSpec, era: Era): GeneratedFile {
     kind: StructureKind.VariableStatement,
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
-    declarations: [{ kind: StructureKind.VariableDeclaration, name: names.module, initializer: JSON.stringify(era.module) }],
-    docs: [jsDoc(`The module that modules of era \`${era.id}\` import host functions from.`)],
+    declarations: [{ kind: StructureKind.VariableDeclaration, name: names.module, initializer: JSON.stringify(profile.module) }],
+    docs: [jsDoc(`The module that modules of profile \`${profile.id}\` import host functions from.`)],
   };
-  const extra: VariableStatementStructure = {
+  const releases: VariableStatementStructure = {
     kind: StructureKind.VariableStatement,
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     declarations: [
-      { kind: StructureKind.VariableDeclaration, name: names.extraModules, type: "readonly string[]", initializer: literal(era.extraModules) },
+      { kind: StructureKind.VariableDeclaration, name: names.releases, type: "readonly string[]", initializer: literal(profile.releases) },
     ],
-    docs: [jsDoc(`Other modules some builds of era \`${era.id}\` import the same functions from.`)],
+    docs: [jsDoc(`The IG releases of profile \`${profile.id}\`, oldest first.`)],
   };
-  statements.push(impl, wire, create, moduleConst, extra);
+  statements.push(impl, wire, create, moduleConst, releases);
   const sources = [...sectionSources(spec, "abi"), ...families.map(familySource)];
-  return printTsFile(hostEraIndexPath(era), sources, imports, statements);
+  return printTsFile(hostProfileIndexPath(profile), sources, imports, statements);
 }
 
 /**
- * Throws when two host declarations would share a name: the era files import
- * the shared names, and `generated/index.ts` re-exports every era's names.
+ * Throws when two host declarations would share a name: the profile files import
+ * the shared names, and `generated/index.ts` re-exports every profile's names.
  */
 function checkNames(spec: AbiSpec): void {
   const owner = new Map<string, string>();
@@ -193,31 +193,31 @@ function checkNames(spec: AbiSpec): void {
   };
   for (const fn of spec.functions) {
     const v = hostVariantNames(spec, fn);
-    const what = `${fn.name} (${fn.eras.join(", ")})`;
+    const what = `${fn.name} (${fn.profiles.join(", ")})`;
     claim(v.host, what);
     claim(v.import, what);
     claim(v.shim, what);
   }
-  for (const era of spec.eras) {
-    if (era.id === SHARED_DIR) throw new Error(`host bindings: era id "${SHARED_DIR}" would share the directory of the shared declarations`);
-    for (const name of Object.values(hostEraNames(era))) claim(name, `era ${era.id}`);
-    for (const family of familiesOfEra(spec, era.id)) {
-      for (const name of Object.values(hostFamilyNames(era, family))) claim(name, `${family.name} (era ${era.id})`);
+  for (const profile of spec.profiles) {
+    if (profile.id === SHARED_DIR) throw new Error(`host bindings: profile id "${SHARED_DIR}" would share the directory of the shared declarations`);
+    for (const name of Object.values(hostProfileNames(profile))) claim(name, `profile ${profile.id}`);
+    for (const family of familiesOfProfile(spec, profile.id)) {
+      for (const name of Object.values(hostFamilyNames(profile, family))) claim(name, `${family.name} (profile ${profile.id})`);
     }
   }
 }
 
-/** Every host file: each family's shared variants, then per era each family's bindings and the era index. */
+/** Every host file: each family's shared variants, then per profile each family's bindings and the profile index. */
 export function emitHost(spec: AbiSpec): GeneratedFile[] {
   checkNames(spec);
   const files: GeneratedFile[] = [];
   for (const family of spec.families) {
     if (spec.functions.some((f) => f.family === family.name)) files.push(emitHostShared(spec, family));
   }
-  for (const era of spec.eras) {
-    const families = familiesOfEra(spec, era.id);
-    for (const family of families) files.push(emitHostFamily(spec, era, family));
-    files.push(emitHostEraIndex(spec, era));
+  for (const profile of spec.profiles) {
+    const families = familiesOfProfile(spec, profile.id);
+    for (const family of families) files.push(emitHostFamily(spec, profile, family));
+    files.push(emitHostProfileIndex(spec, profile));
   }
   return files;
 }

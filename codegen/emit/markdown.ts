@@ -1,25 +1,26 @@
 /**
- * The reference pages: `docs/<era>.md`, one per era, in the shape of IG's own
+ * The reference pages: `docs/<profile>.md`, one per profile, in the shape of IG's own
  * wasm reference (data types, then the API family by family, one
  * `#### \`name(u32 ds, string name) u32\`` entry per function with its
  * parameters and return value), plus handles, enums, constants and the guest
- * exports; and `docs/README.md`, which indexes the eras and shows which
- * function exists in which era. Every sentence about a function comes from
+ * exports; and `docs/README.md`, which indexes the profiles and shows which
+ * function exists in which profile. Every sentence about a function comes from
  * the spec; the emitter only adds what the lowering implies (types, packing,
  * error conventions).
  */
 import type { GeneratedFile } from "../generated-file.js";
 import { generatedHeader } from "../header.js";
 import { describeErrorConv, paramTypeText, resultTypeText } from "../lowering.js";
-import type { AbiSpec, EnumDesc, Era, GuestExport, HostFn, Param } from "../model.js";
+import type { AbiSpec, EnumDesc, Profile, GuestExport, HostFn, Param } from "../model.js";
+import { releaseRangeText } from "../model.js";
 import { resultText } from "./assemblyscript.js";
 import { numberText } from "./constants.js";
 import {
   docLines,
-  enumsOfEra,
-  eraExports,
-  eraFunctions,
-  eraSources,
+  enumsOfProfile,
+  profileExports,
+  profileFunctions,
+  profileSources,
   exportParamScalar,
   exportResultScalar,
   oneLine,
@@ -71,8 +72,8 @@ function anchor(id: string): string {
   return `<a id="${id}"></a>`;
 }
 
-function eraPage(era: Era): string {
-  return `${era.id}.md`;
+function profilePage(profile: Profile): string {
+  return `${profile.id}.md`;
 }
 
 /** A paragraph per blank-line-separated block of a doc. */
@@ -103,24 +104,24 @@ function paramKindText(p: Param): string {
 }
 
 /**
- * A link to function `name` from era `from`: within the page when the era has
- * it, else to the page of the era that has it (the latest for a predecessor,
+ * A link to function `name` from profile `from`: within the page when the profile has
+ * it, else to the page of the profile that has it (the latest for a predecessor,
  * the earliest for a successor).
  */
-function fnLink(spec: AbiSpec, from: Era, name: string, direction: "before" | "after"): string {
-  const eras = spec.eras.filter((e) => spec.functions.some((f) => f.name === name && f.eras.includes(e.id)));
-  if (eras.some((e) => e.id === from.id)) return `[\`${name}\`](#${fnAnchor(name)})`;
-  const target = direction === "before" ? eras[eras.length - 1] : eras[0];
+function fnLink(spec: AbiSpec, from: Profile, name: string, direction: "before" | "after"): string {
+  const profiles = spec.profiles.filter((e) => spec.functions.some((f) => f.name === name && f.profiles.includes(e.id)));
+  if (profiles.some((e) => e.id === from.id)) return `[\`${name}\`](#${fnAnchor(name)})`;
+  const target = direction === "before" ? profiles[profiles.length - 1] : profiles[0];
   if (target === undefined) return `\`${name}\``;
-  return `[\`${name}\`](${eraPage(target)}#${fnAnchor(name)}) (${target.id})`;
+  return `[\`${name}\`](${profilePage(target)}#${fnAnchor(name)}) (${target.id})`;
 }
 
-function exportLink(spec: AbiSpec, from: Era, name: string, direction: "before" | "after"): string {
-  const eras = spec.eras.filter((e) => spec.exports.some((x) => x.name === name && x.eras.includes(e.id)));
-  if (eras.some((e) => e.id === from.id)) return `[\`${name}\`](#${exportAnchor(name)})`;
-  const target = direction === "before" ? eras[eras.length - 1] : eras[0];
+function exportLink(spec: AbiSpec, from: Profile, name: string, direction: "before" | "after"): string {
+  const profiles = spec.profiles.filter((e) => spec.exports.some((x) => x.name === name && x.profiles.includes(e.id)));
+  if (profiles.some((e) => e.id === from.id)) return `[\`${name}\`](#${exportAnchor(name)})`;
+  const target = direction === "before" ? profiles[profiles.length - 1] : profiles[0];
   if (target === undefined) return `\`${name}\``;
-  return `[\`${name}\`](${eraPage(target)}#${exportAnchor(name)}) (${target.id})`;
+  return `[\`${name}\`](${profilePage(target)}#${exportAnchor(name)}) (${target.id})`;
 }
 
 /** The values of an enum parameter: a nested list, or one line for a long enum. */
@@ -135,7 +136,7 @@ function cell(text: string): string {
   return oneLine(text).replace(/\|/g, "\\|");
 }
 
-function functionEntry(spec: AbiSpec, era: Era, fn: HostFn): string {
+function functionEntry(spec: AbiSpec, profile: Profile, fn: HostFn): string {
   const out: string[] = [anchor(fnAnchor(fn.name)), `#### \`${mdSignature(fn)}\``, "", paragraphs(fn.doc), ""];
   out.push("**Parameters**", "");
   if (fn.params.length === 0) out.push("- None");
@@ -151,14 +152,14 @@ function functionEntry(spec: AbiSpec, era: Era, fn: HostFn): string {
   const r = mdResultType(fn);
   out.push(r === null ? `- None. ${err}` : `- (${r}) ${resultText(fn)} ${err}`);
   const notes: string[] = [];
-  if (fn.since !== null) notes.push(`**Since:** ${fn.since}`);
-  if (fn.replaces !== null) notes.push(`**Replaces:** ${fnLink(spec, era, fn.replaces, "before")}`);
-  if (fn.replacedBy !== null) notes.push(`**Replaced by:** ${fnLink(spec, era, fn.replacedBy, "after")}`);
+  notes.push(`**IG releases:** ${releaseRangeText(fn.releases)}`);
+  if (fn.replaces !== null) notes.push(`**Replaces:** ${fnLink(spec, profile, fn.replaces, "before")}`);
+  if (fn.replacedBy !== null) notes.push(`**Replaced by:** ${fnLink(spec, profile, fn.replacedBy, "after")}`);
   if (notes.length > 0) out.push("", notes.join("  \n"));
   return out.join("\n");
 }
 
-function exportEntry(spec: AbiSpec, era: Era, e: GuestExport): string {
+function exportEntry(spec: AbiSpec, profile: Profile, e: GuestExport): string {
   const out: string[] = [anchor(exportAnchor(e.name)), `### \`${mdExportSignature(e)}\``, ""];
   out.push(`${e.required ? "**Required.**" : "**Optional.**"} ${docLines(e.doc).join("\n")}`, "");
   if (e.params.length > 0) {
@@ -173,13 +174,13 @@ function exportEntry(spec: AbiSpec, era: Era, e: GuestExport): string {
   const r = exportResultScalar(e);
   out.push(r === null ? "- None" : `- (${r})${e.result.doc === "" ? "" : ` ${oneLine(e.result.doc)}`}`);
   const notes: string[] = [];
-  if (e.replaces !== null) notes.push(`**Replaces:** ${exportLink(spec, era, e.replaces, "before")}`);
-  if (e.replacedBy !== null) notes.push(`**Replaced by:** ${exportLink(spec, era, e.replacedBy, "after")}`);
+  if (e.replaces !== null) notes.push(`**Replaces:** ${exportLink(spec, profile, e.replaces, "before")}`);
+  if (e.replacedBy !== null) notes.push(`**Replaced by:** ${exportLink(spec, profile, e.replacedBy, "after")}`);
   if (notes.length > 0) out.push("", notes.join("  \n"));
   return out.join("\n");
 }
 
-/** Rows of the data-type table for the type words the era's signatures use. */
+/** Rows of the data-type table for the type words the profile's signatures use. */
 function dataTypes(fns: readonly HostFn[], exports: readonly GuestExport[]): string[] {
   const used = new Set<string>();
   for (const fn of fns) {
@@ -238,15 +239,16 @@ function kindEncoding(e: EnumDesc): string[] {
   ];
 }
 
-function eraDoc(spec: AbiSpec, era: Era): GeneratedFile {
-  const fns = eraFunctions(spec, era);
-  const exports = eraExports(spec, era);
-  const enums = enumsOfEra(spec, era);
+function profileDoc(spec: AbiSpec, profile: Profile): GeneratedFile {
+  const fns = profileFunctions(spec, profile);
+  const exports = profileExports(spec, profile);
+  const enums = enumsOfProfile(spec, profile);
   const out: string[] = [];
-  out.push(`# ${spec.abi}: ${era.title}`, "");
-  const modules = [`\`${era.module}\``, ...era.extraModules.map((m) => `\`${m}\` in some builds`)].join(", ");
-  out.push(`Import module: ${modules}. API version: ${spec.apiVersion}. [All eras](README.md).`, "");
-  out.push(paragraphs(spec.doc), "", paragraphs(era.doc), "");
+  out.push(`# ${spec.abi}: ${profile.title}`, "");
+  const modules = `\`${profile.module}\``;
+  out.push(`IG releases: ${profile.releases.join(", ")}.`, "");
+  out.push(`Import module: ${modules}. API version: ${spec.apiVersion}. [All profiles](README.md).`, "");
+  out.push(paragraphs(spec.doc), "", paragraphs(profile.doc), "");
 
   out.push("## Data types", "", ...dataTypes(fns, exports), "");
   out.push("`string`, `bytes` and `dst` values are one 64-bit integer each:", "", ...PACKING, "");
@@ -281,18 +283,18 @@ function eraDoc(spec: AbiSpec, era: Era): GeneratedFile {
     if (famFns.length === 0) continue;
     out.push(`### ${family.title}`, "");
     if (family.doc.trim() !== "") out.push(paragraphs(family.doc), "");
-    for (const fn of famFns) out.push(functionEntry(spec, era, fn), "");
+    for (const fn of famFns) out.push(functionEntry(spec, profile, fn), "");
   }
 
   out.push("## Guest exports", "");
-  if (exports.length === 0) out.push("This era defines no guest exports.", "");
+  if (exports.length === 0) out.push("This profile defines no guest exports.", "");
   else {
     out.push("Functions of the module that the host calls. A required export must be present; the host skips an optional one the module does not export.", "");
-    for (const e of exports) out.push(exportEntry(spec, era, e), "");
+    for (const e of exports) out.push(exportEntry(spec, profile, e), "");
   }
 
-  const content = `${generatedHeader(eraSources(spec, era, true), "markdown")}\n${out.join("\n").trimEnd()}\n`;
-  return { path: `${DOCS_DIR}/${eraPage(era)}`, content };
+  const content = `${generatedHeader(profileSources(spec, profile, true), "markdown")}\n${out.join("\n").trimEnd()}\n`;
+  return { path: `${DOCS_DIR}/${profilePage(profile)}`, content };
 }
 
 /**
@@ -316,41 +318,41 @@ function variantLabels(variants: readonly HostFn[]): string[] {
 }
 
 function readme(spec: AbiSpec): GeneratedFile {
-  const out: string[] = [`# ${spec.abi} reference`, "", paragraphs(spec.doc), "", "## Eras", ""];
-  out.push("| Era | Import module | Functions | Exports | Description |", "|---|---|---|---|---|");
-  for (const era of spec.eras) {
-    const modules = [`\`${era.module}\``, ...era.extraModules.map((m) => `\`${m}\``)].join(", ");
-    out.push(`| [${cell(era.title)}](${eraPage(era)}) | ${modules} | ${eraFunctions(spec, era).length} | ${eraExports(spec, era).length} | ${cell(era.doc)} |`);
+  const out: string[] = [`# ${spec.abi} reference`, "", paragraphs(spec.doc), "", "## Profiles", ""];
+  out.push("| Profile | Import module | Functions | Exports | Description |", "|---|---|---|---|---|");
+  for (const profile of spec.profiles) {
+    const modules = `\`${profile.module}\``;
+    out.push(`| [${cell(profile.title)}](${profilePage(profile)}) | ${modules} | ${profileFunctions(spec, profile).length} | ${profileExports(spec, profile).length} | ${cell(profile.doc)} |`);
   }
-  out.push("", "## Host functions by era", "");
-  out.push("A cell links to the function's entry in that era; functions with several variants show what differs.", "");
-  out.push(`| Function | ${spec.eras.map((e) => e.id).join(" | ")} | Notes |`, `|---|${spec.eras.map(() => "---|").join("")}---|`);
+  out.push("", "## Host functions by profile", "");
+  out.push("A cell links to the function's entry in that profile; functions with several variants show what differs.", "");
+  out.push(`| Function | ${spec.profiles.map((e) => e.id).join(" | ")} | Notes |`, `|---|${spec.profiles.map(() => "---|").join("")}---|`);
   const names = [...new Set(spec.functions.map((f) => f.name))];
   for (const name of names) {
     const variants = spec.functions.filter((f) => f.name === name);
     const labels = variantLabels(variants);
-    const cells = spec.eras.map((era) => {
-      const i = variants.findIndex((v) => v.eras.includes(era.id));
+    const cells = spec.profiles.map((profile) => {
+      const i = variants.findIndex((v) => v.profiles.includes(profile.id));
       if (i === -1) return "—";
       const label = labels[i] === "" ? "✓" : `\`${labels[i]}\``;
-      return `[${label}](${eraPage(era)}#${fnAnchor(name)})`;
+      return `[${label}](${profilePage(profile)}#${fnAnchor(name)})`;
     });
     const notes = new Set<string>();
     for (const v of variants) {
-      if (v.since !== null) notes.add(`since ${v.since}`);
+      notes.add(releaseRangeText(v.releases));
       if (v.replaces !== null) notes.add(`replaces \`${v.replaces}\``);
       if (v.replacedBy !== null) notes.add(`replaced by \`${v.replacedBy}\``);
     }
     out.push(`| \`${name}\` | ${cells.join(" | ")} | ${[...notes].join("; ")} |`);
   }
   if (spec.exports.length > 0) {
-    out.push("", "## Guest exports by era", "");
-    out.push(`| Export | ${spec.eras.map((e) => e.id).join(" | ")} | Notes |`, `|---|${spec.eras.map(() => "---|").join("")}---|`);
+    out.push("", "## Guest exports by profile", "");
+    out.push(`| Export | ${spec.profiles.map((e) => e.id).join(" | ")} | Notes |`, `|---|${spec.profiles.map(() => "---|").join("")}---|`);
     for (const name of [...new Set(spec.exports.map((e) => e.name))]) {
       const variants = spec.exports.filter((e) => e.name === name);
-      const cells = spec.eras.map((era) => {
-        const v = variants.find((x) => x.eras.includes(era.id));
-        return v === undefined ? "—" : `[${v.required ? "required" : "optional"}](${eraPage(era)}#${exportAnchor(name)})`;
+      const cells = spec.profiles.map((profile) => {
+        const v = variants.find((x) => x.profiles.includes(profile.id));
+        return v === undefined ? "—" : `[${v.required ? "required" : "optional"}](${profilePage(profile)}#${exportAnchor(name)})`;
       });
       const notes = new Set<string>();
       for (const v of variants) {
@@ -369,5 +371,5 @@ function readme(spec: AbiSpec): GeneratedFile {
 }
 
 export function emitMarkdown(spec: AbiSpec): GeneratedFile[] {
-  return [readme(spec), ...spec.eras.map((era) => eraDoc(spec, era))];
+  return [readme(spec), ...spec.profiles.map((profile) => profileDoc(spec, profile))];
 }

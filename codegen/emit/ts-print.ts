@@ -207,7 +207,7 @@ export function familySource(family: Family): string {
 }
 
 /**
- * Spec files of the top-level sections (eras, handle types, constants, enums).
+ * Spec files of the top-level sections (profiles, handle types, constants, enums).
  * The model records files only for families and exports; a single-file spec
  * (every family in one file) holds every section in that file, the spec
  * directory keeps them in `abi.yaml` and `enums.yaml`.

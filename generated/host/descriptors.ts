@@ -2,16 +2,16 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { EraId } from "../constants.js";
+import type { ProfileId } from "../constants.js";
 
-/** One variant of a host function: its wire name, the eras that offer it, and its parameters, result and error convention as the spec states them. */
+/** One variant of a host function: its wire name, the profiles that offer it, and its parameters, result and error convention as the spec states them. */
 export interface HostFnDescriptor {
   /** Wire name, verbatim. */
   readonly name: string;
   /** Family the function belongs to. */
   readonly family: string;
-  /** Eras that offer this variant. */
-  readonly eras: readonly EraId[];
+  /** Profiles that offer this variant. */
+  readonly profiles: readonly ProfileId[];
   /** Parameters in wire order; `type` as the spec writes it (`handle<Field>`, `str`, ...). */
   readonly params: readonly { readonly name: string; readonly type: string; readonly wire: "i32" | "i64" }[];
   /** Result meaning as the spec writes it and its wire type (null: none). */
@@ -20,157 +20,154 @@ export interface HostFnDescriptor {
   readonly error: { readonly kind: "none" } | { readonly kind: "value"; readonly value: number } | { readonly kind: "errPtr"; readonly param: string };
 }
 
-/** Where a module of an era imports host functions from. */
-export interface EraModuleDescriptor {
+/** Where a module of an profile imports host functions from. */
+export interface ProfileModuleDescriptor {
   /** The import module name. */
   readonly module: string;
-  /** Other module names some builds of the era import the same functions from. */
-  readonly extraModules: readonly string[];
+  /** The IG releases of the profile, oldest first. */
+  readonly releases: readonly string[];
 }
 
 /** A function a module exports for the host to call. */
 export interface GuestExportDescriptor {
   readonly name: string;
-  readonly eras: readonly EraId[];
-  /** Whether a module of these eras must export it. */
+  readonly profiles: readonly ProfileId[];
+  /** Whether a module of these profiles must export it. */
   readonly required: boolean;
   readonly params: readonly { readonly name: string; readonly type: string; readonly wire: "i32" | "i64" }[];
   readonly result: { readonly wire: "i32" | "i64" | null };
 }
 
-/** Wire name of the host function `gadgetLog` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `gadgetLog` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const GadgetLogName = "gadgetLog";
 
-/** Wire name of the host function `gadgetShouldLog` (ig-v1). */
+/** Wire name of the host function `gadgetShouldLog` (v0.43). */
 export const GadgetShouldLogName = "gadgetShouldLog";
 
-/** Wire name of the host function `newDataSource` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `newDataSource` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const NewDataSourceName = "newDataSource";
 
-/** Wire name of the host function `getDataSource` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `getDataSource` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const GetDataSourceName = "getDataSource";
 
-/** Wire name of the host function `dataSourceSubscribe` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `dataSourceSubscribe` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataSourceSubscribeName = "dataSourceSubscribe";
 
-/** Wire name of the host function `dataSourceGetField` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `dataSourceGetField` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataSourceGetFieldName = "dataSourceGetField";
 
-/** Wire name of the host function `dataSourceAddField` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `dataSourceAddField` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataSourceAddFieldName = "dataSourceAddField";
 
-/** Wire name of the host function `dataSourceNewPacketSingle` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `dataSourceNewPacketSingle` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataSourceNewPacketSingleName = "dataSourceNewPacketSingle";
 
-/** Wire name of the host function `dataSourceNewPacketArray` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `dataSourceNewPacketArray` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataSourceNewPacketArrayName = "dataSourceNewPacketArray";
 
-/** Wire name of the host function `dataSourceEmitAndRelease` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `dataSourceEmitAndRelease` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataSourceEmitAndReleaseName = "dataSourceEmitAndRelease";
 
-/** Wire name of the host function `dataSourceRelease` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `dataSourceRelease` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataSourceReleaseName = "dataSourceRelease";
 
-/** Wire name of the host function `dataSourceUnreference` (env-v1, ig-v1). */
+/** Wire name of the host function `dataSourceUnreference` (v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataSourceUnreferenceName = "dataSourceUnreference";
 
-/** Wire name of the host function `dataSourceIsReferenced` (env-v1, ig-v1). */
+/** Wire name of the host function `dataSourceIsReferenced` (v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataSourceIsReferencedName = "dataSourceIsReferenced";
 
-/** Wire name of the host function `dataArrayNew` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `dataArrayNew` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataArrayNewName = "dataArrayNew";
 
-/** Wire name of the host function `dataArrayAppend` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `dataArrayAppend` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataArrayAppendName = "dataArrayAppend";
 
-/** Wire name of the host function `dataArrayRelease` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `dataArrayRelease` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataArrayReleaseName = "dataArrayRelease";
 
-/** Wire name of the host function `dataArrayLen` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `dataArrayLen` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataArrayLenName = "dataArrayLen";
 
-/** Wire name of the host function `dataArrayGet` (seed, env-v1, ig-v1). */
+/** Wire name of the host function `dataArrayGet` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataArrayGetName = "dataArrayGet";
 
-/** Wire name of the host function `fieldAccessorGet` (seed). */
+/** Wire name of the host function `fieldAccessorGet` (pre-release). */
 export const FieldAccessorGetName = "fieldAccessorGet";
 
-/** Wire name of the host function `fieldAccessorSet` (seed). */
+/** Wire name of the host function `fieldAccessorSet` (pre-release). */
 export const FieldAccessorSetName = "fieldAccessorSet";
 
-/** Wire name of the host function `fieldGet` (env-v1). */
+/** Wire name of the host function `fieldGet` (v0.30, v0.33, v0.35, v0.37). */
 export const FieldGetName = "fieldGet";
 
-/** Wire name of the host function `fieldGetToBuffer` (env-v1). */
-export const FieldGetToBufferName = "fieldGetToBuffer";
-
-/** Wire name of the host function `fieldGetScalar` (ig-v1). */
+/** Wire name of the host function `fieldGetScalar` (v0.38, v0.39, v0.40, v0.43). */
 export const FieldGetScalarName = "fieldGetScalar";
 
-/** Wire name of the host function `fieldGetBuffer` (ig-v1). */
+/** Wire name of the host function `fieldGetBuffer` (v0.38, v0.39, v0.40, v0.43). */
 export const FieldGetBufferName = "fieldGetBuffer";
 
-/** Wire name of the host function `fieldSet` (env-v1, ig-v1). */
+/** Wire name of the host function `fieldSet` (v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const FieldSetName = "fieldSet";
 
-/** Wire name of the host function `fieldAddTag` (env-v1, ig-v1). */
+/** Wire name of the host function `fieldAddTag` (v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const FieldAddTagName = "fieldAddTag";
 
-/** Wire name of the host function `getParamValue` (env-v1, ig-v1). */
+/** Wire name of the host function `getParamValue` (v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const GetParamValueName = "getParamValue";
 
-/** Wire name of the host function `setConfig` (env-v1, ig-v1). */
+/** Wire name of the host function `setConfig` (v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const SetConfigName = "setConfig";
 
-/** Wire name of the host function `newMap` (env-v1, ig-v1). */
+/** Wire name of the host function `newMap` (v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const NewMapName = "newMap";
 
-/** Wire name of the host function `getMap` (env-v1, ig-v1). */
+/** Wire name of the host function `getMap` (v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const GetMapName = "getMap";
 
-/** Wire name of the host function `mapLookup` (env-v1, ig-v1). */
+/** Wire name of the host function `mapLookup` (v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const MapLookupName = "mapLookup";
 
-/** Wire name of the host function `mapUpdate` (env-v1, ig-v1). */
+/** Wire name of the host function `mapUpdate` (v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const MapUpdateName = "mapUpdate";
 
-/** Wire name of the host function `mapDelete` (env-v1, ig-v1). */
+/** Wire name of the host function `mapDelete` (v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const MapDeleteName = "mapDelete";
 
-/** Wire name of the host function `mapRelease` (env-v1, ig-v1). */
+/** Wire name of the host function `mapRelease` (v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const MapReleaseName = "mapRelease";
 
-/** Wire name of the host function `newPerfReader` (env-v1, ig-v1). */
+/** Wire name of the host function `newPerfReader` (v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const NewPerfReaderName = "newPerfReader";
 
-/** Wire name of the host function `perfReaderPause` (env-v1, ig-v1). */
+/** Wire name of the host function `perfReaderPause` (v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const PerfReaderPauseName = "perfReaderPause";
 
-/** Wire name of the host function `perfReaderResume` (env-v1, ig-v1). */
+/** Wire name of the host function `perfReaderResume` (v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const PerfReaderResumeName = "perfReaderResume";
 
-/** Wire name of the host function `perfReaderRead` (env-v1, ig-v1). */
+/** Wire name of the host function `perfReaderRead` (v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const PerfReaderReadName = "perfReaderRead";
 
-/** Wire name of the host function `perfReaderClose` (env-v1, ig-v1). */
+/** Wire name of the host function `perfReaderClose` (v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const PerfReaderCloseName = "perfReaderClose";
 
-/** Wire name of the host function `releaseHandle` (env-v1, ig-v1). */
+/** Wire name of the host function `releaseHandle` (v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const ReleaseHandleName = "releaseHandle";
 
-/** Wire name of the host function `getSyscallName` (env-v1, ig-v1). */
+/** Wire name of the host function `getSyscallName` (v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const GetSyscallNameName = "getSyscallName";
 
-/** Wire name of the host function `getSyscallID` (env-v1, ig-v1). */
+/** Wire name of the host function `getSyscallID` (v0.38, v0.39, v0.40, v0.43). */
 export const GetSyscallIDName = "getSyscallID";
 
-/** Wire name of the host function `getSyscallDeclaration` (env-v1, ig-v1). */
+/** Wire name of the host function `getSyscallDeclaration` (v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const GetSyscallDeclarationName = "getSyscallDeclaration";
 
-/** Wire name of the host function `kallsymsSymbolExists` (env-v1, ig-v1). */
+/** Wire name of the host function `kallsymsSymbolExists` (v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const KallsymsSymbolExistsName = "kallsymsSymbolExists";
 
-/** Wire name of the host function `shouldDiscardMntnsID` (ig-v1). */
+/** Wire name of the host function `shouldDiscardMntnsID` (v0.40, v0.43). */
 export const ShouldDiscardMntnsIDName = "shouldDiscardMntnsID";
 
 /** Freezes a descriptor and everything in it. */
@@ -187,7 +184,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: GadgetLogName,
     family: "log",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "level", type: "enum<LogLevel>", wire: "i32" },
       { name: "msg", type: "str", wire: "i64" },
@@ -198,7 +195,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: GadgetShouldLogName,
     family: "log",
-    eras: ["ig-v1"],
+    profiles: ["v0.43"],
     params: [
       { name: "level", type: "enum<LogLevel>", wire: "i32" },
     ],
@@ -208,7 +205,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: NewDataSourceName,
     family: "dataSource",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "name", type: "str", wire: "i64" },
       { name: "type", type: "enum<DataSourceType>", wire: "i32" },
@@ -219,7 +216,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: GetDataSourceName,
     family: "dataSource",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "name", type: "str", wire: "i64" },
     ],
@@ -229,11 +226,11 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataSourceSubscribeName,
     family: "dataSource",
-    eras: ["seed"],
+    profiles: ["pre-release"],
     params: [
       { name: "ds", type: "handle<DataSource>", wire: "i32" },
       { name: "type", type: "enum<SubscriptionTypeSeed>", wire: "i32" },
-      { name: "prio", type: "u32", wire: "i32" },
+      { name: "prio", type: "i32", wire: "i32" },
       { name: "cbID", type: "u64", wire: "i64" },
     ],
     result: { type: "status", wire: "i32" },
@@ -242,11 +239,11 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataSourceSubscribeName,
     family: "dataSource",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "ds", type: "handle<DataSource>", wire: "i32" },
       { name: "type", type: "enum<SubscriptionType>", wire: "i32" },
-      { name: "prio", type: "u32", wire: "i32" },
+      { name: "prio", type: "i32", wire: "i32" },
       { name: "cbID", type: "u64", wire: "i64" },
     ],
     result: { type: "status", wire: "i32" },
@@ -255,7 +252,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataSourceGetFieldName,
     family: "dataSource",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "ds", type: "handle<DataSource>", wire: "i32" },
       { name: "name", type: "str", wire: "i64" },
@@ -266,7 +263,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataSourceAddFieldName,
     family: "dataSource",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "ds", type: "handle<DataSource>", wire: "i32" },
       { name: "name", type: "str", wire: "i64" },
@@ -278,7 +275,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataSourceNewPacketSingleName,
     family: "dataSource",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "ds", type: "handle<DataSource>", wire: "i32" },
     ],
@@ -288,7 +285,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataSourceNewPacketArrayName,
     family: "dataSource",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "ds", type: "handle<DataSource>", wire: "i32" },
     ],
@@ -298,7 +295,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataSourceEmitAndReleaseName,
     family: "dataSource",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "ds", type: "handle<DataSource>", wire: "i32" },
       { name: "packet", type: "handle<Packet>", wire: "i32" },
@@ -309,7 +306,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataSourceReleaseName,
     family: "dataSource",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "ds", type: "handle<DataSource>", wire: "i32" },
       { name: "packet", type: "handle<Packet>", wire: "i32" },
@@ -320,7 +317,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataSourceUnreferenceName,
     family: "dataSource",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "ds", type: "handle<DataSource>", wire: "i32" },
     ],
@@ -330,7 +327,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataSourceIsReferencedName,
     family: "dataSource",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "ds", type: "handle<DataSource>", wire: "i32" },
     ],
@@ -340,7 +337,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataArrayNewName,
     family: "dataArray",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "arr", type: "handle<DataArray>", wire: "i32" },
     ],
@@ -350,7 +347,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataArrayAppendName,
     family: "dataArray",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "arr", type: "handle<DataArray>", wire: "i32" },
       { name: "data", type: "handle<Data>", wire: "i32" },
@@ -361,7 +358,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataArrayReleaseName,
     family: "dataArray",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "arr", type: "handle<DataArray>", wire: "i32" },
       { name: "data", type: "handle<Data>", wire: "i32" },
@@ -372,7 +369,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataArrayLenName,
     family: "dataArray",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "arr", type: "handle<DataArray>", wire: "i32" },
     ],
@@ -382,7 +379,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: DataArrayGetName,
     family: "dataArray",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "arr", type: "handle<DataArray>", wire: "i32" },
       { name: "index", type: "u32", wire: "i32" },
@@ -393,7 +390,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: FieldAccessorGetName,
     family: "field",
-    eras: ["seed"],
+    profiles: ["pre-release"],
     params: [
       { name: "acc", type: "handle<Field>", wire: "i32" },
       { name: "data", type: "handle<Data>", wire: "i32" },
@@ -405,20 +402,20 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: FieldAccessorSetName,
     family: "field",
-    eras: ["seed"],
+    profiles: ["pre-release"],
     params: [
       { name: "acc", type: "handle<Field>", wire: "i32" },
       { name: "data", type: "handle<Data>", wire: "i32" },
       { name: "kind", type: "enum<FieldKind>", wire: "i32" },
       { name: "value", type: "kindValue", wire: "i64" },
     ],
-    result: { type: "status", wire: "i32" },
+    result: { type: "status(success: acc)", wire: "i32" },
     error: { kind: "value", value: 1 },
   },
   {
     name: FieldGetName,
     family: "field",
-    eras: ["env-v1"],
+    profiles: ["v0.30", "v0.33", "v0.35", "v0.37"],
     params: [
       { name: "field", type: "handle<Field>", wire: "i32" },
       { name: "data", type: "handle<Data>", wire: "i32" },
@@ -428,22 +425,21 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
     error: { kind: "value", value: 0 },
   },
   {
-    name: FieldGetToBufferName,
+    name: FieldGetScalarName,
     family: "field",
-    eras: ["env-v1"],
+    profiles: ["v0.38"],
     params: [
       { name: "field", type: "handle<Field>", wire: "i32" },
       { name: "data", type: "handle<Data>", wire: "i32" },
       { name: "kind", type: "enum<FieldKind>", wire: "i32" },
-      { name: "dst", type: "dst", wire: "i64" },
     ],
-    result: { type: "bytesToDst(dst, count)", wire: "i32" },
-    error: { kind: "value", value: -1 },
+    result: { type: "u64", wire: "i64" },
+    error: { kind: "value", value: 0 },
   },
   {
     name: FieldGetScalarName,
     family: "field",
-    eras: ["ig-v1"],
+    profiles: ["v0.39", "v0.40", "v0.43"],
     params: [
       { name: "field", type: "handle<Field>", wire: "i32" },
       { name: "data", type: "handle<Data>", wire: "i32" },
@@ -456,7 +452,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: FieldGetBufferName,
     family: "field",
-    eras: ["ig-v1"],
+    profiles: ["v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "field", type: "handle<Field>", wire: "i32" },
       { name: "data", type: "handle<Data>", wire: "i32" },
@@ -469,7 +465,20 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: FieldSetName,
     family: "field",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38"],
+    params: [
+      { name: "field", type: "handle<Field>", wire: "i32" },
+      { name: "data", type: "handle<Data>", wire: "i32" },
+      { name: "kind", type: "enum<FieldKind>", wire: "i32" },
+      { name: "value", type: "kindValue", wire: "i64" },
+    ],
+    result: { type: "status(success: field)", wire: "i32" },
+    error: { kind: "value", value: 1 },
+  },
+  {
+    name: FieldSetName,
+    family: "field",
+    profiles: ["v0.39", "v0.40", "v0.43"],
     params: [
       { name: "field", type: "handle<Field>", wire: "i32" },
       { name: "data", type: "handle<Data>", wire: "i32" },
@@ -482,7 +491,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: FieldAddTagName,
     family: "field",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "field", type: "handle<Field>", wire: "i32" },
       { name: "tag", type: "str", wire: "i64" },
@@ -493,7 +502,17 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: GetParamValueName,
     family: "config",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.33", "v0.35", "v0.37"],
+    params: [
+      { name: "key", type: "str", wire: "i64" },
+    ],
+    result: { type: "bytesToMalloc", wire: "i64" },
+    error: { kind: "value", value: 0 },
+  },
+  {
+    name: GetParamValueName,
+    family: "config",
+    profiles: ["v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "key", type: "str", wire: "i64" },
       { name: "dst", type: "dst", wire: "i64" },
@@ -504,7 +523,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: SetConfigName,
     family: "config",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "key", type: "str", wire: "i64" },
       { name: "value", type: "kindValue", wire: "i64" },
@@ -516,7 +535,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: NewMapName,
     family: "map",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "name", type: "str", wire: "i64" },
       { name: "type", type: "enum<MapType>", wire: "i32" },
@@ -530,7 +549,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: GetMapName,
     family: "map",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "name", type: "str", wire: "i64" },
     ],
@@ -540,7 +559,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: MapLookupName,
     family: "map",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "map", type: "handle<Map>", wire: "i32" },
       { name: "key", type: "buf", wire: "i64" },
@@ -552,7 +571,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: MapUpdateName,
     family: "map",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "map", type: "handle<Map>", wire: "i32" },
       { name: "key", type: "buf", wire: "i64" },
@@ -565,7 +584,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: MapDeleteName,
     family: "map",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "map", type: "handle<Map>", wire: "i32" },
       { name: "key", type: "buf", wire: "i64" },
@@ -576,7 +595,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: MapReleaseName,
     family: "map",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "map", type: "handle<Map>", wire: "i32" },
     ],
@@ -586,7 +605,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: NewPerfReaderName,
     family: "perf",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "map", type: "handle<Map>", wire: "i32" },
       { name: "size", type: "u32", wire: "i32" },
@@ -598,7 +617,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: PerfReaderPauseName,
     family: "perf",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "reader", type: "handle<PerfReader>", wire: "i32" },
     ],
@@ -608,7 +627,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: PerfReaderResumeName,
     family: "perf",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "reader", type: "handle<PerfReader>", wire: "i32" },
     ],
@@ -618,7 +637,18 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: PerfReaderReadName,
     family: "perf",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.37"],
+    params: [
+      { name: "reader", type: "handle<PerfReader>", wire: "i32" },
+      { name: "out", type: "outPtr[8]", wire: "i32" },
+    ],
+    result: { type: "bytesToMalloc(out)", wire: "i32" },
+    error: { kind: "value", value: 1 },
+  },
+  {
+    name: PerfReaderReadName,
+    family: "perf",
+    profiles: ["v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "reader", type: "handle<PerfReader>", wire: "i32" },
       { name: "dst", type: "dst", wire: "i64" },
@@ -629,7 +659,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: PerfReaderCloseName,
     family: "perf",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "reader", type: "handle<PerfReader>", wire: "i32" },
     ],
@@ -639,7 +669,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: ReleaseHandleName,
     family: "handle",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "handle", type: "u32", wire: "i32" },
     ],
@@ -649,7 +679,17 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: GetSyscallNameName,
     family: "syscall",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.37"],
+    params: [
+      { name: "id", type: "u32", wire: "i32" },
+    ],
+    result: { type: "bytesToMalloc", wire: "i64" },
+    error: { kind: "value", value: 0 },
+  },
+  {
+    name: GetSyscallNameName,
+    family: "syscall",
+    profiles: ["v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "id", type: "u32", wire: "i32" },
       { name: "dst", type: "dst", wire: "i64" },
@@ -660,7 +700,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: GetSyscallIDName,
     family: "syscall",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "name", type: "str", wire: "i64" },
     ],
@@ -670,18 +710,18 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: GetSyscallDeclarationName,
     family: "syscall",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "name", type: "str", wire: "i64" },
-      { name: "ptr", type: "outPtr[252]", wire: "i64" },
+      { name: "dst", type: "dst", wire: "i64" },
     ],
-    result: { type: "bytesToDst(ptr, status)", wire: "i32" },
+    result: { type: "bytesToDst(dst, status)", wire: "i32" },
     error: { kind: "value", value: 1 },
   },
   {
     name: KallsymsSymbolExistsName,
     family: "kernel",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     params: [
       { name: "symbol", type: "str", wire: "i64" },
     ],
@@ -691,7 +731,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
   {
     name: ShouldDiscardMntnsIDName,
     family: "kernel",
-    eras: ["ig-v1"],
+    profiles: ["v0.40", "v0.43"],
     params: [
       { name: "mntnsID", type: "u64", wire: "i64" },
     ],
@@ -704,42 +744,42 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
 export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<readonly GuestExportDescriptor[]>([
   {
     name: "_initialize",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
     result: { wire: null },
   },
   {
     name: "_start",
-    eras: ["seed", "env-v1", "ig-v1"],
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
     result: { wire: null },
   },
   {
     name: "init",
-    eras: ["seed"],
+    profiles: ["pre-release"],
     required: false,
     params: [],
     result: { wire: "i32" },
   },
   {
     name: "start",
-    eras: ["seed"],
+    profiles: ["pre-release"],
     required: false,
     params: [],
     result: { wire: "i32" },
   },
   {
     name: "stop",
-    eras: ["seed"],
+    profiles: ["pre-release"],
     required: false,
     params: [],
     result: { wire: "i32" },
   },
   {
     name: "dsCallback",
-    eras: ["seed"],
+    profiles: ["pre-release"],
     required: false,
     params: [
       { name: "cbID", type: "u64", wire: "i64" },
@@ -750,8 +790,8 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "malloc",
-    eras: ["seed", "env-v1"],
-    required: false,
+    profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37"],
+    required: true,
     params: [
       { name: "size", type: "u32", wire: "i32" },
     ],
@@ -759,49 +799,49 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "gadgetAPIVersion",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: true,
     params: [],
     result: { wire: "i64" },
   },
   {
     name: "gadgetInit",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
     result: { wire: "i32" },
   },
   {
     name: "gadgetPreStart",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
     result: { wire: "i32" },
   },
   {
     name: "gadgetStart",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
     result: { wire: "i32" },
   },
   {
     name: "gadgetStop",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
     result: { wire: "i32" },
   },
   {
     name: "gadgetPostStop",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
     result: { wire: "i32" },
   },
   {
     name: "dataSourceCallback",
-    eras: ["env-v1", "ig-v1"],
+    profiles: ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [
       { name: "cbID", type: "u64", wire: "i64" },
@@ -812,19 +852,25 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
 ]);
 
-/** The import module of each era, and other module names some of its builds use. */
-export const eraModules: Readonly<Record<EraId, EraModuleDescriptor>> = __deepFreeze<Readonly<Record<EraId, EraModuleDescriptor>>>({
-  seed: { module: "env", extraModules: [] },
-  "env-v1": { module: "env", extraModules: [] },
-  "ig-v1": { module: "ig", extraModules: ["env"] },
+/** The import module of each profile, and other module names some of its builds use. */
+export const profileModules: Readonly<Record<ProfileId, ProfileModuleDescriptor>> = __deepFreeze<Readonly<Record<ProfileId, ProfileModuleDescriptor>>>({
+  "pre-release": { module: "env", releases: ["pre-release"] },
+  "v0.30": { module: "env", releases: ["v0.30.0", "v0.31.0", "v0.32.0"] },
+  "v0.33": { module: "env", releases: ["v0.33.0", "v0.34.0"] },
+  "v0.35": { module: "env", releases: ["v0.35.0", "v0.36.0", "v0.36.1"] },
+  "v0.37": { module: "env", releases: ["v0.37.0"] },
+  "v0.38": { module: "env", releases: ["v0.38.0", "v0.38.1"] },
+  "v0.39": { module: "ig", releases: ["v0.39.0"] },
+  "v0.40": { module: "ig", releases: ["v0.40.0", "v0.41.0", "v0.41.1", "v0.41.2", "v0.42.0"] },
+  "v0.43": { module: "ig", releases: ["v0.43.0", "v0.44.0", "v0.44.1", "v0.45.0", "v0.46.0", "v0.47.0", "v0.48.0", "v0.48.1", "v0.49.0", "v0.49.1", "v0.50.0", "v0.50.1", "v0.51.0", "v0.51.1", "v0.52.0", "v0.53.0", "v0.53.1", "v0.53.2", "v0.54.0", "v0.54.1", "v0.55.0", "v0.55.1"] },
 });
 
-/** The host functions an era offers, in spec order. */
-export function hostFunctionsOfEra(era: EraId): readonly HostFnDescriptor[] {
-  return hostFunctions.filter((f) => f.eras.includes(era));
+/** The host functions an profile offers, in spec order. */
+export function hostFunctionsOfProfile(profile: ProfileId): readonly HostFnDescriptor[] {
+  return hostFunctions.filter((f) => f.profiles.includes(profile));
 }
 
-/** The functions a module of an era may export, in spec order. */
-export function guestExportsOfEra(era: EraId): readonly GuestExportDescriptor[] {
-  return guestExports.filter((e) => e.eras.includes(era));
+/** The functions a module of an profile may export, in spec order. */
+export function guestExportsOfProfile(profile: ProfileId): readonly GuestExportDescriptor[] {
+  return guestExports.filter((e) => e.profiles.includes(profile));
 }

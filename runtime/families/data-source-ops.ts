@@ -1,6 +1,6 @@
 /**
- * The data-source family (v1 numbering of subscription types; the seed era's
- * numbering is adapted in eras.ts).
+ * The data-source family (v1 numbering of subscription types; the seed profile's
+ * numbering is adapted in profiles.ts).
  */
 import { type DataSourceType, SubscriptionType } from "../../generated/constants.js";
 import type { FieldKind } from "../../generated/constants.js";

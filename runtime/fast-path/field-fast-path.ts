@@ -39,7 +39,7 @@ function fastPathModule(): WebAssembly.Module {
 /**
  * Instantiates the fast path over `hostMemory` (HostMemory.memory: the handle
  * table at 0, records after it). `fallback` is the JS implementation of both
- * functions, normally the generated shims (createIgV1FieldImports), which
+ * functions, normally the generated shims (createV0_43FieldImports), which
  * produce the error value, the log line and the guest's error word.
  * Synchronous: `new WebAssembly.Module` of a module this small is allowed on
  * every engine's main thread.

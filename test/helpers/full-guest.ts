@@ -1,5 +1,5 @@
 /**
- * A gadget (WAT) that uses every host function of its era's log, data-source,
+ * A gadget (WAT) that uses every host function of its profile's log, data-source,
  * data-array, field and handle families, for the integration tests.
  *
  * The host declares "in" (Single) and "inarr" (Array), each with fields
@@ -7,15 +7,15 @@
  * (Single) and "outarr" (Array) with the same fields, subscribes to "in"
  * (Data) and "inarr" (Array), and exercises the remaining functions
  * (Unreference/IsReferenced, fieldAddTag, dataSourceRelease, releaseHandle,
- * gadgetShouldLog, where the era has them). For each event of "in" it copies
+ * gadgetShouldLog, where the profile has them). For each event of "in" it copies
  * every field into a packet of "out" and into two records of an "outarr"
  * packet; for each array of "inarr" it copies every element into a packet of
- * "out". Field values are copied with the era's own field functions (seed:
+ * "out". Field values are copied with the profile's own field functions (seed:
  * fieldAccessorGet/Set with malloc; env-v1: fieldGet/fieldGetToBuffer/fieldSet;
  * ig-v1: fieldGetScalar/fieldGetBuffer/fieldSet), so a host passes only if
  * every kind round-trips exactly.
  */
-import type { EraId } from "../../generated/constants.js";
+import type { ProfileId } from "../../generated/constants.js";
 import { packed } from "./guest.js";
 import { bumpMalloc, callbackName, FAMILIES, functionsOf, signature } from "./host-guest.js";
 
@@ -42,12 +42,12 @@ export const FULL = {
   BUF: 0x1000,
 } as const;
 
-export function fullGuestWat(era: EraId): string {
-  const v1 = era !== "seed";
-  const ig = era === "ig-v1";
+export function fullGuestWat(profile: ProfileId): string {
+  const v1 = profile !== "pre-release";
+  const ig = profile === "v0.43";
   const module = ig ? "ig" : "env";
-  const names = functionsOf(era, FAMILIES);
-  const imports = names.map((n) => `  (import "${module}" "${n}" (func $${n} ${signature(era, n)}))`).join("\n");
+  const names = functionsOf(profile, FAMILIES);
+  const imports = names.map((n) => `  (import "${module}" "${n}" (func $${n} ${signature(profile, n)}))`).join("\n");
 
   const strs = new Map<string, number>();
   let at = 0x100;
@@ -64,13 +64,13 @@ export function fullGuestWat(era: EraId): string {
   };
 
   const sub = { data: v1 ? 1 : 0, array: v1 ? 2 : 1 };
-  const get = ig ? "fieldGetScalar" : era === "env-v1" ? "fieldGet" : "fieldAccessorGet";
+  const get = ig ? "fieldGetScalar" : profile === "v0.37" ? "fieldGet" : "fieldAccessorGet";
   const set = v1 ? "fieldSet" : "fieldAccessorSet";
   const { BUF } = FULL;
   /** Counts a non-zero status at FAILS. */
   const check = (expr: string) => `(if ${expr} (then (i32.store (i32.const ${FULL.FAILS}) (i32.add (i32.load (i32.const ${FULL.FAILS})) (i32.const 1)))))`;
 
-  // $copy(src table, src data, dst table, dst data): every kind with the era's field functions.
+  // $copy(src table, src data, dst table, dst data): every kind with the profile's field functions.
   const copy: string[] = [];
   for (let k = 1; k <= 14; k++) {
     const sf = `(i32.load offset=${4 * k} (local.get $st))`;
@@ -78,7 +78,7 @@ export function fullGuestWat(era: EraId): string {
     let value: string;
     if (k <= 11) {
       value = ig ? `(call $fieldGetScalar ${sf} (local.get $sd) (i32.const ${k}) (i32.const ${FULL.ERRW}))` : `(call $${get} ${sf} (local.get $sd) (i32.const ${k}))`;
-    } else if (ig || (era === "env-v1" && k === 12)) {
+    } else if (ig || (profile === "v0.37" && k === 12)) {
       const fn = ig ? "fieldGetBuffer" : "fieldGetToBuffer";
       copy.push(`    (local.set $n (call $${fn} ${sf} (local.get $sd) (i32.const ${k}) (i64.const ${packed(BUF, 256)})))`);
       copy.push(`    ${check("(i32.lt_s (local.get $n) (i32.const 0))")}`);
@@ -105,7 +105,7 @@ export function fullGuestWat(era: EraId): string {
   (global $out (mut i32) (i32.const 0))
   (global $outarr (mut i32) (i32.const 0))
 ${v1 ? `  (func (export "gadgetAPIVersion") (result i64) (i64.const 1))` : ""}
-${era === "seed" ? bumpMalloc() : era === "env-v1" ? bumpMalloc() : ""}
+${profile === "pre-release" ? bumpMalloc() : profile === "v0.37" ? bumpMalloc() : ""}
 
   (func $copy (param $st i32) (param $sd i32) (param $dt i32) (param $dd i32) (local $n i32)
 ${copy.join("\n")}
@@ -144,7 +144,7 @@ ${v1 ? `    (i32.store (i32.const ${FULL.TAG}) (call $fieldAddTag (i32.load (i32
   (func $emit (param $ds i32) (param $p i32)
     (i32.store (i32.const ${FULL.EMITS}) (i32.add (i32.load (i32.const ${FULL.EMITS})) (call $dataSourceEmitAndRelease (local.get $ds) (local.get $p)))))
 
-  (func (export "${callbackName(era)}") (param $cb i64) (param $ds i32) (param $data i32)
+  (func (export "${callbackName(profile)}") (param $cb i64) (param $ds i32) (param $data i32)
     (local $p i32) (local $a i32) (local $e i32) (local $i i32) (local $n i32)
     (if (i64.eq (local.get $cb) (i64.const 1)) (then
       (local.set $p (call $dataSourceNewPacketSingle (global.get $out)))

@@ -1,6 +1,6 @@
 /**
  * Building blocks for the host-function suites: WAT guests that import a
- * chosen set of an era's host functions (signatures from the generated
+ * chosen set of an profile's host functions (signatures from the generated
  * descriptors, so they follow the spec) and export a `t_<name>` forwarder per
  * import, so each ABI edge case is one direct call from the test; a callback
  * that records every delivery into guest memory; a bump `malloc`; and small
@@ -15,8 +15,8 @@
  *   0x8000  bump-malloc heap (seed / env-v1 guests)
  */
 import { expect } from "vitest";
-import type { EraId } from "../../generated/constants.js";
-import { eraModules, hostFunctionsOfEra } from "../../generated/host/descriptors.js";
+import type { ProfileId } from "../../generated/constants.js";
+import { profileModules, hostFunctionsOfProfile } from "../../generated/host/descriptors.js";
 import type { FieldKindName } from "../../runtime/data-source-api.js";
 import { guestModule, loadWat, packed, type LoadedGuest, type LoadOptions } from "./guest.js";
 
@@ -26,18 +26,18 @@ export const TABLE = 0xc00;
 export const BUF = 0x1000;
 export const HEAP = 0x8000;
 
-/** `(param ...) (result ...)` of a host function of an era, from the descriptors. */
-export function signature(era: EraId, name: string): string {
-  const d = hostFunctionsOfEra(era).find((f) => f.name === name);
-  if (!d) throw new Error(`era ${era} has no host function ${name}`);
+/** `(param ...) (result ...)` of a host function of an profile, from the descriptors. */
+export function signature(profile: ProfileId, name: string): string {
+  const d = hostFunctionsOfProfile(profile).find((f) => f.name === name);
+  if (!d) throw new Error(`profile ${profile} has no host function ${name}`);
   const params = d.params.length > 0 ? `(param ${d.params.map((p) => p.wire).join(" ")})` : "";
   const result = d.result.wire ? ` (result ${d.result.wire})` : "";
   return `${params}${result}`;
 }
 
-/** Names of an era's host functions, optionally only those of some families. */
-export function functionsOf(era: EraId, families?: readonly string[]): string[] {
-  return hostFunctionsOfEra(era)
+/** Names of an profile's host functions, optionally only those of some families. */
+export function functionsOf(profile: ProfileId, families?: readonly string[]): string[] {
+  return hostFunctionsOfProfile(profile)
     .filter((f) => !families || families.includes(f.family))
     .map((f) => f.name);
 }
@@ -46,14 +46,14 @@ export function functionsOf(era: EraId, families?: readonly string[]): string[] 
 export const FAMILIES = ["log", "dataSource", "dataArray", "field", "handle"] as const;
 
 /** A function exported as `<prefix><name>` that passes its arguments to the imported `$name` and returns its result. */
-function forwarder(era: EraId, name: string, prefix: string): string {
-  const d = hostFunctionsOfEra(era).find((f) => f.name === name)!;
+function forwarder(profile: ProfileId, name: string, prefix: string): string {
+  const d = hostFunctionsOfProfile(profile).find((f) => f.name === name)!;
   const gets = d.params.map((_, i) => `(local.get ${i})`).join(" ");
-  return `  (func (export "${prefix}${name}") ${signature(era, name)} (call $${name} ${gets}))`;
+  return `  (func (export "${prefix}${name}") ${signature(profile, name)} (call $${name} ${gets}))`;
 }
 
 export interface HostGuestOptions {
-  /** Host functions to import (default: every function of the era's covered families). */
+  /** Host functions to import (default: every function of the profile's covered families). */
   readonly names?: readonly string[];
   /** Callback body appended after recording (see recordingCallback); false: export no callback. */
   readonly callback?: string | false;
@@ -68,9 +68,9 @@ export interface HostGuestOptions {
   readonly prefix?: string;
 }
 
-/** The data-source callback export name of an era. */
-export function callbackName(era: EraId): string {
-  return era === "seed" ? "dsCallback" : "dataSourceCallback";
+/** The data-source callback export name of an profile. */
+export function callbackName(profile: ProfileId): string {
+  return profile === "pre-release" ? "dsCallback" : "dataSourceCallback";
 }
 
 /**
@@ -78,8 +78,8 @@ export function callbackName(era: EraId): string {
  * `extra`, where `$i` is the index of this delivery and `$j`, `$k` (i32) and
  * `$t` (i64) are free locals.
  */
-export function recordingCallback(era: EraId, extra = ""): string {
-  return `  (func $callback (export "${callbackName(era)}") (param $cb i64) (param $ds i32) (param $data i32)
+export function recordingCallback(profile: ProfileId, extra = ""): string {
+  return `  (func $callback (export "${callbackName(profile)}") (param $cb i64) (param $ds i32) (param $data i32)
     (local $p i32) (local $i i32) (local $j i32) (local $k i32) (local $t i64)
     (local.set $i (i32.load (i32.const ${CB_LOG})))
     (local.set $p (i32.add (i32.const ${CB_LOG + 4}) (i32.shl (i32.load (i32.const ${CB_LOG})) (i32.const 4))))
@@ -112,23 +112,23 @@ export const MALLOC_COUNT = 0xbf0;
 /** Write p + 1 here to make the bump malloc return p instead of allocating. */
 export const MALLOC_FAIL = 0xbf4;
 
-/** WAT text of a guest for `era` with forwarders for `names` and a recording callback. */
-export function hostGuestWat(era: EraId, body = "", opts: HostGuestOptions = {}): string {
-  const names = opts.names ?? functionsOf(era, FAMILIES);
+/** WAT text of a guest for `profile` with forwarders for `names` and a recording callback. */
+export function hostGuestWat(profile: ProfileId, body = "", opts: HostGuestOptions = {}): string {
+  const names = opts.names ?? functionsOf(profile, FAMILIES);
   const fns: Record<string, string> = {};
-  for (const n of names) fns[n] = signature(era, n);
+  for (const n of names) fns[n] = signature(profile, n);
   const prefix = opts.prefix ?? "t_";
-  const parts = [names.map((n) => forwarder(era, n, prefix)).join("\n")];
-  if (opts.callback !== false) parts.push(recordingCallback(era, opts.callback ?? ""));
+  const parts = [names.map((n) => forwarder(profile, n, prefix)).join("\n")];
+  if (opts.callback !== false) parts.push(recordingCallback(profile, opts.callback ?? ""));
   if (opts.malloc) parts.push(bumpMalloc());
   parts.push(body);
-  const module = opts.module ?? eraModules[era].module;
-  const seed = !(opts.version ?? era !== "seed");
+  const module = opts.module ?? profileModules[profile].module;
+  const seed = !(opts.version ?? profile !== "pre-release");
   return guestModule(module, fns, parts.join("\n"), { seed, pages: opts.pages });
 }
 
-export async function loadHostGuest(era: EraId, body = "", opts: HostGuestOptions = {}, load: LoadOptions = {}): Promise<LoadedGuest> {
-  return loadWat(hostGuestWat(era, body, opts), load);
+export async function loadHostGuest(profile: ProfileId, body = "", opts: HostGuestOptions = {}, load: LoadOptions = {}): Promise<LoadedGuest> {
+  return loadWat(hostGuestWat(profile, body, opts), load);
 }
 
 export interface CallbackEntry {
@@ -182,7 +182,7 @@ export function hostDriver(g: LoadedGuest): HostDriver {
 }
 
 /** An env-v1 or seed guest with a bump malloc and a data source "events" (Single) and "batch" (Array: n u32). */
-export interface EraFixture extends HostDriver {
+export interface ProfileFixture extends HostDriver {
   ev: number;
   bt: number;
   /** Handles of the fields of "events", by name. */
@@ -192,18 +192,18 @@ export interface EraFixture extends HostDriver {
 }
 
 /**
- * Loads a guest of `era` with the recording callback running `callback`, a
- * bump malloc and `opts`; checks the era was detected; declares "events" with
+ * Loads a guest of `profile` with the recording callback running `callback`, a
+ * bump malloc and `opts`; checks the profile was detected; declares "events" with
  * `events` and "batch", and gets the guest's handles on them and their fields.
  */
-export async function loadEraFixture(
-  era: "seed" | "env-v1",
+export async function loadProfileFixture(
+  profile: "pre-release" | "v0.37",
   callback: string,
   events: Readonly<Record<string, FieldKindName>>,
   opts: HostGuestOptions = {},
-): Promise<EraFixture> {
-  const g = await loadHostGuest(era, "", { callback, malloc: true, ...opts });
-  expect(g.gadget.era).toBe(era);
+): Promise<ProfileFixture> {
+  const g = await loadHostGuest(profile, "", { callback, malloc: true, ...opts });
+  expect(g.gadget.profile).toBe(profile);
   const dss = g.gadget.dataSources;
   dss.declare("events", { fields: events });
   dss.declare("batch", { type: "array", fields: { n: "uint32" } });

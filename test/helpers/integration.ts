@@ -1,10 +1,10 @@
 /**
- * The integration scenario of the "Done when" clause: a guest of an era that
- * uses every function of its era's log / data-source / data-array / field /
+ * The integration scenario of the "Done when" clause: a guest of an profile that
+ * uses every function of its profile's log / data-source / data-array / field /
  * handle families runs on the host, and every Kind round-trips exactly.
  */
 import { expect } from "vitest";
-import type { EraId } from "../../generated/constants.js";
+import type { ProfileId } from "../../generated/constants.js";
 import type { FieldValue } from "../../runtime/data-source-api.js";
 import { FULL, fullGuestWat } from "./full-guest.js";
 import { loadWat } from "./guest.js";
@@ -27,15 +27,15 @@ export const EVENT_C: Record<string, FieldValue> = {
   f10: 1.5, f11: Math.PI, f12: "x", f13: "y", f14: Uint8Array.from([42]),
 };
 
-export async function runIntegration(era: EraId): Promise<void> {
+export async function runIntegration(profile: ProfileId): Promise<void> {
   const logs: string[] = [];
   const trace: string[] = [];
-  const g = await loadWat(fullGuestWat(era), {
+  const g = await loadWat(fullGuestWat(profile), {
     logSink: (level, m) => logs.push(`${level}: ${m}`),
     logLevel: 3,
     trace: (l) => trace.push(l),
   });
-  expect(g.gadget.era).toBe(era);
+  expect(g.gadget.profile).toBe(profile);
   const ds = g.gadget.dataSources;
   const input = ds.declare("in", { fields: FIELDS });
   const inputArr = ds.declare("inarr", { type: "array", fields: FIELDS });
@@ -63,7 +63,7 @@ export async function runIntegration(era: EraId): Promise<void> {
   expect(v.getUint32(FULL.ARELEASE, true)).toBe(0);
   expect(v.getUint32(FULL.LEN, true)).toBe(2);
   expect(v.getUint32(FULL.ERRW, true)).toBe(0);
-  if (era !== "seed") {
+  if (profile !== "pre-release") {
     expect(v.getUint32(FULL.TAG, true)).toBe(0);
     expect(v.getUint32(FULL.ISREF_BEFORE, true)).toBe(1);
     expect(v.getUint32(FULL.UNREF, true)).toBe(0);
@@ -72,7 +72,7 @@ export async function runIntegration(era: EraId): Promise<void> {
     expect(ds.get("out")!.field("f1").tags).toEqual(["integration"]);
     expect(ds.get("tmp")!.referenced).toBe(false);
   }
-  if (era === "ig-v1") expect(v.getUint32(FULL.SHOULD, true)).toBe(1);
+  if (profile === "v0.43") expect(v.getUint32(FULL.SHOULD, true)).toBe(1);
 
   // Every kind round-trips exactly, through single packets, array packets and array elements.
   expect(out).toEqual([EVENT_A, EVENT_B, EVENT_C, EVENT_A, EVENT_B]);
@@ -85,9 +85,9 @@ export async function runIntegration(era: EraId): Promise<void> {
   expect(logs.filter((l) => /^2: (init|start|stop)$/.test(l))).toEqual(["2: init", "2: start", "2: stop"]);
   expect(logs.filter((l) => !l.startsWith("2: ")), "no errors or warnings").toEqual([]);
 
-  // Every function of the era's families was called.
+  // Every function of the profile's families was called.
   const called = new Set(trace.filter((l) => l.startsWith("==> ")).map((l) => l.slice(4).split("(")[0].split(".")[1]));
-  const missing = functionsOf(era, FAMILIES).filter((n) => !called.has(n));
-  expect(missing, `functions of ${era} not exercised`).toEqual([]);
+  const missing = functionsOf(profile, FAMILIES).filter((n) => !called.has(n));
+  expect(missing, `functions of ${profile} not exercised`).toEqual([]);
   expect(handles.size).toBe(baseline);
 }

@@ -14,7 +14,7 @@ export const MEM = 65536;
 
 /** A guest that imports `names` (ig-v1 signatures, from the descriptors) from `ig` and exports each under its own name. */
 export function proxyWat(names: readonly string[]): string {
-  return hostGuestWat("ig-v1", "", { names, callback: false, prefix: "" });
+  return hostGuestWat("v0.43", "", { names, callback: false, prefix: "" });
 }
 
 /** Loads a proxy guest for `names` and fills all of its memory with the sentinel. */

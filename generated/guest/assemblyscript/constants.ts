@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 /**
- * The ABI version a module declares through its `gadgetAPIVersion` export; the same in every era.
+ * The ABI version a module declares through its `gadgetAPIVersion` export; the same in every profile.
  */
 export const ApiVersion: u64 = 1;
 
@@ -204,7 +204,7 @@ export enum SubscriptionTypeSeed {
  */
 export enum DataSourceType {
   /**
-   * Not given; treated as Single.
+   * Refused by the host: newDataSource returns 0 (IG 6587c90f6, before the first release).
    */
   Undefined = 0,
   /**
@@ -215,6 +215,10 @@ export enum DataSourceType {
    * A packet is an array of records.
    */
   Array = 2,
+  /**
+   * In IG's guest enum until 2024-06-26; refused by the host: newDataSource returns 0.
+   */
+  Metrics = 3,
 }
 
 /**
@@ -272,6 +276,10 @@ export namespace MapUpdateFlags {
    * Replace only; fails when the key is absent.
    */
   export const Exist: u64 = 2;
+  /**
+   * Update a value's spin lock atomically (IG accepts flags up to 4; pkg/operators/wasm/maps.go@7dad1ad34).
+   */
+  export const Lock: u64 = 4;
 }
 
 /**

@@ -6,12 +6,56 @@ import type { ShimContext } from "../../../runtime/shim-context.js";
 import type { FieldKind } from "../../constants.js";
 
 /*
- * Params and config: each function variant once, for the eras to compose.
+ * Params and config: each function variant once, for the profiles to compose.
  *
  * The gadget's parameters, and configuration it hands back to the host.
  */
 
-/** What a host implements for `getParamValue` (eras env-v1, ig-v1). The implementation throws to fail the call; `getParamValueShim` turns the error into the function's error convention. */
+/** What a host implements for `getParamValue` (profiles v0.33, v0.35, v0.37). The implementation throws to fail the call; `getParamValueV0_33Shim` turns the error into the function's error convention. */
+export interface GetParamValueV0_33Host {
+  /**
+   * Returns the value of a parameter, as text, in memory the host obtains
+   * from the module's `malloc`; the module frees it. Returns 0 for an
+   * unknown key, and also for an empty value.
+   * @param key The parameter's key.
+   * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
+   * @returns The bytes or text the shim copies into memory from the module's `malloc` and returns packed. The module gets: The packed value (len << 32 | ptr).
+   * @throws Any error fails the call. Returns 0 on error.
+   * @generated from env.getParamValue(key: str) -> bytesToMalloc [wire (i64) -> i64]
+   */
+  getParamValue(key: string, capacity: number): Uint8Array | string;
+}
+
+/** `getParamValue` (profiles v0.33, v0.35, v0.37) as the module imports it: wasm values only. */
+export interface GetParamValueV0_33Import {
+  /**
+   * Returns the value of a parameter, as text, in memory the host obtains
+   * from the module's `malloc`; the module frees it.
+   * @generated from env.getParamValue(key: str) -> bytesToMalloc [wire (i64) -> i64]
+   */
+  getParamValue(key: bigint): bigint;
+}
+
+/**
+ * Returns the value of a parameter, as text, in memory the host obtains
+ * from the module's `malloc`; the module frees it.
+ *
+ * The shim of `getParamValue` (profiles v0.33, v0.35, v0.37), backed by `impl`: decodes the wire arguments, calls `impl.getParamValue` and encodes its result or its error.
+ * @generated from env.getParamValue(key: str) -> bytesToMalloc [wire (i64) -> i64]
+ */
+export function getParamValueV0_33Shim(impl: GetParamValueV0_33Host, ctx: ShimContext): (key: bigint) => bigint {
+  return function getParamValue(key: bigint): bigint {
+    try {
+      const r = impl.getParamValue(ctx.mem.readString(key, "key"), 0xffffffff);
+      return ctx.mallocCopy(r);
+    } catch (e) {
+      ctx.fail("getParamValue", e);
+      return 0n;
+    }
+  };
+}
+
+/** What a host implements for `getParamValue` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getParamValueShim` turns the error into the function's error convention. */
 export interface GetParamValueHost {
   /**
    * Copies the value of a parameter, as text, into a buffer the module
@@ -26,7 +70,7 @@ export interface GetParamValueHost {
   getParamValue(key: string, capacity: number): Uint8Array | string;
 }
 
-/** `getParamValue` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `getParamValue` (profiles v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface GetParamValueImport {
   /**
    * Copies the value of a parameter, as text, into a buffer the module
@@ -40,7 +84,7 @@ export interface GetParamValueImport {
  * Copies the value of a parameter, as text, into a buffer the module
  * provides.
  *
- * The shim of `getParamValue` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.getParamValue` and encodes its result or its error.
+ * The shim of `getParamValue` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getParamValue` and encodes its result or its error.
  * @generated from env|ig.getParamValue(key: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
  */
 export function getParamValueShim(impl: GetParamValueHost, ctx: ShimContext): (key: bigint, dst: bigint) => number {
@@ -58,7 +102,7 @@ export function getParamValueShim(impl: GetParamValueHost, ctx: ShimContext): (k
   };
 }
 
-/** What a host implements for `setConfig` (eras env-v1, ig-v1). The implementation throws to fail the call; `setConfigShim` turns the error into the function's error convention. */
+/** What a host implements for `setConfig` (profiles v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `setConfigShim` turns the error into the function's error convention. */
 export interface SetConfigHost {
   /**
    * Sets a configuration value for the host. Only the String kind is supported.
@@ -71,7 +115,7 @@ export interface SetConfigHost {
   setConfig(key: string, value: bigint | Uint8Array, kind: FieldKind): void;
 }
 
-/** `setConfig` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `setConfig` (profiles v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface SetConfigImport {
   /**
    * Sets a configuration value for the host.
@@ -83,7 +127,7 @@ export interface SetConfigImport {
 /**
  * Sets a configuration value for the host.
  *
- * The shim of `setConfig` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.setConfig` and encodes its result or its error.
+ * The shim of `setConfig` (profiles v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.setConfig` and encodes its result or its error.
  * @generated from env|ig.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32) -> i32]
  */
 export function setConfigShim(impl: SetConfigHost, ctx: ShimContext): (key: bigint, value: bigint, kind: number) => number {

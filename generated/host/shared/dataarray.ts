@@ -6,13 +6,13 @@ import type { ShimContext } from "../../../runtime/shim-context.js";
 import type { DataArrayHandle, DataHandle } from "../../types.js";
 
 /*
- * Data arrays: each function variant once, for the eras to compose.
+ * Data arrays: each function variant once, for the profiles to compose.
  *
  * The records of an array packet. The seed reference page leaves these out,
  * but seed-era modules import them too.
  */
 
-/** What a host implements for `dataArrayNew` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `dataArrayNewShim` turns the error into the function's error convention. */
+/** What a host implements for `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataArrayNewShim` turns the error into the function's error convention. */
 export interface DataArrayNewHost {
   /**
    * Allocates a zeroed record for the array. It is not part of the array until
@@ -24,7 +24,7 @@ export interface DataArrayNewHost {
   dataArrayNew(arr: DataArrayHandle): DataHandle;
 }
 
-/** `dataArrayNew` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataArrayNewImport {
   /**
    * Allocates a zeroed record for the array.
@@ -36,7 +36,7 @@ export interface DataArrayNewImport {
 /**
  * Allocates a zeroed record for the array.
  *
- * The shim of `dataArrayNew` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayNew` and encodes its result or its error.
+ * The shim of `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayNew` and encodes its result or its error.
  * @generated from env|ig.dataArrayNew(arr: handle<DataArray>) -> handle<Data> [wire (i32) -> i32]
  */
 export function dataArrayNewShim(impl: DataArrayNewHost, ctx: ShimContext): (arr: number) => number {
@@ -50,7 +50,7 @@ export function dataArrayNewShim(impl: DataArrayNewHost, ctx: ShimContext): (arr
   };
 }
 
-/** What a host implements for `dataArrayAppend` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `dataArrayAppendShim` turns the error into the function's error convention. */
+/** What a host implements for `dataArrayAppend` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataArrayAppendShim` turns the error into the function's error convention. */
 export interface DataArrayAppendHost {
   /**
    * Appends a record made by `dataArrayNew` to the array and releases its handle.
@@ -62,7 +62,7 @@ export interface DataArrayAppendHost {
   dataArrayAppend(arr: DataArrayHandle, data: DataHandle): void;
 }
 
-/** `dataArrayAppend` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataArrayAppend` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataArrayAppendImport {
   /**
    * Appends a record made by `dataArrayNew` to the array and releases its handle.
@@ -74,7 +74,7 @@ export interface DataArrayAppendImport {
 /**
  * Appends a record made by `dataArrayNew` to the array and releases its handle.
  *
- * The shim of `dataArrayAppend` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayAppend` and encodes its result or its error.
+ * The shim of `dataArrayAppend` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayAppend` and encodes its result or its error.
  * @generated from env|ig.dataArrayAppend(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
  */
 export function dataArrayAppendShim(impl: DataArrayAppendHost, ctx: ShimContext): (arr: number, data: number) => number {
@@ -89,7 +89,7 @@ export function dataArrayAppendShim(impl: DataArrayAppendHost, ctx: ShimContext)
   };
 }
 
-/** What a host implements for `dataArrayRelease` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `dataArrayReleaseShim` turns the error into the function's error convention. */
+/** What a host implements for `dataArrayRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataArrayReleaseShim` turns the error into the function's error convention. */
 export interface DataArrayReleaseHost {
   /**
    * Discards a record made by `dataArrayNew` without appending it.
@@ -101,7 +101,7 @@ export interface DataArrayReleaseHost {
   dataArrayRelease(arr: DataArrayHandle, data: DataHandle): void;
 }
 
-/** `dataArrayRelease` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataArrayRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataArrayReleaseImport {
   /**
    * Discards a record made by `dataArrayNew` without appending it.
@@ -113,7 +113,7 @@ export interface DataArrayReleaseImport {
 /**
  * Discards a record made by `dataArrayNew` without appending it.
  *
- * The shim of `dataArrayRelease` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayRelease` and encodes its result or its error.
+ * The shim of `dataArrayRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayRelease` and encodes its result or its error.
  * @generated from env|ig.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
  */
 export function dataArrayReleaseShim(impl: DataArrayReleaseHost, ctx: ShimContext): (arr: number, data: number) => number {
@@ -128,7 +128,7 @@ export function dataArrayReleaseShim(impl: DataArrayReleaseHost, ctx: ShimContex
   };
 }
 
-/** What a host implements for `dataArrayLen` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `dataArrayLenShim` turns the error into the function's error convention. */
+/** What a host implements for `dataArrayLen` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataArrayLenShim` turns the error into the function's error convention. */
 export interface DataArrayLenHost {
   /**
    * Number of records in the array.
@@ -140,7 +140,7 @@ export interface DataArrayLenHost {
   dataArrayLen(arr: DataArrayHandle): number;
 }
 
-/** `dataArrayLen` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataArrayLen` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataArrayLenImport {
   /**
    * Number of records in the array.
@@ -152,7 +152,7 @@ export interface DataArrayLenImport {
 /**
  * Number of records in the array.
  *
- * The shim of `dataArrayLen` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayLen` and encodes its result or its error.
+ * The shim of `dataArrayLen` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayLen` and encodes its result or its error.
  * @generated from env|ig.dataArrayLen(arr: handle<DataArray>) -> u32 [wire (i32) -> i32]
  */
 export function dataArrayLenShim(impl: DataArrayLenHost, ctx: ShimContext): (arr: number) => number {
@@ -166,7 +166,7 @@ export function dataArrayLenShim(impl: DataArrayLenHost, ctx: ShimContext): (arr
   };
 }
 
-/** What a host implements for `dataArrayGet` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `dataArrayGetShim` turns the error into the function's error convention. */
+/** What a host implements for `dataArrayGet` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataArrayGetShim` turns the error into the function's error convention. */
 export interface DataArrayGetHost {
   /**
    * A handle to the record at `index`, usable wherever a Data handle goes:
@@ -180,7 +180,7 @@ export interface DataArrayGetHost {
   dataArrayGet(arr: DataArrayHandle, index: number): DataHandle;
 }
 
-/** `dataArrayGet` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataArrayGet` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataArrayGetImport {
   /**
    * A handle to the record at `index`, usable wherever a Data handle goes:
@@ -194,7 +194,7 @@ export interface DataArrayGetImport {
  * A handle to the record at `index`, usable wherever a Data handle goes:
  * `1<<31 | index<<16 | (arr & 0xffff)`.
  *
- * The shim of `dataArrayGet` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayGet` and encodes its result or its error.
+ * The shim of `dataArrayGet` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayGet` and encodes its result or its error.
  * @generated from env|ig.dataArrayGet(arr: handle<DataArray>, index: u32) -> handle<Data> [wire (i32, i32) -> i32]
  */
 export function dataArrayGetShim(impl: DataArrayGetHost, ctx: ShimContext): (arr: number, index: number) => number {

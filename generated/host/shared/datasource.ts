@@ -7,14 +7,14 @@ import type { DataSourceType, FieldKind, SubscriptionType, SubscriptionTypeSeed 
 import type { DataSourceHandle, FieldHandle, PacketHandle } from "../../types.js";
 
 /*
- * Data sources: each function variant once, for the eras to compose.
+ * Data sources: each function variant once, for the profiles to compose.
  *
  * Data sources carry events as packets of records. A module finds the host's
  * data sources or creates its own, adds or finds fields, subscribes to
  * packets, and creates, fills and emits packets.
  */
 
-/** What a host implements for `newDataSource` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `newDataSourceShim` turns the error into the function's error convention. */
+/** What a host implements for `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `newDataSourceShim` turns the error into the function's error convention. */
 export interface NewDataSourceHost {
   /**
    * Creates a data source owned by the gadget. Seed-era modules import it with
@@ -28,7 +28,7 @@ export interface NewDataSourceHost {
   newDataSource(name: string, type: DataSourceType): DataSourceHandle;
 }
 
-/** `newDataSource` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface NewDataSourceImport {
   /**
    * Creates a data source owned by the gadget.
@@ -40,7 +40,7 @@ export interface NewDataSourceImport {
 /**
  * Creates a data source owned by the gadget.
  *
- * The shim of `newDataSource` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.newDataSource` and encodes its result or its error.
+ * The shim of `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.newDataSource` and encodes its result or its error.
  * @generated from env|ig.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) -> i32]
  */
 export function newDataSourceShim(impl: NewDataSourceHost, ctx: ShimContext): (name: bigint, type: number) => number {
@@ -54,7 +54,7 @@ export function newDataSourceShim(impl: NewDataSourceHost, ctx: ShimContext): (n
   };
 }
 
-/** What a host implements for `getDataSource` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `getDataSourceShim` turns the error into the function's error convention. */
+/** What a host implements for `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getDataSourceShim` turns the error into the function's error convention. */
 export interface GetDataSourceHost {
   /**
    * Finds a data source by name. Each call returns a new handle.
@@ -65,7 +65,7 @@ export interface GetDataSourceHost {
   getDataSource(name: string): DataSourceHandle;
 }
 
-/** `getDataSource` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface GetDataSourceImport {
   /**
    * Finds a data source by name.
@@ -77,7 +77,7 @@ export interface GetDataSourceImport {
 /**
  * Finds a data source by name.
  *
- * The shim of `getDataSource` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.getDataSource` and encodes its result or its error.
+ * The shim of `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getDataSource` and encodes its result or its error.
  * @generated from env|ig.getDataSource(name: str) -> handle<DataSource> [wire (i64) -> i32]
  */
 export function getDataSourceShim(impl: GetDataSourceHost, ctx: ShimContext): (name: bigint) => number {
@@ -91,8 +91,8 @@ export function getDataSourceShim(impl: GetDataSourceHost, ctx: ShimContext): (n
   };
 }
 
-/** What a host implements for `dataSourceSubscribe` (era seed). The implementation throws to fail the call; `dataSourceSubscribeSeedShim` turns the error into the function's error convention. */
-export interface DataSourceSubscribeSeedHost {
+/** What a host implements for `dataSourceSubscribe` (profile pre-release). The implementation throws to fail the call; `dataSourceSubscribePreReleaseShim` turns the error into the function's error convention. */
+export interface DataSourceSubscribePreReleaseHost {
   /**
    * Subscribes the module to a data source. The host calls the module's
    * `dsCallback` export for each delivery, passing `cbID`. Subscribers run in
@@ -100,19 +100,19 @@ export interface DataSourceSubscribeSeedHost {
    * Fails when the module exports no `dsCallback`.
    * @param ds The data source.
    * @param type What each call receives (seed numbering: 0 Data, 1 Array, 2 Packet).
-   * @param prio Priority; lower runs first.
+   * @param prio Priority, a signed 32-bit integer; lower runs first (0xFFFFFFFF is -1 and runs before 0).
    * @param cbID Passed back to the callback to tell subscriptions apart.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: u32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
    */
   dataSourceSubscribe(ds: DataSourceHandle, type: SubscriptionTypeSeed, prio: number, cbID: bigint): void;
 }
 
-/** `dataSourceSubscribe` (era seed) as the module imports it: wasm values only. */
-export interface DataSourceSubscribeSeedImport {
+/** `dataSourceSubscribe` (profile pre-release) as the module imports it: wasm values only. */
+export interface DataSourceSubscribePreReleaseImport {
   /**
    * Subscribes the module to a data source.
-   * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: u32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
    */
   dataSourceSubscribe(ds: number, type: number, prio: number, cbID: bigint): number;
 }
@@ -120,13 +120,13 @@ export interface DataSourceSubscribeSeedImport {
 /**
  * Subscribes the module to a data source.
  *
- * The shim of `dataSourceSubscribe` (era seed), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceSubscribe` and encodes its result or its error.
- * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: u32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+ * The shim of `dataSourceSubscribe` (profile pre-release), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceSubscribe` and encodes its result or its error.
+ * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
  */
-export function dataSourceSubscribeSeedShim(impl: DataSourceSubscribeSeedHost, ctx: ShimContext): (ds: number, type: number, prio: number, cbID: bigint) => number {
+export function dataSourceSubscribePreReleaseShim(impl: DataSourceSubscribePreReleaseHost, ctx: ShimContext): (ds: number, type: number, prio: number, cbID: bigint) => number {
   return function dataSourceSubscribe(ds: number, type: number, prio: number, cbID: bigint): number {
     try {
-      impl.dataSourceSubscribe((ds >>> 0) as DataSourceHandle, (type >>> 0) as SubscriptionTypeSeed, prio >>> 0, cbID);
+      impl.dataSourceSubscribe((ds >>> 0) as DataSourceHandle, (type >>> 0) as SubscriptionTypeSeed, prio | 0, cbID);
       return 0;
     } catch (e) {
       ctx.fail("dataSourceSubscribe", e);
@@ -135,7 +135,7 @@ export function dataSourceSubscribeSeedShim(impl: DataSourceSubscribeSeedHost, c
   };
 }
 
-/** What a host implements for `dataSourceSubscribe` (eras env-v1, ig-v1). The implementation throws to fail the call; `dataSourceSubscribeShim` turns the error into the function's error convention. */
+/** What a host implements for `dataSourceSubscribe` (profiles v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceSubscribeShim` turns the error into the function's error convention. */
 export interface DataSourceSubscribeHost {
   /**
    * Subscribes the module to a data source. The host calls the module's
@@ -145,19 +145,19 @@ export interface DataSourceSubscribeHost {
    * when the module exports no `dataSourceCallback`.
    * @param ds The data source.
    * @param type What each call receives (1 Data, 2 Array, 3 Packet).
-   * @param prio Priority; lower runs first.
+   * @param prio Priority, a signed 32-bit integer; lower runs first (0xFFFFFFFF is -1 and runs before 0).
    * @param cbID Passed back to the callback to tell subscriptions apart.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: u32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
    */
   dataSourceSubscribe(ds: DataSourceHandle, type: SubscriptionType, prio: number, cbID: bigint): void;
 }
 
-/** `dataSourceSubscribe` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataSourceSubscribe` (profiles v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataSourceSubscribeImport {
   /**
    * Subscribes the module to a data source.
-   * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: u32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
    */
   dataSourceSubscribe(ds: number, type: number, prio: number, cbID: bigint): number;
 }
@@ -165,13 +165,13 @@ export interface DataSourceSubscribeImport {
 /**
  * Subscribes the module to a data source.
  *
- * The shim of `dataSourceSubscribe` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceSubscribe` and encodes its result or its error.
- * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: u32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+ * The shim of `dataSourceSubscribe` (profiles v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceSubscribe` and encodes its result or its error.
+ * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
  */
 export function dataSourceSubscribeShim(impl: DataSourceSubscribeHost, ctx: ShimContext): (ds: number, type: number, prio: number, cbID: bigint) => number {
   return function dataSourceSubscribe(ds: number, type: number, prio: number, cbID: bigint): number {
     try {
-      impl.dataSourceSubscribe((ds >>> 0) as DataSourceHandle, (type >>> 0) as SubscriptionType, prio >>> 0, cbID);
+      impl.dataSourceSubscribe((ds >>> 0) as DataSourceHandle, (type >>> 0) as SubscriptionType, prio | 0, cbID);
       return 0;
     } catch (e) {
       ctx.fail("dataSourceSubscribe", e);
@@ -180,7 +180,7 @@ export function dataSourceSubscribeShim(impl: DataSourceSubscribeHost, ctx: Shim
   };
 }
 
-/** What a host implements for `dataSourceGetField` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `dataSourceGetFieldShim` turns the error into the function's error convention. */
+/** What a host implements for `dataSourceGetField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceGetFieldShim` turns the error into the function's error convention. */
 export interface DataSourceGetFieldHost {
   /**
    * Finds a field of a data source by name. Each call returns a new handle.
@@ -192,7 +192,7 @@ export interface DataSourceGetFieldHost {
   dataSourceGetField(ds: DataSourceHandle, name: string): FieldHandle;
 }
 
-/** `dataSourceGetField` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataSourceGetField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataSourceGetFieldImport {
   /**
    * Finds a field of a data source by name.
@@ -204,7 +204,7 @@ export interface DataSourceGetFieldImport {
 /**
  * Finds a field of a data source by name.
  *
- * The shim of `dataSourceGetField` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceGetField` and encodes its result or its error.
+ * The shim of `dataSourceGetField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceGetField` and encodes its result or its error.
  * @generated from env|ig.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) -> i32]
  */
 export function dataSourceGetFieldShim(impl: DataSourceGetFieldHost, ctx: ShimContext): (ds: number, name: bigint) => number {
@@ -218,7 +218,7 @@ export function dataSourceGetFieldShim(impl: DataSourceGetFieldHost, ctx: ShimCo
   };
 }
 
-/** What a host implements for `dataSourceAddField` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `dataSourceAddFieldShim` turns the error into the function's error convention. */
+/** What a host implements for `dataSourceAddField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceAddFieldShim` turns the error into the function's error convention. */
 export interface DataSourceAddFieldHost {
   /**
    * Adds a field to a data source. Fails for kind 0 or a kind above 14, for a
@@ -233,7 +233,7 @@ export interface DataSourceAddFieldHost {
   dataSourceAddField(ds: DataSourceHandle, name: string, kind: FieldKind): FieldHandle;
 }
 
-/** `dataSourceAddField` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataSourceAddField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataSourceAddFieldImport {
   /**
    * Adds a field to a data source.
@@ -245,7 +245,7 @@ export interface DataSourceAddFieldImport {
 /**
  * Adds a field to a data source.
  *
- * The shim of `dataSourceAddField` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceAddField` and encodes its result or its error.
+ * The shim of `dataSourceAddField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceAddField` and encodes its result or its error.
  * @generated from env|ig.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field> [wire (i32, i64, i32) -> i32]
  */
 export function dataSourceAddFieldShim(impl: DataSourceAddFieldHost, ctx: ShimContext): (ds: number, name: bigint, kind: number) => number {
@@ -259,7 +259,7 @@ export function dataSourceAddFieldShim(impl: DataSourceAddFieldHost, ctx: ShimCo
   };
 }
 
-/** What a host implements for `dataSourceNewPacketSingle` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `dataSourceNewPacketSingleShim` turns the error into the function's error convention. */
+/** What a host implements for `dataSourceNewPacketSingle` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceNewPacketSingleShim` turns the error into the function's error convention. */
 export interface DataSourceNewPacketSingleHost {
   /**
    * Allocates a zeroed single packet. It is also a Data handle. It must be
@@ -271,7 +271,7 @@ export interface DataSourceNewPacketSingleHost {
   dataSourceNewPacketSingle(ds: DataSourceHandle): PacketHandle;
 }
 
-/** `dataSourceNewPacketSingle` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataSourceNewPacketSingle` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataSourceNewPacketSingleImport {
   /**
    * Allocates a zeroed single packet.
@@ -283,7 +283,7 @@ export interface DataSourceNewPacketSingleImport {
 /**
  * Allocates a zeroed single packet.
  *
- * The shim of `dataSourceNewPacketSingle` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceNewPacketSingle` and encodes its result or its error.
+ * The shim of `dataSourceNewPacketSingle` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceNewPacketSingle` and encodes its result or its error.
  * @generated from env|ig.dataSourceNewPacketSingle(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
  */
 export function dataSourceNewPacketSingleShim(impl: DataSourceNewPacketSingleHost, ctx: ShimContext): (ds: number) => number {
@@ -297,7 +297,7 @@ export function dataSourceNewPacketSingleShim(impl: DataSourceNewPacketSingleHos
   };
 }
 
-/** What a host implements for `dataSourceNewPacketArray` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `dataSourceNewPacketArrayShim` turns the error into the function's error convention. */
+/** What a host implements for `dataSourceNewPacketArray` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceNewPacketArrayShim` turns the error into the function's error convention. */
 export interface DataSourceNewPacketArrayHost {
   /**
    * Allocates an empty array packet. It is also a DataArray handle. It must be
@@ -309,7 +309,7 @@ export interface DataSourceNewPacketArrayHost {
   dataSourceNewPacketArray(ds: DataSourceHandle): PacketHandle;
 }
 
-/** `dataSourceNewPacketArray` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataSourceNewPacketArray` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataSourceNewPacketArrayImport {
   /**
    * Allocates an empty array packet.
@@ -321,7 +321,7 @@ export interface DataSourceNewPacketArrayImport {
 /**
  * Allocates an empty array packet.
  *
- * The shim of `dataSourceNewPacketArray` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceNewPacketArray` and encodes its result or its error.
+ * The shim of `dataSourceNewPacketArray` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceNewPacketArray` and encodes its result or its error.
  * @generated from env|ig.dataSourceNewPacketArray(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
  */
 export function dataSourceNewPacketArrayShim(impl: DataSourceNewPacketArrayHost, ctx: ShimContext): (ds: number) => number {
@@ -335,7 +335,7 @@ export function dataSourceNewPacketArrayShim(impl: DataSourceNewPacketArrayHost,
   };
 }
 
-/** What a host implements for `dataSourceEmitAndRelease` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `dataSourceEmitAndReleaseShim` turns the error into the function's error convention. */
+/** What a host implements for `dataSourceEmitAndRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceEmitAndReleaseShim` turns the error into the function's error convention. */
 export interface DataSourceEmitAndReleaseHost {
   /**
    * Delivers a packet to every subscriber of the data source, in priority
@@ -349,7 +349,7 @@ export interface DataSourceEmitAndReleaseHost {
   dataSourceEmitAndRelease(ds: DataSourceHandle, packet: PacketHandle): void;
 }
 
-/** `dataSourceEmitAndRelease` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataSourceEmitAndRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataSourceEmitAndReleaseImport {
   /**
    * Delivers a packet to every subscriber of the data source, in priority
@@ -363,7 +363,7 @@ export interface DataSourceEmitAndReleaseImport {
  * Delivers a packet to every subscriber of the data source, in priority
  * order, then releases it.
  *
- * The shim of `dataSourceEmitAndRelease` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceEmitAndRelease` and encodes its result or its error.
+ * The shim of `dataSourceEmitAndRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceEmitAndRelease` and encodes its result or its error.
  * @generated from env|ig.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
  */
 export function dataSourceEmitAndReleaseShim(impl: DataSourceEmitAndReleaseHost, ctx: ShimContext): (ds: number, packet: number) => number {
@@ -378,7 +378,7 @@ export function dataSourceEmitAndReleaseShim(impl: DataSourceEmitAndReleaseHost,
   };
 }
 
-/** What a host implements for `dataSourceRelease` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `dataSourceReleaseShim` turns the error into the function's error convention. */
+/** What a host implements for `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceReleaseShim` turns the error into the function's error convention. */
 export interface DataSourceReleaseHost {
   /**
    * Releases a packet without emitting it. The seed reference page says it
@@ -392,7 +392,7 @@ export interface DataSourceReleaseHost {
   dataSourceRelease(ds: DataSourceHandle, packet: PacketHandle): void;
 }
 
-/** `dataSourceRelease` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataSourceReleaseImport {
   /**
    * Releases a packet without emitting it.
@@ -404,7 +404,7 @@ export interface DataSourceReleaseImport {
 /**
  * Releases a packet without emitting it.
  *
- * The shim of `dataSourceRelease` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceRelease` and encodes its result or its error.
+ * The shim of `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceRelease` and encodes its result or its error.
  * @generated from env|ig.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
  */
 export function dataSourceReleaseShim(impl: DataSourceReleaseHost, ctx: ShimContext): (ds: number, packet: number) => number {
@@ -419,7 +419,7 @@ export function dataSourceReleaseShim(impl: DataSourceReleaseHost, ctx: ShimCont
   };
 }
 
-/** What a host implements for `dataSourceUnreference` (eras env-v1, ig-v1). The implementation throws to fail the call; `dataSourceUnreferenceShim` turns the error into the function's error convention. */
+/** What a host implements for `dataSourceUnreference` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceUnreferenceShim` turns the error into the function's error convention. */
 export interface DataSourceUnreferenceHost {
   /**
    * Marks the data source as not referenced: the gadget consumes it and no
@@ -431,7 +431,7 @@ export interface DataSourceUnreferenceHost {
   dataSourceUnreference(ds: DataSourceHandle): void;
 }
 
-/** `dataSourceUnreference` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataSourceUnreference` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataSourceUnreferenceImport {
   /**
    * Marks the data source as not referenced: the gadget consumes it and no
@@ -445,7 +445,7 @@ export interface DataSourceUnreferenceImport {
  * Marks the data source as not referenced: the gadget consumes it and no
  * one else needs its output.
  *
- * The shim of `dataSourceUnreference` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceUnreference` and encodes its result or its error.
+ * The shim of `dataSourceUnreference` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceUnreference` and encodes its result or its error.
  * @generated from env|ig.dataSourceUnreference(ds: handle<DataSource>) -> status [wire (i32) -> i32]
  */
 export function dataSourceUnreferenceShim(impl: DataSourceUnreferenceHost, ctx: ShimContext): (ds: number) => number {
@@ -460,7 +460,7 @@ export function dataSourceUnreferenceShim(impl: DataSourceUnreferenceHost, ctx: 
   };
 }
 
-/** What a host implements for `dataSourceIsReferenced` (eras env-v1, ig-v1). The implementation throws to fail the call; `dataSourceIsReferencedShim` turns the error into the function's error convention. */
+/** What a host implements for `dataSourceIsReferenced` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceIsReferencedShim` turns the error into the function's error convention. */
 export interface DataSourceIsReferencedHost {
   /**
    * Tells whether the data source is still referenced.
@@ -472,7 +472,7 @@ export interface DataSourceIsReferencedHost {
   dataSourceIsReferenced(ds: DataSourceHandle): boolean;
 }
 
-/** `dataSourceIsReferenced` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `dataSourceIsReferenced` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface DataSourceIsReferencedImport {
   /**
    * Tells whether the data source is still referenced.
@@ -484,7 +484,7 @@ export interface DataSourceIsReferencedImport {
 /**
  * Tells whether the data source is still referenced.
  *
- * The shim of `dataSourceIsReferenced` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceIsReferenced` and encodes its result or its error.
+ * The shim of `dataSourceIsReferenced` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceIsReferenced` and encodes its result or its error.
  * @generated from env|ig.dataSourceIsReferenced(ds: handle<DataSource>) -> bool [wire (i32) -> i32]
  */
 export function dataSourceIsReferencedShim(impl: DataSourceIsReferencedHost, ctx: ShimContext): (ds: number) => number {

@@ -7,14 +7,16 @@ import type { FieldKind } from "../../constants.js";
 import type { DataHandle, FieldHandle } from "../../types.js";
 
 /*
- * Fields: each function variant once, for the eras to compose.
+ * Fields: each function variant once, for the profiles to compose.
  *
  * Reading and writing field values of records. Fixed-size kinds travel in a
  * u64: signed kinds sign-extended, unsigned kinds zero-extended, Bool as 0 or
  * 1, floats as their bits. String and Bytes values travel as packed buffers.
+ * (`fieldGetToBuffer`, on IG's main branch from 2025-02-06 to 2025-02-25,
+ * was never in a release and is not part of this spec.)
  */
 
-/** What a host implements for `fieldAccessorGet` (era seed). The implementation throws to fail the call; `fieldAccessorGetShim` turns the error into the function's error convention. */
+/** What a host implements for `fieldAccessorGet` (profile pre-release). The implementation throws to fail the call; `fieldAccessorGetShim` turns the error into the function's error convention. */
 export interface FieldAccessorGetHost {
   /**
    * Reads a field of a record. For String, CString and Bytes kinds the host
@@ -31,7 +33,7 @@ export interface FieldAccessorGetHost {
   fieldAccessorGet(acc: FieldHandle, data: DataHandle, kind: FieldKind): bigint | Uint8Array;
 }
 
-/** `fieldAccessorGet` (era seed) as the module imports it: wasm values only. */
+/** `fieldAccessorGet` (profile pre-release) as the module imports it: wasm values only. */
 export interface FieldAccessorGetImport {
   /**
    * Reads a field of a record.
@@ -43,7 +45,7 @@ export interface FieldAccessorGetImport {
 /**
  * Reads a field of a record.
  *
- * The shim of `fieldAccessorGet` (era seed), backed by `impl`: decodes the wire arguments, calls `impl.fieldAccessorGet` and encodes its result or its error.
+ * The shim of `fieldAccessorGet` (profile pre-release), backed by `impl`: decodes the wire arguments, calls `impl.fieldAccessorGet` and encodes its result or its error.
  * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
  */
 export function fieldAccessorGetShim(impl: FieldAccessorGetHost, ctx: ShimContext): (acc: number, data: number, kind: number) => bigint {
@@ -58,27 +60,28 @@ export function fieldAccessorGetShim(impl: FieldAccessorGetHost, ctx: ShimContex
   };
 }
 
-/** What a host implements for `fieldAccessorSet` (era seed). The implementation throws to fail the call; `fieldAccessorSetShim` turns the error into the function's error convention. */
+/** What a host implements for `fieldAccessorSet` (profile pre-release). The implementation throws to fail the call; `fieldAccessorSetShim` turns the error into the function's error convention. */
 export interface FieldAccessorSetHost {
   /**
    * Writes a field of a record. For String, CString and Bytes kinds `value` is
-   * a packed buffer in the module's memory; the host copies it. The seed page
-   * says it returns nothing; IG's code returns 0 or 1.
+   * a packed buffer in the module's memory; the host copies it. The branch's
+   * reference page says it returns nothing; its code returns the field handle
+   * on success (the argument left in the result slot) and 1 on error.
    * @param acc The field.
    * @param data The record.
    * @param kind Kind of the value.
    * @param value The value, encoded by kind.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
    */
   fieldAccessorSet(acc: FieldHandle, data: DataHandle, kind: FieldKind, value: bigint | Uint8Array): void;
 }
 
-/** `fieldAccessorSet` (era seed) as the module imports it: wasm values only. */
+/** `fieldAccessorSet` (profile pre-release) as the module imports it: wasm values only. */
 export interface FieldAccessorSetImport {
   /**
    * Writes a field of a record.
-   * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
    */
   fieldAccessorSet(acc: number, data: number, kind: number, value: bigint): number;
 }
@@ -86,14 +89,14 @@ export interface FieldAccessorSetImport {
 /**
  * Writes a field of a record.
  *
- * The shim of `fieldAccessorSet` (era seed), backed by `impl`: decodes the wire arguments, calls `impl.fieldAccessorSet` and encodes its result or its error.
- * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
+ * The shim of `fieldAccessorSet` (profile pre-release), backed by `impl`: decodes the wire arguments, calls `impl.fieldAccessorSet` and encodes its result or its error.
+ * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
  */
 export function fieldAccessorSetShim(impl: FieldAccessorSetHost, ctx: ShimContext): (acc: number, data: number, kind: number, value: bigint) => number {
   return function fieldAccessorSet(acc: number, data: number, kind: number, value: bigint): number {
     try {
       impl.fieldAccessorSet((acc >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, ctx.kindValue(kind >>> 0, value));
-      return 0;
+      return acc;
     } catch (e) {
       ctx.fail("fieldAccessorSet", e);
       return 1;
@@ -101,7 +104,7 @@ export function fieldAccessorSetShim(impl: FieldAccessorSetHost, ctx: ShimContex
   };
 }
 
-/** What a host implements for `fieldGet` (era env-v1). The implementation throws to fail the call; `fieldGetShim` turns the error into the function's error convention. */
+/** What a host implements for `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37). The implementation throws to fail the call; `fieldGetShim` turns the error into the function's error convention. */
 export interface FieldGetHost {
   /**
    * Reads a field of a record, with the contract of the seed era's
@@ -117,7 +120,7 @@ export interface FieldGetHost {
   fieldGet(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint | Uint8Array;
 }
 
-/** `fieldGet` (era env-v1) as the module imports it: wasm values only. */
+/** `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37) as the module imports it: wasm values only. */
 export interface FieldGetImport {
   /**
    * Reads a field of a record, with the contract of the seed era's
@@ -133,7 +136,7 @@ export interface FieldGetImport {
  * `fieldAccessorGet`: strings and bytes come back in memory from the module's
  * `malloc`, and the error value 0 is ambiguous for scalars.
  *
- * The shim of `fieldGet` (era env-v1), backed by `impl`: decodes the wire arguments, calls `impl.fieldGet` and encodes its result or its error.
+ * The shim of `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37), backed by `impl`: decodes the wire arguments, calls `impl.fieldGet` and encodes its result or its error.
  * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
  */
 export function fieldGetShim(impl: FieldGetHost, ctx: ShimContext): (field: number, data: number, kind: number) => bigint {
@@ -148,54 +151,49 @@ export function fieldGetShim(impl: FieldGetHost, ctx: ShimContext): (field: numb
   };
 }
 
-/** What a host implements for `fieldGetToBuffer` (era env-v1). The implementation throws to fail the call; `fieldGetToBufferShim` turns the error into the function's error convention. */
-export interface FieldGetToBufferHost {
+/** What a host implements for `fieldGetScalar` (profile v0.38). The implementation throws to fail the call; `fieldGetScalarV0_38Shim` turns the error into the function's error convention. */
+export interface FieldGetScalarV0_38Host {
   /**
-   * Copies a String, CString or Bytes field value into a buffer the module
-   * provides. Nothing is written when the buffer is too small.
+   * Reads a fixed-size field value. Returns 0 on error, which cannot be told
+   * apart from a zero value; v0.39.0 added the error word. String, CString
+   * and Bytes kinds are errors here.
    * @param field The field.
    * @param data The record.
-   * @param kind String, CString or Bytes.
-   * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into `dst`. The module gets: Bytes copied.
-   * @throws Any error fails the call. Returns -1 on error.
-   * @generated from env.fieldGetToBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
+   * @param kind Kind to read the value as; same size as the field's.
+   * @returns The value.
+   * @throws Any error fails the call. Returns 0 on error.
+   * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire (i32, i32, i32) -> i64]
    */
-  fieldGetToBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind, capacity: number): Uint8Array | string;
+  fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint;
 }
 
-/** `fieldGetToBuffer` (era env-v1) as the module imports it: wasm values only. */
-export interface FieldGetToBufferImport {
+/** `fieldGetScalar` (profile v0.38) as the module imports it: wasm values only. */
+export interface FieldGetScalarV0_38Import {
   /**
-   * Copies a String, CString or Bytes field value into a buffer the module
-   * provides.
-   * @generated from env.fieldGetToBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
+   * Reads a fixed-size field value.
+   * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire (i32, i32, i32) -> i64]
    */
-  fieldGetToBuffer(field: number, data: number, kind: number, dst: bigint): number;
+  fieldGetScalar(field: number, data: number, kind: number): bigint;
 }
 
 /**
- * Copies a String, CString or Bytes field value into a buffer the module
- * provides.
+ * Reads a fixed-size field value.
  *
- * The shim of `fieldGetToBuffer` (era env-v1), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetToBuffer` and encodes its result or its error.
- * @generated from env.fieldGetToBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
+ * The shim of `fieldGetScalar` (profile v0.38), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetScalar` and encodes its result or its error.
+ * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire (i32, i32, i32) -> i64]
  */
-export function fieldGetToBufferShim(impl: FieldGetToBufferHost, ctx: ShimContext): (field: number, data: number, kind: number, dst: bigint) => number {
-  return function fieldGetToBuffer(field: number, data: number, kind: number, dst: bigint): number {
+export function fieldGetScalarV0_38Shim(impl: FieldGetScalarV0_38Host, ctx: ShimContext): (field: number, data: number, kind: number) => bigint {
+  return function fieldGetScalar(field: number, data: number, kind: number): bigint {
     try {
-      const dstPtr = ctx.mem.span(dst, "dst");
-      const dstLen = ctx.mem.len;
-      const r = impl.fieldGetToBuffer((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, dstLen);
-      return ctx.mem.writeInto(dstPtr, dstLen, r, "dst");
+      return impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);
     } catch (e) {
-      ctx.fail("fieldGetToBuffer", e);
-      return -1;
+      ctx.fail("fieldGetScalar", e);
+      return 0n;
     }
   };
 }
 
-/** What a host implements for `fieldGetScalar` (era ig-v1). The implementation throws to fail the call; `fieldGetScalarShim` turns the error into the function's error convention. */
+/** What a host implements for `fieldGetScalar` (profiles v0.39, v0.40, v0.43). The implementation throws to fail the call; `fieldGetScalarShim` turns the error into the function's error convention. */
 export interface FieldGetScalarHost {
   /**
    * Reads a fixed-size field value. On error the host writes the u32 1 at
@@ -212,7 +210,7 @@ export interface FieldGetScalarHost {
   fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint;
 }
 
-/** `fieldGetScalar` (era ig-v1) as the module imports it: wasm values only. */
+/** `fieldGetScalar` (profiles v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface FieldGetScalarImport {
   /**
    * Reads a fixed-size field value.
@@ -224,7 +222,7 @@ export interface FieldGetScalarImport {
 /**
  * Reads a fixed-size field value.
  *
- * The shim of `fieldGetScalar` (era ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetScalar` and encodes its result or its error.
+ * The shim of `fieldGetScalar` (profiles v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetScalar` and encodes its result or its error.
  * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) -> u64 [wire (i32, i32, i32, i32) -> i64]
  */
 export function fieldGetScalarShim(impl: FieldGetScalarHost, ctx: ShimContext): (field: number, data: number, kind: number, err: number) => bigint {
@@ -239,7 +237,7 @@ export function fieldGetScalarShim(impl: FieldGetScalarHost, ctx: ShimContext): 
   };
 }
 
-/** What a host implements for `fieldGetBuffer` (era ig-v1). The implementation throws to fail the call; `fieldGetBufferShim` turns the error into the function's error convention. */
+/** What a host implements for `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `fieldGetBufferShim` turns the error into the function's error convention. */
 export interface FieldGetBufferHost {
   /**
    * Copies a String, CString or Bytes field value into a buffer the module
@@ -250,17 +248,17 @@ export interface FieldGetBufferHost {
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
    * @returns The bytes or text the shim copies into `dst`. The module gets: Bytes copied.
    * @throws Any error fails the call. Returns -1 on error.
-   * @generated from ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
    */
   fieldGetBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind, capacity: number): Uint8Array | string;
 }
 
-/** `fieldGetBuffer` (era ig-v1) as the module imports it: wasm values only. */
+/** `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface FieldGetBufferImport {
   /**
    * Copies a String, CString or Bytes field value into a buffer the module
    * provides.
-   * @generated from ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
    */
   fieldGetBuffer(field: number, data: number, kind: number, dst: bigint): number;
 }
@@ -269,8 +267,8 @@ export interface FieldGetBufferImport {
  * Copies a String, CString or Bytes field value into a buffer the module
  * provides.
  *
- * The shim of `fieldGetBuffer` (era ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetBuffer` and encodes its result or its error.
- * @generated from ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
+ * The shim of `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetBuffer` and encodes its result or its error.
+ * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
  */
 export function fieldGetBufferShim(impl: FieldGetBufferHost, ctx: ShimContext): (field: number, data: number, kind: number, dst: bigint) => number {
   return function fieldGetBuffer(field: number, data: number, kind: number, dst: bigint): number {
@@ -286,26 +284,29 @@ export function fieldGetBufferShim(impl: FieldGetBufferHost, ctx: ShimContext): 
   };
 }
 
-/** What a host implements for `fieldSet` (eras env-v1, ig-v1). The implementation throws to fail the call; `fieldSetShim` turns the error into the function's error convention. */
-export interface FieldSetHost {
+/** What a host implements for `fieldSet` (profiles v0.30, v0.33, v0.35, v0.37, v0.38). The implementation throws to fail the call; `fieldSetV0_30Shim` turns the error into the function's error convention. */
+export interface FieldSetV0_30Host {
   /**
-   * Writes a field of a record. For String, CString and Bytes kinds `value` is
-   * a packed buffer in the module's memory; the host copies it.
+   * Writes a field of a record. For String and Bytes kinds `value` is a
+   * packed buffer in the module's memory; the host copies it. CString is
+   * not a kind a value can be written as. On success these releases return
+   * the field handle (never 0): IG left the handle argument in the result
+   * slot; v0.39.0 made success 0.
    * @param field The field.
    * @param data The record.
    * @param kind Kind of the value; same size as the field's.
    * @param value The value, encoded by kind.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: field) [wire (i32, i32, i32, i64) -> i32]
    */
   fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: bigint | Uint8Array): void;
 }
 
-/** `fieldSet` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
-export interface FieldSetImport {
+/** `fieldSet` (profiles v0.30, v0.33, v0.35, v0.37, v0.38) as the module imports it: wasm values only. */
+export interface FieldSetV0_30Import {
   /**
    * Writes a field of a record.
-   * @generated from env|ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: field) [wire (i32, i32, i32, i64) -> i32]
    */
   fieldSet(field: number, data: number, kind: number, value: bigint): number;
 }
@@ -313,8 +314,51 @@ export interface FieldSetImport {
 /**
  * Writes a field of a record.
  *
- * The shim of `fieldSet` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.fieldSet` and encodes its result or its error.
- * @generated from env|ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
+ * The shim of `fieldSet` (profiles v0.30, v0.33, v0.35, v0.37, v0.38), backed by `impl`: decodes the wire arguments, calls `impl.fieldSet` and encodes its result or its error.
+ * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: field) [wire (i32, i32, i32, i64) -> i32]
+ */
+export function fieldSetV0_30Shim(impl: FieldSetV0_30Host, ctx: ShimContext): (field: number, data: number, kind: number, value: bigint) => number {
+  return function fieldSet(field: number, data: number, kind: number, value: bigint): number {
+    try {
+      impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, ctx.kindValue(kind >>> 0, value));
+      return field;
+    } catch (e) {
+      ctx.fail("fieldSet", e);
+      return 1;
+    }
+  };
+}
+
+/** What a host implements for `fieldSet` (profiles v0.39, v0.40, v0.43). The implementation throws to fail the call; `fieldSetShim` turns the error into the function's error convention. */
+export interface FieldSetHost {
+  /**
+   * Writes a field of a record. For String and Bytes kinds `value` is a
+   * packed buffer in the module's memory; the host copies it. CString is
+   * not a kind a value can be written as.
+   * @param field The field.
+   * @param data The record.
+   * @param kind Kind of the value; same size as the field's.
+   * @param value The value, encoded by kind.
+   * @throws Any error fails the call. Returns 1 on error.
+   * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
+   */
+  fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: bigint | Uint8Array): void;
+}
+
+/** `fieldSet` (profiles v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
+export interface FieldSetImport {
+  /**
+   * Writes a field of a record.
+   * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
+   */
+  fieldSet(field: number, data: number, kind: number, value: bigint): number;
+}
+
+/**
+ * Writes a field of a record.
+ *
+ * The shim of `fieldSet` (profiles v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldSet` and encodes its result or its error.
+ * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
  */
 export function fieldSetShim(impl: FieldSetHost, ctx: ShimContext): (field: number, data: number, kind: number, value: bigint) => number {
   return function fieldSet(field: number, data: number, kind: number, value: bigint): number {
@@ -328,7 +372,7 @@ export function fieldSetShim(impl: FieldSetHost, ctx: ShimContext): (field: numb
   };
 }
 
-/** What a host implements for `fieldAddTag` (eras env-v1, ig-v1). The implementation throws to fail the call; `fieldAddTagShim` turns the error into the function's error convention. */
+/** What a host implements for `fieldAddTag` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `fieldAddTagShim` turns the error into the function's error convention. */
 export interface FieldAddTagHost {
   /**
    * Attaches a tag to a field, for the host and other gadgets to see.
@@ -340,7 +384,7 @@ export interface FieldAddTagHost {
   fieldAddTag(field: FieldHandle, tag: string): void;
 }
 
-/** `fieldAddTag` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `fieldAddTag` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface FieldAddTagImport {
   /**
    * Attaches a tag to a field, for the host and other gadgets to see.
@@ -352,7 +396,7 @@ export interface FieldAddTagImport {
 /**
  * Attaches a tag to a field, for the host and other gadgets to see.
  *
- * The shim of `fieldAddTag` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.fieldAddTag` and encodes its result or its error.
+ * The shim of `fieldAddTag` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldAddTag` and encodes its result or its error.
  * @generated from env|ig.fieldAddTag(field: handle<Field>, tag: str) -> status [wire (i32, i64) -> i32]
  */
 export function fieldAddTagShim(impl: FieldAddTagHost, ctx: ShimContext): (field: number, tag: bigint) => number {

@@ -5,12 +5,12 @@
 import type { ShimContext } from "../../../runtime/shim-context.js";
 
 /*
- * Handles: each function variant once, for the eras to compose.
+ * Handles: each function variant once, for the profiles to compose.
  *
  * Handles of any type.
  */
 
-/** What a host implements for `releaseHandle` (eras env-v1, ig-v1). The implementation throws to fail the call; `releaseHandleShim` turns the error into the function's error convention. */
+/** What a host implements for `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `releaseHandleShim` turns the error into the function's error convention. */
 export interface ReleaseHandleHost {
   /**
    * Releases a handle of any type. Releasing a packet this way discards it
@@ -23,7 +23,7 @@ export interface ReleaseHandleHost {
   releaseHandle(handle: number): void;
 }
 
-/** `releaseHandle` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface ReleaseHandleImport {
   /**
    * Releases a handle of any type.
@@ -35,7 +35,7 @@ export interface ReleaseHandleImport {
 /**
  * Releases a handle of any type.
  *
- * The shim of `releaseHandle` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.releaseHandle` and encodes its result or its error.
+ * The shim of `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.releaseHandle` and encodes its result or its error.
  * @generated from env|ig.releaseHandle(handle: u32) -> status [wire (i32) -> i32]
  */
 export function releaseHandleShim(impl: ReleaseHandleHost, ctx: ShimContext): (handle: number) => number {

@@ -5,12 +5,12 @@
 import type { ShimContext } from "../../../runtime/shim-context.js";
 
 /*
- * Kernel: each function variant once, for the eras to compose.
+ * Kernel: each function variant once, for the profiles to compose.
  *
  * Facts about the running kernel and the host's filters.
  */
 
-/** What a host implements for `kallsymsSymbolExists` (eras env-v1, ig-v1). The implementation throws to fail the call; `kallsymsSymbolExistsShim` turns the error into the function's error convention. */
+/** What a host implements for `kallsymsSymbolExists` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `kallsymsSymbolExistsShim` turns the error into the function's error convention. */
 export interface KallsymsSymbolExistsHost {
   /**
    * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
@@ -22,7 +22,7 @@ export interface KallsymsSymbolExistsHost {
   kallsymsSymbolExists(symbol: string): boolean;
 }
 
-/** `kallsymsSymbolExists` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `kallsymsSymbolExists` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface KallsymsSymbolExistsImport {
   /**
    * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
@@ -34,7 +34,7 @@ export interface KallsymsSymbolExistsImport {
 /**
  * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
  *
- * The shim of `kallsymsSymbolExists` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.kallsymsSymbolExists` and encodes its result or its error.
+ * The shim of `kallsymsSymbolExists` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.kallsymsSymbolExists` and encodes its result or its error.
  * @generated from env|ig.kallsymsSymbolExists(symbol: str) -> bool [wire (i64) -> i32]
  */
 export function kallsymsSymbolExistsShim(impl: KallsymsSymbolExistsHost, ctx: ShimContext): (symbol: bigint) => number {
@@ -48,7 +48,7 @@ export function kallsymsSymbolExistsShim(impl: KallsymsSymbolExistsHost, ctx: Sh
   };
 }
 
-/** What a host implements for `shouldDiscardMntnsID` (era ig-v1). The implementation throws to fail the call; `shouldDiscardMntnsIDShim` turns the error into the function's error convention. */
+/** What a host implements for `shouldDiscardMntnsID` (profiles v0.40, v0.43). The implementation throws to fail the call; `shouldDiscardMntnsIDShim` turns the error into the function's error convention. */
 export interface ShouldDiscardMntnsIDHost {
   /**
    * Tells whether events of this mount namespace should be discarded under the
@@ -61,7 +61,7 @@ export interface ShouldDiscardMntnsIDHost {
   shouldDiscardMntnsID(mntnsID: bigint): boolean;
 }
 
-/** `shouldDiscardMntnsID` (era ig-v1) as the module imports it: wasm values only. */
+/** `shouldDiscardMntnsID` (profiles v0.40, v0.43) as the module imports it: wasm values only. */
 export interface ShouldDiscardMntnsIDImport {
   /**
    * Tells whether events of this mount namespace should be discarded under the
@@ -75,7 +75,7 @@ export interface ShouldDiscardMntnsIDImport {
  * Tells whether events of this mount namespace should be discarded under the
  * host's mount-namespace filter.
  *
- * The shim of `shouldDiscardMntnsID` (era ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.shouldDiscardMntnsID` and encodes its result or its error.
+ * The shim of `shouldDiscardMntnsID` (profiles v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.shouldDiscardMntnsID` and encodes its result or its error.
  * @generated from ig.shouldDiscardMntnsID(mntnsID: u64) -> bool [wire (i64) -> i32]
  */
 export function shouldDiscardMntnsIDShim(impl: ShouldDiscardMntnsIDHost, ctx: ShimContext): (mntnsID: bigint) => number {

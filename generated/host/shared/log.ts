@@ -6,12 +6,12 @@ import type { ShimContext } from "../../../runtime/shim-context.js";
 import type { LogLevel } from "../../constants.js";
 
 /*
- * Log: each function variant once, for the eras to compose.
+ * Log: each function variant once, for the profiles to compose.
  *
  * Messages from the gadget, written through the host's logger.
  */
 
-/** What a host implements for `gadgetLog` (eras seed, env-v1, ig-v1). The implementation throws to fail the call; `gadgetLogShim` turns the error into the function's error convention. */
+/** What a host implements for `gadgetLog` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `gadgetLogShim` turns the error into the function's error convention. */
 export interface GadgetLogHost {
   /**
    * Writes a message through the gadget's logger at the given level. A level
@@ -24,7 +24,7 @@ export interface GadgetLogHost {
   gadgetLog(level: LogLevel, msg: string): void;
 }
 
-/** `gadgetLog` (eras seed, env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `gadgetLog` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface GadgetLogImport {
   /**
    * Writes a message through the gadget's logger at the given level.
@@ -36,7 +36,7 @@ export interface GadgetLogImport {
 /**
  * Writes a message through the gadget's logger at the given level.
  *
- * The shim of `gadgetLog` (eras seed, env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.gadgetLog` and encodes its result or its error.
+ * The shim of `gadgetLog` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.gadgetLog` and encodes its result or its error.
  * @generated from env|ig.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
  */
 export function gadgetLogShim(impl: GadgetLogHost, ctx: ShimContext): (level: number, msg: bigint) => void {
@@ -49,7 +49,7 @@ export function gadgetLogShim(impl: GadgetLogHost, ctx: ShimContext): (level: nu
   };
 }
 
-/** What a host implements for `gadgetShouldLog` (era ig-v1). The implementation throws to fail the call; `gadgetShouldLogShim` turns the error into the function's error convention. */
+/** What a host implements for `gadgetShouldLog` (profile v0.43). The implementation throws to fail the call; `gadgetShouldLogShim` turns the error into the function's error convention. */
 export interface GadgetShouldLogHost {
   /**
    * Tells whether the host would write a message of this level, so that the
@@ -62,7 +62,7 @@ export interface GadgetShouldLogHost {
   gadgetShouldLog(level: LogLevel): boolean;
 }
 
-/** `gadgetShouldLog` (era ig-v1) as the module imports it: wasm values only. */
+/** `gadgetShouldLog` (profile v0.43) as the module imports it: wasm values only. */
 export interface GadgetShouldLogImport {
   /**
    * Tells whether the host would write a message of this level, so that the
@@ -76,7 +76,7 @@ export interface GadgetShouldLogImport {
  * Tells whether the host would write a message of this level, so that the
  * gadget can skip building a message nobody will read.
  *
- * The shim of `gadgetShouldLog` (era ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.gadgetShouldLog` and encodes its result or its error.
+ * The shim of `gadgetShouldLog` (profile v0.43), backed by `impl`: decodes the wire arguments, calls `impl.gadgetShouldLog` and encodes its result or its error.
  * @generated from ig.gadgetShouldLog(level: enum<LogLevel>) -> bool [wire (i32) -> i32]
  */
 export function gadgetShouldLogShim(impl: GadgetShouldLogHost, ctx: ShimContext): (level: number) => number {

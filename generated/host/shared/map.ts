@@ -7,12 +7,12 @@ import type { MapType, MapUpdateFlags } from "../../constants.js";
 import type { MapHandle } from "../../types.js";
 
 /*
- * eBPF maps: each function variant once, for the eras to compose.
+ * eBPF maps: each function variant once, for the profiles to compose.
  *
  * eBPF maps, with Linux's semantics for their types and update flags.
  */
 
-/** What a host implements for `newMap` (eras env-v1, ig-v1). The implementation throws to fail the call; `newMapShim` turns the error into the function's error convention. */
+/** What a host implements for `newMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `newMapShim` turns the error into the function's error convention. */
 export interface NewMapHost {
   /**
    * Creates a map.
@@ -27,7 +27,7 @@ export interface NewMapHost {
   newMap(name: string, type: MapType, keySize: number, valueSize: number, maxEntries: number): MapHandle;
 }
 
-/** `newMap` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `newMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface NewMapImport {
   /**
    * Creates a map.
@@ -39,7 +39,7 @@ export interface NewMapImport {
 /**
  * Creates a map.
  *
- * The shim of `newMap` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.newMap` and encodes its result or its error.
+ * The shim of `newMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.newMap` and encodes its result or its error.
  * @generated from env|ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) -> handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
  */
 export function newMapShim(impl: NewMapHost, ctx: ShimContext): (name: bigint, type: number, keySize: number, valueSize: number, maxEntries: number) => number {
@@ -53,7 +53,7 @@ export function newMapShim(impl: NewMapHost, ctx: ShimContext): (name: bigint, t
   };
 }
 
-/** What a host implements for `getMap` (eras env-v1, ig-v1). The implementation throws to fail the call; `getMapShim` turns the error into the function's error convention. */
+/** What a host implements for `getMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getMapShim` turns the error into the function's error convention. */
 export interface GetMapHost {
   /**
    * Finds a map the gadget's eBPF program declared (here, the embedding code) by name.
@@ -64,7 +64,7 @@ export interface GetMapHost {
   getMap(name: string): MapHandle;
 }
 
-/** `getMap` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `getMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface GetMapImport {
   /**
    * Finds a map the gadget's eBPF program declared (here, the embedding code) by name.
@@ -76,7 +76,7 @@ export interface GetMapImport {
 /**
  * Finds a map the gadget's eBPF program declared (here, the embedding code) by name.
  *
- * The shim of `getMap` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.getMap` and encodes its result or its error.
+ * The shim of `getMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getMap` and encodes its result or its error.
  * @generated from env|ig.getMap(name: str) -> handle<Map> [wire (i64) -> i32]
  */
 export function getMapShim(impl: GetMapHost, ctx: ShimContext): (name: bigint) => number {
@@ -90,7 +90,7 @@ export function getMapShim(impl: GetMapHost, ctx: ShimContext): (name: bigint) =
   };
 }
 
-/** What a host implements for `mapLookup` (eras env-v1, ig-v1). The implementation throws to fail the call; `mapLookupShim` turns the error into the function's error convention. */
+/** What a host implements for `mapLookup` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `mapLookupShim` turns the error into the function's error convention. */
 export interface MapLookupHost {
   /**
    * Copies the value stored under `key` into `value`. For a map of maps the
@@ -106,7 +106,7 @@ export interface MapLookupHost {
   mapLookup(map: MapHandle, key: Uint8Array, capacity: number): Uint8Array | string;
 }
 
-/** `mapLookup` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `mapLookup` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface MapLookupImport {
   /**
    * Copies the value stored under `key` into `value`.
@@ -118,7 +118,7 @@ export interface MapLookupImport {
 /**
  * Copies the value stored under `key` into `value`.
  *
- * The shim of `mapLookup` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.mapLookup` and encodes its result or its error.
+ * The shim of `mapLookup` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapLookup` and encodes its result or its error.
  * @generated from env|ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32, i64, i64) -> i32]
  */
 export function mapLookupShim(impl: MapLookupHost, ctx: ShimContext): (map: number, key: bigint, value: bigint) => number {
@@ -136,7 +136,7 @@ export function mapLookupShim(impl: MapLookupHost, ctx: ShimContext): (map: numb
   };
 }
 
-/** What a host implements for `mapUpdate` (eras env-v1, ig-v1). The implementation throws to fail the call; `mapUpdateShim` turns the error into the function's error convention. */
+/** What a host implements for `mapUpdate` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `mapUpdateShim` turns the error into the function's error convention. */
 export interface MapUpdateHost {
   /**
    * Stores `value` under `key`. For a map of maps the value is a Map handle
@@ -152,7 +152,7 @@ export interface MapUpdateHost {
   mapUpdate(map: MapHandle, key: Uint8Array, value: Uint8Array, flags: MapUpdateFlags): void;
 }
 
-/** `mapUpdate` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `mapUpdate` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface MapUpdateImport {
   /**
    * Stores `value` under `key`.
@@ -164,7 +164,7 @@ export interface MapUpdateImport {
 /**
  * Stores `value` under `key`.
  *
- * The shim of `mapUpdate` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.mapUpdate` and encodes its result or its error.
+ * The shim of `mapUpdate` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapUpdate` and encodes its result or its error.
  * @generated from env|ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status [wire (i32, i64, i64, i64) -> i32]
  */
 export function mapUpdateShim(impl: MapUpdateHost, ctx: ShimContext): (map: number, key: bigint, value: bigint, flags: bigint) => number {
@@ -179,7 +179,7 @@ export function mapUpdateShim(impl: MapUpdateHost, ctx: ShimContext): (map: numb
   };
 }
 
-/** What a host implements for `mapDelete` (eras env-v1, ig-v1). The implementation throws to fail the call; `mapDeleteShim` turns the error into the function's error convention. */
+/** What a host implements for `mapDelete` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `mapDeleteShim` turns the error into the function's error convention. */
 export interface MapDeleteHost {
   /**
    * Deletes the entry under `key`. Fails when it is absent, and always for Array maps.
@@ -191,7 +191,7 @@ export interface MapDeleteHost {
   mapDelete(map: MapHandle, key: Uint8Array): void;
 }
 
-/** `mapDelete` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `mapDelete` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface MapDeleteImport {
   /**
    * Deletes the entry under `key`.
@@ -203,7 +203,7 @@ export interface MapDeleteImport {
 /**
  * Deletes the entry under `key`.
  *
- * The shim of `mapDelete` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.mapDelete` and encodes its result or its error.
+ * The shim of `mapDelete` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapDelete` and encodes its result or its error.
  * @generated from env|ig.mapDelete(map: handle<Map>, key: buf) -> status [wire (i32, i64) -> i32]
  */
 export function mapDeleteShim(impl: MapDeleteHost, ctx: ShimContext): (map: number, key: bigint) => number {
@@ -218,7 +218,7 @@ export function mapDeleteShim(impl: MapDeleteHost, ctx: ShimContext): (map: numb
   };
 }
 
-/** What a host implements for `mapRelease` (eras env-v1, ig-v1). The implementation throws to fail the call; `mapReleaseShim` turns the error into the function's error convention. */
+/** What a host implements for `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `mapReleaseShim` turns the error into the function's error convention. */
 export interface MapReleaseHost {
   /**
    * Releases a map handle. The map itself lives on while others hold it.
@@ -229,7 +229,7 @@ export interface MapReleaseHost {
   mapRelease(map: MapHandle): void;
 }
 
-/** `mapRelease` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface MapReleaseImport {
   /**
    * Releases a map handle.
@@ -241,7 +241,7 @@ export interface MapReleaseImport {
 /**
  * Releases a map handle.
  *
- * The shim of `mapRelease` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.mapRelease` and encodes its result or its error.
+ * The shim of `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapRelease` and encodes its result or its error.
  * @generated from env|ig.mapRelease(map: handle<Map>) -> status [wire (i32) -> i32]
  */
 export function mapReleaseShim(impl: MapReleaseHost, ctx: ShimContext): (map: number) => number {

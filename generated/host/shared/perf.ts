@@ -6,12 +6,12 @@ import type { ShimContext } from "../../../runtime/shim-context.js";
 import type { MapHandle, PerfReaderHandle } from "../../types.js";
 
 /*
- * Perf readers: each function variant once, for the eras to compose.
+ * Perf readers: each function variant once, for the profiles to compose.
  *
  * Readers of the records an eBPF program writes into a perf event array map.
  */
 
-/** What a host implements for `newPerfReader` (eras env-v1, ig-v1). The implementation throws to fail the call; `newPerfReaderShim` turns the error into the function's error convention. */
+/** What a host implements for `newPerfReader` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `newPerfReaderShim` turns the error into the function's error convention. */
 export interface NewPerfReaderHost {
   /**
    * Opens a reader on a perf event array map. An overwritable reader drops its
@@ -25,7 +25,7 @@ export interface NewPerfReaderHost {
   newPerfReader(map: MapHandle, size: number, overwritable: boolean): PerfReaderHandle;
 }
 
-/** `newPerfReader` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `newPerfReader` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface NewPerfReaderImport {
   /**
    * Opens a reader on a perf event array map.
@@ -37,7 +37,7 @@ export interface NewPerfReaderImport {
 /**
  * Opens a reader on a perf event array map.
  *
- * The shim of `newPerfReader` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.newPerfReader` and encodes its result or its error.
+ * The shim of `newPerfReader` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.newPerfReader` and encodes its result or its error.
  * @generated from env|ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire (i32, i32, i32) -> i32]
  */
 export function newPerfReaderShim(impl: NewPerfReaderHost, ctx: ShimContext): (map: number, size: number, overwritable: number) => number {
@@ -51,7 +51,7 @@ export function newPerfReaderShim(impl: NewPerfReaderHost, ctx: ShimContext): (m
   };
 }
 
-/** What a host implements for `perfReaderPause` (eras env-v1, ig-v1). The implementation throws to fail the call; `perfReaderPauseShim` turns the error into the function's error convention. */
+/** What a host implements for `perfReaderPause` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `perfReaderPauseShim` turns the error into the function's error convention. */
 export interface PerfReaderPauseHost {
   /**
    * Stops the reader from receiving records; records already pending stay.
@@ -62,7 +62,7 @@ export interface PerfReaderPauseHost {
   perfReaderPause(reader: PerfReaderHandle): void;
 }
 
-/** `perfReaderPause` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `perfReaderPause` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface PerfReaderPauseImport {
   /**
    * Stops the reader from receiving records; records already pending stay.
@@ -74,7 +74,7 @@ export interface PerfReaderPauseImport {
 /**
  * Stops the reader from receiving records; records already pending stay.
  *
- * The shim of `perfReaderPause` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderPause` and encodes its result or its error.
+ * The shim of `perfReaderPause` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderPause` and encodes its result or its error.
  * @generated from env|ig.perfReaderPause(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
  */
 export function perfReaderPauseShim(impl: PerfReaderPauseHost, ctx: ShimContext): (reader: number) => number {
@@ -89,7 +89,7 @@ export function perfReaderPauseShim(impl: PerfReaderPauseHost, ctx: ShimContext)
   };
 }
 
-/** What a host implements for `perfReaderResume` (eras env-v1, ig-v1). The implementation throws to fail the call; `perfReaderResumeShim` turns the error into the function's error convention. */
+/** What a host implements for `perfReaderResume` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `perfReaderResumeShim` turns the error into the function's error convention. */
 export interface PerfReaderResumeHost {
   /**
    * Lets a paused reader receive records again.
@@ -100,7 +100,7 @@ export interface PerfReaderResumeHost {
   perfReaderResume(reader: PerfReaderHandle): void;
 }
 
-/** `perfReaderResume` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `perfReaderResume` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface PerfReaderResumeImport {
   /**
    * Lets a paused reader receive records again.
@@ -112,7 +112,7 @@ export interface PerfReaderResumeImport {
 /**
  * Lets a paused reader receive records again.
  *
- * The shim of `perfReaderResume` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderResume` and encodes its result or its error.
+ * The shim of `perfReaderResume` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderResume` and encodes its result or its error.
  * @generated from env|ig.perfReaderResume(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
  */
 export function perfReaderResumeShim(impl: PerfReaderResumeHost, ctx: ShimContext): (reader: number) => number {
@@ -127,12 +127,63 @@ export function perfReaderResumeShim(impl: PerfReaderResumeHost, ctx: ShimContex
   };
 }
 
-/** What a host implements for `perfReaderRead` (eras env-v1, ig-v1). The implementation throws to fail the call; `perfReaderReadShim` turns the error into the function's error convention. */
+/** What a host implements for `perfReaderRead` (profile v0.37). The implementation throws to fail the call; `perfReaderReadV0_37Shim` turns the error into the function's error convention. */
+export interface PerfReaderReadV0_37Host {
+  /**
+   * Takes the oldest pending record, copies it into memory the host obtains
+   * from the module's `malloc` and stores the packed buffer
+   * (len << 32 | ptr) as a little-endian u64 at `out`; the module frees it.
+   * Returns 2 when nothing is pending.
+   * @param reader The reader.
+   * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
+   * @returns The bytes or text the shim copies into memory from the module's `malloc` and stores packed at `out`, or null when there is nothing to copy (the module then gets 2). The module gets: 0 a record was stored, 2 nothing pending.
+   * @throws Any error fails the call. Returns 1 on error.
+   * @generated from env.perfReaderRead(reader: handle<PerfReader>, out: outPtr[8]) -> bytesToMalloc(out) [wire (i32, i32) -> i32]
+   */
+  perfReaderRead(reader: PerfReaderHandle, capacity: number): Uint8Array | string | null;
+}
+
+/** `perfReaderRead` (profile v0.37) as the module imports it: wasm values only. */
+export interface PerfReaderReadV0_37Import {
+  /**
+   * Takes the oldest pending record, copies it into memory the host obtains
+   * from the module's `malloc` and stores the packed buffer
+   * (len << 32 | ptr) as a little-endian u64 at `out`; the module frees it.
+   * @generated from env.perfReaderRead(reader: handle<PerfReader>, out: outPtr[8]) -> bytesToMalloc(out) [wire (i32, i32) -> i32]
+   */
+  perfReaderRead(reader: number, out: number): number;
+}
+
+/**
+ * Takes the oldest pending record, copies it into memory the host obtains
+ * from the module's `malloc` and stores the packed buffer
+ * (len << 32 | ptr) as a little-endian u64 at `out`; the module frees it.
+ *
+ * The shim of `perfReaderRead` (profile v0.37), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderRead` and encodes its result or its error.
+ * @generated from env.perfReaderRead(reader: handle<PerfReader>, out: outPtr[8]) -> bytesToMalloc(out) [wire (i32, i32) -> i32]
+ */
+export function perfReaderReadV0_37Shim(impl: PerfReaderReadV0_37Host, ctx: ShimContext): (reader: number, out: number) => number {
+  return function perfReaderRead(reader: number, out: number): number {
+    try {
+      const outPtr = out >>> 0;
+      ctx.mem.check(outPtr, 8, "out");
+      const r = impl.perfReaderRead((reader >>> 0) as PerfReaderHandle, 0xffffffff);
+      if (r === null) return 2;
+      ctx.mem.writeU64(outPtr, ctx.mallocCopy(r), "out");
+      return 0;
+    } catch (e) {
+      ctx.fail("perfReaderRead", e);
+      return 1;
+    }
+  };
+}
+
+/** What a host implements for `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `perfReaderReadShim` turns the error into the function's error convention. */
 export interface PerfReaderReadHost {
   /**
    * Copies the oldest pending record into `dst`. Returns 2 when nothing is
-   * pending (IG waits briefly for a record, then gives up). Fails, writing
-   * nothing and keeping the record, when `dst` is too small.
+   * pending. Fails, writing nothing, when `dst` is too small (IG has then
+   * already taken the record off the buffer).
    * @param reader The reader.
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
    * @returns The bytes or text the shim copies into `dst`, or null when there is nothing to copy (the module then gets 2). The module gets: 0 a record was copied, 2 nothing pending.
@@ -142,7 +193,7 @@ export interface PerfReaderReadHost {
   perfReaderRead(reader: PerfReaderHandle, capacity: number): Uint8Array | string | null;
 }
 
-/** `perfReaderRead` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface PerfReaderReadImport {
   /**
    * Copies the oldest pending record into `dst`.
@@ -154,7 +205,7 @@ export interface PerfReaderReadImport {
 /**
  * Copies the oldest pending record into `dst`.
  *
- * The shim of `perfReaderRead` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderRead` and encodes its result or its error.
+ * The shim of `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderRead` and encodes its result or its error.
  * @generated from env|ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
  */
 export function perfReaderReadShim(impl: PerfReaderReadHost, ctx: ShimContext): (reader: number, dst: bigint) => number {
@@ -173,7 +224,7 @@ export function perfReaderReadShim(impl: PerfReaderReadHost, ctx: ShimContext): 
   };
 }
 
-/** What a host implements for `perfReaderClose` (eras env-v1, ig-v1). The implementation throws to fail the call; `perfReaderCloseShim` turns the error into the function's error convention. */
+/** What a host implements for `perfReaderClose` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `perfReaderCloseShim` turns the error into the function's error convention. */
 export interface PerfReaderCloseHost {
   /**
    * Closes the reader and releases its handle.
@@ -184,7 +235,7 @@ export interface PerfReaderCloseHost {
   perfReaderClose(reader: PerfReaderHandle): void;
 }
 
-/** `perfReaderClose` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `perfReaderClose` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface PerfReaderCloseImport {
   /**
    * Closes the reader and releases its handle.
@@ -196,7 +247,7 @@ export interface PerfReaderCloseImport {
 /**
  * Closes the reader and releases its handle.
  *
- * The shim of `perfReaderClose` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderClose` and encodes its result or its error.
+ * The shim of `perfReaderClose` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderClose` and encodes its result or its error.
  * @generated from env|ig.perfReaderClose(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
  */
 export function perfReaderCloseShim(impl: PerfReaderCloseHost, ctx: ShimContext): (reader: number) => number {

@@ -5,18 +5,63 @@
 import type { ShimContext } from "../../../runtime/shim-context.js";
 
 /*
- * Syscalls: each function variant once, for the eras to compose.
+ * Syscalls: each function variant once, for the profiles to compose.
  *
  * Names, numbers and declarations of the host architecture's system calls.
  */
 
-/** What a host implements for `getSyscallName` (eras env-v1, ig-v1). The implementation throws to fail the call; `getSyscallNameShim` turns the error into the function's error convention. */
+/** What a host implements for `getSyscallName` (profile v0.37). The implementation throws to fail the call; `getSyscallNameV0_37Shim` turns the error into the function's error convention. */
+export interface GetSyscallNameV0_37Host {
+  /**
+   * Returns the name of syscall `id` in memory the host obtains from the
+   * module's `malloc`; the module frees it. Only the low 16 bits of `id`
+   * count. An unknown number gives `syscall_` followed by the number in hex.
+   * @param id The syscall number; IG reads it as a u16.
+   * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
+   * @returns The bytes or text the shim copies into memory from the module's `malloc` and returns packed. The module gets: The packed name (len << 32 | ptr).
+   * @throws Any error fails the call. Returns 0 on error.
+   * @generated from env.getSyscallName(id: u32) -> bytesToMalloc [wire (i32) -> i64]
+   */
+  getSyscallName(id: number, capacity: number): Uint8Array | string;
+}
+
+/** `getSyscallName` (profile v0.37) as the module imports it: wasm values only. */
+export interface GetSyscallNameV0_37Import {
+  /**
+   * Returns the name of syscall `id` in memory the host obtains from the
+   * module's `malloc`; the module frees it.
+   * @generated from env.getSyscallName(id: u32) -> bytesToMalloc [wire (i32) -> i64]
+   */
+  getSyscallName(id: number): bigint;
+}
+
+/**
+ * Returns the name of syscall `id` in memory the host obtains from the
+ * module's `malloc`; the module frees it.
+ *
+ * The shim of `getSyscallName` (profile v0.37), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallName` and encodes its result or its error.
+ * @generated from env.getSyscallName(id: u32) -> bytesToMalloc [wire (i32) -> i64]
+ */
+export function getSyscallNameV0_37Shim(impl: GetSyscallNameV0_37Host, ctx: ShimContext): (id: number) => bigint {
+  return function getSyscallName(id: number): bigint {
+    try {
+      const r = impl.getSyscallName(id >>> 0, 0xffffffff);
+      return ctx.mallocCopy(r);
+    } catch (e) {
+      ctx.fail("getSyscallName", e);
+      return 0n;
+    }
+  };
+}
+
+/** What a host implements for `getSyscallName` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getSyscallNameShim` turns the error into the function's error convention. */
 export interface GetSyscallNameHost {
   /**
-   * Copies the name of syscall `id` into `dst`. An unknown number gives
+   * Copies the name of syscall `id` into `dst`. Only the low 16 bits of `id`
+   * count. An unknown number gives
    * `syscall_` followed by the number in hex, as strace prints it. Fails when
    * `dst` is too small; nothing is written then.
-   * @param id The syscall number.
+   * @param id The syscall number; IG reads it as a u16.
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
    * @returns The bytes or text the shim copies into `dst`.
    * @throws Any error fails the call. Returns 1 on error.
@@ -25,7 +70,7 @@ export interface GetSyscallNameHost {
   getSyscallName(id: number, capacity: number): Uint8Array | string;
 }
 
-/** `getSyscallName` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `getSyscallName` (profiles v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface GetSyscallNameImport {
   /**
    * Copies the name of syscall `id` into `dst`.
@@ -37,7 +82,7 @@ export interface GetSyscallNameImport {
 /**
  * Copies the name of syscall `id` into `dst`.
  *
- * The shim of `getSyscallName` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallName` and encodes its result or its error.
+ * The shim of `getSyscallName` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallName` and encodes its result or its error.
  * @generated from env|ig.getSyscallName(id: u32, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
  */
 export function getSyscallNameShim(impl: GetSyscallNameHost, ctx: ShimContext): (id: number, dst: bigint) => number {
@@ -55,7 +100,7 @@ export function getSyscallNameShim(impl: GetSyscallNameHost, ctx: ShimContext): 
   };
 }
 
-/** What a host implements for `getSyscallID` (eras env-v1, ig-v1). The implementation throws to fail the call; `getSyscallIDShim` turns the error into the function's error convention. */
+/** What a host implements for `getSyscallID` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getSyscallIDShim` turns the error into the function's error convention. */
 export interface GetSyscallIDHost {
   /**
    * The number of the syscall called `name`.
@@ -67,7 +112,7 @@ export interface GetSyscallIDHost {
   getSyscallID(name: string): number;
 }
 
-/** `getSyscallID` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `getSyscallID` (profiles v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface GetSyscallIDImport {
   /**
    * The number of the syscall called `name`.
@@ -79,7 +124,7 @@ export interface GetSyscallIDImport {
 /**
  * The number of the syscall called `name`.
  *
- * The shim of `getSyscallID` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallID` and encodes its result or its error.
+ * The shim of `getSyscallID` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallID` and encodes its result or its error.
  * @generated from env|ig.getSyscallID(name: str) -> i32 [wire (i64) -> i32]
  */
 export function getSyscallIDShim(impl: GetSyscallIDHost, ctx: ShimContext): (name: bigint) => number {
@@ -93,51 +138,55 @@ export function getSyscallIDShim(impl: GetSyscallIDHost, ctx: ShimContext): (nam
   };
 }
 
-/** What a host implements for `getSyscallDeclaration` (eras env-v1, ig-v1). The implementation throws to fail the call; `getSyscallDeclarationShim` turns the error into the function's error convention. */
+/** What a host implements for `getSyscallDeclaration` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getSyscallDeclarationShim` turns the error into the function's error convention. */
 export interface GetSyscallDeclarationHost {
   /**
-   * Writes the declaration of the syscall called `name` at `ptr`: its name
+   * Writes the declaration of the syscall called `name` into `dst`, a packed
+   * buffer (len << 32 | ptr) of at least 252 bytes, as IG's Go and Rust
+   * wrappers pass it; a bare address reads as a zero-length buffer and
+   * fails. Layout: the name
    * (32 bytes, NUL-padded), the number of parameters (u8), 3 bytes of padding,
    * then 6 parameter slots of a 32-byte NUL-padded name and u32 flags (bit 0:
    * the parameter is a pointer); unused slots are zero. Fails for an unknown
-   * syscall; nothing is written then.
+   * syscall and for a destination shorter than 252 bytes; nothing is
+   * written then.
    * @param name The syscall name.
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into `ptr`.
+   * @returns The bytes or text the shim copies into `dst`.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.getSyscallDeclaration(name: str, ptr: outPtr[252]) -> bytesToDst(ptr, status) [wire (i64, i64) -> i32]
+   * @generated from env|ig.getSyscallDeclaration(name: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
    */
   getSyscallDeclaration(name: string, capacity: number): Uint8Array | string;
 }
 
-/** `getSyscallDeclaration` (eras env-v1, ig-v1) as the module imports it: wasm values only. */
+/** `getSyscallDeclaration` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface GetSyscallDeclarationImport {
   /**
-   * Writes the declaration of the syscall called `name` at `ptr`: its name
-   * (32 bytes, NUL-padded), the number of parameters (u8), 3 bytes of padding,
-   * then 6 parameter slots of a 32-byte NUL-padded name and u32 flags (bit 0:
-   * the parameter is a pointer); unused slots are zero.
-   * @generated from env|ig.getSyscallDeclaration(name: str, ptr: outPtr[252]) -> bytesToDst(ptr, status) [wire (i64, i64) -> i32]
+   * Writes the declaration of the syscall called `name` into `dst`, a packed
+   * buffer (len << 32 | ptr) of at least 252 bytes, as IG's Go and Rust
+   * wrappers pass it; a bare address reads as a zero-length buffer and
+   * fails.
+   * @generated from env|ig.getSyscallDeclaration(name: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
    */
-  getSyscallDeclaration(name: bigint, ptr: bigint): number;
+  getSyscallDeclaration(name: bigint, dst: bigint): number;
 }
 
 /**
- * Writes the declaration of the syscall called `name` at `ptr`: its name
- * (32 bytes, NUL-padded), the number of parameters (u8), 3 bytes of padding,
- * then 6 parameter slots of a 32-byte NUL-padded name and u32 flags (bit 0:
- * the parameter is a pointer); unused slots are zero.
+ * Writes the declaration of the syscall called `name` into `dst`, a packed
+ * buffer (len << 32 | ptr) of at least 252 bytes, as IG's Go and Rust
+ * wrappers pass it; a bare address reads as a zero-length buffer and
+ * fails.
  *
- * The shim of `getSyscallDeclaration` (eras env-v1, ig-v1), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallDeclaration` and encodes its result or its error.
- * @generated from env|ig.getSyscallDeclaration(name: str, ptr: outPtr[252]) -> bytesToDst(ptr, status) [wire (i64, i64) -> i32]
+ * The shim of `getSyscallDeclaration` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallDeclaration` and encodes its result or its error.
+ * @generated from env|ig.getSyscallDeclaration(name: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
  */
-export function getSyscallDeclarationShim(impl: GetSyscallDeclarationHost, ctx: ShimContext): (name: bigint, ptr: bigint) => number {
-  return function getSyscallDeclaration(name: bigint, ptr: bigint): number {
+export function getSyscallDeclarationShim(impl: GetSyscallDeclarationHost, ctx: ShimContext): (name: bigint, dst: bigint) => number {
+  return function getSyscallDeclaration(name: bigint, dst: bigint): number {
     try {
-      const ptrPtr = ctx.u64ToNumber(ptr);
-      ctx.mem.check(ptrPtr, 252, "ptr");
-      const r = impl.getSyscallDeclaration(ctx.mem.readString(name, "name"), 252);
-      ctx.mem.writeInto(ptrPtr, 252, r, "ptr");
+      const dstPtr = ctx.mem.span(dst, "dst");
+      const dstLen = ctx.mem.len;
+      const r = impl.getSyscallDeclaration(ctx.mem.readString(name, "name"), dstLen);
+      ctx.mem.writeInto(dstPtr, dstLen, r, "dst");
       return 0;
     } catch (e) {
       ctx.fail("getSyscallDeclaration", e);
