@@ -95,7 +95,12 @@ function moduleOf(i: number): string {
   return profileModules[profileOfRelease(TAGS[i])].module;
 }
 
-/** Whether import `imp` (a function of type `wire`) links on release i, and if not, why. */
+function wireOf(sigs: WasmSignatures, p: ImportProblem): string | null {
+  const imp = sigs.imports.find((i) => i.module === p.module && i.name === p.name);
+  return imp?.type ? formatFuncType(imp.type).replace(/ /g, "") : null;
+}
+
+/** Whether an import of `module.name` with wasm type `wire` (null: unknown) links on release i. */
 function importFits(module: string, name: string, wire: string | null, i: number): boolean {
   if (moduleOf(i) !== module) return false;
   return functions.some((v) => v.name === name && inRange(v, i) && (wire === null || v.wire === wire));
@@ -130,6 +135,13 @@ export function checkImports(sigs: WasmSignatures, release: IgRelease, wasi: boo
   return problems;
 }
 
+/** The exports release `release` requires that the module lacks (IG refuses to load it then). */
+export function missingExports(sigs: WasmSignatures, release: IgRelease): string[] {
+  const i = indexOf(release);
+  const exported = new Set(sigs.exports.map((e) => e.name));
+  return variantReleases.filter((v) => v.kind === "export" && v.required && inRange(v, i) && !exported.has(v.name)).map((v) => v.name);
+}
+
 /**
  * The narrowest range of releases the module can have been built for.
  * Throws a GadgetError listing the imports that no release offers together.
@@ -138,6 +150,9 @@ export function resolveRelease(sigs: WasmSignatures, options: { readonly release
   const wasi = options.wasi ?? true;
   if (options.release !== undefined) {
     const problems = checkImports(sigs, options.release, wasi);
+    for (const name of missingExports(sigs, options.release)) {
+      problems.push({ module: "", name, message: `the module does not export ${name}, which IG ${options.release} requires` });
+    }
     if (problems.length > 0) throw new GadgetError(`the module cannot run on IG ${options.release}:\n  ${problems.map((p) => p.message).join("\n  ")}`);
     return { release: options.release, profile: profileOfRelease(options.release), first: options.release, last: options.release, reasons: [`IG ${options.release} was asked for`] };
   }
@@ -175,9 +190,10 @@ export function resolveRelease(sigs: WasmSignatures, options: { readonly release
     narrow(offered, `exports ${name}, which IG ${runs(offered)} calls`, false);
   }
   if (candidates.length === 0) {
+    // Say which facts left no release: the imports that fit no release at all, else every narrowing.
     const latest = TAGS[TAGS.length - 1];
-    const problems = checkImports(sigs, latest, wasi);
-    const lines = problems.length > 0 ? problems.map((p) => p.message) : reasons;
+    const unknown = checkImports(sigs, latest, wasi).filter((p) => !TAGS.some((_, i) => importFits(p.module, p.name, wireOf(sigs, p), i)));
+    const lines = unknown.length > 0 ? unknown.map((p) => p.message) : reasons;
     throw new GadgetError(`no IG release offers all of this module's imports and exports:\n  ${lines.join("\n  ")}`);
   }
   const first = candidates[0];

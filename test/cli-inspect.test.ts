@@ -115,7 +115,7 @@ describe("igwasm inspect", () => {
     );
     const r = await cli("inspect", env, "--json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ profile: "v0.37", problems: [], apiVersion: { value: "1", how: "called" } });
+    expect(JSON.parse(r.out)).toMatchObject({ igVersion: "v0.37.0", problems: [], apiVersion: { value: "1", how: "called" } });
 
     const seed = await wat(
       "pre-release",
@@ -126,7 +126,7 @@ describe("igwasm inspect", () => {
         (func (export "dsCallback") (param i64 i32 i32)))`,
     );
     const s = JSON.parse((await cli("inspect", seed, "--json")).out);
-    expect(s).toMatchObject({ profile: "pre-release", problems: [], apiVersion: { how: "absent" } });
+    expect(s).toMatchObject({ igVersion: "pre-release", problems: [], apiVersion: { how: "absent" } });
   });
 
   it("reports the version without calling it with --no-call, and a bad version", async () => {

@@ -44,7 +44,7 @@ describe("env-v1: loading", () => {
 
   it("does not offer gadgetShouldLog (an profile forced to env-v1 cannot link it)", async () => {
     const text = guestModule("env", { gadgetShouldLog: "(param i32) (result i32)" }, "");
-    const err = await loadGadget(await wat(text), { logSink: () => {}, profile: "v0.37" }).catch((e: unknown) => e);
+    const err = await loadGadget(await wat(text), { logSink: () => {}, igVersion: "v0.37.0" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GadgetError);
     expect((err as Error).message).toMatch(/env\.gadgetShouldLog, which the env-v1 profile does not have/);
   });

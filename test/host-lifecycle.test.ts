@@ -110,13 +110,13 @@ describe("profile detection", () => {
   it.each(cases)("%s -> %s", async (_w, imports, exports, profile, reason) => {
     const g = await loadGadget(await wat(`(module ${imports} (memory (export "memory") 1) ${exports})`), { logSink: () => {} });
     expect(g.profile).toBe(profile);
-    expect(g.profileReason).toMatch(reason);
+    expect(g.resolution.reasons.join("; ")).toMatch(reason);
   });
 
   it("the profile option overrides detection", async () => {
-    const g = await loadGadget(await wat(`(module (import "env" "gadgetLog" (func (param i32 i64))) (memory (export "memory") 1) (func (export "gadgetAPIVersion") (result i64) (i64.const 1)))`), { profile: "v0.43", logSink: () => {} });
+    const g = await loadGadget(await wat(`(module (import "env" "gadgetLog" (func (param i32 i64))) (memory (export "memory") 1) (func (export "gadgetAPIVersion") (result i64) (i64.const 1)))`), { igVersion: "v0.55.1", logSink: () => {} });
     expect(g.profile).toBe("v0.43");
-    expect(g.profileReason).toMatch(/given/);
+    expect(g.resolution.reasons.join("; ")).toMatch(/given/);
   });
 
   it("an ig-v1 build importing from env works like one importing from ig", async () => {

@@ -34,12 +34,12 @@ describe("seed profile: loading", () => {
   it("is detected from a module without gadgetAPIVersion, importing from env", async () => {
     const f = await fixture();
     expect(f.g.gadget.profile).toBe("pre-release");
-    expect(f.g.gadget.profileReason).toMatch(/gadgetAPIVersion/);
+    expect(f.g.gadget.resolution.reasons.join("; ")).toMatch(/gadgetAPIVersion/);
   });
 
   it.each(["dataSourceUnreference", "fieldAddTag", "fieldGet", "fieldSet", "gadgetShouldLog"])("does not offer %s", async (name) => {
     const text = guestModule("env", { gadgetLog: signature("pre-release", "gadgetLog"), [name]: "(param i32) (result i32)" }, `(func (export "dsCallback") (param i64 i32 i32))`, { seed: true });
-    const err = await loadGadget(await wat(text), { logSink: () => {}, profile: "pre-release" }).catch((e: unknown) => e);
+    const err = await loadGadget(await wat(text), { logSink: () => {}, igVersion: "pre-release" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GadgetError);
     expect((err as Error).message).toMatch(new RegExp(`env\\.${name}, which the seed profile does not have`));
   });

@@ -20,7 +20,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { LogLevel, MapType } from "../generated/constants.js";
 import { hostFunctionsOfProfile } from "../generated/host/descriptors.js";
 import { createV0_43Imports } from "../generated/host/v0.43/index.js";
-import { createV0_43Host } from "../runtime/profiles.js";
+import { createProfileHost } from "../runtime/profiles.js";
 import { GadgetError } from "../runtime/gadget.js";
 import { Logger } from "../runtime/logger.js";
 import { PerfBuffer } from "../runtime/perf/perf-reader.js";
@@ -459,7 +459,7 @@ describe("the ig-v1 function list", () => {
       mntnsFilter: null,
       syscallArch: "x86_64",
     });
-    const imports = createV0_43Imports(createV0_43Host(rt), new RuntimeShimContext(rt)) as unknown as Record<string, unknown>;
+    const imports = createV0_43Imports(createProfileHost("v0.43", rt), new RuntimeShimContext(rt)) as unknown as Record<string, unknown>;
     const missing = hostFunctionsOfProfile("v0.43").filter((f) => typeof imports[f.name] !== "function").map((f) => f.name);
     expect(missing).toEqual([]);
     for (const f of hostFunctionsOfProfile("v0.43")) expect((imports[f.name] as (...a: unknown[]) => unknown).length, f.name).toBe(f.params.length);

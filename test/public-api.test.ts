@@ -60,7 +60,7 @@ describe("entry points", () => {
   it("exposes profile, exports, config and maps", async () => {
     const g = await minimal();
     expect(g.profile).toBe("v0.43");
-    expect(g.profileReason).toMatch(/ig\.gadgetLog/);
+    expect(g.resolution.reasons.join("; ")).toMatch(/ig\.gadgetLog/);
     expect(typeof g.exports.gadgetInit).toBe("function");
     expect(g.config.size).toBe(0);
     expect(g.maps).toBeDefined();

@@ -16,7 +16,8 @@
  */
 import { expect } from "vitest";
 import type { ProfileId } from "../../generated/constants.js";
-import { profileModules, hostFunctionsOfProfile } from "../../generated/host/descriptors.js";
+import { guestExportsOfProfile, profileModules, hostFunctionsOfProfile } from "../../generated/host/descriptors.js";
+import { igReleases } from "../../generated/releases.js";
 import type { FieldKindName } from "../../runtime/data-source-api.js";
 import { guestModule, loadWat, packed, type LoadedGuest, type LoadOptions } from "./guest.js";
 
@@ -120,7 +121,7 @@ export function hostGuestWat(profile: ProfileId, body = "", opts: HostGuestOptio
   const prefix = opts.prefix ?? "t_";
   const parts = [names.map((n) => forwarder(profile, n, prefix)).join("\n")];
   if (opts.callback !== false) parts.push(recordingCallback(profile, opts.callback ?? ""));
-  if (opts.malloc) parts.push(bumpMalloc());
+  if (opts.malloc || requiresMalloc(profile)) parts.push(bumpMalloc());
   parts.push(body);
   const module = opts.module ?? profileModules[profile].module;
   const seed = !(opts.version ?? profile !== "pre-release");
@@ -128,7 +129,18 @@ export function hostGuestWat(profile: ProfileId, body = "", opts: HostGuestOptio
 }
 
 export async function loadHostGuest(profile: ProfileId, body = "", opts: HostGuestOptions = {}, load: LoadOptions = {}): Promise<LoadedGuest> {
-  return loadWat(hostGuestWat(profile, body, opts), load);
+  return loadWat(hostGuestWat(profile, body, opts), { igVersion: newestRelease(profile), ...load });
+}
+
+/** The newest IG release of a profile: what a guest written to the profile's signatures runs as. */
+export function newestRelease(profile: ProfileId): string {
+  const releases = igReleases.filter((r) => r.profile === profile);
+  return releases[releases.length - 1].tag;
+}
+
+/** Whether IG refused modules of this profile that export no malloc. */
+export function requiresMalloc(profile: ProfileId): boolean {
+  return guestExportsOfProfile(profile).some((e) => e.name === "malloc" && e.required);
 }
 
 export interface CallbackEntry {
