@@ -1,4 +1,4 @@
-// igwasm/assemblyscript: write Inspektor Gadget wasm gadgets (ig-v1 ABI) in
+// igwasm/assemblyscript: write Inspektor Gadget wasm gadgets (the ABI of IG v0.43.0 and later) in
 // AssemblyScript, with an API in the shape of IG's Go wrapper (wasmapi/go).
 //
 // A gadget's entry file must re-export the exports the host calls:

@@ -38,7 +38,7 @@ export function trace(msg: string): void {
 
 /**
  * Whether the host shows messages of `level`: check it before building an
- * expensive message. (ig-v1 hosts since July 2025.)
+ * expensive message. (IG v0.43.0 and later.)
  */
 export function shouldLog(level: LogLevel): bool {
   return gadgetShouldLog(<u32>level) == 1;

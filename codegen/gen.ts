@@ -7,9 +7,31 @@
 import { resolve } from "node:path";
 import { generate } from "./generate.js";
 import { drift, isClean, writeAll } from "./output.js";
-import { SpecError } from "./parse.js";
+import { loadSpec, SpecError } from "./parse.js";
+import type { AbiSpec } from "./model.js";
+import type { GeneratedFile } from "./generated-file.js";
 
-const USAGE = `usage: igwasm-gen [--check] [--spec DIR] [--out DIR] [--syscalls DIR]
+/**
+ * The generated files of one release: those of the profile that holds it,
+ * and the ones every profile shares. Profile files are recognised by the
+ * profile id in their path (host/<id>/, guest/assemblyscript/<id>/,
+ * guest/c/igwasm_<id>.h, docs/<id>.md).
+ */
+function filesOfRelease(files: readonly GeneratedFile[], spec: AbiSpec, text: string): GeneratedFile[] {
+  const tags = spec.releases.map((r) => r.tag);
+  const wanted = text.startsWith("v") || text === "pre-release" ? text : `v${text}`;
+  const tag = tags.includes(wanted) ? wanted : tags.filter((t) => t.startsWith(`${wanted}.`)).pop();
+  if (tag === undefined) throw new UsageError(`unknown IG release "${text}" (known: ${tags.join(", ")})`);
+  const profile = spec.profiles.find((p) => p.releases.includes(tag))!;
+  const markers = (id: string): string[] => [`host/${id}/`, `guest/assemblyscript/${id}/`, `guest/c/igwasm_${id.replace(/-/g, "_")}.h`, `docs/${id}.md`];
+  const others = spec.profiles.filter((p) => p.id !== profile.id).flatMap((p) => markers(p.id));
+  const mentionsOther = (line: string): boolean => others.some((m) => line.includes(`./${m}`));
+  return files
+    .filter((f) => !others.some((m) => f.path.includes(m)))
+    .map((f) => (f.path === "index.ts" ? { ...f, content: f.content.split("\n").filter((l) => !mentionsOther(l)).join("\n") } : f));
+}
+
+const USAGE = `usage: igwasm-gen [--check] [--spec DIR] [--out DIR] [--syscalls DIR] [--ig-version RELEASE]
 
 Regenerates the host interfaces and import shims, constants, AssemblyScript
 and C guest bindings, syscall tables and reference docs from the ABI spec.
@@ -18,6 +40,8 @@ and C guest bindings, syscall tables and reference docs from the ABI spec.
   --spec DIR      spec directory or file (default: spec)
   --out DIR       output directory (default: generated)
   --syscalls DIR  syscall data directory (default: data/syscalls)
+  --ig-version R  only the bindings and docs of the ABI profile of IG release R
+                  (v0.37.0, v0.37 for its newest patch, pre-release); needs --out
   -h, --help      show this help`;
 
 export function runGen(argv: readonly string[], root = process.cwd()): number {
@@ -25,6 +49,8 @@ export function runGen(argv: readonly string[], root = process.cwd()): number {
   let spec = "spec";
   let out = "generated";
   let syscalls = "data/syscalls";
+  let igVersion: string | null = null;
+  let outGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -34,14 +60,17 @@ export function runGen(argv: readonly string[], root = process.cwd()): number {
     };
     if (arg === "--check") check = true;
     else if (arg === "--spec") spec = value();
-    else if (arg === "--out") out = value();
+    else if (arg === "--out") {
+      out = value();
+      outGiven = true;
+    } else if (arg === "--ig-version") igVersion = value();
     else if (arg === "--syscalls") syscalls = value();
     else if (arg === "-h" || arg === "--help") {
       console.log(USAGE);
       return 0;
     } else throw new UsageError(`unknown argument "${arg}"`);
   }
-  let files;
+  let files: GeneratedFile[];
   try {
     files = generate({ spec: resolve(root, spec), syscallData: resolve(root, syscalls) });
   } catch (e) {
@@ -50,6 +79,10 @@ export function runGen(argv: readonly string[], root = process.cwd()): number {
       return 1;
     }
     throw e;
+  }
+  if (igVersion !== null) {
+    if (!outGiven) throw new UsageError("--ig-version writes a subset of the bindings: give --out DIR (not generated/)");
+    files = filesOfRelease(files, loadSpec(resolve(root, spec)), igVersion);
   }
   const outDir = resolve(root, out);
   if (check) {

@@ -89,7 +89,7 @@ export const SyscallParamIsPointer = 1;
 export enum FieldKind {
   /** Not a kind; rejected everywhere. */
   Invalid = 0,
-  /** 0 or 1. */
+  /** One byte; written as 0 or 1, and read as 1 only when the byte is exactly 1 (pkg/datasource/accessors.go@aeac857bd). */
   Bool = 1,
   /** Signed 8-bit integer. */
   Int8 = 2,
@@ -137,9 +137,9 @@ export enum LogLevel {
 }
 
 /**
- * What a subscriber's callback receives (env-v1 and ig-v1 numbering, as in
+ * What a subscriber's callback receives (numbering of every IG release, as in
  * IG's code and every IG guest wrapper; IG's reference page still shows the
- * seed numbering).
+ * pre-release numbering).
  * @generated from enum SubscriptionType
  */
 export enum SubscriptionType {
@@ -154,7 +154,7 @@ export enum SubscriptionType {
 }
 
 /**
- * What a subscriber's callback receives, in the seed era's numbering.
+ * What a subscriber's callback receives, in the numbering of the pre-release branch.
  * @generated from enum SubscriptionTypeSeed
  */
 export enum SubscriptionTypeSeed {

@@ -92,7 +92,7 @@ typedef uint32_t ig_field_kind_t;
 enum ig_field_kind {
   /** Not a kind; rejected everywhere. */
   IG_FIELD_KIND_INVALID = 0,
-  /** 0 or 1. */
+  /** One byte; written as 0 or 1, and read as 1 only when the byte is exactly 1 (pkg/datasource/accessors.go@aeac857bd). */
   IG_FIELD_KIND_BOOL = 1,
   /** Signed 8-bit integer. */
   IG_FIELD_KIND_INT8 = 2,
@@ -142,7 +142,7 @@ enum ig_log_level {
 
 /**
  * SubscriptionTypeSeed:
- * What a subscriber's callback receives, in the seed era's numbering.
+ * What a subscriber's callback receives, in the numbering of the pre-release branch.
  */
 typedef uint32_t ig_subscription_type_seed_t;
 enum ig_subscription_type_seed {
@@ -206,13 +206,13 @@ static inline uint64_t ig_pack(const void *ptr, uint32_t len) {
  *           WASI command entry point (TinyGo and Go command modules). Called once after
  *           instantiation; a WASI exit with code 0 is not an error.
  * optional  int32_t init(void);
- *           Seed-era initialisation phase.
+ *           Pre-release initialisation phase (IG releases call gadgetInit, gadgetStart, gadgetStop).
  *           returns: 0 on success; anything else fails the phase.
  * optional  int32_t start(void);
- *           Seed-era start phase.
+ *           Pre-release start phase (IG releases call gadgetInit, gadgetStart, gadgetStop).
  *           returns: 0 on success; anything else fails the phase.
  * optional  int32_t stop(void);
- *           Seed-era stop phase.
+ *           Pre-release stop phase (IG releases call gadgetInit, gadgetStart, gadgetStop).
  *           returns: 0 on success; anything else fails the phase.
  * optional  void dsCallback(uint64_t cbID, uint32_t ds, uint32_t data);
  *           Receives the events of every subscription the module made. Required once
@@ -257,9 +257,11 @@ __attribute__((import_module("env"), import_name("gadgetLog"))) void gadgetLog(u
  */
 
 /**
- * Creates a data source owned by the gadget. Seed-era modules import it with
- * the type parameter too, although the seed reference page shows only the
- * name. Fails when a data source of that name exists already.
+ * Creates a data source owned by the gadget. Pre-release modules import it with
+ * the type parameter too, although that branch's reference page shows only the
+ * name. Only types 1 (Single) and 2 (Array) succeed. A data source of the
+ * same name is replaced by the new one (IG keeps no check for it), and the
+ * empty name is accepted.
  * IG releases: pre-release and later.
  * @param name Name of the new data source. Packed (len << 32 | ptr) UTF-8 string; 0 is the empty string.
  * @param type Shape of its packets. (DataSourceType)
@@ -269,7 +271,8 @@ __attribute__((import_module("env"), import_name("gadgetLog"))) void gadgetLog(u
 __attribute__((import_module("env"), import_name("newDataSource"))) uint32_t newDataSource(uint64_t name, uint32_t type);
 
 /**
- * Finds a data source by name. Each call returns a new handle.
+ * Finds a data source by name. Each call returns a new handle. Since
+ * v0.35.0 a data source that every consumer unreferenced is not found.
  * IG releases: pre-release and later.
  * @param name Name of the data source. Packed (len << 32 | ptr) UTF-8 string; 0 is the empty string.
  * @return A DataSource handle. Returns 0 on error.
@@ -284,7 +287,7 @@ __attribute__((import_module("env"), import_name("getDataSource"))) uint32_t get
  * Fails when the module exports no `dsCallback`.
  * IG releases: pre-release only.
  * @param ds The data source. (DataSource handle)
- * @param type What each call receives (seed numbering: 0 Data, 1 Array, 2 Packet). (SubscriptionTypeSeed)
+ * @param type What each call receives (pre-release numbering: 0 Data, 1 Array, 2 Packet). (SubscriptionTypeSeed)
  * @param prio Priority, a signed 32-bit integer; lower runs first (0xFFFFFFFF is -1 and runs before 0).
  * @param cbID Passed back to the callback to tell subscriptions apart.
  * @return 0 on success. Returns 1 on error.
@@ -294,6 +297,8 @@ __attribute__((import_module("env"), import_name("dataSourceSubscribe"))) uint32
 
 /**
  * Finds a field of a data source by name. Each call returns a new handle.
+ * Since v0.49.0 a name with no exact match falls back to a case-insensitive
+ * match (behaviour getFieldCaseInsensitive).
  * IG releases: pre-release and later.
  * @param ds The data source. (DataSource handle)
  * @param name Name of the field. Packed (len << 32 | ptr) UTF-8 string; 0 is the empty string.
@@ -348,8 +353,8 @@ __attribute__((import_module("env"), import_name("dataSourceNewPacketArray"))) u
 __attribute__((import_module("env"), import_name("dataSourceEmitAndRelease"))) uint32_t dataSourceEmitAndRelease(uint32_t ds, uint32_t packet);
 
 /**
- * Releases a packet without emitting it. The seed reference page says it
- * returns nothing; IG's code returns 0 or 1 in every era, and modules import
+ * Releases a packet without emitting it. The pre-release reference page says it
+ * returns nothing; IG.s code returns 0 or 1 in every release, and modules import
  * it with an i32 result.
  * IG releases: pre-release and later.
  * @param ds The data source the packet belongs to. (DataSource handle)
@@ -362,8 +367,8 @@ __attribute__((import_module("env"), import_name("dataSourceRelease"))) uint32_t
 /* ---- Data arrays --------------------------------------------------------- */
 
 /*
- * The records of an array packet. The seed reference page leaves these out,
- * but seed-era modules import them too.
+ * The records of an array packet. The pre-release branch's reference page leaves these out,
+ * but modules built against it import them too.
  */
 
 /**

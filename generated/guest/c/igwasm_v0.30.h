@@ -91,7 +91,7 @@ typedef uint32_t ig_field_kind_t;
 enum ig_field_kind {
   /** Not a kind; rejected everywhere. */
   IG_FIELD_KIND_INVALID = 0,
-  /** 0 or 1. */
+  /** One byte; written as 0 or 1, and read as 1 only when the byte is exactly 1 (pkg/datasource/accessors.go@aeac857bd). */
   IG_FIELD_KIND_BOOL = 1,
   /** Signed 8-bit integer. */
   IG_FIELD_KIND_INT8 = 2,
@@ -141,9 +141,9 @@ enum ig_log_level {
 
 /**
  * SubscriptionType:
- * What a subscriber's callback receives (env-v1 and ig-v1 numbering, as in
+ * What a subscriber's callback receives (numbering of every IG release, as in
  * IG's code and every IG guest wrapper; IG's reference page still shows the
- * seed numbering).
+ * pre-release numbering).
  */
 typedef uint32_t ig_subscription_type_t;
 enum ig_subscription_type {
@@ -264,9 +264,11 @@ __attribute__((import_module("env"), import_name("gadgetLog"))) void gadgetLog(u
  */
 
 /**
- * Creates a data source owned by the gadget. Seed-era modules import it with
- * the type parameter too, although the seed reference page shows only the
- * name. Fails when a data source of that name exists already.
+ * Creates a data source owned by the gadget. Pre-release modules import it with
+ * the type parameter too, although that branch's reference page shows only the
+ * name. Only types 1 (Single) and 2 (Array) succeed. A data source of the
+ * same name is replaced by the new one (IG keeps no check for it), and the
+ * empty name is accepted.
  * IG releases: pre-release and later.
  * @param name Name of the new data source. Packed (len << 32 | ptr) UTF-8 string; 0 is the empty string.
  * @param type Shape of its packets. (DataSourceType)
@@ -276,7 +278,8 @@ __attribute__((import_module("env"), import_name("gadgetLog"))) void gadgetLog(u
 __attribute__((import_module("env"), import_name("newDataSource"))) uint32_t newDataSource(uint64_t name, uint32_t type);
 
 /**
- * Finds a data source by name. Each call returns a new handle.
+ * Finds a data source by name. Each call returns a new handle. Since
+ * v0.35.0 a data source that every consumer unreferenced is not found.
  * IG releases: pre-release and later.
  * @param name Name of the data source. Packed (len << 32 | ptr) UTF-8 string; 0 is the empty string.
  * @return A DataSource handle. Returns 0 on error.
@@ -302,6 +305,8 @@ __attribute__((import_module("env"), import_name("dataSourceSubscribe"))) uint32
 
 /**
  * Finds a field of a data source by name. Each call returns a new handle.
+ * Since v0.49.0 a name with no exact match falls back to a case-insensitive
+ * match (behaviour getFieldCaseInsensitive).
  * IG releases: pre-release and later.
  * @param ds The data source. (DataSource handle)
  * @param name Name of the field. Packed (len << 32 | ptr) UTF-8 string; 0 is the empty string.
@@ -356,8 +361,8 @@ __attribute__((import_module("env"), import_name("dataSourceNewPacketArray"))) u
 __attribute__((import_module("env"), import_name("dataSourceEmitAndRelease"))) uint32_t dataSourceEmitAndRelease(uint32_t ds, uint32_t packet);
 
 /**
- * Releases a packet without emitting it. The seed reference page says it
- * returns nothing; IG's code returns 0 or 1 in every era, and modules import
+ * Releases a packet without emitting it. The pre-release reference page says it
+ * returns nothing; IG.s code returns 0 or 1 in every release, and modules import
  * it with an i32 result.
  * IG releases: pre-release and later.
  * @param ds The data source the packet belongs to. (DataSource handle)
@@ -370,8 +375,8 @@ __attribute__((import_module("env"), import_name("dataSourceRelease"))) uint32_t
 /* ---- Data arrays --------------------------------------------------------- */
 
 /*
- * The records of an array packet. The seed reference page leaves these out,
- * but seed-era modules import them too.
+ * The records of an array packet. The pre-release branch's reference page leaves these out,
+ * but modules built against it import them too.
  */
 
 /**
@@ -435,7 +440,7 @@ __attribute__((import_module("env"), import_name("dataArrayGet"))) uint32_t data
  */
 
 /**
- * Reads a field of a record, with the contract of the seed era's
+ * Reads a field of a record, with the contract of the pre-release branch.s
  * `fieldAccessorGet`: strings and bytes come back in memory from the module's
  * `malloc`, and the error value 0 is ambiguous for scalars.
  * IG releases: v0.30.0 - v0.37.0.

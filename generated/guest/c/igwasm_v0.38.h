@@ -91,7 +91,7 @@ typedef uint32_t ig_field_kind_t;
 enum ig_field_kind {
   /** Not a kind; rejected everywhere. */
   IG_FIELD_KIND_INVALID = 0,
-  /** 0 or 1. */
+  /** One byte; written as 0 or 1, and read as 1 only when the byte is exactly 1 (pkg/datasource/accessors.go@aeac857bd). */
   IG_FIELD_KIND_BOOL = 1,
   /** Signed 8-bit integer. */
   IG_FIELD_KIND_INT8 = 2,
@@ -141,9 +141,9 @@ enum ig_log_level {
 
 /**
  * SubscriptionType:
- * What a subscriber's callback receives (env-v1 and ig-v1 numbering, as in
+ * What a subscriber's callback receives (numbering of every IG release, as in
  * IG's code and every IG guest wrapper; IG's reference page still shows the
- * seed numbering).
+ * pre-release numbering).
  */
 typedef uint32_t ig_subscription_type_t;
 enum ig_subscription_type {
@@ -307,9 +307,11 @@ __attribute__((import_module("env"), import_name("gadgetLog"))) void gadgetLog(u
  */
 
 /**
- * Creates a data source owned by the gadget. Seed-era modules import it with
- * the type parameter too, although the seed reference page shows only the
- * name. Fails when a data source of that name exists already.
+ * Creates a data source owned by the gadget. Pre-release modules import it with
+ * the type parameter too, although that branch's reference page shows only the
+ * name. Only types 1 (Single) and 2 (Array) succeed. A data source of the
+ * same name is replaced by the new one (IG keeps no check for it), and the
+ * empty name is accepted.
  * IG releases: pre-release and later.
  * @param name Name of the new data source. Packed (len << 32 | ptr) UTF-8 string; 0 is the empty string.
  * @param type Shape of its packets. (DataSourceType)
@@ -319,7 +321,8 @@ __attribute__((import_module("env"), import_name("gadgetLog"))) void gadgetLog(u
 __attribute__((import_module("env"), import_name("newDataSource"))) uint32_t newDataSource(uint64_t name, uint32_t type);
 
 /**
- * Finds a data source by name. Each call returns a new handle.
+ * Finds a data source by name. Each call returns a new handle. Since
+ * v0.35.0 a data source that every consumer unreferenced is not found.
  * IG releases: pre-release and later.
  * @param name Name of the data source. Packed (len << 32 | ptr) UTF-8 string; 0 is the empty string.
  * @return A DataSource handle. Returns 0 on error.
@@ -345,6 +348,8 @@ __attribute__((import_module("env"), import_name("dataSourceSubscribe"))) uint32
 
 /**
  * Finds a field of a data source by name. Each call returns a new handle.
+ * Since v0.49.0 a name with no exact match falls back to a case-insensitive
+ * match (behaviour getFieldCaseInsensitive).
  * IG releases: pre-release and later.
  * @param ds The data source. (DataSource handle)
  * @param name Name of the field. Packed (len << 32 | ptr) UTF-8 string; 0 is the empty string.
@@ -399,8 +404,8 @@ __attribute__((import_module("env"), import_name("dataSourceNewPacketArray"))) u
 __attribute__((import_module("env"), import_name("dataSourceEmitAndRelease"))) uint32_t dataSourceEmitAndRelease(uint32_t ds, uint32_t packet);
 
 /**
- * Releases a packet without emitting it. The seed reference page says it
- * returns nothing; IG's code returns 0 or 1 in every era, and modules import
+ * Releases a packet without emitting it. The pre-release reference page says it
+ * returns nothing; IG.s code returns 0 or 1 in every release, and modules import
  * it with an i32 result.
  * IG releases: pre-release and later.
  * @param ds The data source the packet belongs to. (DataSource handle)
@@ -432,8 +437,8 @@ __attribute__((import_module("env"), import_name("dataSourceIsReferenced"))) uin
 /* ---- Data arrays --------------------------------------------------------- */
 
 /*
- * The records of an array packet. The seed reference page leaves these out,
- * but seed-era modules import them too.
+ * The records of an array packet. The pre-release branch's reference page leaves these out,
+ * but modules built against it import them too.
  */
 
 /**
@@ -512,13 +517,16 @@ __attribute__((import_module("env"), import_name("dataArrayGet"))) uint32_t data
 __attribute__((import_module("env"), import_name("fieldGetScalar"))) uint64_t fieldGetScalar(uint32_t field, uint32_t data, uint32_t kind);
 
 /**
- * Copies a String, CString or Bytes field value into a buffer the module
- * provides. Nothing is written when the buffer is too small.
+ * Copies a field's raw value into a buffer the module provides: `kind`
+ * must be String or Bytes (CString fails), and any field can be read so,
+ * a fixed-size field giving its little-endian bytes. A CString field's
+ * bytes are not cut at the NUL. Nothing is written when the buffer is too
+ * small.
  * IG releases: v0.38.0 and later.
  * Replaces `fieldGet`.
  * @param field The field. (Field handle)
  * @param data The record. (Data handle)
- * @param kind String, CString or Bytes. (FieldKind)
+ * @param kind String or Bytes. (FieldKind)
  * @param dst Where to copy the value. Packed (len << 32 | ptr) destination: the host writes at most len bytes at ptr.
  * @return Bytes copied. Returns -1 on error.
  * @generated from env.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
@@ -649,7 +657,9 @@ __attribute__((import_module("env"), import_name("mapUpdate"))) uint32_t mapUpda
 __attribute__((import_module("env"), import_name("mapDelete"))) uint32_t mapDelete(uint32_t map, uint64_t key);
 
 /**
- * Releases a map handle. The map itself lives on while others hold it.
+ * Closes a map the module created with `newMap` and releases its handle.
+ * Any other map handle (from `getMap` or a map-of-maps lookup) fails with
+ * 1 and stays valid; `releaseHandle` drops those.
  * IG releases: v0.35.0 and later.
  * @param map The map handle. (Map handle)
  * @return 0 on success. Returns 1 on error.
@@ -666,6 +676,9 @@ __attribute__((import_module("env"), import_name("mapRelease"))) uint32_t mapRel
 /**
  * Opens a reader on a perf event array map. An overwritable reader drops its
  * oldest records when its buffer is full; otherwise new records are dropped.
+ * IG returns 1, not 0, when `map` is not a map handle (perf.go@7386530c3);
+ * 1 is indistinguishable from a valid handle, so igwasm deliberately
+ * returns 0 there, as for every other failure.
  * IG releases: v0.37.0 and later.
  * @param map A map of type PerfEventArray. (Map handle)
  * @param size Size of the reader's buffer in bytes.
@@ -694,9 +707,12 @@ __attribute__((import_module("env"), import_name("perfReaderPause"))) uint32_t p
 __attribute__((import_module("env"), import_name("perfReaderResume"))) uint32_t perfReaderResume(uint32_t reader);
 
 /**
- * Copies the oldest pending record into `dst`. Returns 2 when nothing is
- * pending. Fails, writing nothing, when `dst` is too small (IG has then
- * already taken the record off the buffer).
+ * Copies the oldest pending record into `dst`. An overwritable reader must
+ * be paused first (else 1); it returns 2 once everything pending was read.
+ * Fails, writing nothing, when `dst` is too small; the record is then lost
+ * (IG has already taken it off the buffer). IG blocks a non-overwritable
+ * reader until a record arrives; a host call here cannot block, so igwasm
+ * returns 2 when nothing is pending.
  * IG releases: v0.38.0 and later.
  * Replaces `perfReaderRead`.
  * @param reader The reader. (PerfReader handle)

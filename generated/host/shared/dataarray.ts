@@ -8,8 +8,8 @@ import type { DataArrayHandle, DataHandle } from "../../types.js";
 /*
  * Data arrays: each function variant once, for the profiles to compose.
  *
- * The records of an array packet. The seed reference page leaves these out,
- * but seed-era modules import them too.
+ * The records of an array packet. The pre-release branch's reference page leaves these out,
+ * but modules built against it import them too.
  */
 
 /** What a host implements for `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataArrayNewShim` turns the error into the function's error convention. */

@@ -17,9 +17,11 @@ import type { DataSourceHandle, FieldHandle, PacketHandle } from "../../types.js
 /** What a host implements for `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `newDataSourceShim` turns the error into the function's error convention. */
 export interface NewDataSourceHost {
   /**
-   * Creates a data source owned by the gadget. Seed-era modules import it with
-   * the type parameter too, although the seed reference page shows only the
-   * name. Fails when a data source of that name exists already.
+   * Creates a data source owned by the gadget. Pre-release modules import it with
+   * the type parameter too, although that branch's reference page shows only the
+   * name. Only types 1 (Single) and 2 (Array) succeed. A data source of the
+   * same name is replaced by the new one (IG keeps no check for it), and the
+   * empty name is accepted.
    * @param name Name of the new data source.
    * @param type Shape of its packets.
    * @throws Any error fails the call. Returns 0 on error.
@@ -57,7 +59,8 @@ export function newDataSourceShim(impl: NewDataSourceHost, ctx: ShimContext): (n
 /** What a host implements for `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getDataSourceShim` turns the error into the function's error convention. */
 export interface GetDataSourceHost {
   /**
-   * Finds a data source by name. Each call returns a new handle.
+   * Finds a data source by name. Each call returns a new handle. Since
+   * v0.35.0 a data source that every consumer unreferenced is not found.
    * @param name Name of the data source.
    * @throws Any error fails the call. Returns 0 on error.
    * @generated from env|ig.getDataSource(name: str) -> handle<DataSource> [wire (i64) -> i32]
@@ -99,7 +102,7 @@ export interface DataSourceSubscribePreReleaseHost {
    * priority order, lower values first, equal priorities in subscription order.
    * Fails when the module exports no `dsCallback`.
    * @param ds The data source.
-   * @param type What each call receives (seed numbering: 0 Data, 1 Array, 2 Packet).
+   * @param type What each call receives (pre-release numbering: 0 Data, 1 Array, 2 Packet).
    * @param prio Priority, a signed 32-bit integer; lower runs first (0xFFFFFFFF is -1 and runs before 0).
    * @param cbID Passed back to the callback to tell subscriptions apart.
    * @throws Any error fails the call. Returns 1 on error.
@@ -184,6 +187,8 @@ export function dataSourceSubscribeShim(impl: DataSourceSubscribeHost, ctx: Shim
 export interface DataSourceGetFieldHost {
   /**
    * Finds a field of a data source by name. Each call returns a new handle.
+   * Since v0.49.0 a name with no exact match falls back to a case-insensitive
+   * match (behaviour getFieldCaseInsensitive).
    * @param ds The data source.
    * @param name Name of the field.
    * @throws Any error fails the call. Returns 0 on error.
@@ -381,8 +386,8 @@ export function dataSourceEmitAndReleaseShim(impl: DataSourceEmitAndReleaseHost,
 /** What a host implements for `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceReleaseShim` turns the error into the function's error convention. */
 export interface DataSourceReleaseHost {
   /**
-   * Releases a packet without emitting it. The seed reference page says it
-   * returns nothing; IG's code returns 0 or 1 in every era, and modules import
+   * Releases a packet without emitting it. The pre-release reference page says it
+   * returns nothing; IG.s code returns 0 or 1 in every release, and modules import
    * it with an i32 result.
    * @param ds The data source the packet belongs to.
    * @param packet The packet to release.

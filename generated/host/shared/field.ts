@@ -107,7 +107,7 @@ export function fieldAccessorSetShim(impl: FieldAccessorSetHost, ctx: ShimContex
 /** What a host implements for `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37). The implementation throws to fail the call; `fieldGetShim` turns the error into the function's error convention. */
 export interface FieldGetHost {
   /**
-   * Reads a field of a record, with the contract of the seed era's
+   * Reads a field of a record, with the contract of the pre-release branch.s
    * `fieldAccessorGet`: strings and bytes come back in memory from the module's
    * `malloc`, and the error value 0 is ambiguous for scalars.
    * @param field The field.
@@ -123,7 +123,7 @@ export interface FieldGetHost {
 /** `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37) as the module imports it: wasm values only. */
 export interface FieldGetImport {
   /**
-   * Reads a field of a record, with the contract of the seed era's
+   * Reads a field of a record, with the contract of the pre-release branch.s
    * `fieldAccessorGet`: strings and bytes come back in memory from the module's
    * `malloc`, and the error value 0 is ambiguous for scalars.
    * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
@@ -132,7 +132,7 @@ export interface FieldGetImport {
 }
 
 /**
- * Reads a field of a record, with the contract of the seed era's
+ * Reads a field of a record, with the contract of the pre-release branch.s
  * `fieldAccessorGet`: strings and bytes come back in memory from the module's
  * `malloc`, and the error value 0 is ambiguous for scalars.
  *
@@ -240,11 +240,14 @@ export function fieldGetScalarShim(impl: FieldGetScalarHost, ctx: ShimContext): 
 /** What a host implements for `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `fieldGetBufferShim` turns the error into the function's error convention. */
 export interface FieldGetBufferHost {
   /**
-   * Copies a String, CString or Bytes field value into a buffer the module
-   * provides. Nothing is written when the buffer is too small.
+   * Copies a field's raw value into a buffer the module provides: `kind`
+   * must be String or Bytes (CString fails), and any field can be read so,
+   * a fixed-size field giving its little-endian bytes. A CString field's
+   * bytes are not cut at the NUL. Nothing is written when the buffer is too
+   * small.
    * @param field The field.
    * @param data The record.
-   * @param kind String, CString or Bytes.
+   * @param kind String or Bytes.
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
    * @returns The bytes or text the shim copies into `dst`. The module gets: Bytes copied.
    * @throws Any error fails the call. Returns -1 on error.
@@ -256,16 +259,18 @@ export interface FieldGetBufferHost {
 /** `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface FieldGetBufferImport {
   /**
-   * Copies a String, CString or Bytes field value into a buffer the module
-   * provides.
+   * Copies a field's raw value into a buffer the module provides: `kind`
+   * must be String or Bytes (CString fails), and any field can be read so,
+   * a fixed-size field giving its little-endian bytes.
    * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
    */
   fieldGetBuffer(field: number, data: number, kind: number, dst: bigint): number;
 }
 
 /**
- * Copies a String, CString or Bytes field value into a buffer the module
- * provides.
+ * Copies a field's raw value into a buffer the module provides: `kind`
+ * must be String or Bytes (CString fails), and any field can be read so,
+ * a fixed-size field giving its little-endian bytes.
  *
  * The shim of `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetBuffer` and encodes its result or its error.
  * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]

@@ -221,7 +221,9 @@ export function mapDeleteShim(impl: MapDeleteHost, ctx: ShimContext): (map: numb
 /** What a host implements for `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `mapReleaseShim` turns the error into the function's error convention. */
 export interface MapReleaseHost {
   /**
-   * Releases a map handle. The map itself lives on while others hold it.
+   * Closes a map the module created with `newMap` and releases its handle.
+   * Any other map handle (from `getMap` or a map-of-maps lookup) fails with
+   * 1 and stays valid; `releaseHandle` drops those.
    * @param map The map handle.
    * @throws Any error fails the call. Returns 1 on error.
    * @generated from env|ig.mapRelease(map: handle<Map>) -> status [wire (i32) -> i32]
@@ -232,14 +234,14 @@ export interface MapReleaseHost {
 /** `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface MapReleaseImport {
   /**
-   * Releases a map handle.
+   * Closes a map the module created with `newMap` and releases its handle.
    * @generated from env|ig.mapRelease(map: handle<Map>) -> status [wire (i32) -> i32]
    */
   mapRelease(map: number): number;
 }
 
 /**
- * Releases a map handle.
+ * Closes a map the module created with `newMap` and releases its handle.
  *
  * The shim of `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapRelease` and encodes its result or its error.
  * @generated from env|ig.mapRelease(map: handle<Map>) -> status [wire (i32) -> i32]

@@ -16,6 +16,9 @@ export interface NewPerfReaderHost {
   /**
    * Opens a reader on a perf event array map. An overwritable reader drops its
    * oldest records when its buffer is full; otherwise new records are dropped.
+   * IG returns 1, not 0, when `map` is not a map handle (perf.go@7386530c3);
+   * 1 is indistinguishable from a valid handle, so igwasm deliberately
+   * returns 0 there, as for every other failure.
    * @param map A map of type PerfEventArray.
    * @param size Size of the reader's buffer in bytes.
    * @param overwritable 1 to drop the oldest records when full.
@@ -181,9 +184,12 @@ export function perfReaderReadV0_37Shim(impl: PerfReaderReadV0_37Host, ctx: Shim
 /** What a host implements for `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `perfReaderReadShim` turns the error into the function's error convention. */
 export interface PerfReaderReadHost {
   /**
-   * Copies the oldest pending record into `dst`. Returns 2 when nothing is
-   * pending. Fails, writing nothing, when `dst` is too small (IG has then
-   * already taken the record off the buffer).
+   * Copies the oldest pending record into `dst`. An overwritable reader must
+   * be paused first (else 1); it returns 2 once everything pending was read.
+   * Fails, writing nothing, when `dst` is too small; the record is then lost
+   * (IG has already taken it off the buffer). IG blocks a non-overwritable
+   * reader until a record arrives; a host call here cannot block, so igwasm
+   * returns 2 when nothing is pending.
    * @param reader The reader.
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
    * @returns The bytes or text the shim copies into `dst`, or null when there is nothing to copy (the module then gets 2). The module gets: 0 a record was copied, 2 nothing pending.

@@ -3,8 +3,8 @@
 /* eslint-disable */
 
 // Data arrays: raw imports of the IG pre-release ABI from module "env".
-// The records of an array packet. The seed reference page leaves these out,
-// but seed-era modules import them too.
+// The records of an array packet. The pre-release branch's reference page leaves these out,
+// but modules built against it import them too.
 
 /**
  * Allocates a zeroed record for the array. It is not part of the array until

@@ -8,9 +8,11 @@
 // packets, and creates, fills and emits packets.
 
 /**
- * Creates a data source owned by the gadget. Seed-era modules import it with
- * the type parameter too, although the seed reference page shows only the
- * name. Fails when a data source of that name exists already.
+ * Creates a data source owned by the gadget. Pre-release modules import it with
+ * the type parameter too, although that branch's reference page shows only the
+ * name. Only types 1 (Single) and 2 (Array) succeed. A data source of the
+ * same name is replaced by the new one (IG keeps no check for it), and the
+ * empty name is accepted.
  * IG releases: pre-release and later.
  * @param name Name of the new data source. Packed (len << 32 | ptr) UTF-8 string; 0 is the empty string.
  * @param type_ Shape of its packets. (DataSourceType)
@@ -22,7 +24,8 @@
 export declare function newDataSource(name: u64, type_: u32): u32;
 
 /**
- * Finds a data source by name. Each call returns a new handle.
+ * Finds a data source by name. Each call returns a new handle. Since
+ * v0.35.0 a data source that every consumer unreferenced is not found.
  * IG releases: pre-release and later.
  * @param name Name of the data source. Packed (len << 32 | ptr) UTF-8 string; 0 is the empty string.
  * @returns A DataSource handle. Returns 0 on error.
@@ -52,6 +55,8 @@ export declare function dataSourceSubscribe(ds: u32, type_: u32, prio: i32, cbID
 
 /**
  * Finds a field of a data source by name. Each call returns a new handle.
+ * Since v0.49.0 a name with no exact match falls back to a case-insensitive
+ * match (behaviour getFieldCaseInsensitive).
  * IG releases: pre-release and later.
  * @param ds The data source. (DataSource handle)
  * @param name Name of the field. Packed (len << 32 | ptr) UTF-8 string; 0 is the empty string.
@@ -116,8 +121,8 @@ export declare function dataSourceNewPacketArray(ds: u32): u32;
 export declare function dataSourceEmitAndRelease(ds: u32, packet: u32): u32;
 
 /**
- * Releases a packet without emitting it. The seed reference page says it
- * returns nothing; IG's code returns 0 or 1 in every era, and modules import
+ * Releases a packet without emitting it. The pre-release reference page says it
+ * returns nothing; IG.s code returns 0 or 1 in every release, and modules import
  * it with an i32 result.
  * IG releases: pre-release and later.
  * @param ds The data source the packet belongs to. (DataSource handle)

@@ -8,6 +8,9 @@
 /**
  * Opens a reader on a perf event array map. An overwritable reader drops its
  * oldest records when its buffer is full; otherwise new records are dropped.
+ * IG returns 1, not 0, when `map` is not a map handle (perf.go@7386530c3);
+ * 1 is indistinguishable from a valid handle, so igwasm deliberately
+ * returns 0 there, as for every other failure.
  * IG releases: v0.37.0 and later.
  * @param map A map of type PerfEventArray. (Map handle)
  * @param size Size of the reader's buffer in bytes.

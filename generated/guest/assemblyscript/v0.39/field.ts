@@ -28,13 +28,16 @@
 export declare function fieldGetScalar(field: u32, data: u32, kind: u32, err: usize): u64;
 
 /**
- * Copies a String, CString or Bytes field value into a buffer the module
- * provides. Nothing is written when the buffer is too small.
+ * Copies a field's raw value into a buffer the module provides: `kind`
+ * must be String or Bytes (CString fails), and any field can be read so,
+ * a fixed-size field giving its little-endian bytes. A CString field's
+ * bytes are not cut at the NUL. Nothing is written when the buffer is too
+ * small.
  * IG releases: v0.38.0 and later.
  * Replaces `fieldGet`.
  * @param field The field. (Field handle)
  * @param data The record. (Data handle)
- * @param kind String, CString or Bytes. (FieldKind)
+ * @param kind String or Bytes. (FieldKind)
  * @param dst Where to copy the value. Packed (len << 32 | ptr) destination: the host writes at most len bytes at ptr.
  * @returns Bytes copied. Returns -1 on error.
  * @generated from ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]

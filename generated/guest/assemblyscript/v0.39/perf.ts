@@ -8,6 +8,9 @@
 /**
  * Opens a reader on a perf event array map. An overwritable reader drops its
  * oldest records when its buffer is full; otherwise new records are dropped.
+ * IG returns 1, not 0, when `map` is not a map handle (perf.go@7386530c3);
+ * 1 is indistinguishable from a valid handle, so igwasm deliberately
+ * returns 0 there, as for every other failure.
  * IG releases: v0.37.0 and later.
  * @param map A map of type PerfEventArray. (Map handle)
  * @param size Size of the reader's buffer in bytes.
@@ -42,9 +45,12 @@ export declare function perfReaderPause(reader: u32): u32;
 export declare function perfReaderResume(reader: u32): u32;
 
 /**
- * Copies the oldest pending record into `dst`. Returns 2 when nothing is
- * pending. Fails, writing nothing, when `dst` is too small (IG has then
- * already taken the record off the buffer).
+ * Copies the oldest pending record into `dst`. An overwritable reader must
+ * be paused first (else 1); it returns 2 once everything pending was read.
+ * Fails, writing nothing, when `dst` is too small; the record is then lost
+ * (IG has already taken it off the buffer). IG blocks a non-overwritable
+ * reader until a record arrives; a host call here cannot block, so igwasm
+ * returns 2 when nothing is pending.
  * IG releases: v0.38.0 and later.
  * Replaces `perfReaderRead`.
  * @param reader The reader. (PerfReader handle)

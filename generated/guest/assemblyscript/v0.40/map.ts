@@ -75,7 +75,9 @@ export declare function mapUpdate(map: u32, key: u64, value: u64, flags: u64): u
 export declare function mapDelete(map: u32, key: u64): u32;
 
 /**
- * Releases a map handle. The map itself lives on while others hold it.
+ * Closes a map the module created with `newMap` and releases its handle.
+ * Any other map handle (from `getMap` or a map-of-maps lookup) fails with
+ * 1 and stays valid; `releaseHandle` drops those.
  * IG releases: v0.35.0 and later.
  * @param map The map handle. (Map handle)
  * @returns 0 on success. Returns 1 on error.
