@@ -44,6 +44,8 @@ interface Run {
 }
 
 let run: Run;
+/** Every host call the guest made, as the trace decorator prints it (`==> ig.name(a=1,b=2)`). */
+const calls: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(BUILD, { recursive: true });
@@ -52,6 +54,7 @@ beforeAll(async () => {
 
   const logs: [number, string][] = [];
   const gadget = await loadGadget(readFileSync(WASM), {
+    trace: (line) => void (line.startsWith("==> ") && calls.push(line)),
     logSink: (level, message) => logs.push([level, message]),
     logLevel: LogLevel.Trace,
     params: { p1: "hello" },
@@ -236,3 +239,59 @@ describe("AssemblyScript library", () => {
     expect(built.output).toContain("emitAndRelease takes a PacketSingle, a PacketArray or a Packet");
   });
 });
+
+/**
+ * How IG's Go wrapper (wasmapi/go@aeac857bd) passes each argument that is not a
+ * plain number: strings and buffers as `len << 32 | ptr` with len the exact
+ * length, destinations as packed buffers of the sizes it allocates, error
+ * words as bare addresses. A guest built with igwasm's AssemblyScript library
+ * must make the same calls, or IG reads them differently (a bare address is
+ * a zero-length buffer to IG).
+ */
+const GO_WRAPPER: Record<string, Record<string, { packed: boolean; minLen?: number; len?: number }>> = {
+  gadgetLog: { msg: { packed: true } },
+  getSyscallDeclaration: { name: { packed: true }, dst: { packed: true, minLen: 252 } }, // syscall.go: uint64(size)<<32 | ptr
+  getSyscallName: { dst: { packed: true, len: 64 } }, // syscall.go: maxSyscallLength = 64
+  getSyscallID: { name: { packed: true } },
+  getParamValue: { key: { packed: true }, dst: { packed: true } }, // params.go: make([]byte, maxSize)
+  fieldGetScalar: { err: { packed: false } }, // fields.go: uintptr(unsafe.Pointer(&err))
+  fieldGetBuffer: { dst: { packed: true } },
+  dataSourceGetField: { name: { packed: true } },
+  newDataSource: { name: { packed: true } },
+  getDataSource: { name: { packed: true } },
+  mapLookup: { key: { packed: true, len: 4 }, value: { packed: true, minLen: 4 } }, // map.go: anyToBufPtr of the typed key, a value buffer at least valueSize
+  perfReaderRead: { dst: { packed: true } },
+  kallsymsSymbolExists: { symbol: { packed: true } },
+};
+
+function argsOf(line: string): Map<string, bigint> {
+  const inner = line.slice(line.indexOf("(") + 1, line.lastIndexOf(")"));
+  return new Map(inner.split(",").filter((a) => a.includes("=")).map((a) => {
+    const [k, v] = a.split("=");
+    return [k, BigInt(v)];
+  }));
+}
+
+describe("the AssemblyScript library calls every host function as IG's Go wrapper does", () => {
+  it.each(Object.keys(GO_WRAPPER))("%s", (name) => {
+    const made = calls.filter((c) => c.startsWith(`==> ig.${name}(`));
+    expect(made.length, `the kitchen-sink guest calls ${name}`).toBeGreaterThan(0);
+    for (const call of made) {
+      const args = argsOf(call);
+      for (const [param, rule] of Object.entries(GO_WRAPPER[name])) {
+        const v = args.get(param);
+        expect(v, `${call}: argument ${param}`).toBeDefined();
+        const len = Number(v! >> 32n);
+        if (!rule.packed) {
+          expect(len, `${call}: ${param} is a bare address`).toBe(0);
+          continue;
+        }
+        if (v === 0n) continue; // the empty string
+        expect(len, `${call}: ${param} carries its length`).toBeGreaterThan(0);
+        if (rule.len !== undefined) expect(len, `${call}: ${param} length`).toBe(rule.len);
+        if (rule.minLen !== undefined) expect(len, `${call}: ${param} length`).toBeGreaterThanOrEqual(rule.minLen);
+      }
+    }
+  });
+});
+
