@@ -13,6 +13,7 @@ import { behaviourOfRelease, type HostBehaviour, type IgRelease } from "../gener
 import { DataSourceApi } from "./data-source-api.js";
 import { errorText } from "./data-sources.js";
 import { parseIgRelease, resolveRelease, type ReleaseResolution } from "./release-detect.js";
+import { capMemoryPages } from "./memory-cap.js";
 import { readWasmSignatures, type WasmSignatures } from "./wasm-signatures.js";
 import { GadgetError } from "./errors.js";
 import { link, type LinkOptions } from "./link.js";
@@ -146,10 +147,20 @@ export class Gadget {
   }
 }
 
+/** A BufferSource as bytes, without copying. */
+function bytesOf(wasm: BufferSource): Uint8Array {
+  return wasm instanceof Uint8Array ? wasm : ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : new Uint8Array(wasm);
+}
+
+/**
+ * Compiles the module with its own memory capped at IG's 256 pages (memory-cap.ts), so that
+ * `memory.grow` past it fails in the guest as it does on IG. A precompiled Module cannot be
+ * capped: its growth is bounded only by its own declared maximum.
+ */
 function compile(wasm: BufferSource | WebAssembly.Module): WebAssembly.Module {
   if (wasm instanceof WebAssembly.Module) return wasm;
   try {
-    return new WebAssembly.Module(wasm);
+    return new WebAssembly.Module(capMemoryPages(bytesOf(wasm), GuestMemoryMaxPages).bytes as Uint8Array<ArrayBuffer>);
   } catch (e) {
     throw new GadgetError(`not a valid wasm module: ${errorText(e)}`, { cause: e });
   }
@@ -232,9 +243,8 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
 /** Import and export signatures: read from the bytes when we have them; from the JS API (names only) for a precompiled module. */
 function signaturesOf(wasm: BufferSource | WebAssembly.Module, module: WebAssembly.Module): WasmSignatures {
   if (!(wasm instanceof WebAssembly.Module)) {
-    const bytes = wasm instanceof Uint8Array ? wasm : ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : new Uint8Array(wasm);
     try {
-      return readWasmSignatures(bytes);
+      return readWasmSignatures(bytesOf(wasm));
     } catch {
       // The engine compiled it; fall through to what the JS API says.
     }
