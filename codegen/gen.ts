@@ -4,7 +4,9 @@
  *   npm run gen                 write generated/
  *   npm run gen:check           fail with a diff when generated/ is stale
  */
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { generate } from "./generate.js";
 import { drift, isClean, writeAll } from "./output.js";
 import { loadSpec, SpecError } from "./parse.js";
@@ -44,11 +46,28 @@ and C guest bindings, syscall tables and reference docs from the ABI spec.
                   (v0.37.0, v0.37 for its newest patch, pre-release); needs --out
   -h, --help      show this help`;
 
-export function runGen(argv: readonly string[], root = process.cwd()): number {
+/**
+ * The igwasm checkout (or installed package) this generator belongs to: the
+ * nearest directory above this file that holds `spec/abi.yaml`. Defaults are
+ * found there, so the output does not depend on the working directory.
+ */
+export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "spec", "abi.yaml"))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
+
+/**
+ * Runs the generator. Defaults (spec/, generated/, data/syscalls/) are taken
+ * relative to `root` (the package root); paths given as arguments relative to
+ * the working directory, as a user typing them expects.
+ */
+export function runGen(argv: readonly string[], root = packageRoot()): number {
   let check = false;
-  let spec = "spec";
-  let out = "generated";
-  let syscalls = "data/syscalls";
+  let spec = resolve(root, "spec");
+  let out = resolve(root, "generated");
+  let syscalls = resolve(root, "data/syscalls");
   let igVersion: string | null = null;
   let outGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -59,12 +78,12 @@ export function runGen(argv: readonly string[], root = process.cwd()): number {
       return v;
     };
     if (arg === "--check") check = true;
-    else if (arg === "--spec") spec = value();
+    else if (arg === "--spec") spec = resolve(value());
     else if (arg === "--out") {
-      out = value();
+      out = resolve(value());
       outGiven = true;
     } else if (arg === "--ig-version") igVersion = value();
-    else if (arg === "--syscalls") syscalls = value();
+    else if (arg === "--syscalls") syscalls = resolve(value());
     else if (arg === "-h" || arg === "--help") {
       console.log(USAGE);
       return 0;
@@ -72,7 +91,7 @@ export function runGen(argv: readonly string[], root = process.cwd()): number {
   }
   let files: GeneratedFile[];
   try {
-    files = generate({ spec: resolve(root, spec), syscallData: resolve(root, syscalls) });
+    files = generate({ spec: spec, syscallData: syscalls });
   } catch (e) {
     if (e instanceof SpecError) {
       console.error(e.message);
@@ -82,16 +101,17 @@ export function runGen(argv: readonly string[], root = process.cwd()): number {
   }
   if (igVersion !== null) {
     if (!outGiven) throw new UsageError("--ig-version writes a subset of the bindings: give --out DIR (not generated/)");
-    files = filesOfRelease(files, loadSpec(resolve(root, spec)), igVersion);
+    files = filesOfRelease(files, loadSpec(spec), igVersion);
   }
-  const outDir = resolve(root, out);
+  const outDir = out;
+  const shown = relative(process.cwd(), out) || ".";
   if (check) {
     const d = drift(files, outDir);
     if (isClean(d)) {
-      console.log(`${out}/ is up to date (${files.length} files)`);
+      console.log(`${shown}/ is up to date (${files.length} files)`);
       return 0;
     }
-    console.error(`${out}/ is stale: run \`npm run gen\` and commit the result.`);
+    console.error(`${shown}/ is stale: run \`npm run gen\` and commit the result.`);
     for (const p of d.missing) console.error(`missing: ${p}`);
     for (const p of d.extra) console.error(`no longer generated: ${p}`);
     for (const diff of d.diffs) console.error(diff);
@@ -99,7 +119,7 @@ export function runGen(argv: readonly string[], root = process.cwd()): number {
   }
   const d = writeAll(files, outDir);
   const n = d.changed.length + d.missing.length + d.extra.length;
-  console.log(n === 0 ? `${out}/ is up to date (${files.length} files)` : `wrote ${d.changed.length + d.missing.length} and removed ${d.extra.length} of ${files.length} files in ${out}/`);
+  console.log(n === 0 ? `${shown}/ is up to date (${files.length} files)` : `wrote ${d.changed.length + d.missing.length} and removed ${d.extra.length} of ${files.length} files in ${shown}/`);
   return 0;
 }
 

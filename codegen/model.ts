@@ -11,7 +11,10 @@
 
 /** Where a node was written, for error messages. */
 export interface SourceLoc {
+  /** The file as messages show it (relative to the working directory when loaded from disk). */
   readonly file: string;
+  /** The file relative to the spec directory, posix separators: what generated output names. Independent of the working directory. */
+  readonly specFile: string;
   readonly line: number;
   readonly col: number;
 }

@@ -10,7 +10,7 @@
  * in one run.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { isMap, isScalar, type Node, type YAMLMap } from "yaml";
 import { defaultParamWire, resultWire } from "./lowering.js";
 import type {
@@ -31,12 +31,18 @@ export interface SpecSource {
   /** Path shown in messages. */
   readonly file: string;
   readonly text: string;
+  /** Path relative to the spec directory, for generated output (default: `file`'s base name). */
+  readonly specFile?: string;
 }
 
 /** Loads a spec directory (every *.yaml below it, sorted) or a single YAML file. */
 export function loadSpec(specPath: string): AbiSpec {
   const files = statSync(specPath).isDirectory() ? listYaml(specPath) : [specPath];
-  return parseSpec(files.map((file) => ({ file: toPosix(relative(process.cwd(), file)) || file, text: readFileSync(file, "utf8") })), specPath);
+  const root = statSync(specPath).isDirectory() ? specPath : dirname(specPath);
+  return parseSpec(
+    files.map((file) => ({ file: toPosix(relative(process.cwd(), file)) || file, specFile: toPosix(relative(root, file)), text: readFileSync(file, "utf8") })),
+    specPath,
+  );
 }
 
 function listYaml(dir: string): string[] {
@@ -72,7 +78,7 @@ interface RawExport {
 /** Parses and validates spec sources; throws SpecError listing every problem. */
 export function parseSpec(sources: readonly SpecSource[], specRoot = ""): AbiSpec {
   const problems: string[] = [];
-  const readers = sources.map((s) => new YamlReader(s.file, s.text, problems));
+  const readers = sources.map((s) => new YamlReader(s.file, s.text, problems, s.specFile ?? basename(s.file)));
 
   // Pass 1: collect sections, with the reader that owns each node.
   const single = new Map<string, { reader: YamlReader; node: Node }>();
@@ -98,7 +104,7 @@ export function parseSpec(sources: readonly SpecSource[], specRoot = ""): AbiSpe
     const fnsNode = reader.get(top, "functions");
     if (famNode !== undefined || fnsNode !== undefined) {
       if (famNode === undefined) reader.error(fnsNode, `"functions" needs a "family" in the same file`);
-      else families.push(readFamily(reader, famNode, fnsNode, specRoot));
+      else families.push(readFamily(reader, famNode, fnsNode));
     }
     for (const entry of reader.items(reader.get(top, "families"), `"families"`)) {
       const m = reader.map(entry, "a families entry");
@@ -106,7 +112,7 @@ export function parseSpec(sources: readonly SpecSource[], specRoot = ""): AbiSpe
       reader.keys(m, ["family", "functions"], "a families entry");
       const fam = reader.get(m, "family");
       if (fam === undefined) reader.error(m, `a families entry: missing "family"`);
-      else families.push(readFamily(reader, fam, reader.get(m, "functions"), specRoot));
+      else families.push(readFamily(reader, fam, reader.get(m, "functions")));
     }
   }
 
@@ -253,14 +259,14 @@ function uniqueByName<T>(items: readonly Item[], what: string, read: (item: Item
   return out;
 }
 
-function readFamily(reader: YamlReader, famNode: Node, fnsNode: Node | undefined, specRoot: string): { family: Family; fns: RawFn[] } {
+function readFamily(reader: YamlReader, famNode: Node, fnsNode: Node | undefined): { family: Family; fns: RawFn[] } {
   const m = reader.map(famNode, "a family");
   const name = m ? reader.str(m, "name", "a family") : "";
   if (m) {
     reader.keys(m, ["name", "title", "doc"], `family "${name}"`);
     if (name && !IDENT.test(name)) reader.error(reader.get(m, "name"), `family name "${name}" is not an identifier`);
   }
-  const file = specRoot && statSafe(specRoot) ? toPosix(relative(specRoot, reader.file)) || basename(reader.file) : basename(reader.file);
+  const file = reader.specFile;
   const family: Family = {
     kind: "family",
     name,
@@ -276,13 +282,6 @@ function readFamily(reader: YamlReader, famNode: Node, fnsNode: Node | undefined
   return { family, fns };
 }
 
-function statSafe(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 function readRelease({ reader, node }: Item): Release | null {
   const m = reader.map(node, "a release");
@@ -292,7 +291,9 @@ function readRelease({ reader, node }: Item): Release | null {
   if (tag && !/^(pre-release|v\d+\.\d+\.\d+)$/.test(tag)) reader.error(reader.get(m, "tag"), `release "${tag}": a tag is vMAJOR.MINOR.PATCH or pre-release`);
   const date = reader.str(m, "date", `release "${tag}"`);
   if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date)) reader.error(reader.get(m, "date"), `release "${tag}": date must be YYYY-MM-DD`);
-  return { kind: "release", tag, date, commit: reader.str(m, "commit", `release "${tag}"`), doc: reader.str(m, "doc", `release "${tag}"`, "") };
+  const commit = reader.str(m, "commit", `release "${tag}"`);
+  if (commit && !/^[0-9a-f]{7,40}$/.test(commit)) reader.error(reader.get(m, "commit"), `release "${tag}": commit must be 7 to 40 hex digits`);
+  return { kind: "release", tag, date, commit, doc: reader.str(m, "doc", `release "${tag}"`, "") };
 }
 
 /** `v0.33.0 - v0.37.0`, `v0.39.0 -` (still current), or one tag. */

@@ -16,6 +16,8 @@ export class YamlReader {
     readonly file: string,
     text: string,
     private readonly problems: string[],
+    /** The file relative to the spec directory (what generated headers name); defaults to `file`. */
+    readonly specFile: string = file,
   ) {
     const doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     for (const err of doc.errors) {
@@ -29,7 +31,7 @@ export class YamlReader {
   loc(node: Node | null | undefined): SourceLoc {
     const offset = node?.range?.[0] ?? 0;
     const pos = this.lines.linePos(offset);
-    return { file: this.file, line: pos.line, col: pos.col };
+    return { file: this.file, specFile: this.specFile, line: pos.line, col: pos.col };
   }
 
   error(node: Node | null | undefined, message: string): void {
@@ -81,7 +83,9 @@ export class YamlReader {
       return "";
     }
     if (isScalar(node) && (typeof node.value === "string" || typeof node.value === "number")) {
-      return String(node.value).trimEnd();
+      // A plain scalar that YAML reads as a number keeps its text: commit 6e3099093 is not Infinity.
+      const text = typeof node.value === "number" && typeof node.source === "string" ? node.source : String(node.value);
+      return text.trimEnd();
     }
     this.error(node, `${what}: "${key}" must be a string`);
     return "";

@@ -120,7 +120,7 @@ function exportsComment(exports: readonly GuestExport[]): string {
 }
 
 function profileHeader(spec: AbiSpec, profile: Profile): GeneratedFile {
-  const guard = `IGWASM_${profile.id.replace(/-/g, "_").toUpperCase()}_H`;
+  const guard = `IGWASM_${profile.id.replace(/[^A-Za-z0-9]/g, "_").toUpperCase()}_H`;
   const fns = profileFunctions(spec, profile);
   const enums = enumsOfProfile(spec, profile).map(cEnum);
   assertUnique(

@@ -120,7 +120,7 @@ export function profileSources(spec: AbiSpec, profile: Profile, withExports: boo
     sectionSources(spec, "abi"),
     spec.enums.length > 0 ? sectionSources(spec, "enums") : [],
     fams.map(familySource),
-    withExports ? profileExports(spec, profile).map((e) => specPath(e.loc.file)) : [],
+    withExports ? profileExports(spec, profile).map((e) => specPath(e.loc.specFile)) : [],
   );
 }
 

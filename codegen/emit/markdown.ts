@@ -365,7 +365,7 @@ function readme(spec: AbiSpec): GeneratedFile {
   const src = sources(
     sectionSources(spec, "abi"),
     spec.families.map(familySource),
-    spec.exports.map((e) => specPath(e.loc.file)),
+    spec.exports.map((e) => specPath(e.loc.specFile)),
   );
   return { path: `${DOCS_DIR}/README.md`, content: `${generatedHeader(src, "markdown")}\n${out.join("\n")}\n` };
 }

@@ -8,7 +8,7 @@
 import { StructureKind, VariableDeclarationKind } from "ts-morph";
 import type { GeneratedFile } from "../generated-file.js";
 import type { AbiSpec, Behaviour, ReleaseRange } from "../model.js";
-import { ImportSet, jsDoc, literal, printTsFile, type Statement } from "./ts-print.js";
+import { ImportSet, jsDoc, literal, printTsFile, sectionSources, specPath, type Statement } from "./ts-print.js";
 
 export const RELEASES_PATH = "releases.ts";
 
@@ -166,5 +166,7 @@ export function emitReleases(spec: AbiSpec): GeneratedFile[] {
       docs: [jsDoc("Every host function variant and guest export, with its wasm signature and the releases it held in.")],
     },
   ];
-  return [printTsFile(RELEASES_PATH, ["spec/abi.yaml", "spec/behaviours.yaml"], imports, statements)];
+  // The release table's file and the behaviours' files: a one-file spec names only itself.
+  const sources = [...sectionSources(spec, "abi"), ...spec.behaviours.map((b) => specPath(b.loc.specFile))];
+  return [printTsFile(RELEASES_PATH, sources, imports, statements)];
 }

@@ -218,28 +218,11 @@ export function sectionSources(spec: AbiSpec, section: "abi" | "enums"): string[
   return [section === "abi" ? "spec/abi.yaml" : "spec/enums.yaml"];
 }
 
-/**
- * A source location's file relative to the spec directory. Locations name
- * files as the parser was given them (relative to the working directory);
- * family files are relative to the spec directory, so a function's location
- * and its family's file give the prefix to drop.
- */
-export function specRelative(spec: AbiSpec, locFile: string): string {
-  for (const fn of spec.functions) {
-    const family = spec.families.find((f) => f.name === fn.family);
-    if (family !== undefined && fn.loc.file.endsWith(family.file)) {
-      const prefix = fn.loc.file.slice(0, fn.loc.file.length - family.file.length);
-      if (locFile.startsWith(prefix)) return locFile.slice(prefix.length);
-    }
-  }
-  return locFile.slice(locFile.lastIndexOf("/") + 1);
-}
-
 /** Spec files of every family and export of the spec, for files built from all of them. */
 export function allSources(spec: AbiSpec): string[] {
   return [
     ...sectionSources(spec, "abi"),
     ...spec.families.map(familySource),
-    ...spec.exports.map((e) => specPath(specRelative(spec, e.loc.file))),
+    ...spec.exports.map((e) => specPath(e.loc.specFile)),
   ];
 }
