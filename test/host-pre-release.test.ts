@@ -1,14 +1,17 @@
 /**
- * The seed profile (May 2024): module `env`, no gadgetAPIVersion, `dsCallback`,
+ * The pre-release profile: the wasm ABI of IG's branch that predates the first
+ * release with wasm support (IG commit 0129e4256, pkg/operators/wasm/*.go).
+ * Module `env`, no gadgetAPIVersion, a REQUIRED `malloc` export, `dsCallback`,
  * subscription types numbered from 0, fieldAccessorGet returning strings
- * through the guest's `malloc` as packed (len << 32 | ptr), fieldAccessorSet,
- * newDataSource (i64, i32), dataSourceRelease returning i32, init/start/stop.
+ * through the guest's `malloc` as packed (len << 32 | ptr), fieldAccessorSet
+ * returning the field handle on success, newDataSource (i64, i32),
+ * dataSourceRelease returning i32, init/start/stop, `_start` run at load.
  */
 import { describe, expect, it } from "vitest";
 import { GadgetError, loadGadget } from "../runtime/gadget.js";
-import { guestModule, packed } from "./helpers/guest.js";
+import { guestModule, loadWat, packed } from "./helpers/guest.js";
 import {
-  callbackCount, callbackLog, HEAP, i64, loadProfileFixture, loadHostGuest, logsDuring, MALLOC_FAIL, signature, strings, traceOf, u64, type ProfileFixture, type HostGuestOptions,
+  bumpMalloc, callbackCount, callbackLog, HEAP, hostGuestWat, i64, loadProfileFixture, loadHostGuest, logsDuring, MALLOC_FAIL, signature, strings, traceOf, u64, type ProfileFixture, type HostGuestOptions,
 } from "./helpers/host-guest.js";
 import { runIntegration } from "./helpers/integration.js";
 import { wat } from "./helpers/wat.js";
@@ -30,55 +33,76 @@ function fixture(opts: HostGuestOptions = {}): Promise<ProfileFixture> {
   return loadProfileFixture("pre-release", CALLBACK, { pid: "uint32", neg: "int16", comm: "string", cs: "cstring", raw: "bytes", big: "uint64", b: "bool", f64: "float64" }, opts);
 }
 
-describe("seed profile: loading", () => {
-  it("is detected from a module without gadgetAPIVersion, importing from env", async () => {
+describe("pre-release profile: loading", () => {
+  it("is detected from a module importing its env functions and exporting malloc and dsCallback", async () => {
+    // No igVersion: the loader narrows the release range from the module alone.
+    const g = await loadWat(hostGuestWat("pre-release"));
+    expect(g.gadget.release).toBe("pre-release");
+    expect(g.gadget.profile).toBe("pre-release");
+    const r = g.gadget.resolution;
+    expect([r.first, r.last, r.release, r.profile]).toEqual(["pre-release", "pre-release", "pre-release", "pre-release"]);
+    // fieldAccessorGet/Set exist only on the pre-release branch (fields.go@0129e4256; fieldGet/fieldSet from v0.30.0).
+    expect(r.reasons).toContain("imports env.fieldAccessorGet (i32,i32,i32)->(i64): IG pre-release");
+    expect(r.reasons.join("; ")).not.toMatch(/ignored/);
+    // The fixture asks for the release explicitly; the profile is the same.
     const f = await fixture();
-    expect(f.g.gadget.profile).toBe("pre-release");
-    expect(f.g.gadget.resolution.reasons.join("; ")).toMatch(/gadgetAPIVersion/);
+    expect(f.g.gadget.release).toBe("pre-release");
+    expect(f.g.gadget.resolution.reasons).toEqual(["IG pre-release was asked for"]);
   });
 
-  it.each(["dataSourceUnreference", "fieldAddTag", "fieldGet", "fieldSet", "gadgetShouldLog"])("does not offer %s", async (name) => {
-    const text = guestModule("env", { gadgetLog: signature("pre-release", "gadgetLog"), [name]: "(param i32) (result i32)" }, `(func (export "dsCallback") (param i64 i32 i32))`, { seed: true });
+  it("a module without malloc cannot be a pre-release module (IG refused it: wasm.go@0129e4256)", async () => {
+    const text = hostGuestWat("pre-release", "", { malloc: false });
+    const err = await loadGadget(await wat(text), { logSink: () => {} }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GadgetError);
+    expect((err as Error).message).toMatch(/^no IG release offers all of this module's imports and exports:\n/);
+    expect((err as Error).message).toMatch(/does not export malloc, which IG pre-release - v0\.37\.0 required/);
+    const forced = await loadGadget(await wat(text), { logSink: () => {}, igVersion: "pre-release" }).catch((e: unknown) => e);
+    expect((forced as Error).message).toBe("the module cannot run on IG pre-release:\n  the module does not export malloc, which IG pre-release requires");
+  });
+
+  // Functions of later releases: the pre-release host registered none of them (datasource.go, fields.go,
+  // log.go @0129e4256), so wazero refused to link a module importing them.
+  it.each([
+    ["dataSourceUnreference", "v0.37", "IG v0.35.0 - v0.38.1 had it"],
+    ["fieldAddTag", "v0.37", "IG v0.35.0 - v0.38.1 had it"],
+    ["fieldGet", "v0.37", "IG v0.30.0 - v0.37.0 had it"],
+    ["fieldSet", "v0.37", "IG v0.30.0 - v0.38.1 had it"],
+    ["gadgetShouldLog", "v0.43", "no IG release has it"],
+  ] as const)("does not offer %s", async (name, from, had) => {
+    const text = guestModule("env", { gadgetLog: signature("pre-release", "gadgetLog"), [name]: signature(from, name) }, `(func (export "dsCallback") (param i64 i32 i32))\n${bumpMalloc()}`, { seed: true });
     const err = await loadGadget(await wat(text), { logSink: () => {}, igVersion: "pre-release" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GadgetError);
-    expect((err as Error).message).toMatch(new RegExp(`env\\.${name}, which the seed profile does not have`));
+    expect((err as Error).message).toBe(`the module cannot run on IG pre-release:\n  env.${name}: IG pre-release has no such host function; ${had}`);
   });
 });
 
-describe("seed profile: import signatures of real seed-profile modules", () => {
-  it("newDataSource imported as (i64) -> i32, as the seed page shows it, creates a Single data source", async () => {
-    const text = guestModule("env", { newDataSource: "(param i64) (result i32)" }, `(data (i32.const 16) "solo")
-      (func (export "t") (result i32) (call $newDataSource (i64.const ${packed(16, 4)})))`, { seed: true });
-    const g = await loadGadget(await wat(text), { logSink: () => {} });
-    expect(g.profile).toBe("pre-release");
-    expect((g.exports.t as () => number)()).toBeGreaterThan(0);
-    expect(g.dataSources.get("solo")!.type).toBe("single");
+describe("pre-release profile: import signatures", () => {
+  // The branch registered newDataSource as (i64 name, i32 type) -> i32 and dataSourceRelease as
+  // (i32, i32) -> i32 (datasource.go@0129e4256); its reference page showed other forms, but the
+  // code is what wazero linked against, and wazero refuses any other signature.
+  it.each([
+    ["newDataSource", "(param i64) (result i32)", "(i64)->(i32)", "(i64,i32)->(i32)"],
+    ["dataSourceRelease", "(param i32 i32)", "(i32,i32)->()", "(i32,i32)->(i32)"],
+  ])("%s imported as %s does not link", async (name, sig, wire, want) => {
+    const text = guestModule("env", { [name]: sig }, bumpMalloc(), { seed: true });
+    const err = await loadGadget(await wat(text), { logSink: () => {}, igVersion: "pre-release" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GadgetError);
+    expect((err as Error).message).toBe(`the module cannot run on IG pre-release:\n  env.${name}: imported as ${wire}, but IG pre-release has ${want}; no IG release has it`);
+    const detected = await loadGadget(await wat(text), { logSink: () => {} }).catch((e: unknown) => e);
+    expect((detected as Error).message).toMatch(/^no IG release offers all of this module's imports and exports:\n/);
   });
 
-  it("dataSourceRelease imported without a result (as the seed page shows it) still releases", async () => {
-    const text = guestModule("env", {
-      newDataSource: "(param i64 i32) (result i32)",
-      dataSourceNewPacketSingle: "(param i32) (result i32)",
-      dataSourceRelease: "(param i32 i32)",
-    }, `(data (i32.const 16) "solo")
-      (func (export "t") (local $ds i32) (local $p i32)
-        (local.set $ds (call $newDataSource (i64.const ${packed(16, 4)}) (i32.const 1)))
-        (local.set $p (call $dataSourceNewPacketSingle (local.get $ds)))
-        (call $dataSourceRelease (local.get $ds) (local.get $p)))`, { seed: true });
+  it("a TinyGo command module's _start runs once at load (IG called _start only: wasm.go@0129e4256 via wazero)", async () => {
+    const text = guestModule("env", { gadgetLog: signature("pre-release", "gadgetLog") }, `(func (export "_start") (i32.store (i32.const 0x100) (i32.add (i32.load (i32.const 0x100)) (i32.const 1))))
+      ${bumpMalloc()}`, { seed: true });
     const g = await loadGadget(await wat(text), { logSink: () => {} });
-    const before = g.runtime.handles.size;
-    (g.exports.t as () => void)();
-    expect(g.runtime.handles.size).toBe(before + 1); // the data source handle; the packet is gone
-  });
-
-  it("a TinyGo command module's _start runs once at load", async () => {
-    const text = guestModule("env", { gadgetLog: signature("pre-release", "gadgetLog") }, `(func (export "_start") (i32.store (i32.const 0x100) (i32.add (i32.load (i32.const 0x100)) (i32.const 1))))`, { seed: true });
-    const g = await loadGadget(await wat(text), { logSink: () => {} });
+    expect(g.release).toBe("pre-release");
+    expect(g.behaviour.initializerIsStart).toBe(true);
     expect(new DataView((g.exports.memory as WebAssembly.Memory).buffer).getUint32(0x100, true)).toBe(1);
   });
 });
 
-describe("seed profile: data sources", () => {
+describe("pre-release profile: data sources", () => {
   it("newDataSource(name i64, type i32) creates Single and Array data sources", async () => {
     const f = await fixture();
     const a = f.call("newDataSource", f.s("single"), 1);
@@ -87,7 +111,6 @@ describe("seed profile: data sources", () => {
     expect(b).toBeGreaterThan(0);
     expect(f.g.gadget.dataSources.get("single")!.type).toBe("single");
     expect(f.g.gadget.dataSources.get("arr")!.type).toBe("array");
-    expect(f.call("newDataSource", f.s("single"), 1)).toBe(0);
     expect(traceOf(f.g, () => f.call("newDataSource", f.s("x"), 0))).toEqual([
       expect.stringMatching(/^==> env\.newDataSource\(name=\d+,type=0\)$/),
       expect.stringMatching(/^<== [1-9]\d*$/),
@@ -188,7 +211,9 @@ describe("seed profile: data sources", () => {
     const seen: unknown[] = [];
     f.g.gadget.dataSources.subscribe("events", (e) => seen.push((e as EventView).get("pid")));
     const p = f.call("dataSourceNewPacketSingle", f.ev);
-    expect(f.call("fieldAccessorSet", f.f.pid, p, 8, 31n)).toBe(0);
+    // fieldAccessorSet's success value is the field handle: IG left the handle argument in the
+    // result slot (fields.go@0129e4256 fieldAccessorSet never writes stack[0] on success).
+    expect(f.call("fieldAccessorSet", f.f.pid, p, 8, 31n)).toBe(f.f.pid);
     expect(f.call("dataSourceEmitAndRelease", f.ev, p)).toBe(0);
     expect(seen).toEqual([31]);
     expect(f.call("dataSourceEmitAndRelease", f.ev, p)).toBe(1);
@@ -196,7 +221,7 @@ describe("seed profile: data sources", () => {
   });
 });
 
-describe("seed profile: fieldAccessorGet / fieldAccessorSet", () => {
+describe("pre-release profile: fieldAccessorGet / fieldAccessorSet", () => {
   it.each([
     ["pid", 8, 4000000000n, 8, 4000000000n],
     ["neg", 3, -2n, 3, 0xfffffffffffffffen],
@@ -208,7 +233,7 @@ describe("seed profile: fieldAccessorGet / fieldAccessorSet", () => {
   ])("%s: set (kind %i) %s, get (kind %i) -> %s", async (name, setKind, value, getKind, expected) => {
     const f = await fixture();
     const p = f.call("dataSourceNewPacketSingle", f.ev);
-    expect(f.call("fieldAccessorSet", f.f[name], p, setKind, value)).toBe(0);
+    expect(f.call("fieldAccessorSet", f.f[name], p, setKind, value)).toBe(f.f[name]); // the field handle: fields.go@0129e4256
     expect(u64(f.call<bigint>("fieldAccessorGet", f.f[name], p, getKind))).toBe(expected);
     expect(f.mallocCalls()).toBe(0);
   });
@@ -218,7 +243,7 @@ describe("seed profile: fieldAccessorGet / fieldAccessorSet", () => {
     const p = f.call("dataSourceNewPacketSingle", f.ev);
     const text = "héllo 😀";
     const bytes = new TextEncoder().encode(text);
-    expect(f.call("fieldAccessorSet", f.f.comm, p, 12, f.s(text))).toBe(0);
+    expect(f.call("fieldAccessorSet", f.f.comm, p, 12, f.s(text))).toBe(f.f.comm); // the field handle: fields.go@0129e4256
     f.g.fillSentinel(HEAP, HEAP + 64);
     const t = traceOf(f.g, () => expect(u64(f.call<bigint>("fieldAccessorGet", f.f.comm, p, 12))).toBe(packed(HEAP, bytes.length)));
     expect(t).toEqual([`==> env.fieldAccessorGet(acc=${f.f.comm},data=${p},kind=12)`, `<== ${packed(HEAP, bytes.length)}`]);
@@ -231,24 +256,22 @@ describe("seed profile: fieldAccessorGet / fieldAccessorSet", () => {
     expect(f.mallocCalls()).toBe(2);
   });
 
-  it("an empty string -> 0, and malloc is not called", async () => {
+  it("an empty value reads back with length 0; the value 0 writes an empty string", async () => {
     const f = await fixture();
     const p = f.call("dataSourceNewPacketSingle", f.ev);
-    for (const k of [12, 13, 14]) expect(f.call<bigint>("fieldAccessorGet", [f.f.comm, f.f.cs, f.f.raw][k - 12], p, k)).toBe(0n);
-    expect(f.call("fieldAccessorSet", f.f.comm, p, 12, 0n)).toBe(0);
-    expect(f.call<bigint>("fieldAccessorGet", f.f.comm, p, 12)).toBe(0n);
-    expect(f.mallocCalls()).toBe(0);
+    // IG copies an empty value through malloc(0) (fields.go@0129e4256 handleBytes); igwasm returns 0.
+    // Both carry length 0 in the high half, which is what guests read (see "differences" below).
+    for (const [name, k] of [["comm", 12], ["raw", 14]] as const) expect(u64(f.call<bigint>("fieldAccessorGet", f.f[name], p, k)) >> 32n).toBe(0n);
+    // stringFromStack reads the value 0 as "" (helpers.go@0129e4256).
+    expect(f.call("fieldAccessorSet", f.f.comm, p, 12, 0n)).toBe(f.f.comm);
+    expect(u64(f.call<bigint>("fieldAccessorGet", f.f.comm, p, 12)) >> 32n).toBe(0n);
   });
 
-  it("a CString stops at NUL; Bytes come back exactly", async () => {
+  it("Bytes come back exactly", async () => {
     const f = await fixture();
     const p = f.call("dataSourceNewPacketSingle", f.ev);
-    f.g.mem().set([0x61, 0x62, 0, 0x63], 0x300);
-    expect(f.call("fieldAccessorSet", f.f.cs, p, 13, packed(0x300, 4))).toBe(0);
-    expect(u64(f.call<bigint>("fieldAccessorGet", f.f.cs, p, 13))).toBe(packed(HEAP, 2));
-    expect(f.g.getString(HEAP, 2)).toBe("ab");
     f.g.mem().set([0, 255, 0, 7], 0x300);
-    expect(f.call("fieldAccessorSet", f.f.raw, p, 14, packed(0x300, 4))).toBe(0);
+    expect(f.call("fieldAccessorSet", f.f.raw, p, 14, packed(0x300, 4))).toBe(f.f.raw);
     const r = u64(f.call<bigint>("fieldAccessorGet", f.f.raw, p, 14));
     const ptr = Number(r & 0xffffffffn);
     expect(r >> 32n).toBe(4n);
@@ -267,13 +290,12 @@ describe("seed profile: fieldAccessorGet / fieldAccessorSet", () => {
   });
 
   it.each([
-    ["no malloc export", { malloc: false }, 0, /malloc/],
     ["malloc returns 0", {}, 1, /malloc\(5\) returned 0/],
     ["malloc returns a pointer past the end of memory", {}, 65534 + 1, /outside guest memory/],
   ] as const)("%s: fieldAccessorGet of a string -> 0, logged, nothing written", async (_w, opts, failValue, message) => {
     const f = await fixture(opts);
     const p = f.call("dataSourceNewPacketSingle", f.ev);
-    expect(f.call("fieldAccessorSet", f.f.comm, p, 12, f.s("hello"))).toBe(0);
+    expect(f.call("fieldAccessorSet", f.f.comm, p, 12, f.s("hello"))).toBe(f.f.comm); // the field handle: fields.go@0129e4256
     f.g.view().setUint32(MALLOC_FAIL, failValue, true);
     f.g.fillSentinel(HEAP, HEAP + 64);
     f.g.fillSentinel(65528, 65536);
@@ -287,7 +309,7 @@ describe("seed profile: fieldAccessorGet / fieldAccessorSet", () => {
   it("a malloc that grows memory: the host writes the copy into the new memory", async () => {
     const body = `(func (export "malloc") (param $n i32) (result i32)
       (i32.shl (memory.grow (i32.const 1)) (i32.const 16)))`;
-    const g = await loadHostGuest("pre-release", body, { callback: CALLBACK });
+    const g = await loadHostGuest("pre-release", body, { callback: CALLBACK, malloc: false });
     g.gadget.dataSources.declare("events", { fields: { comm: "string" } });
     const s = strings(g);
     const ev = g.call<number>("t_getDataSource", s("events"));
@@ -306,17 +328,17 @@ describe("seed profile: fieldAccessorGet / fieldAccessorSet", () => {
   });
 
   it("a malloc that traps: fieldAccessorGet -> 0, logged, the host stays usable", async () => {
-    const g = await loadHostGuest("pre-release", `(func (export "malloc") (param i32) (result i32) unreachable)`, {});
+    const g = await loadHostGuest("pre-release", `(func (export "malloc") (param i32) (result i32) unreachable)`, { malloc: false });
     g.gadget.dataSources.declare("events", { fields: { comm: "string", pid: "uint32" } });
     const s = strings(g);
     const ev = g.call<number>("t_getDataSource", s("events"));
     const comm = g.call<number>("t_dataSourceGetField", ev, s("comm"));
     const pid = g.call<number>("t_dataSourceGetField", ev, s("pid"));
     const p = g.call<number>("t_dataSourceNewPacketSingle", ev);
-    expect(g.call("t_fieldAccessorSet", comm, p, 12, s("x"))).toBe(0);
+    expect(g.call("t_fieldAccessorSet", comm, p, 12, s("x"))).toBe(comm); // the field handle: fields.go@0129e4256
     const lines = logsDuring(g, () => expect(g.call("t_fieldAccessorGet", comm, p, 12)).toBe(0n));
     expect(lines).toEqual([expect.stringMatching(/^error: fieldAccessorGet: .*\(the module trapped in a nested call\)$/)]);
-    expect(g.call("t_fieldAccessorSet", pid, p, 8, 4n)).toBe(0);
+    expect(g.call("t_fieldAccessorSet", pid, p, 8, 4n)).toBe(pid);
     expect(g.call("t_fieldAccessorGet", pid, p, 8)).toBe(4n);
   });
 
@@ -352,9 +374,11 @@ describe("seed profile: fieldAccessorGet / fieldAccessorSet", () => {
   });
 });
 
-describe("seed profile: phases", () => {
+describe("pre-release profile: phases", () => {
+  // The branch's host calls only init, start and stop (wasm.go@0129e4256); gadgetPreStart and
+  // gadgetPostStop arrived in v0.33.0, so exports of those names are never called here.
   it("init, start and stop run; preStart and postStop do not exist", async () => {
-    const body = ["init", "start", "stop"].map((name, i) => `(func (export "${name}") (result i32)
+    const body = ["init", "start", "stop", "gadgetPreStart", "gadgetPostStop"].map((name, i) => `(func (export "${name}") (result i32)
       (i32.store8 (i32.add (i32.const 0x600) (i32.load (i32.const 0x5fc))) (i32.const ${i + 1}))
       (i32.store (i32.const 0x5fc) (i32.add (i32.load (i32.const 0x5fc)) (i32.const 1)))
       (i32.const 0))`).join("\n");
@@ -369,8 +393,43 @@ describe("seed profile: phases", () => {
   });
 });
 
-describe("integration: a seed-profile gadget using every log / data-source / data-array / field function", () => {
+describe("integration: a pre-release gadget using every log / data-source / data-array / field function", () => {
   it("runs and round-trips every kind exactly", async () => {
     await runIntegration("pre-release");
+  });
+});
+
+// Where igwasm still differs from the pre-release host (reported to the lead, not fixed here). Each
+// test states IG's behaviour and is expected to FAIL until the runtime follows IG; then turn it
+// into a plain `it`.
+describe("pre-release profile: known differences from IG", () => {
+  it.fails("kind 13 (CString) is not a value kind: fieldAccessorGet -> 0, fieldAccessorSet -> 1 (fields.go@0129e4256 default case)", async () => {
+    const f = await fixture();
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    expect(f.call("fieldAccessorSet", f.f.cs, p, 12, f.s("ab"))).toBe(f.f.cs);
+    expect(f.call("fieldAccessorSet", f.f.cs, p, 13, f.s("cd"))).toBe(1);
+    expect(f.call<bigint>("fieldAccessorGet", f.f.cs, p, 13)).toBe(0n);
+  });
+
+  it.fails("a CString field read as String stops at the NUL (pkg/datasource/accessors.go@0129e4256 String)", async () => {
+    const f = await fixture();
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    f.g.mem().set([0x61, 0x62, 0, 0x63], 0x300);
+    expect(f.call("fieldAccessorSet", f.f.cs, p, 12, packed(0x300, 4))).toBe(f.f.cs);
+    expect(u64(f.call<bigint>("fieldAccessorGet", f.f.cs, p, 12))).toBe(packed(HEAP, 2));
+  });
+
+  it.fails("an empty value is copied through malloc(0): the result is packed(ptr, 0) (fields.go@0129e4256 handleBytes)", async () => {
+    const f = await fixture();
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    expect(u64(f.call<bigint>("fieldAccessorGet", f.f.comm, p, 12))).toBe(packed(HEAP, 0));
+    expect(f.mallocCalls()).toBe(1);
+  });
+
+  it.fails("newDataSource with a name in use replaces the data source (pkg/gadget-context/gadget-context.go@0129e4256 RegisterDataSource)", async () => {
+    const f = await fixture();
+    const a = f.call("newDataSource", f.s("single"), 1);
+    expect(f.call("newDataSource", f.s("single"), 1)).not.toBe(0);
+    expect(a).not.toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * ig-v1 syscall functions through real guests: getSyscallName,
- * getSyscallID and getSyscallDeclaration, for x86_64 and arm64.
+ * The syscall functions of profile v0.43 (module `ig`) through real guests:
+ * getSyscallName, getSyscallID and getSyscallDeclaration, for x86_64 and arm64.
  *
  * The guest is a proxy (wazero's requireProxyModule): it imports each host
  * function from `ig` and re-exports it under the same name, so the test
@@ -59,8 +59,7 @@ describe("getSyscallName", () => {
     const arm = await load("arm64");
     expect(nameOf(x86, 1000)).toEqual({ status: 0, text: "syscall_3e8" });
     expect(nameOf(x86, 600)).toEqual({ status: 0, text: "syscall_258" });
-    expect(nameOf(x86, 0x10000 + 59)).toEqual({ status: 0, text: "syscall_1003b" });
-    expect(nameOf(x86, 0xffffffff)).toEqual({ status: 0, text: "syscall_ffffffff" });
+    expect(nameOf(x86, 0xffff)).toEqual({ status: 0, text: "syscall_ffff" });
     // arm64's table has a hole at 244..259 (arch-specific numbers); x86_64 names 244 mq_notify.
     expect(nameOf(x86, 244)).toEqual({ status: 0, text: "mq_notify" });
     expect(nameOf(arm, 1000)).toEqual({ status: 0, text: "syscall_3e8" });
@@ -152,6 +151,11 @@ describe("getSyscallID", () => {
 });
 
 describe("getSyscallDeclaration", () => {
+  // IG writes the declaration with bufToStack (pkg/operators/wasm/syscalls.go@bfaf82dd1,
+  // pkg/operators/wasm/helpers.go@bfaf82dd1): the second argument is a PACKED destination
+  // (len << 32 | ptr) whose len must be at least the 252 bytes written; a bare address reads
+  // as len 0 and fails. IG's Go guest passes uint64(size)<<32 | ptr (wasmapi/go/syscall.go@bfaf82dd1).
+
   /** The 252-byte struct, built by hand: name[32], nrParams u8, pad[3], params[6] { name[32], flags u32 LE }. */
   function expected(name: string, params: readonly [string, boolean][]): number[] {
     const out = new Uint8Array(252);
@@ -170,11 +174,14 @@ describe("getSyscallDeclaration", () => {
     execve: [["filename", true], ["argv", true], ["envp", true]],
   };
 
+  /** A packed destination of exactly the struct's size at DST. */
+  const DECL = packed(DST, 252);
+
   it("writes the exact 252-byte layout for openat (exact trace, nothing past it)", async () => {
     const g = await load("x86_64");
     const name = g.putString(NAME, "openat");
-    const c = call(g, "getSyscallDeclaration", name, BigInt(DST));
-    expect(c.trace).toEqual([`==> ig.getSyscallDeclaration(name=${name},ptr=${DST})`, "<== 0"]);
+    const c = call(g, "getSyscallDeclaration", name, DECL);
+    expect(c.trace).toEqual([`==> ig.getSyscallDeclaration(name=${name},dst=${DECL})`, "<== 0"]);
     expect(c.result).toBe(0);
     expect(c.logs).toEqual([]);
     expect(SyscallDeclarationSize).toBe(252);
@@ -196,44 +203,55 @@ describe("getSyscallDeclaration", () => {
     for (const name of ["openat", "execve"]) {
       it(`${name} on ${arch}`, async () => {
         const g = await load(arch);
-        expect(call(g, "getSyscallDeclaration", g.putString(NAME, name), BigInt(DST)).result).toBe(0);
+        expect(call(g, "getSyscallDeclaration", g.putString(NAME, name), DECL).result).toBe(0);
         expect([...g.mem().subarray(DST, DST + 252)]).toEqual(expected(name, decls[name]));
         expect(g.touched(DST + 252, DST_END)).toEqual([]);
       });
     }
   }
 
+  it("a destination longer than 252 bytes gets exactly 252 bytes", async () => {
+    const g = await load("x86_64");
+    expect(call(g, "getSyscallDeclaration", g.putString(NAME, "execve"), packed(DST, DST_END - DST)).result).toBe(0);
+    expect([...g.mem().subarray(DST, DST + 252)]).toEqual(expected("execve", decls.execve));
+    expect(g.touched(DST + 252, DST_END)).toEqual([]);
+  });
+
   it("zeroes what a previous, longer declaration left", async () => {
     const g = await load("x86_64");
-    expect(call(g, "getSyscallDeclaration", g.putString(NAME, "openat"), BigInt(DST)).result).toBe(0);
+    expect(call(g, "getSyscallDeclaration", g.putString(NAME, "openat"), DECL).result).toBe(0);
     g.fillSentinel(NAME, NAME + 16);
-    expect(call(g, "getSyscallDeclaration", g.putString(NAME, "execve"), BigInt(DST)).result).toBe(0);
+    expect(call(g, "getSyscallDeclaration", g.putString(NAME, "execve"), DECL).result).toBe(0);
     expect([...g.mem().subarray(DST, DST + 252)]).toEqual(expected("execve", decls.execve));
   });
 
   it("fits exactly at the end of memory", async () => {
     const g = await load("x86_64");
-    expect(call(g, "getSyscallDeclaration", g.putString(NAME, "execve"), BigInt(MEM - 252)).result).toBe(0);
+    expect(call(g, "getSyscallDeclaration", g.putString(NAME, "execve"), packed(MEM - 252, 252)).result).toBe(0);
     expect([...g.mem().subarray(MEM - 252, MEM)]).toEqual(expected("execve", decls.execve));
   });
 
   describe("errors return 1, write nothing and log a line naming getSyscallDeclaration", () => {
-    const rows: { readonly name: string; readonly arch: SyscallArch; readonly sys: string; readonly ptr: bigint; readonly log: RegExp }[] = [
-      { name: "unknown syscall", arch: "x86_64", sys: "no_such_call", ptr: BigInt(DST), log: /unknown syscall "no_such_call"/ },
-      { name: "x86_64-only syscall on arm64", arch: "arm64", sys: "open", ptr: BigInt(DST), log: /unknown syscall "open"/ },
-      { name: "syscall with no declaration (afs_syscall)", arch: "x86_64", sys: "afs_syscall", ptr: BigInt(DST), log: /unknown syscall/ },
-      { name: "ptr one byte short of room", arch: "x86_64", sys: "openat", ptr: BigInt(MEM - 251), log: /outside guest memory/ },
-      { name: "ptr past memory", arch: "x86_64", sys: "openat", ptr: BigInt(MEM), log: /outside guest memory/ },
-      { name: "ptr with high bits set (u64)", arch: "x86_64", sys: "openat", ptr: (1n << 32n) | BigInt(DST), log: /outside guest memory/ },
-      { name: "ptr as a negative i64", arch: "x86_64", sys: "openat", ptr: -1n, log: /outside guest memory/ },
+    const rows: { readonly name: string; readonly arch: SyscallArch; readonly sys: string; readonly dst: bigint; readonly log: RegExp }[] = [
+      { name: "unknown syscall", arch: "x86_64", sys: "no_such_call", dst: DECL, log: /unknown syscall "no_such_call"/ },
+      { name: "x86_64-only syscall on arm64", arch: "arm64", sys: "open", dst: DECL, log: /unknown syscall "open"/ },
+      { name: "syscall with no declaration (afs_syscall)", arch: "x86_64", sys: "afs_syscall", dst: DECL, log: /unknown syscall/ },
+      // bufToStack (helpers.go@bfaf82dd1) refuses a destination shorter than the 252 bytes.
+      { name: "dst one byte too small", arch: "x86_64", sys: "openat", dst: packed(DST, 251), log: /252 bytes do not fit in a buffer of 251/ },
+      // A bare address, as igwasm's old ABI passed it, is a packed value of len 0.
+      { name: "a bare address (len 0)", arch: "x86_64", sys: "openat", dst: BigInt(DST), log: /252 bytes do not fit in a buffer of 0/ },
+      { name: "a bare address with bit 32 set (len 1)", arch: "x86_64", sys: "openat", dst: (1n << 32n) | BigInt(DST), log: /252 bytes do not fit in a buffer of 1/ },
+      { name: "dst one byte short of room at the end of memory", arch: "x86_64", sys: "openat", dst: packed(MEM - 251, 252), log: /outside guest memory/ },
+      { name: "dst past memory", arch: "x86_64", sys: "openat", dst: packed(MEM, 252), log: /outside guest memory/ },
+      { name: "dst as a negative i64", arch: "x86_64", sys: "openat", dst: -1n, log: /outside guest memory/ },
     ];
     for (const row of rows) {
       it(row.name, async () => {
         const g = await load(row.arch);
         const name = g.putString(NAME, row.sys);
-        const c = call(g, "getSyscallDeclaration", name, row.ptr);
+        const c = call(g, "getSyscallDeclaration", name, row.dst);
         expect(c.result).toBe(1);
-        expect(c.trace).toEqual([`==> ig.getSyscallDeclaration(name=${name},ptr=${BigInt.asUintN(64, row.ptr)})`, "<== 1"]);
+        expect(c.trace).toEqual([`==> ig.getSyscallDeclaration(name=${name},dst=${BigInt.asUintN(64, row.dst)})`, "<== 1"]);
         expectErrorLog(c, "getSyscallDeclaration", row.log);
         expect(g.touched(NAME + row.sys.length, MEM)).toEqual([]);
       });
@@ -241,10 +259,31 @@ describe("getSyscallDeclaration", () => {
 
     it("name outside memory", async () => {
       const g = await load("x86_64");
-      const c = call(g, "getSyscallDeclaration", packed(MEM - 3, 6), BigInt(DST));
+      const c = call(g, "getSyscallDeclaration", packed(MEM - 3, 6), DECL);
       expect(c.result).toBe(1);
       expectErrorLog(c, "getSyscallDeclaration", /outside guest memory/);
       expect(g.touched(DST, DST_END)).toEqual([]);
     });
+  });
+});
+
+// Where igwasm still differs from IG (reported to the lead, not fixed here). Each test states IG's
+// behaviour and is expected to FAIL until the runtime follows IG; then turn it into a plain `it`.
+describe("known differences from IG", () => {
+  // IG reads the id as a u16: syscallID := uint16(stack[0]) (pkg/operators/wasm/syscalls.go@bfaf82dd1,
+  // same at v0.43.0); the spec says so too (spec/functions/syscall.yaml getSyscallName).
+  it.fails("getSyscallName reads the id as a u16", async () => {
+    const g = await load("x86_64");
+    expect(nameOf(g, 0x10000 + 59)).toEqual({ status: 0, text: "execve" });
+    expect(nameOf(g, 0xffffffff)).toEqual({ status: 0, text: "syscall_ffff" });
+  });
+
+  // bufToStack / writeToDstBuffer check the declared length against the value, then write only the
+  // value's bytes; wazero bounds-checks only those (pkg/operators/wasm/helpers.go@bfaf82dd1, @v0.43.0).
+  it.fails("a destination whose declared length runs past memory still gets the bytes that fit", async () => {
+    const g = await load("x86_64");
+    const c = call(g, "getSyscallDeclaration", g.putString(NAME, "execve"), packed(MEM - 252, 300));
+    expect(c.result).toBe(0);
+    expect(g.touched(MEM - 252, MEM)).not.toEqual([]);
   });
 });

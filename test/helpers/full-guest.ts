@@ -10,14 +10,19 @@
  * gadgetShouldLog, where the profile has them). For each event of "in" it copies
  * every field into a packet of "out" and into two records of an "outarr"
  * packet; for each array of "inarr" it copies every element into a packet of
- * "out". Field values are copied with the profile's own field functions (seed:
- * fieldAccessorGet/Set with malloc; env-v1: fieldGet/fieldGetToBuffer/fieldSet;
- * ig-v1: fieldGetScalar/fieldGetBuffer/fieldSet), so a host passes only if
- * every kind round-trips exactly.
+ * "out". Field values are copied with the profile's own field functions
+ * (pre-release: fieldAccessorGet/Set, strings through malloc; v0.37:
+ * fieldGet/fieldSet, strings through malloc; v0.43:
+ * fieldGetScalar/fieldGetBuffer/fieldSet), so a host passes only if every
+ * kind round-trips exactly. Before v0.38.0 IG had no CString kind for reading
+ * or writing values: a CString field is read as String (cut at the NUL) and
+ * written as String (fields.go@0129e4256, fields.go@v0.37.0). Before v0.39.0
+ * the setters' success value is the field handle, not 0.
  */
 import type { ProfileId } from "../../generated/constants.js";
 import { packed } from "./guest.js";
-import { bumpMalloc, callbackName, FAMILIES, functionsOf, signature } from "./host-guest.js";
+import { hostFunctionsOfProfile } from "../../generated/host/descriptors.js";
+import { bumpMalloc, callbackName, FAMILIES, functionsOf, requiresMalloc, signature } from "./host-guest.js";
 
 export const FULL = {
   IN: 0x400,
@@ -69,6 +74,10 @@ export function fullGuestWat(profile: ProfileId): string {
   const { BUF } = FULL;
   /** Counts a non-zero status at FAILS. */
   const check = (expr: string) => `(if ${expr} (then (i32.store (i32.const ${FULL.FAILS}) (i32.add (i32.load (i32.const ${FULL.FAILS})) (i32.const 1)))))`;
+  /** Whether the setter reports success with the field handle (spec: `status(success: ...)`). */
+  const setReturnsField = /success:/.test(hostFunctionsOfProfile(profile).find((f) => f.name === set)!.result.type);
+  /** The value kind a field of kind k is read and written as: CString only where the profile has it. */
+  const asKind = (k: number): number => (k === 13 && !ig ? 12 : k);
 
   // $copy(src table, src data, dst table, dst data): every kind with the profile's field functions.
   const copy: string[] = [];
@@ -78,15 +87,15 @@ export function fullGuestWat(profile: ProfileId): string {
     let value: string;
     if (k <= 11) {
       value = ig ? `(call $fieldGetScalar ${sf} (local.get $sd) (i32.const ${k}) (i32.const ${FULL.ERRW}))` : `(call $${get} ${sf} (local.get $sd) (i32.const ${k}))`;
-    } else if (ig || (profile === "v0.37" && k === 12)) {
-      const fn = ig ? "fieldGetBuffer" : "fieldGetToBuffer";
-      copy.push(`    (local.set $n (call $${fn} ${sf} (local.get $sd) (i32.const ${k}) (i64.const ${packed(BUF, 256)})))`);
+    } else if (ig) {
+      copy.push(`    (local.set $n (call $fieldGetBuffer ${sf} (local.get $sd) (i32.const ${k}) (i64.const ${packed(BUF, 256)})))`);
       copy.push(`    ${check("(i32.lt_s (local.get $n) (i32.const 0))")}`);
       value = `(i64.or (i64.shl (i64.extend_i32_u (local.get $n)) (i64.const 32)) (i64.const ${BUF}))`;
     } else {
-      value = `(call $${get} ${sf} (local.get $sd) (i32.const ${k}))`; // malloc'd copy, packed
+      value = `(call $${get} ${sf} (local.get $sd) (i32.const ${asKind(k)}))`; // malloc'd copy, packed
     }
-    copy.push(`    ${check(`(call $${set} ${df} (local.get $dd) (i32.const ${k}) ${value})`)}`);
+    const status = `(call $${set} ${df} (local.get $dd) (i32.const ${asKind(k)}) ${value})`;
+    copy.push(`    ${check(setReturnsField ? `(i32.ne ${status} ${df})` : status)}`);
   }
 
   const lookups: string[] = [];
@@ -105,7 +114,7 @@ export function fullGuestWat(profile: ProfileId): string {
   (global $out (mut i32) (i32.const 0))
   (global $outarr (mut i32) (i32.const 0))
 ${v1 ? `  (func (export "gadgetAPIVersion") (result i64) (i64.const 1))` : ""}
-${profile === "pre-release" ? bumpMalloc() : profile === "v0.37" ? bumpMalloc() : ""}
+${requiresMalloc(profile) ? bumpMalloc() : ""}
 
   (func $copy (param $st i32) (param $sd i32) (param $dt i32) (param $dd i32) (local $n i32)
 ${copy.join("\n")}

@@ -58,7 +58,7 @@ export interface HostGuestOptions {
   readonly names?: readonly string[];
   /** Callback body appended after recording (see recordingCallback); false: export no callback. */
   readonly callback?: string | false;
-  /** Export a bump malloc (seed and env-v1 guests). */
+  /** Export a bump malloc (default: when the profile requires one); false: none, e.g. when the body brings its own. */
   readonly malloc?: boolean;
   readonly pages?: number;
   /** Override the import module (e.g. `env` for an early ig-v1 build). */
@@ -121,7 +121,7 @@ export function hostGuestWat(profile: ProfileId, body = "", opts: HostGuestOptio
   const prefix = opts.prefix ?? "t_";
   const parts = [names.map((n) => forwarder(profile, n, prefix)).join("\n")];
   if (opts.callback !== false) parts.push(recordingCallback(profile, opts.callback ?? ""));
-  if (opts.malloc || requiresMalloc(profile)) parts.push(bumpMalloc());
+  if (opts.malloc ?? requiresMalloc(profile)) parts.push(bumpMalloc());
   parts.push(body);
   const module = opts.module ?? profileModules[profile].module;
   const seed = !(opts.version ?? profile !== "pre-release");
