@@ -387,7 +387,7 @@ export function dataSourceEmitAndReleaseShim(impl: DataSourceEmitAndReleaseHost,
 export interface DataSourceReleaseHost {
   /**
    * Releases a packet without emitting it. The pre-release reference page says it
-   * returns nothing; IG.s code returns 0 or 1 in every release, and modules import
+   * returns nothing; IG's code returns 0 or 1 in every release, and modules import
    * it with an i32 result.
    * @param ds The data source the packet belongs to.
    * @param packet The packet to release.

@@ -19,10 +19,13 @@ import type { DataHandle, FieldHandle } from "../../types.js";
 /** What a host implements for `fieldAccessorGet` (profile pre-release). The implementation throws to fail the call; `fieldAccessorGetShim` turns the error into the function's error convention. */
 export interface FieldAccessorGetHost {
   /**
-   * Reads a field of a record. For String, CString and Bytes kinds the host
-   * allocates a copy in the module's memory with its `malloc` export and
-   * returns the packed buffer; the module frees it. An empty value is 0.
-   * The error value 0 cannot be told apart from a zero field value.
+   * Reads a field of a record. For String and Bytes kinds the host allocates
+   * a copy in the module's memory with its `malloc` export and returns the
+   * packed buffer; the module frees it. An empty value still goes through
+   * `malloc(0)` and comes back as `0 << 32 | ptr`. String cuts a CString
+   * field's value at its first NUL. CString is not a kind a value can be
+   * read as (0). The error value 0 cannot be told apart from a zero field
+   * value.
    * @param acc The field.
    * @param data The record.
    * @param kind Kind to read the value as.
@@ -63,8 +66,9 @@ export function fieldAccessorGetShim(impl: FieldAccessorGetHost, ctx: ShimContex
 /** What a host implements for `fieldAccessorSet` (profile pre-release). The implementation throws to fail the call; `fieldAccessorSetShim` turns the error into the function's error convention. */
 export interface FieldAccessorSetHost {
   /**
-   * Writes a field of a record. For String, CString and Bytes kinds `value` is
-   * a packed buffer in the module's memory; the host copies it. The branch's
+   * Writes a field of a record. For String and Bytes kinds `value` is a
+   * packed buffer in the module's memory; the host copies it. CString is
+   * not a kind a value can be written as (1). The branch's
    * reference page says it returns nothing; its code returns the field handle
    * on success (the argument left in the result slot) and 1 on error.
    * @param acc The field.
@@ -107,7 +111,7 @@ export function fieldAccessorSetShim(impl: FieldAccessorSetHost, ctx: ShimContex
 /** What a host implements for `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37). The implementation throws to fail the call; `fieldGetShim` turns the error into the function's error convention. */
 export interface FieldGetHost {
   /**
-   * Reads a field of a record, with the contract of the pre-release branch.s
+   * Reads a field of a record, with the contract of the pre-release branch's
    * `fieldAccessorGet`: strings and bytes come back in memory from the module's
    * `malloc`, and the error value 0 is ambiguous for scalars.
    * @param field The field.
@@ -123,7 +127,7 @@ export interface FieldGetHost {
 /** `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37) as the module imports it: wasm values only. */
 export interface FieldGetImport {
   /**
-   * Reads a field of a record, with the contract of the pre-release branch.s
+   * Reads a field of a record, with the contract of the pre-release branch's
    * `fieldAccessorGet`: strings and bytes come back in memory from the module's
    * `malloc`, and the error value 0 is ambiguous for scalars.
    * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
@@ -132,7 +136,7 @@ export interface FieldGetImport {
 }
 
 /**
- * Reads a field of a record, with the contract of the pre-release branch.s
+ * Reads a field of a record, with the contract of the pre-release branch's
  * `fieldAccessorGet`: strings and bytes come back in memory from the module's
  * `malloc`, and the error value 0 is ambiguous for scalars.
  *

@@ -10,7 +10,7 @@
 // was never in a release and is not part of this spec.)
 
 /**
- * Reads a field of a record, with the contract of the pre-release branch.s
+ * Reads a field of a record, with the contract of the pre-release branch's
  * `fieldAccessorGet`: strings and bytes come back in memory from the module's
  * `malloc`, and the error value 0 is ambiguous for scalars.
  * IG releases: v0.30.0 - v0.37.0.

@@ -122,7 +122,7 @@ export declare function dataSourceEmitAndRelease(ds: u32, packet: u32): u32;
 
 /**
  * Releases a packet without emitting it. The pre-release reference page says it
- * returns nothing; IG.s code returns 0 or 1 in every release, and modules import
+ * returns nothing; IG's code returns 0 or 1 in every release, and modules import
  * it with an i32 result.
  * IG releases: pre-release and later.
  * @param ds The data source the packet belongs to. (DataSource handle)
