@@ -8,7 +8,7 @@
  * callbacks, and the emit suite measures that path as a whole.
  */
 import { EventView, type HostDataSource } from "../runtime/data-source-api.js";
-import { type BenchSuite, byName, type CaseSpec, measureAll, type RunOptions, type SuiteResult } from "./lib/harness.js";
+import { type BenchSuite, type CaseSpec, type Figure, measureAll, ratioOf, type RunOptions, type SuiteResult, suiteResult } from "./lib/harness.js";
 import { loadBenchGadget } from "./lib/igwasm-host.js";
 import { watFile } from "./lib/wat.js";
 
@@ -112,14 +112,13 @@ export const hostFieldSuite: BenchSuite = {
       { name: "FieldAccessor.write(slot, value) uint32", iterations: n, fn: accessorWrite, check: sumCheck("write", () => (accessorWrite(), accessorRead()), expectedPidSum) },
     ];
     const cases = measureAll(specs, HOST_FIELD_BASELINE, options, console.log);
-    const ns = (name: string): number => byName(cases, name).nsPerOp;
-    const derived: Record<string, number> = {
-      "FieldAccessor.get uint32 / raw DataView read": ns("FieldAccessor.get(event) uint32") / ns(HOST_FIELD_BASELINE),
-      "EventView.get(name) uint32 / raw DataView read": ns("EventView.get(name) uint32") / ns(HOST_FIELD_BASELINE),
-      "FieldAccessor.get float64 / raw DataView read": ns("FieldAccessor.get(event) float64") / ns("raw DataView.getFloat64 (known offset)"),
-      "FieldAccessor.write uint32 / raw DataView write": ns("FieldAccessor.write(slot, value) uint32") / ns("raw DataView.setUint32 (known offset)"),
+    const derived: Record<string, Figure> = {
+      "FieldAccessor.get uint32 / raw DataView read": ratioOf(cases, "FieldAccessor.get(event) uint32", HOST_FIELD_BASELINE),
+      "EventView.get(name) uint32 / raw DataView read": ratioOf(cases, "EventView.get(name) uint32", HOST_FIELD_BASELINE),
+      "FieldAccessor.get float64 / raw DataView read": ratioOf(cases, "FieldAccessor.get(event) float64", "raw DataView.getFloat64 (known offset)"),
+      "FieldAccessor.write uint32 / raw DataView write": ratioOf(cases, "FieldAccessor.write(slot, value) uint32", "raw DataView.setUint32 (known offset)"),
     };
     for (const slot of slots) slab.free(slot);
-    return { name: this.name, title: this.title, baseline: HOST_FIELD_BASELINE, cases, derived, notes: [] };
+    return suiteResult(this, options, { baseline: HOST_FIELD_BASELINE, cases, derived });
   },
 };
