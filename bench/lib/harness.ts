@@ -11,10 +11,18 @@
  * were taken within one round, close together in time) and then reduced to
  * its median; targets judge that median and print the spread beside it.
  *
+ * Time is the process's CPU time (user + system, `process.cpuUsage()`), not
+ * the wall clock: on a machine shared by more runnable processes than it has
+ * cores, a wall-clock sample measures the scheduler as much as the code (a
+ * sample preempted halfway takes twice as long). CPU time leaves out the time
+ * the process waited for a core; what sharing still costs (caches, other
+ * threads of this process such as the GC's) stays in, and the interleaving
+ * spreads it over the cases.
+ *
  * Before the rounds every case is checked (it throws when it does not do
  * what it claims), warmed up so JS and wasm code reach their optimising tier,
  * and calibrated: `reps` is chosen so that one sample takes about
- * `sampleMs`.
+ * `sampleMs` of CPU time.
  */
 
 export interface RunOptions {
@@ -42,7 +50,7 @@ export interface Figure {
 
 export interface CaseResult {
   readonly name: string;
-  /** Nanoseconds per operation over the rounds. */
+  /** Nanoseconds of CPU time per operation over the rounds. */
   readonly ns: Figure;
   /** ns.median, for convenience. */
   readonly nsPerOp: number;
@@ -78,7 +86,7 @@ export interface BenchSuite {
 /** How a suite is sampled. */
 export interface Sampling {
   readonly rounds: number;
-  /** Target duration of one sample. */
+  /** Target CPU time of one sample. */
   readonly sampleMs: number;
   /** Warm-up per case before calibration. */
   readonly warmUpMs: number;
@@ -97,32 +105,38 @@ export function sampling(options: RunOptions): Sampling {
   return options.quick ? { rounds: 3, sampleMs: 0.5, warmUpMs: 0 } : { rounds: 31, sampleMs: 8, warmUpMs: 200 };
 }
 
-/** Runs `fn` repeatedly for about `ms`; returns how many calls that was (at least one). */
+/** The process's CPU time (user + system), in milliseconds. */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** Runs `fn` repeatedly for about `ms` of CPU time; returns how many calls that was (at least one). */
 function runFor(fn: () => unknown, ms: number): number {
-  const end = performance.now() + ms;
+  const end = cpuMs() + ms;
   let calls = 0;
   do {
     fn();
     calls++;
-  } while (performance.now() < end);
+  } while (cpuMs() < end);
   return calls;
 }
 
-/** Calls of `fn` that take about `ms`. */
+/** Calls of `fn` that take about `ms` of CPU time. */
 function calibrate(fn: () => unknown, ms: number): number {
   const probe = Math.max(ms / 4, 0.05);
-  const start = performance.now();
+  const start = cpuMs();
   const calls = runFor(fn, probe);
-  const elapsed = performance.now() - start;
+  const elapsed = cpuMs() - start;
   return Math.max(1, Math.round((calls * ms) / elapsed));
 }
 
-/** One sample: ns per operation over `reps` calls. */
+/** One sample: CPU ns per operation over `reps` calls. */
 function sample(spec: CaseSpec, reps: number): number {
   const fn = spec.fn;
-  const start = performance.now();
+  const start = cpuMs();
   for (let i = 0; i < reps; i++) fn();
-  return ((performance.now() - start) * 1e6) / (reps * spec.iterations);
+  return ((cpuMs() - start) * 1e6) / (reps * spec.iterations);
 }
 
 /** The q-quantile (0..1) of `values`, linearly interpolated. */
