@@ -6,7 +6,7 @@
  * (i32, i32, i32, i32) -> i64 returning a constant BigInt, the cheapest any
  * JS implementation of fieldGetScalar can be.
  */
-import { type BenchSuite, type CaseSpec, measureAll, type RunOptions, type SuiteResult } from "./lib/harness.js";
+import { type BenchSuite, type CaseSpec, measureAll, type RunOptions, type SuiteResult, suiteResult } from "./lib/harness.js";
 import { watFile, watToWasm } from "./lib/wat.js";
 
 export const CALL_FLOOR_BASELINE = "js import i32x4->i64 (constant BigInt)";
@@ -44,6 +44,6 @@ export const callFloorSuite: BenchSuite = {
       loop("loopEmpty", "loop only, no call"),
     ];
     const results = measureAll(cases, CALL_FLOOR_BASELINE, options, console.log);
-    return { name: this.name, title: this.title, baseline: CALL_FLOOR_BASELINE, cases: results, derived: {}, notes: [] };
+    return suiteResult(this, options, { baseline: CALL_FLOOR_BASELINE, cases: results });
   },
 };

@@ -1,21 +1,27 @@
 /**
  * Guest -> host field access: fieldGetScalar / fieldSet on u32, i64 and f64
- * fields and fieldGetBuffer on 16- and 256-byte strings, each in a loop of N
- * calls inside the guest (bench/guests/field-guest.wat), on three hosts:
+ * fields and fieldGetBuffer on 16-byte, 256-byte and 4 KiB strings, each in
+ * a loop of N calls inside the guest (bench/guests/field-guest.wat), on four
+ * hosts:
  *
  *   igwasm              loadGadget's default: the wasm fast path for scalars
  *   igwasm (JS shims)   loadGadget with `fastPath: false`: the generated JS shims
- *   naive               bench/baselines/naive-host.ts
+ *   plain               bench/baselines/plain-host.ts: IG's Go host translated to JS (the fair baseline)
+ *   naive               bench/baselines/naive-host.ts: a careless JS host
  *
  * Baseline: the empty i32x4 -> i64 JS import of the call-floor suite,
- * measured again in this suite. The "mixed field-access suite" figure is the
- * geometric mean over the eight operations of naive ns / igwasm ns.
+ * measured again in this suite. The "mixed field-access suite" figures are,
+ * per round, the geometric mean over the eight operations of
+ * baseline-host ns / igwasm ns; their median over rounds is what the target
+ * judges.
  */
 import { FieldKind } from "../generated/constants.js";
 import type { Gadget } from "../runtime/gadget.js";
-import { loadNaive } from "./baselines/naive-host.js";
+import { loadOnBaseline } from "./baselines/load.js";
+import { NaiveHost } from "./baselines/naive-host.js";
+import { PlainHost } from "./baselines/plain-host.js";
 import { CALL_FLOOR_BASELINE, callFloorModule } from "./call-floor.bench.js";
-import { type BenchSuite, byName, type CaseSpec, geometricMean, measureAll, type RunOptions, type SuiteResult } from "./lib/harness.js";
+import { type BenchSuite, type CaseSpec, type Figure, geometricMean, measureAll, perRound, ratioOf, type RunOptions, type SuiteResult, suiteResult } from "./lib/harness.js";
 import { loadBenchGadget } from "./lib/igwasm-host.js";
 import { watFile } from "./lib/wat.js";
 
@@ -35,11 +41,19 @@ const FIELDS = {
   f64: { slot: 2, kind: FieldKind.Float64 },
   s16: { slot: 3, kind: FieldKind.String },
   s256: { slot: 4, kind: FieldKind.String },
+  s4k: { slot: 5, kind: FieldKind.String },
 } as const;
 type FieldName = keyof typeof FIELDS;
+type StringField = "s16" | "s256" | "s4k";
+
+interface FieldOp {
+  readonly op: string;
+  readonly loop: "getLoop" | "setLoop" | "getBufferLoop";
+  readonly field: FieldName;
+}
 
 /** The eight operations of the mixed suite. */
-export const FIELD_OPS: ReadonlyArray<{ op: string; loop: "getLoop" | "setLoop" | "getBufferLoop"; field: FieldName }> = [
+export const FIELD_OPS: readonly FieldOp[] = [
   { op: "fieldGetScalar u32", loop: "getLoop", field: "u32" },
   { op: "fieldGetScalar i64", loop: "getLoop", field: "i64" },
   { op: "fieldGetScalar f64", loop: "getLoop", field: "f64" },
@@ -50,28 +64,34 @@ export const FIELD_OPS: ReadonlyArray<{ op: string; loop: "getLoop" | "setLoop" 
   { op: "fieldGetBuffer 256 B", loop: "getBufferLoop", field: "s256" },
 ];
 
-export const HOSTS = ["igwasm", "igwasm (JS shims)", "naive"] as const;
+/** Measured too, outside the mixed suite: the large end of the fieldGetBuffer curve. */
+const EXTRA_OPS: readonly FieldOp[] = [{ op: "fieldGetBuffer 4 KiB", loop: "getBufferLoop", field: "s4k" }];
+
+export const HOSTS = ["igwasm", "igwasm (JS shims)", "plain", "naive"] as const;
 export type HostName = (typeof HOSTS)[number];
 
-const STRINGS: Record<"s16" | "s256", string> = {
+const STRINGS: Record<StringField, string> = {
   s16: "0123456789abcdef",
   s256: "x".repeat(200) + "0123456789abcdef".repeat(3) + "01234567",
+  s4k: "0123456789abcdef".repeat(256),
 };
+
+const DECLARED: Record<FieldName, FieldKind> = Object.fromEntries(Object.entries(FIELDS).map(([name, f]) => [name, f.kind])) as Record<FieldName, FieldKind>;
 
 /** The guest on one host, initialised, with values in every field. */
 export function setUpGuest(wasm: Uint8Array<ArrayBuffer>, host: HostName): { exports: GuestExports; problems: () => string[] } {
   let exports: GuestExports;
   let problems: () => string[];
-  if (host === "naive") {
-    const naive = loadNaive(wasm, "bench", { u32: FieldKind.Uint32, i64: FieldKind.Int64, f64: FieldKind.Float64, s16: FieldKind.String, s256: FieldKind.String });
-    exports = naive.exports as unknown as GuestExports;
-    const code = (naive.exports.gadgetInit as () => number)();
-    if (code !== 0) throw new Error(`naive host: gadgetInit returned ${code}`);
-    problems = () => naive.host.errors;
+  if (host === "naive" || host === "plain") {
+    const loaded = loadOnBaseline(host === "naive" ? new NaiveHost() : new PlainHost(), wasm, "bench", DECLARED);
+    exports = loaded.exports as unknown as GuestExports;
+    const code = (loaded.exports.gadgetInit as () => number)();
+    if (code !== 0) throw new Error(`${host} host: gadgetInit returned ${code}`);
+    problems = () => loaded.host.errors;
   } else {
     const lines: string[] = [];
     const gadget: Gadget = loadBenchGadget(wasm, { fastPath: host === "igwasm", lines });
-    gadget.dataSources.declare("bench", { fields: { u32: "uint32", i64: "int64", f64: "float64", s16: "string", s256: "string" } });
+    gadget.dataSources.declare("bench", { fields: { u32: "uint32", i64: "int64", f64: "float64", s16: "string", s256: "string", s4k: "string" } });
     gadget.init();
     exports = gadget.exports as unknown as GuestExports;
     problems = () => lines;
@@ -79,7 +99,7 @@ export function setUpGuest(wasm: Uint8Array<ArrayBuffer>, host: HostName): { exp
   exports.setLoop(FIELDS.u32.slot, FieldKind.Uint32, 1);
   exports.setLoop(FIELDS.i64.slot, FieldKind.Int64, 1);
   exports.setLoop(FIELDS.f64.slot, FieldKind.Float64, 1);
-  for (const name of ["s16", "s256"] as const) {
+  for (const name of ["s16", "s256", "s4k"] as const) {
     const bytes = new TextEncoder().encode(STRINGS[name]);
     new Uint8Array(exports.memory.buffer).set(bytes, 0x2000);
     const status = exports.setBuffer(FIELDS[name].slot, FieldKind.String, bytes.length);
@@ -90,7 +110,7 @@ export function setUpGuest(wasm: Uint8Array<ArrayBuffer>, host: HostName): { exp
 
 function expectedResult(loop: string, field: FieldName, n: number): bigint | number {
   if (loop === "setLoop") return 0;
-  if (loop === "getBufferLoop") return n * new TextEncoder().encode(STRINGS[field as "s16" | "s256"]).length;
+  if (loop === "getBufferLoop") return n * new TextEncoder().encode(STRINGS[field as StringField]).length;
   // setLoop(.., 1) wrote 1; setLoop(.., n) in a timed run writes values down to 1, so 1 is last.
   return BigInt(n);
 }
@@ -109,7 +129,7 @@ export const fieldAccessSuite: BenchSuite = {
     const specs: CaseSpec[] = [{ name: CALL_FLOOR_BASELINE, iterations: n, fn: () => floor.loopJsConstI64(n) }];
     for (const host of HOSTS) {
       const { exports, problems } = setUpGuest(wasm, host);
-      for (const { op, loop, field } of FIELD_OPS) {
+      for (const { op, loop, field } of [...FIELD_OPS, ...EXTRA_OPS]) {
         const { slot, kind } = FIELDS[field];
         const fn = exports[loop];
         specs.push({
@@ -127,23 +147,27 @@ export const fieldAccessSuite: BenchSuite = {
       }
     }
     const cases = measureAll(specs, CALL_FLOOR_BASELINE, options, console.log);
-    const derived: Record<string, number> = {};
-    const speedups = (host: HostName): number[] =>
-      FIELD_OPS.map(({ op }) => byName(cases, caseName("naive", op)).nsPerOp / byName(cases, caseName(host, op)).nsPerOp);
-    for (const { op } of FIELD_OPS) {
-      derived[`naive / igwasm, ${op}`] = byName(cases, caseName("naive", op)).nsPerOp / byName(cases, caseName("igwasm", op)).nsPerOp;
+    /** Per round: the geometric mean over the mixed suite of `slow` ns / `fast` ns. */
+    const mixed = (slow: HostName, fast: HostName): Figure =>
+      perRound(cases, (ns) => geometricMean(FIELD_OPS.map(({ op }) => ns(caseName(slow, op)) / ns(caseName(fast, op)))));
+    const derived: Record<string, Figure> = {
+      "igwasm fieldGetScalar u32 / empty i32x4->i64 JS import": ratioOf(cases, caseName("igwasm", "fieldGetScalar u32"), CALL_FLOOR_BASELINE),
+      "igwasm JS shims fieldGetScalar u32 / empty i32x4->i64 JS import": ratioOf(cases, caseName("igwasm (JS shims)", "fieldGetScalar u32"), CALL_FLOOR_BASELINE),
+      "mixed field-access suite: plain / igwasm (geometric mean)": mixed("plain", "igwasm"),
+      "mixed field-access suite: plain / igwasm JS shims (geometric mean)": mixed("plain", "igwasm (JS shims)"),
+      "mixed field-access suite: naive / igwasm (geometric mean)": mixed("naive", "igwasm"),
+      "mixed field-access suite: naive / igwasm JS shims (geometric mean)": mixed("naive", "igwasm (JS shims)"),
+    };
+    for (const { op } of FIELD_OPS) derived[`plain / igwasm, ${op}`] = ratioOf(cases, caseName("plain", op), caseName("igwasm", op));
+    for (const { op } of FIELD_OPS) derived[`plain / igwasm JS shims, ${op}`] = ratioOf(cases, caseName("plain", op), caseName("igwasm (JS shims)", op));
+    for (const { op } of [...FIELD_OPS, ...EXTRA_OPS].filter((o) => o.loop === "getBufferLoop")) {
+      derived[`igwasm ${op} / empty i32x4->i64 JS import`] = ratioOf(cases, caseName("igwasm", op), CALL_FLOOR_BASELINE);
     }
-    derived["mixed field-access suite: naive / igwasm (geometric mean)"] = geometricMean(speedups("igwasm"));
-    derived["mixed field-access suite: naive / igwasm JS shims (geometric mean)"] = geometricMean(speedups("igwasm (JS shims)"));
-    derived["igwasm fieldGetScalar u32 / empty i32x4->i64 JS import"] = byName(cases, caseName("igwasm", "fieldGetScalar u32")).ratioToBaseline!;
-    derived["igwasm JS shims fieldGetScalar u32 / empty i32x4->i64 JS import"] = byName(cases, caseName("igwasm (JS shims)", "fieldGetScalar u32")).ratioToBaseline!;
-    return {
-      name: this.name,
-      title: this.title,
+    return suiteResult(this, options, {
       baseline: CALL_FLOOR_BASELINE,
       cases,
       derived,
       notes: ["fieldGetBuffer has no fast path: `igwasm` and `igwasm (JS shims)` run the same code for it."],
-    };
+    });
   },
 };

@@ -11,6 +11,7 @@
 import { DataSourceType, type FieldKind, SubscriptionType } from "../generated/constants.js";
 import type { DataArray, DataSource } from "./data-source.js";
 import type { DataSources } from "./data-sources.js";
+import { compileFill, type EventValues, type Fill } from "./event-fill.js";
 import { FieldAccessor, fieldKindFromName, type FieldKindName, type FieldValue } from "./field-accessor.js";
 
 export { FieldAccessor, fieldKindFromName, fieldKindName, type FieldKindName, type FieldValue, type RecordRef } from "./field-accessor.js";
@@ -83,9 +84,14 @@ export class ArrayView {
   }
 }
 
+/** Compiled fills a data source makes: the first sets of fields its producers set; more sets take the generic path. */
+const MAX_FILLS = 4;
+
 /** A data source as the embedding code sees it. */
 export class HostDataSource {
   private readonly byName = new Map<string, FieldAccessor>();
+  /** Compiled fills (runtime/event-fill.ts), newest first, with the names they set joined by "\0". */
+  private fills: ReadonlyArray<{ readonly names: string; readonly fill: Fill }> = [];
   private readonly eventView = new EventView(this);
   private readonly arrayView = new ArrayView(this);
 
@@ -128,12 +134,37 @@ export class HostDataSource {
     return this.field(name);
   }
 
-  private fill(slot: number, values: Readonly<Record<string, FieldValue>>): void {
-    for (const name of Object.keys(values)) this.field(name).write(slot, values[name]);
+  /**
+   * Writes `values` (its enumerable properties, own and inherited) into the
+   * record at `slot`: through a compiled fill when one fits, otherwise
+   * property by property, after which the set of names gets a fill of its own.
+   */
+  private fill(slot: number, values: EventValues): void {
+    const fills = this.fills;
+    for (let i = 0; i < fills.length; i++) if (fills[i].fill(slot, values)) return;
+    const names: string[] = [];
+    for (const name in values) {
+      this.field(name).write(slot, values[name]);
+      names.push(name);
+    }
+    this.learnFill(names);
+  }
+
+  /**
+   * Compiles a fill for `names` unless one exists or MAX_FILLS do (values of
+   * types a fill does not convert keep taking the generic path; compiling
+   * never repeats).
+   */
+  private learnFill(names: string[]): void {
+    if (this.fills.length >= MAX_FILLS) return;
+    const key = names.join("\0");
+    if (this.fills.some((f) => f.names === key)) return;
+    const fill = compileFill(this.source, this.sources.mem, names, (name) => this.field(name));
+    this.fills = [{ names: key, fill }, ...this.fills];
   }
 
   /** Emits one event of a Single data source to every subscriber, synchronously. */
-  emit(values: Readonly<Record<string, FieldValue>>): void {
+  emit(values: EventValues): void {
     if (this.source.isArray) throw new TypeError(`data source "${this.name}" is an Array data source: use emitArray`);
     const slab = this.source.slab;
     const slot = slab.alloc();
@@ -146,7 +177,7 @@ export class HostDataSource {
   }
 
   /** Emits one array packet of an Array data source. */
-  emitArray(records: readonly Readonly<Record<string, FieldValue>>[]): void {
+  emitArray(records: readonly EventValues[]): void {
     if (!this.source.isArray) throw new TypeError(`data source "${this.name}" is a Single data source: use emit`);
     const arr = this.source.newArray();
     try {

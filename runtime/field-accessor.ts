@@ -5,7 +5,6 @@
 import { FieldKind, FieldKindSize } from "../generated/constants.js";
 import type { Field } from "./data-source.js";
 import type { DataSources } from "./data-sources.js";
-import type { HostMemory } from "./host-memory.js";
 import { cStringLength, decodeUtf8, encodeUtf8 } from "./utf8.js";
 
 export type FieldValue = number | bigint | boolean | string | Uint8Array;
@@ -36,33 +35,57 @@ export interface RecordRef {
   readonly addr: number;
 }
 
+/** Reads one field of a record. */
+export type FieldReader = (record: RecordRef) => FieldValue;
+
 /**
  * Reads and writes one field of records.
  *
- * There is one subclass per kind, each with its own `get`, chosen when the
- * accessor is made: a call site that reads one field then sees one class and
- * V8 inlines the read down to one DataView access at `addr + offset`, with no
- * switch on the kind and no boxing of floats (bench/host-field).
+ * `get` is not a method but a closure made for this accessor, over the host
+ * memory's current DataView and the field's offset as constants (see
+ * `reader`). A call site that reads one field always calls the same closure,
+ * so V8 inlines it and, knowing the closure, folds the DataView and the
+ * offset into the code: the read compiles to what a hand-written
+ * `view.getUint32(addr + 12, true)` compiles to. A method reading `this.view`
+ * and `this.off` cannot be folded that way, and measured twice as slow
+ * (bench/README.md, "host-side reads"). When host memory grows its DataView
+ * changes, and HostMemory re-arms every accessor (the `view` setter), which
+ * makes new closures.
  */
 export class FieldAccessor {
-  /** The host memory's current DataView (HostMemory.holdView re-arms it after growth). */
-  view!: DataView;
-  protected readonly mem: HostMemory;
-  protected readonly off: number;
+  /**
+   * The value of this field in a record (an EventView during a callback). Bytes for Bytes fields.
+   * `declare`d, so that no class field defines it as undefined before the constructor sets it: a field
+   * that starts undefined and then holds a function loses V8's field type, and calls through it
+   * measured 1.5x slower.
+   */
+  declare get: FieldReader;
+  private declare current: DataView;
   private readonly scratch = { slot: 0, addr: 0 };
 
   constructor(
     protected readonly field: Field,
     private readonly sources: DataSources,
   ) {
-    this.mem = sources.mem;
-    this.off = field.offset;
+    this.current = sources.mem.view;
+    this.get = reader(field, this.current);
     sources.mem.holdView(this);
   }
 
-  /** The accessor of `field`, of the subclass for its kind. */
+  /** The accessor of `field`. */
   static of(field: Field, sources: DataSources): FieldAccessor {
-    return new (ACCESSORS[field.kind] ?? FieldAccessor)(field, sources);
+    return new FieldAccessor(field, sources);
+  }
+
+  /** The host memory's DataView the reader was made for; setting it (after growth) makes a new reader. */
+  get view(): DataView {
+    return this.current;
+  }
+
+  set view(view: DataView) {
+    if (view === this.current) return;
+    this.current = view;
+    this.get = reader(this.field, view);
   }
 
   get name(): string {
@@ -77,22 +100,11 @@ export class FieldAccessor {
     return this.field.tags;
   }
 
-  /** The value of this field in a record (an EventView during a callback). Bytes for Bytes fields. */
-  get(record: RecordRef): FieldValue {
-    return this.bytes(record);
-  }
-
   /** The value of this field in the record at `slot`. */
   read(slot: number): FieldValue {
     this.scratch.slot = slot;
     this.scratch.addr = this.field.ds.slab.addr[slot];
     return this.get(this.scratch);
-  }
-
-  /** The stored bytes of a variable-length field. */
-  protected bytes(record: RecordRef): Uint8Array {
-    const slab = this.field.ds.slab;
-    return slab.vars[record.slot * slab.varCount + this.off];
   }
 
   /** Writes a value into a record slot (used when the host emits). */
@@ -142,91 +154,58 @@ export class FieldAccessor {
   }
 }
 
-/* One subclass per kind; see FieldAccessor. */
-class BoolAccessor extends FieldAccessor {
-  override get(r: RecordRef): boolean {
-    return this.view.getUint8(r.addr + this.off) !== 0;
-  }
-}
-class Int8Accessor extends FieldAccessor {
-  override get(r: RecordRef): number {
-    return this.view.getInt8(r.addr + this.off);
-  }
-}
-class Int16Accessor extends FieldAccessor {
-  override get(r: RecordRef): number {
-    return this.view.getInt16(r.addr + this.off, true);
-  }
-}
-class Int32Accessor extends FieldAccessor {
-  override get(r: RecordRef): number {
-    return this.view.getInt32(r.addr + this.off, true);
-  }
-}
-class Int64Accessor extends FieldAccessor {
-  override get(r: RecordRef): bigint {
-    return this.view.getBigInt64(r.addr + this.off, true);
-  }
-}
-class Uint8Accessor extends FieldAccessor {
-  override get(r: RecordRef): number {
-    return this.view.getUint8(r.addr + this.off);
-  }
-}
-class Uint16Accessor extends FieldAccessor {
-  override get(r: RecordRef): number {
-    return this.view.getUint16(r.addr + this.off, true);
-  }
-}
-class Uint32Accessor extends FieldAccessor {
-  override get(r: RecordRef): number {
-    return this.view.getUint32(r.addr + this.off, true);
-  }
-}
-class Uint64Accessor extends FieldAccessor {
-  override get(r: RecordRef): bigint {
-    return this.view.getBigUint64(r.addr + this.off, true);
-  }
-}
-class Float32Accessor extends FieldAccessor {
-  override get(r: RecordRef): number {
-    return this.view.getFloat32(r.addr + this.off, true);
-  }
-}
-class Float64Accessor extends FieldAccessor {
-  override get(r: RecordRef): number {
-    return this.view.getFloat64(r.addr + this.off, true);
-  }
-}
-class StringAccessor extends FieldAccessor {
-  override get(r: RecordRef): string {
-    const b = this.bytes(r);
-    return decodeUtf8(b, 0, b.length);
-  }
-}
-class CStringAccessor extends FieldAccessor {
-  override get(r: RecordRef): string {
-    const b = this.bytes(r);
-    return decodeUtf8(b, 0, cStringLength(b));
+/**
+ * The reader of `field` over `view`: one arrow function per kind, each
+ * closing over constants only (the view, the offset), so that V8 can fold
+ * them once it inlines the closure (see FieldAccessor).
+ */
+function reader(field: Field, memoryView: DataView): FieldReader {
+  // Constants, not parameters: V8 folds loads of immutable context slots only.
+  const view = memoryView;
+  const off = field.offset;
+  switch (field.kind) {
+    case FieldKind.Bool:
+      return (r) => view.getUint8(r.addr + off) !== 0;
+    case FieldKind.Int8:
+      return (r) => view.getInt8(r.addr + off);
+    case FieldKind.Int16:
+      return (r) => view.getInt16(r.addr + off, true);
+    case FieldKind.Int32:
+      return (r) => view.getInt32(r.addr + off, true);
+    case FieldKind.Int64:
+      return (r) => view.getBigInt64(r.addr + off, true);
+    case FieldKind.Uint8:
+      return (r) => view.getUint8(r.addr + off);
+    case FieldKind.Uint16:
+      return (r) => view.getUint16(r.addr + off, true);
+    case FieldKind.Uint32:
+      return (r) => view.getUint32(r.addr + off, true);
+    case FieldKind.Uint64:
+      return (r) => view.getBigUint64(r.addr + off, true);
+    case FieldKind.Float32:
+      return (r) => view.getFloat32(r.addr + off, true);
+    case FieldKind.Float64:
+      return (r) => view.getFloat64(r.addr + off, true);
+    case FieldKind.String:
+      return (r) => {
+        const b = storedBytes(field, r);
+        return decodeUtf8(b, 0, b.length);
+      };
+    case FieldKind.CString:
+      return (r) => {
+        const b = storedBytes(field, r);
+        return decodeUtf8(b, 0, cStringLength(b));
+      };
+    default:
+      return (r) => storedBytes(field, r);
   }
 }
 
-const ACCESSORS: Partial<Record<FieldKind, new (field: Field, sources: DataSources) => FieldAccessor>> = {
-  [FieldKind.Bool]: BoolAccessor,
-  [FieldKind.Int8]: Int8Accessor,
-  [FieldKind.Int16]: Int16Accessor,
-  [FieldKind.Int32]: Int32Accessor,
-  [FieldKind.Int64]: Int64Accessor,
-  [FieldKind.Uint8]: Uint8Accessor,
-  [FieldKind.Uint16]: Uint16Accessor,
-  [FieldKind.Uint32]: Uint32Accessor,
-  [FieldKind.Uint64]: Uint64Accessor,
-  [FieldKind.Float32]: Float32Accessor,
-  [FieldKind.Float64]: Float64Accessor,
-  [FieldKind.String]: StringAccessor,
-  [FieldKind.CString]: CStringAccessor,
-  // Bytes: the base class returns the stored bytes.
-};
+/** The stored bytes of a variable-length field (the slab is looked up each time: adding a field replaces it). */
+function storedBytes(field: Field, record: RecordRef): Uint8Array {
+  const slab = field.ds.slab;
+  return slab.vars[record.slot * slab.varCount + field.offset];
+}
 
 function toNumber(f: Field, value: FieldValue): number {
   if (typeof value === "number") return value;

@@ -15,6 +15,8 @@
 import type { HostMemory } from "./host-memory.js";
 
 const CHUNK_RECORDS = 64;
+/** Records up to this many bytes are zeroed with word stores rather than TypedArray.fill. */
+const SMALL_RECORD = 256;
 const EMPTY = new Uint8Array(0);
 
 export class RecordSlab {
@@ -41,10 +43,26 @@ export class RecordSlab {
     if (this.freeCount === 0) this.grow();
     const slot = this.freeSlots[--this.freeCount];
     this.liveCount++;
-    if (this.recordSize > 0) this.mem.u8.fill(0, this.addr[slot], this.addr[slot] + this.recordSize);
+    this.zero(this.addr[slot]);
     const vc = this.varCount;
     for (let i = slot * vc, end = i + vc; i < end; i++) this.vars[i] = EMPTY;
     return slot;
+  }
+
+  /**
+   * Zeroes the record at `addr`. Records are 8-aligned and a multiple of 8
+   * bytes, so small ones are cleared with 32-bit stores: TypedArray.fill
+   * is a builtin call that costs ~18 ns even for 24 bytes, a third of an
+   * emit (bench/emit).
+   */
+  private zero(addr: number): void {
+    const size = this.recordSize;
+    if (size > SMALL_RECORD) {
+      this.mem.u8.fill(0, addr, addr + size);
+      return;
+    }
+    const u32 = this.mem.u32;
+    for (let i = addr >>> 2, end = (addr + size) >>> 2; i < end; i++) u32[i] = 0;
   }
 
   free(slot: number): void {

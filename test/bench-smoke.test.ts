@@ -34,25 +34,44 @@ describe("bench --quick", () => {
     ({ summary, stdout } = runBench([]));
   });
 
-  it("runs every suite and records it in the summary", () => {
+  it("runs every suite and records it in the summary, with the machine load", () => {
     expect(summary.meta.quick).toBe(true);
+    expect(summary.meta.loadStart).toHaveLength(3);
+    expect(summary.meta.loadEnd).toHaveLength(3);
     expect(Object.keys(summary.suites).sort()).toEqual(SUITES.map((s) => s.name).sort());
     for (const suite of Object.values(summary.suites)) {
       expect(suite.cases.length, suite.name).toBeGreaterThan(1);
       expect(suite.cases.map((c) => c.name)).toContain(suite.baseline);
       for (const c of suite.cases) {
-        for (const v of [c.nsPerOp, c.opsPerSec, c.rmePercent, c.ratioToBaseline]) expect(Number.isFinite(v), `${suite.name} / ${c.name}`).toBe(true);
-        expect(c.samples).toBeGreaterThan(0);
+        expect(c.samplesNs, `${suite.name} / ${c.name}`).toHaveLength(suite.rounds);
+        for (const v of [c.nsPerOp, c.opsPerSec, c.spreadPercent, c.ratio.median, c.ratio.low, c.ratio.high, ...c.samplesNs]) {
+          expect(Number.isFinite(v), `${suite.name} / ${c.name}`).toBe(true);
+        }
+        expect(c.ns.low).toBeLessThanOrEqual(c.ns.median);
+        expect(c.ns.median).toBeLessThanOrEqual(c.ns.high);
       }
-      expect(suite.cases.find((c) => c.name === suite.baseline)!.ratioToBaseline).toBe(1);
+      expect(suite.cases.find((c) => c.name === suite.baseline)!.ratio).toEqual({ median: 1, low: 1, high: 1 });
     }
+  });
+
+  it("records the scaling curves", () => {
+    const names = (suite: string): string[] => summary.suites[suite].cases.map((c) => c.name);
+    for (const n of ["1 guest subscriber", "4 guest subscribers", "16 guest subscribers", "1 field set", "16 fields set", "64 fields set"]) {
+      expect(names("emit").some((c) => c.includes(n)), n).toBe(true);
+    }
+    for (const size of ["16 B", "256 B", "4 KiB"]) expect(names("field-access")).toContain(`igwasm: fieldGetBuffer ${size}`);
+    expect(names("map-lookup").some((c) => c.includes("hit"))).toBe(true);
+    expect(names("map-lookup").some((c) => c.includes("miss"))).toBe(true);
+    for (const host of ["plain", "naive"]) expect(names("field-access")).toContain(`${host}: fieldGetScalar u32`);
   });
 
   it("evaluates every target", () => {
     expect(summary.targets.map((t) => t.name)).toEqual(TARGETS.map((t) => t.name));
     for (const t of summary.targets) {
       expect(Number.isFinite(t.measured), t.name).toBe(true);
-      expect(typeof t.met).toBe("boolean");
+      expect(t.spread!.low, t.name).toBeLessThanOrEqual(t.measured!);
+      expect(t.spread!.high, t.name).toBeGreaterThanOrEqual(t.measured!);
+      expect(t.met).toBe(t.op === "<=" ? t.measured! <= t.target : t.op === ">=" ? t.measured! >= t.target : t.measured! < t.target);
     }
   });
 
@@ -60,6 +79,8 @@ describe("bench --quick", () => {
     for (const s of SUITES) expect(stdout).toContain(`## ${s.title}`);
     expect(stdout).toContain("## Targets");
     expect(stdout).toMatch(/ns\/op/);
+    expect(stdout).toMatch(/machine load at start \(1\/5\/15 min\): [\d.]+ [\d.]+ [\d.]+/);
+    expect(stdout).toMatch(/machine load at end/);
   });
 
   it("runs only the suites a filter names", () => {

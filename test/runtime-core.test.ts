@@ -104,6 +104,19 @@ describe("RecordSlab", () => {
     expect(slab.vars[a * 2 + 1].length).toBe(0);
   });
 
+  it("zeroes a reused record exactly, small (word stores) and large (fill), leaving its neighbours alone", () => {
+    for (const size of [8, 256, 264, 1024]) {
+      const mem = new HostMemory();
+      const slab = new RecordSlab(mem, size, 0);
+      const [before, a, after] = [slab.alloc(), slab.alloc(), slab.alloc()];
+      mem.u8.fill(0xee, slab.addr[before], slab.addr[after] + size);
+      slab.free(a);
+      expect(slab.alloc()).toBe(a);
+      const bytes = [...mem.u8.subarray(slab.addr[before], slab.addr[after] + size)];
+      expect(bytes, `record of ${size} bytes`).toEqual([...new Array(size).fill(0xee), ...new Array(size).fill(0), ...new Array(size).fill(0xee)]);
+    }
+  });
+
   it("grows by chunks without moving live records (host memory grows under it)", () => {
     const mem = new HostMemory(1, 64);
     const slab = new RecordSlab(mem, 4096, 0);

@@ -6,8 +6,8 @@
 ;; baseline) is whatever provides the `ig` imports.
 ;;
 ;; Memory map: 8 error word | 16.. names | 0x100 field handles (i32 each,
-;; in FIELD_* order: u32, i64, f64, s16, s256) | 0x1000 destination buffer
-;; (512 bytes) | 0x2000 scratch for values the host writes in.
+;; in slot order: u32, i64, f64, s16, s256, s4k) | 0x1000 destination buffer
+;; (4096 bytes) | 0x2000 scratch for values the host writes in (4096 bytes).
 (module
   (import "ig" "getDataSource" (func $getDataSource (param i64) (result i32)))
   (import "ig" "dataSourceGetField" (func $dataSourceGetField (param i32 i64) (result i32)))
@@ -23,6 +23,7 @@
   (data (i32.const 48) "f64")
   (data (i32.const 56) "s16")
   (data (i32.const 64) "s256")
+  (data (i32.const 72) "s4k")
 
   (global $packet (mut i32) (i32.const 0))
 
@@ -45,8 +46,9 @@
     (if (i32.eqz (call $lookup (local.get $ds) (i32.const 2) (i64.const 0x0000000300000030))) (then (return (i32.const 4))))
     (if (i32.eqz (call $lookup (local.get $ds) (i32.const 3) (i64.const 0x0000000300000038))) (then (return (i32.const 5))))
     (if (i32.eqz (call $lookup (local.get $ds) (i32.const 4) (i64.const 0x0000000400000040))) (then (return (i32.const 6))))
+    (if (i32.eqz (call $lookup (local.get $ds) (i32.const 5) (i64.const 0x0000000300000048))) (then (return (i32.const 7))))
     (global.set $packet (call $newPacketSingle (local.get $ds)))
-    (if (i32.eqz (global.get $packet)) (then (return (i32.const 7))))
+    (if (i32.eqz (global.get $packet)) (then (return (i32.const 8))))
     (i32.const 0))
 
   (func $field (param $slot i32) (result i32)
@@ -74,14 +76,14 @@
       (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $acc))
 
-  ;; n x fieldGetBuffer(field, packet, kind, 512-byte buffer at 0x1000); returns the sum of the byte counts.
+  ;; n x fieldGetBuffer(field, packet, kind, 4096-byte buffer at 0x1000); returns the sum of the byte counts.
   (func (export "getBufferLoop") (param $slot i32) (param $kind i32) (param $n i32) (result i32)
     (local $f i32) (local $d i32) (local $acc i32)
     (local.set $f (call $field (local.get $slot)))
     (local.set $d (global.get $packet))
     (loop $next
       (local.set $acc (i32.add (local.get $acc)
-        (call $fieldGetBuffer (local.get $f) (local.get $d) (local.get $kind) (i64.const 0x0000020000001000))))
+        (call $fieldGetBuffer (local.get $f) (local.get $d) (local.get $kind) (i64.const 0x0000100000001000))))
       (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $acc))
 
