@@ -11,7 +11,7 @@ import { guestModule } from "./helpers/guest.js";
 import { KIND_NAMES, signature } from "./helpers/host-guest.js";
 import { wat } from "./helpers/wat.js";
 
-const MINIMAL = guestModule("ig", { gadgetLog: signature("ig-v1", "gadgetLog") }, `(func (export "gadgetInit") (result i32) (i32.const 0))`);
+const MINIMAL = guestModule("ig", { gadgetLog: signature("v0.43", "gadgetLog") }, `(func (export "gadgetInit") (result i32) (i32.const 0))`);
 
 async function gadgetWith(fields: Record<string, (typeof KIND_NAMES)[number]>): Promise<{ ds: HostDataSource; mem: () => Uint8Array; fill: (values: EventValues) => ReturnType<typeof compileFill> }> {
   const g = await loadGadget(await wat(MINIMAL), { logSink: () => {} });
