@@ -16,12 +16,13 @@ import { cpus } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { callFloorSuite } from "./call-floor.bench.js";
+import { cliSuite } from "./cli.bench.js";
 import { emitSuite } from "./emit.bench.js";
 import { fieldAccessSuite } from "./field-access.bench.js";
 import { hostFieldSuite } from "./host-field.bench.js";
 import { type BenchSuite, formatSuite, type SuiteResult } from "./lib/harness.js";
 
-export const SUITES: readonly BenchSuite[] = [callFloorSuite, fieldAccessSuite, hostFieldSuite, emitSuite];
+export const SUITES: readonly BenchSuite[] = [callFloorSuite, fieldAccessSuite, hostFieldSuite, emitSuite, cliSuite];
 
 export interface Target {
   readonly name: string;
@@ -40,6 +41,11 @@ export const TARGETS: readonly Target[] = [
   { name: "speedup over the naive host, mixed field-access suite", suite: "field-access", derived: "mixed field-access suite: naive / igwasm (geometric mean)", op: ">=", target: 5, unit: "x" },
   { name: "emit throughput, 1 guest subscriber", suite: "emit", derived: "events/s, 1 guest subscriber", op: ">=", target: 5e6, unit: "events/s" },
   { name: "heap growth over 10^6 emitted events", suite: "emit", derived: "heap growth, 3 subscribers (guest, JS, guest) (bytes)", op: "<", target: 1 << 20, unit: "bytes" },
+  // issue 11: the CLI end to end (bench/cli.bench.ts)
+  { name: "CLI end to end, enricher, JSON lines in and out (wall)", suite: "cli", derived: "events/s end to end (wall)", op: ">=", target: 1e6, unit: "events/s" },
+  { name: "CLI peak RSS, 10^6 and 10^7 events", suite: "cli", derived: "peak RSS, 10^6 and 10^7 events, larger (bytes)", op: "<", target: 150 * 2 ** 20, unit: "bytes" },
+  { name: "cold igwasm run of the embedded example", suite: "cli", derived: "cold igwasm run (ms)", op: "<", target: 120, unit: "ms" },
+  { name: "cold igwasm inspect", suite: "cli", derived: "cold igwasm inspect (ms)", op: "<", target: 100, unit: "ms" },
 ];
 
 export interface TargetResult extends Target {
@@ -73,7 +79,8 @@ function evaluate(targets: readonly Target[], suites: Record<string, SuiteResult
 }
 
 function formatTargets(results: readonly TargetResult[]): string {
-  const fmt = (v: number, unit: string): string => (unit === "x" ? `${v.toFixed(2)}x` : unit === "bytes" ? `${v} B` : `${(v / 1e6).toFixed(2)} M/s`);
+  const fmt = (v: number, unit: string): string =>
+    unit === "x" ? `${v.toFixed(2)}x` : unit === "bytes" ? `${v} B` : unit === "ms" ? `${v.toFixed(0)} ms` : `${(v / 1e6).toFixed(2)} M/s`;
   return [
     "## Targets",
     ...results.map((t) => {

@@ -13,12 +13,7 @@ import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { flag, parseArgs, stringOption, UsageError, type OptionSpec } from "./args.js";
-import { buildGadget } from "./build.js";
-import { GadgetSourceError, loadGadgetSource } from "./gadget-source.js";
-import { formatReport, inspectModule } from "./inspect.js";
 import { processIO, type CliIO } from "./io.js";
-import { runCommand } from "./run.js";
-import { WasmParseError } from "./wasm-imports.js";
 
 export { bufferIO, processIO, type CliIO } from "./io.js";
 
@@ -119,6 +114,12 @@ async function inspectCommand(argv: readonly string[], io: CliIO): Promise<numbe
   }
   if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? "inspect needs a gadget (see igwasm inspect --help)" : "inspect takes one gadget");
   const path = args.positionals[0];
+  // Each command loads its own modules: a cold start reads only what it runs.
+  const [{ GadgetSourceError, loadGadgetSource }, { formatReport, inspectModule }, { WasmParseError }] = await Promise.all([
+    import("./gadget-source.js"),
+    import("./inspect.js"),
+    import("./wasm-imports.js"),
+  ]);
   let report;
   try {
     const source = loadGadgetSource(path);
@@ -153,6 +154,7 @@ async function buildCommand(argv: readonly string[], io: CliIO): Promise<number>
   const outFile = stringOption(args, "out") ?? entry.replace(/\.ts$/, "") + ".wasm";
   const text = stringOption(args, "text");
   const runtime = stringOption(args, "runtime") as "incremental" | "minimal" | "stub" | undefined;
+  const { buildGadget } = await import("./build.js");
   const result = await buildGadget({
     entry,
     outFile,
@@ -196,7 +198,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   try {
     switch (command) {
       case "run":
-        return await runCommand(rest, io);
+        return await (await import("./run.js")).runCommand(rest, io);
       case "inspect":
         return await inspectCommand(rest, io);
       case "build":
