@@ -6,6 +6,7 @@ export { loadGadget, loadGadgetSync, Gadget, GadgetError, type GadgetOptions, ty
 export {
   DataSourceApi, HostDataSource, EventView, ArrayView, FieldAccessor, fieldKindFromName, fieldKindName,
   type FieldValue, type FieldKindName, type DeclareOptions, type SubscribeOptions, type EventCallback,
+  type DataCallback, type ArrayCallback, type DataSubscribeOptions, type ArraySubscribeOptions,
 } from "./data-source-api.js";
 export { detectEra, type EraEvidence } from "./era-detect.js";
 export { Logger, consoleSink, logLevelName, parseLogLevel, type LogSink } from "./logger.js";
