@@ -155,17 +155,28 @@ async function buildCommand(argv: readonly string[], io: CliIO): Promise<number>
   const text = stringOption(args, "text");
   const runtime = stringOption(args, "runtime") as "incremental" | "minimal" | "stub" | undefined;
   const { buildGadget } = await import("./build.js");
-  const result = await buildGadget({
-    entry,
-    outFile,
-    ...(text ? { textFile: text } : {}),
-    ...(runtime ? { runtime } : {}),
-    optimize: !flag(args, "no-optimize"),
-    extraArgs: (args.options.get("asc") as string[] | undefined) ?? [],
-  });
+  let result;
+  try {
+    result = await buildGadget({
+      entry,
+      outFile,
+      ...(text ? { textFile: text } : {}),
+      ...(runtime ? { runtime } : {}),
+      optimize: !flag(args, "no-optimize"),
+      extraArgs: (args.options.get("asc") as string[] | undefined) ?? [],
+    });
+  } catch (e) {
+    if (!/^cannot load the AssemblyScript compiler/.test((e as Error).message)) throw e;
+    io.stderr("igwasm: build needs the AssemblyScript compiler in your project: npm install -D assemblyscript@0.28\n");
+    return 1;
+  }
   if (result.output) io.stderr(result.output);
   if (!result.ok) {
     io.stderr(`igwasm: asc failed to build ${entry}\n`);
+    // The abort handler is missing when the entry file does not pull in the library.
+    if (/assemblyscript\/index\/abort' not found/.test(result.output)) {
+      io.stderr(`igwasm: ${entry} must re-export the host's entry points: export { gadgetAPIVersion, dataSourceCallback } from "igwasm/assemblyscript";\n`);
+    }
     return 1;
   }
   io.stderr(`built ${outFile}\n`);
@@ -176,6 +187,13 @@ async function genCommand(argv: readonly string[], io: CliIO): Promise<number> {
   if (argv.includes("-h") || argv.includes("--help")) {
     io.stdout(GEN_HELP + "\n");
     return 0;
+  }
+  if (!argv.includes("--spec") && !existsSync("spec")) {
+    io.stderr(
+      "igwasm: gen regenerates igwasm's own bindings from spec/ and runs in the igwasm repository (npm run gen there); " +
+        "there is no spec/ here. A gadget project does not need it: igwasm build compiles against the bindings the package ships.\n",
+    );
+    return 1;
   }
   let gen: { runGen(argv: readonly string[], root?: string): number; UsageError: new (...a: never[]) => Error };
   try {

@@ -141,10 +141,31 @@ async function load(wasm: Uint8Array, options: GadgetOptions): Promise<Gadget> {
   const imports = WebAssembly.Module.imports(module);
   const kallsyms = options.kallsyms ?? (imports.some((i) => i.name === "kallsymsSymbolExists") ? readKallsyms() : []);
   if (imports.some((i) => i.module === "wasi_snapshot_preview1")) {
-    const { loadGadgetNode } = await import("../runtime/node/index.js");
-    return loadGadgetNode(module, { ...options, kallsyms });
+    return withoutWasiWarning(async () => (await import("../runtime/node/index.js")).loadGadgetNode(module, { ...options, kallsyms }));
   }
   return loadGadget(module, { ...options, kallsyms });
+}
+
+/** Runs `f` with Node's "WASI is an experimental feature" warning dropped: it is not the gadget's output. */
+async function withoutWasiWarning<T>(f: () => Promise<T>): Promise<T> {
+  const original = process.emitWarning;
+  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
+    if (/WASI is an experimental feature/.test(typeof warning === "string" ? warning : warning.message)) return;
+    (original as (...args: unknown[]) => void).call(this, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return await f();
+  } finally {
+    process.emitWarning = original;
+  }
+}
+
+/** A hint for load errors with a usual cause. */
+function loadHint(message: string): string {
+  if (/env\.abort/.test(message)) {
+    return "\nigwasm: hint: env.abort is AssemblyScript's default abort handler, which IG hosts do not provide: build with `igwasm build`, or pass asc --use abort=~lib/igwasm/assemblyscript/index/abort";
+  }
+  return "";
 }
 
 /** `--filter.<ds> <rules>` options, taken out of argv (their names depend on the gadget's data sources). */
@@ -298,7 +319,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
       ...(flag(args, "trace") ? { trace: (line: string) => log(`${line}\n`) } : {}),
     });
   } catch (e) {
-    io.stderr(`igwasm: cannot load ${source.label}: ${(e as Error).message}\n`);
+    io.stderr(`igwasm: cannot load ${source.label}: ${(e as Error).message}${loadHint((e as Error).message)}\n`);
     return 1;
   }
 
