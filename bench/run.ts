@@ -16,13 +16,14 @@ import { cpus, loadavg } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { callFloorSuite } from "./call-floor.bench.js";
+import { cliSuite } from "./cli.bench.js";
 import { emitSuite } from "./emit.bench.js";
 import { fieldAccessSuite } from "./field-access.bench.js";
 import { hostFieldSuite } from "./host-field.bench.js";
 import { type BenchSuite, type Figure, formatFigure, formatSuite, type SuiteResult } from "./lib/harness.js";
 import { mapSuite } from "./map.bench.js";
 
-export const SUITES: readonly BenchSuite[] = [callFloorSuite, fieldAccessSuite, hostFieldSuite, emitSuite, mapSuite];
+export const SUITES: readonly BenchSuite[] = [callFloorSuite, fieldAccessSuite, hostFieldSuite, emitSuite, mapSuite, cliSuite];
 
 export interface Target {
   readonly name: string;
@@ -49,6 +50,11 @@ export const TARGETS: readonly Target[] = [
   { name: "bytes allocated per emitted event (steady state, 1 guest subscriber)", suite: "emit", derived: "bytes allocated per event, 1 guest subscriber", op: "<", target: 1, unit: "B/event" },
   { name: "bytes allocated per emitted event (steady state, guest, JS, guest)", suite: "emit", derived: "bytes allocated per event, 3 subscribers (guest, JS, guest)", op: "<", target: 1, unit: "B/event" },
   { name: "heap growth over 10^6 emitted events", suite: "emit", derived: "heap growth, 3 subscribers (guest, JS, guest) (bytes)", op: "<", target: 1 << 20, unit: "bytes" },
+  // issue 11: the CLI end to end (bench/cli.bench.ts)
+  { name: "CLI end to end, enricher, JSON lines in and out (wall)", suite: "cli", derived: "events/s end to end (wall)", op: ">=", target: 1e6, unit: "events/s" },
+  { name: "CLI peak RSS, 10^6 and 10^7 events", suite: "cli", derived: "peak RSS, 10^6 and 10^7 events, larger (bytes)", op: "<", target: 150 * 2 ** 20, unit: "bytes" },
+  { name: "cold igwasm run of the embedded example", suite: "cli", derived: "cold igwasm run (ms)", op: "<", target: 120, unit: "ms" },
+  { name: "cold igwasm inspect", suite: "cli", derived: "cold igwasm inspect (ms)", op: "<", target: 100, unit: "ms" },
 ];
 
 export interface TargetResult extends Target {

@@ -21,7 +21,9 @@
  * as decimal strings, to keep precision), true/false for bool, strings for
  * string/cstring, and for bytes a base64 string or a list of byte values.
  */
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { isNode, LineCounter, parseDocument } from "yaml";
+import { LineReader } from "./line-reader.js";
 import { fieldKindFromName, type FieldKindName, type FieldValue } from "../runtime/index.js";
 
 export interface DataSourceDecl {
@@ -65,80 +67,97 @@ function parseDecl(raw: unknown, where: string): DataSourceDecl {
   return { name, type, fields: out };
 }
 
-function convertValue(kind: FieldKindName, value: unknown, where: string): FieldValue {
-  const bad = (expected: string): never => {
-    throw new EventsError(`${where}: expected ${expected}, got ${typeof value === "bigint" ? value.toString() : JSON.stringify(value)}`);
-  };
+/** A value that does not fit its field's kind: what was expected. */
+class Mismatch {
+  constructor(readonly expected: string) {}
+}
+
+const SMALL_INT_RANGES: Partial<Record<FieldKindName, readonly [number, number]>> = {
+  int8: [-(2 ** 7), 2 ** 7 - 1],
+  int16: [-(2 ** 15), 2 ** 15 - 1],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  uint8: [0, 2 ** 8 - 1],
+  uint16: [0, 2 ** 16 - 1],
+  uint32: [0, 2 ** 32 - 1],
+};
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const DECIMAL = /^-?\d+$/;
+
+/** `value` as a value of `kind`, or a Mismatch; no message is built unless the value is bad. */
+function convertValue(kind: FieldKindName, value: unknown): FieldValue | Mismatch {
+  const range = SMALL_INT_RANGES[kind];
+  if (range !== undefined) {
+    const n = typeof value === "number" ? value : typeof value === "bigint" ? Number(value) : typeof value === "string" && DECIMAL.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isInteger(n)) return new Mismatch("an integer");
+    if (n < range[0] || n > range[1]) return new Mismatch(`an integer in the ${kind} range ${range[0]}..${range[1]}`);
+    return n;
+  }
   switch (kind) {
     case "bool":
-      return typeof value === "boolean" ? value : bad("true or false");
+      return typeof value === "boolean" ? value : new Mismatch("true or false");
     case "string":
     case "cstring":
-      return typeof value === "string" ? value : typeof value === "number" || typeof value === "bigint" ? String(value) : bad("a string");
+      return typeof value === "string" ? value : new Mismatch("a string (quote it)");
     case "bytes":
       if (typeof value === "string") {
-        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 === 1) bad("base64 text or a list of byte values");
+        if (!BASE64.test(value) || value.length % 4 === 1) return new Mismatch("base64 text or a list of byte values");
         return new Uint8Array(Buffer.from(value, "base64"));
       }
       if (Array.isArray(value) && value.every((b) => (typeof b === "number" || typeof b === "bigint") && Number(b) >= 0 && Number(b) <= 255 && Number.isInteger(Number(b)))) {
         return Uint8Array.from(value.map(Number));
       }
-      return bad("base64 text or a list of byte values");
+      return new Mismatch("base64 text or a list of byte values");
     case "float32":
-    case "float64":
-      if (typeof value === "number") return value;
-      if (typeof value === "bigint") return Number(value);
-      if (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))) return Number(value);
-      return bad("a number");
-    case "int64":
-    case "uint64": {
-      let n: bigint;
-      if (typeof value === "bigint") n = value;
-      else if (typeof value === "number" && Number.isSafeInteger(value)) n = BigInt(value);
-      else if (typeof value === "string" && /^-?\d+$/.test(value.trim())) n = BigInt(value.trim());
-      else return bad("an integer (a decimal string keeps 64-bit precision)");
-      const [min, max] = kind === "int64" ? [-(2n ** 63n), 2n ** 63n - 1n] : [0n, 2n ** 64n - 1n];
-      if (n < min || n > max) bad(`an integer in the ${kind} range`);
+    case "float64": {
+      const n = typeof value === "number" ? value : typeof value === "bigint" ? Number(value) : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+      if (Number.isNaN(n) && !(typeof value === "string" && value.trim() === "NaN")) return new Mismatch("a number");
+      if (kind === "float32" && Number.isFinite(n) && !Number.isFinite(Math.fround(n))) return new Mismatch("a number in the float32 range");
       return n;
     }
     default: {
-      // 8 to 32-bit integers
-      const n = typeof value === "bigint" ? Number(value) : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-      if (typeof n !== "number" || !Number.isInteger(n)) return bad("an integer");
-      const bits = Number(kind.replace(/\D/g, ""));
-      const signed = kind.startsWith("int");
-      const [min, max] = signed ? [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1];
-      if (n < min || n > max) bad(`an integer in the ${kind} range ${min}..${max}`);
+      // int64, uint64
+      let n: bigint;
+      if (typeof value === "bigint") n = value;
+      else if (typeof value === "number" && Number.isSafeInteger(value)) n = BigInt(value);
+      else if (typeof value === "string" && DECIMAL.test(value.trim())) n = BigInt(value.trim());
+      else return new Mismatch("an integer (a decimal string keeps 64-bit precision)");
+      const [min, max] = kind === "int64" ? [-(2n ** 63n), 2n ** 63n - 1n] : [0n, 2n ** 64n - 1n];
+      if (n < min || n > max) return new Mismatch(`an integer in the ${kind} range`);
       return n;
     }
   }
 }
 
-function convertRecord(decl: DataSourceDecl, raw: unknown, where: string): Record<string, FieldValue> {
-  if (!isObject(raw)) throw new EventsError(`${where}: a record must be a mapping of field values`);
+const shown = (value: unknown): string => (typeof value === "bigint" ? value.toString() : JSON.stringify(value));
+
+function convertRecord(decl: DataSourceDecl, raw: unknown, where: () => string): Record<string, FieldValue> {
+  if (!isObject(raw)) throw new EventsError(`${where()}: a record must be a mapping of field values`);
   const out: Record<string, FieldValue> = {};
-  for (const [field, value] of Object.entries(raw)) {
+  for (const field in raw) {
     const kind = decl.fields[field];
-    if (kind === undefined) throw new EventsError(`${where}: data source ${decl.name} has no field ${field} (it has ${Object.keys(decl.fields).join(", ")})`);
-    out[field] = convertValue(kind, value, `${where}: field ${field}`);
+    if (kind === undefined) throw new EventsError(`${where()}: data source ${decl.name} has no field ${field} (it has ${Object.keys(decl.fields).join(", ")})`);
+    const value = raw[field];
+    const v = convertValue(kind, value);
+    if (v instanceof Mismatch) throw new EventsError(`${where()}: field ${field}: expected ${v.expected}, got ${shown(value)}`);
+    out[field] = v;
   }
   return out;
 }
 
-function parseEvent(raw: unknown, decls: ReadonlyMap<string, DataSourceDecl>, where: string): InputEvent {
-  if (!isObject(raw)) throw new EventsError(`${where}: an event must be a mapping with ds and values`);
+function parseEvent(raw: unknown, decls: ReadonlyMap<string, DataSourceDecl>, where: () => string): InputEvent {
+  if (!isObject(raw)) throw new EventsError(`${where()}: an event must be a mapping with ds and values`);
   let ds = raw.ds;
   if (ds === undefined) {
-    if (decls.size !== 1) throw new EventsError(`${where}: ds is required when more than one data source is declared`);
-    ds = [...decls.keys()][0];
+    if (decls.size !== 1) throw new EventsError(`${where()}: ds is required when more than one data source is declared`);
+    ds = decls.keys().next().value;
   }
-  if (typeof ds !== "string") throw new EventsError(`${where}: ds must be a data source name`);
+  if (typeof ds !== "string") throw new EventsError(`${where()}: ds must be a data source name`);
   const decl = decls.get(ds);
-  if (decl === undefined) throw new EventsError(`${where}: data source ${ds} is not declared (declared: ${[...decls.keys()].join(", ") || "none"})`);
+  if (decl === undefined) throw new EventsError(`${where()}: data source ${ds} is not declared (declared: ${[...decls.keys()].join(", ") || "none"})`);
   const values = raw.values;
   if (decl.type === "array") {
-    if (!Array.isArray(values)) throw new EventsError(`${where}: ${ds} is an array data source: values must be a list of records`);
-    return { ds, values: values.map((r, i) => convertRecord(decl, r, `${where}: record ${i + 1}`)) };
+    if (!Array.isArray(values)) throw new EventsError(`${where()}: ${ds} is an array data source: values must be a list of records`);
+    return { ds, values: values.map((r, i) => convertRecord(decl, r, () => `${where()}: record ${i + 1}`)) };
   }
   return { ds, values: convertRecord(decl, values, where) };
 }
@@ -151,62 +170,207 @@ function build(rawDecls: readonly unknown[], rawEvents: readonly unknown[], wher
     if (decls.has(d.name)) throw new EventsError(`${where("dataSource", i)}: data source ${d.name} is declared twice`);
     decls.set(d.name, d);
   });
-  const events = rawEvents.map((raw, i) => parseEvent(raw, decls, where("event", i)));
+  const events = rawEvents.map((raw, i) => parseEvent(raw, decls, () => where("event", i)));
   return { dataSources: [...decls.values()], events };
+}
+
+/** YAML events files are parsed whole; above this size they are refused (JSON lines are streamed). */
+export const YAML_MAX_BYTES = 8 << 20;
+
+/** A JSON line that declares a data source. */
+const isDeclLine = (obj: unknown): obj is { dataSource: unknown } => isObject(obj) && "dataSource" in obj;
+
+function parseJsonLine(line: string, where: () => string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch (e) {
+    throw new EventsError(`${where()}: not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+const skippable = (line: string): boolean => {
+  const t = line.trim();
+  return t === "" || t.startsWith("#");
+};
+
+/** Parses a YAML (or JSON) document's text: `{dataSources, events}`. Null when it is not YAML but looks like JSON lines. */
+function parseYamlText(text: string, source: string): EventsFile | null {
+  const lines = new LineCounter();
+  const parsed = parseDocument(text, { intAsBigInt: true, lineCounter: lines, prettyErrors: false });
+  const yamlError = parsed.errors[0] ?? null;
+  if (yamlError !== null) {
+    if (/^\s*\{/.test(text)) return null;
+    const pos = yamlError.linePos?.[0] ?? lines.linePos(yamlError.pos[0]);
+    throw new EventsError(`${source}:${pos.line}:${pos.col}: not valid YAML: ${yamlError.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
+  }
+  const doc: unknown = parsed.toJS({ maxAliasCount: 100 });
+  const at = (path: (string | number)[]): string => {
+    const node = parsed.getIn(path, true);
+    const pos = lines.linePos(isNode(node) && node.range ? node.range[0] : 0);
+    return `${source}:${pos.line}:${pos.col}`;
+  };
+  if (doc === null || doc === undefined) return { dataSources: [], events: [] };
+  if (!isObject(doc)) throw new EventsError(`${source}: expected a mapping with dataSources and events`);
+  const unknown = Object.keys(doc).filter((k) => k !== "dataSources" && k !== "events");
+  if (unknown.length > 0) throw new EventsError(`${source}: unknown key ${unknown[0]} (expected dataSources and events)`);
+  const rawDecls = doc.dataSources ?? [];
+  const rawEvents = doc.events ?? [];
+  if (!Array.isArray(rawDecls)) throw new EventsError(`${source}: dataSources must be a list`);
+  if (!Array.isArray(rawEvents)) throw new EventsError(`${source}: events must be a list`);
+  return build(rawDecls, rawEvents, (kind, i) => (kind === "dataSource" ? `${at(["dataSources", i])}: dataSources[${i}]` : `${at(["events", i])}: events[${i}]`));
+}
+
+/** Reads the declarations at the head of a JSON-lines stream; returns them and the first event line (if any). */
+function readJsonLinesHead(next: () => string | null, lineNo: () => number, source: string): { decls: Map<string, DataSourceDecl>; first: { obj: unknown; line: number } | null } {
+  const decls = new Map<string, DataSourceDecl>();
+  for (let line = next(); line !== null; line = next()) {
+    if (skippable(line)) continue;
+    const n = lineNo();
+    const obj = parseJsonLine(line, () => `${source}:${n}`);
+    if (!isDeclLine(obj)) return { decls, first: { obj, line: n } };
+    const d = parseDecl(obj.dataSource, `${source}:${n}`);
+    if (decls.has(d.name)) throw new EventsError(`${source}:${n}: data source ${d.name} is declared twice`);
+    decls.set(d.name, d);
+  }
+  return { decls, first: null };
+}
+
+/** Calls `each` for every event line after the head, reading on demand. */
+function forEachJsonLine(
+  head: { decls: Map<string, DataSourceDecl>; first: { obj: unknown; line: number } | null },
+  next: () => string | null,
+  lineNo: () => number,
+  source: string,
+  each: (ev: InputEvent) => void,
+): void {
+  const { decls, first } = head;
+  if (first === null) return;
+  each(parseEvent(first.obj, decls, () => `${source}:${first.line}`));
+  const where = (): string => `${source}:${lineNo()}`;
+  for (let line = next(); line !== null; line = next()) {
+    if (skippable(line)) continue;
+    const obj = parseJsonLine(line, where);
+    if (isDeclLine(obj)) throw new EventsError(`${where()}: data sources must be declared before the first event`);
+    each(parseEvent(obj, decls, where));
+  }
+}
+
+/** Splits a string into lines for the JSON-lines reader. */
+function stringLines(text: string): { next: () => string | null; lineNo: () => number } {
+  const lines = text.split(/\r?\n/);
+  let i = 0;
+  return { next: () => (i < lines.length ? lines[i++] : null), lineNo: () => i };
 }
 
 /** Parses an events file's text; `source` names it in error messages. */
 export function parseEventsFile(text: string, source: string): EventsFile {
-  const jsonLines = /\.(jsonl|ndjson)$/i.test(source);
-  if (!jsonLines) {
-    const lines = new LineCounter();
-    const parsed = parseDocument(text, { intAsBigInt: true, lineCounter: lines, prettyErrors: false });
-    const yamlError = parsed.errors[0] ?? null;
-    if (yamlError === null) {
-      const doc: unknown = parsed.toJS({ maxAliasCount: 100 });
-      const at = (path: (string | number)[]): string => {
-        const node = parsed.getIn(path, true);
-        const pos = lines.linePos(isNode(node) && node.range ? node.range[0] : 0);
-        return `${source}:${pos.line}:${pos.col}`;
-      };
-      if (doc === null || doc === undefined) return { dataSources: [], events: [] };
-      if (!isObject(doc)) throw new EventsError(`${source}: expected a mapping with dataSources and events`);
-      const unknown = Object.keys(doc).filter((k) => k !== "dataSources" && k !== "events");
-      if (unknown.length > 0) throw new EventsError(`${source}: unknown key ${unknown[0]} (expected dataSources and events)`);
-      const rawDecls = doc.dataSources ?? [];
-      const rawEvents = doc.events ?? [];
-      if (!Array.isArray(rawDecls)) throw new EventsError(`${source}: dataSources must be a list`);
-      if (!Array.isArray(rawEvents)) throw new EventsError(`${source}: events must be a list`);
-      return build(rawDecls, rawEvents, (kind, i) =>
-        kind === "dataSource" ? `${at(["dataSources", i])}: dataSources[${i}]` : `${at(["events", i])}: events[${i}]`,
-      );
-    }
-    // Not YAML: maybe JSON lines.
-    if (!/^\s*\{/.test(text)) {
-      const pos = yamlError.linePos?.[0] ?? lines.linePos(yamlError.pos[0]);
-      throw new EventsError(`${source}:${pos.line}:${pos.col}: not valid YAML: ${yamlError.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
-    }
+  if (!/\.(jsonl|ndjson)$/i.test(source)) {
+    const yaml = parseYamlText(text, source);
+    if (yaml !== null) return yaml;
   }
-  const rawDecls: unknown[] = [];
-  const rawEvents: unknown[] = [];
-  const declLines: number[] = [];
-  const eventLines: number[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === "" || line.trim().startsWith("#")) return;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(line);
-    } catch (e) {
-      throw new EventsError(`${source}:${i + 1}: not valid JSON: ${(e as Error).message}`);
+  const { next, lineNo } = stringLines(text);
+  const head = readJsonLinesHead(next, lineNo, source);
+  const events: InputEvent[] = [];
+  forEachJsonLine(head, next, lineNo, source, (ev) => events.push(ev));
+  return { dataSources: [...head.decls.values()], events };
+}
+
+/** Events read one at a time: the declarations first, then the events on demand. */
+export interface EventsReader {
+  readonly dataSources: readonly DataSourceDecl[];
+  /** Calls `each` for every event in order (once); throws EventsError at the first bad one. */
+  forEach(each: (ev: InputEvent) => void): void;
+}
+
+/** A reader over events already in memory. */
+export function eventsReader(file: EventsFile): EventsReader {
+  return { dataSources: file.dataSources, forEach: (each) => file.events.forEach((ev) => each(ev)) };
+}
+
+function openOrFail(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new EventsError(code === "ENOENT" ? `events file ${path} does not exist` : `cannot read events file ${path}: ${(e as Error).message}`);
+  }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new EventsError(`events file ${path} is a directory`);
+  }
+  return fd;
+}
+
+/** Whether a file that is not named .jsonl holds JSON lines: its first line is a JSON declaration or event. */
+function looksLikeJsonLines(firstLine: string | null): boolean {
+  if (firstLine === null || !firstLine.trimStart().startsWith("{")) return false;
+  try {
+    const obj: unknown = JSON.parse(firstLine);
+    return isObject(obj) && ("dataSource" in obj || "ds" in obj || "values" in obj);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens an events file. JSON lines (.jsonl, .ndjson, or a file whose first
+ * line is a JSON declaration or event) are streamed: the declarations are
+ * read now, each event when `forEach` reaches it, so memory does not grow
+ * with the file. YAML is parsed whole and refused above YAML_MAX_BYTES.
+ */
+export function openEventsFile(path: string): EventsReader {
+  const fd = openOrFail(path);
+  let reader: LineReader | null = new LineReader(fd);
+  try {
+    let jsonLines = /\.(jsonl|ndjson)$/i.test(path);
+    let first: string | null = null;
+    if (!jsonLines) {
+      do first = reader.next();
+      while (first !== null && skippable(first));
+      jsonLines = looksLikeJsonLines(first);
     }
-    if (isObject(obj) && "dataSource" in obj) {
-      if (rawEvents.length > 0) throw new EventsError(`${source}:${i + 1}: data sources must be declared before the first event`);
-      rawDecls.push(obj.dataSource);
-      declLines.push(i + 1);
-    } else {
-      rawEvents.push(obj);
-      eventLines.push(i + 1);
+    if (!jsonLines) {
+      const size = fstatSync(fd).size;
+      if (size > YAML_MAX_BYTES) {
+        throw new EventsError(
+          `${path} is ${(size / 2 ** 20).toFixed(1)} MiB of YAML; YAML events files are limited to ${YAML_MAX_BYTES / 2 ** 20} MiB because they are parsed whole. ` +
+            `Write large inputs as JSON lines (a .jsonl file, one declaration or event a line), which are streamed.`,
+        );
+      }
+      reader.close();
+      reader = null;
+      const file = parseEventsFile(readFileSync(path, "utf8"), path);
+      return eventsReader(file);
     }
-  });
-  return build(rawDecls, rawEvents, (kind, i) => `${source}:${kind === "dataSource" ? declLines[i] : eventLines[i]}`);
+    // Replay the line already read, then continue from the reader.
+    const lines = reader;
+    let replay = first;
+    const next = (): string | null => {
+      if (replay !== null) {
+        const line = replay;
+        replay = null;
+        return line;
+      }
+      return lines.next();
+    };
+    const lineNo = (): number => lines.lineNo;
+    const head = readJsonLinesHead(next, lineNo, path);
+    let used = false;
+    return {
+      dataSources: [...head.decls.values()],
+      forEach(each) {
+        if (used) throw new Error("an events file is read once");
+        used = true;
+        try {
+          forEachJsonLine(head, next, lineNo, path, each);
+        } finally {
+          lines.close();
+        }
+      },
+    };
+  } catch (e) {
+    reader?.close();
+    throw e;
+  }
 }

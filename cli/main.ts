@@ -18,8 +18,6 @@ import { GadgetSourceError, loadGadgetSource } from "./gadget-source.js";
 import { DIFF_HELP, diffReleases, formatDiff, parseIgRelease } from "./diff.js";
 import { formatReport, inspectModule } from "./inspect.js";
 import { processIO, type CliIO } from "./io.js";
-import { runCommand } from "./run.js";
-import { WasmParseError } from "./wasm-imports.js";
 
 export { bufferIO, processIO, type CliIO } from "./io.js";
 
@@ -123,6 +121,12 @@ async function inspectCommand(argv: readonly string[], io: CliIO): Promise<numbe
   }
   if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? "inspect needs a gadget (see igwasm inspect --help)" : "inspect takes one gadget");
   const path = args.positionals[0];
+  // Each command loads its own modules: a cold start reads only what it runs.
+  const [{ GadgetSourceError, loadGadgetSource }, { formatReport, inspectModule }, { WasmParseError }] = await Promise.all([
+    import("./gadget-source.js"),
+    import("./inspect.js"),
+    import("./wasm-imports.js"),
+  ]);
   let report;
   try {
     const source = loadGadgetSource(path);
@@ -158,17 +162,29 @@ async function buildCommand(argv: readonly string[], io: CliIO): Promise<number>
   const outFile = stringOption(args, "out") ?? entry.replace(/\.ts$/, "") + ".wasm";
   const text = stringOption(args, "text");
   const runtime = stringOption(args, "runtime") as "incremental" | "minimal" | "stub" | undefined;
-  const result = await buildGadget({
-    entry,
-    outFile,
-    ...(text ? { textFile: text } : {}),
-    ...(runtime ? { runtime } : {}),
-    optimize: !flag(args, "no-optimize"),
-    extraArgs: (args.options.get("asc") as string[] | undefined) ?? [],
-  });
+  const { buildGadget } = await import("./build.js");
+  let result;
+  try {
+    result = await buildGadget({
+      entry,
+      outFile,
+      ...(text ? { textFile: text } : {}),
+      ...(runtime ? { runtime } : {}),
+      optimize: !flag(args, "no-optimize"),
+      extraArgs: (args.options.get("asc") as string[] | undefined) ?? [],
+    });
+  } catch (e) {
+    if (!/^cannot load the AssemblyScript compiler/.test((e as Error).message)) throw e;
+    io.stderr("igwasm: build needs the AssemblyScript compiler in your project: npm install -D assemblyscript@0.28\n");
+    return 1;
+  }
   if (result.output) io.stderr(result.output);
   if (!result.ok) {
     io.stderr(`igwasm: asc failed to build ${entry}\n`);
+    // The abort handler is missing when the entry file does not pull in the library.
+    if (/assemblyscript\/index\/abort' not found/.test(result.output)) {
+      io.stderr(`igwasm: ${entry} must re-export the host's entry points: export { gadgetAPIVersion, dataSourceCallback } from "igwasm/assemblyscript";\n`);
+    }
     return 1;
   }
   io.stderr(`built ${outFile}\n`);
@@ -179,6 +195,13 @@ async function genCommand(argv: readonly string[], io: CliIO): Promise<number> {
   if (argv.includes("-h") || argv.includes("--help")) {
     io.stdout(GEN_HELP + "\n");
     return 0;
+  }
+  if (!argv.includes("--spec") && !existsSync("spec")) {
+    io.stderr(
+      "igwasm: gen regenerates igwasm's own bindings from spec/ and runs in the igwasm repository (npm run gen there); " +
+        "there is no spec/ here. A gadget project does not need it: igwasm build compiles against the bindings the package ships.\n",
+    );
+    return 1;
   }
   let gen: { runGen(argv: readonly string[], root?: string): number; UsageError: new (...a: never[]) => Error };
   try {
@@ -220,7 +243,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   try {
     switch (command) {
       case "run":
-        return await runCommand(rest, io);
+        return await (await import("./run.js")).runCommand(rest, io);
       case "inspect":
         return await inspectCommand(rest, io);
       case "build":

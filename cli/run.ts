@@ -10,43 +10,51 @@ import {
   LogLevel,
   logLevelName,
   parseLogLevel,
-  type ArrayView,
-  type EventView,
   type FieldValue,
   type Gadget,
   type GadgetOptions,
   type HostDataSource,
   type ParamSpec,
 } from "../runtime/index.js";
-import { flag, listOption, parseArgs, stringOption, UsageError, type OptionSpec } from "./args.js";
-import { EventsError, parseEventsFile, type EventsFile } from "./events.js";
+import { flag, listOption, parseArgs, stringOption, UsageError, type OptionSpec, type ParsedArgs } from "./args.js";
+import { EventsError, eventsReader, openEventsFile, parseEventsFile, type EventsReader } from "./events.js";
+import { FilterError, parseRules, type FilterRule } from "./ig-filter.js";
+import { parseSortSpec, SortError, type SortKey } from "./ig-sort.js";
 import { GadgetSourceError, loadGadgetSource, readFileOrFail, type GadgetSource } from "./gadget-source.js";
 import { ImageError, wasmParamSpecs } from "./oci.js";
-import { jsonLine, TableCollector, type BytesFormat } from "./output.js";
-import type { CliIO } from "./io.js";
+import { BatchedWriter, type CliIO } from "./io.js";
+import { Printer } from "./output.js";
+import { parseFieldsSpec, parseOutputModes, type OutputMode } from "./output-options.js";
 
 export const RUN_HELP = `usage: igwasm run [<gadget>] [options]
 
 Runs a gadget: init, preStart, start, then emits the input events, then stop
-and postStop. Prints every packet emitted on every data source to stdout and
-the gadget's log to stderr.
+and postStop. Prints what the gadget emits on its data sources to stdout, as
+\`ig run\` does, and the gadget's log to stderr.
 
 <gadget> is a .wasm module or an IG gadget image tarball (OCI image layout,
 as \`ig image export\` writes it). Without it, runs an example gadget built
 into igwasm (--example; default enricher) with its own events.
+\`igwasm run <gadget> --help\` also lists the gadget's own params.
 
 Options:
-  --events <file>        input events: YAML/JSON ({dataSources, events}) or JSON
-                         lines (.jsonl); see docs/authoring.md
+  --events <file>        input events: JSON lines (.jsonl, streamed) or YAML/JSON
+                         ({dataSources, events}, up to 8 MiB); see docs/authoring.md
   -p, --param <k=v>      a gadget param (repeatable)
   --metadata <file>      gadget.yaml declaring the params (params.wasm); an
                          image's own gadget.yaml is used otherwise
-  -o, --output <fmt>     json (default): one JSON line per packet,
-                           {"ds":"<name>","<field>":<value>,...}; array packets
-                           {"ds":"<name>","records":[...]}; 64-bit integers as
-                           numbers when safe, else strings
-                         table: one aligned table per data source, at the end
-  --bytes <enc>          Bytes fields as base64 (default) or hex
+  -o, --output <mode>    columns (default when stdout is a terminal), json
+                         (default otherwise), jsonpretty, yaml, none, or
+                         envelope ({"ds":"<name>","data":<json>} a line); per
+                         data source: -o events:json,stats:columns
+  --fields <list>        fields to print: f1,f2 (exactly these), +f / -f (add
+                         to / remove from all fields); per data source:
+                         'ds1:f1,f2;ds2:+f3'
+  --filter <rules>       print only records matching every rule (comma =
+                         AND): f==v f!=v f>v f>=v f<v f<=v f~regex f!~regex
+                         (repeatable); --filter.<ds> <rules> for one data source
+  --sort <keys>          sort each array packet: f1,-f2 (- = descending); per
+                         data source: 'ds1:f1;ds2:-f2'
   --log-level <level>    error, warn, info (default), debug or trace
   --all                  also print data sources the gadget unreferenced
   --trace                print every host call and its result to stderr
@@ -63,8 +71,10 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "events", value: true },
   { name: "param", short: "p", value: true, repeat: true },
   { name: "metadata", value: true },
-  { name: "output", short: "o", value: true, choices: ["json", "table"] },
-  { name: "bytes", value: true, choices: ["base64", "hex"] },
+  { name: "output", short: "o", value: true },
+  { name: "fields", value: true },
+  { name: "filter", short: "F", value: true, repeat: true },
+  { name: "sort", value: true },
   { name: "log-level", value: true },
   { name: "all" },
   { name: "trace" },
@@ -86,7 +96,7 @@ export function parseParams(list: readonly string[]): Record<string, string> {
   return params;
 }
 
-async function embeddedSource(name: string | undefined): Promise<{ source: GadgetSource; events: EventsFile }> {
+async function embeddedSource(name: string | undefined): Promise<{ source: GadgetSource; events: EventsReader }> {
   const { embeddedExamples, defaultExample } = await import("./embedded/examples.js");
   const wanted = name ?? defaultExample;
   const ex = embeddedExamples.find((e) => e.name === wanted);
@@ -100,7 +110,7 @@ async function embeddedSource(name: string | undefined): Promise<{ source: Gadge
       paramSpecs: ex.metadataYaml ? wasmParamSpecs(ex.metadataYaml, `${label} gadget.yaml`) : [],
       metadataYaml: ex.metadataYaml || null,
     },
-    events: parseEventsFile(ex.eventsYaml, `${label} events.yaml`),
+    events: eventsReader(parseEventsFile(ex.eventsYaml, `${label} events.yaml`)),
   };
 }
 
@@ -119,58 +129,162 @@ function readKallsyms(): Set<string> {
 }
 
 /**
- * Loads with the Node entry (node:wasi) only for modules that import WASI:
- * importing node:wasi prints an ExperimentalWarning, which AssemblyScript
- * gadgets (no WASI) should not see.
+ * Compiles the module once and loads it with what it imports and nothing
+ * more: the Node entry (node:wasi, whose import prints an ExperimentalWarning)
+ * only for WASI modules, /proc/kallsyms only for modules that can ask for a
+ * kernel symbol.
  */
 async function load(wasm: Uint8Array, options: GadgetOptions): Promise<Gadget> {
-  let wasi = false;
+  let module: WebAssembly.Module;
   try {
-    wasi = WebAssembly.Module.imports(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>)).some((i) => i.module === "wasi_snapshot_preview1");
+    module = new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
   } catch {
-    // loadGadget reports malformed modules.
+    return loadGadget(wasm as Uint8Array<ArrayBuffer>, options); // reports the malformed module
   }
-  if (wasi) {
-    const { loadGadgetNode } = await import("../runtime/node/index.js");
-    return loadGadgetNode(wasm as Uint8Array<ArrayBuffer>, options);
+  const imports = WebAssembly.Module.imports(module);
+  const kallsyms = options.kallsyms ?? (imports.some((i) => i.name === "kallsymsSymbolExists") ? readKallsyms() : []);
+  if (imports.some((i) => i.module === "wasi_snapshot_preview1")) {
+    return withoutWasiWarning(async () => (await import("../runtime/node/index.js")).loadGadgetNode(module, { ...options, kallsyms }));
   }
-  return loadGadget(wasm as Uint8Array<ArrayBuffer>, { ...options, kallsyms: options.kallsyms ?? readKallsyms() });
+  return loadGadget(module, { ...options, kallsyms });
+}
+
+/** Runs `f` with Node's "WASI is an experimental feature" warning dropped: it is not the gadget's output. */
+async function withoutWasiWarning<T>(f: () => Promise<T>): Promise<T> {
+  const original = process.emitWarning;
+  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
+    if (/WASI is an experimental feature/.test(typeof warning === "string" ? warning : warning.message)) return;
+    (original as (...args: unknown[]) => void).call(this, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return await f();
+  } finally {
+    process.emitWarning = original;
+  }
+}
+
+/** A hint for load errors with a usual cause. */
+function loadHint(message: string): string {
+  if (/env\.abort/.test(message)) {
+    return "\nigwasm: hint: env.abort is AssemblyScript's default abort handler, which IG hosts do not provide: build with `igwasm build`, or pass asc --use abort=~lib/igwasm/assemblyscript/index/abort";
+  }
+  return "";
+}
+
+/** `--filter.<ds> <rules>` options, taken out of argv (their names depend on the gadget's data sources). */
+function takeDataSourceFilters(argv: readonly string[]): { rest: string[]; byDs: Map<string, FilterRule[]> } {
+  const rest: string[] = [];
+  const byDs = new Map<string, FilterRule[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--filter\.([^=]+)(?:=(.*))?$/s.exec(argv[i]);
+    if (m === null) {
+      if (argv[i] === "--") {
+        rest.push(...argv.slice(i));
+        break;
+      }
+      rest.push(argv[i]);
+      continue;
+    }
+    let value = m[2];
+    if (value === undefined) {
+      if (i + 1 >= argv.length) throw new UsageError(`--filter.${m[1]} needs a value (see igwasm run --help)`);
+      value = argv[++i];
+    }
+    byDs.set(m[1], [...(byDs.get(m[1]) ?? []), ...filterRules(value)]);
+  }
+  return { rest, byDs };
+}
+
+function filterRules(text: string): FilterRule[] {
+  try {
+    return parseRules(text);
+  } catch (e) {
+    if (e instanceof FilterError) throw new UsageError(`--filter: ${e.message}`);
+    throw e;
+  }
+}
+
+function sortKeys(spec: string | undefined): Map<string, SortKey[]> {
+  if (spec === undefined) return new Map();
+  try {
+    return parseSortSpec(spec);
+  } catch (e) {
+    if (e instanceof SortError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** The gadget's params as `run <gadget> --help` lists them. */
+export function formatParamHelp(label: string, specs: readonly ParamSpec[], known: boolean): string {
+  if (!known) return `\n${label}: no metadata (gadget.yaml) found, so its params are unknown; give it with --metadata.\n`;
+  if (specs.length === 0) return `\n${label} declares no params.\n`;
+  const lines = [`\nParams of ${label} (--param key=value):`];
+  for (const p of specs) {
+    const facts = [p.mandatory ? "mandatory" : null, p.defaultValue !== undefined ? `default ${JSON.stringify(p.defaultValue)}` : null].filter((f) => f !== null);
+    lines.push(`  ${p.key}${facts.length > 0 ? ` (${facts.join(", ")})` : ""}`);
+    if (p.description) lines.push(`      ${p.description}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+interface Inputs {
+  readonly source: GadgetSource;
+  readonly events: EventsReader;
+  readonly paramSpecs: readonly ParamSpec[];
+  /** Whether the params are known (an image's or --metadata's gadget.yaml, or an example's). */
+  readonly metadataKnown: boolean;
+}
+
+async function readInputs(args: ParsedArgs): Promise<Inputs> {
+  const gadgetPath = args.positionals[0];
+  const example = stringOption(args, "example");
+  if (gadgetPath !== undefined && example !== undefined) throw new UsageError("--example runs a built-in gadget: give it or a <gadget>, not both");
+  let source: GadgetSource;
+  let events: EventsReader = eventsReader({ dataSources: [], events: [] });
+  if (gadgetPath === undefined) ({ source, events } = await embeddedSource(example));
+  else source = loadGadgetSource(gadgetPath);
+  let paramSpecs = source.paramSpecs;
+  let metadataKnown = source.metadataYaml !== null;
+  const metadata = stringOption(args, "metadata");
+  if (metadata !== undefined) {
+    paramSpecs = wasmParamSpecs(new TextDecoder().decode(readFileOrFail(metadata, "metadata file")), metadata);
+    metadataKnown = true;
+  }
+  const eventsPath = stringOption(args, "events");
+  if (eventsPath !== undefined) events = openEventsFile(eventsPath);
+  return { source, events, paramSpecs, metadataKnown };
 }
 
 export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, RUN_OPTIONS, "run");
-  if (flag(args, "help")) {
-    io.stdout(RUN_HELP + "\n");
-    return 0;
-  }
+  const { rest, byDs: filterByDs } = takeDataSourceFilters(argv);
+  const args = parseArgs(rest, RUN_OPTIONS, "run");
   if (args.positionals.length > 1) throw new UsageError(`run takes one gadget, got ${args.positionals.length}: ${args.positionals.join(" ")}`);
   const logLevelText = stringOption(args, "log-level") ?? "info";
   const logLevel = parseLogLevel(logLevelText);
   if (logLevel === undefined) throw new UsageError(`--log-level must be one of error, warn, info, debug, trace; got "${logLevelText}"`);
   const params = parseParams(listOption(args, "param"));
-  const output = stringOption(args, "output") ?? "json";
-  const bytes = (stringOption(args, "bytes") ?? "base64") as BytesFormat;
-  const showAll = flag(args, "all");
-  const gadgetPath = args.positionals[0];
-  const example = stringOption(args, "example");
-  if (gadgetPath !== undefined && example !== undefined) throw new UsageError("--example runs a built-in gadget: give it or a <gadget>, not both");
+  const terminalWidth = io.terminalWidth ?? 0;
+  const modes = parseOutputModes(stringOption(args, "output") ?? "");
+  const fieldsSpec = stringOption(args, "fields");
+  const printOptions = {
+    modes,
+    defaultMode: (terminalWidth > 0 ? "columns" : "envelope") as OutputMode,
+    fields: fieldsSpec === undefined ? new Map<string, string>() : parseFieldsSpec(fieldsSpec),
+    filter: listOption(args, "filter").flatMap(filterRules),
+    filterByDs,
+    sort: sortKeys(stringOption(args, "sort")),
+    showAll: flag(args, "all"),
+    terminalWidth,
+    yaml: [...modes.values()].includes("yaml") ? (await import("./ig-yaml.js")).yamlFormatter : null,
+  };
 
-  let source: GadgetSource;
-  let events: EventsFile = { dataSources: [], events: [] };
-  let paramSpecs: readonly ParamSpec[];
+  let inputs: Inputs;
   try {
-    if (gadgetPath === undefined) {
-      const embedded = await embeddedSource(example);
-      source = embedded.source;
-      events = embedded.events;
-    } else {
-      source = loadGadgetSource(gadgetPath);
+    if (flag(args, "help") && args.positionals.length === 0 && stringOption(args, "example") === undefined) {
+      io.stdout(RUN_HELP + "\n");
+      return 0;
     }
-    paramSpecs = source.paramSpecs;
-    const metadata = stringOption(args, "metadata");
-    if (metadata !== undefined) paramSpecs = wasmParamSpecs(new TextDecoder().decode(readFileOrFail(metadata, "metadata file")), metadata);
-    const eventsPath = stringOption(args, "events");
-    if (eventsPath !== undefined) events = parseEventsFile(new TextDecoder().decode(readFileOrFail(eventsPath, "events file")), eventsPath);
+    inputs = await readInputs(args);
   } catch (e) {
     if (e instanceof GadgetSourceError || e instanceof EventsError || e instanceof ImageError) {
       io.stderr(`igwasm: ${e.message}\n`);
@@ -178,61 +292,88 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
     }
     throw e;
   }
-  if (paramSpecs.length > 0) {
-    for (const key of Object.keys(params)) {
-      if (!paramSpecs.some((s) => s.key === key)) {
-        throw new UsageError(`unknown param "${key}": ${source.label} declares ${paramSpecs.map((s) => s.key).join(", ")}`);
-      }
-    }
+  const { source, events, paramSpecs, metadataKnown } = inputs;
+  if (flag(args, "help")) {
+    io.stdout(RUN_HELP + "\n" + formatParamHelp(source.label, paramSpecs, metadataKnown));
+    return 0;
+  }
+  const unknownParams = Object.keys(params).filter((key) => !paramSpecs.some((s) => s.key === key));
+  if (metadataKnown && unknownParams.length > 0) {
+    const declared = paramSpecs.length > 0 ? `declares ${paramSpecs.map((s) => s.key).join(", ")}` : "declares no params";
+    throw new UsageError(`unknown param "${unknownParams[0]}": ${source.label} ${declared}`);
+  }
+  if (!metadataKnown && unknownParams.length > 0) {
+    io.stderr(`igwasm: warning: params are not checked (no gadget.yaml; give one with --metadata): ${unknownParams.join(", ")}\n`);
   }
 
+  const out = new BatchedWriter((text) => io.stdout(text));
+  // Log lines go out right away; what the gadget printed before them goes first.
+  const log = (text: string): void => {
+    out.flush();
+    io.stderr(text);
+  };
   let gadget: Gadget;
   try {
     gadget = await load(source.wasm, {
-      logSink: (level, message) => io.stderr(`${logLevelName(level)}: ${message}\n`),
+      logSink: (level, message) => log(`${logLevelName(level)}: ${message}\n`),
       logLevel: logLevel as LogLevel,
       params,
       paramSpecs,
       ...(stringOption(args, "ig-version") !== undefined ? { igVersion: stringOption(args, "ig-version") } : {}),
-      ...(flag(args, "trace") ? { trace: (line: string) => io.stderr(`${line}\n`) } : {}),
+      ...(flag(args, "trace") ? { trace: (line: string) => log(`${line}\n`) } : {}),
     });
   } catch (e) {
-    io.stderr(`igwasm: cannot load ${source.label}: ${(e as Error).message}\n`);
+    io.stderr(`igwasm: cannot load ${source.label}: ${(e as Error).message}${loadHint((e as Error).message)}\n`);
     return 1;
   }
 
-  const table = output === "table" ? new TableCollector() : null;
-  try {
-    const declared = new Map<string, HostDataSource>();
-    for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
-    gadget.dataSources.subscribeAll(
-      (ev: EventView | ArrayView, ds: HostDataSource) => {
-        if (!showAll && !ds.referenced) return;
-        const value = ev.toJSON() as Record<string, FieldValue> | Record<string, FieldValue>[];
-        if (table) {
-          const columns = ds.accessors().map((a) => a.name);
-          for (const r of Array.isArray(value) ? value : [value]) table.add(ds.name, columns, r);
-        } else io.stdout(jsonLine(ds.name, value, bytes) + "\n");
-      },
-      { type: "packet", priority: 2 ** 32 },
-    );
-    gadget.run(() => {
-      events.events.forEach((ev, i) => {
-        const ds = declared.get(ev.ds)!;
-        try {
-          if (Array.isArray(ev.values)) ds.emitArray(ev.values);
-          else ds.emit(ev.values as Record<string, FieldValue>);
-        } catch (e) {
-          if (e instanceof GadgetError) throw e;
-          throw new GadgetError(`emitting event ${i + 1} into ${ev.ds} failed: ${(e as Error).message}`, { cause: e });
-        }
-      });
-    });
-  } catch (e) {
-    if (table) io.stdout(table.render(bytes));
+  const printer = new Printer(printOptions, out);
+  const fail = (e: unknown): number => {
+    out.flush();
+    if (e instanceof UsageError) throw e;
     io.stderr(`igwasm: ${source.label}: ${(e as Error).message}\n`);
     return 1;
+  };
+  const declared = new Map<string, HostDataSource>();
+  try {
+    for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
+    gadget.dataSources.subscribeAll((ev, ds) => printer.packet(ev, ds), { type: "packet", priority: 2 ** 32 });
+    gadget.init();
+    gadget.preStart();
+    printer.prepare(gadget.dataSources.names().map((n) => gadget.dataSources.get(n)!));
+    gadget.start();
+  } catch (e) {
+    return fail(e);
   }
-  if (table) io.stdout(table.render(bytes));
-  return 0;
+  let failure: unknown = null;
+  let eventNo = 0;
+  try {
+    events.forEach((ev) => {
+      eventNo++;
+      const ds = declared.get(ev.ds)!;
+      try {
+        if (Array.isArray(ev.values)) ds.emitArray(ev.values);
+        else ds.emit(ev.values as Record<string, FieldValue>);
+      } catch (e) {
+        if (e instanceof GadgetError || e instanceof UsageError) throw e;
+        throw new GadgetError(`emitting event ${eventNo} into ${ev.ds} failed: ${(e as Error).message}`, { cause: e });
+      }
+    });
+  } catch (e) {
+    failure = e;
+  }
+  try {
+    gadget.stop();
+    gadget.postStop();
+  } catch (e) {
+    failure ??= e;
+  }
+  out.flush();
+  const unused = printer.unusedNames(gadget.dataSources.names());
+  if (unused.length > 0) io.stderr(`igwasm: warning: the gadget never made data source${unused.length > 1 ? "s" : ""} ${unused.join(", ")} (named in -o, --fields, --filter or --sort)\n`);
+  if (failure instanceof EventsError) {
+    io.stderr(`igwasm: ${failure.message}\n`);
+    return 1;
+  }
+  return failure === null ? 0 : fail(failure);
 }

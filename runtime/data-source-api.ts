@@ -30,6 +30,14 @@ export interface SubscribeOptions {
 }
 
 export type EventCallback = (event: EventView | ArrayView, ds: HostDataSource) => void;
+/** The callback of a `data` subscription (the default type): one record. */
+export type DataCallback = (event: EventView, ds: HostDataSource) => void;
+/** The callback of an `array` subscription: one array packet. */
+export type ArrayCallback = (event: ArrayView, ds: HostDataSource) => void;
+/** Options of a subscription whose callback gets one record. */
+export type DataSubscribeOptions = SubscribeOptions & { readonly type?: "data" };
+/** Options of a subscription whose callback gets one array packet. */
+export type ArraySubscribeOptions = SubscribeOptions & { readonly type: "array" };
 
 /** One record of a data source, during a callback. */
 export class EventView {
@@ -192,8 +200,12 @@ export class HostDataSource {
     }
   }
 
-  /** Subscribes a JS callback; see SubscribeOptions. */
-  subscribe(callback: EventCallback, options: SubscribeOptions = {}): void {
+  /** Subscribes a JS callback; see SubscribeOptions. The callback's type follows `options.type`. */
+  subscribe(callback: DataCallback, options?: DataSubscribeOptions): void;
+  subscribe(callback: ArrayCallback, options: ArraySubscribeOptions): void;
+  subscribe(callback: EventCallback, options?: SubscribeOptions): void;
+  subscribe(cb: DataCallback | ArrayCallback | EventCallback, options: SubscribeOptions = {}): void {
+    const callback = cb as EventCallback;
     const type = options.type === "array" ? SubscriptionType.Array : options.type === "packet" ? SubscriptionType.Packet : SubscriptionType.Data;
     if (type === SubscriptionType.Array && !this.source.isArray) throw new TypeError(`data source "${this.name}" is not an Array data source`);
     this.source.subscribe({
@@ -262,15 +274,23 @@ export class DataSourceApi {
     return this.sources.sources.map((ds) => ds.name);
   }
 
-  /** Subscribes to a data source by name; if it does not exist yet, when it is created. */
-  subscribe(name: string, callback: EventCallback, options: SubscribeOptions = {}): void {
+  /** Subscribes to a data source by name; if it does not exist yet, when it is created. The callback's type follows `options.type`. */
+  subscribe(name: string, callback: DataCallback, options?: DataSubscribeOptions): void;
+  subscribe(name: string, callback: ArrayCallback, options: ArraySubscribeOptions): void;
+  subscribe(name: string, callback: EventCallback, options?: SubscribeOptions): void;
+  subscribe(name: string, cb: DataCallback | ArrayCallback | EventCallback, options: SubscribeOptions = {}): void {
+    const callback = cb as EventCallback;
     const ds = this.sources.get(name);
     if (ds) this.view(ds).subscribe(callback, options);
     else this.pending.set(name, [...(this.pending.get(name) ?? []), { callback, options }]);
   }
 
-  /** Subscribes to every data source, existing and future. */
-  subscribeAll(callback: EventCallback, options: SubscribeOptions = {}): void {
+  /** Subscribes to every data source, existing and future. The callback's type follows `options.type`. */
+  subscribeAll(callback: DataCallback, options?: DataSubscribeOptions): void;
+  subscribeAll(callback: ArrayCallback, options: ArraySubscribeOptions): void;
+  subscribeAll(callback: EventCallback, options?: SubscribeOptions): void;
+  subscribeAll(cb: DataCallback | ArrayCallback | EventCallback, options: SubscribeOptions = {}): void {
+    const callback = cb as EventCallback;
     this.everywhere.push({ callback, options });
     for (const ds of this.sources.sources) {
       if (accepts(ds, options)) this.view(ds).subscribe(callback, options);

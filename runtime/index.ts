@@ -6,6 +6,7 @@ export { loadGadget, loadGadgetSync, Gadget, GadgetError, type GadgetOptions, ty
 export {
   DataSourceApi, HostDataSource, EventView, ArrayView, FieldAccessor, fieldKindFromName, fieldKindName,
   type FieldValue, type FieldKindName, type DeclareOptions, type SubscribeOptions, type EventCallback,
+  type DataCallback, type ArrayCallback, type DataSubscribeOptions, type ArraySubscribeOptions,
 } from "./data-source-api.js";
 export { checkImports, parseIgRelease, resolveRelease, type ImportProblem, type ReleaseResolution } from "./release-detect.js";
 export { behaviourOfRelease, igReleases, type HostBehaviour, type IgRelease } from "../generated/releases.js";

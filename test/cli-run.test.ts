@@ -72,7 +72,7 @@ describe("igwasm run: examples", () => {
   it("passes params; a param overrides the metadata default", async () => {
     const r = await cli("run", built.get("filter")!, "--events", ex("filter", "events.yaml"), "--metadata", ex("filter", "gadget.yaml"), "--param", "min_pid=2000");
     expect(r.code).toBe(0);
-    expect(r.out).toBe('{"ds":"filtered","pid":4242,"comm":"curl"}\n');
+    expect(r.out).toBe('{"ds":"filtered","data":{"comm":"curl","pid":4242}}\n');
     const noMeta = await cli("run", built.get("filter")!, "--events", ex("filter", "events.yaml"), "-p", "min_pid=1");
     expect(noMeta.out.split("\n").filter(Boolean)).toHaveLength(4);
   });
@@ -83,12 +83,23 @@ describe("igwasm run: examples", () => {
     expect(r.out.split("\n").filter((l) => l.startsWith('{"ds":"events"'))).toHaveLength(4);
   });
 
-  it("prints aligned tables with -o table", async () => {
-    const r = await cli("run", "--example", "emitter", "-o", "table", "--param", "count=2");
+  it("prints IG's columns with -o columns (and -o table, its old name)", async () => {
+    const r = await cli("run", "--example", "emitter", "-o", "columns", "--param", "count=2");
     expect(r.code).toBe(0);
+    const cell = (s: string): string => s.padEnd(16);
+    // Single data source: the header once, after init; array packets: the header before each packet.
     expect(r.out).toBe(
-      ["counter:", "SEQ  LABEL     EVEN   RATIO", "  0  event #0  true       0", "  1  event #1  false   0.25", "", "batch:", "INDEX  SQUARE  DELTA", "    0       0     -1", "    1       1      0", ""].join("\n"),
+      [
+        [cell("SEQ"), cell("LABEL"), cell("EVEN"), cell("RATIO")].join(" "),
+        [cell("0"), cell("event #0"), cell("true"), cell("0")].join(" "),
+        [cell("1"), cell("event #1"), cell("false"), cell("0")].join(" "),
+        [cell("INDEX"), cell("SQUARE"), cell("DELTA")].join(" "),
+        [cell("0"), cell("0"), cell("-1")].join(" "),
+        [cell("1"), cell("1"), cell("0")].join(" "),
+        "",
+      ].join("\n"),
     );
+    expect((await cli("run", "--example", "emitter", "-o", "table", "--param", "count=2")).out).toBe(r.out);
   });
 
   it("reads events as JSON lines, with 64-bit values and bytes", async () => {
@@ -105,11 +116,9 @@ describe("igwasm run: examples", () => {
     const r = await cli("run", built.get("enricher")!, "--events", file);
     expect(r.code).toBe(0);
     expect(r.out).toBe(
-      '{"ds":"events","pid":10,"comm":"a","ppid":20,"pid_plus_ppid":30,"comm_upper":"A"}\n' +
-        '{"ds":"other","records":[{"big":"18446744073709551615","raw":"AQID"},{"big":7,"raw":"/w=="}]}\n',
+      '{"ds":"events","data":{"comm":"a","comm_upper":"A","pid":10,"pid_plus_ppid":30,"ppid":20}}\n' +
+        '{"ds":"other","data":[{"big":18446744073709551615,"raw":"010203"},{"big":7,"raw":"ff"}]}\n',
     );
-    const hex = await cli("run", built.get("enricher")!, "--events", file, "--bytes", "hex");
-    expect(hex.out).toContain('"raw":"010203"');
   });
 
   it("logs at the requested level to stderr", async () => {
@@ -207,7 +216,7 @@ describe("igwasm run: errors", () => {
   });
 
   it("bad options", async () => {
-    expect((await cli("run", "--output", "xml")).err).toBe('igwasm: --output must be one of json, table; got "xml"\n');
+    expect((await cli("run", "--output", "xml")).err).toBe('igwasm: --output: unknown mode "xml" (modes: columns, json, jsonpretty, yaml, none, envelope)\n');
     expect((await cli("run", "--log-level", "loud")).err).toBe('igwasm: --log-level must be one of error, warn, info, debug, trace; got "loud"\n');
     expect((await cli("run", "--bogus")).err).toBe("igwasm: unknown option --bogus (see igwasm run --help)\n");
     expect((await cli("run", "--example", "nope")).err).toBe('igwasm: unknown example "nope" (built in: emitter, enricher, filter)\n');
@@ -229,7 +238,11 @@ describe("igwasm run: errors", () => {
     expect((await cli("run", built.get("enricher")!, "--events", file)).err).toMatch(new RegExp(`^igwasm: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: not valid YAML: `));
     const jsonl = join(BUILD, "bad-events.jsonl");
     writeFileSync(jsonl, '{"dataSource": {"name": "events", "fields": {"pid": "uint32"}}}\n{"ds": "events", "values": {"pid": 1}}\n{"ds": "events", "values": \n');
-    expect((await cli("run", built.get("enricher")!, "--events", jsonl)).err).toMatch(new RegExp(`^igwasm: .*bad-events\\.jsonl:3: not valid JSON: `));
+    // JSON lines are streamed: the events before the bad line have been delivered when it is reached.
+    const streamed = await cli("run", "--example", "emitter", "--param", "count=0", "--events", jsonl);
+    expect(streamed.code).toBe(1);
+    expect(streamed.out).toContain('{"ds":"events","data":{"pid":1}}\n');
+    expect(streamed.err).toMatch(new RegExp(`\\nigwasm: .*bad-events\\.jsonl:3: not valid JSON: [^\\n]+\\n$`));
   });
 
   it("a gadget that fails in init because the events lack its data source", async () => {
