@@ -30,7 +30,7 @@ function typecheck(source: string, compilerOptions: Record<string, unknown>, pac
 
 const USER_CODE = `
 import { loadGadgetNode } from "igwasm/node";
-import type { IgV1KernelHost } from "igwasm/generated";
+import type { V0_43KernelHost } from "igwasm/generated";
 
 export async function main(wasm: Uint8Array): Promise<number> {
   const gadget = await loadGadgetNode(wasm);
@@ -43,7 +43,7 @@ export async function main(wasm: Uint8Array): Promise<number> {
   gadget.dataSources.subscribeAll((arr) => arr.at(0), { type: "array", priority: 1 });
   gadget.dataSources.subscribeAll((ev) => ev.toJSON(), { type: "packet" });
   gadget.dataSources.get("events")!.subscribe((ev) => ev.get("pid"));
-  const kernel: IgV1KernelHost = { kallsymsSymbolExists: () => false, shouldDiscardMntnsID: () => false };
+  const kernel: V0_43KernelHost = { kallsymsSymbolExists: () => false, shouldDiscardMntnsID: () => false };
   return total + (kernel.kallsymsSymbolExists("x") ? 1 : 0);
 }
 `;
