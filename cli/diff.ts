@@ -25,6 +25,12 @@ function variantsIn(tag: IgRelease, kind: "function" | "export") {
   return variantReleases.filter((v) => v.kind === kind && holdsIn(v.releases, tag));
 }
 
+/** The doc's first sentence on one line (docs are wrapped YAML text). */
+function firstSentence(doc: string): string {
+  const text = doc.replace(/\s+/g, " ").trim();
+  return /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
+}
+
 /** The changes from release `a` to release `b`, in a fixed order: module, functions, exports, behaviours. */
 export function diffReleases(a: IgRelease, b: IgRelease): AbiChange[] {
   const changes: AbiChange[] = [];
@@ -56,7 +62,9 @@ export function diffReleases(a: IgRelease, b: IgRelease): AbiChange[] {
     else if (e.required && !before.required) changes.push({ what: `guest export now required: ${e.name}`, breaking: true });
   }
   for (const e of exA) {
-    if (!exB.some((x) => x.name === e.name)) changes.push({ what: `guest export no longer called: ${e.name}`, breaking: !e.required || e.name !== "malloc" });
+    // A phase or callback the host stops calling silently stops the guest's code from running; malloc
+    // served only the host's own returns, so a guest loses nothing when it is no longer called.
+    if (!exB.some((x) => x.name === e.name)) changes.push({ what: `guest export no longer called: ${e.name}`, breaking: e.name !== "malloc" });
     else if (e.required && !exB.find((x) => x.name === e.name)!.required) changes.push({ what: `guest export no longer required: ${e.name}`, breaking: false });
   }
 
@@ -64,7 +72,7 @@ export function diffReleases(a: IgRelease, b: IgRelease): AbiChange[] {
     const inA = holdsIn(beh.releases, a);
     const inB = holdsIn(beh.releases, b);
     if (inA === inB) continue;
-    changes.push({ what: `behaviour ${inB ? "begins" : "ends"}: ${beh.id}: ${beh.doc.split("\n")[0]}`, breaking: beh.breaking });
+    changes.push({ what: `behaviour ${inB ? "begins" : "ends"}: ${beh.id}: ${firstSentence(beh.doc)}`, breaking: beh.breaking });
   }
   return changes;
 }

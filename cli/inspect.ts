@@ -98,7 +98,7 @@ export function inspectModule(bytes: Uint8Array, file: string, source: InspectRe
   } catch (e) {
     // No release fits: report every import against the newest release (or the one asked for).
     const release = options.igVersion === undefined ? igReleases[igReleases.length - 1].tag : parseIgRelease(options.igVersion);
-    problems.push(errorText(e).split("\n")[0]);
+    problems.push(errorText(e).replace(/:\n\s+/, ": ").replace(/\n\s+/g, "; "));
     resolution = { release, profile: profileOfRelease(release), first: release, last: release, reasons: ["no release fits; checked against " + release] };
   }
   const profile = resolution.profile;
@@ -193,7 +193,8 @@ export function formatReport(r: InspectReport): string {
   lines.push(`${r.file}: ${r.source === "image" ? "gadget image, wasm module of " : ""}${r.size} bytes`);
   const range = r.release.first === r.release.last ? `IG ${r.release.first}` : `IG ${r.release.first} - ${r.release.last}`;
   lines.push(`built for ${range} (ABI profile ${r.profile}; the host uses IG ${r.release.release})`);
-  for (const why of r.release.reasons) lines.push(`  because it ${why}`);
+  // Detection reasons are facts about the module ("imports ...", "does not export ..."); the others stand alone.
+  for (const why of r.release.reasons) lines.push(/^(imports|exports|does not) /.test(why) ? `  because it ${why}` : `  ${why}`);
   const pad = (s: string, n: number): string => s.padEnd(n);
   lines.push("");
   lines.push(`imports (${r.imports.length}):`);

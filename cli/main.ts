@@ -43,6 +43,7 @@ Examples:
   igwasm run gadget.wasm --events events.yaml --param min_pid=1000
   igwasm run my-gadget.tar -o table
   igwasm inspect gadget.wasm --json
+  igwasm diff v0.37.0 v0.39.0
   igwasm build gadget.ts -o gadget.wasm`;
 
 export const INSPECT_HELP = `usage: igwasm inspect <gadget> [options]
@@ -58,10 +59,11 @@ Reads a gadget (.wasm or image tarball) without running it and reports:
     imports (which fail if called), unless --no-call.
 
 Options:
-  --json       print the report as JSON
-  --ig-version RELEASE  check against this IG release (v0.37.0, v0.37)
-  --no-call    do not instantiate the module to call gadgetAPIVersion
-  -h, --help   show this help
+  --json                  print the report as JSON
+  --ig-version <release>  check against this IG release (v0.37.0, or v0.37 for
+                          its newest patch) instead of the detected ones
+  --no-call               do not instantiate the module to call gadgetAPIVersion
+  -h, --help              show this help
 
 Exit status: 0 when no problem was found, 1 when problems were found or the
 file cannot be read, 2 on a usage error.`;
@@ -127,10 +129,17 @@ async function inspectCommand(argv: readonly string[], io: CliIO): Promise<numbe
     import("./inspect.js"),
     import("./wasm-imports.js"),
   ]);
+  const igVersion = stringOption(args, "ig-version");
+  if (igVersion !== undefined) {
+    try {
+      parseIgRelease(igVersion);
+    } catch (e) {
+      throw new UsageError(`--ig-version: ${(e as Error).message}`);
+    }
+  }
   let report;
   try {
     const source = loadGadgetSource(path);
-    const igVersion = stringOption(args, "ig-version");
     report = inspectModule(source.wasm, path, source.kind, { callVersion: !flag(args, "no-call"), ...(igVersion !== undefined ? { igVersion } : {}) });
   } catch (e) {
     if (e instanceof GadgetSourceError || e instanceof WasmParseError) {

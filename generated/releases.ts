@@ -20,7 +20,7 @@ export interface IgReleaseInfo {
 
 /** IG's releases, oldest first (semantic-version order: a patch release of an older minor comes before the next minor). */
 export const igReleases: readonly IgReleaseInfo[] = [
-    { tag: "pre-release", date: "2024-06-14", commit: "Infinity", profile: "pre-release" },
+    { tag: "pre-release", date: "2024-06-14", commit: "0129e4256", profile: "pre-release" },
     { tag: "v0.30.0", date: "2024-07-01", commit: "8d4753f66", profile: "v0.30" },
     { tag: "v0.31.0", date: "2024-08-05", commit: "4988dfcc6", profile: "v0.30" },
     { tag: "v0.32.0", date: "2024-08-30", commit: "8cd4de0c4", profile: "v0.30" },
@@ -31,7 +31,7 @@ export const igReleases: readonly IgReleaseInfo[] = [
     { tag: "v0.36.1", date: "2025-01-20", commit: "72d44c68b", profile: "v0.35" },
     { tag: "v0.37.0", date: "2025-02-03", commit: "ac3ba9801", profile: "v0.37" },
     { tag: "v0.38.0", date: "2025-03-03", commit: "14d447c35", profile: "v0.38" },
-    { tag: "v0.38.1", date: "2025-03-20", commit: "Infinity", profile: "v0.38" },
+    { tag: "v0.38.1", date: "2025-03-20", commit: "6e3099093", profile: "v0.38" },
     { tag: "v0.39.0", date: "2025-04-03", commit: "0705b83b1", profile: "v0.39" },
     { tag: "v0.40.0", date: "2025-05-05", commit: "e77bbf6ff", profile: "v0.40" },
     { tag: "v0.41.0", date: "2025-06-02", commit: "530cc83d9", profile: "v0.40" },

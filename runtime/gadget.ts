@@ -148,7 +148,7 @@ export class Gadget {
 }
 
 /** A BufferSource as bytes, without copying. */
-function bytesOf(wasm: BufferSource): Uint8Array {
+export function bytesOf(wasm: BufferSource): Uint8Array {
   return wasm instanceof Uint8Array ? wasm : ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : new Uint8Array(wasm);
 }
 

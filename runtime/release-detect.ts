@@ -153,7 +153,7 @@ export function resolveRelease(sigs: WasmSignatures, options: { readonly release
     for (const name of missingExports(sigs, options.release)) {
       problems.push({ module: "", name, message: `the module does not export ${name}, which IG ${options.release} requires` });
     }
-    if (problems.length > 0) throw new GadgetError(`the module cannot run on IG ${options.release}:\n  ${problems.map((p) => p.message).join("\n  ")}`);
+    refuseIfAny(options.release, problems);
     return { release: options.release, profile: profileOfRelease(options.release), first: options.release, last: options.release, reasons: [`IG ${options.release} was asked for`] };
   }
   let candidates = TAGS.map((_, i) => i);
@@ -184,7 +184,7 @@ export function resolveRelease(sigs: WasmSignatures, options: { readonly release
   const has = (name: string): boolean => exported.has(name);
   if (has("_initialize") && !has("_start")) narrow((i) => i >= indexOf("v0.38.0"), "exports _initialize and no _start: IG runs _initialize since v0.38.0 (before, only _start)", false);
   if (has("_start") && !has("_initialize")) narrow((i) => i < indexOf("v0.38.0"), "exports _start and no _initialize: IG runs _start until v0.37.0 (since, only _initialize)", false);
-  for (const name of ["dataSourceCallback", "gadgetInit", "gadgetStart", "gadgetStop", "gadgetPreStart", "gadgetPostStop", "dsCallback", "init", "start", "stop"]) {
+  for (const name of ["gadgetAPIVersion", "dataSourceCallback", "gadgetInit", "gadgetStart", "gadgetStop", "gadgetPreStart", "gadgetPostStop", "dsCallback", "init", "start", "stop"]) {
     if (!has(name)) continue;
     const offered = (i: number): boolean => exportsByName(name).some((v) => inRange(v, i));
     narrow(offered, `exports ${name}, which IG ${runs(offered)} calls`, false);
@@ -198,6 +198,12 @@ export function resolveRelease(sigs: WasmSignatures, options: { readonly release
   }
   const first = candidates[0];
   const last = candidates[candidates.length - 1];
+  // Every candidate offers every host import; what can still be missing is WASI.
+  refuseIfAny(TAGS[last], checkImports(sigs, TAGS[last], wasi));
   if (reasons.length === 0) reasons.push("nothing in the module narrows the range");
   return { release: TAGS[last], profile: profileOfRelease(TAGS[last]), first: TAGS[first], last: TAGS[last], reasons };
+}
+
+function refuseIfAny(release: IgRelease, problems: readonly ImportProblem[]): void {
+  if (problems.length > 0) throw new GadgetError(`the module cannot run on IG ${release}:\n  ${problems.map((p) => p.message).join("\n  ")}`);
 }

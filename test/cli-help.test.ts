@@ -1,5 +1,6 @@
 /** igwasm --help, --version, each command's --help, and usage errors. */
 import { describe, expect, it } from "vitest";
+import { DIFF_HELP } from "../cli/diff.js";
 import { BUILD_HELP, bufferIO, GEN_HELP, INSPECT_HELP, main, MAIN_HELP } from "../cli/main.js";
 import { RUN_HELP } from "../cli/run.js";
 
@@ -15,13 +16,14 @@ describe("igwasm help", () => {
       expect(await cli(...args)).toEqual({ code: 0, out: MAIN_HELP + "\n", err: "" });
     }
     expect(MAIN_HELP).toMatch(/^usage: igwasm <command> \[options\]/);
-    for (const command of ["run", "inspect", "build", "gen"]) expect(MAIN_HELP).toContain(`  ${command} `);
+    for (const command of ["run", "inspect", "diff", "build", "gen"]) expect(MAIN_HELP).toContain(`  ${command} `);
   });
 
   it("prints each command's help", async () => {
     const helps: [string, string][] = [
       ["run", RUN_HELP],
       ["inspect", INSPECT_HELP],
+      ["diff", DIFF_HELP],
       ["build", BUILD_HELP],
       ["gen", GEN_HELP],
     ];
@@ -33,7 +35,10 @@ describe("igwasm help", () => {
     expect(RUN_HELP).toContain("--events <file>");
     expect(RUN_HELP).toContain("--param <k=v>");
     expect(RUN_HELP).toContain("--log-level <level>");
+    expect(RUN_HELP).toContain("--ig-version <release>");
     expect(INSPECT_HELP).toContain("--json");
+    expect(INSPECT_HELP).toContain("--ig-version <release>");
+    expect(DIFF_HELP).toContain("Exit status: 0 when nothing breaking changed, 1 when something did");
   });
 
   it("prints the version", async () => {
@@ -45,9 +50,12 @@ describe("igwasm help", () => {
 
   it("fails with usage errors", async () => {
     expect(await cli()).toEqual({ code: 2, out: "", err: MAIN_HELP + "\n" });
-    expect(await cli("frobnicate")).toEqual({ code: 2, out: "", err: 'igwasm: unknown command "frobnicate" (commands: run, inspect, build, gen)\n' });
+    expect(await cli("frobnicate")).toEqual({ code: 2, out: "", err: 'igwasm: unknown command "frobnicate" (commands: run, inspect, diff, build, gen)\n' });
     expect(await cli("--bogus")).toEqual({ code: 2, out: "", err: "igwasm: unknown option --bogus (see igwasm --help)\n" });
     expect((await cli("gen", "--bogus")).code).toBe(2);
     expect((await cli("build")).err).toBe("igwasm: build needs a gadget source file (see igwasm build --help)\n");
+    expect(await cli("diff", "v0.37.0")).toEqual({ code: 2, out: "", err: "igwasm: diff: give two IG releases, e.g. igwasm diff v0.37.0 v0.39.0\n" });
+    expect(await cli("diff", "v0.37.0", "v9.9.9")).toEqual({ code: 2, out: "", err: 'igwasm: diff: unknown IG release "v9.9.9" (known: pre-release, v0.30.0 ... v0.55.1)\n' });
+    expect(await cli("inspect", "x.wasm", "--ig-version")).toMatchObject({ code: 2, out: "" });
   });
 });

@@ -1,7 +1,8 @@
 /**
- * `igwasm inspect`: profile detection, imports checked against the spec (unknown
- * functions, wrong wire signatures), exports (missing, wrong), API version;
- * plus the binary readers it stands on (wasm sections, tar, OCI layout).
+ * `igwasm inspect`: the IG releases a module was built for (and why), imports
+ * checked against the spec (unknown functions, wrong wire signatures), exports
+ * (missing, wrong), API version, --ig-version; `igwasm diff` between releases;
+ * plus the binary readers inspect stands on (wasm sections, tar, OCI layout).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -12,6 +13,8 @@ import { ImageError, readGadgetImage, readTar, wasmParamSpecs } from "../cli/oci
 import { writeGadgetImage, writeTar } from "../cli/tar-writer.js";
 import { readWasmSignatures, WasmParseError } from "../cli/wasm-imports.js";
 import { buildExample } from "../scripts/build-examples.js";
+import type { ProfileId } from "../generated/constants.js";
+import { functionsOf, hostGuestWat, newestRelease } from "./helpers/host-guest.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BUILD = join(ROOT, "test/.build/cli-inspect");
@@ -44,16 +47,59 @@ const GOOD_EXPORTS = `
   (func (export "gadgetInit") (result i32) i32.const 0)`;
 
 describe("igwasm inspect", () => {
-  it("reports a good ig-v1 gadget: profile, imports, exports, API version", async () => {
+  it("reports a good v0.43 gadget: release range, profile, imports, exports, API version", async () => {
     const r = await cli("inspect", emitterWasm);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("profile: ig-v1 (imports ig.");
+    expect(r.out.split("\n").slice(1, 3)).toEqual([
+      "built for IG v0.39.0 - v0.55.1 (ABI profile v0.43; the host uses IG v0.55.1)",
+      "  because it imports ig.fieldSet (i32,i32,i32,i64)->(i32): IG v0.39.0 and later",
+    ]);
     expect(r.out).toMatch(/^ {2}ok +ig\.fieldSet +\(i32, i32, i32, i64\) -> \(i32\)$/m);
     expect(r.out).toMatch(/^ {2}ok +gadgetAPIVersion +required +\(\) -> \(i64\)$/m);
     expect(r.out).toMatch(/^ {2}ok +gadgetStart +optional +\(\) -> \(i32\)$/m);
     expect(r.out).toMatch(/^ {2}- +gadgetPreStart +optional$/m);
     expect(r.out).toContain("API version: 1 (gadgetAPIVersion called with stub imports)");
     expect(r.out.trimEnd().split("\n").at(-1)).toBe("no problems found");
+  });
+
+  // A guest importing every host function of a profile, with the exports the profile requires,
+  // can have been built for exactly these releases (IG sources in the spec, per function).
+  const RANGES: [ProfileId, string][] = [
+    ["pre-release", "IG pre-release (ABI profile pre-release; the host uses IG pre-release)"],
+    // v0.30 - v0.32 only added nothing later releases removed before fieldGet went (fields.go@14d447c35).
+    ["v0.30", "IG v0.30.0 - v0.37.0 (ABI profile v0.37; the host uses IG v0.37.0)"],
+    ["v0.33", "IG v0.33.0 - v0.37.0 (ABI profile v0.37; the host uses IG v0.37.0)"],
+    ["v0.35", "IG v0.35.0 - v0.37.0 (ABI profile v0.37; the host uses IG v0.37.0)"],
+    ["v0.37", "IG v0.37.0 (ABI profile v0.37; the host uses IG v0.37.0)"],
+    ["v0.38", "IG v0.38.0 - v0.38.1 (ABI profile v0.38; the host uses IG v0.38.1)"],
+    ["v0.39", "IG v0.39.0 - v0.55.1 (ABI profile v0.43; the host uses IG v0.55.1)"],
+    ["v0.40", "IG v0.40.0 - v0.55.1 (ABI profile v0.43; the host uses IG v0.55.1)"],
+    ["v0.43", "IG v0.43.0 - v0.55.1 (ABI profile v0.43; the host uses IG v0.55.1)"],
+  ];
+  it.each(RANGES)("a guest importing all of %s: built for %s", async (profile, range) => {
+    const file = await wat(`all-${profile}`, hostGuestWat(profile, "", { names: functionsOf(profile) }));
+    const r = await cli("inspect", file);
+    expect(r.code).toBe(0);
+    expect(r.out.split("\n")[1]).toBe(`built for ${range}`);
+    expect(r.out.trimEnd().split("\n").at(-1)).toBe("no problems found");
+    // --ig-version checks against one release of the range instead.
+    const newest = newestRelease(profile);
+    const pinned = await cli("inspect", file, "--ig-version", newest, "--json");
+    expect(JSON.parse(pinned.out).release).toEqual({ release: newest, profile, first: newest, last: newest, reasons: [`IG ${newest} was asked for`] });
+  });
+
+  it("--ig-version outside the range lists every import that does not fit, and fails", async () => {
+    const file = await wat("all-v0.37-on-v0.38", hostGuestWat("v0.37", "", { names: functionsOf("v0.37") }));
+    const r = await cli("inspect", file, "--ig-version", "v0.38");
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n").slice(1, 3)).toEqual(["built for IG v0.38.1 (ABI profile v0.38; the host uses IG v0.38.1)", "  no release fits; checked against v0.38.1"]);
+    expect(r.out).toMatch(/^ {2}WRONG SIGNATURE +env\.getParamValue +\(i64\) -> \(i64\) +\(expected \(i64, i64\) -> \(i32\)\)$/m);
+    expect(r.out).toMatch(/^ {2}UNKNOWN +env\.fieldGet +\(i32, i32, i32\) -> \(i64\) +\(not a v0\.38 host function\)$/m);
+    expect(r.out).toContain(
+      "  the module cannot run on IG v0.38.1: env.fieldGet: IG v0.38.1 has no such host function; IG v0.30.0 - v0.37.0 had it; " +
+        "env.getParamValue: imported as (i64)->(i64), but IG v0.38.1 has (i64,i64)->(i32); IG v0.33.0 - v0.37.0 had it; ",
+    );
+    expect(await cli("inspect", file, "--ig-version", "v7")).toEqual({ code: 2, out: "", err: 'igwasm: --ig-version: unknown IG release "v7" (known: pre-release, v0.30.0 ... v0.55.1)\n' });
   });
 
   it("lists an unknown host function and a wrong signature", async () => {
@@ -68,11 +114,16 @@ describe("igwasm inspect", () => {
     );
     const r = await cli("inspect", file);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^ {2}UNKNOWN +ig\.noSuchFunction +\(i32\) -> \(i32\) +\(not a ig-v1 host function\)$/m);
+    expect(r.out).toMatch(/^ {2}UNKNOWN +ig\.noSuchFunction +\(i32\) -> \(i32\) +\(not a v0\.43 host function\)$/m);
     expect(r.out).toMatch(/^ {2}WRONG SIGNATURE +ig\.fieldGetScalar +\(i32, i32, i32\) -> \(i64\) +\(expected \(i32, i32, i32, i32\) -> \(i64\)\)$/m);
     expect(r.out).toMatch(/^ {2}UNKNOWN MODULE +other\.thing/m);
-    expect(r.out).toContain("3 problems:\n");
-    expect(r.out).toContain("  import ig.noSuchFunction: the ig-v1 profile has no such host function\n");
+    expect(r.out).toContain("4 problems:\n");
+    expect(r.out).toContain(
+      "  no IG release offers all of this module's imports and exports: ig.noSuchFunction: IG v0.55.1 has no such host function; no IG release has it; " +
+        "ig.fieldGetScalar: imported as (i32,i32,i32)->(i64), but IG v0.55.1 has (i32,i32,i32,i32)->(i64); no IG release has it; " +
+        'other.thing: IG v0.55.1 registers its functions under "ig", not "other"; no IG release has it\n',
+    );
+    expect(r.out).toContain("  import ig.noSuchFunction: the v0.43 profile has no such host function\n");
     expect(r.out).toContain("  import ig.fieldGetScalar: signature (i32, i32, i32) -> (i64), expected (i32, i32, i32, i32) -> (i64)\n");
 
     const json = JSON.parse((await cli("inspect", file, "--json")).out);
@@ -83,7 +134,7 @@ describe("igwasm inspect", () => {
       ["fieldGetScalar", "wrong-signature"],
       ["thing", "unknown-module"],
     ]);
-    expect(json.problems).toHaveLength(3);
+    expect(json.problems).toHaveLength(4);
   });
 
   it("lists missing and wrong exports", async () => {
@@ -100,11 +151,11 @@ describe("igwasm inspect", () => {
     expect(r.out).toMatch(/^ {2}WRONG SIGNATURE +gadgetInit +optional +\(\) -> \(i64\) +\(expected \(\) -> \(i32\)\)$/m);
     expect(r.out).toMatch(/^ {2}other +helper +\(\) -> \(\)$/m);
     expect(r.out).toContain("API version: not declared (no gadgetAPIVersion export)");
-    expect(r.out).toContain("  export gadgetAPIVersion: missing (required in the ig-v1 profile)\n");
+    expect(r.out).toContain("  export gadgetAPIVersion: missing (required in the v0.43 profile)\n");
     expect(r.out).toContain("  export memory: missing");
   });
 
-  it("detects the env-v1 and seed profiles", async () => {
+  it("says which releases an env guest was built for, and the pre-release one", async () => {
     const env = await wat(
       "v0.37",
       `(module
@@ -115,18 +166,19 @@ describe("igwasm inspect", () => {
     );
     const r = await cli("inspect", env, "--json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ igVersion: "v0.37.0", problems: [], apiVersion: { value: "1", how: "called" } });
+    expect(JSON.parse(r.out)).toMatchObject({ profile: "v0.37", release: { release: "v0.37.0", first: "v0.30.0", last: "v0.37.0" }, problems: [], apiVersion: { value: "1", how: "called" } });
 
     const seed = await wat(
       "pre-release",
       `(module
         (import "env" "fieldAccessorGet" (func (param i32 i32 i32) (result i64)))
         (memory (export "memory") 1)
+        (func (export "malloc") (param i32) (result i32) i32.const 0)
         (func (export "init") (result i32) i32.const 0)
         (func (export "dsCallback") (param i64 i32 i32)))`,
     );
     const s = JSON.parse((await cli("inspect", seed, "--json")).out);
-    expect(s).toMatchObject({ igVersion: "pre-release", problems: [], apiVersion: { how: "absent" } });
+    expect(s).toMatchObject({ profile: "pre-release", release: { first: "pre-release", last: "pre-release" }, problems: [], apiVersion: { how: "absent" } });
   });
 
   it("reports the version without calling it with --no-call, and a bad version", async () => {
@@ -155,6 +207,47 @@ describe("igwasm inspect", () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^igwasm: .*truncated\.wasm: malformed wasm at byte \d+: .+\n$/);
     expect((await cli("inspect")).err).toBe("igwasm: inspect needs a gadget (see igwasm inspect --help)\n");
+  });
+});
+
+describe("igwasm diff", () => {
+  it("v0.37.0 -> v0.39.0: the env -> ig rename, removed and changed functions; exit 1", async () => {
+    const r = await cli("diff", "v0.37.0", "v0.39.0");
+    expect(r.code).toBe(1);
+    // wasm.go@0705b83b1 (v0.39.0) registers under "ig"; fields.go, params.go, perf.go, syscalls.go at ac3ba9801 / 0705b83b1.
+    expect(r.out.split("\n")).toEqual([
+      "IG v0.37.0 -> IG v0.39.0: 12 changes, 7 breaking",
+      '  BREAKING  import module renamed: "env" -> "ig" (every host import of a v0.37.0 guest stops linking)',
+      "  BREAKING  host function removed: fieldGet (i32,i32,i32)->(i64)",
+      "  BREAKING  host function contract changed (same signature): fieldSet (see pkg/operators/wasm/fields.go@114579bbf)",
+      "  BREAKING  host function signature changed: getParamValue (i64)->(i64) -> (i64,i64)->(i32)",
+      "  BREAKING  host function signature changed: perfReaderRead (i32,i32)->(i32) -> (i32,i64)->(i32)",
+      "  BREAKING  host function signature changed: getSyscallName (i32)->(i64) -> (i32,i64)->(i32)",
+      "  ok        host function added: fieldGetScalar (i32,i32,i32,i32)->(i64)",
+      "  ok        host function added: fieldGetBuffer (i32,i32,i32,i64)->(i32)",
+      "  ok        host function added: getSyscallID (i64)->(i32)",
+      "  ok        guest export no longer called: malloc",
+      "  BREAKING  behaviour ends: initializerIsStart: The host runs the module's `_start` export after instantiating it and never `_initialize`.",
+      "  ok        behaviour begins: callbacksSerialised: Calls of `dataSourceCallback` are serialised by a lock.",
+      "",
+    ]);
+    const json = JSON.parse((await cli("diff", "v0.37", "v0.39", "--json")).out);
+    expect([json.from, json.to, json.changes.length]).toEqual(["v0.37.0", "v0.39.0", 12]);
+  });
+
+  it("v0.43.0 -> v0.55.1: only host behaviours changed, none breaking; exit 0", async () => {
+    // The stop timeout went from 5 s to 42 s in v0.44.0 (wasm.go@2f057e86a); dataSourceGetField
+    // falls back to a case-insensitive match since v0.49.0 (pkg/datasource/data.go@56b2649dc).
+    const r = await cli("diff", "v0.43.0", "v0.55.1");
+    expect(r).toEqual({
+      code: 0,
+      err: "",
+      out:
+        "IG v0.43.0 -> IG v0.55.1: 2 changes, 0 breaking\n" +
+        "  ok        behaviour begins: stopTimeoutMs: How long `gadgetStop` may run before the host gives up on the module: 5 seconds until v0.43.0, 42 seconds since v0.44.0.\n" +
+        "  ok        behaviour begins: getFieldCaseInsensitive: `dataSourceGetField` tries the exact name first, then a case-insensitive match over the data source's fields.\n",
+    });
+    expect(await cli("diff", "v0.55.1", "v0.55.1")).toEqual({ code: 0, err: "", out: "IG v0.55.1 -> IG v0.55.1: 0 changes, 0 breaking\n" });
   });
 });
 

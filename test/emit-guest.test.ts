@@ -16,9 +16,12 @@ const SPEC_YAML = `
 abi: test-abi
 apiVersion: 1
 doc: A test ABI.
-profiles:
-  - { id: old, module: env, title: Old profile, doc: The old one. }
-  - { id: new-profile, module: ig, extraModules: [env], title: New profile, doc: The new one. }
+releases:
+  - { tag: v0.37.0, date: 2025-02-03, commit: ac3ba9801 }
+  - { tag: v0.39.0, date: 2025-04-03, commit: 0705b83b1 }
+modules:
+  - { name: env, releases: v0.37.0, source: [pkg/operators/wasm/wasm.go@ac3ba9801] }
+  - { name: ig, releases: "v0.39.0 -", source: [pkg/operators/wasm/wasm.go@0705b83b1] }
 handleTypes:
   - { name: Field, doc: A field. }
   - { name: Data, doc: A record. }
@@ -27,25 +30,30 @@ constants:
   - { name: ElementFlag, value: 0x80000000, doc: "Bit 31: a | b." }
 enums:
   - name: FieldKind
+    releases: "v0.37.0 -"
     doc: Kinds.
     values:
       - { name: Invalid, value: 0, doc: Not a kind. }
       - { name: Uint32, value: 8, size: 4, doc: A u32. }
       - { name: CString, value: 13, doc: Text. }
   - name: ModeOld
+    releases: "v0.37.0 -"
     doc: Old numbering.
     values: [{ name: A, value: 0, doc: A. }]
   - name: ModeNew
+    releases: "v0.37.0 -"
     doc: New numbering.
     values: [{ name: A, value: 1, doc: A. }]
   - name: Flags
+    releases: "v0.37.0 -"
     wire: i64
     doc: Wide flags.
     values: [{ name: Any, value: 0, doc: Any. }]
 exports:
-  - { name: gadgetAPIVersion, profiles: [new-profile], required: true, doc: The version., params: [], returns: { type: u64, doc: Must be 1. } }
+  - { name: gadgetAPIVersion, releases: v0.39.0, source: [pkg/operators/wasm/fields.go@0705b83b1], required: true, doc: The version., params: [], returns: { type: u64, doc: Must be 1. } }
   - name: cb
-    profiles: [old, new-profile]
+    releases: "v0.37.0 -"
+    source: [pkg/operators/wasm/fields.go@0705b83b1]
     doc: The callback.
     params: [{ name: id, type: u64, doc: The id. }, { name: data, type: "handle<Data>", doc: The record. }]
     returns: { type: none }
@@ -53,7 +61,8 @@ families:
   - family: { name: field, title: Fields, doc: Field access. }
     functions:
       - name: fieldGet
-        profiles: [old]
+        releases: v0.37.0
+        source: [pkg/operators/wasm/fields.go@0705b83b1]
         replacedBy: fieldGetScalar
         doc: Reads a field.
         params:
@@ -62,8 +71,8 @@ families:
           - { name: kind, type: "enum<FieldKind>", doc: The kind. }
         returns: { type: scalarOrMalloc, onError: 0 }
       - name: fieldGetScalar
-        profiles: [new-profile]
-        since: February 2025
+        releases: v0.39.0
+        source: [pkg/operators/wasm/fields.go@0705b83b1]
         replaces: fieldGet
         doc: Reads a scalar.
         params:
@@ -73,7 +82,8 @@ families:
           - { name: err, type: errPtr, doc: Error word address. }
         returns: { type: u64, doc: The value., onError: { errPtr: err } }
       - name: fieldGetBuffer
-        profiles: [new-profile]
+        releases: v0.39.0
+        source: [pkg/operators/wasm/fields.go@0705b83b1]
         doc: Copies a value.
         params:
           - { name: field, type: "handle<Field>", doc: The field. }
@@ -82,17 +92,20 @@ families:
   - family: { name: misc, title: Misc, doc: Other things. }
     functions:
       - name: subscribe
-        profiles: [old]
+        releases: v0.37.0
+        source: [pkg/operators/wasm/fields.go@0705b83b1]
         doc: Old subscribe.
         params: [{ name: type, type: "enum<ModeOld>", doc: Mode. }]
         returns: { type: status, onError: 1 }
       - name: subscribe
-        profiles: [new-profile]
+        releases: v0.39.0
+        source: [pkg/operators/wasm/fields.go@0705b83b1]
         doc: New subscribe.
         params: [{ name: type, type: "enum<ModeNew>", doc: Mode. }]
         returns: { type: status, onError: 1 }
       - name: keywords
-        profiles: [old, new-profile]
+        releases: "v0.37.0 -"
+        source: [pkg/operators/wasm/fields.go@0705b83b1]
         doc: Parameters named like keywords.
         params:
           - { name: type, type: u32, doc: AS keyword. }
@@ -102,7 +115,7 @@ families:
           - { name: wide, type: i64, doc: Signed 64. }
           - { name: msg, type: str, doc: Text. }
         returns: { type: i32, doc: A number., onError: -1 }
-      - { name: tick, profiles: [old, new-profile], doc: No parameters., params: [], returns: { type: none, onError: none } }
+      - { name: tick, releases: "v0.37.0 -", source: [pkg/operators/wasm/fields.go@0705b83b1], doc: No parameters., params: [], returns: { type: none, onError: none } }
 `;
 
 function spec(): AbiSpec {
@@ -121,7 +134,7 @@ function lines(content: string): string[] {
 
 describe("AssemblyScript bindings", () => {
   const files = emitAssemblyScript(spec());
-  const field = lines(file(files, "guest/assemblyscript/new-profile/field.ts"));
+  const field = lines(file(files, "guest/assemblyscript/v0.39/field.ts"));
 
   it("imports from the profile's main module, with the decorator line and wire types", () => {
     expect(field).toContain(`@external("ig", "fieldGetScalar")`);
@@ -131,7 +144,7 @@ describe("AssemblyScript bindings", () => {
   });
 
   it("uses the old profile's module for its functions", () => {
-    const old = lines(file(files, "guest/assemblyscript/old/field.ts"));
+    const old = lines(file(files, "guest/assemblyscript/v0.37/field.ts"));
     expect(old).toContain(`@external("env", "fieldGet")`);
     expect(old).toContain("export declare function fieldGet(field: u32, data: u32, kind: u32): u64;");
   });
@@ -141,7 +154,7 @@ describe("AssemblyScript bindings", () => {
   });
 
   it("renames keyword parameters with a trailing underscore and keeps signed meanings", () => {
-    const misc = lines(file(files, "guest/assemblyscript/new-profile/misc.ts"));
+    const misc = lines(file(files, "guest/assemblyscript/v0.39/misc.ts"));
     expect(misc).toContain("export declare function keywords(type_: u32, i32_: i32, int: u32, default_: u64, wide: i64, msg: u64): i32;");
     expect(misc).toContain("export declare function tick(): void;");
     expect(misc).toContain(" * @param type_ AS keyword.");
@@ -157,7 +170,7 @@ describe("AssemblyScript bindings", () => {
   });
 
   it("re-exports the profile's families and the constants from the profile index", () => {
-    expect(lines(file(files, "guest/assemblyscript/new-profile/index.ts"))).toEqual(
+    expect(lines(file(files, "guest/assemblyscript/v0.39/index.ts"))).toEqual(
       expect.arrayContaining([`export * from "./field";`, `export * from "./misc";`, `export * from "../constants";`]),
     );
   });
@@ -180,8 +193,8 @@ describe("AssemblyScript bindings", () => {
 });
 
 describe("C headers", () => {
-  const h = lines(file(emitCHeaders(spec()), "guest/c/igwasm_new_era.h"));
-  const old = lines(file(emitCHeaders(spec()), "guest/c/igwasm_old.h"));
+  const h = lines(file(emitCHeaders(spec()), "guest/c/igwasm_v0.39.h"));
+  const old = lines(file(emitCHeaders(spec()), "guest/c/igwasm_v0.37.h"));
 
   it("declares each import on one line with import_module/import_name", () => {
     expect(h).toContain(
@@ -198,7 +211,7 @@ describe("C headers", () => {
   });
 
   it("has an include guard, stdint, ig_pack, constants and prefixed enums", () => {
-    expect(h).toContain("#ifndef IGWASM_NEW_ERA_H");
+    expect(h).toContain("#ifndef IGWASM_V0_39_H");
     expect(h).toContain("#include <stdint.h>");
     expect(h).toContain("static inline uint64_t ig_pack(const void *ptr, uint32_t len) {");
     expect(h).toContain("#define IG_MAX_HANDLES 4096u");
@@ -227,7 +240,7 @@ describe("C headers", () => {
 
 describe("Markdown reference", () => {
   const files = emitMarkdown(spec());
-  const md = lines(file(files, "docs/new-profile.md"));
+  const md = lines(file(files, "docs/v0.39.md"));
 
   it("heads each function with its signature in IG's style", () => {
     expect(md).toContain("#### `fieldGetScalar(u32 field, u32 data, u32 kind, u32 err) u64`");
@@ -243,10 +256,11 @@ describe("Markdown reference", () => {
     expect(md).toContain("- None. No error is reported to the module; failures are only logged.");
   });
 
-  it("links replacements across profiles and shows since", () => {
-    expect(md).toContain("**Since:** February 2025  ");
-    expect(md).toContain("**Replaces:** [`fieldGet`](old.md#fn-fieldGet) (old)");
-    expect(lines(file(files, "docs/old.md"))).toContain("**Replaced by:** [`fieldGetScalar`](new-profile.md#fn-fieldGetScalar) (new-profile)");
+  it("links replacements across profiles and shows the IG releases", () => {
+    expect(md).toContain("**IG releases:** v0.39.0 only  ");
+    expect(md).toContain("IG releases: v0.39.0.");
+    expect(md).toContain("**Replaces:** [`fieldGet`](v0.37.md#fn-fieldGet) (v0.37)");
+    expect(lines(file(files, "docs/v0.37.md"))).toContain("**Replaced by:** [`fieldGetScalar`](v0.39.md#fn-fieldGetScalar) (v0.39)");
   });
 
   it("escapes pipes in table cells", () => {
@@ -261,12 +275,14 @@ describe("Markdown reference", () => {
 
   it("indexes profiles and shows which variant each profile has", () => {
     const readme = lines(file(files, "docs/README.md"));
-    expect(readme).toContain("| Function | old | new-profile | Notes |");
+    expect(readme).toContain("| Function | v0.37 | v0.39 | Notes |");
     expect(readme).toContain(
-      "| `subscribe` | [`type: enum<ModeOld>`](old.md#fn-subscribe) | [`type: enum<ModeNew>`](new-profile.md#fn-subscribe) |  |",
+      "| `subscribe` | [`type: enum<ModeOld>`](v0.37.md#fn-subscribe) | [`type: enum<ModeNew>`](v0.39.md#fn-subscribe) | v0.37.0 only; v0.39.0 only |",
     );
-    expect(readme).toContain("| `fieldGetScalar` | — | [✓](new-profile.md#fn-fieldGetScalar) | since February 2025; replaces `fieldGet` |");
-    expect(readme).toContain("| `gadgetAPIVersion` | — | [required](new-profile.md#export-gadgetAPIVersion) |  |");
+    expect(readme).toContain("| `fieldGetScalar` | — | [✓](v0.39.md#fn-fieldGetScalar) | v0.39.0 only; replaces `fieldGet` |");
+    expect(readme).toContain("| `gadgetAPIVersion` | — | [required](v0.39.md#export-gadgetAPIVersion) |  |");
+    expect(readme).toContain("| `keywords` | [✓](v0.37.md#fn-keywords) | [✓](v0.39.md#fn-keywords) | v0.37.0 and later |");
+    expect(readme).toContain("| [IG v0.39.0](v0.39.md) | `ig` | 5 | 2 |  |");
   });
 });
 
@@ -282,8 +298,9 @@ describe("emitGuestAndDocs", () => {
 
   it("on the full spec shows the dataSourceSubscribe variants by profile", () => {
     const readme = lines(file(emitGuestAndDocs(loadSpec(fileURLToPath(new URL("../spec", import.meta.url)))), "docs/README.md"));
+    const released = ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"].map((p) => `[\`type: enum<SubscriptionType>\`](${p}.md#fn-dataSourceSubscribe)`);
     expect(readme).toContain(
-      "| `dataSourceSubscribe` | [`type: enum<SubscriptionTypeSeed>`](seed.md#fn-dataSourceSubscribe) | [`type: enum<SubscriptionType>`](env-v1.md#fn-dataSourceSubscribe) | [`type: enum<SubscriptionType>`](ig-v1.md#fn-dataSourceSubscribe) |  |",
+      `| \`dataSourceSubscribe\` | [\`type: enum<SubscriptionTypeSeed>\`](pre-release.md#fn-dataSourceSubscribe) | ${released.join(" | ")} | pre-release only; v0.30.0 and later |`,
     );
   });
 });

@@ -26,9 +26,12 @@ const PRELUDE = `
 abi: test
 apiVersion: 1
 doc: A test ABI.
-profiles:
-  - { id: old-profile, module: env, title: Old }
-  - { id: ig-v1, module: ig, extraModules: [env], title: Current }
+releases:
+  - { tag: v0.38.0, date: 2025-03-03, commit: 14d447c35 }
+  - { tag: v0.43.0, date: 2025-07-31, commit: a6e9af1be }
+modules:
+  - { name: env, releases: v0.38.0, source: [pkg/operators/wasm/wasm.go@14d447c35] }
+  - { name: ig, releases: "v0.43.0 -", source: [pkg/operators/wasm/wasm.go@a6e9af1be] }
 handleTypes:
   - { name: Field, doc: A field. }
   - { name: Data, doc: A record. }
@@ -37,6 +40,7 @@ constants:
   - { name: TopBit, value: 0x80000000, doc: Bit 31. }
 enums:
   - name: FieldKind
+    releases: "v0.38.0 -"
     doc: Kinds of values.
     values:
       - { name: Invalid, value: 0, doc: Not a kind. }
@@ -46,8 +50,8 @@ enums:
       - { name: Bytes, value: 5, doc: Raw bytes. }
 `;
 
-function specOf(functions: string, family = "field"): AbiSpec {
-  const text = `${PRELUDE}
+function specOf(functions: string, family = "field", prelude = PRELUDE): AbiSpec {
+  const text = `${prelude}
 families:
   - family: { name: ${family}, title: Fields, doc: Field access. }
     functions:
@@ -83,7 +87,8 @@ function docBefore(text: string, decl: string): string {
 
 const STATUS_FN = `
 - name: fieldAddTag
-  profiles: [ig-v1]
+  releases: v0.43.0
+  source: [pkg/operators/wasm/fields.go@a6e9af1be]
   doc: Adds a tag.
   params:
     - { name: field, type: "handle<Field>", doc: The field. }
@@ -93,7 +98,8 @@ const STATUS_FN = `
 
 const ERRPTR_FN = `
 - name: fieldGetScalar
-  profiles: [ig-v1]
+  releases: v0.43.0
+  source: [pkg/operators/wasm/fields.go@a6e9af1be]
   doc: Reads a scalar. More text here.
   params:
     - { name: field, type: "handle<Field>", doc: The field. }
@@ -105,7 +111,8 @@ const ERRPTR_FN = `
 
 const EMPTY_FN = `
 - name: readNext
-  profiles: [ig-v1]
+  releases: v0.43.0
+  source: [pkg/operators/wasm/fields.go@a6e9af1be]
   doc: Copies the next record.
   params:
     - { name: data, type: "handle<Data>", doc: The record. }
@@ -115,7 +122,8 @@ const EMPTY_FN = `
 
 const COUNT_FN = `
 - name: copyOut
-  profiles: [old-profile, ig-v1]
+  releases: "v0.38.0 - v0.43.0"
+  source: [pkg/operators/wasm/fields.go@a6e9af1be]
   doc: Copies bytes.
   params:
     - { name: default, type: u32, doc: A keyword. }
@@ -125,7 +133,8 @@ const COUNT_FN = `
 
 const OUTPTR_FN = `
 - name: fillArea
-  profiles: [ig-v1]
+  releases: v0.43.0
+  source: [pkg/operators/wasm/fields.go@a6e9af1be]
   doc: Fills eight bytes.
   params:
     - { name: ptr, type: outPtr, wire: i64, size: 8, doc: Area. }
@@ -134,33 +143,38 @@ const OUTPTR_FN = `
 
 const MISC_FNS = `
 - name: logIt
-  profiles: [old-profile, ig-v1]
+  releases: "v0.38.0 - v0.43.0"
+  source: [pkg/operators/wasm/fields.go@a6e9af1be]
   doc: Logs.
   params:
     - { name: msg, type: str, doc: Message. }
   returns: { type: none, onError: none }
 - name: isOn
-  profiles: [ig-v1]
+  releases: v0.43.0
+  source: [pkg/operators/wasm/fields.go@a6e9af1be]
   doc: Whether on.
   params:
     - { name: on, type: bool, doc: Flag. }
   returns: { type: bool, onError: 0 }
 - name: getOld
-  profiles: [old-profile]
+  releases: v0.38.0
+  source: [pkg/operators/wasm/fields.go@a6e9af1be]
   doc: Old read.
   params:
     - { name: field, type: "handle<Field>", doc: The field. }
     - { name: kind, type: "enum<FieldKind>", doc: Kind. }
   returns: { type: scalarOrMalloc, onError: 0 }
 - name: setValue
-  profiles: [ig-v1]
+  releases: v0.43.0
+  source: [pkg/operators/wasm/fields.go@a6e9af1be]
   doc: Sets a value.
   params:
     - { name: kind, type: "enum<FieldKind>", doc: Kind. }
     - { name: value, type: kindValue, kindParam: kind, doc: Value. }
   returns: { type: status, onError: 1 }
 - name: newField
-  profiles: [ig-v1]
+  releases: v0.43.0
+  source: [pkg/operators/wasm/fields.go@a6e9af1be]
   doc: A field.
   params: []
   returns: { type: "handle<Field>", onError: 0 }
@@ -171,7 +185,7 @@ const ALL = [STATUS_FN, ERRPTR_FN, EMPTY_FN, COUNT_FN, OUTPTR_FN, MISC_FNS].join
 describe("host shims", () => {
   const files = emitHost(specOf(ALL));
   const shared = file(files, "host/shared/field.ts");
-  const field = file(files, "host/ig-v1/field.ts");
+  const field = file(files, "host/v0.43/field.ts");
 
   it("a status function returns 0, and its error value on error", () => {
     const s = lines(shim(shared, "fieldAddTag"));
@@ -275,7 +289,7 @@ describe("host shims", () => {
     const doc = docBefore(shared, "export function fieldGetScalarShim(");
     expect(lines(doc)).toContain("* Reads a scalar.");
     expect(doc).not.toContain("More text");
-    expect(doc).toContain("The shim of `fieldGetScalar` (profile ig-v1), backed by `impl`");
+    expect(doc).toContain("The shim of `fieldGetScalar` (profile v0.43), backed by `impl`");
     expect(doc).toContain("@generated from ig.fieldGetScalar(");
   });
 
@@ -319,16 +333,16 @@ describe("host shims", () => {
     expect(lines(field)).toContain(
       "export interface V0_43FieldHost extends FieldAddTagHost, FieldGetScalarHost, ReadNextHost, CopyOutHost, FillAreaHost, LogItHost, IsOnHost, SetValueHost, NewFieldHost {}",
     );
-    expect(lines(file(files, "host/old-profile/field.ts"))).toContain("export interface OldProfileFieldHost extends CopyOutHost, LogItHost, GetOldHost {}");
+    expect(lines(file(files, "host/v0.38/field.ts"))).toContain("export interface V0_38FieldHost extends CopyOutHost, LogItHost, GetOldHost {}");
   });
 
   it("the profile's wire interface extends the variants' wire interfaces", () => {
-    expect(lines(file(files, "host/old-profile/field.ts"))).toContain("export interface OldProfileFieldImports extends CopyOutImport, LogItImport, GetOldImport {}");
+    expect(lines(file(files, "host/v0.38/field.ts"))).toContain("export interface V0_38FieldImports extends CopyOutImport, LogItImport, GetOldImport {}");
   });
 
   it("the profile's factory backs each import with its variant's shim", () => {
-    const old = lines(file(files, "host/old-profile/field.ts"));
-    expect(old).toContain("export function createOldProfileFieldImports(impl: OldProfileFieldHost, ctx: ShimContext): OldProfileFieldImports {");
+    const old = lines(file(files, "host/v0.38/field.ts"));
+    expect(old).toContain("export function createV0_38FieldImports(impl: V0_38FieldHost, ctx: ShimContext): V0_38FieldImports {");
     expect(old.slice(old.indexOf("return {"), old.indexOf("};") + 1)).toEqual([
       "return {",
       "copyOut: copyOutShim(impl, ctx),",
@@ -341,39 +355,41 @@ describe("host shims", () => {
   it("each variant is emitted once, whatever the number of its profiles", () => {
     expect(shared.match(/export function copyOutShim\(/g)).toHaveLength(1);
     expect(shared.match(/export interface CopyOutHost \{/g)).toHaveLength(1);
-    for (const path of ["host/old-profile/field.ts", "host/ig-v1/field.ts"]) {
+    for (const path of ["host/v0.38/field.ts", "host/v0.43/field.ts"]) {
       expect(file(files, path)).not.toContain("impl.copyOut(");
       expect(lines(file(files, path))).toContain("copyOut: copyOutShim(impl, ctx),");
     }
   });
 
   it("one shared file per family, one file per profile and family, plus an index per profile", () => {
-    expect(files.map((f) => f.path)).toEqual(["host/shared/field.ts", "host/old-profile/field.ts", "host/old-profile/index.ts", "host/ig-v1/field.ts", "host/ig-v1/index.ts"]);
-    expect(file(files, "host/old-profile/field.ts")).not.toContain("fieldGetScalar");
+    expect(files.map((f) => f.path)).toEqual(["host/shared/field.ts", "host/v0.38/field.ts", "host/v0.38/index.ts", "host/v0.43/field.ts", "host/v0.43/index.ts"]);
+    expect(file(files, "host/v0.38/field.ts")).not.toContain("fieldGetScalar");
   });
 
   it("the profile index combines the families", () => {
-    const index = lines(file(files, "host/ig-v1/index.ts"));
+    const index = lines(file(files, "host/v0.43/index.ts"));
     expect(index).toContain(`export * from "./field.js";`);
     expect(index).toContain("readonly field: V0_43FieldHost;");
     expect(index).toContain("export type V0_43Imports = V0_43FieldImports;");
     expect(index).toContain("export function createV0_43Imports(impl: V0_43HostImpl, ctx: ShimContext): V0_43Imports {");
     expect(index).toContain("...createV0_43FieldImports(impl.field, ctx),");
     expect(index).toContain(`export const V0_43Module = "ig";`);
-    expect(index).toContain(`export const V0_43ExtraModules: readonly string[] = ["env"];`);
+    expect(index.join("\n")).not.toContain("ExtraModules");
   });
 });
 
 describe("host variants of one name", () => {
   const SUBSCRIBE = `
 - name: subscribe
-  profiles: [old-profile]
+  releases: v0.38.0
+  source: [pkg/operators/wasm/fields.go@a6e9af1be]
   doc: Old subscribe.
   params:
     - { name: prio, type: u32, doc: Priority. }
   returns: { type: status, onError: 1 }
 - name: subscribe
-  profiles: [ig-v1]
+  releases: v0.43.0
+  source: [pkg/operators/wasm/fields.go@a6e9af1be]
   doc: New subscribe.
   params:
     - { name: prio, type: u64, doc: Priority. }
@@ -384,26 +400,29 @@ describe("host variants of one name", () => {
 
   it("the newest variant keeps the plain name, an older one gets its first profile's pascal id", () => {
     expect(shared).toContain("export interface SubscribeHost {");
-    expect(shared).toContain("export interface SubscribeOldProfileHost {");
-    expect(shared).toContain("export interface SubscribeOldProfileImport {");
-    expect(shared).toContain("export function subscribeOldProfileShim(impl: SubscribeOldProfileHost, ctx: ShimContext): (prio: number) => number {");
+    expect(shared).toContain("export interface SubscribeV0_38Host {");
+    expect(shared).toContain("export interface SubscribeV0_38Import {");
+    expect(shared).toContain("export function subscribeV0_38Shim(impl: SubscribeV0_38Host, ctx: ShimContext): (prio: number) => number {");
     expect(shared).toContain("export function subscribeShim(impl: SubscribeHost, ctx: ShimContext): (prio: bigint) => number {");
   });
 
   it("each profile imports its own variant under the wire name", () => {
-    expect(lines(file(files, "host/old-profile/field.ts"))).toContain("subscribe: subscribeOldProfileShim(impl, ctx),");
-    expect(lines(file(files, "host/ig-v1/field.ts"))).toContain("subscribe: subscribeShim(impl, ctx),");
+    expect(lines(file(files, "host/v0.38/field.ts"))).toContain("subscribe: subscribeV0_38Shim(impl, ctx),");
+    expect(lines(file(files, "host/v0.43/field.ts"))).toContain("subscribe: subscribeShim(impl, ctx),");
   });
 
-  it("a shared name that an profile name already takes is an error", () => {
+  it("a shared name that a profile name already takes is an error", () => {
+    // Only the pre-release profile's pascal id (PreRelease) can be spelled by a function name.
     const clash = `
-- name: igV1Field
-  profiles: [ig-v1]
+- name: preReleaseField
+  releases: pre-release
+  source: [pkg/operators/wasm/fields.go@0129e4256]
   doc: Named like the profile's family contract.
   params: []
   returns: { type: none, onError: none }
 `;
-    expect(() => emitHost(specOf(clash))).toThrow("are both named V0_43FieldHost");
+    const prelude = PRELUDE.replace("  - { tag: v0.38.0", "  - { tag: pre-release, date: 2024-06-14, commit: 0129e4256 }\n  - { tag: v0.38.0").replace("name: env, releases: v0.38.0", `name: env, releases: "pre-release - v0.38.0"`);
+    expect(() => emitHost(specOf(clash, "field", prelude))).toThrow("are both named PreReleaseFieldHost");
   });
 });
 
@@ -419,7 +438,7 @@ describe("types and constants", () => {
     expect(c).toContain("export const ApiVersion = 1;");
     expect(c).toContain("export const MaxThings = 4096;");
     expect(c).toContain("export const TopBit = 0x80000000;");
-    expect(c).toContain(`export const Profiles = ["old-profile", "v0.43"] as const;`);
+    expect(c).toContain(`export const Profiles = ["v0.38", "v0.43"] as const;`);
     expect(c).toContain("export type ProfileId = (typeof Profiles)[number];");
     expect(c).toContain("export enum FieldKind {");
     expect(c).toContain("Float32 = 2,");
@@ -457,7 +476,7 @@ describe("descriptors", () => {
   });
 
   it("profile modules and helpers", () => {
-    expect(lines(d)).toContain(`"old-profile": { module: "env", extraModules: [] },`);
+    expect(lines(d)).toContain(`"v0.38": { module: "env", releases: ["v0.38.0"] },`);
     expect(lines(d)).toContain("export function hostFunctionsOfProfile(profile: ProfileId): readonly HostFnDescriptor[] {");
   });
 
@@ -481,20 +500,21 @@ describe("emitHostTs", () => {
       "types.ts",
       "constants.ts",
       "host/descriptors.ts",
+      "releases.ts",
       "host/shared/field.ts",
-      "host/old-profile/field.ts",
-      "host/old-profile/index.ts",
-      "host/ig-v1/field.ts",
-      "host/ig-v1/index.ts",
+      "host/v0.38/field.ts",
+      "host/v0.38/index.ts",
+      "host/v0.43/field.ts",
+      "host/v0.43/index.ts",
       "index.ts",
     ]);
-    expect(lines(file(files, "index.ts"))).toEqual(expect.arrayContaining([`export * from "./types.js";`, `export * from "./host/ig-v1/index.js";`]));
+    expect(lines(file(files, "index.ts"))).toEqual(expect.arrayContaining([`export * from "./types.js";`, `export * from "./host/v0.43/index.js";`]));
     for (const f of files) expect(f.content.startsWith("// @generated by igwasm-gen from spec/test.yaml. DO NOT EDIT.\n")).toBe(true);
   });
 
   it("names the spec files in headers", () => {
     const files = emitHostTs(loadSpec(join(ROOT, "spec")));
-    expect(file(files, "host/ig-v1/field.ts").split("\n")[0]).toBe("// @generated by igwasm-gen from spec/functions/field.yaml. DO NOT EDIT.");
+    expect(file(files, "host/v0.43/field.ts").split("\n")[0]).toBe("// @generated by igwasm-gen from spec/functions/field.yaml. DO NOT EDIT.");
     expect(file(files, "host/shared/field.ts").split("\n")[0]).toBe("// @generated by igwasm-gen from spec/functions/field.yaml. DO NOT EDIT.");
     expect(file(files, "types.ts").split("\n")[0]).toBe("// @generated by igwasm-gen from spec/abi.yaml. DO NOT EDIT.");
     expect(file(files, "host/descriptors.ts").split("\n")[0]).toContain("spec/exports.yaml");
@@ -544,7 +564,7 @@ describe("generated shims at run time", () => {
   }
 
   it("copies into dst, reports empty and errors, sets the error word", async () => {
-    const mod = await loadShims(emitHost(specOf(ALL)), "host/ig-v1/field.ts");
+    const mod = await loadShims(emitHost(specOf(ALL)), "host/v0.43/field.ts");
     const create = mod.createV0_43FieldImports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: unknown[]) => unknown>;
     const { mem, ctx, failures } = setup();
     let next: string | null = "hey";
@@ -583,14 +603,14 @@ describe("generated shims at run time", () => {
     expect(failures.map((f) => f.split(":")[0])).toEqual(["readNext", "readNext", "copyOut", "fieldGetScalar"]);
   });
 
-  it("an profile's factory composes the shared shims, each profile its own instance", async () => {
+  it("a profile's factory composes the shared shims, each profile its own instance", async () => {
     const files = emitHost(specOf(ALL));
-    const old = await loadShims(files, "host/old-profile/index.ts");
-    const current = await loadShims(files, "host/ig-v1/index.ts");
+    const old = await loadShims(files, "host/v0.38/index.ts");
+    const current = await loadShims(files, "host/v0.43/index.ts");
     const { mem, ctx } = setup();
     const copied: number[] = [];
     const impl = (n: number) => ({ copyOut: (k: number) => (copied.push(k), new Uint8Array(n)), logIt: () => {}, getOld: () => 0n });
-    const createOld = old.createOldProfileImports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: unknown[]) => unknown>;
+    const createOld = old.createV0_38Imports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: unknown[]) => unknown>;
     const createCurrent = current.createV0_43Imports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: unknown[]) => unknown>;
     const a = createOld({ field: impl(2) }, ctx);
     const b = createCurrent({ field: impl(3) }, ctx);

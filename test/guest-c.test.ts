@@ -1,7 +1,8 @@
 /**
  * A guest written in C against the generated header (generated/guest/c)
- * runs on the host: compiled with clang for wasm32 without libc, it links to
- * the ig-v1 shims, subscribes, reads and writes fields. Skipped, with a
+ * runs on the host: compiled with clang for wasm32 without libc against
+ * igwasm_v0.43.h, it is detected as a build for IG v0.39.0 and later, links to
+ * the v0.43 shims, subscribes, reads and writes fields. Skipped, with a
  * message, when clang or wasm-ld is missing (CI installs both).
  */
 import { spawnSync } from "node:child_process";
@@ -32,6 +33,8 @@ describe("a C guest", () => {
     const logs: string[] = [];
     const g = await loadGadget(readFileSync(out), { logSink: (_l, m) => logs.push(m) });
     expect(g.profile).toBe("v0.43");
+    // Its imports (ig.fieldGetScalar with an error word, ...) exist since the ig module of v0.39.0.
+    expect([g.resolution.first, g.resolution.last, g.release]).toEqual(["v0.39.0", "v0.55.1", "v0.55.1"]);
     const events = g.dataSources.declare("events", { fields: { pid: "uint32", comm: "string" } });
     const seen: unknown[] = [];
     g.dataSources.subscribe("events", (ev) => seen.push((ev as import("../runtime/index.js").EventView).toJSON()), { priority: 100 });

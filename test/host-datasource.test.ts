@@ -375,7 +375,7 @@ describe("dataSourceSubscribe", () => {
 });
 
 describe("subscriber order", () => {
-  it("lower priority first, ties in subscription order, guest and JS mixed; prio is a u32", async () => {
+  it("lower priority first, ties in subscription order, guest and JS mixed; prio is a signed i32 (datasource.go@a6e9af1be DecodeI32)", async () => {
     const f = await fixture();
     const order: string[] = [];
     const js = (name: string) => () => order.push(`js:${name}@${callbackCount(f.g)}`);
@@ -385,7 +385,7 @@ describe("subscriber order", () => {
     f.events.subscribe(js("b"), { priority: 0 });
     expect(f.call("dataSourceSubscribe", f.ev, 3, 1, 12n)).toBe(0);
     f.events.subscribe(js("c"), { priority: 5 });
-    expect(f.call("dataSourceSubscribe", f.ev, 1, -1, 13n)).toBe(0); // prio 0xffffffff
+    expect(f.call("dataSourceSubscribe", f.ev, 1, -1, 13n)).toBe(0); // prio -1: before every other
     expect(f.call("dataSourceSubscribe", f.ev, 1, 0, 14n)).toBe(0);
     f.events.emit({ pid: 1 });
     // Merge: a JS entry "@n" ran after the n-th guest call.
@@ -398,11 +398,11 @@ describe("subscriber order", () => {
       merged.push(o.split("@")[0]);
     }
     while (gi < guest.length) merged.push(guest[gi++]);
-    expect(merged).toEqual(["js:b", "g:14", "js:a", "g:11", "g:12", "g:10", "js:c", "g:13"]);
+    expect(merged).toEqual(["g:13", "js:b", "g:14", "js:a", "g:11", "g:12", "g:10", "js:c"]);
     // The same order on the next packet.
     order.length = 0;
     f.events.emit({ pid: 2 });
-    expect(callbackLog(f.g).slice(5).map((e) => e.cbID)).toEqual([14n, 11n, 12n, 10n, 13n]);
+    expect(callbackLog(f.g).slice(5).map((e) => e.cbID)).toEqual([13n, 14n, 11n, 12n, 10n]);
     expect(order.map((o) => o.split("@")[0])).toEqual(["js:b", "js:a", "js:c"]);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The host lifecycle: loading (malformed modules, unknown imports, API
- * version, params, profile detection), phases, the handle table (4096 limit,
- * releaseHandle), robustness (guest traps in callbacks, memory growth inside
- * callbacks), and the ig-v1 integration gadget.
+ * version, params), the initialiser and the phases as each IG release ran
+ * them, release detection and the igVersion override, the handle table (4096
+ * limit, releaseHandle), robustness (guest traps in callbacks, memory growth
+ * inside callbacks), and the v0.43 integration gadget. IG facts are cited as
+ * file@commit of inspektor-gadget (pkg/operators/wasm/).
  */
 import { describe, expect, it } from "vitest";
 import { LogLevel } from "../generated/constants.js";
@@ -33,29 +35,51 @@ describe("loading", () => {
     await expect(loadGadget(bytes, { logSink: () => {} })).rejects.toThrow(/not a valid wasm module/);
   });
 
-  it("a module importing an unknown host function -> a clear link error naming it", async () => {
-    await expectLoadError(guestModule("ig", { noSuchFunction: "(param i32)" }, ""), /cannot link the module:[\s\S]*ig\.noSuchFunction[\s\S]*does not have/);
+  it("a module importing an unknown host function -> a clear error naming it", async () => {
+    await expectLoadError(
+      guestModule("ig", { noSuchFunction: "(param i32)" }, ""),
+      /^no IG release offers all of this module's imports and exports:\n {2}ig\.noSuchFunction: IG v0\.55\.1 has no such host function; no IG release has it$/,
+    );
   });
 
-  it("a module importing from an unknown module -> a link error naming it", async () => {
+  it("a module importing from an unknown module -> an error naming it", async () => {
     const text = `(module (import "ig" "gadgetLog" (func (param i32 i64))) (import "mystery" "f" (func)) (memory (export "memory") 1) (func (export "gadgetAPIVersion") (result i64) (i64.const 1)))`;
-    await expectLoadError(text, /mystery\.f.*unknown module/);
+    await expectLoadError(text, /mystery\.f: IG v0\.55\.1 registers its functions under "ig", not "mystery"; no IG release has it/);
   });
 
   it("every problem is listed at once", async () => {
     await expectLoadError(guestModule("ig", { nope1: "", nope2: "" }, ""), /ig\.nope1[\s\S]*ig\.nope2/);
   });
 
-  it("a function of another profile -> link error (seed module importing releaseHandle)", async () => {
-    await expectLoadError(guestModule("env", { gadgetLog: signature("pre-release", "gadgetLog"), releaseHandle: "(param i32) (result i32)" }, "", { seed: true }), /env\.releaseHandle, which the seed profile does not have/);
+  it("imports no single release offers together -> the facts that ruled each release out", async () => {
+    // fieldGet was registered v0.30.0 - v0.37.0 (fields.go@ac3ba9801), the 3-parameter
+    // fieldGetScalar only in v0.38.0 - v0.38.1 (fields.go@14d447c35).
+    const text = guestModule("env", { fieldGet: "(param i32 i32 i32) (result i64)", fieldGetScalar: "(param i32 i32 i32) (result i64)" }, MALLOC);
+    await expectLoadError(
+      text,
+      new RegExp(
+        "^no IG release offers all of this module's imports and exports:\n" +
+          "  imports env\\.fieldGet \\(i32,i32,i32\\)->\\(i64\\): IG v0\\.30\\.0 - v0\\.37\\.0\n" +
+          "  imports env\\.fieldGetScalar \\(i32,i32,i32\\)->\\(i64\\): IG v0\\.38\\.0 - v0\\.38\\.1$",
+      ),
+    );
   });
 
-  it("a function of another profile -> link error (env-v1 module importing fieldAccessorGet)", async () => {
-    await expectLoadError(guestModule("env", { fieldAccessorGet: "(param i32 i32 i32) (result i64)" }, ""), /env\.fieldAccessorGet, which the env-v1 profile does not have/);
+  it("a pre-release module (no gadgetAPIVersion) importing a v0.37.0 function -> refused", async () => {
+    const text = guestModule("env", { gadgetLog: signature("pre-release", "gadgetLog"), releaseHandle: "(param i32) (result i32)" }, MALLOC, { seed: true });
+    await expectLoadError(text, /imports env\.releaseHandle \(i32\)->\(i32\): IG v0\.37\.0 - v0\.38\.1\n {2}does not export gadgetAPIVersion, which IG v0\.30\.0 and later required/);
   });
 
-  it("a WASI import without a WASI provider -> link error", async () => {
-    await expectLoadError(guestModule("wasi_snapshot_preview1", { fd_write: "(param i32 i32 i32 i32) (result i32)" }, ""), /wasi_snapshot_preview1\.fd_write/);
+  it("a v0.43 function imported from env -> refused: env served only up to v0.38.1", async () => {
+    // The module was renamed from env to ig in v0.39.0 (wasm.go@0705b83b1); gadgetShouldLog arrived in v0.43.0.
+    await expectLoadError(guestModule("env", { gadgetShouldLog: "(param i32) (result i32)" }, ""), /env\.gadgetShouldLog: IG v0\.55\.1 registers its functions under "ig", not "env"; no IG release has it/);
+  });
+
+  it("a WASI import without a WASI provider -> error naming it", async () => {
+    await expectLoadError(
+      guestModule("wasi_snapshot_preview1", { fd_write: "(param i32 i32 i32 i32) (result i32)" }, ""),
+      /wasi_snapshot_preview1\.fd_write: the module imports WASI, but no WASI implementation was given/,
+    );
   });
 
   it.each([[2n], [0n], [-1n]])("gadgetAPIVersion %s -> error", async (version) => {
@@ -63,9 +87,15 @@ describe("loading", () => {
     await expectLoadError(text, new RegExp(`gadget API version ${version} is not supported`));
   });
 
-  it.each(["v0.43", "v0.37"] as const)("a %s module without gadgetAPIVersion -> error", async (profile) => {
-    const text = `(module (import "${profile === "v0.43" ? "ig" : "env"}" "gadgetLog" (func (param i32 i64))) (memory (export "memory") 1))`;
-    await expectLoadError(text, /exports no gadgetAPIVersion/, { profile });
+  it("a module without gadgetAPIVersion -> refused (IG requires it since v0.30.0: wasm.go@8d4753f66)", async () => {
+    const text = `(module (import "ig" "gadgetLog" (func (param i32 i64))) (memory (export "memory") 1))`;
+    await expectLoadError(text, /does not export gadgetAPIVersion, which IG v0\.30\.0 and later required/);
+    await expectLoadError(text, /^the module cannot run on IG v0\.43\.0:\n {2}the module does not export gadgetAPIVersion, which IG v0\.43\.0 requires$/, { igVersion: "v0.43" });
+  });
+
+  it("a module for v0.37.0 or older without malloc -> refused (wasm.go@ac3ba9801 refuses it)", async () => {
+    const text = guestModule("env", { gadgetLog: signature("v0.37", "gadgetLog") }, "");
+    await expectLoadError(text, /^the module cannot run on IG v0\.37\.0:\n {2}the module does not export malloc, which IG v0\.37\.0 requires$/, { igVersion: "v0.37" });
   });
 
   it("a trapping gadgetAPIVersion -> error", async () => {
@@ -84,52 +114,116 @@ describe("loading", () => {
     const g = await loadGadget(await wat(text), { logSink: () => {}, paramSpecs: [{ key: "iface", mandatory: true }, { key: "x", defaultValue: "1", mandatory: true }], params: { iface: "eth0" } });
     expect(g.profile).toBe("v0.43");
   });
+});
 
-  it("runs a reactor's _initialize once after instantiation", async () => {
-    const body = `(func (export "_initialize") (i32.store (i32.const 0x100) (i32.add (i32.load (i32.const 0x100)) (i32.const 1))))`;
-    const g = await loadWat(guestModule("ig", { gadgetLog: signature("v0.43", "gadgetLog") }, body));
+/** Counts its calls at 0x100: the test reads whether (and how often) an initialiser ran. */
+const COUNT_CALL = `(i32.store (i32.const 0x100) (i32.add (i32.load (i32.const 0x100)) (i32.const 1)))`;
+const MALLOC = `(func (export "malloc") (param i32) (result i32) (i32.const 0x8000))`;
+
+describe("the initialiser: IG runs _start until v0.37.0 and _initialize since v0.38.0", () => {
+  // v0.37.0: wazero's default start function, _start (wasm.go@ac3ba9801, InstantiateWithConfig with
+  // NewModuleConfig()); v0.38.0: WithStartFunctions("_initialize") (wasm.go@14d447c35).
+  const both = `(func (export "_start") ${COUNT_CALL}) (func (export "_initialize") ${COUNT_CALL} ${COUNT_CALL})`;
+
+  it("a module for v0.38.0 and later: _initialize runs once, _start never", async () => {
+    const g = await loadWat(guestModule("ig", { gadgetLog: signature("v0.43", "gadgetLog") }, both));
+    expect(g.gadget.behaviour.initializerIsStart).toBe(false);
+    expect(g.view().getUint32(0x100, true)).toBe(2);
+  });
+
+  it.each(["v0.38.0", "v0.38.1"])("%s: _initialize only", async (igVersion) => {
+    const g = await loadWat(guestModule("env", { gadgetLog: signature("v0.38", "gadgetLog") }, both), { igVersion });
+    expect(g.view().getUint32(0x100, true)).toBe(2);
+  });
+
+  it.each(["pre-release", "v0.30.0", "v0.37.0"])("%s: _start only", async (igVersion) => {
+    const g = await loadWat(guestModule("env", { gadgetLog: signature("v0.37", "gadgetLog") }, `${both} ${MALLOC}`, { seed: igVersion === "pre-release" }), { igVersion });
+    expect(g.gadget.behaviour.initializerIsStart).toBe(true);
     expect(g.view().getUint32(0x100, true)).toBe(1);
   });
 
-  it("a trapping _initialize -> GadgetError", async () => {
-    await expectLoadError(guestModule("ig", { gadgetLog: signature("v0.43", "gadgetLog") }, `(func (export "_initialize") unreachable)`), /initialiser failed/);
+  it("a trapping initialiser -> GadgetError naming it", async () => {
+    await expectLoadError(guestModule("ig", { gadgetLog: signature("v0.43", "gadgetLog") }, `(func (export "_initialize") unreachable)`), /^the module's initialiser _initialize failed: .*unreachable/);
+    await expectLoadError(guestModule("env", { gadgetLog: signature("v0.37", "gadgetLog") }, `(func (export "_start") unreachable) ${MALLOC}`), /^the module's initialiser _start failed: .*unreachable/);
   });
 });
 
-describe("profile detection", () => {
-  const cases: [string, string, string, "pre-release" | "v0.37" | "v0.43", RegExp][] = [
-    ["imports from ig", `(import "ig" "gadgetLog" (func (param i32 i64)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "v0.43", /imports ig\.gadgetLog/],
-    ["env + fieldGetScalar (Feb-March 2025 build)", `(import "env" "fieldGetScalar" (func (param i32 i32 i32 i32) (result i64)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "v0.43", /env\.fieldGetScalar/],
-    ["env + fieldGetBuffer", `(import "env" "fieldGetBuffer" (func (param i32 i32 i32 i64) (result i32)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "v0.43", /env\.fieldGetBuffer/],
-    ["env + gadgetShouldLog", `(import "env" "gadgetShouldLog" (func (param i32) (result i32)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "v0.43", /gadgetShouldLog/],
-    ["env + gadgetAPIVersion (fieldGet)", `(import "env" "fieldGet" (func (param i32 i32 i32) (result i64)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "v0.37", /gadgetAPIVersion/],
-    ["env + gadgetAPIVersion (gadgetLog only)", `(import "env" "gadgetLog" (func (param i32 i64)))`, `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`, "v0.37", /gadgetAPIVersion/],
-    ["env + dsCallback, no version", `(import "env" "fieldAccessorGet" (func (param i32 i32 i32) (result i64)))`, `(func (export "dsCallback") (param i64 i32 i32))`, "pre-release", /gadgetAPIVersion/],
-    ["no imports, no version", "", "", "pre-release", /gadgetAPIVersion/],
+describe("release detection", () => {
+  const V = `(func (export "gadgetAPIVersion") (result i64) (i64.const 1))`;
+  // [what, imports, exports, first, last, profile]. Every import must exist in the release under
+  // its module name with exactly that signature (wazero refuses anything else at instantiation).
+  const cases: [string, string, string, string, string, string][] = [
+    // Module "ig" since v0.39.0 (wasm.go@0705b83b1).
+    ["ig.gadgetLog", `(import "ig" "gadgetLog" (func (param i32 i64)))`, V, "v0.39.0", "v0.55.1", "v0.43"],
+    // shouldDiscardMntnsID since v0.40.0 (filter.go@e77bbf6ff).
+    ["ig.shouldDiscardMntnsID", `(import "ig" "shouldDiscardMntnsID" (func (param i64) (result i32)))`, V, "v0.40.0", "v0.55.1", "v0.43"],
+    // gadgetShouldLog since v0.43.0 (log.go@a6e9af1be).
+    ["ig.gadgetShouldLog", `(import "ig" "gadgetShouldLog" (func (param i32) (result i32)))`, V, "v0.43.0", "v0.55.1", "v0.43"],
+    // The 3-parameter fieldGetScalar of v0.38.0 - v0.38.1 (fields.go@14d447c35).
+    ["env.fieldGetScalar (3 params)", `(import "env" "fieldGetScalar" (func (param i32 i32 i32) (result i64)))`, V, "v0.38.0", "v0.38.1", "v0.38"],
+    // No malloc: IG required it until v0.37.0 (wasm.go@ac3ba9801).
+    ["env.gadgetLog without malloc", `(import "env" "gadgetLog" (func (param i32 i64)))`, V, "v0.38.0", "v0.38.1", "v0.38"],
+    // malloc and gadgetAPIVersion: anything from v0.30.0 to the last env release; the imports narrow it.
+    ["env.gadgetLog with malloc", `(import "env" "gadgetLog" (func (param i32 i64)))`, `${V} ${MALLOC}`, "v0.30.0", "v0.38.1", "v0.38"],
+    ["env.fieldGet with malloc", `(import "env" "fieldGet" (func (param i32 i32 i32) (result i64)))`, `${V} ${MALLOC}`, "v0.30.0", "v0.37.0", "v0.37"],
+    // getParamValue (i64)->(i64) v0.33.0 - v0.37.0 (params.go@ac3ba9801).
+    ["env.getParamValue (i64)->(i64)", `(import "env" "getParamValue" (func (param i64) (result i64)))`, `${V} ${MALLOC}`, "v0.33.0", "v0.37.0", "v0.37"],
+    // perfReaderRead (i32, i32) only in v0.37.0 (perf.go@ac3ba9801).
+    ["env.perfReaderRead (i32,i32)->(i32)", `(import "env" "perfReaderRead" (func (param i32 i32) (result i32)))`, `${V} ${MALLOC}`, "v0.37.0", "v0.37.0", "v0.37"],
+    // The never-released branch: fieldAccessorGet, dsCallback, no gadgetAPIVersion (fields.go@0129e4256).
+    ["env.fieldAccessorGet, dsCallback", `(import "env" "fieldAccessorGet" (func (param i32 i32 i32) (result i64)))`, `(func (export "dsCallback") (param i64 i32 i32)) ${MALLOC}`, "pre-release", "pre-release", "pre-release"],
+    ["no imports, no gadgetAPIVersion", "", MALLOC, "pre-release", "pre-release", "pre-release"],
   ];
-  it.each(cases)("%s -> %s", async (_w, imports, exports, profile, reason) => {
+  it.each(cases)("%s -> IG %s - %s (profile %s)", async (_w, imports, exports, first, last, profile) => {
     const g = await loadGadget(await wat(`(module ${imports} (memory (export "memory") 1) ${exports})`), { logSink: () => {} });
-    expect(g.profile).toBe(profile);
-    expect(g.resolution.reasons.join("; ")).toMatch(reason);
+    expect([g.resolution.first, g.resolution.last, g.profile]).toEqual([first, last, profile]);
+    // The host behaves as the newest release in the range.
+    expect(g.release).toBe(last);
   });
 
-  it("the profile option overrides detection", async () => {
-    const g = await loadGadget(await wat(`(module (import "env" "gadgetLog" (func (param i32 i64))) (memory (export "memory") 1) (func (export "gadgetAPIVersion") (result i64) (i64.const 1)))`), { igVersion: "v0.55.1", logSink: () => {} });
-    expect(g.profile).toBe("v0.43");
-    expect(g.resolution.reasons.join("; ")).toMatch(/given/);
+  it("says why, one line per fact that narrowed the range", async () => {
+    const text = `(module (import "env" "gadgetLog" (func (param i32 i64))) (import "env" "getParamValue" (func (param i64) (result i64))) (memory (export "memory") 1) ${V} ${MALLOC} (func (export "_start")))`;
+    const g = await loadGadget(await wat(text), { logSink: () => {} });
+    expect(g.resolution.reasons).toEqual([
+      "imports env.gadgetLog (i32,i64)->(): IG pre-release - v0.38.1",
+      "imports env.getParamValue (i64)->(i64): IG v0.33.0 - v0.37.0",
+    ]);
+    const reactor = await loadGadget(await wat(guestModule("env", { gadgetLog: "(param i32 i64)" }, `${MALLOC} (func (export "_initialize"))`)), { logSink: () => {} });
+    expect(reactor.resolution.reasons).toEqual([
+      "imports env.gadgetLog (i32,i64)->(): IG pre-release - v0.38.1",
+      "exports _initialize and no _start: IG runs _initialize since v0.38.0 (before, only _start)",
+    ]);
+    expect([reactor.resolution.first, reactor.resolution.last]).toEqual(["v0.38.0", "v0.38.1"]);
   });
 
-  it("an ig-v1 build importing from env works like one importing from ig", async () => {
-    const g = await loadHostGuest("v0.43", "", { module: "env" });
-    expect(g.gadget.profile).toBe("v0.43");
-    g.gadget.dataSources.declare("events", { fields: { pid: "uint32" } });
-    const s = strings(g);
-    const ds = g.call<number>("t_getDataSource", s("events"));
-    const f = g.call<number>("t_dataSourceGetField", ds, s("pid"));
-    const p = g.call<number>("t_dataSourceNewPacketSingle", ds);
-    expect(g.call("t_fieldSet", f, p, 8, 5n)).toBe(0);
-    expect(g.call("t_fieldGetScalar", f, p, 8, 0)).toBe(5n);
-    expect(g.trace[0]).toMatch(/^==> env\.getDataSource\(/);
+  it("igVersion overrides detection: v0.33 means the newest v0.33 patch", async () => {
+    const text = guestModule("env", { gadgetLog: "(param i32 i64)" }, MALLOC);
+    const g = await loadGadget(await wat(text), { igVersion: "v0.33", logSink: () => {} });
+    expect([g.release, g.profile, g.resolution.first, g.resolution.last]).toEqual(["v0.33.0", "v0.33", "v0.33.0", "v0.33.0"]);
+    expect(g.resolution.reasons).toEqual(["IG v0.33.0 was asked for"]);
+    expect(g.behaviour.initializerIsStart).toBe(true);
+    const exact = await loadGadget(await wat(text), { igVersion: "0.36.1", logSink: () => {} });
+    expect([exact.release, exact.profile]).toEqual(["v0.36.1", "v0.35"]);
+    const ig = guestModule("ig", { gadgetLog: "(param i32 i64)" }, "");
+    expect((await loadGadget(await wat(ig), { igVersion: "v0.41", logSink: () => {} })).release).toBe("v0.41.2");
+  });
+
+  it("igVersion is refused in one line per import whose signature differs, naming expected, actual and the releases that had it", async () => {
+    const text = guestModule("env", { getParamValue: "(param i64) (result i64)" }, MALLOC);
+    await expectLoadError(
+      text,
+      /^the module cannot run on IG v0\.38\.0:\n {2}env\.getParamValue: imported as \(i64\)->\(i64\), but IG v0\.38\.0 has \(i64,i64\)->\(i32\); IG v0\.33\.0 - v0\.37\.0 had it$/,
+      { igVersion: "v0.38.0" },
+    );
+    await expectLoadError(
+      guestModule("env", { gadgetLog: "(param i32 i64)" }, ""),
+      /^the module cannot run on IG v0\.43\.0:\n {2}env\.gadgetLog: IG v0\.43\.0 registers its functions under "ig", not "env"; IG pre-release - v0\.38\.1 had it$/,
+      { igVersion: "v0.43" },
+    );
+  });
+
+  it("an unknown igVersion -> error listing what is known", async () => {
+    await expectLoadError(guestModule("ig", {}, ""), /^unknown IG release "v9\.1" \(known: pre-release, v0\.30\.0 \.\.\. v0\.55\.1\)$/, { igVersion: "v9.1" });
   });
 });
 
@@ -144,25 +238,47 @@ describe("phases", () => {
   const RET = 0x200; // u32 return value per phase
   const ORDER = 0x300; // count, then phase ids
 
-  function phaseGuest(seed = false): string {
+  /** Every phase export records its id at ORDER and returns the u32 at RET + 4*i (-1: traps). */
+  function phaseGuest(seed = false, result: "i32" | "i64" = "i32"): string {
     const names = seed ? ["init", "start", "stop"] : PHASES.map((p) => p[1]);
-    const fns = names.map((name, i) => `(func (export "${name}") (result i32)
+    const ret = (i: number) => (result === "i64" ? `(i64.extend_i32_u (i32.load (i32.const ${RET + 4 * i})))` : `(i32.load (i32.const ${RET + 4 * i}))`);
+    const fns = names.map((name, i) => `(func (export "${name}") (result ${result})
       (i32.store8 (i32.add (i32.const ${ORDER + 4}) (i32.load (i32.const ${ORDER}))) (i32.const ${i + 1}))
       (i32.store (i32.const ${ORDER}) (i32.add (i32.load (i32.const ${ORDER})) (i32.const 1)))
       (if (i32.eq (i32.load (i32.const ${RET + 4 * i})) (i32.const -1)) (then unreachable))
-      (i32.load (i32.const ${RET + 4 * i})))`);
-    return guestModule("env", { gadgetLog: signature(seed ? "pre-release" : "v0.37", "gadgetLog") }, fns.join("\n"), { seed });
+      ${ret(i)})`);
+    return guestModule(seed ? "env" : "ig", { gadgetLog: signature(seed ? "pre-release" : "v0.43", "gadgetLog") }, fns.join("\n") + (seed ? MALLOC : ""), { seed });
   }
   const order = (g: Awaited<ReturnType<typeof loadWat>>) => [...g.mem().subarray(ORDER + 4, ORDER + 4 + g.view().getUint32(ORDER, true))];
 
-  it("run() calls init, preStart, start, the callback, stop, postStop in order", async () => {
+  it("run() calls init, preStart, start, the callback, stop, postStop in order (v0.42.0 and later)", async () => {
     const g = await loadWat(phaseGuest());
+    expect(g.gadget.behaviour.postStopCalled).toBe(true);
     let during: number[] = [];
     g.gadget.run(() => {
       during = order(g);
     });
     expect(during).toEqual([1, 2, 3]);
     expect(order(g)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it.each(["v0.39.0", "v0.41.2"])("%s never calls gadgetPostStop: postStop() does nothing", async (igVersion) => {
+    // v0.39.0 - v0.41.x commented the call out (wasm.go@0705b83b1); v0.42.0 restored it (wasm.go@5e650009e).
+    const g = await loadWat(phaseGuest(), { igVersion });
+    expect(g.gadget.behaviour.postStopCalled).toBe(false);
+    g.view().setUint32(RET + 16, 7, true); // would fail if it ran
+    g.gadget.run();
+    expect(order(g)).toEqual([1, 2, 3, 4]);
+    expect(() => g.gadget.postStop()).not.toThrow();
+    expect(order(g)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("v0.33.0 - v0.38.1 never ran gadgetPostStop either (IG called it on a closed module)", async () => {
+    const text = guestModule("env", { gadgetLog: signature("v0.37", "gadgetLog") }, `${MALLOC} (func (export "gadgetPostStop") (result i32) unreachable)`);
+    for (const igVersion of ["v0.33.0", "v0.38.1"]) {
+      const g = await loadWat(text, { igVersion });
+      expect(() => g.gadget.run()).not.toThrow();
+    }
   });
 
   it("run() still calls stop and postStop when the callback throws", async () => {
@@ -189,6 +305,19 @@ describe("phases", () => {
     expect(call).toThrow(new RegExp(`^${phase} failed: ${name} trapped: .*unreachable`));
   });
 
+  it("an i64 phase result: 0 succeeds, any other value fails (IG tests the first result against 0: wasm.go@a6e9af1be callGuestFunction)", async () => {
+    const g = await loadWat(phaseGuest(false, "i64"));
+    expect(() => g.gadget.init()).not.toThrow();
+    g.view().setUint32(RET + 8, 0x80000000, true);
+    expect(() => g.gadget.start()).toThrow(/^start failed: gadgetStart returned 2147483648$/);
+  });
+
+  it("a phase export without a result fails with a clear message (IG's host would index an empty result list)", async () => {
+    const g = await loadWat(guestModule("ig", { gadgetLog: signature("v0.43", "gadgetLog") }, `(func (export "gadgetInit"))`));
+    expect(() => g.gadget.init()).toThrow(GadgetError);
+    expect(() => g.gadget.init()).toThrow(/^init failed: gadgetInit returns nothing; IG expects a status result \(0 = success\)$/);
+  });
+
   it("a failing init stops run() before start", async () => {
     const g = await loadWat(phaseGuest());
     g.view().setUint32(RET, 1, true);
@@ -203,7 +332,7 @@ describe("phases", () => {
     expect(() => g.gadget.run()).not.toThrow();
   });
 
-  it("seed: init, start, stop (no preStart/postStop)", async () => {
+  it("pre-release: init, start, stop (no preStart/postStop: wasm.go@0129e4256)", async () => {
     const g = await loadWat(phaseGuest(true));
     expect(g.gadget.profile).toBe("pre-release");
     g.gadget.run();
@@ -431,7 +560,7 @@ describe("robustness", () => {
   });
 });
 
-describe("integration: an ig-v1 gadget using every log / data-source / data-array / field / handle function", () => {
+describe("integration: a v0.43 gadget using every log / data-source / data-array / field / handle function", () => {
   it("runs and round-trips every kind exactly", async () => {
     expect(functionsOf("v0.43", FAMILIES)).toHaveLength(23);
     await runIntegration("v0.43");

@@ -1,7 +1,10 @@
 /**
  * Guests that import wasi_snapshot_preview1 (TinyGo and Go builds) run through
- * the Node entry, which provides node:wasi: a reactor's `_initialize` and a
- * command's `_start` run once at load; a WASI exit with code 0 is not an error.
+ * the Node entry, which provides node:wasi. IG runs exactly one initialiser at
+ * load: `_start` until v0.37.0 (wazero's default start function:
+ * pkg/operators/wasm/wasm.go@ac3ba9801, v0.37.0) and `_initialize` since
+ * v0.38.0 (`WithStartFunctions("_initialize")`: wasm.go@14d447c35, v0.38.0).
+ * A WASI exit with code 0 is not an error.
  */
 import { describe, expect, it } from "vitest";
 import { loadGadgetNode } from "../runtime/node/index.js";
@@ -10,14 +13,20 @@ import { wat } from "./helpers/wat.js";
 
 const SILENT = { logSink: () => {} };
 
-function wasiGuest(entry: string): string {
+/**
+ * A guest whose gadgetInit succeeds only if its initialiser ran and WASI's
+ * random_get worked. `module` picks the host module: "ig" (v0.39.0 and
+ * later) or "env" with a malloc export (a v0.30.0 - v0.37.0 build).
+ */
+function wasiGuest(entry: string, module: "ig" | "env" = "ig"): string {
   return `(module
   (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
-  (import "ig" "gadgetLog" (func $log (param i32 i64)))
+  (import "${module}" "gadgetLog" (func $log (param i32 i64)))
   (memory (export "memory") 1)
   (global $ready (mut i32) (i32.const 0))
   (func (export "gadgetAPIVersion") (result i64) (i64.const 1))
+  ${module === "env" ? `(func (export "malloc") (param i32) (result i32) (i32.const 0x8000))` : ""}
   ;; 16 random bytes at 64; ready = 1 when random_get succeeded and wrote something.
   (func $fill
     (if (i32.eqz (call $random_get (i32.const 64) (i32.const 16)))
@@ -34,21 +43,38 @@ describe("WASI guests (Node entry)", () => {
     expect(() => g.init()).not.toThrow();
   });
 
-  it("runs a command's _start; proc_exit(0) is not an error", async () => {
-    const bytes = await wat(wasiGuest(`(func (export "_start") (call $fill) (call $proc_exit (i32.const 0)))`));
+  it("runs a command's _start on a build for IG v0.37.0 or older; proc_exit(0) is not an error", async () => {
+    const bytes = await wat(wasiGuest(`(func (export "_start") (call $fill) (call $proc_exit (i32.const 0)))`, "env"));
     const g = await loadGadgetNode(bytes, SILENT);
+    expect(g.release).toBe("v0.37.0");
+    expect(g.resolution.reasons).toContain("exports _start and no _initialize: IG runs _start until v0.37.0 (since, only _initialize)");
     expect(() => g.init()).not.toThrow();
   });
 
+  it("does not run _start for a release that runs only _initialize (v0.38.0 and later)", async () => {
+    const bytes = await wat(wasiGuest(`(func (export "_start") (call $fill))`));
+    const g = await loadGadgetNode(bytes, SILENT);
+    expect(g.release).toBe("v0.55.1");
+    expect(() => g.init()).toThrow("init failed: gadgetInit returned 7");
+  });
+
+  it("does not run _initialize for a release that runs only _start (v0.37.0 and older)", async () => {
+    const bytes = await wat(wasiGuest(`(func (export "_initialize") (call $fill))`, "env"));
+    const g = await loadGadgetNode(bytes, { ...SILENT, igVersion: "v0.37.0" });
+    expect(() => g.init()).toThrow("init failed: gadgetInit returned 7");
+  });
+
   it("reports a command that exits with a non-zero code", async () => {
-    const bytes = await wat(wasiGuest(`(func (export "_start") (call $proc_exit (i32.const 3)))`));
-    await expect(loadGadgetNode(bytes, SILENT)).rejects.toThrow("the module's initialiser failed: the module exited with code 3");
+    const bytes = await wat(wasiGuest(`(func (export "_start") (call $proc_exit (i32.const 3)))`, "env"));
+    await expect(loadGadgetNode(bytes, SILENT)).rejects.toThrow("the module's initialiser _start failed: the module exited with code 3");
   });
 
   it("without a WASI provider (the browser-safe entry), says what is missing", async () => {
     const bytes = await wat(wasiGuest(`(func (export "_initialize") (call $fill))`));
     await expect(loadGadget(bytes, SILENT)).rejects.toThrow(
-      "imports wasi_snapshot_preview1.random_get, but no WASI implementation was given (the Node entry provides one)",
+      "the module cannot run on IG v0.55.1:\n" +
+        "  wasi_snapshot_preview1.random_get: the module imports WASI, but no WASI implementation was given (the Node entry provides one)\n" +
+        "  wasi_snapshot_preview1.proc_exit: the module imports WASI, but no WASI implementation was given (the Node entry provides one)",
     );
   });
 });

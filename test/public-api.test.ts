@@ -19,7 +19,7 @@ async function minimal(options: api.GadgetOptions = {}): Promise<api.Gadget> {
 
 describe("entry points", () => {
   it("runtime/index.ts exports the documented API", () => {
-    for (const name of ["loadGadget", "loadGadgetSync", "Gadget", "GadgetError", "DataSourceApi", "HostDataSource", "EventView", "ArrayView", "FieldAccessor", "fieldKindFromName", "fieldKindName", "detectProfile", "Logger", "FieldKind", "LogLevel", "DataSourceType", "SubscriptionType"]) {
+    for (const name of ["loadGadget", "loadGadgetSync", "Gadget", "GadgetError", "DataSourceApi", "HostDataSource", "EventView", "ArrayView", "FieldAccessor", "fieldKindFromName", "fieldKindName", "resolveRelease", "checkImports", "parseIgRelease", "behaviourOfRelease", "igReleases", "Logger", "FieldKind", "LogLevel", "DataSourceType", "SubscriptionType"]) {
       expect(api, name).toHaveProperty(name);
     }
   });

@@ -73,8 +73,10 @@ export function emitReleases(spec: AbiSpec): GeneratedFile[] {
       parameters: [{ name: "tag", type: "IgRelease" }],
       returnType: "HostBehaviour",
       statements: [
-        "const i = igReleases.findIndex((r) => r.tag === tag);",
-        "const within = (first: number, last: number): boolean => i >= first && i <= last;",
+        // A spec without behaviour flags returns an empty record and must not declare unused locals.
+        ...(flags.length === 0
+          ? ["void tag;"]
+          : ["const i = igReleases.findIndex((r) => r.tag === tag);", "const within = (first: number, last: number): boolean => i >= first && i <= last;"]),
         "return {",
         ...flags.map((b) => {
           const first = spec.releases.findIndex((r) => r.tag === b.releases.first);

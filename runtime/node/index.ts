@@ -3,7 +3,9 @@
  * `wasi_snapshot_preview1`, and the kernel's symbols from /proc/kallsyms.
  */
 import { readFileSync } from "node:fs";
-import { loadGadget, type Gadget, type GadgetOptions, type WasiProvider } from "../gadget.js";
+import { bytesOf, loadGadget, type Gadget, type GadgetOptions, type WasiProvider } from "../gadget.js";
+import { WASI_MODULE } from "../release-detect.js";
+import { readWasmSignatures } from "../wasm-signatures.js";
 import { LogLevel } from "../../generated/constants.js";
 
 export * from "../index.js";
@@ -42,19 +44,20 @@ export function readKallsyms(path = "/proc/kallsyms"): Set<string> {
 }
 
 function importsWasi(wasm: BufferSource | WebAssembly.Module): boolean {
-  const module = wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm);
-  return WebAssembly.Module.imports(module).some((i) => i.module === "wasi_snapshot_preview1");
+  try {
+    const imports = wasm instanceof WebAssembly.Module ? WebAssembly.Module.imports(wasm) : readWasmSignatures(bytesOf(wasm)).imports;
+    return imports.some((i) => i.module === WASI_MODULE);
+  } catch {
+    return false; // loadGadget reports malformed modules with its own message.
+  }
 }
 
-/** loadGadget with Node defaults: node:wasi when needed, /proc/kallsyms. */
+/**
+ * loadGadget with Node defaults: node:wasi when needed, /proc/kallsyms. The
+ * bytes go to loadGadget as they are: release detection reads the import
+ * signatures from them (a compiled Module only tells names).
+ */
 export async function loadGadgetNode(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions = {}): Promise<Gadget> {
-  let module: WebAssembly.Module | BufferSource = wasm;
-  let wasi = options.wasi;
-  try {
-    module = wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm);
-    if (wasi === undefined && importsWasi(module)) wasi = await nodeWasi();
-  } catch {
-    // loadGadget reports malformed modules with its own message.
-  }
-  return loadGadget(module, { ...options, wasi, kallsyms: options.kallsyms ?? readKallsyms(), logLevel: options.logLevel ?? LogLevel.Info });
+  const wasi = options.wasi ?? (importsWasi(wasm) ? await nodeWasi() : undefined);
+  return loadGadget(wasm, { ...options, wasi, kallsyms: options.kallsyms ?? readKallsyms(), logLevel: options.logLevel ?? LogLevel.Info });
 }

@@ -354,7 +354,7 @@ __attribute__((import_module("env"), import_name("dataSourceEmitAndRelease"))) u
 
 /**
  * Releases a packet without emitting it. The pre-release reference page says it
- * returns nothing; IG.s code returns 0 or 1 in every release, and modules import
+ * returns nothing; IG's code returns 0 or 1 in every release, and modules import
  * it with an i32 result.
  * IG releases: pre-release and later.
  * @param ds The data source the packet belongs to. (DataSource handle)
@@ -432,10 +432,13 @@ __attribute__((import_module("env"), import_name("dataArrayGet"))) uint32_t data
  */
 
 /**
- * Reads a field of a record. For String, CString and Bytes kinds the host
- * allocates a copy in the module's memory with its `malloc` export and
- * returns the packed buffer; the module frees it. An empty value is 0.
- * The error value 0 cannot be told apart from a zero field value.
+ * Reads a field of a record. For String and Bytes kinds the host allocates
+ * a copy in the module's memory with its `malloc` export and returns the
+ * packed buffer; the module frees it. An empty value still goes through
+ * `malloc(0)` and comes back as `0 << 32 | ptr`. String cuts a CString
+ * field's value at its first NUL. CString is not a kind a value can be
+ * read as (0). The error value 0 cannot be told apart from a zero field
+ * value.
  * IG releases: pre-release only.
  * Replaced by `fieldGet` in a later profile.
  * @param acc The field. (Field handle)
@@ -447,8 +450,9 @@ __attribute__((import_module("env"), import_name("dataArrayGet"))) uint32_t data
 __attribute__((import_module("env"), import_name("fieldAccessorGet"))) uint64_t fieldAccessorGet(uint32_t acc, uint32_t data, uint32_t kind);
 
 /**
- * Writes a field of a record. For String, CString and Bytes kinds `value` is
- * a packed buffer in the module's memory; the host copies it. The branch's
+ * Writes a field of a record. For String and Bytes kinds `value` is a
+ * packed buffer in the module's memory; the host copies it. CString is
+ * not a kind a value can be written as (1). The branch's
  * reference page says it returns nothing; its code returns the field handle
  * on success (the argument left in the result slot) and 1 on error.
  * IG releases: pre-release only.
