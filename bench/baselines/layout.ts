@@ -4,7 +4,7 @@
  * package, fixed-size fields share one buffer, each at an offset aligned to
  * its size, and each variable-length field has its own slot.
  */
-import { type FieldKind, FieldKindSize } from "../../generated/constants.js";
+import { FieldKind, FieldKindSize } from "../../generated/constants.js";
 
 export class BaselineField {
   constructor(
@@ -40,5 +40,25 @@ export class BaselineDataSource {
       }
       this.fields.set(fieldName, new BaselineField(this, fieldName, kind, offset, size));
     }
+  }
+}
+
+/**
+ * A fixed-size field's value as `fieldGetScalar` returns it: the i64 the ABI
+ * gives back, a BigInt in JS (signed kinds sign-extended, floats as their
+ * bits, as IG's host does).
+ */
+export function scalarAsI64(view: DataView, at: number, kind: FieldKind): bigint {
+  switch (kind) {
+    case FieldKind.Bool: return view.getUint8(at) !== 0 ? 1n : 0n;
+    case FieldKind.Int8: return BigInt(view.getInt8(at));
+    case FieldKind.Int16: return BigInt(view.getInt16(at, true));
+    case FieldKind.Int32: return BigInt(view.getInt32(at, true));
+    case FieldKind.Uint8: return BigInt(view.getUint8(at));
+    case FieldKind.Uint16: return BigInt(view.getUint16(at, true));
+    case FieldKind.Uint32:
+    case FieldKind.Float32: return BigInt(view.getUint32(at, true));
+    case FieldKind.Int64: return view.getBigInt64(at, true);
+    default: return view.getBigUint64(at, true);
   }
 }

@@ -20,7 +20,7 @@
  */
 import { FieldKind, FieldKindSize } from "../../generated/constants.js";
 import { BaselineHostBase } from "./base-host.js";
-import { type BaselineDataSource, BaselineField } from "./layout.js";
+import { type BaselineDataSource, BaselineField, scalarAsI64 } from "./layout.js";
 
 // Shared coders: a first host would at least not make one per call.
 const decoder = new TextDecoder();
@@ -72,20 +72,7 @@ export class NaiveHost extends BaselineHostBase {
           if (errPtr !== 0) new DataView(this.memory!.buffer).setUint32(errPtr, 1, true);
           return 0n;
         }
-        const view = new DataView(r.record.buffer);
-        const at = r.field.offset;
-        switch (kind) {
-          case FieldKind.Bool: return view.getUint8(at) !== 0 ? 1n : 0n;
-          case FieldKind.Int8: return BigInt(view.getInt8(at));
-          case FieldKind.Int16: return BigInt(view.getInt16(at, true));
-          case FieldKind.Int32: return BigInt(view.getInt32(at, true));
-          case FieldKind.Uint8: return BigInt(view.getUint8(at));
-          case FieldKind.Uint16: return BigInt(view.getUint16(at, true));
-          case FieldKind.Uint32: return BigInt(view.getUint32(at, true));
-          case FieldKind.Float32: return BigInt(view.getUint32(at, true));
-          case FieldKind.Int64: return view.getBigInt64(at, true);
-          default: return view.getBigUint64(at, true);
-        }
+        return scalarAsI64(new DataView(r.record.buffer), r.field.offset, kind);
       },
       fieldSet: (field: number, data: number, kind: number, value: bigint): number => {
         const r = this.resolve(field, data);

@@ -28,7 +28,7 @@
  */
 import { FieldKind, FieldKindSize } from "../../generated/constants.js";
 import { BaselineHostBase } from "./base-host.js";
-import { type BaselineDataSource, BaselineField } from "./layout.js";
+import { type BaselineDataSource, BaselineField, scalarAsI64 } from "./layout.js";
 
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
@@ -136,20 +136,7 @@ export class PlainHost extends BaselineHostBase {
           this.writeError(errPtr);
           return 0n;
         }
-        const view = r.view;
-        const at = f.offset;
-        switch (kind) {
-          case FieldKind.Bool: return view.getUint8(at) !== 0 ? 1n : 0n;
-          case FieldKind.Int8: return BigInt(view.getInt8(at));
-          case FieldKind.Int16: return BigInt(view.getInt16(at, true));
-          case FieldKind.Int32: return BigInt(view.getInt32(at, true));
-          case FieldKind.Uint8: return BigInt(view.getUint8(at));
-          case FieldKind.Uint16: return BigInt(view.getUint16(at, true));
-          case FieldKind.Uint32:
-          case FieldKind.Float32: return BigInt(view.getUint32(at, true));
-          case FieldKind.Int64: return view.getBigInt64(at, true);
-          default: return view.getBigUint64(at, true);
-        }
+        return scalarAsI64(r.view, f.offset, kind);
       },
       fieldSet: (field: number, data: number, kind: number, value: bigint): number => {
         const f = this.fieldOf(field);
