@@ -130,18 +130,19 @@ function convertValue(kind: FieldKindName, value: unknown): FieldValue | Mismatc
 
 const shown = (value: unknown): string => (typeof value === "bigint" ? value.toString() : JSON.stringify(value));
 
+/** Checks and converts a parsed record in place (it is ours: fresh from the parser), saving a copy per event. */
 function convertRecord(decl: DataSourceDecl, raw: unknown, where: () => string): Record<string, FieldValue> {
   if (!isObject(raw)) throw new EventsError(`${where()}: a record must be a mapping of field values`);
-  const out: Record<string, FieldValue> = {};
+  const out = raw as Record<string, unknown>;
   for (const field in raw) {
-    const kind = decl.fields[field];
+    const kind = Object.hasOwn(decl.fields, field) ? decl.fields[field] : undefined;
     if (kind === undefined) throw new EventsError(`${where()}: data source ${decl.name} has no field ${field} (it has ${Object.keys(decl.fields).join(", ")})`);
     const value = raw[field];
     const v = convertValue(kind, value);
     if (v instanceof Mismatch) throw new EventsError(`${where()}: field ${field}: expected ${v.expected}, got ${shown(value)}`);
     out[field] = v;
   }
-  return out;
+  return out as Record<string, FieldValue>;
 }
 
 function parseEvent(raw: unknown, decls: ReadonlyMap<string, DataSourceDecl>, where: () => string): InputEvent {
