@@ -13,6 +13,7 @@ import { DataSourceApi } from "./data-source-api.js";
 import { errorText } from "./data-sources.js";
 import { detectEra } from "./era-detect.js";
 import { GadgetError } from "./errors.js";
+import type { HostBehaviour } from "./host-behaviour.js";
 import { link, type LinkOptions } from "./link.js";
 import { consoleSink, Logger, type LogSink } from "./logger.js";
 import type { MapRegistry } from "./maps/bpf-map.js";
@@ -46,6 +47,8 @@ export interface GadgetOptions extends LinkOptions {
   /** Mount namespaces to keep; events of others are discarded (default: no filter). */
   readonly mntnsFilter?: Iterable<bigint> | null;
   readonly syscallArch?: SyscallArch;
+  /** Host behaviours of the IG release the module was built for (default: CURRENT_BEHAVIOUR, the newest). */
+  readonly behaviour?: HostBehaviour;
 }
 
 type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
@@ -166,6 +169,7 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
     kallsyms: new Set(options.kallsyms ?? []),
     mntnsFilter: options.mntnsFilter ? new Set(Array.from(options.mntnsFilter, (id) => BigInt.asUintN(64, id))) : null,
     syscallArch: options.syscallArch ?? hostArch(),
+    behaviour: options.behaviour,
   });
   const instance = link(module, era, rt, new RuntimeShimContext(rt), options);
   const exp = instance.exports;
