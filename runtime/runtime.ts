@@ -66,7 +66,7 @@ export class Runtime {
     this.log = new LogOps(this.logger);
     this.dataSource = new DataSourceOps(this.dataSources, this.behaviour);
     this.dataArray = new DataArrayOps(this.dataSources);
-    this.field = new FieldOps(this.dataSources, this.hostMemory);
+    this.field = new FieldOps(this.dataSources, this.hostMemory, this.behaviour);
     this.configOps = new ConfigOps(options.params, this.config);
     this.map = new MapOps(this.handles, this.maps);
     this.perf = new PerfOps(this.handles, this.map);

@@ -109,17 +109,37 @@ describe("env-v1: fieldGet", () => {
     expect(f.mallocCalls()).toBe(1);
   });
 
-  it("an empty value -> 0 without calling malloc", async () => {
+  // IG v0.37.0:pkg/operators/wasm/helpers.go writeToGuestMemory calls malloc(len(buf)) for every
+  // value, 0 bytes too, and returns len << 32 | ptr: an empty value is the pointer malloc(0) gave.
+  it("an empty String or Bytes value calls malloc(0) and returns 0 << 32 | its pointer", async () => {
     const f = await fixture();
-    for (const [name, k] of [["comm", 12], ["cs", 13], ["raw", 14]] as const) expect(f.call<bigint>("fieldGet", f.f[name], f.p, k)).toBe(0n);
-    expect(f.mallocCalls()).toBe(0);
+    for (const [name, k] of [["comm", 12], ["cs", 12], ["raw", 14]] as const) expect(u64(f.call<bigint>("fieldGet", f.f[name], f.p, k))).toBe(BigInt(HEAP));
+    expect(f.mallocCalls()).toBe(3);
   });
 
-  it("a CString stops at NUL", async () => {
+  // IG v0.37.0:pkg/operators/wasm/fields.go fieldGet reads kind String through field.String, which
+  // cuts a CString field at its first NUL (pkg/datasource/accessors.go String); Bytes are raw.
+  it("kind String on a CString field stops at the NUL; kind Bytes returns every byte", async () => {
     const f = await fixture();
     f.g.mem().set([0x78, 0, 0x79], 0x300);
-    expect(f.call("fieldSet", f.f.cs, f.p, 13, packed(0x300, 3))).toBe(0);
-    expect(u64(f.call<bigint>("fieldGet", f.f.cs, f.p, 13))).toBe(packed(HEAP, 1));
+    expect(f.call("fieldSet", f.f.cs, f.p, 12, packed(0x300, 3))).toBe(0);
+    expect(u64(f.call<bigint>("fieldGet", f.f.cs, f.p, 12))).toBe(packed(HEAP, 1));
+    expect(u64(f.call<bigint>("fieldGet", f.f.cs, f.p, 14))).toBe(packed(HEAP + 8, 3));
+    expect([...f.g.mem().subarray(HEAP + 8, HEAP + 11)]).toEqual([0x78, 0, 0x79]);
+  });
+
+  // IG v0.37.0:pkg/operators/wasm/fields.go fieldGet: String and Bytes read any field's bytes
+  // (a Uint32 field gives its 4); kind CString is "unknown field kind" -> 0; fieldSet CString -> 1.
+  it("String/Bytes on a scalar field return its bytes; kind CString -> 0 (get) and 1 (set)", async () => {
+    const f = await fixture();
+    expect(f.call("fieldSet", f.f.pid, f.p, 8, 0x04030201n)).toBe(0);
+    expect(u64(f.call<bigint>("fieldGet", f.f.pid, f.p, 14))).toBe(packed(HEAP, 4));
+    expect([...f.g.mem().subarray(HEAP, HEAP + 4)]).toEqual([1, 2, 3, 4]);
+    const lines = logsDuring(f.g, () => {
+      expect(f.call<bigint>("fieldGet", f.f.cs, f.p, 13)).toBe(0n);
+      expect(f.call("fieldSet", f.f.cs, f.p, 13, f.s("x"))).toBe(1);
+    });
+    expect(lines).toEqual([expect.stringMatching(/^warn: fieldGet: kind CString/), expect.stringMatching(/^warn: fieldSet: kind CString/)]);
   });
 
   it("host emit -> guest fieldGet in the callback", async () => {
@@ -177,7 +197,7 @@ describe("env-v1: fieldGetToBuffer", () => {
     ["dst past the end of memory", "comm", 12, packed(65534, 8)],
     ["dst pointer outside memory", "comm", 12, packed(65536, 8)],
     ["a scalar kind", "comm", 8, packed(DST, 32)],
-    ["a scalar field", "pid", 12, packed(DST, 32)],
+    ["kind CString", "cs", 13, packed(DST, 32)],
     ["kind 0", "comm", 0, packed(DST, 32)],
     ["kind 15", "comm", 15, packed(DST, 32)],
     ["an unknown field", "", 12, packed(DST, 32)],

@@ -16,6 +16,7 @@
  * generated shims. Anything that must see each call (a trace decorator, call
  * counting) needs the JS path: the fast path does not call out on success.
  */
+import { CURRENT_BEHAVIOUR, type HostBehaviour } from "../host-behaviour.js";
 import { fieldFastPathWasm } from "./field-fast-path.wasm.js";
 
 /** `ig.fieldGetScalar` as the guest imports it. */
@@ -41,14 +42,17 @@ function fastPathModule(): WebAssembly.Module {
  * table at 0, records after it). `fallback` is the JS implementation of both
  * functions, normally the generated shims (createIgV1FieldImports), which
  * produce the error value, the log line and the guest's error word.
- * Synchronous: `new WebAssembly.Module` of a module this small is allowed on
- * every engine's main thread.
+ * `behaviour` is the runtime's (Runtime.behaviour). Synchronous: `new
+ * WebAssembly.Module` of a module this small is allowed on every engine's
+ * main thread.
  */
-export function createFieldFastPath(hostMemory: WebAssembly.Memory, fallback: FieldFastPathImports): FieldFastPathImports {
+export function createFieldFastPath(hostMemory: WebAssembly.Memory, fallback: FieldFastPathImports, behaviour: HostBehaviour = CURRENT_BEHAVIOUR): FieldFastPathImports {
   const instance = new WebAssembly.Instance(fastPathModule(), {
     host: { memory: hostMemory },
     fallback: { fieldGetScalar: fallback.fieldGetScalar, fieldSet: fallback.fieldSet },
   });
   const exports = instance.exports as unknown as FieldFastPathImports;
-  return { fieldGetScalar: exports.fieldGetScalar, fieldSet: exports.fieldSet };
+  // The wasm fieldSet answers 0 on success; where the release's fieldSet answered the field
+  // handle (HostBehaviour.setterSuccessIsFieldHandle) every call goes to the JS path, which knows.
+  return { fieldGetScalar: exports.fieldGetScalar, fieldSet: behaviour.setterSuccessIsFieldHandle ? fallback.fieldSet : exports.fieldSet };
 }

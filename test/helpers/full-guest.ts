@@ -73,6 +73,9 @@ export function fullGuestWat(era: EraId): string {
   // $copy(src table, src data, dst table, dst data): every kind with the era's field functions.
   const copy: string[] = [];
   for (let k = 1; k <= 14; k++) {
+    // The CString field is read and written with kind String: no IG release accepts the access
+    // kind CString in fieldGet*/fieldSet (pkg/operators/wasm/fields.go, every release).
+    const ak = k === 13 ? 12 : k;
     const sf = `(i32.load offset=${4 * k} (local.get $st))`;
     const df = `(i32.load offset=${4 * k} (local.get $dt))`;
     let value: string;
@@ -80,13 +83,13 @@ export function fullGuestWat(era: EraId): string {
       value = ig ? `(call $fieldGetScalar ${sf} (local.get $sd) (i32.const ${k}) (i32.const ${FULL.ERRW}))` : `(call $${get} ${sf} (local.get $sd) (i32.const ${k}))`;
     } else if (ig || (era === "env-v1" && k === 12)) {
       const fn = ig ? "fieldGetBuffer" : "fieldGetToBuffer";
-      copy.push(`    (local.set $n (call $${fn} ${sf} (local.get $sd) (i32.const ${k}) (i64.const ${packed(BUF, 256)})))`);
+      copy.push(`    (local.set $n (call $${fn} ${sf} (local.get $sd) (i32.const ${ak}) (i64.const ${packed(BUF, 256)})))`);
       copy.push(`    ${check("(i32.lt_s (local.get $n) (i32.const 0))")}`);
       value = `(i64.or (i64.shl (i64.extend_i32_u (local.get $n)) (i64.const 32)) (i64.const ${BUF}))`;
     } else {
-      value = `(call $${get} ${sf} (local.get $sd) (i32.const ${k}))`; // malloc'd copy, packed
+      value = `(call $${get} ${sf} (local.get $sd) (i32.const ${ak}))`; // malloc'd copy, packed
     }
-    copy.push(`    ${check(`(call $${set} ${df} (local.get $dd) (i32.const ${k}) ${value})`)}`);
+    copy.push(`    ${check(`(call $${set} ${df} (local.get $dd) (i32.const ${ak}) ${value})`)}`);
   }
 
   const lookups: string[] = [];
