@@ -95,8 +95,13 @@ export class Gadget {
     this.phase("start");
   }
 
+  /** Runs gadgetStop; then, as IG, every handle the guest held is invalid (even when gadgetStop failed). */
   stop(): void {
-    this.phase("stop");
+    try {
+      this.phase("stop");
+    } finally {
+      this.runtime.dropHandles();
+    }
   }
 
   postStop(): void {

@@ -69,9 +69,17 @@ export class Runtime {
     this.field = new FieldOps(this.dataSources, this.hostMemory, this.behaviour);
     this.configOps = new ConfigOps(options.params, this.config);
     this.map = new MapOps(this.handles, this.maps);
-    this.perf = new PerfOps(this.handles, this.map);
+    this.perf = new PerfOps(this.handles, this.map, this.logger);
     this.handle = new HandleOps(this.dataSources);
     this.syscall = new SyscallOps(SyscallTable.forArch(options.syscallArch));
     this.kernel = new KernelOps(options.kallsyms, options.mntnsFilter);
+  }
+
+  /**
+   * Invalidates every handle the guest holds, as IG does when gadgetStop
+   * returns (see HandleOps.dropAll). Called by Gadget.stop.
+   */
+  dropHandles(): void {
+    this.handle.dropAll();
   }
 }

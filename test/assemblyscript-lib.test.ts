@@ -195,6 +195,7 @@ describe("AssemblyScript library", () => {
       mapDelete: "true",
       mapLookupAfterDelete: "false",
       mapRelease: "true",
+      mapReleaseOfGetMap: "false",
     });
   });
 

@@ -495,8 +495,9 @@ describe("fieldGetBuffer errors: -1, nothing written, logged naming fieldGetBuff
     // IG refuses the access kind CString (pkg/operators/wasm/fields.go fieldGetBuffer, aeac857).
     ["kind CString on a CString field", field(13), freshPacket, K.CString, packed(DST, 64)],
     ["kind CString on a String field", field(12), freshPacket, K.CString, packed(DST, 64)],
-    ["dst pointer past the end of memory", field(12), freshPacket, K.String, packed(65536, 4)],
-    ["dst length past the end of memory", field(12), freshPacket, K.String, packed(65530, 10)],
+    // Only the bytes written are checked, as IG (wazero Memory.Write): the value "value" has 5 bytes.
+    ["dst pointer past the end of memory", field(12), freshPacket, K.String, packed(65537, 8)],
+    ["dst length past the end of memory", field(12), freshPacket, K.String, packed(65532, 10)],
     ["dst far outside memory", field(12), freshPacket, K.String, packed(0xfffffff0, 8)],
     ["dst too small", field(12), freshPacket, K.String, packed(DST, 3)],
     ["dst of length 0", field(12), freshPacket, K.String, packed(DST, 0)],
@@ -622,6 +623,23 @@ describe("field handles", () => {
     for (let k = 1; k <= 11; k++) expect(f.call("fieldSet", F[k], p, k, k === 1 ? 1n : -1n)).toBe(0);
     const expected = [1n, ...[1, 2, 4, 8].map((n) => 2n ** 64n - 1n), 0xffn, 0xffffn, 0xffffffffn, 2n ** 64n - 1n, 0xffffffffn, 2n ** 64n - 1n];
     expect(Array.from({ length: 11 }, (_, i) => f.get(F[i + 1], p, i + 1)[0])).toEqual(expected);
+  });
+});
+
+// IG: helpers.go writeToDstBuffer writes the value with wazero's Memory.Write, which checks only the
+// bytes written (aeac857): a destination whose declared capacity runs past memory is fine.
+describe("destination bounds", () => {
+  it("a dst of capacity 100 ending past memory takes a 4-byte value that fits", async () => {
+    const f = await fixture();
+    const p = f.packet();
+    expect(f.call("fieldSet", f.F[K.Bytes], p, K.Bytes, put(f.g, 0x300, [1, 2, 3, 4]))).toBe(0);
+    f.g.fillSentinel(65536 - 16, 65536);
+    expect(f.call("fieldGetBuffer", f.F[K.Bytes], p, K.Bytes, packed(65536 - 8, 100))).toBe(4);
+    expect([...f.g.mem().subarray(65528, 65532)]).toEqual([1, 2, 3, 4]);
+    expect(f.g.touched(65532, 65536)).toEqual([]);
+    // Exactly at the end of memory is fine too; one byte past is not.
+    expect(f.call("fieldGetBuffer", f.F[K.Bytes], p, K.Bytes, packed(65532, 100))).toBe(4);
+    expect(f.call("fieldGetBuffer", f.F[K.Bytes], p, K.Bytes, packed(65533, 100))).toBe(-1);
   });
 });
 

@@ -89,5 +89,7 @@ export async function runIntegration(era: EraId): Promise<void> {
   const called = new Set(trace.filter((l) => l.startsWith("==> ")).map((l) => l.slice(4).split("(")[0].split(".")[1]));
   const missing = functionsOf(era, FAMILIES).filter((n) => !called.has(n));
   expect(missing, `functions of ${era} not exercised`).toEqual([]);
-  expect(handles.size).toBe(baseline);
+  // Stop dropped every handle, as IG's Stop sets its handle map to nil (pkg/operators/wasm/wasm.go, aeac857).
+  expect(baseline).toBeGreaterThan(0);
+  expect(handles.size).toBe(0);
 }
