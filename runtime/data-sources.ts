@@ -142,7 +142,12 @@ export class DataSources {
     }
   }
 
-  /** Checks that `handle` is a packet of `ds`; returns its entry offset. */
+  /**
+   * Checks that `handle` is a packet of `ds`; returns its entry offset.
+   * Stricter than IG (pkg/operators/wasm/datasource.go dataSourceEmitAndRelease
+   * and dataSourceRelease, aeac857), which accept a packet of another data
+   * source, and callback data of a Packet subscription, as the packet.
+   */
   packetEntry(ds: DataSource, handle: number, what: string): number {
     const base = this.handles.entry(handle, HandleType.PacketSingle | HandleType.PacketArray, what);
     const owner = this.sources[this.handles.ds(base)];

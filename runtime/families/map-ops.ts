@@ -8,6 +8,10 @@
  * to the guest then fails (a destination past the end of guest memory), IG
  * deletes it again, while here it stays live until released or the gadget
  * stops: the shim writes after the family returns.
+ *
+ * Different from IG: getMap finds the embedder's maps from load. IG's eBPF
+ * operator publishes a gadget's maps in its Start, so getMap fails in
+ * gadgetInit and gadgetPreStart there.
  */
 import type { MapType, MapUpdateFlags } from "../../generated/constants.js";
 import type { MapHandle } from "../../generated/types.js";
