@@ -8,6 +8,7 @@ export {
   type FieldValue, type FieldKindName, type DeclareOptions, type SubscribeOptions, type EventCallback,
 } from "./data-source-api.js";
 export { detectEra, type EraEvidence } from "./era-detect.js";
+export { CURRENT_BEHAVIOUR, type HostBehaviour } from "./host-behaviour.js";
 export { Logger, consoleSink, logLevelName, parseLogLevel, type LogSink } from "./logger.js";
 export { BpfMap, MapRegistry, type MapSpec } from "./maps/bpf-map.js";
 export { PerfBuffer, PerfReader } from "./perf/perf-reader.js";
