@@ -168,14 +168,15 @@ export class Field {
   // --- String, CString and Bytes ------------------------------------------
 
   /**
-   * The value of a String or CString field, decoded from UTF-8; null on
-   * error. Reads through a reusable buffer; only the returned string is
-   * allocated.
+   * The value of a String or CString field, decoded from UTF-8 up to its
+   * first NUL (as IG's Go wrapper does: the host returns a CString field's
+   * bytes with the NUL and what follows); null on error. Reads through a
+   * reusable buffer; only the returned string is allocated.
    */
   getString(data: Data): string | null {
     const n = readVariable(this.handle, data.handle, FieldKind.String);
     if (n < 0) return null;
-    return String.UTF8.decodeUnsafe(readBuffer(0), <usize>n, false);
+    return String.UTF8.decodeUnsafe(readBuffer(0), <usize>n, true);
   }
 
   /**
@@ -202,9 +203,13 @@ export class Field {
     return fieldSet(this.handle, data.handle, FieldKind.String, packStr(value)) == 0;
   }
 
-  /** Writes a CString field. false on error. */
+  /**
+   * Writes a CString field: the same call as setString, kind String. IG's
+   * host refuses the kind CString in fieldSet in every release, and IG's Go
+   * wrapper writes CString fields with String too. false on error.
+   */
   setCString(data: Data, value: string): bool {
-    return fieldSet(this.handle, data.handle, FieldKind.CString, packStr(value)) == 0;
+    return fieldSet(this.handle, data.handle, FieldKind.String, packStr(value)) == 0;
   }
 
   /** Writes a Bytes field from an ArrayBuffer or a typed array. false on error. */

@@ -66,7 +66,11 @@ export class GadgetMap {
     return mapDelete(this.handle, packBuffer<K>(key)) == 0;
   }
 
-  /** Releases the handle. false on error. */
+  /**
+   * Closes a map made with `new` and releases its handle. false on error, and
+   * for a map from `get`: IG's host refuses those (release their handle with
+   * releaseHandle).
+   */
   release(): bool {
     return mapRelease(this.handle) == 0;
   }

@@ -271,7 +271,7 @@ export class DataSourceApi {
   }
 
   names(): string[] {
-    return this.sources.sources.map((ds) => ds.name);
+    return this.sources.names();
   }
 
   /** Subscribes to a data source by name; if it does not exist yet, when it is created. The callback's type follows `options.type`. */

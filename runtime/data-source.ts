@@ -58,6 +58,26 @@ export class DataArray {
 
 let subscriptionSeq = 0;
 
+/**
+ * Whether two strings are equal under simple case folding, code point by code
+ * point (Go's strings.EqualFold): a case mapping that changes the number of
+ * code points ("ß" -> "SS") does not make two strings equal.
+ */
+function equalFold(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = Array.from(a);
+  const y = Array.from(b);
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] !== y[i] && !sameSingleCase(x[i].toLowerCase(), y[i].toLowerCase()) && !sameSingleCase(x[i].toUpperCase(), y[i].toUpperCase())) return false;
+  }
+  return true;
+}
+
+function sameSingleCase(p: string, q: string): boolean {
+  return p === q && Array.from(p).length === 1;
+}
+
 export class DataSource {
   readonly fields: Field[] = [];
   private readonly byName = new Map<string, Field>();
@@ -94,9 +114,30 @@ export class DataSource {
     return this.byName.get(name);
   }
 
-  /** Adds a field; `nextId` is its global id. */
+  /**
+   * The first field, in the order they were added, whose name equals `name`
+   * ignoring case (IG v0.49.0+, pkg/datasource/data.go GetField, 6dc616b41:
+   * Go's strings.EqualFold). IG scans a Go map, so when several fields match
+   * it returns any one of them; we return the first added.
+   */
+  fieldIgnoringCase(name: string): Field | undefined {
+    return this.fields.find((f) => equalFold(f.name, name));
+  }
+
+  /**
+   * Adds a field; `nextId` is its global id. As in IG (pkg/operators/wasm/
+   * datasource.go dataSourceAddField, pkg/datasource/data.go AddField), kinds
+   * 0 (Invalid) to 14 (Bytes) are accepted: an Invalid field holds an empty
+   * value, like a variable-length field never set.
+   *
+   * Stricter than IG: no field may be added while records of the data source
+   * are alive. IG adds it anyway, and a packet created before has no payload
+   * for the new field, so touching it there panics the host call (a trap);
+   * here the call fails instead, because the record layout is fixed while
+   * records exist.
+   */
   addField(name: string, kind: FieldKind, nextId: number): Field {
-    if (!(kind >= FieldKind.Bool && kind <= FieldKind.Bytes)) fail(`unknown field kind ${kind}`);
+    if (!(kind >= FieldKind.Invalid && kind <= FieldKind.Bytes)) fail(`unknown field kind ${kind}`);
     if (this.byName.has(name)) fail(`data source "${this.name}" already has a field "${name}"`);
     if (this.slab.live > 0) fail(`data source "${this.name}" has ${this.slab.live} live records; add fields before creating packets`);
     const size = FieldKindSize[kind];

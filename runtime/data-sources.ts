@@ -33,27 +33,41 @@ export class DataSources {
     private readonly logger: Logger,
   ) {}
 
+  /** The data source registered under `name` (the newest, when the guest replaced one). */
   get(name: string): DataSource | undefined {
     return this.byName.get(name);
   }
 
-  /** Creates a data source; fails when the name is taken. */
-  create(name: string, type: DataSourceType, ownedByGuest: boolean): DataSource {
-    if (name === "") fail("data source name is empty");
-    if (this.byName.has(name)) fail(`data source "${name}" exists already`);
-    if (type !== DataSourceType.Undefined && type !== DataSourceType.Single && type !== DataSourceType.Array) {
-      fail(`unknown data source type ${type}`);
+  /** Names of the registered data sources, in creation order of their current holders. */
+  names(): string[] {
+    return this.sources.filter((ds) => this.byName.get(ds.name) === ds).map((ds) => ds.name);
+  }
+
+  /**
+   * Creates a data source of type Single or Array (IG refuses every other
+   * type: pkg/datasource/data.go newDataSource, since 6587c90f6, before the
+   * first release). `existing` says what a taken name does: "fail" for the
+   * host's own declarations; "replace" for the guest's newDataSource, which in
+   * IG registers the new source under the name and forgets the old one
+   * (pkg/gadget-context/gadget-context.go RegisterDataSource, no check in any
+   * release): handles to the old source keep working on it, getDataSource
+   * finds the new one. An empty name is a name like any other, as in IG.
+   */
+  create(name: string, type: DataSourceType, ownedByGuest: boolean, existing: "fail" | "replace" = "fail"): DataSource {
+    if (existing === "fail" && this.byName.has(name)) fail(`data source "${name}" exists already`);
+    if (type !== DataSourceType.Single && type !== DataSourceType.Array) {
+      fail(`invalid data source type ${type} (1 Single or 2 Array)`);
     }
     if (this.sources.length > 0xffff) fail("too many data sources");
-    const ds = new DataSource(this.sources.length, name, type === DataSourceType.Array ? DataSourceType.Array : DataSourceType.Single, this.mem, ownedByGuest);
+    const ds = new DataSource(this.sources.length, name, type, this.mem, ownedByGuest);
     this.sources.push(ds);
     this.byName.set(name, ds);
     this.onCreate?.(ds);
     return ds;
   }
 
+  /** Adds a field (an empty name is accepted, as in IG's dataSourceAddField). */
   addField(ds: DataSource, name: string, kind: FieldKind): Field {
-    if (name === "") fail("field name is empty");
     const field = ds.addField(name, kind, this.fields.length);
     this.fields.push(field);
     return field;
@@ -128,7 +142,12 @@ export class DataSources {
     }
   }
 
-  /** Checks that `handle` is a packet of `ds`; returns its entry offset. */
+  /**
+   * Checks that `handle` is a packet of `ds`; returns its entry offset.
+   * Stricter than IG (pkg/operators/wasm/datasource.go dataSourceEmitAndRelease
+   * and dataSourceRelease, aeac857), which accept a packet of another data
+   * source, and callback data of a Packet subscription, as the packet.
+   */
   packetEntry(ds: DataSource, handle: number, what: string): number {
     const base = this.handles.entry(handle, HandleType.PacketSingle | HandleType.PacketArray, what);
     const owner = this.sources[this.handles.ds(base)];
@@ -198,16 +217,31 @@ export class DataSources {
    * Calls the guest's callback with a temporary handle that lives exactly as
    * long as the call. A trap in the guest is logged and the next subscriber
    * runs: host state is unchanged by it.
+   *
+   * As in IG (pkg/operators/wasm/datasource.go dataSourceSubscribe, aeac857):
+   * when the handle table is full the callback still runs, with data handle 0
+   * (IG's addHandle logs "too many open handles" and returns 0).
+   *
+   * Where igwasm differs on purpose:
+   * - `ds`: we pass the data-source handle given to dataSourceSubscribe. IG
+   *   passes its own stack[0] as captured when dataSourceSubscribe returned, a
+   *   slot of that call's stack whose value is not the handle and is not
+   *   reliable; a guest cannot depend on it, so we pass something useful.
+   * - A guest that emits, inside its callback, into a data source it also
+   *   subscribes to gets the nested delivery here; IG serialises callbacks
+   *   with a non-reentrant mutex (since d003d2143, v0.38.0) and deadlocks.
+   * - IG runs callbacks with the context of the guest call that subscribed;
+   *   once that context is cancelled (the gadget stops) a delivery closes the
+   *   module. Here a delivery has no such coupling to the lifecycle.
    */
   private callGuest(sub: Subscription, ds: DataSource, type: number, a: number, b: number, obj: DataArray | undefined): void {
     const callback = this.guest.callback;
     if (callback === null) return;
-    let handle: number;
+    let handle = 0;
     try {
       handle = this.handles.alloc(type, a, b, obj, ds.index);
     } catch (e) {
-      this.logger.error(`cannot deliver to subscriber ${sub.cbID} of data source "${ds.name}": ${errorText(e)}`);
-      return;
+      this.logger.warn(`delivering to subscriber ${sub.cbID} of data source "${ds.name}" with data handle 0: ${errorText(e)}`);
     }
     try {
       callback(sub.cbID, sub.dsHandle, handle);
@@ -215,7 +249,7 @@ export class DataSources {
       this.logger.error(`subscriber ${sub.cbID} of data source "${ds.name}" failed: ${errorText(e)}`);
     } finally {
       // The guest may have released it already (releaseHandle).
-      this.handles.releaseIfLive(handle);
+      if (handle !== 0) this.handles.releaseIfLive(handle);
     }
   }
 }

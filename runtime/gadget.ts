@@ -53,6 +53,8 @@ export interface GadgetOptions extends LinkOptions {
   /** Mount namespaces to keep; events of others are discarded (default: no filter). */
   readonly mntnsFilter?: Iterable<bigint> | null;
   readonly syscallArch?: SyscallArch;
+  /** Host behaviours of the IG release the module was built for (default: CURRENT_BEHAVIOUR, the newest). */
+  readonly behaviour?: HostBehaviour;
 }
 
 type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
@@ -106,8 +108,13 @@ export class Gadget {
     this.phase("start");
   }
 
+  /** Runs gadgetStop; then, as IG, every handle the guest held is invalid (even when gadgetStop failed). */
   stop(): void {
-    this.phase("stop");
+    try {
+      this.phase("stop");
+    } finally {
+      this.runtime.dropHandles();
+    }
   }
 
   /** IG calls gadgetPostStop only in some releases (behaviour postStopCalled); elsewhere this does nothing. */
@@ -189,7 +196,7 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
     ...(options.igVersion !== undefined ? { release: parseIgRelease(options.igVersion) } : {}),
     wasi: options.wasi !== undefined,
   });
-  const behaviour = behaviourOfRelease(resolution.release);
+  const behaviour = options.behaviour ?? behaviourOfRelease(resolution.release);
   const profile = resolution.profile;
   const logger = new Logger(options.logSink ?? consoleSink, options.logLevel ?? LogLevel.Info);
   const rt = new Runtime({
@@ -198,6 +205,7 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
     kallsyms: new Set(options.kallsyms ?? []),
     mntnsFilter: options.mntnsFilter ? new Set(Array.from(options.mntnsFilter, (id) => BigInt.asUintN(64, id))) : null,
     syscallArch: options.syscallArch ?? hostArch(),
+    behaviour,
   });
   const instance = link(module, profile, rt, new RuntimeShimContext(rt), options);
   const exp = instance.exports;

@@ -16,6 +16,9 @@
  * Bounds: every range is checked against the current memory size before any
  * byte is read or written; a bad range throws HostCallError and writes
  * nothing. Lengths are plain numbers below 2^32, so `ptr + len` is exact.
+ * A destination is checked for the bytes actually written, not for its whole
+ * declared capacity, as IG's engine does (wazero Memory.Write of the value:
+ * a buffer of capacity 100 that ends past memory takes a 4-byte value).
  */
 import { DestinationTooSmallError, HostCallError } from "./errors.js";
 import { decodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.js";
@@ -90,10 +93,18 @@ export class GuestMemory {
   }
 
   /**
-   * Unpacks and bounds-checks a packed range; returns its pointer and leaves
-   * its length in `this.len`. 0 (the empty string) is always valid.
+   * Unpacks a packed destination; returns its pointer and leaves its capacity
+   * in `this.len`. Not bounds-checked here: `writeInto` checks the bytes it
+   * writes (IG checks no more: pkg/operators/wasm/helpers.go writeToDstBuffer
+   * and bufToStack write the value with wazero's Memory.Write, aeac857).
    */
-  span(packed: bigint, what: string): number {
+  span(packed: bigint, _what: string): number {
+    this.unpack(packed);
+    return this.ptr;
+  }
+
+  /** Unpacks and bounds-checks a packed source range; returns its pointer, its length in `this.len`. */
+  private source(packed: bigint, what: string): number {
     this.unpack(packed);
     this.check(this.ptr, this.len, what);
     return this.ptr;
@@ -112,7 +123,7 @@ export class GuestMemory {
 
   /** Decodes a packed UTF-8 string. 0 is the empty string. */
   readString(packed: bigint, what: string): string {
-    const ptr = this.span(packed, what);
+    const ptr = this.source(packed, what);
     if (this.len === 0) return "";
     return decodeUtf8(this.u8(), ptr, this.len);
   }
@@ -122,7 +133,7 @@ export class GuestMemory {
    * the guest runs again; copy it to keep it.
    */
   readBytes(packed: bigint, what: string): Uint8Array {
-    const ptr = this.span(packed, what);
+    const ptr = this.source(packed, what);
     if (this.len === 0) return EMPTY;
     return this.u8().subarray(ptr, ptr + this.len);
   }

@@ -47,12 +47,18 @@ export class RuntimeShimContext implements ShimContext {
     return this.mem.u64ToNumber(value);
   }
 
+  /**
+   * As IG's writeToGuestMemory (v0.37.0:pkg/operators/wasm/helpers.go), an
+   * empty value calls malloc(0) too and returns `0 << 32 | ptr`: whatever the
+   * guest's malloc(0) returns. Stricter than IG: a non-empty value for which
+   * malloc returns 0 fails the call (IG writes it at address 0).
+   */
   mallocCopy(value: Uint8Array | string): bigint {
     const bytes = typeof value === "string" ? encodeUtf8(value) : value;
-    if (bytes.length === 0) return 0n;
     const malloc = this.rt.guest.malloc;
     if (malloc === null) throw new HostCallError("the module exports no malloc to return the value in");
     const ptr = malloc(bytes.length) >>> 0;
+    if (bytes.length === 0) return BigInt(ptr);
     if (ptr === 0) throw new HostCallError(`malloc(${bytes.length}) returned 0`);
     // malloc may have grown memory: writeInto checks bounds on the fresh view.
     this.mem.writeInto(ptr, bytes.length, bytes, "malloc");

@@ -5,6 +5,7 @@
  */
 import { GuestMemory } from "./guest-memory.js";
 import { HandleTable } from "./handles.js";
+import { CURRENT_BEHAVIOUR, type HostBehaviour } from "./host-behaviour.js";
 import { HostMemory } from "./host-memory.js";
 import { DataSources, type GuestCallbackLink } from "./data-sources.js";
 import type { Logger } from "./logger.js";
@@ -27,6 +28,8 @@ export interface RuntimeOptions {
   readonly kallsyms: ReadonlySet<string>;
   readonly mntnsFilter: ReadonlySet<bigint> | null;
   readonly syscallArch: SyscallArch;
+  /** Behaviours of the IG release the guest was built for (default: the newest release's). */
+  readonly behaviour?: HostBehaviour;
 }
 
 /** What the runtime needs from the instantiated guest. */
@@ -43,6 +46,7 @@ export class Runtime {
   readonly maps = new MapRegistry();
   readonly config = new Map<string, string>();
   readonly logger: Logger;
+  readonly behaviour: HostBehaviour;
 
   readonly log: LogOps;
   readonly dataSource: DataSourceOps;
@@ -57,16 +61,25 @@ export class Runtime {
 
   constructor(options: RuntimeOptions) {
     this.logger = options.logger;
+    this.behaviour = options.behaviour ?? CURRENT_BEHAVIOUR;
     this.dataSources = new DataSources(this.hostMemory, this.handles, this.guest, this.logger);
     this.log = new LogOps(this.logger);
-    this.dataSource = new DataSourceOps(this.dataSources);
+    this.dataSource = new DataSourceOps(this.dataSources, this.behaviour);
     this.dataArray = new DataArrayOps(this.dataSources);
-    this.field = new FieldOps(this.dataSources, this.hostMemory);
+    this.field = new FieldOps(this.dataSources, this.hostMemory, this.behaviour);
     this.configOps = new ConfigOps(options.params, this.config);
     this.map = new MapOps(this.handles, this.maps);
-    this.perf = new PerfOps(this.handles, this.map);
+    this.perf = new PerfOps(this.handles, this.map, this.logger);
     this.handle = new HandleOps(this.dataSources);
     this.syscall = new SyscallOps(SyscallTable.forArch(options.syscallArch));
     this.kernel = new KernelOps(options.kallsyms, options.mntnsFilter);
+  }
+
+  /**
+   * Invalidates every handle the guest holds, as IG does when gadgetStop
+   * returns (see HandleOps.dropAll). Called by Gadget.stop.
+   */
+  dropHandles(): void {
+    this.handle.dropAll();
   }
 }

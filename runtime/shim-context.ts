@@ -16,6 +16,6 @@ export interface ShimContext {
   kindValue(kind: number, value: bigint): bigint | Uint8Array;
   /** Low 64 bits of an i64 as a number. */
   u64ToNumber(value: bigint): number;
-  /** Copies bytes (or text as UTF-8) into memory from the guest's `malloc` and returns them packed (0 for no bytes). */
+  /** Copies bytes (or text as UTF-8) into memory from the guest's `malloc` (malloc(0) for no bytes, as IG) and returns them packed. */
   mallocCopy(bytes: Uint8Array | string): bigint;
 }

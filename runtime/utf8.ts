@@ -5,8 +5,12 @@
  * params). TextDecoder costs 50-60 ns even for 16 ASCII bytes (DESIGN.md);
  * building short ASCII strings from char codes is several times cheaper, so
  * we scan first and fall back to TextDecoder for long or non-ASCII input.
- * Invalid UTF-8 decodes with U+FFFD replacement characters, as Go does when a
- * gadget's bytes are printed; it is not an error.
+ * Invalid UTF-8 decodes with U+FFFD replacement characters; it is not an
+ * error. igwasm differs from IG here: IG converts a guest's bytes with Go's
+ * `string(buf)`, which keeps them as they are, so two names or keys that
+ * differ only in invalid bytes are two names in IG and one here, and a
+ * setConfig value or log line holds U+FFFD where IG holds the raw bytes.
+ * Gadgets pass ASCII names in practice; JS strings cannot carry raw bytes.
  */
 const decoder = new TextDecoder("utf-8");
 const encoder = new TextEncoder();

@@ -29,11 +29,12 @@ const bytesOf = (s: string): number[] => [...new TextEncoder().encode(s)];
 describe("gadgetShouldLog", () => {
   const levels = [LogLevel.Error, LogLevel.Warn, LogLevel.Info, LogLevel.Debug, LogLevel.Trace, 5, 0xffffffff];
   const table: { readonly loggerLevel: LogLevel; readonly expected: readonly number[] }[] = [
-    { loggerLevel: LogLevel.Error, expected: [1, 0, 0, 0, 0, 0, 0] },
-    { loggerLevel: LogLevel.Warn, expected: [1, 1, 0, 0, 0, 0, 0] },
-    { loggerLevel: LogLevel.Info, expected: [1, 1, 1, 0, 0, 0, 0] },
-    { loggerLevel: LogLevel.Debug, expected: [1, 1, 1, 1, 0, 0, 0] },
-    { loggerLevel: LogLevel.Trace, expected: [1, 1, 1, 1, 1, 0, 0] },
+    // 0xffffffff wraps in IG's u32 arithmetic (pkg/operators/wasm/log.go, aeac857): always 1.
+    { loggerLevel: LogLevel.Error, expected: [1, 0, 0, 0, 0, 0, 1] },
+    { loggerLevel: LogLevel.Warn, expected: [1, 1, 0, 0, 0, 0, 1] },
+    { loggerLevel: LogLevel.Info, expected: [1, 1, 1, 0, 0, 0, 1] },
+    { loggerLevel: LogLevel.Debug, expected: [1, 1, 1, 1, 0, 0, 1] },
+    { loggerLevel: LogLevel.Trace, expected: [1, 1, 1, 1, 1, 0, 1] },
   ];
   for (const { loggerLevel, expected } of table) {
     it(`follows a logger at level ${LogLevel[loggerLevel]}`, async () => {

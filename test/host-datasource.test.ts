@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { LoadOptions } from "./helpers/guest.js";
 import { callbackCount, callbackLog, hostDriver, loadHostGuest, logsDuring, traceOf, type HostDriver, type HostGuestOptions } from "./helpers/host-guest.js";
 import type { EventView, HostDataSource } from "../runtime/data-source-api.js";
+import { CURRENT_BEHAVIOUR } from "../runtime/host-behaviour.js";
 
 // Callback control words (see CALLBACK below).
 const MODE = 0xc00; // 1: read FIELD as Uint32; 2: dataArrayLen + element 0; 3: trap; 4: releaseHandle(data); 5: emit into EMIT_DS
@@ -120,7 +121,6 @@ describe.each(DS_FUNCTIONS)("%s with a bad data-source handle", (fn, rest, error
 
 describe("newDataSource", () => {
   it.each([
-    [0, "single"],
     [1, "single"],
     [2, "array"],
   ])("type %i creates a %s data source the host sees", async (type, shape) => {
@@ -133,21 +133,42 @@ describe("newDataSource", () => {
     expect(f.call("dataSourceNewPacketArray", h) !== 0).toBe(shape === "array");
   });
 
-  it("an existing name (guest-created or host-declared) -> 0, logged", async () => {
+  // IG: pkg/gadget-context/gadget-context.go RegisterDataSource (aeac857; no name check in
+  // any release since 7a3e62698) stores the new source under the name and returns a new handle.
+  it("an existing name (guest-created or host-declared) is replaced: a new handle, old handles keep the old source", async () => {
     const f = await fixture();
-    expect(f.call("newDataSource", f.s("mine"), 1)).toBeGreaterThan(0);
+    const first = f.call("newDataSource", f.s("mine"), 1);
+    expect(first).toBeGreaterThan(0);
+    expect(f.call("dataSourceAddField", first, f.s("old"), 8)).toBeGreaterThan(0);
     for (const name of ["mine", "events"]) {
-      const lines = logsDuring(f.g, () => expect(f.call("newDataSource", f.s(name), 1)).toBe(0));
-      expect(lines).toEqual([expect.stringMatching(new RegExp(`^warn: newDataSource: .*"${name}"`))]);
+      const lines = logsDuring(f.g, () => expect(f.call("newDataSource", f.s(name), 2)).toBeGreaterThan(0));
+      expect(lines).toEqual([]);
+      expect(f.g.gadget.dataSources.get(name)?.type).toBe("array");
     }
-    expect(f.g.gadget.dataSources.names()).toEqual(["events", "batch", "mine"]);
+    expect(f.g.gadget.dataSources.names()).toEqual(["batch", "mine", "events"]);
+    // getDataSource finds the new source (no field "old"); the first handle still reaches the old one.
+    const found = f.call("getDataSource", f.s("mine"));
+    expect(f.call("dataSourceGetField", found, f.s("old"))).toBe(0);
+    expect(f.call("dataSourceGetField", first, f.s("old"))).toBeGreaterThan(0);
+    expect(f.call("dataSourceGetField", f.ev, f.s("pid"))).toBeGreaterThan(0);
   });
 
-  it("an unknown data-source type -> 0", async () => {
+  // IG: gadget-context.go RegisterDataSource has no empty-name check (aeac857).
+  it("the empty name is a name: created, and found again by getDataSource", async () => {
     const f = await fixture();
-    const lines = logsDuring(f.g, () => expect(f.call("newDataSource", f.s("t3"), 3)).toBe(0));
-    expect(lines).toEqual([expect.stringMatching(/^warn: newDataSource: .*type 3/)]);
-    expect(f.g.gadget.dataSources.get("t3")).toBeUndefined();
+    const h = f.call("newDataSource", 0n, 1);
+    expect(h).toBeGreaterThan(0);
+    expect(f.call("getDataSource", 0n)).toBeGreaterThan(0);
+    expect(f.g.gadget.dataSources.get("")?.type).toBe("single");
+  });
+
+  // IG: pkg/datasource/data.go newDataSource accepts only TypeSingle and TypeArray (6587c90f6,
+  // 2024-06-26, before v0.30.0; aeac857 unchanged), so 0 (Undefined) and 3 (Metrics) fail.
+  it.each([0, 3, 4, -1])("data-source type %i -> 0, logged, nothing created", async (type) => {
+    const f = await fixture();
+    const lines = logsDuring(f.g, () => expect(f.call("newDataSource", f.s("t"), type)).toBe(0));
+    expect(lines).toEqual([expect.stringMatching(/^warn: newDataSource: invalid data source type/)]);
+    expect(f.g.gadget.dataSources.get("t")).toBeUndefined();
   });
 
   it.each([
@@ -191,6 +212,17 @@ describe("getDataSource", () => {
     expect(lines[0]).toMatch(/^(debug|warn): getDataSource: /);
   });
 
+  // IG: getDataSource looks in GadgetContext.GetDataSources(), which leaves unreferenced
+  // sources out (pkg/gadget-context/gadget-context.go getDataSources, e3d6a2790, v0.35.0; aeac857).
+  it("an unreferenced data source is not found -> 0; handles held before keep working", async () => {
+    const f = await fixture();
+    expect(f.call("dataSourceUnreference", f.ev)).toBe(0);
+    const lines = logsDuring(f.g, () => expect(f.call("getDataSource", f.s("events"))).toBe(0));
+    expect(lines).toEqual([expect.stringMatching(/^debug: getDataSource: data source "events" is unreferenced/)]);
+    expect(f.call("dataSourceIsReferenced", f.ev)).toBe(0);
+    expect(f.call("getDataSource", f.s("batch"))).toBeGreaterThan(0);
+  });
+
   it("a name out of bounds -> 0", async () => {
     const f = await fixture();
     const lines = logsDuring(f.g, () => expect(f.call("getDataSource", (6n << 32n) | 65534n)).toBe(0));
@@ -222,6 +254,36 @@ describe("dataSourceGetField / dataSourceAddField", () => {
     expect(lines).toEqual([expect.stringMatching(/^(debug|warn): dataSourceGetField: /)]);
   });
 
+  // IG v0.49.0+: pkg/datasource/data.go GetField (6dc616b41): exact match first, then
+  // strings.EqualFold over the fields. Before v0.49.0 only the exact name.
+  it("dataSourceGetField: a name differing in case finds the field (IG v0.49.0+ behaviour)", async () => {
+    const f = await fixture();
+    const h = f.call("dataSourceGetField", f.ev, f.s("PID"));
+    expect(h).toBeGreaterThan(0);
+    f.g.view().setUint32(0x900, 0, true);
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    expect(f.call("fieldSet", h, p, 8, 77n)).toBe(0);
+    expect(f.call("fieldGetScalar", f.pid, p, 8, 0x900)).toBe(77n);
+  });
+
+  it("dataSourceGetField: an exact match wins over a case-insensitive one", async () => {
+    const f = await fixture();
+    const upper = f.call("dataSourceAddField", f.ev, f.s("Pid"), 6);
+    expect(upper).toBeGreaterThan(0);
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    // "Pid" is Uint8: a Uint32 write through the handle found for "Pid" fails, for "pid" works.
+    expect(f.call("fieldSet", f.call("dataSourceGetField", f.ev, f.s("Pid")), p, 8, 1n)).toBe(1);
+    expect(f.call("fieldSet", f.call("dataSourceGetField", f.ev, f.s("pid")), p, 8, 1n)).toBe(0);
+    // "PID" matches both ignoring case; the first added ("pid") is returned.
+    expect(f.call("fieldSet", f.call("dataSourceGetField", f.ev, f.s("PID")), p, 8, 1n)).toBe(0);
+  });
+
+  it("dataSourceGetField: with the pre-v0.49.0 behaviour a name differing in case -> 0", async () => {
+    const f = await fixture({}, { behaviour: { ...CURRENT_BEHAVIOUR, getFieldCaseInsensitive: false } });
+    const lines = logsDuring(f.g, () => expect(f.call("dataSourceGetField", f.ev, f.s("PID"))).toBe(0));
+    expect(lines).toEqual([expect.stringMatching(/^debug: dataSourceGetField: .*no field "PID"/)]);
+  });
+
   it("dataSourceGetField: a name out of bounds -> 0", async () => {
     const f = await fixture();
     expect(f.call("dataSourceGetField", f.ev, (4n << 32n) | 65533n)).toBe(0);
@@ -244,7 +306,20 @@ describe("dataSourceGetField / dataSourceAddField", () => {
     expect(f.events.field("extra").kind).toBe(9);
   });
 
-  it.each([0, 15, 255, -1])("dataSourceAddField rejects kind %i -> 0, logged, no field added", async (kind) => {
+  // IG: pkg/operators/wasm/datasource.go dataSourceAddField refuses only kind > 14 (aeac857); kind 0 (Invalid) is a field.
+  it("dataSourceAddField accepts kind 0 (Invalid) and the empty name; the value reads as 0 bytes", async () => {
+    const f = await fixture();
+    const inv = f.call("dataSourceAddField", f.ev, f.s("inv"), 0);
+    expect(inv).toBeGreaterThan(0);
+    const empty = f.call("dataSourceAddField", f.ev, 0n, 8);
+    expect(empty).toBeGreaterThan(0);
+    expect(f.call("dataSourceGetField", f.ev, 0n)).toBeGreaterThan(0);
+    const p = f.call("dataSourceNewPacketSingle", f.ev);
+    expect(f.call("fieldGetBuffer", inv, p, 14, (16n << 32n) | 0x900n)).toBe(0);
+    expect(f.call("fieldSet", empty, p, 8, 5n)).toBe(0);
+  });
+
+  it.each([15, 255, -1])("dataSourceAddField rejects kind %i -> 0, logged, no field added", async (kind) => {
     const f = await fixture();
     const lines = logsDuring(f.g, () => expect(f.call("dataSourceAddField", f.ev, f.s("bad"), kind)).toBe(0));
     expect(lines).toEqual([expect.stringMatching(/^warn: dataSourceAddField: /)]);
@@ -262,6 +337,8 @@ describe("dataSourceGetField / dataSourceAddField", () => {
     expect(f.events.field("pid").kind).toBe(8);
   });
 
+  // Stricter than IG on purpose (see DataSource.addField): IG adds the field and a later access on
+  // the older packet panics (pkg/datasource/data.go AddField has no live-packet check, aeac857).
   it("dataSourceAddField fails while a packet of the data source is alive, works after it is released", async () => {
     const f = await fixture();
     const p = f.call("dataSourceNewPacketSingle", f.ev);
@@ -375,7 +452,9 @@ describe("dataSourceSubscribe", () => {
 });
 
 describe("subscriber order", () => {
-  it("lower priority first, ties in subscription order, guest and JS mixed; prio is a signed i32 (datasource.go@a6e9af1be DecodeI32)", async () => {
+  // IG: pkg/operators/wasm/datasource.go dataSourceSubscribe decodes prio with DecodeI32 and
+  // pkg/datasource/data.go addSubscription sorts with sort.SliceStable by int (aeac857): 0xFFFFFFFF is -1.
+  it("lower priority first, ties in subscription order, guest and JS mixed; prio is a signed i32", async () => {
     const f = await fixture();
     const order: string[] = [];
     const js = (name: string) => () => order.push(`js:${name}@${callbackCount(f.g)}`);
@@ -385,7 +464,7 @@ describe("subscriber order", () => {
     f.events.subscribe(js("b"), { priority: 0 });
     expect(f.call("dataSourceSubscribe", f.ev, 3, 1, 12n)).toBe(0);
     f.events.subscribe(js("c"), { priority: 5 });
-    expect(f.call("dataSourceSubscribe", f.ev, 1, -1, 13n)).toBe(0); // prio -1: before every other
+    expect(f.call("dataSourceSubscribe", f.ev, 1, -1, 13n)).toBe(0); // prio 0xffffffff = -1
     expect(f.call("dataSourceSubscribe", f.ev, 1, 0, 14n)).toBe(0);
     f.events.emit({ pid: 1 });
     // Merge: a JS entry "@n" ran after the n-th guest call.

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { SENTINEL } from "./helpers/guest.js";
+import { put } from "./helpers/proxy.js";
 import {
   bitsToF32, f32bits, f64bits, hostDriver, i64, KIND_NAMES, loadHostGuest, logsDuring, packed, traceOf, u64, type HostDriver,
 } from "./helpers/host-guest.js";
@@ -30,8 +31,9 @@ function readAllCallback(): string {
   for (let k = 1; k <= 11; k++) {
     lines.push(`  (i64.store (i32.const ${VALS + 8 * k}) (call $fieldGetScalar (i32.load (i32.const ${FT + 4 * k})) (local.get $data) (i32.const ${k}) (i32.const ${ERRS + 4 * k})))`);
   }
+  // The CString field is read with kind String: CString is not an access kind of fieldGetBuffer in IG.
   for (let k = 12; k <= 14; k++) {
-    lines.push(`  (i32.store (i32.const ${CNTS + 4 * k}) (call $fieldGetBuffer (i32.load (i32.const ${FT + 4 * k})) (local.get $data) (i32.const ${k}) (i64.const ${packed(BUFS + 64 * (k - 12), 32)})))`);
+    lines.push(`  (i32.store (i32.const ${CNTS + 4 * k}) (call $fieldGetBuffer (i32.load (i32.const ${FT + 4 * k})) (local.get $data) (i32.const ${k === 13 ? 12 : k}) (i64.const ${packed(BUFS + 64 * (k - 12), 32)})))`);
   }
   lines.push("))");
   return lines.join("\n");
@@ -165,33 +167,37 @@ describe("scalar round trips through the guest (fieldSet -> fieldGetScalar)", ()
   });
 });
 
+// CString fields are written and read with kind String or Bytes: IG's fieldSet and fieldGetBuffer
+// refuse the access kind CString (pkg/operators/wasm/fields.go, aeac857), and IG's Go wrapper uses
+// String to write and Bytes to read (wasmapi/go/fields.go).
 describe("buffer round trips (fieldSet -> fieldGetBuffer)", () => {
   it.each([
-    ["String", "hello"],
-    ["String", "héllo → 世界 😀"],
-    ["CString", "plain"],
-    ["Bytes", "\u0000\u00ff"],
-  ] as const)("%s %j", async (kind, text) => {
+    ["String", "String", "hello"],
+    ["String", "String", "héllo → 世界 😀"],
+    ["CString", "String", "plain"],
+    ["CString", "Bytes", "plain"],
+    ["Bytes", "Bytes", "\u0000\u00ff"],
+  ] as const)("%s field, kind %s: %j", async (fieldKind, kind, text) => {
     const f = await fixture();
     const p = f.packet();
-    const bytes = kind === "Bytes" ? Uint8Array.from([0, 255, 1, 0]) : new TextEncoder().encode(text);
+    const bytes = fieldKind === "Bytes" ? Uint8Array.from([0, 255, 1, 0]) : new TextEncoder().encode(text);
     f.g.mem().set(bytes, 0x300);
-    expect(f.call("fieldSet", f.F[K[kind]], p, K[kind], packed(0x300, bytes.length))).toBe(0);
+    expect(f.call("fieldSet", f.F[K[fieldKind]], p, K[kind], packed(0x300, bytes.length))).toBe(0);
     f.g.fillSentinel(DST, DST + 64);
-    expect(f.call("fieldGetBuffer", f.F[K[kind]], p, K[kind], packed(DST, 64))).toBe(bytes.length);
+    expect(f.call("fieldGetBuffer", f.F[K[fieldKind]], p, K[kind], packed(DST, 64))).toBe(bytes.length);
     expect([...f.g.mem().subarray(DST, DST + bytes.length)]).toEqual([...bytes]);
     expect(f.g.touched(DST + bytes.length, DST + 64)).toEqual([]);
   });
 
-  it.each(["String", "CString", "Bytes"] as const)("empty %s (value 0, or length 0): 0 bytes, nothing written", async (kind) => {
+  it.each([["String", "String"], ["CString", "String"], ["Bytes", "Bytes"]] as const)("empty %s (value 0, or length 0): 0 bytes, nothing written", async (fieldKind, kind) => {
     const f = await fixture();
     const p = f.packet();
     for (const value of [0n, packed(0x300, 0)]) {
-      expect(f.call("fieldSet", f.F[K[kind]], p, K[kind], value)).toBe(0);
+      expect(f.call("fieldSet", f.F[K[fieldKind]], p, K[kind], value)).toBe(0);
       f.g.fillSentinel(DST, DST + 16);
-      expect(f.call("fieldGetBuffer", f.F[K[kind]], p, K[kind], packed(DST, 16))).toBe(0);
-      expect(f.call("fieldGetBuffer", f.F[K[kind]], p, K[kind], packed(DST, 0))).toBe(0);
-      expect(f.call("fieldGetBuffer", f.F[K[kind]], p, K[kind], 0n)).toBe(0);
+      expect(f.call("fieldGetBuffer", f.F[K[fieldKind]], p, K[kind], packed(DST, 16))).toBe(0);
+      expect(f.call("fieldGetBuffer", f.F[K[fieldKind]], p, K[kind], packed(DST, 0))).toBe(0);
+      expect(f.call("fieldGetBuffer", f.F[K[fieldKind]], p, K[kind], 0n)).toBe(0);
       expect(f.g.touched(DST, DST + 16)).toEqual([]);
     }
   });
@@ -199,20 +205,24 @@ describe("buffer round trips (fieldSet -> fieldGetBuffer)", () => {
   it("a new record's buffers are empty", async () => {
     const f = await fixture();
     const p = f.packet();
-    for (const k of [12, 13, 14]) expect(f.call("fieldGetBuffer", f.F[k], p, k, packed(DST, 8))).toBe(0);
+    for (const k of [12, 13, 14]) expect(f.call("fieldGetBuffer", f.F[k], p, K.Bytes, packed(DST, 8))).toBe(0);
   });
 
-  it("a CString read stops at the first NUL", async () => {
+  // IG: fieldGetBuffer copies field.Get(data), the raw bytes (pkg/operators/wasm/fields.go, aeac857);
+  // only the getters of older releases cut a CString field at its NUL (see host-env-v1 / host-seed).
+  it("fieldGetBuffer of a CString field returns every byte, the NUL too; the host reads up to the NUL", async () => {
     const f = await fixture();
     const p = f.packet();
     const bytes = Uint8Array.from([0x61, 0x62, 0, 0x63, 0x64]);
     f.g.mem().set(bytes, 0x300);
-    expect(f.call("fieldSet", f.F[K.CString], p, K.CString, packed(0x300, 5))).toBe(0);
-    f.g.fillSentinel(DST, DST + 16);
-    expect(f.call("fieldGetBuffer", f.F[K.CString], p, K.CString, packed(DST, 16))).toBe(2);
-    expect(f.g.getString(DST, 2)).toBe("ab");
-    expect(f.g.touched(DST, DST + 16)).toEqual([DST, DST + 1]);
-    // The host sees the same.
+    expect(f.call("fieldSet", f.F[K.CString], p, K.String, packed(0x300, 5))).toBe(0);
+    for (const kind of [K.String, K.Bytes]) {
+      f.g.fillSentinel(DST, DST + 16);
+      expect(f.call("fieldGetBuffer", f.F[K.CString], p, kind, packed(DST, 16))).toBe(5);
+      expect([...f.g.mem().subarray(DST, DST + 5)]).toEqual([...bytes]);
+      expect(f.g.touched(DST + 5, DST + 16)).toEqual([]);
+    }
+    // The host reads a CString field up to its NUL.
     f.ev.subscribe((e) => expect((e as EventView).get("cstring")).toBe("ab"));
     expect(f.call("dataSourceEmitAndRelease", f.evh, p)).toBe(0);
   });
@@ -314,10 +324,11 @@ describe("host emit -> guest read, every kind", () => {
     expect(v.getBigUint64(VALS + 80, true)).toBe(0x80000000n);
     expect(bitsToF32(v.getBigUint64(VALS + 80, true))).toBe(-0);
     expect(Number.isNaN(v.getFloat64(VALS + 88, true))).toBe(true);
-    expect([v.getInt32(CNTS + 48, true), v.getInt32(CNTS + 52, true), v.getInt32(CNTS + 56, true)]).toEqual([0, 2, 0]);
+    // The guest's String read of the CString field gets every byte, the NUL too (IG: raw bytes).
+    expect([v.getInt32(CNTS + 48, true), v.getInt32(CNTS + 52, true), v.getInt32(CNTS + 56, true)]).toEqual([0, 5, 0]);
     expect(f.g.touched(BUFS, BUFS + 64)).toEqual([]);
-    expect(f.g.getString(BUFS + 64, 2)).toBe("ab");
-    expect(f.g.mem()[BUFS + 66]).toBe(SENTINEL);
+    expect([...f.g.mem().subarray(BUFS + 64, BUFS + 69)]).toEqual([0x61, 0x62, 0, 0x63, 0x64]);
+    expect(f.g.mem()[BUFS + 69]).toBe(SENTINEL);
     expect(f.g.touched(BUFS + 128, BUFS + 192)).toEqual([]);
   });
 });
@@ -334,7 +345,7 @@ describe("guest set -> host read, every kind", () => {
     ];
     for (const [k, v] of sets) expect(f.call("fieldSet", f.F[k], p, k, v)).toBe(0);
     expect(f.call("fieldSet", f.F[12], p, 12, f.s("ünï"))).toBe(0);
-    expect(f.call("fieldSet", f.F[13], p, 13, f.s("cs"))).toBe(0);
+    expect(f.call("fieldSet", f.F[13], p, K.String, f.s("cs"))).toBe(0);
     f.g.mem().set([9, 0, 8], 0x300);
     expect(f.call("fieldSet", f.F[14], p, 14, packed(0x300, 3))).toBe(0);
     expect(f.call("dataSourceEmitAndRelease", f.evh, p)).toBe(0);
@@ -481,10 +492,12 @@ describe("fieldGetBuffer errors: -1, nothing written, logged naming fieldGetBuff
     ["kind 15", field(12), freshPacket, 15, packed(DST, 64)],
     ["a scalar kind on a String field", field(12), freshPacket, K.Uint32, packed(DST, 64)],
     ["a scalar kind (Uint64) on a Bytes field", field(14), freshPacket, K.Uint64, packed(DST, 64)],
-    ["kind String on a Uint32 field", field(8), freshPacket, K.String, packed(DST, 64)],
-    ["kind Bytes on an Int64 field", field(5), freshPacket, K.Bytes, packed(DST, 64)],
-    ["dst pointer past the end of memory", field(12), freshPacket, K.String, packed(65536, 4)],
-    ["dst length past the end of memory", field(12), freshPacket, K.String, packed(65530, 10)],
+    // IG refuses the access kind CString (pkg/operators/wasm/fields.go fieldGetBuffer, aeac857).
+    ["kind CString on a CString field", field(13), freshPacket, K.CString, packed(DST, 64)],
+    ["kind CString on a String field", field(12), freshPacket, K.CString, packed(DST, 64)],
+    // Only the bytes written are checked, as IG (wazero Memory.Write): the value "value" has 5 bytes.
+    ["dst pointer past the end of memory", field(12), freshPacket, K.String, packed(65537, 8)],
+    ["dst length past the end of memory", field(12), freshPacket, K.String, packed(65532, 10)],
     ["dst far outside memory", field(12), freshPacket, K.String, packed(0xfffffff0, 8)],
     ["dst too small", field(12), freshPacket, K.String, packed(DST, 3)],
     ["dst of length 0", field(12), freshPacket, K.String, packed(DST, 0)],
@@ -517,12 +530,16 @@ describe("fieldSet errors: 1, the field keeps its value, logged naming fieldSet"
     ["Uint64 write to a Uint32 field", field(8), freshPacket, K.Uint64, 7n],
     ["Int8 write to an Int16 field", field(3), freshPacket, K.Int8, 7n],
     ["Float64 write to a Float32 field", field(10), freshPacket, K.Float64, 7n],
-    ["a scalar kind on a String field", field(12), freshPacket, K.Uint32, 7n],
-    ["kind String on a Uint32 field", field(8), freshPacket, K.String, packed(0x300, 2)],
+    // The String field holds "keep" (4 bytes): IG checks the value's length, so Uint32 would succeed.
+    ["a scalar kind of another size on a String field", field(12), freshPacket, K.Uint64, 7n],
+    ["kind String of 2 bytes on a Uint32 field (IG replaces the payload; igwasm keeps records fixed)", field(8), freshPacket, K.String, packed(0x300, 2)],
+    // IG: kind CString is "unknown field kind" for fieldSet (pkg/operators/wasm/fields.go, aeac857).
+    ["kind CString on a CString field", field(13), freshPacket, K.CString, packed(0x300, 2)],
+    ["kind CString on a String field", field(12), freshPacket, K.CString, packed(0x300, 2)],
     ["a String value past the end of memory", field(12), freshPacket, K.String, packed(65530, 10)],
     ["a String value far outside memory", field(12), freshPacket, K.String, packed(0xfffffff0, 4)],
     ["a Bytes value past the end of memory", field(14), freshPacket, K.Bytes, packed(65536, 1)],
-    ["a CString value past the end of memory", field(13), freshPacket, K.CString, packed(65535, 2)],
+    ["a String value past the end of memory on a CString field", field(13), freshPacket, K.String, packed(65535, 2)],
   ];
   it.each(rows)("%s", async (_w, fm, dm, kind, value) => {
     const f = await fixture();
@@ -606,5 +623,74 @@ describe("field handles", () => {
     for (let k = 1; k <= 11; k++) expect(f.call("fieldSet", F[k], p, k, k === 1 ? 1n : -1n)).toBe(0);
     const expected = [1n, ...[1, 2, 4, 8].map((n) => 2n ** 64n - 1n), 0xffn, 0xffffn, 0xffffffffn, 2n ** 64n - 1n, 0xffffffffn, 2n ** 64n - 1n];
     expect(Array.from({ length: 11 }, (_, i) => f.get(F[i + 1], p, i + 1)[0])).toEqual(expected);
+  });
+});
+
+// IG: helpers.go writeToDstBuffer writes the value with wazero's Memory.Write, which checks only the
+// bytes written (aeac857): a destination whose declared capacity runs past memory is fine.
+describe("destination bounds", () => {
+  it("a dst of capacity 100 ending past memory takes a 4-byte value that fits", async () => {
+    const f = await fixture();
+    const p = f.packet();
+    expect(f.call("fieldSet", f.F[K.Bytes], p, K.Bytes, put(f.g, 0x300, [1, 2, 3, 4]))).toBe(0);
+    f.g.fillSentinel(65536 - 16, 65536);
+    expect(f.call("fieldGetBuffer", f.F[K.Bytes], p, K.Bytes, packed(65536 - 8, 100))).toBe(4);
+    expect([...f.g.mem().subarray(65528, 65532)]).toEqual([1, 2, 3, 4]);
+    expect(f.g.touched(65532, 65536)).toEqual([]);
+    // Exactly at the end of memory is fine too; one byte past is not.
+    expect(f.call("fieldGetBuffer", f.F[K.Bytes], p, K.Bytes, packed(65532, 100))).toBe(4);
+    expect(f.call("fieldGetBuffer", f.F[K.Bytes], p, K.Bytes, packed(65533, 100))).toBe(-1);
+  });
+});
+
+// IG's accessors work on the field's current value as bytes (pkg/datasource/accessors.go, aeac857).
+describe("IG's value rules: kinds act on the value's bytes", () => {
+  // pkg/operators/wasm/fields.go fieldGetBuffer (aeac857): String and Bytes copy field.Get(data) of any field.
+  it("fieldGetBuffer with String or Bytes on fixed-size fields returns their bytes", async () => {
+    const f = await fixture();
+    const p = f.packet();
+    expect(f.call("fieldSet", f.F[K.Uint32], p, K.Uint32, 0x04030201n)).toBe(0);
+    expect(f.call("fieldSet", f.F[K.Int64], p, K.Int64, -2n)).toBe(0);
+    for (const kind of [K.String, K.Bytes]) {
+      f.g.fillSentinel(DST, DST + 16);
+      expect(f.call("fieldGetBuffer", f.F[K.Uint32], p, kind, packed(DST, 16))).toBe(4);
+      expect([...f.g.mem().subarray(DST, DST + 4)]).toEqual([1, 2, 3, 4]);
+      expect(f.g.touched(DST + 4, DST + 16)).toEqual([]);
+    }
+    expect(f.call("fieldGetBuffer", f.F[K.Int64], p, K.Bytes, packed(DST, 8))).toBe(8);
+    expect([...f.g.mem().subarray(DST, DST + 8)]).toEqual([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    expect(f.call("fieldGetBuffer", f.F[K.Int64], p, K.Bytes, packed(DST, 7))).toBe(-1);
+  });
+
+  // pkg/datasource/accessors.go Set: String/Bytes replace the payload of a fixed-size field. igwasm
+  // writes them in place when they have the field's size (what the guest then reads is the same).
+  it("fieldSet with String or Bytes of the field's size on a fixed-size field writes the bytes", async () => {
+    const f = await fixture();
+    const p = f.packet();
+    expect(f.call("fieldSet", f.F[K.Uint32], p, K.Bytes, put(f.g, 0x300, [0x78, 0x56, 0x34, 0x12]))).toBe(0);
+    expect(f.get(f.F[K.Uint32], p, K.Uint32)).toEqual([0x12345678n, null]);
+    expect(f.call("fieldSet", f.F[K.Uint16], p, K.String, f.s("AB"))).toBe(0);
+    expect(f.get(f.F[K.Uint16], p, K.Uint16)).toEqual([0x4241n, null]);
+  });
+
+  // pkg/datasource/accessors.go Uint32/PutUint32 etc. check len(value) == kind size, not the field's kind.
+  it("a scalar kind reads and writes a variable-length value whose length is the kind's size", async () => {
+    const f = await fixture();
+    const p = f.packet();
+    expect(f.call("fieldSet", f.F[K.Bytes], p, K.Bytes, put(f.g, 0x300, [1, 0, 0, 0]))).toBe(0);
+    expect(f.get(f.F[K.Bytes], p, K.Uint32)).toEqual([1n, null]);
+    expect(f.call("fieldSet", f.F[K.Bytes], p, K.Uint32, 0xaabbccddn)).toBe(0);
+    expect(f.call("fieldGetBuffer", f.F[K.Bytes], p, K.Bytes, packed(DST, 8))).toBe(4);
+    expect([...f.g.mem().subarray(DST, DST + 4)]).toEqual([0xdd, 0xcc, 0xbb, 0xaa]);
+    expect(f.get(f.F[K.Bytes], p, K.Uint64)[1]).toBe(1);
+    expect(f.get(f.F[K.String], p, K.Uint8)[1]).toBe(1); // empty value: 0 bytes
+  });
+
+  // pkg/datasource/accessors.go Bool (aeac857): `val[0] == 1`.
+  it.each([[0, 0n], [1, 1n], [2, 0n], [0xff, 0n]])("Bool reads 1 only for the byte 1: byte %i -> %s", async (byte, expected) => {
+    const f = await fixture();
+    const p = f.packet();
+    expect(f.call("fieldSet", f.F[K.Bool], p, K.Uint8, BigInt(byte))).toBe(0);
+    expect(f.get(f.F[K.Bool], p, K.Bool)).toEqual([expected, null]);
   });
 });

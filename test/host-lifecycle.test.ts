@@ -390,13 +390,16 @@ describe("handles: the 4096 limit", () => {
     expect(call("dataArrayGet", arr, 0)).toBe((0x80000000 | (arr & 0xffff)) | 0);
     expect(call<bigint>("fieldGetScalar", pid, packet, 8, 0)).toBe(9n);
 
-    // A delivery to the guest needs a handle: it is skipped and logged; JS subscribers still run.
+    // A delivery with no free handle still calls the guest, with data handle 0, as IG does
+    // (pkg/operators/wasm/datasource.go dataSourceSubscribe: addHandle returns 0 and the
+    // callback runs anyway; aeac857). JS subscribers still run.
     let js = 0;
     events.subscribe(() => js++, { priority: 5 });
     const lines = logsDuring(g, () => events.emit({ pid: 1 }));
     expect(js).toBe(1);
-    expect(callbackCount(g)).toBe(0);
-    expect(lines).toEqual([expect.stringMatching(/^error: cannot deliver to subscriber 1 of data source "events": too many open handles/)]);
+    expect(callbackLog(g)).toEqual([{ cbID: 1n, ds: ev, data: 0 }]);
+    expect(lines).toEqual([expect.stringMatching(/^warn: delivering to subscriber 1 of data source "events" with data handle 0: too many open handles/)]);
+    expect(handles.size).toBe(4096);
 
     // Releasing one handle makes room for exactly one more.
     expect(call("releaseHandle", ev)).toBe(0);
@@ -406,8 +409,51 @@ describe("handles: the 4096 limit", () => {
     expect(call("getDataSource", s("events"))).toBe(0);
     expect(call("releaseHandle", again)).toBe(0);
     events.emit({ pid: 2 });
-    expect(callbackCount(g)).toBe(1);
+    expect(callbackCount(g)).toBe(2);
+    expect(callbackLog(g)[1].data).not.toBe(0);
     expect(handles.size).toBe(4095);
+  });
+});
+
+// IG: pkg/operators/wasm/wasm.go Stop sets the handle map to nil once gadgetStop returns (aeac857;
+// the deferred reset exists since 7a3e62698), so gadgetPostStop holds no valid handle.
+describe("handles after gadgetStop", () => {
+  const BODY = `
+  (data (i32.const 0x100) "mine")
+  (global $ds (mut i32) (i32.const 0))
+  (func (export "gadgetInit") (result i32)
+    (global.set $ds (call $newDataSource (i64.const ${packed(0x100, 4)}) (i32.const 1)))
+    (i32.store (i32.const 0x204) (call $dataSourceNewPacketSingle (global.get $ds)))
+    (i32.const 0))
+  (func (export "gadgetStop") (result i32)
+    (i32.store (i32.const 0x200) (call $dataSourceIsReferenced (global.get $ds)))
+    (i32.const 0))
+  (func (export "gadgetPostStop") (result i32)
+    (i32.store (i32.const 0x208) (call $dataSourceIsReferenced (global.get $ds)))
+    (i32.store (i32.const 0x20c) (call $dataSourceRelease (global.get $ds) (i32.load (i32.const 0x204))))
+    (i32.const 0))`;
+
+  it("every handle is valid in gadgetStop and invalid in gadgetPostStop; packet records are freed", async () => {
+    const g = await loadHostGuest("v0.43", BODY, { callback: false });
+    g.gadget.init();
+    expect(g.gadget.runtime.handles.size).toBe(2);
+    g.gadget.stop();
+    expect(g.gadget.runtime.handles.size).toBe(0);
+    expect(g.gadget.runtime.dataSources.get("mine")!.slab.live).toBe(0);
+    const lines = logsDuring(g, () => g.gadget.postStop());
+    const v = g.view();
+    expect([v.getUint32(0x200, true), v.getUint32(0x208, true), v.getUint32(0x20c, true)]).toEqual([1, 2, 1]);
+    expect(lines).toEqual([expect.stringMatching(/^warn: dataSourceIsReferenced: stale or unknown handle/), expect.stringMatching(/^warn: dataSourceRelease: stale or unknown handle/)]);
+  });
+
+  it("handles are dropped even when gadgetStop fails", async () => {
+    const g = await loadHostGuest("v0.43", `(func (export "gadgetInit") (result i32) (drop (call $newDataSource (i64.const ${packed(0x100, 1)}) (i32.const 1))) (i32.const 0))
+      (data (i32.const 0x100) "x")
+      (func (export "gadgetStop") (result i32) (unreachable))`, { callback: false });
+    g.gadget.init();
+    expect(g.gadget.runtime.handles.size).toBe(1);
+    expect(() => g.gadget.stop()).toThrow(/stop failed: gadgetStop trapped/);
+    expect(g.gadget.runtime.handles.size).toBe(0);
   });
 });
 

@@ -95,9 +95,18 @@ describe("gadgetShouldLog (ig-v1)", () => {
     expect([0, 1, 2, 3, 4].map((l) => g.call<number>("t_gadgetShouldLog", l))).toEqual(expected);
   });
 
-  it.each([5, 255, -1])("unknown level %i -> 0", async (level) => {
+  it.each([5, 255, 0x7fffffff])("unknown level %i -> 0", async (level) => {
     const g = await load(LogLevel.Trace);
     expect(g.call("t_gadgetShouldLog", level)).toBe(0);
+  });
+
+  // IG: pkg/operators/wasm/log.go computes `logLevel + uint32(logger.ErrorLevel)` in u32 (aeac857):
+  // 0xFFFFFFFE and 0xFFFFFFFF wrap to 0 and 1, below every logger level from Error up.
+  it.each([-2, -1])("level %i (u32 wrap-around) -> 1 at every host level", async (level) => {
+    for (const host of [LogLevel.Error, LogLevel.Trace]) {
+      const g = await load(host);
+      expect(g.call("t_gadgetShouldLog", level)).toBe(1);
+    }
   });
 
   it("traces the call", async () => {

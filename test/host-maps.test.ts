@@ -495,10 +495,32 @@ describe("mapRelease", () => {
       expect(u.result, fn).toBe(1);
       expectErrorLog(u, fn, /stale or unknown handle/);
     }
+    // IG: newPerfReader answers 1 for a map handle it cannot find (pkg/operators/wasm/perf.go, 7386530c3).
     const reader = call(g, "newPerfReader", m, 4096, 0);
-    expect(reader.result).toBe(0);
-    expectErrorLog(reader, "newPerfReader", /stale or unknown handle/);
+    expect(reader.result).toBe(1);
+    expect(reader.logs).toEqual([expect.stringMatching(/^warn: newPerfReader: stale or unknown handle .*gets 1/)]);
     expect(g.touched(DST, DST_END)).toEqual([]);
+  });
+
+  // IG: pkg/operators/wasm/maps.go mapRelease looks the handle up in createdMap, where only
+  // newMap puts it (aeac857; since 912736288, v0.35.0): other map handles -> 1, handle kept.
+  it("a handle not returned by newMap (getMap, a map-of-maps lookup) -> 1, logged, the handle stays usable", async () => {
+    const g = await load();
+    g.gadget.maps.declare({ name: "counts", type: MapType.Hash, keySize: 4, valueSize: 4, maxEntries: 4 });
+    const got = call(g, "getMap", g.putString(NAME, "counts")).result;
+    const outer = newMap(g, "outer", MapType.ArrayOfMaps, 4, 4, 1);
+    const inner = newMap(g, "inner", MapType.Hash, 4, 4, 1);
+    expect(update(g, outer, u32le(0), u32le(inner))).toBe(0);
+    expect(call(g, "mapLookup", outer, key(g, u32le(0)), packed(DST, 4)).result).toBe(0);
+    const looked = g.view().getUint32(DST, true);
+    for (const h of [got, looked]) {
+      const c = call(g, "mapRelease", h);
+      expect(c.result).toBe(1);
+      expectErrorLog(c, "mapRelease", /was not returned by newMap/);
+      expect(update(g, h, u32le(1), u32le(5))).toBe(0);
+      expect(call(g, "releaseHandle", h).result).toBe(0);
+    }
+    expect(call(g, "mapRelease", inner).result).toBe(0);
   });
 
   it("a new map reusing the slot does not answer to the old handle", async () => {

@@ -55,14 +55,14 @@ function read(g: LoadedGuest, reader: number, size = 64): { status: number; byte
   return { status: c.result, bytes: touched.length ? [...g.mem().subarray(DST, touched[touched.length - 1] + 1)] : [], logs: c.logs };
 }
 
-/** Reads until the reader reports 2; returns the first byte of each record read. */
-function drain(g: LoadedGuest, reader: number): number[] {
-  const tags: number[] = [];
+/** Reads until the reader reports 2; returns the first byte of each record read ("lost" for a lost-samples record: 0, nothing written). */
+function drain(g: LoadedGuest, reader: number): (number | "lost")[] {
+  const tags: (number | "lost")[] = [];
   for (;;) {
     const r = read(g, reader);
     if (r.status === 2) return tags;
     expect(r.status).toBe(0);
-    tags.push(r.bytes[0]);
+    tags.push(r.bytes.length === 0 ? "lost" : r.bytes[0]);
   }
 }
 
@@ -108,13 +108,6 @@ describe("newPerfReader", () => {
         args: (g) => [g.call<number>("newMap", g.putString(NAME, "arr"), MapType.Array, 4, 4, 4), 4096, 0],
         log: /has type 2/,
       },
-      { name: "handle 0", args: () => [0, 4096, 0], log: /invalid handle 0/ },
-      { name: "unknown handle", args: () => [UNKNOWN, 4096, 0], log: /stale or unknown handle/ },
-      {
-        name: "a DataSource handle",
-        args: (g) => [g.call<number>("newDataSource", g.putString(NAME, "ds"), 1), 4096, 0],
-        log: /bad handle type \(handle \d+ is a DataSource, not Map\)/,
-      },
       { name: "size 0", args: (_g, m) => [m, 0, 0], log: /size must be an integer/ },
       { name: "size past the limit", args: (_g, m) => [m, 0x7fffffff, 0], log: /size must be an integer/ },
     ];
@@ -131,6 +124,26 @@ describe("newPerfReader", () => {
         expect(PerfBuffer.of(map).readers).toBe(0);
       });
     }
+  });
+});
+
+// IG: pkg/operators/wasm/perf.go newPerfReader answers 1, not 0, when the map handle is not a
+// map (getHandle fails), since 7386530c3 (v0.37.0; aeac857 unchanged).
+describe("newPerfReader with a bad map handle returns 1 (IG's value), logged", () => {
+  const rows: [string, (g: LoadedGuest) => number, RegExp][] = [
+    ["handle 0", () => 0, /invalid handle 0/],
+    ["unknown handle", () => UNKNOWN, /stale or unknown handle/],
+    ["a DataSource handle", (g) => g.call<number>("newDataSource", g.putString(NAME, "ds"), 1), /bad handle type \(handle \d+ is a DataSource, not Map\)/],
+  ];
+  it.each(rows)("%s", async (_w, make, log) => {
+    const { g, map } = await setup();
+    const h = make(g);
+    const live = g.gadget.runtime.handles.size;
+    const c = call(g, "newPerfReader", h, 4096, 0);
+    expect(c.trace).toEqual([`==> ig.newPerfReader(map=${h},size=4096,overwritable=0)`, "<== 1"]);
+    expect(c.logs).toEqual([expect.stringMatching(new RegExp(`^warn: newPerfReader: .*${log.source}.*gets 1`))]);
+    expect(g.gadget.runtime.handles.size).toBe(live);
+    expect(PerfBuffer.of(map).readers).toBe(0);
   });
 });
 
@@ -186,31 +199,73 @@ describe("perfReaderRead", () => {
     expect(read(g, r).status).toBe(2);
   });
 
-  it("a record that does not fit: 1, nothing written, and the record is KEPT for a bigger dst", async () => {
+  // IG: perf.go perfReaderRead calls Read() (the record is taken) before writeToDstBuffer fails (aeac857).
+  it("a record that does not fit: 1, nothing written, and the record is consumed", async () => {
     const { g, handle, write } = await setup();
     const r = call(g, "newPerfReader", handle, 4096, 0).result;
     const record = Array.from({ length: 20 }, (_, i) => i + 1);
-    write(record, [0x42]);
+    write(record, [0x42], [0x43]);
     const small = read(g, r, 19);
     expect(small).toMatchObject({ status: 1, bytes: [] });
-    expect(small.logs).toHaveLength(1);
-    expect(small.logs[0]).toMatch(/^(warn|debug): perfReaderRead: .*too small for the next perf record of 20 bytes/);
-    expect(read(g, r, 0).status).toBe(1);
-    expect(read(g, r, 20)).toMatchObject({ status: 0, bytes: record });
-    expect(read(g, r, 1)).toMatchObject({ status: 0, bytes: [0x42] });
+    expect(small.logs).toEqual([expect.stringMatching(/^debug: perfReaderRead: the next perf record has 20 bytes, the destination 19; the record is dropped/)]);
+    expect(read(g, r, 0).status).toBe(1); // [0x42] is taken too
+    expect(read(g, r, 1)).toMatchObject({ status: 0, bytes: [0x43] });
     expect(read(g, r).status).toBe(2);
   });
 
-  it("a dst outside guest memory: 1, and the record is kept", async () => {
+  it("a dst outside guest memory: 1, nothing written, and the record is consumed", async () => {
     const { g, handle, write } = await setup();
     const r = call(g, "newPerfReader", handle, 4096, 0).result;
-    write([7, 7, 7]);
+    write([7, 7, 7], [8]);
     g.fillSentinel(MEM - 16, MEM);
     const c = call(g, "perfReaderRead", r, packed(MEM - 2, 8));
     expect(c.result).toBe(1);
     expectErrorLog(c, "perfReaderRead", /outside guest memory/);
     expect(g.touched(MEM - 16, MEM)).toEqual([]);
-    expect(read(g, r)).toMatchObject({ status: 0, bytes: [7, 7, 7] });
+    expect(read(g, r)).toMatchObject({ status: 0, bytes: [8] });
+  });
+
+  // IG checks only the bytes it writes (wazero Memory.Write of the value, helpers.go writeToDstBuffer).
+  it("a dst whose capacity ends past memory takes a record that fits in memory", async () => {
+    const { g, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 4096, 0).result;
+    write([1, 2, 3, 4]);
+    g.fillSentinel(MEM - 16, MEM);
+    expect(call(g, "perfReaderRead", r, packed(MEM - 8, 100)).result).toBe(0);
+    expect([...g.mem().subarray(MEM - 8, MEM - 4)]).toEqual([1, 2, 3, 4]);
+    expect(g.touched(MEM - 4, MEM)).toEqual([]);
+  });
+
+  // cilium/ebpf v0.22.0 perf/reader.go ReadInto: errMustBePaused for an overwritable reader not paused.
+  it("an overwritable reader that is not paused: 1, logged, the records stay", async () => {
+    const { g, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 4096, 1).result;
+    write([5]);
+    const c = read(g, r);
+    expect(c).toMatchObject({ status: 1, bytes: [] });
+    expect(c.logs).toEqual([expect.stringMatching(/^warn: perfReaderRead: an overwritable perf reader must be paused/)]);
+    expect(call(g, "perfReaderPause", r).result).toBe(0);
+    expect(drain(g, r)).toEqual([5]);
+  });
+
+  // cilium/ebpf perf/reader.go readRecord: a PERF_RECORD_LOST record is a Record with no RawSample;
+  // IG's perfReaderRead then writes 0 bytes and returns 0 (pkg/operators/wasm/perf.go, aeac857).
+  it("records dropped by a full non-overwritable reader are reported by a read that returns 0 and writes nothing", async () => {
+    const { g, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 48, 0).result;
+    write(rec(1), rec(2), rec(3), rec(4));
+    expect(drain(g, r)).toEqual([1, 2, 3]);
+    write(rec(5));
+    const lost = read(g, r);
+    expect(lost).toEqual({ status: 0, bytes: [], logs: [] });
+    expect(drain(g, r)).toEqual([5]);
+  });
+
+  // Documented difference: IG blocks here until a record arrives; a synchronous host call cannot.
+  it("a non-overwritable reader with nothing pending returns 2 at once (IG would block)", async () => {
+    const { g, handle } = await setup();
+    const r = call(g, "newPerfReader", handle, 4096, 0).result;
+    expect(read(g, r)).toEqual({ status: 2, bytes: [], logs: [] });
   });
 
   it("every reader gets every record", async () => {
@@ -219,6 +274,7 @@ describe("perfReaderRead", () => {
     const b = call(g, "newPerfReader", handle, 4096, 1).result;
     write([1], [2]);
     expect(drain(g, a)).toEqual([1, 2]);
+    expect(call(g, "perfReaderPause", b).result).toBe(0);
     expect(drain(g, b)).toEqual([1, 2]);
   });
 
@@ -244,8 +300,11 @@ describe("buffer full", () => {
     const { g, handle, write } = await setup();
     const r = call(g, "newPerfReader", handle, 48, 1).result;
     write(rec(1), rec(2), rec(3), rec(4), rec(5));
+    expect(call(g, "perfReaderPause", r).result).toBe(0);
     expect(drain(g, r)).toEqual([3, 4, 5]);
+    expect(call(g, "perfReaderResume", r).result).toBe(0);
     write(rec(6));
+    expect(call(g, "perfReaderPause", r).result).toBe(0);
     expect(drain(g, r)).toEqual([6]);
   });
 
@@ -253,6 +312,7 @@ describe("buffer full", () => {
     const { g, handle, write } = await setup();
     const r = call(g, "newPerfReader", handle, 32, 7).result;
     write(rec(1), rec(2), rec(3));
+    expect(call(g, "perfReaderPause", r).result).toBe(0);
     expect(drain(g, r)).toEqual([2, 3]);
   });
 
@@ -261,7 +321,10 @@ describe("buffer full", () => {
     const a = call(g, "newPerfReader", handle, 32, 0).result;
     const b = call(g, "newPerfReader", handle, 32, 1).result;
     write(rec(1), rec(9, 25), rec(2));
-    expect(drain(g, a)).toEqual([1, 2]);
+    // The non-overwritable reader drops [2] too: the lost-samples record (24 bytes) that must precede it
+    // and [2] itself (16) do not fit beside [1] (16) in 32 bytes.
+    expect(drain(g, a)).toEqual([1]);
+    expect(call(g, "perfReaderPause", b).result).toBe(0);
     expect(drain(g, b)).toEqual([1, 2]);
   });
 });
@@ -326,6 +389,18 @@ describe("perfReaderClose", () => {
     const again = call(g, "newPerfReader", handle, 4096, 0).result;
     expect(again).toBeGreaterThan(0);
     expect(drain(g, again)).toEqual([]);
+  });
+});
+
+// IG: pkg/operators/wasm/handle.go releaseHandle only deletes the handle (aeac857): the reader is not closed.
+describe("releaseHandle on a perf reader", () => {
+  it("forgets the handle and leaves the reader open", async () => {
+    const { g, map, handle, write } = await setup();
+    const r = call(g, "newPerfReader", handle, 4096, 0).result;
+    expect(call(g, "releaseHandle", r).result).toBe(0);
+    expect(PerfBuffer.of(map).readers).toBe(1);
+    expect(() => write([1])).not.toThrow();
+    expect(call(g, "perfReaderRead", r, packed(DST, 8)).result).toBe(1);
   });
 });
 

@@ -66,6 +66,14 @@ describe("getSyscallName", () => {
     expect(nameOf(arm, 244)).toEqual({ status: 0, text: "syscall_f4" });
   });
 
+  // IG: pkg/operators/wasm/syscalls.go getSyscallName takes `uint16(stack[0])` (aeac857; since bfaf82dd1).
+  it("the id is taken as a u16: 65536 is read, 0x1003b is execve", async () => {
+    const x86 = await load("x86_64");
+    expect(nameOf(x86, 0x10000)).toEqual({ status: 0, text: "read" });
+    expect(nameOf(x86, 0x10000 + 59)).toEqual({ status: 0, text: "execve" });
+    expect(nameOf(x86, 0xffffffff)).toEqual({ status: 0, text: "syscall_ffff" });
+  });
+
   it("a dst of exactly the name's size is enough", async () => {
     const g = await load("x86_64");
     expect(nameOf(g, 59, 6)).toEqual({ status: 0, text: "execve" });

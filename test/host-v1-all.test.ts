@@ -297,7 +297,7 @@ export function gadgetStart(): i32 {
 
   const counts = getMap(str("counts"));
   eq(newPerfReader(counts, 4096, 0), 0, "newPerfReader(Hash map)");
-  eq(newPerfReader(0, 4096, 0), 0, "newPerfReader(0)");
+  eq(newPerfReader(0, 4096, 0), 1, "newPerfReader(0) answers 1, as IG's perf.go");
   eq(releaseHandle(counts), 0, "releaseHandle(counts)");
   return phaseResult(before);
 }
@@ -307,12 +307,9 @@ export function gadgetStop(): i32 {
   // The embedding code wrote [1,2,3,4], then 20 bytes 101..120, then four 8-byte records tagged 0x10..0x13.
   eq(perfReaderRead(reader, dst(4)), 0, "perfReaderRead(first)");
   check(load<u32>(BUF) == 0x04030201 && untouched(4, 512), "first record bytes");
+  // As IG: the record that does not fit is consumed all the same.
   eq(perfReaderRead(reader, dst(19)), 1, "perfReaderRead(dst too small)");
   check(untouched(0, 512), "perfReaderRead(dst too small) writes nothing");
-  eq(perfReaderRead(reader, dst(20)), 0, "perfReaderRead(kept record)");
-  let ok = untouched(20, 512);
-  for (let i = 0; i < 20; i++) ok = ok && load<u8>(BUF + <usize>i) == <u8>(101 + i);
-  check(ok, "kept record bytes");
   for (let t = 0x10; t <= 0x13; t++) {
     eq(perfReaderRead(reader, dst(64)), 0, "perfReaderRead(tag)");
     eq(load<u8>(BUF), t, "tag order");
@@ -323,7 +320,9 @@ export function gadgetStop(): i32 {
   eq(perfReaderRead(paused, dst(64)), PerfReadStatus.NothingToRead, "paused reader got nothing");
   eq(perfReaderResume(paused), 0, "perfReaderResume");
 
-  // The overwritable 48-byte reader kept the newest records that fit.
+  // The overwritable 48-byte reader kept the newest records that fit; it is read once paused (as IG).
+  eq(perfReaderRead(overwriting, dst(64)), 1, "overwritable read before pause");
+  eq(perfReaderPause(overwriting), 0, "perfReaderPause(overwritable)");
   for (let t = 0x11; t <= 0x13; t++) {
     eq(perfReaderRead(overwriting, dst(64)), 0, "overwritable read");
     eq(load<u8>(BUF), t, "overwritable kept the newest");
@@ -443,7 +442,8 @@ describe("a guest that uses every remaining host function of profile v0.43", () 
       releaseHandle: "1", perfReaderPause: "1", perfReaderResume: "1", perfReaderRead: "1", perfReaderClose: "1",
       getSyscallName: "1", getSyscallDeclaration: "1", getSyscallID: "-1", newMap: "0", getMap: "0", newPerfReader: "0",
     };
-    const failed = calls.filter((c) => errorValue[c.fn] === c.result);
+    // newPerfReader also fails with 1, IG's answer to a bad map handle.
+    const failed = calls.filter((c) => errorValue[c.fn] === c.result || (c.fn === "newPerfReader" && c.result === "1"));
     expect(failed.length).toBeGreaterThan(30);
     const errorLogs = g.logs.filter((l) => /^(warn|debug|error): /.test(l) && !l.includes("FAIL"));
     for (const fn of new Set(failed.map((c) => c.fn))) {

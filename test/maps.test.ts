@@ -132,9 +132,12 @@ describe("hash maps", () => {
     m.update(u32(1), new Uint8Array(8), 1n);
     m.update(u32(1), new Uint8Array(8).fill(5), 2n);
     expect(m.get(u32(1))![0]).toBe(5);
-    for (const f of [3, 4, -1, 0.5, 3n, 1n << 40n]) {
+    for (const f of [3, 5, -1, 0.5, 3n, 1n << 40n]) {
       expectFail(() => m.update(u32(2), new Uint8Array(8), f), /invalid update flags/);
     }
+    // 4 (Lock) is a valid flag (IG's wasmapi UpdateLock; pkg/operators/wasm/maps.go mapUpdate allows <= 4),
+    // refused as Linux does for a value without a bpf_spin_lock.
+    for (const f of [4, 4n]) expectFail(() => m.update(u32(2), new Uint8Array(8), f), /flag 4 \(Lock\) needs a value with a bpf_spin_lock.*EINVAL/);
     expect(m.size).toBe(1);
   });
 
@@ -219,8 +222,10 @@ describe("hash maps", () => {
 });
 
 describe("LRU hash maps", () => {
-  it("evicts the least recently updated entry instead of failing", () => {
-    const m = hash("lru", 4, 1, 2, MapType.LruHash);
+  // IG's newMap accepts every type up to Arena (33) and leaves the rest to the kernel
+  // (pkg/operators/wasm/maps.go isMapTypeKnown, aeac857); LRU_PERCPU_HASH (10) is emulated with one CPU.
+  it.each([MapType.LruHash, 10])("type %i evicts the least recently updated entry instead of failing", (type) => {
+    const m = hash("lru", 4, 1, 2, type);
     m.set(u32(1), bytes(1));
     m.set(u32(2), bytes(2));
     m.set(u32(1), bytes(11)); // 1 is now the most recently used

@@ -11,7 +11,7 @@ import {
 } from "../runtime/perf/perf-reader.js";
 import { PerfRing } from "../runtime/perf/perf-ring.js";
 
-const { Ok, NothingToRead } = PerfReadStatus;
+const { Ok, NothingToRead, Lost } = PerfReadStatus;
 
 function perfMap(name = "events"): BpfMap {
   return BpfMap.create({ name, type: MapType.PerfEventArray, keySize: 4, valueSize: 4, maxEntries: 4 });
@@ -22,17 +22,21 @@ function rec(tag: number, n: number): Uint8Array {
   return new Uint8Array(n).fill(tag);
 }
 
-/** Reads every pending record; returns [tag, length] pairs. */
-function drain(r: PerfReader): [number, number][] {
-  const out: [number, number][] = [];
+/** Reads every pending record; returns [tag, length] pairs, "lost" for a lost-samples record. */
+function drain(r: PerfReader): ([number, number] | "lost")[] {
+  const out: ([number, number] | "lost")[] = [];
   const dst = new Uint8Array(4096);
-  while (r.read(dst) === Ok) out.push([r.lastLength === 0 ? 0 : dst[0], r.lastLength]);
-  return out;
+  for (;;) {
+    const status = r.read(dst);
+    if (status === NothingToRead) return out;
+    out.push(status === Lost ? "lost" : [r.lastLength === 0 ? 0 : dst[0], r.lastLength]);
+  }
 }
 
 describe("PerfReadStatus", () => {
   it("matches the ABI", () => {
-    expect(PerfReadStatus).toEqual({ Ok: 0, Error: 1, NothingToRead: 2 });
+    expect(PerfReadStatus).toEqual({ Ok: 0, Error: 1, NothingToRead: 2, Lost: 3 });
+    expect(Ok).toBe(0);
     expect(PERF_RECORD_HEADER_BYTES).toBe(8);
   });
 });
@@ -168,22 +172,43 @@ describe("ring budget", () => {
     const buf = PerfBuffer.of(m);
     buf.write(rec(1, 24)); // 32
     buf.write(rec(2, 16)); // 24 -> 56 used
-    buf.write(rec(3, 1)); // 9 -> 65 > 64: dropped
-    expect(r.pending).toBe(2);
-    expect(r.lost).toBe(1);
-    buf.write(rec(4, 0)); // 8 -> exactly 64: fits
+    buf.write(rec(3, 0)); // 8 -> exactly 64: fits
     expect(r.pending).toBe(3);
-    buf.write(rec(5, 0)); // full
-    expect(r.lost).toBe(2);
+    buf.write(rec(4, 0)); // full: dropped
+    expect(r.lost).toBe(1);
     expect(drain(r)).toEqual([
       [1, 24],
       [2, 16],
       [0, 0],
     ]);
-    // Space is freed by reading.
-    buf.write(rec(6, 56));
-    expect(drain(r)).toEqual([[6, 56]]);
-    expect(r.lost).toBe(2);
+    // Space is freed by reading; the drop is reported by a lost-samples record first.
+    buf.write(rec(6, 32));
+    expect(drain(r)).toEqual(["lost", [6, 32]]);
+    expect(r.lost).toBe(1);
+  });
+
+  // As the kernel's perf ring (reported to IG's host by cilium/ebpf v0.22.0 perf/reader.go as a
+  // Record with LostSamples): a lost-samples record (24 bytes of ring) precedes the next record.
+  it("non-overwritable: drops are reported by one lost-samples record, which needs room too", () => {
+    const m = perfMap();
+    const r = PerfReader.open(m, 64, false);
+    const buf = PerfBuffer.of(m);
+    buf.write(rec(1, 24)); // 32
+    buf.write(rec(2, 16)); // 24 -> 56 used
+    buf.write(rec(3, 1)); // 9 -> 65 > 64: dropped
+    buf.write(rec(4, 0)); // 8, after a 24-byte lost record: 88 > 64, dropped too
+    expect([r.pending, r.lost]).toEqual([2, 2]);
+    expect(drain(r)).toEqual([[1, 24], [2, 16]]);
+    buf.write(rec(5, 8)); // 24 + 16 fit
+    buf.write(rec(6, 8));
+    expect(drain(r)).toEqual(["lost", [5, 8], [6, 8]]);
+    // Paused readers lose records without a report: nothing reaches a paused ring.
+    r.pause();
+    buf.write(rec(7, 8));
+    r.resume();
+    buf.write(rec(8, 8));
+    expect(drain(r)).toEqual([[8, 8]]);
+    expect(r.lost).toBe(3);
   });
 
   it("overwritable: the oldest records are dropped until the new one fits", () => {
@@ -216,8 +241,9 @@ describe("ring budget", () => {
       expect(r.lost).toBe(1);
       expect(drain(r)).toEqual([[1, 4]]);
     }
-    buf.write(rec(3, 56)); // exactly the ring
-    for (const r of [r1, r2]) expect(drain(r)).toEqual([[3, 56]]);
+    buf.write(rec(3, 32)); // 40, after the non-overwritable ring's 24-byte lost record: exactly the ring
+    expect(drain(r1)).toEqual(["lost", [3, 32]]);
+    expect(drain(r2)).toEqual([[3, 32]]);
   });
 
   it("a ring smaller than a header can hold nothing", () => {

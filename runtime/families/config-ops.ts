@@ -1,4 +1,10 @@
-/** Params (read by the gadget) and config (written by the gadget). */
+/**
+ * Params (read by the gadget) and config (written by the gadget).
+ *
+ * Different from IG, on purpose: setConfig always has somewhere to write
+ * here. IG fails it (1) when the gadget has no config object
+ * (pkg/operators/wasm/config.go, aeac857).
+ */
 import { FieldKind } from "../../generated/constants.js";
 import { fail, NotFoundError } from "../errors.js";
 import { decodeUtf8 } from "../utf8.js";

@@ -1,4 +1,13 @@
-/** The data-array family: the records of array packets. */
+/**
+ * The data-array family: the records of array packets.
+ *
+ * Stricter than IG, on purpose (pkg/operators/wasm/datasource.go, aeac857):
+ * dataArrayAppend and dataArrayRelease accept only a record dataArrayNew made
+ * for the same array (IG appends any Data handle, traps on a single packet and
+ * releases any Data handle), and an array holds at most 32768 records, the
+ * most an element handle can address (IG has no cap; elements past 32767 are
+ * unreachable there). A well-behaved guest sees no difference.
+ */
 import { DataArrayElementFlag, DataArrayHandleMask, DataArrayIndexShift, DataArrayMaxIndex } from "../../generated/constants.js";
 import type { DataArrayHandle, DataHandle } from "../../generated/types.js";
 import { fail } from "../errors.js";

@@ -8,22 +8,33 @@ import type { DataSourceHandle, FieldHandle, PacketHandle } from "../../generate
 import { fail, NotFoundError } from "../errors.js";
 import { HandleType } from "../handles.js";
 import type { DataSources } from "../data-sources.js";
+import type { HostBehaviour } from "../host-behaviour.js";
 
 export class DataSourceOps {
-  constructor(private readonly sources: DataSources) {}
+  constructor(
+    private readonly sources: DataSources,
+    private readonly behaviour: HostBehaviour,
+  ) {}
 
   private handleOf(dsIndex: number): DataSourceHandle {
     return this.sources.handles.alloc(HandleType.DataSource, dsIndex, 0, undefined, dsIndex) as DataSourceHandle;
   }
 
+  /** A taken name is replaced, as in IG (see DataSources.create). */
   newDataSource(name: string, type: DataSourceType): DataSourceHandle {
-    const ds = this.sources.create(name, type, true);
+    const ds = this.sources.create(name, type, true, "replace");
     return this.handleOf(ds.index);
   }
 
+  /**
+   * Unreferenced data sources are not found: IG looks the name up in
+   * GetDataSources(), which leaves them out (pkg/gadget-context/gadget-context.go
+   * getDataSources, since e3d6a2790, v0.35.0).
+   */
   getDataSource(name: string): DataSourceHandle {
     const ds = this.sources.get(name);
     if (!ds) throw new NotFoundError(`getDataSource: no data source "${name}"`);
+    if (!ds.referenced) throw new NotFoundError(`getDataSource: data source "${name}" is unreferenced`);
     return this.handleOf(ds.index);
   }
 
@@ -34,12 +45,15 @@ export class DataSourceOps {
     }
     if (type === SubscriptionType.Array && !source.isArray) fail(`dataSourceSubscribe: "${source.name}" is not an Array data source`);
     if (this.sources.guest.callback === null) fail("dataSourceSubscribe: the module exports no data-source callback");
-    source.subscribe({ prio, type, cbID, dsHandle: ds, js: null });
+    // IG decodes the priority as a signed i32 (pkg/operators/wasm/datasource.go
+    // dataSourceSubscribe, DecodeI32) and sorts ascending, stably: 0xFFFFFFFF is -1
+    // and runs before 0. `| 0` makes it signed whether the shim passes it signed or not.
+    source.subscribe({ prio: prio | 0, type, cbID, dsHandle: ds, js: null });
   }
 
   dataSourceGetField(ds: DataSourceHandle, name: string): FieldHandle {
     const source = this.sources.dataSourceOf(ds, "dataSourceGetField");
-    const field = source.field(name);
+    const field = source.field(name) ?? (this.behaviour.getFieldCaseInsensitive ? source.fieldIgnoringCase(name) : undefined);
     if (!field) throw new NotFoundError(`dataSourceGetField: data source "${source.name}" has no field "${name}"`);
     return this.sources.fieldHandle(field) as FieldHandle;
   }

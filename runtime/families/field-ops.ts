@@ -8,14 +8,47 @@
  * size, then does one DataView access. Scalars are written from a shared
  * BigUint64Array/Uint32Array scratch pair, so sign-extended, zero-extended
  * and float bit patterns all reduce to copying the low `size` bytes.
+ *
+ * What each function accepts follows IG's host, which works on a field's
+ * current value as a byte slice (pkg/datasource/accessors.go, aeac857):
+ * - a scalar kind reads or writes a value whose current length is the kind's
+ *   size, whatever the field's kind (a variable-length field holding 4 bytes
+ *   reads as Uint32); Bool reads 1 only when the byte is exactly 1;
+ * - fieldGetBuffer with String or Bytes returns the raw bytes of any field (a
+ *   Uint32 field gives its 4 bytes; a CString field is not cut at its NUL);
+ *   CString is not an access kind there, nor for fieldSet;
+ * - the older getters (seed fieldAccessorGet, env-v1 fieldGet and
+ *   fieldGetToBuffer) read String through IG's `String()`, which cuts a
+ *   CString field at its first NUL, and Bytes as raw bytes; CString is not an
+ *   access kind there either.
+ *
+ * Stricter than IG, on purpose: String or Bytes written with fieldSet to a
+ * fixed-size field must have the field's size. IG replaces the field's
+ * payload with a slice of any length (after which scalar access to it fails);
+ * here a fixed-size field lives inside a fixed-size record, so a value of
+ * another length has nowhere to go and the call fails. With the field's size
+ * the bytes are written in place, which is what IG's guests observe too.
+ *
+ * Also different on purpose: Bytes written with fieldSet are copied. IG keeps
+ * a view of the guest's memory (wazero's Memory.Read), so a guest that later
+ * overwrites its buffer changes the record; no guest can rely on that.
  */
-import { FieldKind, FieldKindSize, isBufferKind } from "../../generated/constants.js";
+import { FieldKind, FieldKindSize } from "../../generated/constants.js";
 import type { DataHandle, FieldHandle } from "../../generated/types.js";
 import { fail } from "../errors.js";
 import { HandleType, type HandleTable } from "../handles.js";
+import type { HostBehaviour } from "../host-behaviour.js";
 import type { HostMemory } from "../host-memory.js";
 import type { DataSources } from "../data-sources.js";
 import { cStringLength } from "../utf8.js";
+
+function isScalarKind(kind: number): boolean {
+  return kind >= FieldKind.Bool && kind <= FieldKind.Float64;
+}
+
+function kindName(kind: number): string {
+  return FieldKind[kind] ?? String(kind);
+}
 
 export class FieldOps {
   private readonly scratch64 = new BigUint64Array(1);
@@ -28,6 +61,7 @@ export class FieldOps {
   constructor(
     private readonly sources: DataSources,
     private readonly mem: HostMemory,
+    private readonly behaviour: HostBehaviour,
   ) {
     this.handles = sources.handles;
   }
@@ -48,100 +82,102 @@ export class FieldOps {
     fail(`${what}: field ${field} belongs to data source "${owner}", the data to "${this.sources.ds.name}"`);
   }
 
-  /** The field's size, when `kind` is a fixed-size kind of that size. */
-  private checkScalar(kind: number, what: string): number {
+  /** The located field's current value: a view of the record for fixed-size fields, the stored bytes otherwise. */
+  private valueBytes(addr: number): Uint8Array {
     const size = FieldKindSize[this.fieldKind];
-    if (size !== 0 && kind >= FieldKind.Bool && kind <= FieldKind.Float64 && FieldKindSize[kind] === size) return size;
-    return this.scalarError(kind, what);
+    if (size !== 0) return this.mem.u8.subarray(addr + this.fieldOffset, addr + this.fieldOffset + size);
+    const ds = this.sources.ds;
+    return ds.slab.vars[this.sources.slot * ds.slab.varCount + this.fieldOffset];
   }
 
-  private scalarError(kind: number, what: string): never {
+  private storeVariable(value: Uint8Array): void {
+    const ds = this.sources.ds;
+    ds.slab.vars[this.sources.slot * ds.slab.varCount + this.fieldOffset] = value;
+  }
+
+  /** Reads the located field's value as scalar `kind`. */
+  private getScalar(addr: number, kind: number, what: string): bigint {
     const size = FieldKindSize[this.fieldKind];
-    if (size === 0) fail(`${what}: the field is ${FieldKind[this.fieldKind]}; read it with a String, CString or Bytes kind`);
-    if (!(kind >= FieldKind.Bool && kind <= FieldKind.Float64)) fail(`${what}: kind ${kind} is not a fixed-size kind`);
-    fail(`${what}: kind ${FieldKind[kind]} has ${FieldKindSize[kind]} bytes, the field (${FieldKind[this.fieldKind]}) ${size}`);
+    if (size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size) return this.readScalar(this.mem.view, addr + this.fieldOffset, kind);
+    const value = this.scalarBytes(addr, kind, what);
+    return this.readScalar(new DataView(value.buffer, value.byteOffset, value.length), 0, kind);
   }
 
-  private checkBuffer(kind: number, what: string): void {
-    if (FieldKindSize[this.fieldKind] !== 0) fail(`${what}: the field is ${FieldKind[this.fieldKind]}, not String, CString or Bytes`);
-    if (!isBufferKind(kind)) fail(`${what}: kind ${kind} is not String, CString or Bytes`);
+  /** The value bytes a scalar access of `kind` may use (their length is the kind's size), or a failure saying why not. */
+  private scalarBytes(addr: number, kind: number, what: string): Uint8Array {
+    if (!isScalarKind(kind)) fail(`${what}: kind ${kindName(kind)} is not a fixed-size kind`);
+    const value = this.valueBytes(addr);
+    if (value.length !== FieldKindSize[kind]) {
+      fail(`${what}: kind ${kindName(kind)} has ${FieldKindSize[kind]} bytes, the value of the field (${kindName(this.fieldKind)}) ${value.length}`);
+    }
+    return value;
   }
 
-  /** Reads a fixed-size value with `kind`'s signedness (sign- or zero-extended; floats as bits). */
-  readScalar(addr: number, kind: number): bigint {
-    const view = this.mem.view;
+  /** Reads a fixed-size value with `kind`'s signedness (sign- or zero-extended; floats as bits; Bool 1 only for the byte 1). */
+  readScalar(view: DataView, at: number, kind: number): bigint {
     switch (kind) {
       case FieldKind.Bool:
-        return view.getUint8(addr) !== 0 ? 1n : 0n;
+        return view.getUint8(at) === 1 ? 1n : 0n;
       case FieldKind.Int8:
-        return BigInt(view.getInt8(addr));
+        return BigInt(view.getInt8(at));
       case FieldKind.Int16:
-        return BigInt(view.getInt16(addr, true));
+        return BigInt(view.getInt16(at, true));
       case FieldKind.Int32:
-        return BigInt(view.getInt32(addr, true));
+        return BigInt(view.getInt32(at, true));
       case FieldKind.Uint8:
-        return BigInt(view.getUint8(addr));
+        return BigInt(view.getUint8(at));
       case FieldKind.Uint16:
-        return BigInt(view.getUint16(addr, true));
+        return BigInt(view.getUint16(at, true));
       case FieldKind.Uint32:
       case FieldKind.Float32:
-        return BigInt(view.getUint32(addr, true));
+        return BigInt(view.getUint32(at, true));
       case FieldKind.Int64:
-        return view.getBigInt64(addr, true);
+        return view.getBigInt64(at, true);
       default: // Uint64, Float64
-        return view.getBigUint64(addr, true);
+        return view.getBigUint64(at, true);
     }
   }
 
   /** Writes the low `size` bytes of `value` (Bool: 1 when non-zero). */
-  writeScalar(addr: number, size: number, kind: number, value: bigint): void {
+  writeScalar(view: DataView, at: number, size: number, kind: number, value: bigint): void {
     this.scratch64[0] = value;
     const lo = this.scratch32[0];
-    const view = this.mem.view;
     switch (size) {
       case 1:
-        view.setUint8(addr, kind === FieldKind.Bool ? (lo | this.scratch32[1]) !== 0 ? 1 : 0 : lo & 0xff);
+        view.setUint8(at, kind === FieldKind.Bool ? (lo | this.scratch32[1]) !== 0 ? 1 : 0 : lo & 0xff);
         return;
       case 2:
-        view.setUint16(addr, lo & 0xffff, true);
+        view.setUint16(at, lo & 0xffff, true);
         return;
       case 4:
-        view.setUint32(addr, lo, true);
+        view.setUint32(at, lo, true);
         return;
       default:
-        view.setUint32(addr, lo, true);
-        view.setUint32(addr + 4, this.scratch32[1], true);
+        view.setUint32(at, lo, true);
+        view.setUint32(at + 4, this.scratch32[1], true);
     }
   }
 
-  private variableValue(): Uint8Array {
-    const ds = this.sources.ds;
-    return ds.slab.vars[this.sources.slot * ds.slab.varCount + this.fieldOffset];
+  /** The located field's value for a String or Bytes read; `cutCString`: String reads stop at a CString field's NUL. */
+  private bufferValue(addr: number, kind: number, cutCString: boolean, what: string): Uint8Array {
+    if (kind !== FieldKind.String && kind !== FieldKind.Bytes) fail(`${what}: kind ${kindName(kind)} is not String or Bytes`);
+    const value = this.valueBytes(addr);
+    if (!cutCString || kind !== FieldKind.String || this.fieldKind !== FieldKind.CString) return value;
+    return value.subarray(0, cStringLength(value));
   }
 
   // --- host functions --------------------------------------------------
 
   fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint {
-    const addr = this.locate(field, data, "fieldGetScalar");
-    this.checkScalar(kind, "fieldGetScalar");
-    return this.readScalar(addr + this.fieldOffset, kind);
+    return this.getScalar(this.locate(field, data, "fieldGetScalar"), kind, "fieldGetScalar");
   }
 
   fieldGetBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind): Uint8Array {
-    return this.getBuffer(field, data, kind, "fieldGetBuffer");
+    return this.bufferValue(this.locate(field, data, "fieldGetBuffer"), kind, false, "fieldGetBuffer");
   }
 
   fieldGetToBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind): Uint8Array {
-    return this.getBuffer(field, data, kind, "fieldGetToBuffer");
-  }
-
-  private getBuffer(field: number, data: number, kind: number, what: string): Uint8Array {
-    this.locate(field, data, what);
-    this.checkBuffer(kind, what);
-    const value = this.variableValue();
-    if (kind !== FieldKind.CString) return value;
-    const n = cStringLength(value);
-    return n === value.length ? value : value.subarray(0, n);
+    return this.bufferValue(this.locate(field, data, "fieldGetToBuffer"), kind, true, "fieldGetToBuffer");
   }
 
   /** seed `fieldAccessorGet` / env-v1 `fieldGet`: a scalar, or the bytes to copy through the guest's malloc. */
@@ -154,12 +190,14 @@ export class FieldOps {
   }
 
   private legacyGet(field: number, data: number, kind: number, what: string): bigint | Uint8Array {
-    if (isBufferKind(kind)) return this.getBuffer(field, data, kind, what);
     const addr = this.locate(field, data, what);
-    this.checkScalar(kind, what);
-    return this.readScalar(addr + this.fieldOffset, kind);
+    return isScalarKind(kind) ? this.getScalar(addr, kind, what) : this.bufferValue(addr, kind, true, what);
   }
 
+  /**
+   * Writes a field. What the guest gets on success (0, or the field handle
+   * before v0.39.0) is the generated shim's, per the release's fieldSet variant.
+   */
   fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: bigint | Uint8Array): void {
     this.set(field, data, kind, value, "fieldSet");
   }
@@ -170,15 +208,37 @@ export class FieldOps {
 
   private set(field: number, data: number, kind: number, value: bigint | Uint8Array, what: string): void {
     const addr = this.locate(field, data, what);
-    if (typeof value === "bigint") {
-      const size = this.checkScalar(kind, what);
-      this.writeScalar(addr + this.fieldOffset, size, kind, value);
+    if (typeof value === "bigint") this.setScalar(addr, kind, value, what);
+    else this.setBytes(addr, kind, value, what);
+    // What the guest gets on success (0, or the field handle before v0.39.0) is the spec's: the
+    // generated shim of each release's fieldSet variant answers it.
+  }
+
+  private setScalar(addr: number, kind: number, value: bigint, what: string): void {
+    const size = FieldKindSize[this.fieldKind];
+    if (size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size) {
+      this.writeScalar(this.mem.view, addr + this.fieldOffset, size, kind, value);
       return;
     }
-    this.checkBuffer(kind, what);
-    const ds = this.sources.ds;
-    // A copy: `value` may be a view of guest memory.
-    ds.slab.vars[this.sources.slot * ds.slab.varCount + this.fieldOffset] = value.slice();
+    const current = this.scalarBytes(addr, kind, what);
+    // A variable-length value of the kind's size: write a copy, so no other holder of the old bytes sees the change.
+    const next = size === 0 ? current.slice() : current;
+    this.writeScalar(new DataView(next.buffer, next.byteOffset, next.length), 0, next.length, kind, value);
+    if (size === 0) this.storeVariable(next);
+  }
+
+  private setBytes(addr: number, kind: number, value: Uint8Array, what: string): void {
+    if (kind !== FieldKind.String && kind !== FieldKind.Bytes) fail(`${what}: kind ${kindName(kind)} cannot be written; use String or Bytes`);
+    const size = FieldKindSize[this.fieldKind];
+    if (size === 0) {
+      // A copy: `value` is a view of guest memory.
+      this.storeVariable(value.slice());
+      return;
+    }
+    if (value.length !== size) {
+      fail(`${what}: ${value.length} bytes do not fit the field (${kindName(this.fieldKind)}, ${size} bytes); IG would replace its value, igwasm keeps records fixed-size`);
+    }
+    this.mem.u8.set(value, addr + this.fieldOffset);
   }
 
   fieldAddTag(field: FieldHandle, tag: string): void {

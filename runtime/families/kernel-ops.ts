@@ -1,4 +1,10 @@
-/** Kernel symbols and the mount-namespace filter, from what the host was given. */
+/**
+ * Kernel symbols and the mount-namespace filter, from what the host was given.
+ *
+ * Different from IG: the filter applies from load. IG picks the filter map up
+ * in its Start (pkg/operators/wasm/wasm.go, aeac857), so shouldDiscardMntnsID
+ * answers 0 for everything in gadgetInit and gadgetPreStart there.
+ */
 export class KernelOps {
   constructor(
     private readonly kallsyms: ReadonlySet<string>,

@@ -10,7 +10,12 @@ export class LogOps {
     else this.logger.log(level, msg);
   }
 
+  /**
+   * As IG (pkg/operators/wasm/log.go, aeac857): with logrus level L (ours + 2),
+   * 1 when L >= level + 2 in u32 arithmetic, so levels 0xFFFFFFFE and
+   * 0xFFFFFFFF wrap to 0 and 1 and answer 1.
+   */
   gadgetShouldLog(level: LogLevel): boolean {
-    return this.logger.shouldLog(level);
+    return this.logger.level + 2 >= ((level + 2) >>> 0);
   }
 }

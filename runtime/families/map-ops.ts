@@ -1,9 +1,26 @@
-/** eBPF maps: handles over the in-memory BpfMap emulation. */
+/**
+ * eBPF maps: handles over the in-memory BpfMap emulation.
+ *
+ * As in IG (pkg/operators/wasm/maps.go, aeac857): mapRelease accepts only the
+ * handle newMap returned (IG keeps those in `createdMap`); on a handle from
+ * getMap or from a map-of-maps lookup it fails with 1 and the handle stays.
+ * Map-of-maps lookups return a new handle to the inner map; when writing it
+ * to the guest then fails (a destination past the end of guest memory), IG
+ * deletes it again, while here it stays live until released or the gadget
+ * stops: the shim writes after the family returns.
+ *
+ * Different from IG: getMap finds the embedder's maps from load. IG's eBPF
+ * operator publishes a gadget's maps in its Start, so getMap fails in
+ * gadgetInit and gadgetPreStart there.
+ */
 import type { MapType, MapUpdateFlags } from "../../generated/constants.js";
 import type { MapHandle } from "../../generated/types.js";
 import { DestinationTooSmallError, fail, NotFoundError } from "../errors.js";
 import { HandleType, type HandleTable } from "../handles.js";
 import { BpfMap, type MapRegistry } from "../maps/bpf-map.js";
+
+/** Handle entry word `a` of a Map handle that newMap returned. */
+const CREATED_BY_NEW_MAP = 1;
 
 export class MapOps {
   constructor(
@@ -15,12 +32,13 @@ export class MapOps {
     return this.handles.object<BpfMap>(this.handles.entry(handle, HandleType.Map, what));
   }
 
-  handleOf(map: BpfMap): MapHandle {
-    return this.handles.alloc(HandleType.Map, 0, 0, map) as MapHandle;
+  /** A new handle to `map`; `created`: the handle newMap returns, the only one mapRelease accepts. */
+  handleOf(map: BpfMap, created = false): MapHandle {
+    return this.handles.alloc(HandleType.Map, created ? CREATED_BY_NEW_MAP : 0, 0, map) as MapHandle;
   }
 
   newMap(name: string, type: MapType, keySize: number, valueSize: number, maxEntries: number): MapHandle {
-    return this.handleOf(BpfMap.create({ name, type, keySize, valueSize, maxEntries }));
+    return this.handleOf(BpfMap.create({ name, type, keySize, valueSize, maxEntries }), true);
   }
 
   getMap(name: string): MapHandle {
@@ -61,6 +79,8 @@ export class MapOps {
   }
 
   mapRelease(map: MapHandle): void {
-    this.handles.release(map, HandleType.Map, "mapRelease");
+    const base = this.handles.entry(map, HandleType.Map, "mapRelease");
+    if (this.handles.a(base) !== CREATED_BY_NEW_MAP) fail(`mapRelease: map handle ${map} was not returned by newMap (release it with releaseHandle)`);
+    this.handles.releaseEntry(base);
   }
 }

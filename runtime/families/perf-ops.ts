@@ -1,8 +1,30 @@
-/** Perf readers over emulated perf event array maps. */
+/**
+ * Perf readers over emulated perf event array maps, with IG's results
+ * (pkg/operators/wasm/perf.go over cilium/ebpf v0.22.0 perf/reader.go, aeac857).
+ *
+ * Where igwasm differs, because a synchronous host call cannot wait: IG's
+ * perfReaderRead on a non-overwritable reader with nothing pending blocks
+ * until a record arrives or the reader is closed (there is no deadline for
+ * such readers). Here it returns 2 at once, the value IG gives an
+ * overwritable reader that has been read to its end.
+ */
 import type { MapHandle, PerfReaderHandle } from "../../generated/types.js";
+import { DestinationTooSmallError, fail, HostCallError } from "../errors.js";
+import { errorText } from "../data-sources.js";
 import { HandleType, type HandleTable } from "../handles.js";
+import type { Logger } from "../logger.js";
 import { PerfReader, PerfReadStatus } from "../perf/perf-reader.js";
+import type { BpfMap } from "../maps/bpf-map.js";
 import type { MapOps } from "./map-ops.js";
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * What newPerfReader returns for a map handle it cannot resolve: IG answers 1
+ * there, not its error value 0 (pkg/operators/wasm/perf.go newPerfReader,
+ * since 7386530c3). 1 is never a handle igwasm hands out (generations start at 1).
+ */
+const BAD_MAP_HANDLE_RESULT = 1 as PerfReaderHandle;
 
 export class PerfOps {
   private scratch = new Uint8Array(0);
@@ -10,6 +32,7 @@ export class PerfOps {
   constructor(
     private readonly handles: HandleTable,
     private readonly maps: MapOps,
+    private readonly logger: Logger,
   ) {}
 
   private readerOf(handle: number, what: string): PerfReader {
@@ -17,7 +40,15 @@ export class PerfOps {
   }
 
   newPerfReader(map: MapHandle, size: number, overwritable: boolean): PerfReaderHandle {
-    const reader = PerfReader.open(this.maps.mapOf(map, "newPerfReader"), size, overwritable);
+    let perfMap: BpfMap;
+    try {
+      perfMap = this.maps.mapOf(map, "newPerfReader");
+    } catch (e) {
+      if (!(e instanceof HostCallError)) throw e;
+      this.logger.warn(`${errorText(e)} (the guest gets 1, as from IG)`);
+      return BAD_MAP_HANDLE_RESULT;
+    }
+    const reader = PerfReader.open(perfMap, size, overwritable);
     try {
       return this.handles.alloc(HandleType.PerfReader, 0, 0, reader) as PerfReaderHandle;
     } catch (e) {
@@ -35,16 +66,24 @@ export class PerfOps {
   }
 
   /**
-   * The oldest record, or null when none is pending. `capacity` is the
-   * guest's buffer size: a record that does not fit stays pending and the
-   * call fails (PerfReader.read throws before consuming it).
+   * The oldest record, or null when none is pending (the guest gets 2). As in
+   * IG: an overwritable reader must be paused first (cilium's errMustBePaused:
+   * 1); a lost-samples record is a success with nothing written (0); a record
+   * longer than `capacity` fails the call and is consumed all the same (IG
+   * reads it before it finds that it does not fit).
    */
   perfReaderRead(reader: PerfReaderHandle, capacity: number): Uint8Array | null {
     const r = this.readerOf(reader, "perfReaderRead");
-    const want = Math.min(capacity, r.size);
-    if (this.scratch.length < want) this.scratch = new Uint8Array(want);
-    const status = r.read(this.scratch.subarray(0, want));
-    return status === PerfReadStatus.Ok ? this.scratch.subarray(0, r.lastLength) : null;
+    if (r.overwritable && !r.paused) fail("perfReaderRead: an overwritable perf reader must be paused before it is read");
+    const n = r.nextLength;
+    if (n < 0) return null;
+    if (n > capacity) {
+      r.skip();
+      throw new DestinationTooSmallError(`perfReaderRead: the next perf record has ${n} bytes, the destination ${capacity}; the record is dropped, as in IG`);
+    }
+    if (this.scratch.length < n) this.scratch = new Uint8Array(n);
+    const status = r.read(this.scratch.subarray(0, n));
+    return status === PerfReadStatus.Ok ? this.scratch.subarray(0, r.lastLength) : EMPTY;
   }
 
   perfReaderClose(reader: PerfReaderHandle): void {

@@ -7,8 +7,9 @@ export class SyscallOps {
 
   constructor(private readonly table: SyscallTable) {}
 
+  /** IG takes the id as a u16 (pkg/operators/wasm/syscalls.go getSyscallName: `uint16(stack[0])`, aeac857). */
   getSyscallName(id: number): string {
-    return this.table.nameOf(id);
+    return this.table.nameOf(id & 0xffff);
   }
 
   getSyscallID(name: string): number {

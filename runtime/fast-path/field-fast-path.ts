@@ -41,8 +41,9 @@ function fastPathModule(): WebAssembly.Module {
  * table at 0, records after it). `fallback` is the JS implementation of both
  * functions, normally the generated shims (createV0_43FieldImports), which
  * produce the error value, the log line and the guest's error word.
- * Synchronous: `new WebAssembly.Module` of a module this small is allowed on
- * every engine's main thread.
+ * Synchronous: `new
+ * WebAssembly.Module` of a module this small is allowed on every engine's
+ * main thread.
  */
 export function createFieldFastPath(hostMemory: WebAssembly.Memory, fallback: FieldFastPathImports): FieldFastPathImports {
   const instance = new WebAssembly.Instance(fastPathModule(), {
@@ -50,5 +51,7 @@ export function createFieldFastPath(hostMemory: WebAssembly.Memory, fallback: Fi
     fallback: { fieldGetScalar: fallback.fieldGetScalar, fieldSet: fallback.fieldSet },
   });
   const exports = instance.exports as unknown as FieldFastPathImports;
+  // The wasm fieldSet answers 0 on success: runtime/link.ts hands it only to releases whose
+  // fieldSet does (v0.39.0 and later), and older guests get the JS shim.
   return { fieldGetScalar: exports.fieldGetScalar, fieldSet: exports.fieldSet };
 }

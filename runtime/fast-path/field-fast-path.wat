@@ -99,8 +99,9 @@
                       (br_table $bool $i8  $i16  $i32  $x64  $u8   $u16   $x32   $x64   $x32    $x64
                                 $x64 ;; default: unreachable, the kind was checked
                         (i32.sub (local.get $kind) (i32.const 1))))
-                    ;; Bool: 0 or 1, whatever the byte holds.
-                    (return (i64.extend_i32_u (i32.ne (i32.load8_u (local.get $at)) (i32.const 0)))))
+                    ;; Bool: 1 only when the byte is 1, as IG's accessor reads it
+                    ;; (pkg/datasource/accessors.go Bool, aeac857); any other byte is 0.
+                    (return (i64.extend_i32_u (i32.eq (i32.load8_u (local.get $at)) (i32.const 1)))))
                   (return (i64.load8_s (local.get $at))))
                 (return (i64.load16_s (local.get $at))))
               (return (i64.load32_s (local.get $at))))
@@ -114,7 +115,9 @@
     (call $fallbackGetScalar (local.get $field) (local.get $data) (local.get $kind) (local.get $err)))
 
   ;; ig.fieldSet(field, data, kind, value) -> u32 status: writes the low bytes
-  ;; of `value` (Bool: 1 when any of its 64 bits is set). 0 = ok.
+  ;; of `value` (Bool: 1 when any of its 64 bits is set). 0 = ok. (Releases whose
+  ;; fieldSet returned the field handle on success do not use this export:
+  ;; createFieldFastPath hands out the JS fieldSet for them.)
   (func (export "fieldSet") (param $field i32) (param $data i32) (param $kind i32) (param $value i64) (result i32)
     (local $fe i32) (local $de i32) (local $fieldKind i32) (local $at i32)
     (block $fallback

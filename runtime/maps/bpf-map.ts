@@ -60,11 +60,15 @@ interface InnerEntry {
   map: BpfMap;
 }
 
+/** BPF_MAP_TYPE_LRU_PERCPU_HASH: an LRU hash; with the emulation's single CPU, one value per key. */
+const LRU_PERCPU_HASH = 10;
+
 function kindOf(type: number): Kind | undefined {
   switch (type) {
     case MapType.Hash:
     case MapType.PercpuHash:
     case MapType.LruHash:
+    case LRU_PERCPU_HASH:
       return Kind.Hash;
     case MapType.Array:
     case MapType.PercpuArray:
@@ -109,14 +113,18 @@ function checkU32(spec: MapSpec, field: "keySize" | "valueSize" | "maxEntries"):
   }
 }
 
+/** BPF_F_LOCK: a guest-visible update flag (IG's wasmapi UpdateLock); IG passes it to the kernel. */
+const UPDATE_LOCK = 4;
+
 function parseFlags(flags: number | bigint, label: string): number {
-  if (typeof flags === "bigint") {
-    if (flags >= 0n && flags <= 2n) return Number(flags);
-  } else if (flags === 0 || flags === 1 || flags === 2) {
-    return flags;
+  const f = typeof flags === "bigint" ? (flags >= 0n && flags <= 4n ? Number(flags) : -1) : flags;
+  if (f === 0 || f === 1 || f === 2) return f;
+  if (f === UPDATE_LOCK) {
+    // Linux refuses BPF_F_LOCK (EINVAL) for a map whose value holds no bpf_spin_lock; emulated maps have no BTF, so none has one.
+    return fail(`update flag 4 (Lock) needs a value with a bpf_spin_lock, which ${label} does not have (Linux: EINVAL)`);
   }
   return fail(
-    `invalid update flags ${String(flags)} for ${label} (expected 0 Any, 1 NoExist or 2 Exist)`,
+    `invalid update flags ${String(flags)} for ${label} (expected 0 Any, 1 NoExist, 2 Exist or 4 Lock)`,
   );
 }
 
@@ -139,7 +147,7 @@ export class BpfMap {
   private constructor(spec: Readonly<MapSpec>, kind: Kind) {
     this.spec = spec;
     this.#kind = kind;
-    this.#lru = spec.type === MapType.LruHash;
+    this.#lru = spec.type === MapType.LruHash || spec.type === LRU_PERCPU_HASH;
     this.#label = describe(spec.name);
     switch (kind) {
       case Kind.Array:

@@ -19,11 +19,12 @@
 import { DestinationTooSmallError, fail } from "../errors.js";
 import { BpfMap } from "../maps/bpf-map.js";
 import { MapType } from "../../generated/constants.js";
-import { PerfRing } from "./perf-ring.js";
+import { LOST_RECORD, PerfRing } from "./perf-ring.js";
 
 export { PERF_RECORD_HEADER_BYTES } from "./perf-ring.js";
 
-export const PerfReadStatus = { Ok: 0, Error: 1, NothingToRead: 2 } as const;
+/** What `read` found: a record, nothing, or a lost-samples record (records were dropped; nothing copied). */
+export const PerfReadStatus = { Ok: 0, Error: 1, NothingToRead: 2, Lost: 3 } as const;
 export type PerfReadStatus = (typeof PerfReadStatus)[keyof typeof PerfReadStatus];
 
 /** Largest ring a reader may ask for (allocated up front). */
@@ -160,15 +161,37 @@ export class PerfReader {
   }
 
   /**
+   * Length of the oldest pending record; -1 when none is pending, 0 for a
+   * lost-samples record.
+   */
+  get nextLength(): number {
+    this.#checkOpen("read");
+    const n = this.#ring.peekLength();
+    return n === LOST_RECORD ? 0 : n;
+  }
+
+  /** Drops the oldest pending record, if any. */
+  skip(): void {
+    this.#checkOpen("skip");
+    if (this.#ring.peekLength() >= 0) this.#ring.discardOldest();
+  }
+
+  /**
    * Copies the oldest pending record into `dst` and returns Ok (its length is
-   * `lastLength`), or returns NothingToRead. Throws, keeping the record, when
-   * `dst` is shorter than the record; throws when the reader is closed.
+   * `lastLength`), returns Lost for a lost-samples record (records were
+   * dropped because the ring was full; nothing is copied), or returns
+   * NothingToRead. Throws, keeping the record, when `dst` is shorter than the
+   * record; throws when the reader is closed.
    */
   read(dst: Uint8Array): PerfReadStatus {
     this.#checkOpen("read");
     const ring = this.#ring;
     const n = ring.peekLength();
     if (n < 0) return PerfReadStatus.NothingToRead;
+    if (n === LOST_RECORD) {
+      ring.discardOldest();
+      return PerfReadStatus.Lost;
+    }
     if (dst.length < n) {
       throw new DestinationTooSmallError(`destination of ${dst.length} bytes is too small for the next perf record of ${n} bytes`);
     }

@@ -14,10 +14,21 @@
  * - Records are read oldest first (FIFO) in both modes. Overwritable mode
  *   drops the oldest records to make room; non-overwritable mode drops the new
  *   record. Drops (and writes while paused) are counted in `lost`.
+ * - As the kernel does for a non-overwritable ring, records dropped because
+ *   the ring was full (or the record too large for it) are reported by a
+ *   "lost" record, queued just before the next record that fits (it costs
+ *   LOST_RECORD_BYTES, perf's header plus two u64). A read meets it as a
+ *   record of length LOST_RECORD. Writes while paused are not reported so:
+ *   a paused reader's map slots are empty, the writer fails and nothing
+ *   reaches the ring.
  */
 
 /** Bytes of ring budget each record costs on top of its payload (perf's header). */
 export const PERF_RECORD_HEADER_BYTES = 8;
+/** Ring budget of a lost-samples record (PERF_RECORD_LOST: header, id, count). */
+export const LOST_RECORD_BYTES = 24;
+/** What `peekLength` says for a lost-samples record. */
+export const LOST_RECORD = 0xffff_ffff;
 
 export class PerfRing {
   readonly capacity: number;
@@ -33,6 +44,8 @@ export class PerfRing {
   #count = 0; // records pending
   #used = 0; // budget used: sum of (length + header)
   #lost = 0;
+  /** Records dropped (ring full, not paused) since the last lost-samples record was queued. */
+  #unreported = 0;
 
   constructor(capacity: number, overwritable: boolean) {
     this.capacity = capacity;
@@ -56,7 +69,7 @@ export class PerfRing {
     return this.#used;
   }
 
-  /** Length of the oldest pending record, or -1 when none is pending. */
+  /** Length of the oldest pending record (LOST_RECORD for a lost-samples record), or -1 when none is pending. */
   peekLength(): number {
     return this.#count === 0 ? -1 : this.#lens[this.#lenHead];
   }
@@ -65,19 +78,23 @@ export class PerfRing {
   push(record: Uint8Array): boolean {
     const n = record.length;
     const cost = n + PERF_RECORD_HEADER_BYTES;
-    if (this.paused || cost > this.capacity) {
+    if (this.paused) {
       this.#lost++;
       return false;
     }
-    if (this.#used + cost > this.capacity) {
-      if (!this.overwritable) {
-        this.#lost++;
-        return false;
-      }
+    // A lost-samples record goes first, when records were dropped since the last one.
+    const lostCost = this.#unreported > 0 ? LOST_RECORD_BYTES : 0;
+    if (cost + lostCost > this.capacity) return this.#drop();
+    if (this.#used + cost + lostCost > this.capacity) {
+      if (!this.overwritable) return this.#drop();
       while (this.#used + cost > this.capacity) {
         this.#dropOldest();
         this.#lost++;
       }
+    }
+    if (lostCost > 0) {
+      this.#queueLength(LOST_RECORD, LOST_RECORD_BYTES);
+      this.#unreported = 0;
     }
     const data = this.#data;
     const cap = data.length;
@@ -89,11 +106,21 @@ export class PerfRing {
       data.set(record.subarray(0, first), tail);
       data.set(record.subarray(first), 0);
     }
+    this.#queueLength(n, cost);
+    this.#dataBytes += n;
+    return true;
+  }
+
+  #drop(): false {
+    this.#lost++;
+    if (!this.overwritable) this.#unreported++;
+    return false;
+  }
+
+  #queueLength(n: number, cost: number): void {
     this.#lens[(this.#lenHead + this.#count) % this.#lens.length] = n;
     this.#count++;
-    this.#dataBytes += n;
     this.#used += cost;
-    return true;
   }
 
   /**
@@ -102,6 +129,10 @@ export class PerfRing {
    */
   shiftInto(dst: Uint8Array): number {
     const n = this.#lens[this.#lenHead];
+    if (n === LOST_RECORD) {
+      this.#dropOldest();
+      return 0;
+    }
     const data = this.#data;
     const head = this.#dataHead;
     const first = data.length - head;
@@ -115,17 +146,23 @@ export class PerfRing {
     return n;
   }
 
+  /** Drops the oldest pending record (the caller checks that one is pending), as a read would take it. */
+  discardOldest(): void {
+    this.#dropOldest();
+  }
+
   /** Drops every pending record (not counted as lost) and releases the storage. */
   release(): void {
     this.#data = new Uint8Array(1);
     this.#lens = new Uint32Array(1);
-    this.#dataHead = this.#dataBytes = this.#lenHead = this.#count = this.#used = 0;
+    this.#dataHead = this.#dataBytes = this.#lenHead = this.#count = this.#used = this.#unreported = 0;
   }
 
   #dropOldest(): void {
-    const n = this.#lens[this.#lenHead];
+    const lost = this.#lens[this.#lenHead] === LOST_RECORD;
+    const n = lost ? 0 : this.#lens[this.#lenHead];
     this.#count--;
-    this.#used -= n + PERF_RECORD_HEADER_BYTES;
+    this.#used -= lost ? LOST_RECORD_BYTES : n + PERF_RECORD_HEADER_BYTES;
     if (this.#count === 0) {
       // Empty: restart at 0 so the next records do not wrap needlessly.
       this.#dataHead = this.#dataBytes = this.#lenHead = 0;

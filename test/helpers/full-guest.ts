@@ -82,6 +82,9 @@ export function fullGuestWat(profile: ProfileId): string {
   // $copy(src table, src data, dst table, dst data): every kind with the profile's field functions.
   const copy: string[] = [];
   for (let k = 1; k <= 14; k++) {
+    // The CString field is read and written with kind String: no IG release accepts the access
+    // kind CString in fieldGet*/fieldSet (pkg/operators/wasm/fields.go, every release).
+    const ak = k === 13 ? 12 : k;
     const sf = `(i32.load offset=${4 * k} (local.get $st))`;
     const df = `(i32.load offset=${4 * k} (local.get $dt))`;
     let value: string;

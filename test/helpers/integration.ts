@@ -89,5 +89,7 @@ export async function runIntegration(profile: ProfileId): Promise<void> {
   const called = new Set(trace.filter((l) => l.startsWith("==> ")).map((l) => l.slice(4).split("(")[0].split(".")[1]));
   const missing = functionsOf(profile, FAMILIES).filter((n) => !called.has(n));
   expect(missing, `functions of ${profile} not exercised`).toEqual([]);
-  expect(handles.size).toBe(baseline);
+  // Stop dropped every handle, as IG's Stop sets its handle map to nil (pkg/opprofiletors/wasm/wasm.go, aeac857).
+  expect(baseline).toBeGreaterThan(0);
+  expect(handles.size).toBe(0);
 }
