@@ -414,8 +414,8 @@ describe("integration: a pre-release gadget using every log / data-source / data
 // Where igwasm still differs from the pre-release host (reported to the lead, not fixed here). Each
 // test states IG's behaviour and is expected to FAIL until the runtime follows IG; then turn it
 // into a plain `it`.
-describe("pre-release profile: known differences from IG", () => {
-  it.fails("kind 13 (CString) is not a value kind: fieldAccessorGet -> 0, fieldAccessorSet -> 1 (fields.go@0129e4256 default case)", async () => {
+describe("pre-release profile: as IG's host (differences found and since fixed)", () => {
+  it("kind 13 (CString) is not a value kind: fieldAccessorGet -> 0, fieldAccessorSet -> 1 (fields.go@0129e4256 default case)", async () => {
     const f = await fixture();
     const p = f.call("dataSourceNewPacketSingle", f.ev);
     expect(f.call("fieldAccessorSet", f.f.cs, p, 12, f.s("ab"))).toBe(f.f.cs);
@@ -423,7 +423,7 @@ describe("pre-release profile: known differences from IG", () => {
     expect(f.call<bigint>("fieldAccessorGet", f.f.cs, p, 13)).toBe(0n);
   });
 
-  it.fails("a CString field read as String stops at the NUL (pkg/datasource/accessors.go@0129e4256 String)", async () => {
+  it("a CString field read as String stops at the NUL (pkg/datasource/accessors.go@0129e4256 String)", async () => {
     const f = await fixture();
     const p = f.call("dataSourceNewPacketSingle", f.ev);
     f.g.mem().set([0x61, 0x62, 0, 0x63], 0x300);
@@ -431,14 +431,14 @@ describe("pre-release profile: known differences from IG", () => {
     expect(u64(f.call<bigint>("fieldAccessorGet", f.f.cs, p, 12))).toBe(packed(HEAP, 2));
   });
 
-  it.fails("an empty value is copied through malloc(0): the result is packed(ptr, 0) (fields.go@0129e4256 handleBytes)", async () => {
+  it("an empty value is copied through malloc(0): the result is packed(ptr, 0) (fields.go@0129e4256 handleBytes)", async () => {
     const f = await fixture();
     const p = f.call("dataSourceNewPacketSingle", f.ev);
     expect(u64(f.call<bigint>("fieldAccessorGet", f.f.comm, p, 12))).toBe(packed(HEAP, 0));
     expect(f.mallocCalls()).toBe(1);
   });
 
-  it.fails("newDataSource with a name in use replaces the data source (pkg/gadget-context/gadget-context.go@0129e4256 RegisterDataSource)", async () => {
+  it("newDataSource with a name in use replaces the data source (pkg/gadget-context/gadget-context.go@0129e4256 RegisterDataSource)", async () => {
     const f = await fixture();
     const a = f.call("newDataSource", f.s("single"), 1);
     expect(f.call("newDataSource", f.s("single"), 1)).not.toBe(0);

@@ -277,10 +277,10 @@ describe("getSyscallDeclaration", () => {
 
 // Where igwasm still differs from IG (reported to the lead, not fixed here). Each test states IG's
 // behaviour and is expected to FAIL until the runtime follows IG; then turn it into a plain `it`.
-describe("known differences from IG", () => {
+describe("as IG's host (differences found and since fixed)", () => {
   // IG reads the id as a u16: syscallID := uint16(stack[0]) (pkg/operators/wasm/syscalls.go@bfaf82dd1,
   // same at v0.43.0); the spec says so too (spec/functions/syscall.yaml getSyscallName).
-  it.fails("getSyscallName reads the id as a u16", async () => {
+  it("getSyscallName reads the id as a u16", async () => {
     const g = await load("x86_64");
     expect(nameOf(g, 0x10000 + 59)).toEqual({ status: 0, text: "execve" });
     expect(nameOf(g, 0xffffffff)).toEqual({ status: 0, text: "syscall_ffff" });
@@ -288,7 +288,7 @@ describe("known differences from IG", () => {
 
   // bufToStack / writeToDstBuffer check the declared length against the value, then write only the
   // value's bytes; wazero bounds-checks only those (pkg/operators/wasm/helpers.go@bfaf82dd1, @v0.43.0).
-  it.fails("a destination whose declared length runs past memory still gets the bytes that fit", async () => {
+  it("a destination whose declared length runs past memory still gets the bytes that fit", async () => {
     const g = await load("x86_64");
     const c = call(g, "getSyscallDeclaration", g.putString(NAME, "execve"), packed(MEM - 252, 300));
     expect(c.result).toBe(0);

@@ -146,8 +146,8 @@ describe("v0.37: fieldGet", () => {
 
   it("an empty value reads back with length 0", async () => {
     const f = await fixture();
-    // IG copies an empty value through malloc(0) (helpers.go@v0.37.0 writeToGuestMemory); igwasm
-    // returns 0. Both carry length 0 in the high half (see "known differences" below).
+    // IG copies an empty value through malloc(0) (helpers.go@v0.37.0 writeToGuestMemory), as igwasm
+    // does: the result carries length 0 in the high half (the exact pointer is checked below).
     for (const [name, k] of [["comm", 12], ["raw", 14]] as const) expect(u64(f.call<bigint>("fieldGet", f.f[name], f.p, k)) >> 32n).toBe(0n);
   });
 
@@ -386,28 +386,28 @@ describe("v0.37: perfReaderRead (i32 reader, i32 out) -> status, the record mall
 
 // Where igwasm still differs from IG v0.37.0 (reported to the lead, not fixed here). Each test states
 // IG's behaviour and is expected to FAIL until the runtime follows IG; then turn it into a plain `it`.
-describe("v0.37: known differences from IG", () => {
-  it.fails("kind 13 (CString) is not a value kind: fieldGet -> 0, fieldSet -> 1 (fields.go@v0.37.0 default case)", async () => {
+describe("v0.37: as IG's host (differences found and since fixed)", () => {
+  it("kind 13 (CString) is not a value kind: fieldGet -> 0, fieldSet -> 1 (fields.go@v0.37.0 default case)", async () => {
     const f = await fixture();
     expect(f.call("fieldSet", f.f.cs, f.p, 12, f.s("ab"))).toBe(f.f.cs);
     expect(f.call("fieldSet", f.f.cs, f.p, 13, f.s("cd"))).toBe(1);
     expect(f.call<bigint>("fieldGet", f.f.cs, f.p, 13)).toBe(0n);
   });
 
-  it.fails("a CString field read as String stops at the NUL (pkg/datasource/accessors.go@v0.37.0 String)", async () => {
+  it("a CString field read as String stops at the NUL (pkg/datasource/accessors.go@v0.37.0 String)", async () => {
     const f = await fixture();
     f.g.mem().set([0x78, 0, 0x79], 0x300);
     expect(f.call("fieldSet", f.f.cs, f.p, 12, packed(0x300, 3))).toBe(f.f.cs);
     expect(u64(f.call<bigint>("fieldGet", f.f.cs, f.p, 12))).toBe(packed(HEAP, 1));
   });
 
-  it.fails("an empty value is copied through malloc(0): the result is packed(ptr, 0) (helpers.go@v0.37.0 writeToGuestMemory)", async () => {
+  it("an empty value is copied through malloc(0): the result is packed(ptr, 0) (helpers.go@v0.37.0 writeToGuestMemory)", async () => {
     const f = await fixture();
     expect(u64(f.call<bigint>("fieldGet", f.f.comm, f.p, 12))).toBe(packed(HEAP, 0));
     expect(f.mallocCalls()).toBe(1);
   });
 
-  it.fails("getSyscallName reads the id as a u16 (syscalls.go@v0.37.0: uint16(stack[0]))", async () => {
+  it("getSyscallName reads the id as a u16 (syscalls.go@v0.37.0: uint16(stack[0]))", async () => {
     const g = await mallocGuest(["getSyscallName"]);
     expect(u64(g.call<bigint>("t_getSyscallName", 0x10000 + 59))).toBe(packed(HEAP, 6));
     expect(g.getString(HEAP, 6)).toBe("execve");

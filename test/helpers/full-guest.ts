@@ -76,8 +76,6 @@ export function fullGuestWat(profile: ProfileId): string {
   const check = (expr: string) => `(if ${expr} (then (i32.store (i32.const ${FULL.FAILS}) (i32.add (i32.load (i32.const ${FULL.FAILS})) (i32.const 1)))))`;
   /** Whether the setter reports success with the field handle (spec: `status(success: ...)`). */
   const setReturnsField = /success:/.test(hostFunctionsOfProfile(profile).find((f) => f.name === set)!.result.type);
-  /** The value kind a field of kind k is read and written as: CString only where the profile has it. */
-  const asKind = (k: number): number => (k === 13 && !ig ? 12 : k);
 
   // $copy(src table, src data, dst table, dst data): every kind with the profile's field functions.
   const copy: string[] = [];
@@ -91,13 +89,13 @@ export function fullGuestWat(profile: ProfileId): string {
     if (k <= 11) {
       value = ig ? `(call $fieldGetScalar ${sf} (local.get $sd) (i32.const ${k}) (i32.const ${FULL.ERRW}))` : `(call $${get} ${sf} (local.get $sd) (i32.const ${k}))`;
     } else if (ig) {
-      copy.push(`    (local.set $n (call $fieldGetBuffer ${sf} (local.get $sd) (i32.const ${k}) (i64.const ${packed(BUF, 256)})))`);
+      copy.push(`    (local.set $n (call $fieldGetBuffer ${sf} (local.get $sd) (i32.const ${ak}) (i64.const ${packed(BUF, 256)})))`);
       copy.push(`    ${check("(i32.lt_s (local.get $n) (i32.const 0))")}`);
       value = `(i64.or (i64.shl (i64.extend_i32_u (local.get $n)) (i64.const 32)) (i64.const ${BUF}))`;
     } else {
-      value = `(call $${get} ${sf} (local.get $sd) (i32.const ${asKind(k)}))`; // malloc'd copy, packed
+      value = `(call $${get} ${sf} (local.get $sd) (i32.const ${ak}))`; // malloc'd copy, packed
     }
-    const status = `(call $${set} ${df} (local.get $dd) (i32.const ${asKind(k)}) ${value})`;
+    const status = `(call $${set} ${df} (local.get $dd) (i32.const ${ak}) ${value})`;
     copy.push(`    ${check(setReturnsField ? `(i32.ne ${status} ${df})` : status)}`);
   }
 
