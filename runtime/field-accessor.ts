@@ -74,7 +74,7 @@ export class FieldAccessor {
   }
 
   get tags(): readonly string[] {
-    return this.field.tags;
+    return [...this.field.tags];
   }
 
   /** The value of this field in a record (an EventView during a callback). Bytes for Bytes fields. */

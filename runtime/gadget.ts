@@ -10,9 +10,9 @@
  */
 import { ApiVersion, type EraId, GuestMemoryMaxPages, LogLevel } from "../generated/constants.js";
 import { DataSourceApi } from "./data-source-api.js";
-import { errorText } from "./data-sources.js";
 import { detectEra } from "./era-detect.js";
-import { GadgetError } from "./errors.js";
+import { errorText, GadgetError } from "./errors.js";
+import { type Limits, resolveLimits } from "./budgets.js";
 import { link, type LinkOptions } from "./link.js";
 import { consoleSink, Logger, type LogSink } from "./logger.js";
 import type { MapRegistry } from "./maps/bpf-map.js";
@@ -46,6 +46,8 @@ export interface GadgetOptions extends LinkOptions {
   /** Mount namespaces to keep; events of others are discarded (default: no filter). */
   readonly mntnsFilter?: Iterable<bigint> | null;
   readonly syscallArch?: SyscallArch;
+  /** Per-gadget budgets (docs/limits.md); each omitted one keeps its default (DEFAULT_LIMITS). */
+  readonly limits?: Partial<Limits>;
 }
 
 type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
@@ -100,17 +102,29 @@ export class Gadget {
     this.phase("postStop");
   }
 
-  /** Runs init, preStart and start, then `whileRunning`, then stop and postStop (stop runs even if `whileRunning` throws). */
+  /**
+   * Runs init, preStart and start, then `whileRunning`, then stop and postStop.
+   * As in IG's gadget context (pkg/gadget-context/run.go at aeac857: a failing
+   * start returns at once; after running, preStop, stop and postStop all run
+   * and their errors are joined): a failing init, preStart or start ends run()
+   * there; once start succeeded, stop and postStop both run whatever fails.
+   * run() throws the first failure (the callback's, stop's, postStop's) and
+   * logs the later ones at error level.
+   */
   run(whileRunning?: () => void): void {
     this.init();
     this.preStart();
     this.start();
-    try {
-      whileRunning?.();
-    } finally {
-      this.stop();
-      this.postStop();
+    const failures: unknown[] = [];
+    for (const step of [() => whileRunning?.(), () => this.stop(), () => this.postStop()]) {
+      try {
+        step();
+      } catch (e) {
+        failures.push(e);
+      }
     }
+    for (const later of failures.slice(1)) this.runtime.logger.error(errorText(later));
+    if (failures.length > 0) throw failures[0];
   }
 
   private phase(phase: Phase): void {
@@ -138,6 +152,20 @@ function compile(wasm: BufferSource | WebAssembly.Module): WebAssembly.Module {
   }
 }
 
+/**
+ * gadgetAPIVersion returns one i64 (a bigint in JS). IG (wasm.go at aeac857)
+ * compares the raw 64 bits of its single result with 1; here any other result
+ * type is refused (an f64 1.0 cannot be told from an i32 1 in JS, and IG
+ * refuses the f64), with a GadgetError that says what came back.
+ */
+function checkApiVersion(v: unknown): void {
+  if (typeof v !== "bigint") {
+    const shown = typeof v === "function" ? "a function" : Array.isArray(v) ? `${v.length} values` : `${typeof v} ${errorText(v)}`;
+    throw new GadgetError(`gadgetAPIVersion returned ${shown}; its result must be one i64`);
+  }
+  if (v !== BigInt(ApiVersion)) throw new GadgetError(`gadget API version ${v} is not supported (this host implements ${ApiVersion})`);
+}
+
 function resolveParams(options: GadgetOptions): Map<string, string> {
   const params = new Map(Object.entries(options.params ?? {}));
   const missing: string[] = [];
@@ -154,8 +182,21 @@ export async function loadGadget(wasm: BufferSource | WebAssembly.Module, option
   return loadGadgetSync(wasm, options);
 }
 
-/** loadGadget without the promise (wasm compilation is synchronous here; fine for modules of gadget size). */
+/**
+ * loadGadget without the promise (wasm compilation is synchronous here; fine
+ * for modules of gadget size). Every failure is a GadgetError, whatever the
+ * module or the embedder's options (a WASI provider, families) threw.
+ */
 export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions = {}): Gadget {
+  try {
+    return load(wasm, options);
+  } catch (e) {
+    if (e instanceof GadgetError) throw e;
+    throw new GadgetError(`cannot load the module: ${errorText(e)}`, { cause: e });
+  }
+}
+
+function load(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions): Gadget {
   const module = compile(wasm);
   const detected = options.era ? { era: options.era, reason: "given by the caller" } : detectEra(module);
   const era = detected.era;
@@ -166,12 +207,18 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
     kallsyms: new Set(options.kallsyms ?? []),
     mntnsFilter: options.mntnsFilter ? new Set(Array.from(options.mntnsFilter, (id) => BigInt.asUintN(64, id))) : null,
     syscallArch: options.syscallArch ?? hostArch(),
+    limits: resolveLimits(options.limits),
   });
   const instance = link(module, era, rt, new RuntimeShimContext(rt), options);
   const exp = instance.exports;
   if (!(exp.memory instanceof WebAssembly.Memory)) throw new GadgetError("the module exports no memory named \"memory\"");
   // IG gives a module at most 256 pages. A module-defined memory cannot be capped from JS once it
   // exists, so we refuse modules that start above the limit (as IG's engine does) and no more.
+  // A shared memory's buffer is a SharedArrayBuffer that growth does not detach, so the host's cached
+  // views would keep the old bounds; IG's guests (TinyGo, Rust, C without threads) never declare one.
+  if (!(exp.memory.buffer instanceof ArrayBuffer)) {
+    throw new GadgetError("the module's memory is shared; IG's gadgets use an unshared memory, and the host supports no other");
+  }
   const pages = exp.memory.buffer.byteLength / 65536;
   if (pages > GuestMemoryMaxPages) throw new GadgetError(`the module's memory starts at ${pages} pages; IG allows at most ${GuestMemoryMaxPages}`);
   rt.guestMemory.attach(exp.memory);
@@ -201,7 +248,7 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
     } catch (e) {
       throw new GadgetError(`gadgetAPIVersion trapped: ${errorText(e)}`, { cause: e });
     }
-    if (BigInt(v as bigint) !== BigInt(ApiVersion)) throw new GadgetError(`gadget API version ${String(v)} is not supported (this host implements ${ApiVersion})`);
+    checkApiVersion(v);
   }
   return new Gadget(era, detected.reason, rt, instance);
 }

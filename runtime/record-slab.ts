@@ -24,6 +24,8 @@ export class RecordSlab {
   private slots = 0;
   private liveCount = 0;
   vars: Uint8Array[] = [];
+  /** Addresses of this slab's chunks, given back by `dispose`. */
+  private readonly chunks: number[] = [];
 
   constructor(
     private readonly mem: HostMemory,
@@ -54,6 +56,23 @@ export class RecordSlab {
     for (let i = slot * vc, end = i + vc; i < end; i++) this.vars[i] = EMPTY;
   }
 
+  private get chunkBytes(): number {
+    return Math.max(this.recordSize, 1) * CHUNK_RECORDS;
+  }
+
+  /**
+   * Gives every chunk back to host memory. Only for a slab with no live
+   * record, that nothing uses afterwards (a data source whose layout changed).
+   */
+  dispose(): void {
+    if (this.liveCount !== 0) throw new Error(`internal: disposing a slab with ${this.liveCount} live records`);
+    for (const addr of this.chunks) this.mem.freeChunk(addr, this.chunkBytes);
+    this.chunks.length = 0;
+    this.slots = 0;
+    this.freeCount = 0;
+    this.vars = [];
+  }
+
   private grow(): void {
     const first = this.slots;
     const total = first + CHUNK_RECORDS;
@@ -65,7 +84,8 @@ export class RecordSlab {
       freeSlots.set(this.freeSlots);
       this.freeSlots = freeSlots;
     }
-    const base = this.mem.allocChunk(Math.max(this.recordSize, 1) * CHUNK_RECORDS);
+    const base = this.mem.allocChunk(this.chunkBytes);
+    this.chunks.push(base);
     // Push in reverse so slots are handed out in ascending address order.
     for (let i = CHUNK_RECORDS - 1; i >= 0; i--) {
       this.addr[first + i] = base + i * this.recordSize;

@@ -3,6 +3,7 @@
  * maps, params and config, and the family implementations over them. The
  * per-era host objects (eras.ts) hand these families to the generated shims.
  */
+import { Budgets, DEFAULT_LIMITS, type Limits } from "./budgets.js";
 import { GuestMemory } from "./guest-memory.js";
 import { HandleTable } from "./handles.js";
 import { HostMemory } from "./host-memory.js";
@@ -27,6 +28,8 @@ export interface RuntimeOptions {
   readonly kallsyms: ReadonlySet<string>;
   readonly mntnsFilter: ReadonlySet<bigint> | null;
   readonly syscallArch: SyscallArch;
+  /** Per-gadget budgets (default DEFAULT_LIMITS). */
+  readonly limits?: Limits;
 }
 
 /** What the runtime needs from the instantiated guest. */
@@ -35,8 +38,9 @@ export interface GuestLink extends GuestCallbackLink {
 }
 
 export class Runtime {
-  readonly hostMemory = new HostMemory();
-  readonly handles = new HandleTable(this.hostMemory);
+  readonly hostMemory: HostMemory;
+  readonly handles: HandleTable;
+  readonly budgets: Budgets;
   readonly guestMemory = new GuestMemory();
   readonly guest: GuestLink = { callback: null, malloc: null };
   readonly dataSources: DataSources;
@@ -57,15 +61,19 @@ export class Runtime {
 
   constructor(options: RuntimeOptions) {
     this.logger = options.logger;
-    this.dataSources = new DataSources(this.hostMemory, this.handles, this.guest, this.logger);
+    const limits = options.limits ?? DEFAULT_LIMITS;
+    this.budgets = new Budgets(limits);
+    this.hostMemory = new HostMemory(limits.hostMemoryBytes);
+    this.handles = new HandleTable(this.hostMemory);
+    this.dataSources = new DataSources(this.hostMemory, this.handles, this.guest, this.logger, limits.callbackDepth);
     this.log = new LogOps(this.logger);
-    this.dataSource = new DataSourceOps(this.dataSources);
+    this.dataSource = new DataSourceOps(this.dataSources, this.budgets);
     this.dataArray = new DataArrayOps(this.dataSources);
-    this.field = new FieldOps(this.dataSources, this.hostMemory);
-    this.configOps = new ConfigOps(options.params, this.config);
-    this.map = new MapOps(this.handles, this.maps);
-    this.perf = new PerfOps(this.handles, this.map);
-    this.handle = new HandleOps(this.dataSources);
+    this.field = new FieldOps(this.dataSources, this.hostMemory, this.budgets);
+    this.configOps = new ConfigOps(options.params, this.config, this.budgets);
+    this.map = new MapOps(this.handles, this.maps, this.budgets);
+    this.perf = new PerfOps(this.handles, this.map, this.budgets.perfRingBytes);
+    this.handle = new HandleOps(this.dataSources, this.map, this.perf);
     this.syscall = new SyscallOps(SyscallTable.forArch(options.syscallArch));
     this.kernel = new KernelOps(options.kallsyms, options.mntnsFilter);
   }

@@ -5,19 +5,27 @@
 import { type DataSourceType, SubscriptionType } from "../../generated/constants.js";
 import type { FieldKind } from "../../generated/constants.js";
 import type { DataSourceHandle, FieldHandle, PacketHandle } from "../../generated/types.js";
+import { type Budgets, metadataCost } from "../budgets.js";
 import { fail, NotFoundError } from "../errors.js";
 import { HandleType } from "../handles.js";
 import type { DataSources } from "../data-sources.js";
 
 export class DataSourceOps {
-  constructor(private readonly sources: DataSources) {}
+  constructor(
+    private readonly sources: DataSources,
+    private readonly budgets: Budgets,
+  ) {}
 
   private handleOf(dsIndex: number): DataSourceHandle {
     return this.sources.handles.alloc(HandleType.DataSource, dsIndex, 0, undefined, dsIndex) as DataSourceHandle;
   }
 
   newDataSource(name: string, type: DataSourceType): DataSourceHandle {
+    // Budgets first: a refused call creates nothing.
+    this.sources.handles.ensureFree();
+    this.budgets.metadataBytes.check(metadataCost(name), "newDataSource");
     const ds = this.sources.create(name, type, true);
+    this.budgets.metadataBytes.charge(metadataCost(name), "newDataSource");
     return this.handleOf(ds.index);
   }
 
@@ -34,6 +42,10 @@ export class DataSourceOps {
     }
     if (type === SubscriptionType.Array && !source.isArray) fail(`dataSourceSubscribe: "${source.name}" is not an Array data source`);
     if (this.sources.guest.callback === null) fail("dataSourceSubscribe: the module exports no data-source callback");
+    const limit = this.budgets.limits.subscriptionsPerDataSource;
+    if (source.subscriptions.length >= limit) {
+      fail(`dataSourceSubscribe: data source "${source.name}" has ${source.subscriptions.length} subscriptions already (subscriptionsPerDataSource)`);
+    }
     source.subscribe({ prio, type, cbID, dsHandle: ds, js: null });
   }
 
@@ -46,7 +58,10 @@ export class DataSourceOps {
 
   dataSourceAddField(ds: DataSourceHandle, name: string, kind: FieldKind): FieldHandle {
     const source = this.sources.dataSourceOf(ds, "dataSourceAddField");
+    this.sources.handles.ensureFree();
+    this.budgets.metadataBytes.check(metadataCost(name), "dataSourceAddField");
     const field = this.sources.addField(source, name, kind);
+    this.budgets.metadataBytes.charge(metadataCost(name), "dataSourceAddField");
     return this.sources.fieldHandle(field) as FieldHandle;
   }
 
@@ -60,7 +75,7 @@ export class DataSourceOps {
 
   dataSourceEmitAndRelease(ds: DataSourceHandle, packet: PacketHandle): void {
     const source = this.sources.dataSourceOf(ds, "dataSourceEmitAndRelease");
-    this.sources.emitPacket(source, this.sources.packetEntry(source, packet, "dataSourceEmitAndRelease"));
+    this.sources.emitPacketHandle(source, packet, "dataSourceEmitAndRelease");
   }
 
   dataSourceRelease(ds: DataSourceHandle, packet: PacketHandle): void {

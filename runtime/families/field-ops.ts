@@ -11,6 +11,7 @@
  */
 import { FieldKind, FieldKindSize, isBufferKind } from "../../generated/constants.js";
 import type { DataHandle, FieldHandle } from "../../generated/types.js";
+import { type Budgets, metadataCost } from "../budgets.js";
 import { fail } from "../errors.js";
 import { HandleType, type HandleTable } from "../handles.js";
 import type { HostMemory } from "../host-memory.js";
@@ -28,6 +29,7 @@ export class FieldOps {
   constructor(
     private readonly sources: DataSources,
     private readonly mem: HostMemory,
+    private readonly budgets: Budgets,
   ) {
     this.handles = sources.handles;
   }
@@ -184,6 +186,9 @@ export class FieldOps {
   fieldAddTag(field: FieldHandle, tag: string): void {
     const f = this.sources.fieldOf(field, "fieldAddTag");
     if (tag === "") fail("fieldAddTag: empty tag");
-    if (!f.tags.includes(tag)) f.tags.push(tag);
+    if (f.tags.has(tag)) return;
+    if (f.tags.size >= this.budgets.limits.tagsPerField) fail(`fieldAddTag: field "${f.name}" has ${f.tags.size} tags already (tagsPerField)`);
+    this.budgets.metadataBytes.charge(metadataCost(tag), "fieldAddTag");
+    f.tags.add(tag);
   }
 }

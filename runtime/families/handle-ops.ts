@@ -4,10 +4,15 @@ import { fail } from "../errors.js";
 import { ANY_HANDLE, HandleType } from "../handles.js";
 import type { DataArray } from "../data-source.js";
 import type { DataSources } from "../data-sources.js";
-import type { PerfReader } from "../perf/perf-reader.js";
+import type { MapOps } from "./map-ops.js";
+import type { PerfOps } from "./perf-ops.js";
 
 export class HandleOps {
-  constructor(private readonly sources: DataSources) {}
+  constructor(
+    private readonly sources: DataSources,
+    private readonly maps: MapOps,
+    private readonly perf: PerfOps,
+  ) {}
 
   releaseHandle(handle: number): void {
     const handles = this.sources.handles;
@@ -30,8 +35,11 @@ export class HandleOps {
       }
       case HandleType.PerfReader:
         // Nobody else can reach the reader: close it so it stops buffering.
-        handles.object<PerfReader>(base).close();
-        break;
+        this.perf.closeEntry(base);
+        return;
+      case HandleType.Map:
+        this.maps.releaseEntry(base);
+        return;
     }
     handles.releaseEntry(base);
   }

@@ -1,7 +1,8 @@
 /** Perf readers over emulated perf event array maps. */
 import type { MapHandle, PerfReaderHandle } from "../../generated/types.js";
+import type { Budget } from "../budgets.js";
 import { HandleType, type HandleTable } from "../handles.js";
-import { PerfReader, PerfReadStatus } from "../perf/perf-reader.js";
+import { checkPerfReaderSize, PerfReader, PerfReadStatus } from "../perf/perf-reader.js";
 import type { MapOps } from "./map-ops.js";
 
 export class PerfOps {
@@ -10,6 +11,8 @@ export class PerfOps {
   constructor(
     private readonly handles: HandleTable,
     private readonly maps: MapOps,
+    /** The gadget's perfRingBytes: every open reader's ring counts. */
+    private readonly ringBytes: Budget,
   ) {}
 
   private readerOf(handle: number, what: string): PerfReader {
@@ -17,13 +20,21 @@ export class PerfOps {
   }
 
   newPerfReader(map: MapHandle, size: number, overwritable: boolean): PerfReaderHandle {
-    const reader = PerfReader.open(this.maps.mapOf(map, "newPerfReader"), size, overwritable);
-    try {
-      return this.handles.alloc(HandleType.PerfReader, 0, 0, reader) as PerfReaderHandle;
-    } catch (e) {
-      reader.close();
-      throw e;
-    }
+    const m = this.maps.mapOf(map, "newPerfReader");
+    this.handles.ensureFree();
+    checkPerfReaderSize(size);
+    this.ringBytes.check(size, "newPerfReader");
+    const reader = PerfReader.open(m, size, overwritable);
+    this.ringBytes.charge(size, "newPerfReader");
+    return this.handles.alloc(HandleType.PerfReader, 0, 0, reader) as PerfReaderHandle;
+  }
+
+  /** Closes the reader of a handle entry and frees the handle; its ring's bytes go back to the budget. */
+  closeEntry(base: number): void {
+    const reader = this.handles.object<PerfReader>(base);
+    reader.close();
+    this.ringBytes.refund(reader.size);
+    this.handles.releaseEntry(base);
   }
 
   perfReaderPause(reader: PerfReaderHandle): void {
@@ -48,8 +59,6 @@ export class PerfOps {
   }
 
   perfReaderClose(reader: PerfReaderHandle): void {
-    const base = this.handles.entry(reader, HandleType.PerfReader, "perfReaderClose");
-    this.handles.object<PerfReader>(base).close();
-    this.handles.releaseEntry(base);
+    this.closeEntry(this.handles.entry(reader, HandleType.PerfReader, "perfReaderClose"));
   }
 }
