@@ -47,8 +47,10 @@ export class HostMemory {
   private readonly viewHolders = new Set<{ view: DataView }>();
   /** Chunks given back, by size class. */
   private readonly freeChunks = new Map<number, number[]>();
-  /** Bytes the memory may grow to. */
+  /** Bytes the memory may grow to; variable-length values (kept in JS) count in the same budget. */
   readonly limitBytes: number;
+  /** Bytes of variable-length values the guest stored in live records (RecordSlab.setVar). */
+  private varBytes = 0;
 
   constructor(limitBytes = 1024 * 1024 * 1024, initialPages = 4) {
     const maximumPages = Math.max(Math.ceil(limitBytes / PAGE), Math.ceil(HANDLE_TABLE_BYTES / PAGE));
@@ -94,9 +96,7 @@ export class HostMemory {
     }
     const addr = (this.top + CHUNK_ALIGN - 1) & ~(CHUNK_ALIGN - 1);
     const end = addr + size;
-    if (end > this.limitBytes) {
-      throw new HostCallError(`host memory budget (hostMemoryBytes, ${this.limitBytes} bytes) exhausted: ${this.top} in use, ${size} more needed`);
-    }
+    if (end + this.varBytes > this.limitBytes) this.exhausted(size);
     if (end > this.u8.length) {
       const pages = Math.ceil((end - this.u8.length) / PAGE);
       try {
@@ -108,6 +108,22 @@ export class HostMemory {
     }
     this.top = end;
     return addr;
+  }
+
+  private exhausted(more: number): never {
+    throw new HostCallError(
+      `host memory budget (hostMemoryBytes, ${this.limitBytes} bytes) exhausted: ${this.top} bytes of records and ${this.varBytes} of values in use, ${more} more needed`,
+    );
+  }
+
+  /** Counts `bytes` more of variable-length values; fails, changing nothing, past the budget. */
+  chargeValueBytes(bytes: number): void {
+    if (this.top + this.varBytes + bytes > this.limitBytes) this.exhausted(bytes);
+    this.varBytes += bytes;
+  }
+
+  refundValueBytes(bytes: number): void {
+    this.varBytes -= bytes;
   }
 
   /** Gives back a chunk from allocChunk(`bytes`); nothing may use it afterwards. */

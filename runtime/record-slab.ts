@@ -10,7 +10,9 @@
  * stops once the working set is reached.
  *
  * Variable-length values (String, CString, Bytes) do not fit a fixed record;
- * they live in `vars[slot * varCount + varSlot]` as byte copies.
+ * they live in `vars[slot * varCount + varSlot]` as byte copies. Values the
+ * guest stores (setVar) count in host memory's budget until their record is
+ * freed or the value replaced; `counted` holds what each cell counted.
  */
 import type { HostMemory } from "./host-memory.js";
 
@@ -24,6 +26,7 @@ export class RecordSlab {
   private slots = 0;
   private liveCount = 0;
   vars: Uint8Array[] = [];
+  private counted: number[] = [];
   /** Addresses of this slab's chunks, given back by `dispose`. */
   private readonly chunks: number[] = [];
 
@@ -53,7 +56,26 @@ export class RecordSlab {
     this.freeSlots[this.freeCount++] = slot;
     this.liveCount--;
     const vc = this.varCount;
-    for (let i = slot * vc, end = i + vc; i < end; i++) this.vars[i] = EMPTY;
+    for (let i = slot * vc, end = i + vc; i < end; i++) {
+      this.vars[i] = EMPTY;
+      if (this.counted[i] !== 0) {
+        this.mem.refundValueBytes(this.counted[i]);
+        this.counted[i] = 0;
+      }
+    }
+  }
+
+  /**
+   * Stores a copy of `value` in variable-length cell `index`, counted in host
+   * memory's budget (a replaced value's count is given back); fails, storing
+   * nothing, past the budget.
+   */
+  setVar(index: number, value: Uint8Array): void {
+    const delta = value.length - this.counted[index];
+    if (delta > 0) this.mem.chargeValueBytes(delta);
+    else this.mem.refundValueBytes(-delta);
+    this.counted[index] = value.length;
+    this.vars[index] = value.slice();
   }
 
   private get chunkBytes(): number {
@@ -71,6 +93,7 @@ export class RecordSlab {
     this.slots = 0;
     this.freeCount = 0;
     this.vars = [];
+    this.counted = [];
   }
 
   private grow(): void {
@@ -91,7 +114,10 @@ export class RecordSlab {
       this.addr[first + i] = base + i * this.recordSize;
       this.freeSlots[this.freeCount++] = first + i;
     }
-    for (let i = first * this.varCount; i < total * this.varCount; i++) this.vars.push(EMPTY);
+    for (let i = first * this.varCount; i < total * this.varCount; i++) {
+      this.vars.push(EMPTY);
+      this.counted.push(0);
+    }
     this.slots = total;
   }
 }

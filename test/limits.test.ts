@@ -143,6 +143,32 @@ describe("host memory is reclaimed", () => {
   });
 });
 
+describe("variable-length values count in the host memory budget", () => {
+  it("a guest storing large strings in many packets is refused at the budget; released packets give it back", async () => {
+    const d = await driver({ limits: { hostMemoryBytes: 4 * 1024 * 1024 } });
+    const ds = d.call("newDataSource", name(d, "s"), 1);
+    const f = d.call("dataSourceAddField", ds, name(d, "text"), FieldKind.String);
+    const big = d.g.putString(0x2000, "x".repeat(60000));
+    const packets: number[] = [];
+    let refused = -1;
+    for (let i = 0; i < 200 && refused === -1; i++) {
+      const p = d.call("dataSourceNewPacketSingle", ds);
+      packets.push(p);
+      if (d.call("fieldSet", f, p, FieldKind.String, big) === 1) refused = i;
+    }
+    // About (4 MiB - the handle table - one chunk) / 60000 values fit.
+    expect(refused).toBeGreaterThan(50);
+    expect(refused).toBeLessThan(70);
+    expect(d.g.logs.at(-1)).toMatch(/^warn: fieldSet: host memory budget \(hostMemoryBytes, 4194304 bytes\) exhausted/);
+    // Replacing a value by a shorter one and releasing packets give bytes back.
+    expect(d.call("fieldSet", f, packets[0], FieldKind.String, d.g.putString(0x2000, "y"))).toBe(0);
+    expect(d.call("fieldSet", f, packets.at(-1), FieldKind.String, big)).toBe(0);
+    for (const p of packets) expect(d.call("dataSourceRelease", ds, p)).toBe(0);
+    const again = d.call("dataSourceNewPacketSingle", ds);
+    for (let i = 0; i < 50; i++) expect(d.call("fieldSet", f, again, FieldKind.String, big)).toBe(0);
+  });
+});
+
 describe("callback nesting depth", () => {
   it("a subscriber that emits into its own data source stops at the depth limit and releases everything", async () => {
     const d = await driver({ limits: { callbackDepth: 5 } });
@@ -239,6 +265,15 @@ describe("maps, config, subscriptions and tags have budgets", () => {
     const ids = events.source.subscriptions.map((s) => Number(s.cbID));
     const expected = [3, 2, 1, 0].flatMap((r) => Array.from({ length: 256 }, (_, n) => n * 4 + r));
     expect(ids).toEqual(expected);
+  });
+
+  it("subscriptions count in metadataBytes, bounding them over all data sources", async () => {
+    const d = await driver({ limits: { metadataBytes: 64 * 10 } });
+    const ev = d.call("newDataSource", name(d, "e"), 1); // 1 + 64 bytes
+    let ok = 0;
+    while (d.call("dataSourceSubscribe", ev, 1, 0, 1n) === 0) ok++;
+    expect(ok).toBe(8);
+    expect(d.g.logs.at(-1)).toMatch(/^warn: dataSourceSubscribe: the gadget's metadataBytes budget is exhausted/);
   });
 
   it("tags per field are limited; a repeated tag is no new tag", async () => {

@@ -5,7 +5,7 @@
 import { type DataSourceType, SubscriptionType } from "../../generated/constants.js";
 import type { FieldKind } from "../../generated/constants.js";
 import type { DataSourceHandle, FieldHandle, PacketHandle } from "../../generated/types.js";
-import { type Budgets, metadataCost } from "../budgets.js";
+import { type Budgets, METADATA_OVERHEAD, metadataCost } from "../budgets.js";
 import { fail, NotFoundError } from "../errors.js";
 import { HandleType } from "../handles.js";
 import type { DataSources } from "../data-sources.js";
@@ -46,6 +46,8 @@ export class DataSourceOps {
     if (source.subscriptions.length >= limit) {
       fail(`dataSourceSubscribe: data source "${source.name}" has ${source.subscriptions.length} subscriptions already (subscriptionsPerDataSource)`);
     }
+    // Subscriptions last as long as the gadget: each counts like a name, bounding them over all data sources.
+    this.budgets.metadataBytes.charge(METADATA_OVERHEAD, "dataSourceSubscribe");
     source.subscribe({ prio, type, cbID, dsHandle: ds, js: null });
   }
 

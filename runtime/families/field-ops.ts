@@ -179,8 +179,8 @@ export class FieldOps {
     }
     this.checkBuffer(kind, what);
     const ds = this.sources.ds;
-    // A copy: `value` may be a view of guest memory.
-    ds.slab.vars[this.sources.slot * ds.slab.varCount + this.fieldOffset] = value.slice();
+    // setVar copies: `value` may be a view of guest memory.
+    ds.slab.setVar(this.sources.slot * ds.slab.varCount + this.fieldOffset, value);
   }
 
   fieldAddTag(field: FieldHandle, tag: string): void {
