@@ -79,7 +79,8 @@ interface LogLine {
 
 const wasmCache = new Map<EraId, Uint8Array>();
 
-async function guestBytes(profile: EraId): Promise<Uint8Array> {
+/** The compiled fuzz guest of `profile` (cached). */
+export async function guestBytes(profile: EraId): Promise<Uint8Array> {
   let bytes = wasmCache.get(profile);
   if (bytes === undefined) {
     bytes = await compileWat(fuzzGuestWat(profile));

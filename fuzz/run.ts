@@ -9,6 +9,10 @@ import { parseArgs } from "node:util";
 import type { EraId } from "../generated/constants.js";
 import { fuzz, PROFILES } from "./fuzzer.js";
 
+// The host reports every refused call by throwing a HostCallError; stack traces are of no use here and cost
+// more than the call itself.
+Error.stackTraceLimit = 0;
+
 const { values } = parseArgs({
   options: {
     calls: { type: "string", default: "1000" },

@@ -27,7 +27,7 @@ export interface Limits {
   readonly subscriptionsPerDataSource: number;
   /** Distinct tags one field may have. */
   readonly tagsPerField: number;
-  /** Bytes of the names of data sources and fields and of tags the guest created (each also counts METADATA_OVERHEAD). */
+  /** Bytes of what the guest declares: data sources, fields, tags, subscriptions (each costs its name's length plus MetadataCost). */
   readonly metadataBytes: number;
   /** Deliveries that may be in progress inside one another (a subscriber that emits starts a nested one). */
   readonly callbackDepth: number;
@@ -46,12 +46,16 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   callbackDepth: 16,
 });
 
-/** What each data source, field or tag costs besides its name's bytes (the JS objects behind it). */
-export const METADATA_OVERHEAD = 64;
+/**
+ * What each declared thing costs in metadataBytes besides its name's bytes:
+ * an estimate of the JS objects behind it (a data source has a record slab
+ * with its typed arrays; measured with fuzz/exhaust.ts).
+ */
+export const MetadataCost = { DataSource: 2048, Field: 256, Tag: 64, Subscription: 128 } as const;
 
-/** What a name or tag costs in the metadataBytes budget. */
-export function metadataCost(text: string): number {
-  return text.length + METADATA_OVERHEAD;
+/** What a data source, field or tag named `text` costs in the metadataBytes budget. */
+export function metadataCost(kind: keyof typeof MetadataCost, text = ""): number {
+  return text.length + MetadataCost[kind];
 }
 
 /** Every limit at its default unless given; rejects values that are not non-negative integers. */

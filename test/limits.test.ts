@@ -49,6 +49,16 @@ function exhaustHandles(d: HostDriver, dsName: bigint): number[] {
   return taken;
 }
 
+describe("the limits option", () => {
+  it.each([
+    [{ nope: 1 }, /^cannot load the module: unknown limit "nope" \(known: hostMemoryBytes, /],
+    [{ tagsPerField: -1 }, /^cannot load the module: limit tagsPerField must be a non-negative integer, got -1$/],
+    [{ callbackDepth: 1.5 }, /^cannot load the module: limit callbackDepth must be a non-negative integer, got 1.5$/],
+  ])("%o fails the load with a GadgetError", async (limits, message) => {
+    await expect(driver({ limits: limits as never })).rejects.toThrow(expect.objectContaining({ name: "GadgetError", message: expect.stringMatching(message) }));
+  });
+});
+
 describe("a call refused at the handle limit creates nothing", () => {
   it("newDataSource at 4096 handles fails, and succeeds after a handle is freed", async () => {
     const d = await driver();
@@ -268,11 +278,11 @@ describe("maps, config, subscriptions and tags have budgets", () => {
   });
 
   it("subscriptions count in metadataBytes, bounding them over all data sources", async () => {
-    const d = await driver({ limits: { metadataBytes: 64 * 10 } });
-    const ev = d.call("newDataSource", name(d, "e"), 1); // 1 + 64 bytes
+    const d = await driver({ limits: { metadataBytes: 2049 + 128 * 10 } });
+    const ev = d.call("newDataSource", name(d, "e"), 1); // 1 + 2048 bytes
     let ok = 0;
     while (d.call("dataSourceSubscribe", ev, 1, 0, 1n) === 0) ok++;
-    expect(ok).toBe(8);
+    expect(ok).toBe(10);
     expect(d.g.logs.at(-1)).toMatch(/^warn: dataSourceSubscribe: the gadget's metadataBytes budget is exhausted/);
   });
 
@@ -287,7 +297,7 @@ describe("maps, config, subscriptions and tags have budgets", () => {
   });
 
   it("names and tags the guest creates are budgeted in bytes", async () => {
-    const d = await driver({ limits: { metadataBytes: 1000 } });
+    const d = await driver({ limits: { metadataBytes: 3000 } });
     const ds = d.call("newDataSource", name(d, "t"), 1);
     const f = d.call("dataSourceAddField", ds, name(d, "f"), FieldKind.Uint32);
     expect(d.call("fieldAddTag", f, name(d, "x".repeat(2000)))).toBe(1);

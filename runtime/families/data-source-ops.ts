@@ -5,7 +5,7 @@
 import { type DataSourceType, SubscriptionType } from "../../generated/constants.js";
 import type { FieldKind } from "../../generated/constants.js";
 import type { DataSourceHandle, FieldHandle, PacketHandle } from "../../generated/types.js";
-import { type Budgets, METADATA_OVERHEAD, metadataCost } from "../budgets.js";
+import { type Budgets, metadataCost } from "../budgets.js";
 import { fail, NotFoundError } from "../errors.js";
 import { HandleType } from "../handles.js";
 import type { DataSources } from "../data-sources.js";
@@ -23,9 +23,9 @@ export class DataSourceOps {
   newDataSource(name: string, type: DataSourceType): DataSourceHandle {
     // Budgets first: a refused call creates nothing.
     this.sources.handles.ensureFree();
-    this.budgets.metadataBytes.check(metadataCost(name), "newDataSource");
+    this.budgets.metadataBytes.check(metadataCost("DataSource", name), "newDataSource");
     const ds = this.sources.create(name, type, true);
-    this.budgets.metadataBytes.charge(metadataCost(name), "newDataSource");
+    this.budgets.metadataBytes.charge(metadataCost("DataSource", name), "newDataSource");
     return this.handleOf(ds.index);
   }
 
@@ -47,7 +47,7 @@ export class DataSourceOps {
       fail(`dataSourceSubscribe: data source "${source.name}" has ${source.subscriptions.length} subscriptions already (subscriptionsPerDataSource)`);
     }
     // Subscriptions last as long as the gadget: each counts like a name, bounding them over all data sources.
-    this.budgets.metadataBytes.charge(METADATA_OVERHEAD, "dataSourceSubscribe");
+    this.budgets.metadataBytes.charge(metadataCost("Subscription"), "dataSourceSubscribe");
     source.subscribe({ prio, type, cbID, dsHandle: ds, js: null });
   }
 
@@ -61,9 +61,9 @@ export class DataSourceOps {
   dataSourceAddField(ds: DataSourceHandle, name: string, kind: FieldKind): FieldHandle {
     const source = this.sources.dataSourceOf(ds, "dataSourceAddField");
     this.sources.handles.ensureFree();
-    this.budgets.metadataBytes.check(metadataCost(name), "dataSourceAddField");
+    this.budgets.metadataBytes.check(metadataCost("Field", name), "dataSourceAddField");
     const field = this.sources.addField(source, name, kind);
-    this.budgets.metadataBytes.charge(metadataCost(name), "dataSourceAddField");
+    this.budgets.metadataBytes.charge(metadataCost("Field", name), "dataSourceAddField");
     return this.sources.fieldHandle(field) as FieldHandle;
   }
 

@@ -188,7 +188,7 @@ export class FieldOps {
     if (tag === "") fail("fieldAddTag: empty tag");
     if (f.tags.has(tag)) return;
     if (f.tags.size >= this.budgets.limits.tagsPerField) fail(`fieldAddTag: field "${f.name}" has ${f.tags.size} tags already (tagsPerField)`);
-    this.budgets.metadataBytes.charge(metadataCost(tag), "fieldAddTag");
+    this.budgets.metadataBytes.charge(metadataCost("Tag", tag), "fieldAddTag");
     f.tags.add(tag);
   }
 }

@@ -51,8 +51,12 @@ export const MAX_ARRAY_MAP_BYTES = 256 * 1024 * 1024;
 
 const U32_MAX = 0xffff_ffff;
 
-/** Bytes a hash entry costs besides its key and value (the JS objects behind it). */
-export const MAP_ENTRY_OVERHEAD = 64;
+/**
+ * Bytes a hash or map-of-maps entry costs in mapBytes besides its key and
+ * value: an estimate of the JS objects behind it (the entry, its key string,
+ * two small typed arrays), measured with fuzz/exhaust.ts.
+ */
+export const MAP_ENTRY_OVERHEAD = 384;
 
 /** The budgets a guest-created map charges (shared by all maps of a gadget). */
 export interface MapBudget {
