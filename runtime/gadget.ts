@@ -104,10 +104,12 @@ export class Gadget {
 
   /**
    * Runs init, preStart and start, then `whileRunning`, then stop and postStop.
-   * As in IG's gadget context (pkg/gadget-context/run.go at aeac857: a failing
-   * start returns at once; after running, preStop, stop and postStop all run
-   * and their errors are joined): a failing init, preStart or start ends run()
-   * there; once start succeeded, stop and postStop both run whatever fails.
+   * As in IG at aeac857: its wasm operator calls gadgetStop and gadgetPostStop
+   * from two independent methods (pkg/operators/wasm/wasm.go, Stop and
+   * PostStop), and the gadget context calls them in turn and joins their
+   * errors (pkg/gadget-context/run.go; a failing start returns at once). So a
+   * failing init, preStart or start ends run() there; once start succeeded,
+   * stop and postStop both run whatever fails.
    * run() throws the first failure (the callback's, stop's, postStop's) and
    * logs the later ones at error level.
    */

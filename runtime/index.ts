@@ -7,6 +7,7 @@ export {
   DataSourceApi, HostDataSource, EventView, ArrayView, FieldAccessor, fieldKindFromName, fieldKindName,
   type FieldValue, type FieldKindName, type DeclareOptions, type SubscribeOptions, type EventCallback,
 } from "./data-source-api.js";
+export { DEFAULT_LIMITS, type Limits } from "./budgets.js";
 export { detectEra, type EraEvidence } from "./era-detect.js";
 export { Logger, consoleSink, logLevelName, parseLogLevel, type LogSink } from "./logger.js";
 export { BpfMap, MapRegistry, type MapSpec } from "./maps/bpf-map.js";

@@ -19,7 +19,7 @@ async function minimal(options: api.GadgetOptions = {}): Promise<api.Gadget> {
 
 describe("entry points", () => {
   it("runtime/index.ts exports the documented API", () => {
-    for (const name of ["loadGadget", "loadGadgetSync", "Gadget", "GadgetError", "DataSourceApi", "HostDataSource", "EventView", "ArrayView", "FieldAccessor", "fieldKindFromName", "fieldKindName", "detectEra", "Logger", "FieldKind", "LogLevel", "DataSourceType", "SubscriptionType"]) {
+    for (const name of ["loadGadget", "loadGadgetSync", "Gadget", "GadgetError", "DataSourceApi", "HostDataSource", "EventView", "ArrayView", "FieldAccessor", "fieldKindFromName", "fieldKindName", "detectEra", "Logger", "FieldKind", "LogLevel", "DataSourceType", "SubscriptionType", "DEFAULT_LIMITS"]) {
       expect(api, name).toHaveProperty(name);
     }
   });
