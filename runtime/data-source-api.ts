@@ -8,7 +8,8 @@
  * access. Strings are decoded only when asked for. An EventView is valid
  * only during the callback; `toJSON()` copies.
  */
-import { DataSourceType, type FieldKind, SubscriptionType } from "../generated/constants.js";
+import { DataArrayMaxIndex, DataSourceType, type FieldKind, SubscriptionType } from "../generated/constants.js";
+import { errorText, HostCallError } from "./errors.js";
 import type { DataArray, DataSource } from "./data-source.js";
 import type { DataSources } from "./data-sources.js";
 import { compileFill, type EventValues, type Fill } from "./event-fill.js";
@@ -175,7 +176,8 @@ export class HostDataSource {
   emit(values: EventValues): void {
     if (this.source.isArray) throw new TypeError(`data source "${this.name}" is an Array data source: use emitArray`);
     const slab = this.source.slab;
-    const slot = slab.alloc();
+    const slot = this.recordOrDrop();
+    if (slot === -1) return;
     try {
       this.fill(slot, values);
       this.sources.deliver(this.source, slot);
@@ -187,16 +189,36 @@ export class HostDataSource {
   /** Emits one array packet of an Array data source. */
   emitArray(records: readonly EventValues[]): void {
     if (!this.source.isArray) throw new TypeError(`data source "${this.name}" is a Single data source: use emit`);
+    // Guest subscribers address elements by a 15-bit index inside the element handle.
+    if (records.length > DataArrayMaxIndex + 1) {
+      throw new RangeError(`data source "${this.name}": an array packet holds at most ${DataArrayMaxIndex + 1} records, not ${records.length}`);
+    }
     const arr = this.source.newArray();
     try {
       for (const values of records) {
-        const slot = this.source.slab.alloc();
+        const slot = this.recordOrDrop();
+        if (slot === -1) return;
         arr.slots.push(slot);
         this.fill(slot, values);
       }
       this.sources.deliver(this.source, arr);
     } finally {
       this.source.releaseArray(arr);
+    }
+  }
+
+  /**
+   * A record for an event from the embedder, or -1 when host memory is
+   * exhausted (the guest may have used the budget): the event is dropped with
+   * an error log line rather than thrown at the embedder.
+   */
+  private recordOrDrop(): number {
+    try {
+      return this.source.slab.alloc();
+    } catch (e) {
+      if (!(e instanceof HostCallError)) throw e;
+      this.sources.logger.error(`data source "${this.name}": event dropped: ${errorText(e)}`);
+      return -1;
     }
   }
 

@@ -5,9 +5,8 @@
  * in the order fields were added; the record size is rounded up to 8 so every
  * record in a slab keeps that alignment. Variable-length fields get a slot
  * number instead (see RecordSlab.vars). The layout may change only while no
- * record of the data source is alive: adding a field then replaces the slab.
- * (The old slab's chunks stay allocated in host memory: this happens while a
- * gadget sets up, so the waste is bounded by the fields added.)
+ * record of the data source is alive: adding a field then replaces the slab,
+ * and the old slab's chunks go back to host memory for reuse.
  */
 import { DataSourceType, FieldKind, FieldKindSize, SubscriptionType } from "../generated/constants.js";
 import { fail } from "./errors.js";
@@ -15,7 +14,8 @@ import type { HostMemory } from "./host-memory.js";
 import { RecordSlab } from "./record-slab.js";
 
 export class Field {
-  readonly tags: string[] = [];
+  /** Insertion-ordered, so adding a tag is O(1) whatever the count. */
+  readonly tags = new Set<string>();
   constructor(
     /** Global field id (index in DataSources.fields). */
     readonly id: number,
@@ -82,11 +82,16 @@ export class DataSource {
   readonly fields: Field[] = [];
   private readonly byName = new Map<string, Field>();
   /**
-   * Replaced, never mutated, when a subscriber is added: a delivery iterates
-   * the array it started with, so a subscriber added during a delivery first
-   * runs for the next packet (and none runs twice).
+   * Sorted by priority (as stored: the guest's is a signed int32), then subscription order. While a delivery of
+   * this data source is in progress (`delivering` > 0) a new subscriber goes
+   * into a copy, so the delivery iterates the array it started with: a
+   * subscriber added during a delivery first runs for the next packet (and
+   * none runs twice). Otherwise it is inserted in place: O(log n) to find
+   * the spot.
    */
   subscriptions: readonly Subscription[] = [];
+  /** Deliveries of this data source in progress (nested ones count). */
+  delivering = 0;
   referenced = true;
   private fixedEnd = 0;
   private varCount = 0;
@@ -151,6 +156,7 @@ export class DataSource {
     const field = new Field(nextId, this, name, kind, offset, size);
     this.fields.push(field);
     this.byName.set(name, field);
+    this.slab.dispose();
     this.slab = new RecordSlab(this.mem, (this.fixedEnd + 7) & ~7, this.varCount);
     this.arrayPool.length = 0;
     return field;
@@ -159,10 +165,18 @@ export class DataSource {
   /** Adds a subscriber, kept in priority order (ties: subscription order). */
   subscribe(sub: Omit<Subscription, "seq">): void {
     const entry: Subscription = { ...sub, seq: subscriptionSeq++ };
-    const next = [...this.subscriptions];
-    const i = next.findIndex((s) => s.prio > entry.prio);
-    next.splice(i === -1 ? next.length : i, 0, entry);
-    this.subscriptions = next;
+    const subs = (this.delivering > 0 ? [...this.subscriptions] : this.subscriptions) as Subscription[];
+    const key = entry.prio;
+    // Upper bound: after every subscriber of the same priority.
+    let lo = 0;
+    let hi = subs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (subs[mid].prio <= key) lo = mid + 1;
+      else hi = mid;
+    }
+    subs.splice(lo, 0, entry);
+    this.subscriptions = subs;
   }
 
   newArray(): DataArray {

@@ -4,7 +4,7 @@
  * and the public JS API are thin layers over this.
  */
 import { DataArrayElementFlag, DataArrayIndexShift, DataArrayMaxIndex, DataSourceType, type FieldKind, SubscriptionType } from "../generated/constants.js";
-import { fail } from "./errors.js";
+import { errorText, fail } from "./errors.js";
 import { ANY_ARRAY, ANY_DATA, type HandleTable, HandleType } from "./handles.js";
 import type { HostMemory } from "./host-memory.js";
 import { DataArray, DataSource, type Field, type Subscription } from "./data-source.js";
@@ -26,11 +26,16 @@ export class DataSources {
   /** Called after a data source is created (the public API attaches queued subscribers). */
   onCreate: ((ds: DataSource) => void) | null = null;
 
+  /** Deliveries in progress, one inside another (a subscriber that emits starts a nested one). */
+  private depth = 0;
+
   constructor(
     readonly mem: HostMemory,
     readonly handles: HandleTable,
     readonly guest: GuestCallbackLink,
-    private readonly logger: Logger,
+    readonly logger: Logger,
+    /** Most deliveries in progress at once (Limits.callbackDepth). */
+    private readonly maxDepth: number,
   ) {}
 
   /** The data source registered under `name` (the newest, when the guest replaced one). */
@@ -155,6 +160,21 @@ export class DataSources {
     return base;
   }
 
+  /**
+   * Emits packet `handle` into `ds`. A packet of another data source is
+   * released without being emitted, and the call fails: the guest gave the
+   * packet up either way (IG drops the packet's handle before emitting).
+   */
+  emitPacketHandle(ds: DataSource, handle: number, what: string): void {
+    const base = this.handles.entry(handle, HandleType.PacketSingle | HandleType.PacketArray, what);
+    const owner = this.sources[this.handles.ds(base)];
+    if (owner !== ds) {
+      this.releasePacket(owner, base);
+      fail(`${what}: packet ${handle} belongs to data source "${owner.name}", not "${ds.name}"; it was released without being emitted`);
+    }
+    this.emitPacket(ds, base);
+  }
+
   /** Releases a packet (its records and its handle) without emitting it. */
   releasePacket(ds: DataSource, base: number): void {
     if (this.handles.typeAt(base) === HandleType.PacketArray) ds.releaseArray(this.handles.object<DataArray>(base));
@@ -186,8 +206,25 @@ export class DataSources {
     }
   }
 
-  /** Runs every subscriber of `ds` on a packet (a record slot, or an array). */
+  /**
+   * Runs every subscriber of `ds` on a packet (a record slot, or an array).
+   * Fails, running none, when `maxDepth` deliveries are in progress already:
+   * a subscriber that emits into its own data source ends there instead of
+   * exhausting the stack.
+   */
   deliver(ds: DataSource, payload: number | DataArray): void {
+    if (this.depth >= this.maxDepth) fail(`callback nesting depth limit (callbackDepth ${this.maxDepth}) reached; the packet was not delivered`);
+    this.depth++;
+    ds.delivering++;
+    try {
+      this.runSubscribers(ds, payload);
+    } finally {
+      this.depth--;
+      ds.delivering--;
+    }
+  }
+
+  private runSubscribers(ds: DataSource, payload: number | DataArray): void {
     const subs = ds.subscriptions;
     for (let i = 0; i < subs.length; i++) {
       const sub = subs[i];
@@ -254,6 +291,4 @@ export class DataSources {
   }
 }
 
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+export { errorText } from "./errors.js";

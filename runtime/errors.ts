@@ -46,3 +46,25 @@ export class GadgetError extends Error {
   override readonly name = "GadgetError";
 }
 
+
+/**
+ * The text of anything thrown, for a log line. Never throws itself: embedder
+ * code may throw values that cannot be printed (`Object.create(null)`, an
+ * object whose toString throws, an Error whose message getter throws).
+ */
+export function errorText(e: unknown): string {
+  try {
+    return e instanceof Error ? String(e.message) : String(e);
+  } catch {
+    return unprintable(e);
+  }
+}
+
+function unprintable(e: unknown): string {
+  try {
+    if (typeof e === "object" && e !== null && Object.getPrototypeOf(e) === null) return "[object with no prototype]";
+  } catch {
+    // A revoked proxy: fall through.
+  }
+  return `[unprintable ${typeof e}]`;
+}

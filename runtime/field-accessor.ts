@@ -97,7 +97,7 @@ export class FieldAccessor {
   }
 
   get tags(): readonly string[] {
-    return this.field.tags;
+    return [...this.field.tags];
   }
 
   /** The value of this field in the record at `slot`. */

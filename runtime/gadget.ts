@@ -11,11 +11,11 @@
 import { ApiVersion, type ProfileId, GuestMemoryMaxPages, LogLevel } from "../generated/constants.js";
 import { behaviourOfRelease, type HostBehaviour, type IgRelease } from "../generated/releases.js";
 import { DataSourceApi } from "./data-source-api.js";
-import { errorText } from "./data-sources.js";
 import { parseIgRelease, resolveRelease, type ReleaseResolution } from "./release-detect.js";
 import { capMemoryPages } from "./memory-cap.js";
-import { readWasmSignatures, type WasmSignatures } from "./wasm-signatures.js";
-import { GadgetError } from "./errors.js";
+import { readWasmSignatures, type FuncType, type WasmSignatures } from "./wasm-signatures.js";
+import { errorText, GadgetError } from "./errors.js";
+import { type Limits, resolveLimits } from "./budgets.js";
 import { link, type LinkOptions } from "./link.js";
 import { consoleSink, Logger, type LogSink } from "./logger.js";
 import type { MapRegistry } from "./maps/bpf-map.js";
@@ -55,6 +55,8 @@ export interface GadgetOptions extends LinkOptions {
   readonly syscallArch?: SyscallArch;
   /** Host behaviours of the IG release the module was built for (default: CURRENT_BEHAVIOUR, the newest). */
   readonly behaviour?: HostBehaviour;
+  /** Per-gadget budgets (docs/limits.md); each omitted one keeps its default (DEFAULT_LIMITS). */
+  readonly limits?: Partial<Limits>;
 }
 
 type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
@@ -122,17 +124,31 @@ export class Gadget {
     if (this.behaviour.postStopCalled) this.phase("postStop");
   }
 
-  /** Runs init, preStart and start, then `whileRunning`, then stop and postStop (stop runs even if `whileRunning` throws). */
+  /**
+   * Runs init, preStart and start, then `whileRunning`, then stop and postStop.
+   * As in IG at aeac857: its wasm operator calls gadgetStop and gadgetPostStop
+   * from two independent methods (pkg/operators/wasm/wasm.go, Stop and
+   * PostStop), and the gadget context calls them in turn and joins their
+   * errors (pkg/gadget-context/run.go; a failing start returns at once). So a
+   * failing init, preStart or start ends run() there; once start succeeded,
+   * stop and postStop both run whatever fails.
+   * run() throws the first failure (the callback's, stop's, postStop's) and
+   * logs the later ones at error level.
+   */
   run(whileRunning?: () => void): void {
     this.init();
     this.preStart();
     this.start();
-    try {
-      whileRunning?.();
-    } finally {
-      this.stop();
-      this.postStop();
+    const failures: unknown[] = [];
+    for (const step of [() => whileRunning?.(), () => this.stop(), () => this.postStop()]) {
+      try {
+        step();
+      } catch (e) {
+        failures.push(e);
+      }
     }
+    for (const later of failures.slice(1)) this.runtime.logger.error(errorText(later));
+    if (failures.length > 0) throw failures[0];
   }
 
   private phase(phase: Phase): void {
@@ -173,6 +189,25 @@ function compile(wasm: BufferSource | WebAssembly.Module): WebAssembly.Module {
   }
 }
 
+/**
+ * gadgetAPIVersion returns one i64 (a bigint in JS). IG (wasm.go at aeac857)
+ * compares the raw 64 bits of its single result with 1; here any other result
+ * type is refused (an f64 1.0 cannot be told from an i32 1 in JS, and IG
+ * refuses the f64), with a GadgetError that says what came back.
+ */
+function checkApiVersion(v: unknown, type: FuncType | undefined): void {
+  // IG compares the raw 64 bits of the single result with 1 (wasm.go at aeac857): an i32 or an i64 1
+  // passes; an f32/f64 1.0 does not (its bits differ), nor does any other result count.
+  if (type !== undefined && (type.results.length !== 1 || (type.results[0] !== "i32" && type.results[0] !== "i64"))) {
+    throw new GadgetError(`gadgetAPIVersion returns (${type.results.join(", ")}); its result must be one i32 or i64`);
+  }
+  if (typeof v !== "bigint" && !(typeof v === "number" && Number.isInteger(v))) {
+    const shown = typeof v === "function" ? "a function" : Array.isArray(v) ? `${v.length} values` : `${typeof v} ${errorText(v)}`;
+    throw new GadgetError(`gadgetAPIVersion returned ${shown}; its result must be one i32 or i64`);
+  }
+  if (BigInt(v) !== BigInt(ApiVersion)) throw new GadgetError(`gadget API version ${v} is not supported (this host implements ${ApiVersion})`);
+}
+
 function resolveParams(options: GadgetOptions): Map<string, string> {
   const params = new Map(Object.entries(options.params ?? {}));
   const missing: string[] = [];
@@ -189,10 +224,24 @@ export async function loadGadget(wasm: BufferSource | WebAssembly.Module, option
   return loadGadgetSync(wasm, options);
 }
 
-/** loadGadget without the promise (wasm compilation is synchronous here; fine for modules of gadget size). */
+/**
+ * loadGadget without the promise (wasm compilation is synchronous here; fine
+ * for modules of gadget size). Every failure is a GadgetError, whatever the
+ * module or the embedder's options (a WASI provider, families) threw.
+ */
 export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions = {}): Gadget {
+  try {
+    return load(wasm, options);
+  } catch (e) {
+    if (e instanceof GadgetError) throw e;
+    throw new GadgetError(`cannot load the module: ${errorText(e)}`, { cause: e });
+  }
+}
+
+function load(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions): Gadget {
   const module = compile(wasm);
-  const resolution = resolveRelease(signaturesOf(wasm, module), {
+  const sigs = signaturesOf(wasm, module);
+  const resolution = resolveRelease(sigs, {
     ...(options.igVersion !== undefined ? { release: parseIgRelease(options.igVersion) } : {}),
     wasi: options.wasi !== undefined,
   });
@@ -206,12 +255,18 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
     mntnsFilter: options.mntnsFilter ? new Set(Array.from(options.mntnsFilter, (id) => BigInt.asUintN(64, id))) : null,
     syscallArch: options.syscallArch ?? hostArch(),
     behaviour,
+    limits: resolveLimits(options.limits),
   });
   const instance = link(module, profile, rt, new RuntimeShimContext(rt), options);
   const exp = instance.exports;
   if (!(exp.memory instanceof WebAssembly.Memory)) throw new GadgetError("the module exports no memory named \"memory\"");
   // IG gives a module at most 256 pages. A module-defined memory cannot be capped from JS once it
   // exists, so we refuse modules that start above the limit (as IG's engine does) and no more.
+  // A shared memory's buffer is a SharedArrayBuffer that growth does not detach, so the host's cached
+  // views would keep the old bounds; IG's guests (TinyGo, Rust, C without threads) never declare one.
+  if (!(exp.memory.buffer instanceof ArrayBuffer)) {
+    throw new GadgetError("the module's memory is shared; IG's gadgets use an unshared memory, and the host supports no other");
+  }
   const pages = exp.memory.buffer.byteLength / 65536;
   if (pages > GuestMemoryMaxPages) throw new GadgetError(`the module's memory starts at ${pages} pages; IG allows at most ${GuestMemoryMaxPages}`);
   rt.guestMemory.attach(exp.memory);
@@ -241,9 +296,7 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
     } catch (e) {
       throw new GadgetError(`gadgetAPIVersion trapped: ${errorText(e)}`, { cause: e });
     }
-    if ((typeof v !== "number" && typeof v !== "bigint") || BigInt(v) !== BigInt(ApiVersion)) {
-      throw new GadgetError(`gadget API version ${String(v)} is not supported (this host implements ${ApiVersion})`);
-    }
+    checkApiVersion(v, sigs.exports.find((e) => e.name === "gadgetAPIVersion")?.type);
   }
   return new Gadget(resolution, behaviour, rt, instance);
 }

@@ -88,6 +88,15 @@ export class HandleTable {
   }
 
   /**
+   * Fails with "too many open handles", as alloc would, unless a handle is
+   * free. Calls that create an object and then its handle check this first,
+   * so a refused call creates nothing.
+   */
+  ensureFree(): void {
+    if (this.freeCount === 0) fail(`too many open handles (${MaxHandles})`);
+  }
+
+  /**
    * Creates a handle. Fails with "too many open handles" when MaxHandles are
    * alive (the caller's error value then reaches the guest).
    */

@@ -12,10 +12,14 @@
  *   |                        | stable for the life of the memory)     |
  *   +------------------------+----------------------------------------+
  *
- * Data structure design: chunks are bump-allocated and never freed; record
- * slots inside them are recycled by each data source's free list. Growth
- * appends pages and keeps addresses, so no record ever moves; JS views are
- * rebuilt right after `grow` (we are the only ones growing this memory).
+ * Data structure design: chunks are bump-allocated in power-of-two size
+ * classes; a chunk given back (`freeChunk`, when a data source's layout
+ * changes and its old slab goes) waits on its class's free list for the next
+ * chunk of that class, so replaced layouts do not accumulate. Record slots
+ * inside chunks are recycled by each data source's free list. Growth appends
+ * pages and keeps addresses, so no record ever moves; JS views are rebuilt
+ * right after `grow` (we are the only ones growing this memory). The memory
+ * never grows past `limitBytes` (the gadget's hostMemoryBytes budget).
  */
 import { MaxHandles } from "../generated/constants.js";
 import { HostCallError } from "./errors.js";
@@ -25,6 +29,13 @@ export const HANDLE_TABLE_BYTES = (MaxHandles + 1) * HANDLE_ENTRY_BYTES;
 const PAGE = 65536;
 /** Chunks start 16-byte aligned so 8-byte fields stay aligned. */
 const CHUNK_ALIGN = 16;
+/** The smallest size class; smaller chunks take this much. */
+const MIN_CHUNK = 1024;
+
+/** The size class of a chunk of `bytes`: the next power of two, at least MIN_CHUNK. */
+function chunkClass(bytes: number): number {
+  return bytes <= MIN_CHUNK ? MIN_CHUNK : 2 ** Math.ceil(Math.log2(bytes));
+}
 
 export class HostMemory {
   readonly memory: WebAssembly.Memory;
@@ -34,9 +45,17 @@ export class HostMemory {
   private top = HANDLE_TABLE_BYTES;
   /** Objects that keep `view` in a field of their own, re-armed after growth. */
   private readonly viewHolders = new Set<{ view: DataView }>();
+  /** Chunks given back, by size class. */
+  private readonly freeChunks = new Map<number, number[]>();
+  /** Bytes the memory may grow to; variable-length values (kept in JS) count in the same budget. */
+  readonly limitBytes: number;
+  /** Bytes of variable-length values the guest stored in live records (RecordSlab.setVar). */
+  private varBytes = 0;
 
-  constructor(initialPages = 4, maximumPages = 16384) {
-    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+  constructor(limitBytes = 1024 * 1024 * 1024, initialPages = 4) {
+    const maximumPages = Math.max(Math.ceil(limitBytes / PAGE), Math.ceil(HANDLE_TABLE_BYTES / PAGE));
+    this.limitBytes = maximumPages * PAGE;
+    this.memory = new WebAssembly.Memory({ initial: Math.min(initialPages, maximumPages), maximum: maximumPages });
     this.refresh();
   }
 
@@ -63,10 +82,21 @@ export class HostMemory {
     return this.top;
   }
 
-  /** Allocates `bytes` zeroed bytes; returns their address. Grows the memory as needed. */
+  /**
+   * Allocates at least `bytes` zeroed bytes (a whole size class); returns
+   * their address. Reuses a chunk given back, else grows the memory. Fails
+   * with a HostCallError, changing nothing, past the budget.
+   */
   allocChunk(bytes: number): number {
+    const size = chunkClass(bytes);
+    const reused = this.freeChunks.get(size)?.pop();
+    if (reused !== undefined) {
+      this.u8.fill(0, reused, reused + size);
+      return reused;
+    }
     const addr = (this.top + CHUNK_ALIGN - 1) & ~(CHUNK_ALIGN - 1);
-    const end = addr + bytes;
+    const end = addr + size;
+    if (end + this.varBytes > this.limitBytes) this.exhausted(size);
     if (end > this.u8.length) {
       const pages = Math.ceil((end - this.u8.length) / PAGE);
       try {
@@ -78,5 +108,32 @@ export class HostMemory {
     }
     this.top = end;
     return addr;
+  }
+
+  private exhausted(more: number): never {
+    throw new HostCallError(
+      `host memory budget (hostMemoryBytes, ${this.limitBytes} bytes) exhausted: ${this.top} bytes of records and ${this.varBytes} of values in use, ${more} more needed`,
+    );
+  }
+
+  /** Counts `bytes` more of variable-length values; fails, changing nothing, past the budget. */
+  chargeValueBytes(bytes: number): void {
+    if (this.top + this.varBytes + bytes > this.limitBytes) this.exhausted(bytes);
+    this.varBytes += bytes;
+  }
+
+  refundValueBytes(bytes: number): void {
+    this.varBytes -= bytes;
+  }
+
+  /** Gives back a chunk from allocChunk(`bytes`); nothing may use it afterwards. */
+  freeChunk(addr: number, bytes: number): void {
+    const size = chunkClass(bytes);
+    let list = this.freeChunks.get(size);
+    if (list === undefined) {
+      list = [];
+      this.freeChunks.set(size, list);
+    }
+    list.push(addr);
   }
 }

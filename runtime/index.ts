@@ -11,6 +11,7 @@ export {
 export { checkImports, parseIgRelease, resolveRelease, type ImportProblem, type ReleaseResolution } from "./release-detect.js";
 export { behaviourOfRelease, igReleases, type HostBehaviour, type IgRelease } from "../generated/releases.js";
 export { CURRENT_BEHAVIOUR } from "./host-behaviour.js";
+export { DEFAULT_LIMITS, type Limits } from "./budgets.js";
 export { Logger, consoleSink, logLevelName, parseLogLevel, type LogSink } from "./logger.js";
 export { BpfMap, MapRegistry, type MapSpec } from "./maps/bpf-map.js";
 export { PerfBuffer, PerfReader } from "./perf/perf-reader.js";

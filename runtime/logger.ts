@@ -3,6 +3,7 @@
  * a message is written when its level is at most the logger's level.
  */
 import { LogLevel } from "../generated/constants.js";
+import { errorText } from "./errors.js";
 
 export type LogSink = (level: LogLevel, message: string) => void;
 
@@ -29,8 +30,14 @@ export class Logger {
     return level >= LogLevel.Error && level <= this.level;
   }
 
+  /** Writes a line; a sink that throws is reported on the console instead of failing the caller (often a host call). */
   log(level: LogLevel, message: string): void {
-    if (this.shouldLog(level)) this.sink(level, message);
+    if (!this.shouldLog(level)) return;
+    try {
+      this.sink(level, message);
+    } catch (e) {
+      consoleSink(level, `${message} (the log sink failed: ${errorText(e)})`);
+    }
   }
 
   error(message: string): void {

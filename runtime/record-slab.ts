@@ -10,7 +10,9 @@
  * stops once the working set is reached.
  *
  * Variable-length values (String, CString, Bytes) do not fit a fixed record;
- * they live in `vars[slot * varCount + varSlot]` as byte copies.
+ * they live in `vars[slot * varCount + varSlot]` as byte copies. Values the
+ * guest stores (setVar) count in host memory's budget until their record is
+ * freed or the value replaced; `counted` holds what each cell counted.
  */
 import type { HostMemory } from "./host-memory.js";
 
@@ -26,6 +28,9 @@ export class RecordSlab {
   private slots = 0;
   private liveCount = 0;
   vars: Uint8Array[] = [];
+  private counted: number[] = [];
+  /** Addresses of this slab's chunks, given back by `dispose`. */
+  private readonly chunks: number[] = [];
 
   constructor(
     private readonly mem: HostMemory,
@@ -69,7 +74,44 @@ export class RecordSlab {
     this.freeSlots[this.freeCount++] = slot;
     this.liveCount--;
     const vc = this.varCount;
-    for (let i = slot * vc, end = i + vc; i < end; i++) this.vars[i] = EMPTY;
+    for (let i = slot * vc, end = i + vc; i < end; i++) {
+      this.vars[i] = EMPTY;
+      if (this.counted[i] !== 0) {
+        this.mem.refundValueBytes(this.counted[i]);
+        this.counted[i] = 0;
+      }
+    }
+  }
+
+  /**
+   * Stores a copy of `value` in variable-length cell `index`, counted in host
+   * memory's budget (a replaced value's count is given back); fails, storing
+   * nothing, past the budget.
+   */
+  setVar(index: number, value: Uint8Array): void {
+    const delta = value.length - this.counted[index];
+    if (delta > 0) this.mem.chargeValueBytes(delta);
+    else this.mem.refundValueBytes(-delta);
+    this.counted[index] = value.length;
+    this.vars[index] = value.slice();
+  }
+
+  private get chunkBytes(): number {
+    return Math.max(this.recordSize, 1) * CHUNK_RECORDS;
+  }
+
+  /**
+   * Gives every chunk back to host memory. Only for a slab with no live
+   * record, that nothing uses afterwards (a data source whose layout changed).
+   */
+  dispose(): void {
+    if (this.liveCount !== 0) throw new Error(`internal: disposing a slab with ${this.liveCount} live records`);
+    for (const addr of this.chunks) this.mem.freeChunk(addr, this.chunkBytes);
+    this.chunks.length = 0;
+    this.slots = 0;
+    this.freeCount = 0;
+    this.vars = [];
+    this.counted = [];
   }
 
   private grow(): void {
@@ -83,13 +125,17 @@ export class RecordSlab {
       freeSlots.set(this.freeSlots);
       this.freeSlots = freeSlots;
     }
-    const base = this.mem.allocChunk(Math.max(this.recordSize, 1) * CHUNK_RECORDS);
+    const base = this.mem.allocChunk(this.chunkBytes);
+    this.chunks.push(base);
     // Push in reverse so slots are handed out in ascending address order.
     for (let i = CHUNK_RECORDS - 1; i >= 0; i--) {
       this.addr[first + i] = base + i * this.recordSize;
       this.freeSlots[this.freeCount++] = first + i;
     }
-    for (let i = first * this.varCount; i < total * this.varCount; i++) this.vars.push(EMPTY);
+    for (let i = first * this.varCount; i < total * this.varCount; i++) {
+      this.vars.push(EMPTY);
+      this.counted.push(0);
+    }
     this.slots = total;
   }
 }

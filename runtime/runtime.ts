@@ -3,6 +3,7 @@
  * maps, params and config, and the family implementations over them. The
  * per-profile host objects (profiles.ts) hand these families to the generated shims.
  */
+import { Budgets, DEFAULT_LIMITS, type Limits } from "./budgets.js";
 import { GuestMemory } from "./guest-memory.js";
 import { HandleTable } from "./handles.js";
 import { CURRENT_BEHAVIOUR, type HostBehaviour } from "./host-behaviour.js";
@@ -30,6 +31,8 @@ export interface RuntimeOptions {
   readonly syscallArch: SyscallArch;
   /** Behaviours of the IG release the guest was built for (default: the newest release's). */
   readonly behaviour?: HostBehaviour;
+  /** Per-gadget budgets (default DEFAULT_LIMITS). */
+  readonly limits?: Limits;
 }
 
 /** What the runtime needs from the instantiated guest. */
@@ -38,8 +41,9 @@ export interface GuestLink extends GuestCallbackLink {
 }
 
 export class Runtime {
-  readonly hostMemory = new HostMemory();
-  readonly handles = new HandleTable(this.hostMemory);
+  readonly hostMemory: HostMemory;
+  readonly handles: HandleTable;
+  readonly budgets: Budgets;
   readonly guestMemory = new GuestMemory();
   readonly guest: GuestLink = { callback: null, malloc: null };
   readonly dataSources: DataSources;
@@ -62,15 +66,19 @@ export class Runtime {
   constructor(options: RuntimeOptions) {
     this.logger = options.logger;
     this.behaviour = options.behaviour ?? CURRENT_BEHAVIOUR;
-    this.dataSources = new DataSources(this.hostMemory, this.handles, this.guest, this.logger);
+    const limits = options.limits ?? DEFAULT_LIMITS;
+    this.budgets = new Budgets(limits);
+    this.hostMemory = new HostMemory(limits.hostMemoryBytes);
+    this.handles = new HandleTable(this.hostMemory);
+    this.dataSources = new DataSources(this.hostMemory, this.handles, this.guest, this.logger, limits.callbackDepth);
     this.log = new LogOps(this.logger);
-    this.dataSource = new DataSourceOps(this.dataSources, this.behaviour);
+    this.dataSource = new DataSourceOps(this.dataSources, this.behaviour, this.budgets);
     this.dataArray = new DataArrayOps(this.dataSources);
-    this.field = new FieldOps(this.dataSources, this.hostMemory, this.behaviour);
-    this.configOps = new ConfigOps(options.params, this.config);
-    this.map = new MapOps(this.handles, this.maps);
-    this.perf = new PerfOps(this.handles, this.map, this.logger);
-    this.handle = new HandleOps(this.dataSources);
+    this.field = new FieldOps(this.dataSources, this.hostMemory, this.budgets);
+    this.configOps = new ConfigOps(options.params, this.config, this.budgets);
+    this.map = new MapOps(this.handles, this.maps, this.budgets);
+    this.perf = new PerfOps(this.handles, this.map, this.logger, this.budgets.perfRingBytes);
+    this.handle = new HandleOps(this.dataSources, this.map, this.perf);
     this.syscall = new SyscallOps(SyscallTable.forArch(options.syscallArch));
     this.kernel = new KernelOps(options.kallsyms, options.mntnsFilter);
   }

@@ -289,6 +289,24 @@ describe("phases", () => {
     expect(order(g)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it("run() calls postStop when stop fails (IG's gadget context runs every stop phase), and throws stop's error", async () => {
+    const g = await loadWat(phaseGuest());
+    g.view().setUint32(RET + 4 * 3, 9, true);
+    expect(() => g.gadget.run()).toThrow(/^stop failed: gadgetStop returned 9$/);
+    expect(order(g)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("run() throws the first failure and logs the later ones", async () => {
+    const g = await loadWat(phaseGuest());
+    g.view().setUint32(RET + 4 * 3, 9, true);
+    g.view().setUint32(RET + 4 * 4, 8, true);
+    expect(() => g.gadget.run(() => {
+      throw new Error("boom");
+    })).toThrow("boom");
+    expect(order(g)).toEqual([1, 2, 3, 4, 5]);
+    expect(g.logs).toEqual(["error: stop failed: gadgetStop returned 9", "error: postStop failed: gadgetPostStop returned 8"]);
+  });
+
   it.each(PHASES.map(([phase, name], i) => [phase, name, i]))("%s returning non-zero throws GadgetError naming the phase", async (phase, name, i) => {
     const g = await loadWat(phaseGuest());
     g.view().setUint32(RET + 4 * (i as number), 7, true);

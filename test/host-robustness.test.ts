@@ -13,21 +13,10 @@ import type { EventView } from "../runtime/data-source-api.js";
 import { GuestAbortError } from "../runtime/errors.js";
 import { call, loadProxy, MEM } from "./helpers/proxy.js";
 import { packed } from "./helpers/guest.js";
+import { rng } from "../fuzz/values.js";
 
 const FNS = hostFunctionsOfProfile("v0.43");
 const NAMES = FNS.map((f) => f.name);
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("host robustness under random bad input", () => {
   it.each([1, 2, 3])("seed %i: 3000 random calls, then the host still works", async (seed) => {

@@ -118,7 +118,7 @@ describe("RecordSlab", () => {
   });
 
   it("grows by chunks without moving live records (host memory grows under it)", () => {
-    const mem = new HostMemory(1, 64);
+    const mem = new HostMemory(64 * 65536, 1);
     const slab = new RecordSlab(mem, 4096, 0);
     const first = slab.alloc();
     const addr = slab.addr[first];
@@ -129,10 +129,23 @@ describe("RecordSlab", () => {
     expect(mem.view.getUint32(addr, true)).toBe(0xdeadbeef);
   });
 
-  it("reports host memory exhaustion as a call error", () => {
-    const mem = new HostMemory(2, 2);
+  it("reports host memory exhaustion as a call error naming the budget", () => {
+    const mem = new HostMemory(2 * 65536, 2);
     const slab = new RecordSlab(mem, 65536, 0);
-    expect(() => slab.alloc()).toThrow(/host memory exhausted/);
+    expect(() => slab.alloc()).toThrow(/^host memory budget \(hostMemoryBytes, 131072 bytes\) exhausted/);
+  });
+
+  it("a disposed slab's chunks are reused by the next slab of the same size class", () => {
+    const mem = new HostMemory();
+    const old = new RecordSlab(mem, 24, 0);
+    old.free(old.alloc());
+    const used = mem.used;
+    const firstAddr = old.addr[0];
+    old.dispose();
+    const next = new RecordSlab(mem, 32, 0);
+    const slot = next.alloc();
+    expect(mem.used).toBe(used);
+    expect(next.addr[slot]).toBe(firstAddr);
   });
 });
 

@@ -6,6 +6,7 @@
  * (pkg/operators/wasm/config.go, aeac857).
  */
 import { FieldKind } from "../../generated/constants.js";
+import type { Budgets } from "../budgets.js";
 import { fail, NotFoundError } from "../errors.js";
 import { decodeUtf8 } from "../utf8.js";
 
@@ -13,6 +14,7 @@ export class ConfigOps {
   constructor(
     private readonly params: ReadonlyMap<string, string>,
     private readonly config: Map<string, string>,
+    private readonly budgets: Budgets,
   ) {}
 
   getParamValue(key: string): string {
@@ -25,6 +27,16 @@ export class ConfigOps {
     if (kind !== FieldKind.String || typeof value === "bigint") {
       fail(`setConfig: only kind String is supported, not ${FieldKind[kind] ?? kind}`);
     }
-    this.config.set(key, decodeUtf8(value, 0, value.length));
+    const text = decodeUtf8(value, 0, value.length);
+    // A key counts once in configEntries; keys and values count in configBytes (a replaced value is given back).
+    const old = this.config.get(key);
+    const bytes = key.length + text.length;
+    const oldBytes = old === undefined ? 0 : key.length + old.length;
+    if (old === undefined) this.budgets.configEntries.check(1, "setConfig");
+    this.budgets.configBytes.check(bytes - oldBytes, "setConfig");
+    if (old === undefined) this.budgets.configEntries.charge(1, "setConfig");
+    this.budgets.configBytes.refund(oldBytes);
+    this.budgets.configBytes.charge(bytes, "setConfig");
+    this.config.set(key, text);
   }
 }

@@ -62,6 +62,8 @@ export class DataArrayOps {
   dataArrayGet(arr: DataArrayHandle, index: number): DataHandle {
     const array = this.sources.arrayOf(arr, "dataArrayGet");
     if (index >= array.length) fail(`dataArrayGet: index ${index} is past the end of the array (${array.length})`);
+    // Unreachable while arrays stay within the layout (emitArray, dataArrayAppend); an index beyond it would alias another element.
+    if (index > DataArrayMaxIndex) fail(`dataArrayGet: index ${index} is beyond the element-handle layout (at most ${DataArrayMaxIndex})`);
     return ((DataArrayElementFlag | (index << DataArrayIndexShift) | (arr & DataArrayHandleMask)) >>> 0) as DataHandle;
   }
 }

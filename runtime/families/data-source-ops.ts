@@ -5,6 +5,7 @@
 import { type DataSourceType, SubscriptionType } from "../../generated/constants.js";
 import type { FieldKind } from "../../generated/constants.js";
 import type { DataSourceHandle, FieldHandle, PacketHandle } from "../../generated/types.js";
+import { type Budgets, metadataCost } from "../budgets.js";
 import { fail, NotFoundError } from "../errors.js";
 import { HandleType } from "../handles.js";
 import type { DataSources } from "../data-sources.js";
@@ -14,6 +15,7 @@ export class DataSourceOps {
   constructor(
     private readonly sources: DataSources,
     private readonly behaviour: HostBehaviour,
+    private readonly budgets: Budgets,
   ) {}
 
   private handleOf(dsIndex: number): DataSourceHandle {
@@ -22,7 +24,11 @@ export class DataSourceOps {
 
   /** A taken name is replaced, as in IG (see DataSources.create). */
   newDataSource(name: string, type: DataSourceType): DataSourceHandle {
+    // Budgets first: a refused call creates nothing.
+    this.sources.handles.ensureFree();
+    this.budgets.metadataBytes.check(metadataCost("DataSource", name), "newDataSource");
     const ds = this.sources.create(name, type, true, "replace");
+    this.budgets.metadataBytes.charge(metadataCost("DataSource", name), "newDataSource");
     return this.handleOf(ds.index);
   }
 
@@ -45,6 +51,12 @@ export class DataSourceOps {
     }
     if (type === SubscriptionType.Array && !source.isArray) fail(`dataSourceSubscribe: "${source.name}" is not an Array data source`);
     if (this.sources.guest.callback === null) fail("dataSourceSubscribe: the module exports no data-source callback");
+    const limit = this.budgets.limits.subscriptionsPerDataSource;
+    if (source.subscriptions.length >= limit) {
+      fail(`dataSourceSubscribe: data source "${source.name}" has ${source.subscriptions.length} subscriptions already (subscriptionsPerDataSource)`);
+    }
+    // Subscriptions last as long as the gadget: each counts like a name, bounding them over all data sources.
+    this.budgets.metadataBytes.charge(metadataCost("Subscription"), "dataSourceSubscribe");
     // IG decodes the priority as a signed i32 (pkg/operators/wasm/datasource.go
     // dataSourceSubscribe, DecodeI32) and sorts ascending, stably: 0xFFFFFFFF is -1
     // and runs before 0. `| 0` makes it signed whether the shim passes it signed or not.
@@ -60,7 +72,10 @@ export class DataSourceOps {
 
   dataSourceAddField(ds: DataSourceHandle, name: string, kind: FieldKind): FieldHandle {
     const source = this.sources.dataSourceOf(ds, "dataSourceAddField");
+    this.sources.handles.ensureFree();
+    this.budgets.metadataBytes.check(metadataCost("Field", name), "dataSourceAddField");
     const field = this.sources.addField(source, name, kind);
+    this.budgets.metadataBytes.charge(metadataCost("Field", name), "dataSourceAddField");
     return this.sources.fieldHandle(field) as FieldHandle;
   }
 
@@ -74,7 +89,7 @@ export class DataSourceOps {
 
   dataSourceEmitAndRelease(ds: DataSourceHandle, packet: PacketHandle): void {
     const source = this.sources.dataSourceOf(ds, "dataSourceEmitAndRelease");
-    this.sources.emitPacket(source, this.sources.packetEntry(source, packet, "dataSourceEmitAndRelease"));
+    this.sources.emitPacketHandle(source, packet, "dataSourceEmitAndRelease");
   }
 
   dataSourceRelease(ds: DataSourceHandle, packet: PacketHandle): void {

@@ -35,9 +35,9 @@
  */
 import { FieldKind, FieldKindSize } from "../../generated/constants.js";
 import type { DataHandle, FieldHandle } from "../../generated/types.js";
+import { type Budgets, metadataCost } from "../budgets.js";
 import { fail } from "../errors.js";
 import { HandleType, type HandleTable } from "../handles.js";
-import type { HostBehaviour } from "../host-behaviour.js";
 import type { HostMemory } from "../host-memory.js";
 import type { DataSources } from "../data-sources.js";
 import { cStringLength } from "../utf8.js";
@@ -61,7 +61,7 @@ export class FieldOps {
   constructor(
     private readonly sources: DataSources,
     private readonly mem: HostMemory,
-    private readonly behaviour: HostBehaviour,
+    private readonly budgets: Budgets,
   ) {
     this.handles = sources.handles;
   }
@@ -90,9 +90,10 @@ export class FieldOps {
     return ds.slab.vars[this.sources.slot * ds.slab.varCount + this.fieldOffset];
   }
 
+  /** Stores a variable-length value of the located field; the slab copies it and counts it in host memory's budget. */
   private storeVariable(value: Uint8Array): void {
     const ds = this.sources.ds;
-    ds.slab.vars[this.sources.slot * ds.slab.varCount + this.fieldOffset] = value;
+    ds.slab.setVar(this.sources.slot * ds.slab.varCount + this.fieldOffset, value);
   }
 
   /** Reads the located field's value as scalar `kind`. */
@@ -231,8 +232,8 @@ export class FieldOps {
     if (kind !== FieldKind.String && kind !== FieldKind.Bytes) fail(`${what}: kind ${kindName(kind)} cannot be written; use String or Bytes`);
     const size = FieldKindSize[this.fieldKind];
     if (size === 0) {
-      // A copy: `value` is a view of guest memory.
-      this.storeVariable(value.slice());
+      // storeVariable copies: `value` is a view of guest memory.
+      this.storeVariable(value);
       return;
     }
     if (value.length !== size) {
@@ -244,6 +245,9 @@ export class FieldOps {
   fieldAddTag(field: FieldHandle, tag: string): void {
     const f = this.sources.fieldOf(field, "fieldAddTag");
     if (tag === "") fail("fieldAddTag: empty tag");
-    if (!f.tags.includes(tag)) f.tags.push(tag);
+    if (f.tags.has(tag)) return;
+    if (f.tags.size >= this.budgets.limits.tagsPerField) fail(`fieldAddTag: field "${f.name}" has ${f.tags.size} tags already (tagsPerField)`);
+    this.budgets.metadataBytes.charge(metadataCost("Tag", tag), "fieldAddTag");
+    f.tags.add(tag);
   }
 }

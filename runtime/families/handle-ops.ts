@@ -5,16 +5,24 @@ import { ANY_HANDLE, HandleType } from "../handles.js";
 import { HANDLE_ENTRY_BYTES } from "../host-memory.js";
 import type { DataArray } from "../data-source.js";
 import type { DataSources } from "../data-sources.js";
+import type { MapOps } from "./map-ops.js";
+import type { PerfOps } from "./perf-ops.js";
 
 export class HandleOps {
-  constructor(private readonly sources: DataSources) {}
+  constructor(
+    private readonly sources: DataSources,
+    private readonly maps: MapOps,
+    private readonly perf: PerfOps,
+  ) {}
 
   /**
-   * As IG (pkg/operators/wasm/handle.go releaseHandle, aeac857) this forgets
-   * the handle and nothing else: a perf reader stays open and a map stays
-   * alive (nothing can reach them any more). Packets and records from
-   * dataArrayNew are freed with their handle: in IG the garbage collector
-   * does that.
+   * IG (pkg/operators/wasm/handle.go releaseHandle, aeac857) forgets the
+   * handle and nothing else: a perf reader stays open and a map stays alive
+   * until the gadget stops, though nothing can reach them any more. igwasm
+   * deliberately closes such a reader and lets go of the map, so their bytes
+   * go back to the gadget's budgets (docs/limits.md); no guest can tell.
+   * Packets and records from dataArrayNew are freed with their handle: in IG
+   * the garbage collector does that.
    */
   releaseHandle(handle: number): void {
     const handles = this.sources.handles;
@@ -55,6 +63,13 @@ export class HandleOps {
         }
         break;
       }
+      case HandleType.PerfReader:
+        // Nobody else can reach the reader: close it so it stops buffering.
+        this.perf.closeEntry(base);
+        return;
+      case HandleType.Map:
+        this.maps.releaseEntry(base);
+        return;
     }
     handles.releaseEntry(base);
   }

@@ -17,16 +17,24 @@ import type { MapType, MapUpdateFlags } from "../../generated/constants.js";
 import type { MapHandle } from "../../generated/types.js";
 import { DestinationTooSmallError, fail, NotFoundError } from "../errors.js";
 import { HandleType, type HandleTable } from "../handles.js";
-import { BpfMap, type MapRegistry } from "../maps/bpf-map.js";
+import type { Budgets } from "../budgets.js";
+import { BpfMap, type MapBudget, type MapRegistry } from "../maps/bpf-map.js";
 
 /** Handle entry word `a` of a Map handle that newMap returned. */
 const CREATED_BY_NEW_MAP = 1;
 
 export class MapOps {
+  private readonly budget: MapBudget;
+  /** Live handles of each map the guest created: at 0 the map gives its budget back. */
+  private readonly handleCounts = new Map<BpfMap, number>();
+
   constructor(
     private readonly handles: HandleTable,
     private readonly registry: MapRegistry,
-  ) {}
+    budgets: Budgets,
+  ) {
+    this.budget = { entries: budgets.mapEntries, bytes: budgets.mapBytes };
+  }
 
   mapOf(handle: number, what: string): BpfMap {
     return this.handles.object<BpfMap>(this.handles.entry(handle, HandleType.Map, what));
@@ -34,11 +42,31 @@ export class MapOps {
 
   /** A new handle to `map`; `created`: the handle newMap returns, the only one mapRelease accepts. */
   handleOf(map: BpfMap, created = false): MapHandle {
-    return this.handles.alloc(HandleType.Map, created ? CREATED_BY_NEW_MAP : 0, 0, map) as MapHandle;
+    const handle = this.handles.alloc(HandleType.Map, created ? CREATED_BY_NEW_MAP : 0, 0, map) as MapHandle;
+    const count = this.handleCounts.get(map);
+    if (count !== undefined) this.handleCounts.set(map, count + 1);
+    return handle;
   }
 
   newMap(name: string, type: MapType, keySize: number, valueSize: number, maxEntries: number): MapHandle {
-    return this.handleOf(BpfMap.create({ name, type, keySize, valueSize, maxEntries }), true);
+    this.handles.ensureFree();
+    const map = BpfMap.create({ name, type, keySize, valueSize, maxEntries }, this.budget);
+    this.handleCounts.set(map, 0);
+    return this.handleOf(map, true);
+  }
+
+  /** Frees a map handle (from `entry`); the last handle of a map the guest created gives its budget back. */
+  releaseEntry(base: number): void {
+    const map = this.handles.object<BpfMap>(base);
+    this.handles.releaseEntry(base);
+    const count = this.handleCounts.get(map);
+    if (count === undefined) return;
+    if (count > 1) {
+      this.handleCounts.set(map, count - 1);
+      return;
+    }
+    this.handleCounts.delete(map);
+    map.releaseBudget();
   }
 
   getMap(name: string): MapHandle {
@@ -81,6 +109,6 @@ export class MapOps {
   mapRelease(map: MapHandle): void {
     const base = this.handles.entry(map, HandleType.Map, "mapRelease");
     if (this.handles.a(base) !== CREATED_BY_NEW_MAP) fail(`mapRelease: map handle ${map} was not returned by newMap (release it with releaseHandle)`);
-    this.handles.releaseEntry(base);
+    this.releaseEntry(base);
   }
 }

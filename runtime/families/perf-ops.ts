@@ -9,12 +9,13 @@
  * overwritable reader that has been read to its end.
  */
 import type { MapHandle, PerfReaderHandle } from "../../generated/types.js";
-import { DestinationTooSmallError, fail, HostCallError } from "../errors.js";
+import type { Budget } from "../budgets.js";
 import { errorText } from "../data-sources.js";
+import { DestinationTooSmallError, fail, HostCallError } from "../errors.js";
 import { HandleType, type HandleTable } from "../handles.js";
 import type { Logger } from "../logger.js";
-import { PerfReader, PerfReadStatus } from "../perf/perf-reader.js";
 import type { BpfMap } from "../maps/bpf-map.js";
+import { checkPerfReaderSize, PerfReader, PerfReadStatus } from "../perf/perf-reader.js";
 import type { MapOps } from "./map-ops.js";
 
 const EMPTY = new Uint8Array(0);
@@ -33,6 +34,8 @@ export class PerfOps {
     private readonly handles: HandleTable,
     private readonly maps: MapOps,
     private readonly logger: Logger,
+    /** The gadget's perfRingBytes: every open reader's ring counts. */
+    private readonly ringBytes: Budget,
   ) {}
 
   private readerOf(handle: number, what: string): PerfReader {
@@ -48,13 +51,20 @@ export class PerfOps {
       this.logger.warn(`${errorText(e)} (the guest gets 1, as from IG)`);
       return BAD_MAP_HANDLE_RESULT;
     }
+    this.handles.ensureFree();
+    checkPerfReaderSize(size);
+    this.ringBytes.check(size, "newPerfReader");
     const reader = PerfReader.open(perfMap, size, overwritable);
-    try {
-      return this.handles.alloc(HandleType.PerfReader, 0, 0, reader) as PerfReaderHandle;
-    } catch (e) {
-      reader.close();
-      throw e;
-    }
+    this.ringBytes.charge(size, "newPerfReader");
+    return this.handles.alloc(HandleType.PerfReader, 0, 0, reader) as PerfReaderHandle;
+  }
+
+  /** Closes the reader of a handle entry and frees the handle; its ring's bytes go back to the budget. */
+  closeEntry(base: number): void {
+    const reader = this.handles.object<PerfReader>(base);
+    reader.close();
+    this.ringBytes.refund(reader.size);
+    this.handles.releaseEntry(base);
   }
 
   perfReaderPause(reader: PerfReaderHandle): void {
@@ -87,8 +97,6 @@ export class PerfOps {
   }
 
   perfReaderClose(reader: PerfReaderHandle): void {
-    const base = this.handles.entry(reader, HandleType.PerfReader, "perfReaderClose");
-    this.handles.object<PerfReader>(base).close();
-    this.handles.releaseEntry(base);
+    this.closeEntry(this.handles.entry(reader, HandleType.PerfReader, "perfReaderClose"));
   }
 }

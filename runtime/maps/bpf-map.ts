@@ -23,11 +23,16 @@
  * - PerfEventArray: no storage; the map only anchors perf readers
  *   (see runtime/perf/perf-reader.ts).
  *
+ * Maps the guest creates carry a MapBudget (the gadget's mapEntries and
+ * mapBytes): Array storage is charged at creation, a hash or map-of-maps
+ * entry when it is inserted, and given back on delete and `releaseBudget`.
+ *
  * Every operation validates everything before mutating anything, so a throw
  * (always a `HostCallError`) leaves the map unchanged. Values and keys are
  * always copied in and out: callers' buffers are often views into guest
  * memory that change later.
  */
+import type { Budget } from "../budgets.js";
 import { fail } from "../errors.js";
 import { MapType, MapUpdateFlags as MapUpdateFlag } from "../../generated/constants.js";
 
@@ -45,6 +50,19 @@ export const MAX_HASH_KEY_SIZE = 512;
 export const MAX_ARRAY_MAP_BYTES = 256 * 1024 * 1024;
 
 const U32_MAX = 0xffff_ffff;
+
+/**
+ * Bytes a hash or map-of-maps entry costs in mapBytes besides its key and
+ * value: an estimate of the JS objects behind it (the entry, its key string,
+ * two small typed arrays), measured with fuzz/exhaust.ts.
+ */
+export const MAP_ENTRY_OVERHEAD = 384;
+
+/** The budgets a guest-created map charges (shared by all maps of a gadget). */
+export interface MapBudget {
+  readonly entries: Budget;
+  readonly bytes: Budget;
+}
 
 /** Storage families (several map types share one). */
 const Kind = { Array: 0, Hash: 1, ArrayOfMaps: 2, HashOfMaps: 3, PerfEventArray: 4 } as const;
@@ -143,14 +161,20 @@ export class BpfMap {
   readonly #inner: Map<string, InnerEntry> | undefined;
   /** Shape every inner map must have; fixed by the first `updateMap` (Linux fixes it at creation). */
   #innerTemplate: Readonly<MapSpec> | undefined;
+  /** What this map charges; undefined for maps the embedder made, and after releaseBudget. */
+  #budget: MapBudget | undefined;
+  /** Stored in a map of maps at least once: it may outlive its handles, so its budget is never given back. */
+  #pinned = false;
 
-  private constructor(spec: Readonly<MapSpec>, kind: Kind) {
+  private constructor(spec: Readonly<MapSpec>, kind: Kind, budget: MapBudget | undefined) {
     this.spec = spec;
+    this.#budget = budget;
     this.#kind = kind;
     this.#lru = spec.type === MapType.LruHash || spec.type === LRU_PERCPU_HASH;
     this.#label = describe(spec.name);
     switch (kind) {
       case Kind.Array:
+        budget?.bytes.charge(spec.maxEntries * spec.valueSize, "newMap");
         this.#array = new Uint8Array(spec.maxEntries * spec.valueSize);
         break;
       case Kind.Hash:
@@ -173,7 +197,7 @@ export class BpfMap {
    * values are 4 bytes (a map fd in Linux); PerfEventArray is 4/4; hash keys are
    * at most 512 bytes; Array storage is at most MAX_ARRAY_MAP_BYTES.
    */
-  static create(spec: MapSpec): BpfMap {
+  static create(spec: MapSpec, budget?: MapBudget): BpfMap {
     if (spec === null || typeof spec !== "object") fail("map spec must be an object");
     const name = spec.name;
     if (typeof name !== "string") fail("map name must be a string");
@@ -215,7 +239,7 @@ export class BpfMap {
         break;
     }
     const frozen: Readonly<MapSpec> = Object.freeze({ name, type: spec.type, keySize, valueSize, maxEntries });
-    return new BpfMap(frozen, kind);
+    return new BpfMap(frozen, kind, budget);
   }
 
   /** Live entries: Array maps always hold maxEntries; PerfEventArray holds none. */
@@ -299,8 +323,11 @@ export class BpfMap {
     if (f === MapUpdateFlag.Exist) fail(`key not found in ${this.#label} (Exist)`);
     if (hash.size >= this.spec.maxEntries) {
       if (!this.#lru) fail(`${this.#label} is full (maxEntries ${this.spec.maxEntries})`);
+      // Evicting one entry makes room for this one: the budget does not change.
       const oldest = hash.keys().next();
       if (!oldest.done) hash.delete(oldest.value);
+    } else {
+      this.#chargeEntry();
     }
     hash.set(ks, { key: key.slice(), value: value.slice() });
   }
@@ -315,16 +342,19 @@ export class BpfMap {
       case Kind.Hash:
         this.#checkKey(key);
         if (!this.#hash!.delete(keyString(key))) fail(`key not found in ${this.#label}`);
+        this.#refundEntries(1);
         return;
       case Kind.ArrayOfMaps: {
         this.#checkKey(key);
         const index = this.#checkIndex(key);
         if (!this.#slots!.delete(index)) fail(`index ${index} of ${this.#label} holds no map`);
+        this.#refundEntries(1);
         return;
       }
       case Kind.HashOfMaps:
         this.#checkKey(key);
         if (!this.#inner!.delete(keyString(key))) fail(`key not found in ${this.#label}`);
+        this.#refundEntries(1);
         return;
     }
   }
@@ -367,6 +397,7 @@ export class BpfMap {
       if (f !== MapUpdateFlag.Any) {
         fail(`${this.#label} is an array of maps: only update flag 0 (Any) is allowed, got ${f}`);
       }
+      if (!this.#slots!.has(index)) this.#chargeEntry();
       this.#slots!.set(index, inner);
     } else {
       const map = this.#inner!;
@@ -380,9 +411,11 @@ export class BpfMap {
         if (map.size >= this.spec.maxEntries) {
           fail(`${this.#label} is full (maxEntries ${this.spec.maxEntries})`);
         }
+        this.#chargeEntry();
         map.set(ks, { key: key.slice(), map: inner });
       }
     }
+    inner.#pinned = true;
     if (t === undefined) this.#innerTemplate = s;
   }
 
@@ -431,6 +464,38 @@ export class BpfMap {
 
   *#innerEntries(): IterableIterator<[Uint8Array, BpfMap]> {
     for (const e of this.#inner!.values()) yield [e.key.slice(), e.map];
+  }
+
+  /** Bytes one stored entry costs in mapBytes. */
+  get #entryBytes(): number {
+    return this.spec.keySize + (this.isMapOfMaps ? 4 : this.spec.valueSize) + MAP_ENTRY_OVERHEAD;
+  }
+
+  /** Charges one new entry, or fails changing nothing. */
+  #chargeEntry(): void {
+    const budget = this.#budget;
+    if (budget === undefined) return;
+    budget.entries.check(1, "mapUpdate");
+    budget.bytes.charge(this.#entryBytes, "mapUpdate");
+    budget.entries.charge(1, "mapUpdate");
+  }
+
+  #refundEntries(n: number): void {
+    this.#budget?.entries.refund(n);
+    this.#budget?.bytes.refund(n * this.#entryBytes);
+  }
+
+  /**
+   * Gives back everything this map charged, when nothing can reach it any
+   * more (its last handle went). A map ever stored in a map of maps may still
+   * be reached through it, and keeps its charge. Returns whether it gave back.
+   */
+  releaseBudget(): boolean {
+    if (this.#budget === undefined || this.#pinned) return false;
+    if (this.#kind === Kind.Array) this.#budget.bytes.refund(this.spec.maxEntries * this.spec.valueSize);
+    else this.#refundEntries(this.size);
+    this.#budget = undefined;
+    return true;
   }
 
   #checkKey(key: Uint8Array): void {

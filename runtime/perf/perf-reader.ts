@@ -30,6 +30,13 @@ export type PerfReadStatus = (typeof PerfReadStatus)[keyof typeof PerfReadStatus
 /** Largest ring a reader may ask for (allocated up front). */
 export const MAX_PERF_RING_BYTES = 256 * 1024 * 1024;
 
+/** Fails unless `size` is a ring size a reader may have. */
+export function checkPerfReaderSize(size: number): void {
+  if (typeof size !== "number" || !Number.isInteger(size) || size <= 0 || size > MAX_PERF_RING_BYTES) {
+    fail(`perf reader size must be an integer in 1..${MAX_PERF_RING_BYTES}, got ${String(size)}`);
+  }
+}
+
 function describe(map: BpfMap): string {
   return map.spec.name === "" ? "unnamed map" : `map ${JSON.stringify(map.spec.name)}`;
 }
@@ -111,9 +118,7 @@ export class PerfReader {
    */
   static open(map: BpfMap, size: number, overwritable: boolean): PerfReader {
     requirePerfEventArray(map, "a perf reader");
-    if (typeof size !== "number" || !Number.isInteger(size) || size <= 0 || size > MAX_PERF_RING_BYTES) {
-      fail(`perf reader size must be an integer in 1..${MAX_PERF_RING_BYTES}, got ${String(size)}`);
-    }
+    checkPerfReaderSize(size);
     return new PerfReader(map, size, overwritable === true);
   }
 

@@ -1,0 +1,51 @@
+/**
+ * The spec-driven fuzzer (fuzz/): a short seeded pass over every host
+ * function of every profile finds nothing, and a host with one error value
+ * mutated is caught.
+ */
+import { describe, expect, it } from "vitest";
+import type { V0_43DataSourceHost } from "../generated/host/v0.43/index.js";
+import { fuzz, PROFILES } from "../fuzz/fuzzer.js";
+import { hostFunctionsOfProfile } from "../generated/host/descriptors.js";
+
+describe("fuzzer", () => {
+  it.each([
+    ["the wasm fast path", true, 150],
+    ["the JS field shims", false, 60],
+  ])("a short seeded pass over every function of every profile finds nothing (%s)", async (_path, fastPath, calls) => {
+    const report = await fuzz({ callsPerFunction: calls, seed: 20261129, fastPath });
+    expect(report.sessions.map((s) => `${s.profile}/${s.fn}`)).toEqual(PROFILES.flatMap((p) => hostFunctionsOfProfile(p).map((f) => `${p}/${f.name}`)));
+    expect(report.sessions.every((s) => s.targetCalls >= calls)).toBe(true);
+    expect(report.examples).toEqual([]);
+    expect(report.findings).toBe(0);
+  }, 300_000);
+
+  it("catches a host whose dataSourceGetField returns 1 instead of its error value 0", async () => {
+    const report = await fuzz({
+      callsPerFunction: 300,
+      seed: 5,
+      profiles: ["v0.43"],
+      functions: ["dataSourceGetField"],
+      families: (_profile, runtime) => ({
+        "v0.43": {
+          dataSource: new Proxy({} as V0_43DataSourceHost, {
+            get: (_target, name: keyof V0_43DataSourceHost) => {
+              const ops = runtime().dataSource;
+              if (name !== "dataSourceGetField") return (ops[name] as (...a: unknown[]) => unknown).bind(ops);
+              return (...args: Parameters<V0_43DataSourceHost["dataSourceGetField"]>) => {
+                try {
+                  return ops.dataSourceGetField(...args);
+                } catch {
+                  return 1; // the mutation: the error value 0 became 1, and nothing is logged
+                }
+              };
+            },
+          }),
+        },
+      }),
+    });
+    expect(report.findings).toBeGreaterThan(0);
+    expect(report.examples.map((f) => f.called)).toContain("dataSourceGetField");
+    expect(report.examples.map((f) => f.problem)).toContainEqual(expect.stringMatching(/^succeeded although parameter ds is (handle 0|the released handle \d+|a \w+ handle, not DataSource)$/));
+  }, 120_000);
+});
