@@ -23,6 +23,7 @@
  */
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { fieldKindFromName, type FieldKindName, type FieldValue } from "../runtime/index.js";
+import { bytesFromBase64 } from "./bytes-text.js";
 
 export interface DataSourceDecl {
   readonly name: string;
@@ -78,7 +79,7 @@ function convertValue(kind: FieldKindName, value: unknown, where: string): Field
     case "bytes":
       if (typeof value === "string") {
         if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 === 1) bad("base64 text or a list of byte values");
-        return new Uint8Array(Buffer.from(value, "base64"));
+        return bytesFromBase64(value);
       }
       if (Array.isArray(value) && value.every((b) => (typeof b === "number" || typeof b === "bigint") && Number(b) >= 0 && Number(b) <= 255 && Number.isInteger(Number(b)))) {
         return Uint8Array.from(value.map(Number));

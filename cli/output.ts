@@ -12,6 +12,7 @@
  * run ends (the columns are aligned over all rows); array records are rows.
  */
 import type { FieldValue } from "../runtime/index.js";
+import { bytesToBase64, bytesToHex } from "./bytes-text.js";
 
 export type BytesFormat = "base64" | "hex";
 
@@ -20,7 +21,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export function jsonValue(value: FieldValue, bytes: BytesFormat): JsonValue {
   if (typeof value === "bigint") return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
   if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString(bytes);
+  if (value instanceof Uint8Array) return bytes === "hex" ? bytesToHex(value) : bytesToBase64(value);
   return value;
 }
 

@@ -4,25 +4,14 @@
  * emitted on every (referenced) data source.
  */
 import { readFileSync } from "node:fs";
-import {
-  GadgetError,
-  loadGadget,
-  LogLevel,
-  logLevelName,
-  parseLogLevel,
-  type ArrayView,
-  type EventView,
-  type FieldValue,
-  type Gadget,
-  type GadgetOptions,
-  type HostDataSource,
-  type ParamSpec,
-} from "../runtime/index.js";
+import { loadGadget, LogLevel, logLevelName, parseLogLevel, type Gadget, type GadgetOptions, type ParamSpec } from "../runtime/index.js";
 import { flag, listOption, parseArgs, stringOption, UsageError, type OptionSpec } from "./args.js";
+import { bytesFromBase64 } from "./bytes-text.js";
 import { EventsError, parseEventsFile, type EventsFile } from "./events.js";
 import { GadgetSourceError, loadGadgetSource, readFileOrFail, type GadgetSource } from "./gadget-source.js";
 import { ImageError, wasmParamSpecs } from "./oci.js";
 import { jsonLine, TableCollector, type BytesFormat } from "./output.js";
+import { columnsOf, runWithEvents } from "./run-events.js";
 import type { CliIO } from "./io.js";
 
 export const RUN_HELP = `usage: igwasm run [<gadget>] [options]
@@ -93,7 +82,7 @@ async function embeddedSource(name: string | undefined): Promise<{ source: Gadge
     source: {
       label,
       kind: "embedded",
-      wasm: new Uint8Array(Buffer.from(ex.wasmBase64, "base64")),
+      wasm: bytesFromBase64(ex.wasmBase64),
       paramSpecs: ex.metadataYaml ? wasmParamSpecs(ex.metadataYaml, `${label} gadget.yaml`) : [],
       metadataYaml: ex.metadataYaml || null,
     },
@@ -199,31 +188,17 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
 
   const table = output === "table" ? new TableCollector() : null;
   try {
-    const declared = new Map<string, HostDataSource>();
-    for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
-    gadget.dataSources.subscribeAll(
-      (ev: EventView | ArrayView, ds: HostDataSource) => {
-        if (!showAll && !ds.referenced) return;
-        const value = ev.toJSON() as Record<string, FieldValue> | Record<string, FieldValue>[];
+    runWithEvents(
+      gadget,
+      events,
+      (ds, packet) => {
         if (table) {
-          const columns = ds.accessors().map((a) => a.name);
-          for (const r of Array.isArray(value) ? value : [value]) table.add(ds.name, columns, r);
-        } else io.stdout(jsonLine(ds.name, value, bytes) + "\n");
+          const columns = columnsOf(ds);
+          for (const r of Array.isArray(packet) ? packet : [packet]) table.add(ds.name, columns, r);
+        } else io.stdout(jsonLine(ds.name, packet, bytes) + "\n");
       },
-      { type: "packet", priority: 2 ** 32 },
+      { all: showAll },
     );
-    gadget.run(() => {
-      events.events.forEach((ev, i) => {
-        const ds = declared.get(ev.ds)!;
-        try {
-          if (Array.isArray(ev.values)) ds.emitArray(ev.values);
-          else ds.emit(ev.values as Record<string, FieldValue>);
-        } catch (e) {
-          if (e instanceof GadgetError) throw e;
-          throw new GadgetError(`emitting event ${i + 1} into ${ev.ds} failed: ${(e as Error).message}`, { cause: e });
-        }
-      });
-    });
   } catch (e) {
     if (table) io.stdout(table.render(bytes));
     io.stderr(`igwasm: ${source.label}: ${(e as Error).message}\n`);

@@ -1,0 +1,52 @@
+/**
+ * The heart of `igwasm run`, browser-safe so the playground's worker runs
+ * gadgets the same way: declare the events file's data sources, subscribe to
+ * every packet, run the lifecycle and emit the events after start.
+ */
+import { GadgetError, type ArrayView, type EventView, type FieldValue, type Gadget, type HostDataSource } from "../runtime/index.js";
+import type { EventsFile } from "./events.js";
+
+export type Packet = Record<string, FieldValue> | Record<string, FieldValue>[];
+
+/** Called for every packet of a data source: one record (single) or a list (array). */
+export type PacketSink = (ds: HostDataSource, packet: Packet) => void;
+
+export interface RunEventsOptions {
+  /** Also report data sources the gadget unreferenced (default false). */
+  readonly all?: boolean;
+}
+
+/**
+ * Runs the gadget's whole lifecycle with `events` and reports every packet.
+ * Throws GadgetError when a phase or an emit fails; packets reported before
+ * that stay reported.
+ */
+export function runWithEvents(gadget: Gadget, events: EventsFile, onPacket: PacketSink, options: RunEventsOptions = {}): void {
+  const declared = new Map<string, HostDataSource>();
+  for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
+  gadget.dataSources.subscribeAll(
+    (ev: EventView | ArrayView, ds: HostDataSource) => {
+      if (!options.all && !ds.referenced) return;
+      onPacket(ds, ev.toJSON() as Packet);
+    },
+    // Last of all subscribers, so the packet is reported as the gadget left it.
+    { type: "packet", priority: 2 ** 32 },
+  );
+  gadget.run(() => {
+    events.events.forEach((ev, i) => {
+      const ds = declared.get(ev.ds)!;
+      try {
+        if (Array.isArray(ev.values)) ds.emitArray(ev.values);
+        else ds.emit(ev.values as Record<string, FieldValue>);
+      } catch (e) {
+        if (e instanceof GadgetError) throw e;
+        throw new GadgetError(`emitting event ${i + 1} into ${ev.ds} failed: ${(e as Error).message}`, { cause: e });
+      }
+    });
+  });
+}
+
+/** The columns of a data source's table: its fields in order. */
+export function columnsOf(ds: HostDataSource): string[] {
+  return ds.accessors().map((a) => a.name);
+}
