@@ -4,20 +4,13 @@
  * `ig image export` writes it).
  */
 import { readFileSync, statSync } from "node:fs";
-import type { ParamSpec } from "../runtime/index.js";
+import { isWasm, type GadgetSource } from "./gadget-bytes.js";
 import { looksLikeTar, readGadgetImage } from "./oci.js";
+
+export type { GadgetSource };
 
 export class GadgetSourceError extends Error {
   override readonly name = "GadgetSourceError";
-}
-
-export interface GadgetSource {
-  /** What to call it in messages. */
-  readonly label: string;
-  readonly kind: "wasm" | "image" | "embedded";
-  readonly wasm: Uint8Array;
-  readonly paramSpecs: readonly ParamSpec[];
-  readonly metadataYaml: string | null;
 }
 
 export function readFileOrFail(path: string, what: string): Uint8Array {
@@ -34,12 +27,6 @@ export function readFileOrFail(path: string, what: string): Uint8Array {
   } catch (e) {
     throw new GadgetSourceError(`cannot read ${what} ${path}: ${(e as Error).message}`);
   }
-}
-
-const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
-
-export function isWasm(bytes: Uint8Array): boolean {
-  return WASM_MAGIC.every((b, i) => bytes[i] === b);
 }
 
 /** Reads a gadget from a .wasm file or an image tarball. */

@@ -37,7 +37,8 @@ export function jsonLine(ds: string, packet: Readonly<Record<string, FieldValue>
   return JSON.stringify({ ds, ...jsonRecord(packet as Readonly<Record<string, FieldValue>>, bytes) });
 }
 
-function cell(value: FieldValue, bytes: BytesFormat): string {
+/** A value as a table cell shows it. */
+export function cellText(value: FieldValue, bytes: BytesFormat): string {
   const v = jsonValue(value, bytes);
   return typeof v === "string" ? v : JSON.stringify(v);
 }
@@ -60,7 +61,7 @@ export class TableCollector {
     const blocks: string[] = [];
     for (const [ds, t] of this.tables) {
       const numeric = t.columns.map((_, i) => t.rows.every((r) => r[i] === "" || typeof r[i] === "number" || typeof r[i] === "bigint"));
-      const cells = t.rows.map((r) => t.columns.map((_, i) => (r[i] === "" ? "" : cell(r[i], bytes))));
+      const cells = t.rows.map((r) => t.columns.map((_, i) => (r[i] === "" ? "" : cellText(r[i], bytes))));
       const header = t.columns.map((c) => c.toUpperCase());
       const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)));
       const line = (r: readonly string[], isHeader: boolean): string =>

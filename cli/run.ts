@@ -5,9 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { loadGadget, LogLevel, logLevelName, parseLogLevel, type Gadget, type GadgetOptions, type ParamSpec } from "../runtime/index.js";
-import { flag, listOption, parseArgs, stringOption, UsageError, type OptionSpec } from "./args.js";
-import { bytesFromBase64 } from "./bytes-text.js";
+import { flag, listOption, parseArgs, parseParams, stringOption, UsageError, type OptionSpec } from "./args.js";
 import { EventsError, parseEventsFile, type EventsFile } from "./events.js";
+import { exampleSource } from "./gadget-bytes.js";
 import { GadgetSourceError, loadGadgetSource, readFileOrFail, type GadgetSource } from "./gadget-source.js";
 import { ImageError, wasmParamSpecs } from "./oci.js";
 import { jsonLine, TableCollector, type BytesFormat } from "./output.js";
@@ -59,35 +59,13 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "help", short: "h" },
 ];
 
-/** `key=value` strings to a record; a bad one is a usage error. */
-export function parseParams(list: readonly string[]): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const p of list) {
-    const eq = p.indexOf("=");
-    if (eq <= 0) throw new UsageError(`bad --param "${p}": expected key=value`);
-    const key = p.slice(0, eq);
-    if (key in params) throw new UsageError(`--param ${key} given twice`);
-    params[key] = p.slice(eq + 1);
-  }
-  return params;
-}
-
 async function embeddedSource(name: string | undefined): Promise<{ source: GadgetSource; events: EventsFile }> {
   const { embeddedExamples, defaultExample } = await import("./embedded/examples.js");
   const wanted = name ?? defaultExample;
   const ex = embeddedExamples.find((e) => e.name === wanted);
   if (ex === undefined) throw new UsageError(`unknown example "${wanted}" (built in: ${embeddedExamples.map((e) => e.name).join(", ")})`);
-  const label = `example ${ex.name}`;
-  return {
-    source: {
-      label,
-      kind: "embedded",
-      wasm: bytesFromBase64(ex.wasmBase64),
-      paramSpecs: ex.metadataYaml ? wasmParamSpecs(ex.metadataYaml, `${label} gadget.yaml`) : [],
-      metadataYaml: ex.metadataYaml || null,
-    },
-    events: parseEventsFile(ex.eventsYaml, `${label} events.yaml`),
-  };
+  const source = exampleSource(ex);
+  return { source, events: parseEventsFile(ex.eventsYaml, `${source.label} events.yaml`) };
 }
 
 /** Kernel symbols for kallsymsSymbolExists: /proc/kallsyms when readable. */

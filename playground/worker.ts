@@ -1,0 +1,51 @@
+/**
+ * The playground's worker: opens a gadget (inspect) or runs it, with the same
+ * cli/ code as `igwasm inspect` and `igwasm run`, and reports back message by
+ * message, so what a run printed before it hung or failed is on the page.
+ */
+import { isWasm, type GadgetSource } from "../cli/gadget-bytes.js";
+import { formatReport, inspectModule } from "../cli/inspect.js";
+import { cellText, jsonLine } from "../cli/output.js";
+import { columnsOf, runWithEvents } from "../cli/run-events.js";
+import { loadGadget, logLevelName, type LogLevel } from "../runtime/index.js";
+import type { Job, OpenFileJob, Report, RunJob } from "./protocol.js";
+
+// The worker global, typed by hand: the project's lib is DOM, not WebWorker.
+const scope = self as unknown as { onmessage: ((e: MessageEvent<Job>) => void) | null; postMessage(report: Report): void };
+const post = (report: Report): void => scope.postMessage(report);
+
+function sourceOfFile(job: OpenFileJob): GadgetSource {
+  if (isWasm(job.bytes)) return { label: job.name, kind: "wasm", wasm: job.bytes, paramSpecs: [], metadataYaml: null };
+  throw new Error(`${job.name} is not a wasm module (no \\0asm header); gadget image tarballs: not yet in the playground (waiting for the browser-safe image reader)`);
+}
+
+function inspect(source: GadgetSource): void {
+  const report = inspectModule(source.wasm, source.label, source.kind);
+  post({ kind: "opened", source, era: report.era, eraReason: report.eraReason, problems: report.problems, inspectText: formatReport(report) });
+}
+
+async function run(job: RunJob): Promise<void> {
+  const gadget = await loadGadget(job.wasm as Uint8Array<ArrayBuffer>, {
+    params: job.params,
+    paramSpecs: job.paramSpecs,
+    logLevel: job.logLevel as LogLevel,
+    logSink: (level, message) => post({ kind: "log", level: logLevelName(level), message }),
+    ...(job.trace ? { trace: (line: string) => post({ kind: "trace", line }) } : {}),
+  });
+  runWithEvents(gadget, job.events, (ds, packet) => {
+    const columns = columnsOf(ds);
+    const records = Array.isArray(packet) ? packet : [packet];
+    const rows = records.map((r) => columns.map((c) => (r[c] === undefined ? "" : cellText(r[c], "base64"))));
+    post({ kind: "packet", ds: ds.name, columns, rows, json: jsonLine(ds.name, packet, "base64") });
+  });
+}
+
+scope.onmessage = (e) => {
+  const job = e.data;
+  Promise.resolve()
+    .then(() => (job.job === "run" ? run(job) : inspect(job.job === "inspect" ? job.source : sourceOfFile(job))))
+    .then(
+      () => post({ kind: "done" }),
+      (err: unknown) => post({ kind: "failed", error: err instanceof Error ? err.message : String(err) }),
+    );
+};
