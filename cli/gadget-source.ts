@@ -4,14 +4,9 @@
  * `ig image export` writes it).
  */
 import { readFileSync, statSync } from "node:fs";
-import { isWasm, type GadgetSource } from "./gadget-bytes.js";
-import { looksLikeTar, readGadgetImage } from "./oci.js";
+import { gadgetSourceFromBytes, GadgetSourceError, type GadgetSource } from "./gadget-bytes.js";
 
-export type { GadgetSource };
-
-export class GadgetSourceError extends Error {
-  override readonly name = "GadgetSourceError";
-}
+export { GadgetSourceError, type GadgetSource };
 
 export function readFileOrFail(path: string, what: string): Uint8Array {
   let isDir = false;
@@ -31,15 +26,5 @@ export function readFileOrFail(path: string, what: string): Uint8Array {
 
 /** Reads a gadget from a .wasm file or an image tarball. */
 export function loadGadgetSource(path: string): GadgetSource {
-  const bytes = readFileOrFail(path, "gadget");
-  if (isWasm(bytes)) return { label: path, kind: "wasm", wasm: bytes, paramSpecs: [], metadataYaml: null };
-  if (looksLikeTar(bytes)) {
-    try {
-      const image = readGadgetImage(bytes);
-      return { label: path, kind: "image", wasm: image.wasm, paramSpecs: image.paramSpecs, metadataYaml: image.metadataYaml };
-    } catch (e) {
-      throw new GadgetSourceError(`${path}: ${(e as Error).message}`);
-    }
-  }
-  throw new GadgetSourceError(`${path} is neither a wasm module (no \\0asm header) nor a gadget image tarball`);
+  return gadgetSourceFromBytes(readFileOrFail(path, "gadget"), path);
 }

@@ -3,21 +3,16 @@
  * cli/ code as `igwasm inspect` and `igwasm run`, and reports back message by
  * message, so what a run printed before it hung or failed is on the page.
  */
-import { isWasm, type GadgetSource } from "../cli/gadget-bytes.js";
+import { gadgetSourceFromBytes, type GadgetSource } from "../cli/gadget-bytes.js";
 import { formatReport, inspectModule } from "../cli/inspect.js";
 import { cellText, jsonLine } from "../cli/output.js";
 import { columnsOf, runWithEvents } from "../cli/run-events.js";
 import { loadGadget, logLevelName, type LogLevel } from "../runtime/index.js";
-import type { Job, OpenFileJob, Report, RunJob } from "./protocol.js";
+import type { Job, Report, RunJob } from "./protocol.js";
 
 // The worker global, typed by hand: the project's lib is DOM, not WebWorker.
 const scope = self as unknown as { onmessage: ((e: MessageEvent<Job>) => void) | null; postMessage(report: Report): void };
 const post = (report: Report): void => scope.postMessage(report);
-
-function sourceOfFile(job: OpenFileJob): GadgetSource {
-  if (isWasm(job.bytes)) return { label: job.name, kind: "wasm", wasm: job.bytes, paramSpecs: [], metadataYaml: null };
-  throw new Error(`${job.name} is not a wasm module (no \\0asm header); gadget image tarballs: not yet in the playground (waiting for the browser-safe image reader)`);
-}
 
 function inspect(source: GadgetSource): void {
   const report = inspectModule(source.wasm, source.label, source.kind);
@@ -43,7 +38,7 @@ async function run(job: RunJob): Promise<void> {
 scope.onmessage = (e) => {
   const job = e.data;
   Promise.resolve()
-    .then(() => (job.job === "run" ? run(job) : inspect(job.job === "inspect" ? job.source : sourceOfFile(job))))
+    .then(() => (job.job === "run" ? run(job) : inspect(job.job === "inspect" ? job.source : gadgetSourceFromBytes(job.bytes, job.name))))
     .then(
       () => post({ kind: "done" }),
       (err: unknown) => post({ kind: "failed", error: err instanceof Error ? err.message : String(err) }),

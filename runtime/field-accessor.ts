@@ -77,6 +77,12 @@ export class FieldAccessor {
     return this.field.tags;
   }
 
+  /** Tags the field, as IG's FieldAccessor.AddTags does (the guest adds its own with fieldAddTag; one list, no duplicates). */
+  addTags(...tags: string[]): this {
+    for (const tag of tags) this.field.addTag(tag);
+    return this;
+  }
+
   /** The value of this field in a record (an EventView during a callback). Bytes for Bytes fields. */
   get(record: RecordRef): FieldValue {
     return this.bytes(record);

@@ -23,11 +23,28 @@ import { hostArch, type SyscallArch } from "./syscalls/syscall-table.js";
 export { GadgetError } from "./errors.js";
 export type { FamilyOverrides, WasiProvider } from "./link.js";
 
+/**
+ * A declared param with IG's metadata, under IG's key names (api.Param in IG
+ * pkg/gadget-service/api/api.proto, aeac857; gadget.yaml `params.wasm` is
+ * read into it by IG's wasm operator, pkg/operators/wasm/wasm.go).
+ */
 export interface ParamSpec {
   readonly key: string;
-  readonly defaultValue?: string;
-  readonly mandatory?: boolean;
   readonly description?: string;
+  readonly defaultValue?: string;
+  /** IG's type hint: string, bool, int32, uint64, duration, ip, ... */
+  readonly typeHint?: string;
+  readonly title?: string;
+  /** Short (one-letter) name for command lines. */
+  readonly alias?: string;
+  readonly tags?: readonly string[];
+  readonly valueHint?: string;
+  readonly possibleValues?: readonly string[];
+  readonly isMandatory?: boolean;
+  readonly prefix?: string;
+  readonly alternativeKey?: string;
+  /** @deprecated igwasm's earlier name of isMandatory; still honoured. */
+  readonly mandatory?: boolean;
 }
 
 export interface GadgetOptions extends LinkOptions {
@@ -63,6 +80,8 @@ export class Gadget {
     readonly eraReason: string,
     readonly runtime: Runtime,
     readonly instance: WebAssembly.Instance,
+    /** The params the gadget declares (GadgetOptions.paramSpecs), with IG's metadata, as given. */
+    readonly declaredParams: readonly ParamSpec[] = [],
   ) {
     this.dataSources = new DataSourceApi(runtime.dataSources);
   }
@@ -144,7 +163,7 @@ function resolveParams(options: GadgetOptions): Map<string, string> {
   for (const spec of options.paramSpecs ?? []) {
     if (params.has(spec.key)) continue;
     if (spec.defaultValue !== undefined) params.set(spec.key, spec.defaultValue);
-    else if (spec.mandatory) missing.push(spec.key);
+    else if (spec.isMandatory || spec.mandatory) missing.push(spec.key);
   }
   if (missing.length > 0) throw new GadgetError(`missing mandatory param${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}`);
   return params;
@@ -203,5 +222,5 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
     }
     if (BigInt(v as bigint) !== BigInt(ApiVersion)) throw new GadgetError(`gadget API version ${String(v)} is not supported (this host implements ${ApiVersion})`);
   }
-  return new Gadget(era, detected.reason, rt, instance);
+  return new Gadget(era, detected.reason, rt, instance, options.paramSpecs ?? []);
 }

@@ -184,6 +184,6 @@ export class FieldOps {
   fieldAddTag(field: FieldHandle, tag: string): void {
     const f = this.sources.fieldOf(field, "fieldAddTag");
     if (tag === "") fail("fieldAddTag: empty tag");
-    if (!f.tags.includes(tag)) f.tags.push(tag);
+    f.addTag(tag);
   }
 }

@@ -1,0 +1,10 @@
+/**
+ * Reading gadget images (browser-safe): `ig image export` tarballs,
+ * gadget.yaml, and the eBPF object's maps and types. `igwasm/image`.
+ */
+export { ImageError } from "./errors.js";
+export {
+  readGadgetImage, readTar, looksLikeTar, WASM_LAYER_MEDIA_TYPE, EBPF_LAYER_MEDIA_TYPE, METADATA_MEDIA_TYPE,
+  type GadgetImage, type ImageLayer, type ReadImageOptions, type TarEntry,
+} from "./oci.js";
+export { wasmParamSpecs, ebpfParamSpecs, parseGadgetYaml } from "./gadget-yaml.js";
