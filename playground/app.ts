@@ -14,7 +14,9 @@ import { JobRunner, type JobEnd } from "./worker-client.js";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-const runner = new JobRunner("worker.js");
+/** The worker's bundled source, put here by build.ts. */
+declare const WORKER_SOURCE: string;
+const runner = new JobRunner(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" })));
 const output = new OutputView($("out-tables"), $("out-json"), $("out-log"), $("out-trace"));
 const params = new ParamsView($("params"));
 const events = new EventsView($("events"), $("events-format"), $("events-name"), $("events-error"));
@@ -47,6 +49,7 @@ function open(job: { job: "open-file"; name: string; bytes: Uint8Array } | { job
       gadget = r.source;
       const problems = r.problems.length === 0 ? "no problems found" : `${r.problems.length} problem${r.problems.length === 1 ? "" : "s"}`;
       $("gadget-summary").textContent = `${r.source.label}: ${r.source.kind === "image" ? "gadget image, " : ""}${r.source.wasm.length} bytes, era ${r.era} (${r.eraReason}); ${problems}`;
+      $("gadget-summary").classList.remove("muted");
       $("gadget-summary").classList.toggle("problems", r.problems.length > 0);
       $("inspect").textContent = r.inspectText;
       params.show(r.source.paramSpecs);
@@ -54,7 +57,7 @@ function open(job: { job: "open-file"; name: string; bytes: Uint8Array } | { job
     (how, error) => {
       if (how !== "done" || gadget === null) {
         $("gadget-summary").textContent = how === "stopped" ? "Opening stopped." : `Cannot open it: ${error}`;
-        $("gadget-summary").classList.add("problems");
+        $("gadget-summary").classList.replace("muted", "problems");
         $("inspect").textContent = "";
         params.show([]);
         status(how === "stopped" ? "stopped" : "failed", how === "stopped" ? "Stopped." : `Failed: ${error}`);
@@ -68,6 +71,8 @@ function open(job: { job: "open-file"; name: string; bytes: Uint8Array } | { job
 
 function run(): void {
   if (gadget === null) return;
+  const trace = $<HTMLInputElement>("trace").checked;
+  output.clear(trace);
   const parsed = events.parse();
   if (parsed === null) {
     status("failed", "The events file has an error (shown under it); nothing ran.");
@@ -83,8 +88,6 @@ function run(): void {
     status("failed", "A param is malformed (shown under the params); nothing ran.");
     return;
   }
-  const trace = $<HTMLInputElement>("trace").checked;
-  output.clear(trace);
   const started = performance.now();
   status("running", `Running ${gadget.label}… (Stop ends it)`);
   const onReport = (r: Report): void => {

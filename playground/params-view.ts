@@ -1,10 +1,25 @@
 /**
  * The gadget's params: one input per param its gadget.yaml declares (with
- * default, mandatory flag and description), or, for a module without
+ * IG's metadata: type hint, default, mandatory flag, possible values,
+ * description), or, for a module without
  * metadata, free `key=value` lines as `--param` takes them.
  */
 import { parseParams } from "../cli/args.js";
 import type { ParamSpec } from "../runtime/index.js";
+
+/** A text input, or a choice when the param lists its possible values; empty means "the default". */
+function valueInput(s: ParamSpec): HTMLInputElement | HTMLSelectElement {
+  let el: HTMLInputElement | HTMLSelectElement;
+  if (s.possibleValues && s.possibleValues.length > 0) {
+    el = document.createElement("select");
+    el.append(new Option(s.defaultValue !== undefined ? `(default: ${s.defaultValue})` : "(unset)", ""), ...s.possibleValues.map((v) => new Option(v, v)));
+  } else {
+    el = Object.assign(document.createElement("input"), { placeholder: s.defaultValue ?? "" });
+  }
+  el.dataset.param = s.key;
+  el.setAttribute("aria-label", s.key);
+  return el;
+}
 
 export class ParamsView {
   private specs: readonly ParamSpec[] = [];
@@ -22,14 +37,14 @@ export class ParamsView {
     }
     const table = document.createElement("table");
     const head = table.createTHead().insertRow();
-    for (const h of ["param", "value", "default", "description"]) head.append(Object.assign(document.createElement("th"), { textContent: h }));
+    for (const h of ["param", "value", "type", "default", "description"]) head.append(Object.assign(document.createElement("th"), { textContent: h }));
     const body = table.createTBody();
     for (const s of specs) {
+      const mandatory = s.isMandatory ?? s.mandatory ?? false;
       const tr = body.insertRow();
-      tr.insertCell().textContent = s.key + (s.mandatory ? " *" : "");
-      const input = Object.assign(document.createElement("input"), { placeholder: s.defaultValue ?? "", title: s.mandatory ? "mandatory" : "" });
-      input.dataset.param = s.key;
-      tr.insertCell().append(input);
+      Object.assign(tr.insertCell(), { textContent: s.key + (mandatory ? " *" : ""), title: [s.title, mandatory ? "mandatory" : ""].filter(Boolean).join("; ") });
+      tr.insertCell().append(valueInput(s));
+      tr.insertCell().textContent = s.typeHint ?? "";
       tr.insertCell().textContent = s.defaultValue ?? "";
       tr.insertCell().textContent = s.description ?? "";
     }
@@ -43,7 +58,7 @@ export class ParamsView {
       return parseParams(text.split("\n").map((l) => l.trim()).filter((l) => l !== ""));
     }
     const out: Record<string, string> = {};
-    for (const input of this.box.querySelectorAll<HTMLInputElement>("input[data-param]")) if (input.value !== "") out[input.dataset.param!] = input.value;
+    for (const input of this.box.querySelectorAll<HTMLInputElement | HTMLSelectElement>("[data-param]")) if (input.value !== "") out[input.dataset.param!] = input.value;
     return out;
   }
 }
