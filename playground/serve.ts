@@ -21,7 +21,13 @@ export interface RunningServer {
 export async function servePlayground(dir: string, port = 0): Promise<RunningServer> {
   const root = normalize(dir + sep);
   const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
     const file = normalize(join(root, path.endsWith("/") ? path + "index.html" : path));
     if (!file.startsWith(root)) {
       res.writeHead(403).end();

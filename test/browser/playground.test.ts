@@ -119,6 +119,11 @@ describe.skipIf(missing !== null)("playground in Chromium", () => {
     await page.click("#run");
     expect(await finished(page)).toMatch(/^failed: /);
     expect(await page.textContent("#events-error")).toMatch(/^events\.jsonl:2: .*uint32 range/);
+
+    // An opened events file names itself in the error; .yaml picks YAML again.
+    await page.setInputFiles("#open-events", { name: "bad.yaml", mimeType: "text/yaml", buffer: Buffer.from("events:\n  - ds: nowhere\n    values: {}\n") });
+    expect(await page.$eval("#events-format", (el) => (el as HTMLSelectElement).value)).toBe("events.yaml");
+    expect(await page.textContent("#events-error")).toBe("bad.yaml:2:5: events[0]: data source nowhere is not declared (declared: none)");
     await page.screenshot({ path: join(OUT, "events-error.png") });
   });
 
