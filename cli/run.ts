@@ -22,6 +22,9 @@ import { flag, listOption, parseArgs, stringOption, UsageError, type OptionSpec 
 import { EventsError, parseEventsFile, type EventsFile } from "./events.js";
 import { GadgetSourceError, loadGadgetSource, readFileOrFail, type GadgetSource } from "./gadget-source.js";
 import { ImageError, wasmParamSpecs } from "./oci.js";
+import { readSourceObject, tracerDecls } from "./image-run.js";
+import { setUpEbpfObject } from "../runtime/image/ebpf-setup.js";
+import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { jsonLine, TableCollector, type BytesFormat } from "./output.js";
 import type { CliIO } from "./io.js";
 
@@ -31,9 +34,13 @@ Runs a gadget: init, preStart, start, then emits the input events, then stop
 and postStop. Prints every packet emitted on every data source to stdout and
 the gadget's log to stderr.
 
-<gadget> is a .wasm module or an IG gadget image tarball (OCI image layout,
-as \`ig image export\` writes it). Without it, runs an example gadget built
-into igwasm (--example; default enricher) with its own events.
+<gadget> is a .wasm module, an IG gadget image tarball (OCI image layout,
+as \`ig image export\` writes it) or a gadget's build directory (gadget.yaml,
+a .wasm module and optionally the eBPF object). The eBPF object's maps and
+tracer data sources are created before init, as IG's eBPF operator does; the
+events file may emit into a tracer by its name. Without <gadget>, runs an
+example gadget built into igwasm (--example; default enricher) with its own
+events.
 
 Options:
   --events <file>        input events: YAML/JSON ({dataSources, events}) or JSON
@@ -155,6 +162,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   let source: GadgetSource;
   let events: EventsFile = { dataSources: [], events: [] };
   let paramSpecs: readonly ParamSpec[];
+  let ebpfObject: EbpfObject | null = null;
   try {
     if (gadgetPath === undefined) {
       const embedded = await embeddedSource(example);
@@ -164,10 +172,11 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
       source = loadGadgetSource(gadgetPath);
     }
     paramSpecs = source.paramSpecs;
+    ebpfObject = readSourceObject(source);
     const metadata = stringOption(args, "metadata");
     if (metadata !== undefined) paramSpecs = wasmParamSpecs(new TextDecoder().decode(readFileOrFail(metadata, "metadata file")), metadata);
     const eventsPath = stringOption(args, "events");
-    if (eventsPath !== undefined) events = parseEventsFile(new TextDecoder().decode(readFileOrFail(eventsPath, "events file")), eventsPath);
+    if (eventsPath !== undefined) events = parseEventsFile(new TextDecoder().decode(readFileOrFail(eventsPath, "events file")), eventsPath, tracerDecls(ebpfObject));
   } catch (e) {
     if (e instanceof GadgetSourceError || e instanceof EventsError || e instanceof ImageError) {
       io.stderr(`igwasm: ${e.message}\n`);
@@ -199,6 +208,8 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
 
   const table = output === "table" ? new TableCollector() : null;
   try {
+    // What IG's eBPF operator would have made: maps and tracer data sources, before init.
+    const ebpf = ebpfObject ? setUpEbpfObject(gadget, ebpfObject) : null;
     const declared = new Map<string, HostDataSource>();
     for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
     gadget.dataSources.subscribeAll(
@@ -215,8 +226,10 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
     gadget.run(() => {
       events.events.forEach((ev, i) => {
         const ds = declared.get(ev.ds)!;
+        const tracer = ebpf?.tracers.get(ev.ds);
         try {
-          if (Array.isArray(ev.values)) ds.emitArray(ev.values);
+          if (tracer) tracer.emitValues(ev.values as Record<string, FieldValue>);
+          else if (Array.isArray(ev.values)) ds.emitArray(ev.values);
           else ds.emit(ev.values as Record<string, FieldValue>);
         } catch (e) {
           if (e instanceof GadgetError) throw e;
