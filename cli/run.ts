@@ -11,6 +11,7 @@ import {
   logLevelName,
   parseLogLevel,
   type ArrayView,
+  type CallbackFailure,
   type EventView,
   type FieldValue,
   type Gadget,
@@ -59,10 +60,14 @@ Options:
   --trace                print every host call and its result to stderr
   --example <name>       the built-in example to run without <gadget>:
                          enricher, filter or emitter
+  --timeout <duration>   stop the run after this long (500ms, 2s, 1m; a
+                         number is seconds): the guest runs in a worker
+                         thread that is terminated, even inside a loop
   -h, --help             show this help
 
-Exit status: 0 when every phase succeeded, 1 when the gadget failed to load
-or a phase failed, 2 on a usage error.`;
+Exit status: 0 when every phase succeeded, 1 when the gadget failed to load,
+a phase failed or a data-source callback trapped (each named on stderr with
+its phase and data source), 2 on a usage error, 124 when --timeout was hit.`;
 
 const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "events", value: true },
@@ -74,6 +79,7 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "all" },
   { name: "trace" },
   { name: "example", value: true },
+  { name: "timeout", value: true },
   { name: "help", short: "h" },
 ];
 
@@ -141,7 +147,12 @@ async function load(wasm: Uint8Array, options: GadgetOptions): Promise<Gadget> {
   return loadGadget(wasm as Uint8Array<ArrayBuffer>, { ...options, kallsyms: options.kallsyms ?? readKallsyms() });
 }
 
-export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
+/** What a caller of runCommand may watch (the worker that bounds a run reports phases to its parent). */
+export interface RunHooks {
+  readonly onPhase?: (phase: string) => void;
+}
+
+export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunHooks = {}): Promise<number> {
   const args = parseArgs(argv, RUN_OPTIONS, "run");
   if (flag(args, "help")) {
     io.stdout(RUN_HELP + "\n");
@@ -193,8 +204,12 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   }
 
   let gadget: Gadget;
+  // Strict: a trap in a guest callback fails the run (the host itself logs it and goes on, as IG's does).
+  const callbackFailures: CallbackFailure[] = [];
   try {
     gadget = await load(source.wasm, {
+      onCallbackFailure: (f) => callbackFailures.push(f),
+      ...(hooks.onPhase ? { onPhase: hooks.onPhase } : {}),
       logSink: (level, message) => io.stderr(`${logLevelName(level)}: ${message}\n`),
       logLevel: logLevel as LogLevel,
       params,
@@ -239,9 +254,18 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
     });
   } catch (e) {
     if (table) io.stdout(table.render(bytes));
+    reportCallbackFailures(io, source.label, callbackFailures);
     io.stderr(`igwasm: ${source.label}: ${(e as Error).message}\n`);
     return 1;
   }
   if (table) io.stdout(table.render(bytes));
-  return 0;
+  return reportCallbackFailures(io, source.label, callbackFailures) ? 1 : 0;
+}
+
+/** One stderr line per trapped callback; whether there was any. */
+function reportCallbackFailures(io: CliIO, label: string, failures: readonly CallbackFailure[]): boolean {
+  for (const f of failures) {
+    io.stderr(`igwasm: ${label}: ${f.phase}: the callback of data source ${f.dataSource} (subscriber ${f.subscriber}) trapped: ${f.message}\n`);
+  }
+  return failures.length > 0;
 }
