@@ -11,11 +11,11 @@ import type { WorkerMessage } from "./run-worker.js";
 export const TIMEOUT_EXIT = 124;
 
 export interface BoundedRunOptions {
-  /** Milliseconds the run may take, from when the worker thread is up (loading the gadget included). */
+  /** Milliseconds the gadget may take, from when loading its module begins (the worker's start-up and reading input files are not counted). */
   readonly timeoutMs: number;
 }
 
-/** How long the worker thread itself may take to start (loading igwasm's code, not the gadget). */
+/** How long the worker may take to get to the gadget (starting, loading igwasm's code, reading input). */
 const BOOT_LIMIT_MS = 120_000;
 
 /**
@@ -52,14 +52,16 @@ export function runBounded(argv: readonly string[], io: CliIO, options: BoundedR
         finish(TIMEOUT_EXIT);
       });
     };
-    let timer = setTimeout(() => stop(`igwasm: the run's worker thread did not start within ${BOOT_LIMIT_MS} ms\n`), BOOT_LIMIT_MS);
+    let timer = setTimeout(() => stop(`igwasm: the run did not get to loading the gadget within ${BOOT_LIMIT_MS} ms\n`), BOOT_LIMIT_MS);
     worker.on("message", (m: WorkerMessage) => {
       if (m.type === "stdout") io.stdout(m.text);
       else if (m.type === "stderr") io.stderr(m.text);
-      else if (m.type === "phase") phase = m.phase;
-      else if (m.type === "started") {
-        clearTimeout(timer);
-        timer = setTimeout(() => stop(`igwasm: time limit of ${options.timeoutMs} ms hit during ${phase}: the guest was stopped\n`), options.timeoutMs);
+      else if (m.type === "phase") {
+        if (m.phase === "load") {
+          clearTimeout(timer);
+          timer = setTimeout(() => stop(`igwasm: time limit of ${options.timeoutMs} ms hit during ${phase}: the guest was stopped\n`), options.timeoutMs);
+        }
+        phase = m.phase;
       }
       else if (m.type === "exit") {
         finish(m.code);

@@ -11,15 +11,12 @@ import { UsageError } from "./args.js";
 export type WorkerMessage =
   | { readonly type: "stdout" | "stderr"; readonly text: string }
   | { readonly type: "phase"; readonly phase: string }
-  | { readonly type: "started" }
   | { readonly type: "exit"; readonly code: number };
 
 const port = parentPort!;
 const post = (m: WorkerMessage): void => port.postMessage(m);
 const { argv } = workerData as { argv: string[] };
 
-// The time limit starts now: booting the thread is not the gadget's time.
-post({ type: "started" });
 let code: number;
 try {
   code = await runCommand(argv, { stdout: (text) => post({ type: "stdout", text }), stderr: (text) => post({ type: "stderr", text }) }, {

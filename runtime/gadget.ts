@@ -70,7 +70,7 @@ export interface GadgetOptions extends LinkOptions {
    */
   readonly onCallbackFailure?: (failure: CallbackFailure) => void;
   /** Called as each phase begins (and "running" once start returned): for a watchdog that must say where a guest hung. */
-  readonly onPhase?: (phase: Phase | "running") => void;
+  readonly onPhase?: (phase: Phase | "running" | "load") => void;
 }
 
 /** A trap in the guest's data-source callback: when, where and the guest's message. */
@@ -101,7 +101,7 @@ export class Gadget {
     readonly instance: WebAssembly.Instance,
     /** The params the gadget declares (GadgetOptions.paramSpecs), with IG's metadata, as given. */
     readonly declaredParams: readonly ParamSpec[] = [],
-    private readonly onPhase: (phase: Phase | "running") => void = () => {},
+    private readonly onPhase: (phase: Phase | "running" | "load") => void = () => {},
   ) {
     this.dataSources = new DataSourceApi(runtime.dataSources);
   }
@@ -209,6 +209,7 @@ export async function loadGadget(wasm: BufferSource | WebAssembly.Module, option
 
 /** loadGadget without the promise (wasm compilation is synchronous here; fine for modules of gadget size). */
 export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions = {}): Gadget {
+  options.onPhase?.("load");
   const module = compile(wasm);
   const detected = options.era ? { era: options.era, reason: "given by the caller" } : detectEra(module);
   const era = detected.era;
