@@ -145,19 +145,23 @@ function parseEvent(raw: unknown, decls: ReadonlyMap<string, DataSourceDecl>, wh
 }
 
 /** `where(kind, i)` names a declaration or event, with its position: `events.yaml:4:5: events[0]`. */
-function build(rawDecls: readonly unknown[], rawEvents: readonly unknown[], where: (kind: "dataSource" | "event", i: number) => string): EventsFile {
-  const decls = new Map<string, DataSourceDecl>();
+function build(rawDecls: readonly unknown[], rawEvents: readonly unknown[], where: (kind: "dataSource" | "event", i: number) => string, predeclared: readonly DataSourceDecl[]): EventsFile {
+  const decls = new Map<string, DataSourceDecl>(predeclared.map((d) => [d.name, d]));
   rawDecls.forEach((raw, i) => {
     const d = parseDecl(raw, where("dataSource", i));
-    if (decls.has(d.name)) throw new EventsError(`${where("dataSource", i)}: data source ${d.name} is declared twice`);
+    if (decls.has(d.name)) throw new EventsError(`${where("dataSource", i)}: data source ${d.name} is declared twice${predeclared.some((p) => p.name === d.name) ? " (the gadget's eBPF object declares it)" : ""}`);
     decls.set(d.name, d);
   });
   const events = rawEvents.map((raw, i) => parseEvent(raw, decls, where("event", i)));
-  return { dataSources: [...decls.values()], events };
+  return { dataSources: [...decls.values()].filter((d) => !predeclared.includes(d)), events };
 }
 
-/** Parses an events file's text; `source` names it in error messages. */
-export function parseEventsFile(text: string, source: string): EventsFile {
+/**
+ * Parses an events file's text; `source` names it in error messages.
+ * `predeclared`: data sources that exist without a declaration (a gadget
+ * image's tracers); events may name them, and they are not returned.
+ */
+export function parseEventsFile(text: string, source: string, predeclared: readonly DataSourceDecl[] = []): EventsFile {
   const jsonLines = /\.(jsonl|ndjson)$/i.test(source);
   if (!jsonLines) {
     const lines = new LineCounter();
@@ -180,6 +184,7 @@ export function parseEventsFile(text: string, source: string): EventsFile {
       if (!Array.isArray(rawEvents)) throw new EventsError(`${source}: events must be a list`);
       return build(rawDecls, rawEvents, (kind, i) =>
         kind === "dataSource" ? `${at(["dataSources", i])}: dataSources[${i}]` : `${at(["events", i])}: events[${i}]`,
+        predeclared,
       );
     }
     // Not YAML: maybe JSON lines.
@@ -209,5 +214,5 @@ export function parseEventsFile(text: string, source: string): EventsFile {
       eventLines.push(i + 1);
     }
   });
-  return build(rawDecls, rawEvents, (kind, i) => `${source}:${kind === "dataSource" ? declLines[i] : eventLines[i]}`);
+  return build(rawDecls, rawEvents, (kind, i) => `${source}:${kind === "dataSource" ? declLines[i] : eventLines[i]}`, predeclared);
 }

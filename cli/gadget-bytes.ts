@@ -14,8 +14,10 @@ export class GadgetSourceError extends Error {
 export interface GadgetSource {
   /** What to call it in messages. */
   readonly label: string;
-  readonly kind: "wasm" | "image" | "embedded";
+  readonly kind: "wasm" | "image" | "directory" | "embedded";
   readonly wasm: Uint8Array;
+  /** The eBPF object (ELF), when the image or directory has one. */
+  readonly ebpf?: Uint8Array | null;
   readonly paramSpecs: readonly ParamSpec[];
   readonly metadataYaml: string | null;
 }
@@ -32,7 +34,7 @@ export function gadgetSourceFromBytes(bytes: Uint8Array, label: string): GadgetS
   if (looksLikeTar(bytes)) {
     try {
       const image = readGadgetImage(bytes);
-      return { label, kind: "image", wasm: image.wasm, paramSpecs: image.paramSpecs, metadataYaml: image.metadataYaml };
+      return { label, kind: "image", wasm: image.wasm, ebpf: image.ebpf, paramSpecs: image.paramSpecs, metadataYaml: image.metadataYaml };
     } catch (e) {
       throw new GadgetSourceError(`${label}: ${(e as Error).message}`);
     }

@@ -37,7 +37,7 @@ export interface ExportReport {
 
 export interface InspectReport {
   readonly file: string;
-  readonly source: "wasm" | "image" | "embedded";
+  readonly source: "wasm" | "image" | "directory" | "embedded";
   readonly size: number;
   readonly era: EraId;
   readonly eraReason: string;

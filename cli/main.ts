@@ -18,6 +18,8 @@ import { GadgetSourceError, loadGadgetSource } from "./gadget-source.js";
 import { formatReport, inspectModule } from "./inspect.js";
 import { processIO, type CliIO } from "./io.js";
 import { runCommand } from "./run.js";
+import { runBounded } from "./bounded-run.js";
+import { parseDuration } from "./duration.js";
 import { WasmParseError } from "./wasm-imports.js";
 
 export { bufferIO, processIO, type CliIO } from "./io.js";
@@ -195,8 +197,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case "run":
-        return await runCommand(rest, io);
+      case "run": {
+        // --timeout: the same run in a worker thread that can be stopped.
+        const limit = takeOption(rest, "--timeout");
+        if (limit === null) return await runCommand(rest, io);
+        return await runBounded(limit.rest, io, { timeoutMs: parseDuration(limit.value, "--timeout") });
+      }
       case "inspect":
         return await inspectCommand(rest, io);
       case "build":
@@ -232,6 +238,19 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     io.stderr(`igwasm: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }
+}
+
+/** Removes `--name VALUE` / `--name=VALUE` from argv; null when absent. */
+function takeOption(argv: readonly string[], name: string): { value: string; rest: string[] } | null {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--") break;
+    if (argv[i] === name) {
+      if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`);
+      return { value: argv[i + 1], rest: [...argv.slice(0, i), ...argv.slice(i + 2)] };
+    }
+    if (argv[i].startsWith(`${name}=`)) return { value: argv[i].slice(name.length + 1), rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return null;
 }
 
 function isMainModule(): boolean {

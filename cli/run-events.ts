@@ -3,6 +3,8 @@
  * gadgets the same way: declare the events file's data sources, subscribe to
  * every packet, run the lifecycle and emit the events after start.
  */
+import type { EbpfObject } from "../runtime/image/ebpf-object.js";
+import { setUpEbpfObject } from "../runtime/image/ebpf-setup.js";
 import { GadgetError, type ArrayView, type EventView, type FieldValue, type Gadget, type HostDataSource } from "../runtime/index.js";
 import type { EventsFile } from "./events.js";
 
@@ -14,6 +16,8 @@ export type PacketSink = (ds: HostDataSource, packet: Packet) => void;
 export interface RunEventsOptions {
   /** Also report data sources the gadget unreferenced (default false). */
   readonly all?: boolean;
+  /** The image's eBPF object: its maps and tracer data sources are made before init, and events may name its tracers. */
+  readonly ebpf?: EbpfObject | null;
 }
 
 /**
@@ -22,6 +26,8 @@ export interface RunEventsOptions {
  * that stay reported.
  */
 export function runWithEvents(gadget: Gadget, events: EventsFile, onPacket: PacketSink, options: RunEventsOptions = {}): void {
+  // What IG's eBPF operator would have made: maps and tracer data sources, before init.
+  const ebpf = options.ebpf ? setUpEbpfObject(gadget, options.ebpf) : null;
   const declared = new Map<string, HostDataSource>();
   for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
   gadget.dataSources.subscribeAll(
@@ -35,8 +41,10 @@ export function runWithEvents(gadget: Gadget, events: EventsFile, onPacket: Pack
   gadget.run(() => {
     events.events.forEach((ev, i) => {
       const ds = declared.get(ev.ds)!;
+      const tracer = ebpf?.tracers.get(ev.ds);
       try {
-        if (Array.isArray(ev.values)) ds.emitArray(ev.values);
+        if (tracer) tracer.emitValues(ev.values as Record<string, FieldValue>);
+        else if (Array.isArray(ev.values)) ds.emitArray(ev.values);
         else ds.emit(ev.values as Record<string, FieldValue>);
       } catch (e) {
         if (e instanceof GadgetError) throw e;

@@ -4,12 +4,14 @@
  * emitted on every (referenced) data source.
  */
 import { readFileSync } from "node:fs";
-import { loadGadget, LogLevel, logLevelName, parseLogLevel, type Gadget, type GadgetOptions, type ParamSpec } from "../runtime/index.js";
+import { loadGadget, LogLevel, logLevelName, parseLogLevel, type CallbackFailure, type Gadget, type GadgetOptions, type ParamSpec } from "../runtime/index.js";
 import { flag, listOption, parseArgs, parseParams, stringOption, UsageError, type OptionSpec } from "./args.js";
 import { EventsError, parseEventsFile, type EventsFile } from "./events.js";
 import { exampleSource } from "./gadget-bytes.js";
 import { GadgetSourceError, loadGadgetSource, readFileOrFail, type GadgetSource } from "./gadget-source.js";
 import { ImageError, wasmParamSpecs } from "./oci.js";
+import { readSourceObject, tracerDecls } from "./image-run.js";
+import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { jsonLine, TableCollector, type BytesFormat } from "./output.js";
 import { columnsOf, runWithEvents } from "./run-events.js";
 import type { CliIO } from "./io.js";
@@ -20,9 +22,13 @@ Runs a gadget: init, preStart, start, then emits the input events, then stop
 and postStop. Prints every packet emitted on every data source to stdout and
 the gadget's log to stderr.
 
-<gadget> is a .wasm module or an IG gadget image tarball (OCI image layout,
-as \`ig image export\` writes it). Without it, runs an example gadget built
-into igwasm (--example; default enricher) with its own events.
+<gadget> is a .wasm module, an IG gadget image tarball (OCI image layout,
+as \`ig image export\` writes it) or a gadget's build directory (gadget.yaml,
+a .wasm module and optionally the eBPF object). The eBPF object's maps and
+tracer data sources are created before init, as IG's eBPF operator does; the
+events file may emit into a tracer by its name. Without <gadget>, runs an
+example gadget built into igwasm (--example; default enricher) with its own
+events.
 
 Options:
   --events <file>        input events: YAML/JSON ({dataSources, events}) or JSON
@@ -41,10 +47,14 @@ Options:
   --trace                print every host call and its result to stderr
   --example <name>       the built-in example to run without <gadget>:
                          enricher, filter or emitter
+  --timeout <duration>   stop the run after this long (500ms, 2s, 1m; a
+                         number is seconds): the guest runs in a worker
+                         thread that is terminated, even inside a loop
   -h, --help             show this help
 
-Exit status: 0 when every phase succeeded, 1 when the gadget failed to load
-or a phase failed, 2 on a usage error.`;
+Exit status: 0 when every phase succeeded, 1 when the gadget failed to load,
+a phase failed or a data-source callback trapped (each named on stderr with
+its phase and data source), 2 on a usage error, 124 when --timeout was hit.`;
 
 const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "events", value: true },
@@ -56,6 +66,7 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "all" },
   { name: "trace" },
   { name: "example", value: true },
+  { name: "timeout", value: true },
   { name: "help", short: "h" },
 ];
 
@@ -101,7 +112,12 @@ async function load(wasm: Uint8Array, options: GadgetOptions): Promise<Gadget> {
   return loadGadget(wasm as Uint8Array<ArrayBuffer>, { ...options, kallsyms: options.kallsyms ?? readKallsyms() });
 }
 
-export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
+/** What a caller of runCommand may watch (the worker that bounds a run reports phases to its parent). */
+export interface RunHooks {
+  readonly onPhase?: (phase: string) => void;
+}
+
+export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunHooks = {}): Promise<number> {
   const args = parseArgs(argv, RUN_OPTIONS, "run");
   if (flag(args, "help")) {
     io.stdout(RUN_HELP + "\n");
@@ -122,6 +138,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   let source: GadgetSource;
   let events: EventsFile = { dataSources: [], events: [] };
   let paramSpecs: readonly ParamSpec[];
+  let ebpfObject: EbpfObject | null = null;
   try {
     if (gadgetPath === undefined) {
       const embedded = await embeddedSource(example);
@@ -131,10 +148,11 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
       source = loadGadgetSource(gadgetPath);
     }
     paramSpecs = source.paramSpecs;
+    ebpfObject = readSourceObject(source);
     const metadata = stringOption(args, "metadata");
     if (metadata !== undefined) paramSpecs = wasmParamSpecs(new TextDecoder().decode(readFileOrFail(metadata, "metadata file")), metadata);
     const eventsPath = stringOption(args, "events");
-    if (eventsPath !== undefined) events = parseEventsFile(new TextDecoder().decode(readFileOrFail(eventsPath, "events file")), eventsPath);
+    if (eventsPath !== undefined) events = parseEventsFile(new TextDecoder().decode(readFileOrFail(eventsPath, "events file")), eventsPath, tracerDecls(ebpfObject));
   } catch (e) {
     if (e instanceof GadgetSourceError || e instanceof EventsError || e instanceof ImageError) {
       io.stderr(`igwasm: ${e.message}\n`);
@@ -151,8 +169,12 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   }
 
   let gadget: Gadget;
+  // Strict: a trap in a guest callback fails the run (the host itself logs it and goes on, as IG's does).
+  const callbackFailures: CallbackFailure[] = [];
   try {
     gadget = await load(source.wasm, {
+      onCallbackFailure: (f) => callbackFailures.push(f),
+      ...(hooks.onPhase ? { onPhase: hooks.onPhase } : {}),
       logSink: (level, message) => io.stderr(`${logLevelName(level)}: ${message}\n`),
       logLevel: logLevel as LogLevel,
       params,
@@ -175,13 +197,22 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
           for (const r of Array.isArray(packet) ? packet : [packet]) table.add(ds.name, columns, r);
         } else io.stdout(jsonLine(ds.name, packet, bytes) + "\n");
       },
-      { all: showAll },
+      { all: showAll, ebpf: ebpfObject },
     );
   } catch (e) {
     if (table) io.stdout(table.render(bytes));
+    reportCallbackFailures(io, source.label, callbackFailures);
     io.stderr(`igwasm: ${source.label}: ${(e as Error).message}\n`);
     return 1;
   }
   if (table) io.stdout(table.render(bytes));
-  return 0;
+  return reportCallbackFailures(io, source.label, callbackFailures) ? 1 : 0;
+}
+
+/** One stderr line per trapped callback; whether there was any. */
+function reportCallbackFailures(io: CliIO, label: string, failures: readonly CallbackFailure[]): boolean {
+  for (const f of failures) {
+    io.stderr(`igwasm: ${label}: ${f.phase}: the callback of data source ${f.dataSource} (subscriber ${f.subscriber}) trapped: ${f.message}\n`);
+  }
+  return failures.length > 0;
 }

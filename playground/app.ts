@@ -53,6 +53,7 @@ function open(job: { job: "open-file"; name: string; bytes: Uint8Array } | { job
       $("gadget-summary").classList.toggle("problems", r.problems.length > 0);
       $("inspect").textContent = r.inspectText;
       params.show(r.source.paramSpecs);
+      events.setPredeclared(r.tracers);
     },
     (how, error) => {
       if (how !== "done" || gadget === null) {
@@ -60,6 +61,7 @@ function open(job: { job: "open-file"; name: string; bytes: Uint8Array } | { job
         $("gadget-summary").classList.replace("muted", "problems");
         $("inspect").textContent = "";
         params.show([]);
+        events.setPredeclared([]);
         status(how === "stopped" ? "stopped" : "failed", how === "stopped" ? "Stopped." : `Failed: ${error}`);
         return;
       }
@@ -108,7 +110,7 @@ function run(): void {
     }
   };
   runner.start(
-    { job: "run", wasm: gadget.wasm, params: values, paramSpecs: gadget.paramSpecs, events: parsed, logLevel: parseLogLevel($<HTMLSelectElement>("log-level").value)!, trace },
+    { job: "run", source: gadget, params: values, events: parsed, logLevel: parseLogLevel($<HTMLSelectElement>("log-level").value)!, trace },
     onReport,
     onEnd,
   );

@@ -4,7 +4,7 @@
  * file:line:col error is shown under the editor, and a click on the error
  * selects that line.
  */
-import { EventsError, parseEventsFile, type EventsFile } from "../cli/events.js";
+import { EventsError, parseEventsFile, type DataSourceDecl, type EventsFile } from "../cli/events.js";
 
 const JSON_LINES = /\.(jsonl|ndjson)$/i;
 
@@ -12,6 +12,8 @@ export class EventsView {
   /** The file name the text came from; it names the file in errors and picks the format. */
   private name = "events.yaml";
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Data sources the gadget's image makes (eBPF tracers): events may name them undeclared. */
+  private predeclared: readonly DataSourceDecl[] = [];
 
   constructor(
     private readonly text: HTMLTextAreaElement,
@@ -40,11 +42,17 @@ export class EventsView {
     this.parse();
   }
 
+  /** Sets the gadget's own data sources (its image's tracers) and checks the text again. */
+  setPredeclared(decls: readonly DataSourceDecl[]): void {
+    this.predeclared = decls;
+    this.parse();
+  }
+
   /** The parsed events, or null with the error shown. */
   parse(): EventsFile | null {
     clearTimeout(this.timer);
     try {
-      const events = parseEventsFile(this.text.value, this.name);
+      const events = parseEventsFile(this.text.value, this.name, this.predeclared);
       this.error.hidden = true;
       this.error.textContent = "";
       return events;

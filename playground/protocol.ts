@@ -3,9 +3,8 @@
  * (open a gadget, or run it) and the page terminates it when the job is done
  * or the user stops it: a guest that loops forever blocks only its worker.
  */
-import type { EventsFile } from "../cli/events.js";
+import type { DataSourceDecl, EventsFile } from "../cli/events.js";
 import type { GadgetSource } from "../cli/gadget-bytes.js";
-import type { ParamSpec } from "../runtime/index.js";
 
 /** Open a file the user gave: a wasm module or an image tarball; then inspect its module. */
 export interface OpenFileJob {
@@ -22,9 +21,8 @@ export interface InspectJob {
 
 export interface RunJob {
   readonly job: "run";
-  readonly wasm: Uint8Array;
+  readonly source: GadgetSource;
   readonly params: Readonly<Record<string, string>>;
-  readonly paramSpecs: readonly ParamSpec[];
   readonly events: EventsFile;
   /** A LogLevel number. */
   readonly logLevel: number;
@@ -38,6 +36,8 @@ export type Report =
   | {
       readonly kind: "opened";
       readonly source: GadgetSource;
+      /** The data sources of the image's eBPF tracers: events may name them without declaring them. */
+      readonly tracers: readonly DataSourceDecl[];
       /** The era and its reason, for the page's summary line. */
       readonly era: string;
       readonly eraReason: string;

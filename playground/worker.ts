@@ -4,6 +4,7 @@
  * message, so what a run printed before it hung or failed is on the page.
  */
 import { gadgetSourceFromBytes, type GadgetSource } from "../cli/gadget-bytes.js";
+import { readSourceObject, tracerDecls } from "../cli/image-run.js";
 import { formatReport, inspectModule } from "../cli/inspect.js";
 import { cellText, jsonLine } from "../cli/output.js";
 import { columnsOf, runWithEvents } from "../cli/run-events.js";
@@ -16,13 +17,14 @@ const post = (report: Report): void => scope.postMessage(report);
 
 function inspect(source: GadgetSource): void {
   const report = inspectModule(source.wasm, source.label, source.kind);
-  post({ kind: "opened", source, era: report.era, eraReason: report.eraReason, problems: report.problems, inspectText: formatReport(report) });
+  post({ kind: "opened", source, tracers: tracerDecls(readSourceObject(source)), era: report.era, eraReason: report.eraReason, problems: report.problems, inspectText: formatReport(report) });
 }
 
 async function run(job: RunJob): Promise<void> {
-  const gadget = await loadGadget(job.wasm as Uint8Array<ArrayBuffer>, {
+  const ebpf = readSourceObject(job.source);
+  const gadget = await loadGadget(job.source.wasm as Uint8Array<ArrayBuffer>, {
     params: job.params,
-    paramSpecs: job.paramSpecs,
+    paramSpecs: job.source.paramSpecs,
     logLevel: job.logLevel as LogLevel,
     logSink: (level, message) => post({ kind: "log", level: logLevelName(level), message }),
     ...(job.trace ? { trace: (line: string) => post({ kind: "trace", line }) } : {}),
@@ -32,7 +34,7 @@ async function run(job: RunJob): Promise<void> {
     const records = Array.isArray(packet) ? packet : [packet];
     const rows = records.map((r) => columns.map((c) => (r[c] === undefined ? "" : cellText(r[c], "base64"))));
     post({ kind: "packet", ds: ds.name, columns, rows, json: jsonLine(ds.name, packet, "base64") });
-  });
+  }, { ebpf });
 }
 
 scope.onmessage = (e) => {

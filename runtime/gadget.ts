@@ -63,9 +63,26 @@ export interface GadgetOptions extends LinkOptions {
   /** Mount namespaces to keep; events of others are discarded (default: no filter). */
   readonly mntnsFilter?: Iterable<bigint> | null;
   readonly syscallArch?: SyscallArch;
+  /**
+   * Called when the guest's data-source callback traps. The host logs it and
+   * goes on (as IG does); a caller that must not go on (igwasm run, igwasm
+   * test) records it and fails the run.
+   */
+  readonly onCallbackFailure?: (failure: CallbackFailure) => void;
+  /** Called as each phase begins (and "running" once start returned): for a watchdog that must say where a guest hung. */
+  readonly onPhase?: (phase: Phase | "running" | "load") => void;
 }
 
-type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
+/** A trap in the guest's data-source callback: when, where and the guest's message. */
+export interface CallbackFailure {
+  /** The lifecycle phase during which the callback ran ("running": between start and stop). */
+  readonly phase: Phase | "running" | "load";
+  readonly dataSource: string;
+  readonly subscriber: bigint;
+  readonly message: string;
+}
+
+export type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
 
 const PHASE_EXPORTS: Record<"seed" | "v1", Record<Phase, string | null>> = {
   seed: { init: "init", preStart: null, start: "start", stop: "stop", postStop: null },
@@ -74,6 +91,8 @@ const PHASE_EXPORTS: Record<"seed" | "v1", Record<Phase, string | null>> = {
 
 export class Gadget {
   readonly dataSources: DataSourceApi;
+  /** The phase running now, for CallbackFailure.phase. */
+  #phase: Phase | "running" | "load" = "load";
 
   constructor(
     readonly era: EraId,
@@ -82,8 +101,15 @@ export class Gadget {
     readonly instance: WebAssembly.Instance,
     /** The params the gadget declares (GadgetOptions.paramSpecs), with IG's metadata, as given. */
     readonly declaredParams: readonly ParamSpec[] = [],
+    private readonly onPhase: (phase: Phase | "running" | "load") => void = () => {},
   ) {
     this.dataSources = new DataSourceApi(runtime.dataSources);
+  }
+
+  /** Reports guest callback traps to `report`, with the phase they happened in. */
+  reportCallbackFailures(report: (failure: CallbackFailure) => void): void {
+    this.runtime.dataSources.onGuestFailure = (ds, cbID, e) =>
+      report({ phase: this.#phase, dataSource: ds.name, subscriber: cbID, message: errorText(e) });
   }
 
   get maps(): MapRegistry {
@@ -139,10 +165,18 @@ export class Gadget {
     if (fn === undefined) return;
     if (typeof fn !== "function") throw new GadgetError(`${phase} failed: export ${name} is not a function`);
     let code: unknown;
+    this.#phase = phase;
+    this.onPhase(phase);
     try {
       code = (fn as () => unknown)();
     } catch (e) {
       throw new GadgetError(`${phase} failed: ${name} trapped: ${errorText(e)}`, { cause: e });
+    } finally {
+      // Events emitted between start and stop happen while "running".
+      if (phase === "start") {
+        this.#phase = "running";
+        this.onPhase("running");
+      }
     }
     if (typeof code === "number" && code !== 0) throw new GadgetError(`${phase} failed: ${name} returned ${code}`);
   }
@@ -175,6 +209,7 @@ export async function loadGadget(wasm: BufferSource | WebAssembly.Module, option
 
 /** loadGadget without the promise (wasm compilation is synchronous here; fine for modules of gadget size). */
 export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions = {}): Gadget {
+  options.onPhase?.("load");
   const module = compile(wasm);
   const detected = options.era ? { era: options.era, reason: "given by the caller" } : detectEra(module);
   const era = detected.era;
@@ -222,5 +257,7 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
     }
     if (BigInt(v as bigint) !== BigInt(ApiVersion)) throw new GadgetError(`gadget API version ${String(v)} is not supported (this host implements ${ApiVersion})`);
   }
-  return new Gadget(era, detected.reason, rt, instance, options.paramSpecs ?? []);
+  const gadget = new Gadget(era, detected.reason, rt, instance, options.paramSpecs ?? [], options.onPhase);
+  if (options.onCallbackFailure) gadget.reportCallbackFailures(options.onCallbackFailure);
+  return gadget;
 }
