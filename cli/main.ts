@@ -19,6 +19,7 @@ import { formatReport, inspectModule } from "./inspect.js";
 import { processIO, type CliIO } from "./io.js";
 import { runCommand } from "./run.js";
 import { runBounded } from "./bounded-run.js";
+import { testCommand } from "./test-command.js";
 import { parseDuration } from "./duration.js";
 import { WasmParseError } from "./wasm-imports.js";
 
@@ -31,6 +32,8 @@ Run and check Inspektor Gadget wasm gadgets without a kernel.
 Commands:
   run [<gadget>]       run a gadget (.wasm or image tarball) and print what it
                        emits; without <gadget>, run a built-in example
+  test [DIR|FILE]      run a gadget's test cases (*.test.yaml): diff per
+                       mismatch, "N passed, N failed"; --update records
   inspect <gadget>     show the gadget's ABI era and check its imports and
                        exports against the spec
   build <gadget.ts>    compile an AssemblyScript gadget with asc
@@ -205,6 +208,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       }
       case "inspect":
         return await inspectCommand(rest, io);
+      case "test":
+        return await testCommand(rest, io);
       case "build":
         return await buildCommand(rest, io);
       case "gen":
@@ -217,7 +222,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         io.stderr(MAIN_HELP + "\n");
         return 2;
       default: {
-        if (!command.startsWith("-")) throw new UsageError(`unknown command "${command}" (commands: run, inspect, build, gen)`);
+        if (!command.startsWith("-")) throw new UsageError(`unknown command "${command}" (commands: run, test, inspect, build, gen)`);
         const args = parseArgs(argv, MAIN_OPTIONS, "");
         if (flag(args, "version")) {
           io.stdout(`igwasm ${version()}\n`);

@@ -1,10 +1,11 @@
 /**
- * The worker thread of a bounded run: runs `igwasm run` with the arguments it
- * is given and posts its output, its phases and its exit status to the
- * parent, which terminates this thread when the time is up (synchronous wasm
- * cannot be interrupted any other way).
+ * The worker thread of bounded runs: for each `{argv}` it is sent, runs
+ * `igwasm run` and posts its output, its phases and its exit status to the
+ * parent, which terminates this thread when a run's time is up (synchronous
+ * wasm cannot be interrupted any other way). Runs are sequential; a thread
+ * serves many (igwasm test) until one is stopped.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { runCommand } from "./run.js";
 import { UsageError } from "./args.js";
 
@@ -15,15 +16,16 @@ export type WorkerMessage =
 
 const port = parentPort!;
 const post = (m: WorkerMessage): void => port.postMessage(m);
-const { argv } = workerData as { argv: string[] };
 
-let code: number;
-try {
-  code = await runCommand(argv, { stdout: (text) => post({ type: "stdout", text }), stderr: (text) => post({ type: "stderr", text }) }, {
-    onPhase: (phase) => post({ type: "phase", phase }),
-  });
-} catch (e) {
-  post({ type: "stderr", text: e instanceof UsageError ? `igwasm: ${e.message}\n` : `igwasm: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n` });
-  code = e instanceof UsageError ? 2 : 1;
-}
-post({ type: "exit", code });
+port.on("message", async ({ argv }: { argv: string[] }) => {
+  let code: number;
+  try {
+    code = await runCommand(argv, { stdout: (text) => post({ type: "stdout", text }), stderr: (text) => post({ type: "stderr", text }) }, {
+      onPhase: (phase) => post({ type: "phase", phase }),
+    });
+  } catch (e) {
+    post({ type: "stderr", text: e instanceof UsageError ? `igwasm: ${e.message}\n` : `igwasm: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n` });
+    code = e instanceof UsageError ? 2 : 1;
+  }
+  post({ type: "exit", code });
+});

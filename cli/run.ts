@@ -47,6 +47,8 @@ Options:
   --trace                print every host call and its result to stderr
   --example <name>       the built-in example to run without <gadget>:
                          enricher, filter or emitter
+  --show-config          print the config the gadget set (setConfig) as a
+                         last JSON line: {"config":{"<key>":"<value>",...}}
   --timeout <duration>   stop the run after this long (500ms, 2s, 1m; a
                          number is seconds): the guest runs in a worker
                          thread that is terminated, even inside a loop
@@ -67,6 +69,7 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "trace" },
   { name: "example", value: true },
   { name: "timeout", value: true },
+  { name: "show-config" },
   { name: "help", short: "h" },
 ];
 
@@ -206,6 +209,7 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
     return 1;
   }
   if (table) io.stdout(table.render(bytes));
+  if (flag(args, "show-config")) io.stdout(JSON.stringify({ config: Object.fromEntries(gadget.config) }) + "\n");
   return reportCallbackFailures(io, source.label, callbackFailures) ? 1 : 0;
 }
 
