@@ -5,7 +5,7 @@
  */
 import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { setUpEbpfObject } from "../runtime/image/ebpf-setup.js";
-import { GadgetError, type ArrayView, type EventView, type FieldValue, type Gadget, type HostDataSource } from "../runtime/index.js";
+import { GadgetError, type ArrayView, type CallbackFailure, type EventView, type FieldValue, type Gadget, type HostDataSource } from "../runtime/index.js";
 import type { EventsFile } from "./events.js";
 
 export type Packet = Record<string, FieldValue> | Record<string, FieldValue>[];
@@ -57,4 +57,9 @@ export function runWithEvents(gadget: Gadget, events: EventsFile, onPacket: Pack
 /** The columns of a data source's table: its fields in order. */
 export function columnsOf(ds: HostDataSource): string[] {
   return ds.accessors().map((a) => a.name);
+}
+
+/** A trapped guest callback, as `igwasm run` reports it (a strict run fails on one). */
+export function callbackFailureText(f: CallbackFailure): string {
+  return `${f.phase}: the callback of data source ${f.dataSource} (subscriber ${f.subscriber}) trapped: ${f.message}`;
 }

@@ -13,7 +13,7 @@ import { ImageError, wasmParamSpecs } from "./oci.js";
 import { readSourceObject, tracerDecls } from "./image-run.js";
 import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { jsonLine, TableCollector, type BytesFormat } from "./output.js";
-import { columnsOf, runWithEvents } from "./run-events.js";
+import { callbackFailureText, columnsOf, runWithEvents } from "./run-events.js";
 import type { CliIO } from "./io.js";
 
 export const RUN_HELP = `usage: igwasm run [<gadget>] [options]
@@ -216,7 +216,7 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
 /** One stderr line per trapped callback; whether there was any. */
 function reportCallbackFailures(io: CliIO, label: string, failures: readonly CallbackFailure[]): boolean {
   for (const f of failures) {
-    io.stderr(`igwasm: ${label}: ${f.phase}: the callback of data source ${f.dataSource} (subscriber ${f.subscriber}) trapped: ${f.message}\n`);
+    io.stderr(`igwasm: ${label}: ${callbackFailureText(f)}\n`);
   }
   return failures.length > 0;
 }

@@ -7,7 +7,7 @@ import { gadgetSourceFromBytes, type GadgetSource } from "../cli/gadget-bytes.js
 import { readSourceObject, tracerDecls } from "../cli/image-run.js";
 import { formatReport, inspectModule } from "../cli/inspect.js";
 import { cellText, jsonLine } from "../cli/output.js";
-import { columnsOf, runWithEvents } from "../cli/run-events.js";
+import { callbackFailureText, columnsOf, runWithEvents } from "../cli/run-events.js";
 import { loadGadget, logLevelName, type LogLevel } from "../runtime/index.js";
 import type { Job, Report, RunJob } from "./protocol.js";
 
@@ -22,19 +22,34 @@ function inspect(source: GadgetSource): void {
 
 async function run(job: RunJob): Promise<void> {
   const ebpf = readSourceObject(job.source);
+  // Strict, as igwasm run: a trap in a guest's data-source callback fails the run.
+  const trapped: string[] = [];
   const gadget = await loadGadget(job.source.wasm as Uint8Array<ArrayBuffer>, {
+    onCallbackFailure: (f) => trapped.push(callbackFailureText(f)),
     params: job.params,
     paramSpecs: job.source.paramSpecs,
     logLevel: job.logLevel as LogLevel,
     logSink: (level, message) => post({ kind: "log", level: logLevelName(level), message }),
     ...(job.trace ? { trace: (line: string) => post({ kind: "trace", line }) } : {}),
   });
-  runWithEvents(gadget, job.events, (ds, packet) => {
-    const columns = columnsOf(ds);
-    const records = Array.isArray(packet) ? packet : [packet];
-    const rows = records.map((r) => columns.map((c) => (r[c] === undefined ? "" : cellText(r[c], "base64"))));
-    post({ kind: "packet", ds: ds.name, columns, rows, json: jsonLine(ds.name, packet, "base64") });
-  }, { ebpf });
+  let failure: string | null = null;
+  try {
+    runWithEvents(
+      gadget,
+      job.events,
+      (ds, packet) => {
+        const columns = columnsOf(ds);
+        const records = Array.isArray(packet) ? packet : [packet];
+        const rows = records.map((r) => columns.map((c) => (r[c] === undefined ? "" : cellText(r[c], "base64"))));
+        post({ kind: "packet", ds: ds.name, columns, rows, json: jsonLine(ds.name, packet, "base64") });
+      },
+      { ebpf },
+    );
+  } catch (e) {
+    failure = (e as Error).message;
+  }
+  const problems = failure === null ? trapped : [...trapped, failure];
+  if (problems.length > 0) throw new Error(problems.join("\n"));
 }
 
 scope.onmessage = (e) => {

@@ -127,6 +127,20 @@ describe.skipIf(missing !== null)("playground in Chromium", () => {
     await page.screenshot({ path: join(OUT, "events-error.png") });
   });
 
+  it("reports a guest that traps as igwasm run does, and the run as failed", async () => {
+    const trapping = await wat(`(module
+      (import "ig" "gadgetLog" (func $log (param i32 i64)))
+      (memory (export "memory") 1)
+      (func (export "gadgetAPIVersion") (result i64) (i64.const 1))
+      (func (export "gadgetStart") (result i32) unreachable))`);
+    await page.setInputFiles("#open-gadget", { name: "trap.wasm", mimeType: "application/wasm", buffer: Buffer.from(trapping) });
+    await page.waitForFunction(() => document.querySelector("#gadget-summary")?.textContent?.startsWith("trap.wasm:"));
+    await page.fill("#events", "");
+    await page.click("#run");
+    expect(await finished(page)).toBe("failed: Failed: start failed: gadgetStart trapped: unreachable");
+    expect(await page.textContent("#out-log")).toBe("igwasm: trap.wasm: start failed: gadgetStart trapped: unreachable\n");
+  });
+
   it("stops a guest that loops forever in gadgetStart; the page runs the next gadget", async () => {
     const looping = await wat(`(module
       (import "ig" "gadgetLog" (func $log (param i32 i64)))
