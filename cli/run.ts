@@ -23,7 +23,8 @@ import { flag, listOption, parseArgs, stringOption, UsageError, type OptionSpec 
 import { EventsError, parseEventsFile, type EventsFile } from "./events.js";
 import { GadgetSourceError, loadGadgetSource, readFileOrFail, type GadgetSource } from "./gadget-source.js";
 import { ImageError, wasmParamSpecs } from "./oci.js";
-import { readSourceObject, tracerDecls } from "./image-run.js";
+import { fillMaps, readSourceObject, tracerDecls, writePerfRecords } from "./image-run.js";
+import { KernelStateError, NO_KERNEL_STATE } from "./kernel-state.js";
 import { setUpEbpfObject } from "../runtime/image/ebpf-setup.js";
 import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { jsonLine, TableCollector, type BytesFormat } from "./output.js";
@@ -190,9 +191,9 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
     const metadata = stringOption(args, "metadata");
     if (metadata !== undefined) paramSpecs = wasmParamSpecs(new TextDecoder().decode(readFileOrFail(metadata, "metadata file")), metadata);
     const eventsPath = stringOption(args, "events");
-    if (eventsPath !== undefined) events = parseEventsFile(new TextDecoder().decode(readFileOrFail(eventsPath, "events file")), eventsPath, tracerDecls(ebpfObject));
+    if (eventsPath !== undefined) events = parseEventsFile(new TextDecoder().decode(readFileOrFail(eventsPath, "events file")), eventsPath, tracerDecls(ebpfObject), ebpfObject);
   } catch (e) {
-    if (e instanceof GadgetSourceError || e instanceof EventsError || e instanceof ImageError) {
+    if (e instanceof GadgetSourceError || e instanceof EventsError || e instanceof ImageError || e instanceof KernelStateError) {
       io.stderr(`igwasm: ${e.message}\n`);
       return 1;
     }
@@ -206,12 +207,18 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
     }
   }
 
+  // Kernel state from the events file: its params under --param, its kallsyms instead of /proc/kallsyms.
+  const kernel = events.kernel ?? NO_KERNEL_STATE;
+  Object.assign(params, { ...kernel.params, ...params });
   let gadget: Gadget;
   // Strict: a trap in a guest callback fails the run (the host itself logs it and goes on, as IG's does).
   const callbackFailures: CallbackFailure[] = [];
   try {
     gadget = await load(source.wasm, {
       onCallbackFailure: (f) => callbackFailures.push(f),
+      ...(kernel.kallsyms ? { kallsyms: kernel.kallsyms } : {}),
+      ...(kernel.mntnsFilter ? { mntnsFilter: kernel.mntnsFilter } : {}),
+      ...(kernel.syscallArch ? { syscallArch: kernel.syscallArch } : {}),
       ...(hooks.onPhase ? { onPhase: hooks.onPhase } : {}),
       logSink: (level, message) => io.stderr(`${logLevelName(level)}: ${message}\n`),
       logLevel: logLevel as LogLevel,
@@ -228,6 +235,7 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
   try {
     // What IG's eBPF operator would have made: maps and tracer data sources, before init.
     const ebpf = ebpfObject ? setUpEbpfObject(gadget, ebpfObject) : null;
+    fillMaps(gadget, ebpf, kernel);
     const declared = new Map<string, HostDataSource>();
     for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
     gadget.dataSources.subscribeAll(
@@ -242,6 +250,7 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
       { type: "packet", priority: 2 ** 32 },
     );
     gadget.run(() => {
+      writePerfRecords(gadget, kernel);
       events.events.forEach((ev, i) => {
         const ds = declared.get(ev.ds)!;
         const tracer = ebpf?.tracers.get(ev.ds);
