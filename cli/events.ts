@@ -23,7 +23,9 @@
  */
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { fieldKindFromName, type FieldKindName, type FieldValue } from "../runtime/index.js";
+import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { bytesFromBase64 } from "./bytes-text.js";
+import { KERNEL_KEYS, NO_KERNEL_STATE, parseKernelState, type KernelState } from "./kernel-state.js";
 
 export interface DataSourceDecl {
   readonly name: string;
@@ -40,6 +42,8 @@ export interface InputEvent {
 export interface EventsFile {
   readonly dataSources: readonly DataSourceDecl[];
   readonly events: readonly InputEvent[];
+  /** Map contents, perf records, kallsyms, ... (cli/kernel-state.ts); optional in the file. */
+  readonly kernel?: KernelState;
 }
 
 export class EventsError extends Error {
@@ -161,7 +165,7 @@ function build(rawDecls: readonly unknown[], rawEvents: readonly unknown[], wher
  * `predeclared`: data sources that exist without a declaration (a gadget
  * image's tracers); events may name them, and they are not returned.
  */
-export function parseEventsFile(text: string, source: string, predeclared: readonly DataSourceDecl[] = []): EventsFile {
+export function parseEventsFile(text: string, source: string, predeclared: readonly DataSourceDecl[] = [], object: EbpfObject | null = null): EventsFile {
   const jsonLines = /\.(jsonl|ndjson)$/i.test(source);
   if (!jsonLines) {
     const lines = new LineCounter();
@@ -169,23 +173,25 @@ export function parseEventsFile(text: string, source: string, predeclared: reado
     const yamlError = parsed.errors[0] ?? null;
     if (yamlError === null) {
       const doc: unknown = parsed.toJS({ maxAliasCount: 100 });
-      const at = (path: (string | number)[]): string => {
+      const at = (path: readonly (string | number)[]): string => {
         const node = parsed.getIn(path, true);
         const pos = lines.linePos(isNode(node) && node.range ? node.range[0] : 0);
         return `${source}:${pos.line}:${pos.col}`;
       };
       if (doc === null || doc === undefined) return { dataSources: [], events: [] };
       if (!isObject(doc)) throw new EventsError(`${source}: expected a mapping with dataSources and events`);
-      const unknown = Object.keys(doc).filter((k) => k !== "dataSources" && k !== "events");
-      if (unknown.length > 0) throw new EventsError(`${source}: unknown key ${unknown[0]} (expected dataSources and events)`);
+      const unknown = Object.keys(doc).filter((k) => k !== "dataSources" && k !== "events" && !(KERNEL_KEYS as readonly string[]).includes(k));
+      if (unknown.length > 0) throw new EventsError(`${source}: unknown key ${unknown[0]} (expected dataSources, events, ${KERNEL_KEYS.join(", ")})`);
+      const kernel = parseKernelState(doc, at, object);
       const rawDecls = doc.dataSources ?? [];
       const rawEvents = doc.events ?? [];
       if (!Array.isArray(rawDecls)) throw new EventsError(`${source}: dataSources must be a list`);
       if (!Array.isArray(rawEvents)) throw new EventsError(`${source}: events must be a list`);
-      return build(rawDecls, rawEvents, (kind, i) =>
+      const file = build(rawDecls, rawEvents, (kind, i) =>
         kind === "dataSource" ? `${at(["dataSources", i])}: dataSources[${i}]` : `${at(["events", i])}: events[${i}]`,
         predeclared,
       );
+      return { ...file, kernel };
     }
     // Not YAML: maybe JSON lines.
     if (!/^\s*\{/.test(text)) {
@@ -195,6 +201,7 @@ export function parseEventsFile(text: string, source: string, predeclared: reado
   }
   const rawDecls: unknown[] = [];
   const rawEvents: unknown[] = [];
+  let kernel: KernelState = NO_KERNEL_STATE;
   const declLines: number[] = [];
   const eventLines: number[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
@@ -205,7 +212,10 @@ export function parseEventsFile(text: string, source: string, predeclared: reado
     } catch (e) {
       throw new EventsError(`${source}:${i + 1}: not valid JSON: ${(e as Error).message}`);
     }
-    if (isObject(obj) && "dataSource" in obj) {
+    if (isObject(obj) && "kernel" in obj) {
+      if (!isObject(obj.kernel)) throw new EventsError(`${source}:${i + 1}: kernel must be a mapping`);
+      kernel = parseKernelState(obj.kernel, (p) => `${source}:${i + 1}: kernel.${p.join(".")}`, object);
+    } else if (isObject(obj) && "dataSource" in obj) {
       if (rawEvents.length > 0) throw new EventsError(`${source}:${i + 1}: data sources must be declared before the first event`);
       rawDecls.push(obj.dataSource);
       declLines.push(i + 1);
@@ -214,5 +224,5 @@ export function parseEventsFile(text: string, source: string, predeclared: reado
       eventLines.push(i + 1);
     }
   });
-  return build(rawDecls, rawEvents, (kind, i) => `${source}:${kind === "dataSource" ? declLines[i] : eventLines[i]}`, predeclared);
+  return { ...build(rawDecls, rawEvents, (kind, i) => `${source}:${kind === "dataSource" ? declLines[i] : eventLines[i]}`, predeclared), kernel };
 }

@@ -5,8 +5,10 @@
  */
 import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { setUpEbpfObject } from "../runtime/image/ebpf-setup.js";
-import { GadgetError, type ArrayView, type CallbackFailure, type EventView, type FieldValue, type Gadget, type HostDataSource } from "../runtime/index.js";
+import { GadgetError, type ArrayView, type CallbackFailure, type EventView, type FieldValue, type Gadget, type GadgetOptions, type HostDataSource } from "../runtime/index.js";
 import type { EventsFile } from "./events.js";
+import { fillMaps, writePerfRecords } from "./image-run.js";
+import { NO_KERNEL_STATE } from "./kernel-state.js";
 
 export type Packet = Record<string, FieldValue> | Record<string, FieldValue>[];
 
@@ -27,7 +29,9 @@ export interface RunEventsOptions {
  */
 export function runWithEvents(gadget: Gadget, events: EventsFile, onPacket: PacketSink, options: RunEventsOptions = {}): void {
   // What IG's eBPF operator would have made: maps and tracer data sources, before init.
+  const kernel = events.kernel ?? NO_KERNEL_STATE;
   const ebpf = options.ebpf ? setUpEbpfObject(gadget, options.ebpf) : null;
+  fillMaps(gadget, ebpf, kernel);
   const declared = new Map<string, HostDataSource>();
   for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
   gadget.dataSources.subscribeAll(
@@ -39,6 +43,7 @@ export function runWithEvents(gadget: Gadget, events: EventsFile, onPacket: Pack
     { type: "packet", priority: 2 ** 32 },
   );
   gadget.run(() => {
+    writePerfRecords(gadget, kernel);
     events.events.forEach((ev, i) => {
       const ds = declared.get(ev.ds)!;
       const tracer = ebpf?.tracers.get(ev.ds);
@@ -52,6 +57,21 @@ export function runWithEvents(gadget: Gadget, events: EventsFile, onPacket: Pack
       }
     });
   });
+}
+
+/**
+ * The load options an events file's kernel state sets: its params under the
+ * given ones (which win), its kallsyms, mount-namespace filter and syscall
+ * architecture.
+ */
+export function kernelLoadOptions(events: EventsFile, params: Readonly<Record<string, string>>): Pick<GadgetOptions, "params" | "kallsyms" | "mntnsFilter" | "syscallArch"> {
+  const kernel = events.kernel ?? NO_KERNEL_STATE;
+  return {
+    params: { ...kernel.params, ...params },
+    ...(kernel.kallsyms ? { kallsyms: kernel.kallsyms } : {}),
+    ...(kernel.mntnsFilter ? { mntnsFilter: kernel.mntnsFilter } : {}),
+    ...(kernel.syscallArch ? { syscallArch: kernel.syscallArch } : {}),
+  };
 }
 
 /** The columns of a data source's table: its fields in order. */

@@ -11,9 +11,10 @@ import { exampleSource } from "./gadget-bytes.js";
 import { GadgetSourceError, loadGadgetSource, readFileOrFail, type GadgetSource } from "./gadget-source.js";
 import { ImageError, wasmParamSpecs } from "./oci.js";
 import { readSourceObject, tracerDecls } from "./image-run.js";
+import { KernelStateError } from "./kernel-state.js";
 import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { jsonLine, TableCollector, type BytesFormat } from "./output.js";
-import { callbackFailureText, columnsOf, runWithEvents } from "./run-events.js";
+import { callbackFailureText, columnsOf, kernelLoadOptions, runWithEvents } from "./run-events.js";
 import type { CliIO } from "./io.js";
 
 export const RUN_HELP = `usage: igwasm run [<gadget>] [options]
@@ -155,9 +156,9 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
     const metadata = stringOption(args, "metadata");
     if (metadata !== undefined) paramSpecs = wasmParamSpecs(new TextDecoder().decode(readFileOrFail(metadata, "metadata file")), metadata);
     const eventsPath = stringOption(args, "events");
-    if (eventsPath !== undefined) events = parseEventsFile(new TextDecoder().decode(readFileOrFail(eventsPath, "events file")), eventsPath, tracerDecls(ebpfObject));
+    if (eventsPath !== undefined) events = parseEventsFile(new TextDecoder().decode(readFileOrFail(eventsPath, "events file")), eventsPath, tracerDecls(ebpfObject), ebpfObject);
   } catch (e) {
-    if (e instanceof GadgetSourceError || e instanceof EventsError || e instanceof ImageError) {
+    if (e instanceof GadgetSourceError || e instanceof EventsError || e instanceof ImageError || e instanceof KernelStateError) {
       io.stderr(`igwasm: ${e.message}\n`);
       return 1;
     }
@@ -171,16 +172,18 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
     }
   }
 
+  // Kernel state from the events file: its params under --param, its kallsyms instead of /proc/kallsyms.
+  const kernel = kernelLoadOptions(events, params);
   let gadget: Gadget;
   // Strict: a trap in a guest callback fails the run (the host itself logs it and goes on, as IG's does).
   const callbackFailures: CallbackFailure[] = [];
   try {
     gadget = await load(source.wasm, {
       onCallbackFailure: (f) => callbackFailures.push(f),
+      ...kernel,
       ...(hooks.onPhase ? { onPhase: hooks.onPhase } : {}),
       logSink: (level, message) => io.stderr(`${logLevelName(level)}: ${message}\n`),
       logLevel: logLevel as LogLevel,
-      params,
       paramSpecs,
       ...(flag(args, "trace") ? { trace: (line: string) => io.stderr(`${line}\n`) } : {}),
     });

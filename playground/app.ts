@@ -53,7 +53,7 @@ function open(job: { job: "open-file"; name: string; bytes: Uint8Array } | { job
       $("gadget-summary").classList.toggle("problems", r.problems.length > 0);
       $("inspect").textContent = r.inspectText;
       params.show(r.source.paramSpecs);
-      events.setPredeclared(r.tracers);
+      events.setGadget(r.source);
     },
     (how, error) => {
       if (how !== "done" || gadget === null) {
@@ -61,7 +61,7 @@ function open(job: { job: "open-file"; name: string; bytes: Uint8Array } | { job
         $("gadget-summary").classList.replace("muted", "problems");
         $("inspect").textContent = "";
         params.show([]);
-        events.setPredeclared([]);
+        events.setGadget(null);
         status(how === "stopped" ? "stopped" : "failed", how === "stopped" ? "Stopped." : `Failed: ${error}`);
         return;
       }

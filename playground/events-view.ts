@@ -1,10 +1,15 @@
 /**
  * The events editor: the text of an events file in the CLI's formats (YAML or
- * JSON, or JSON lines), checked as it is typed with the CLI's parser; its
+ * JSON, or JSON lines; kernel state too), checked as it is typed with the
+ * CLI's parser; its
  * file:line:col error is shown under the editor, and a click on the error
  * selects that line.
  */
 import { EventsError, parseEventsFile, type DataSourceDecl, type EventsFile } from "../cli/events.js";
+import { readSourceObject, tracerDecls } from "../cli/image-run.js";
+import type { GadgetSource } from "../cli/gadget-bytes.js";
+import { KernelStateError } from "../cli/kernel-state.js";
+import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 
 const JSON_LINES = /\.(jsonl|ndjson)$/i;
 
@@ -12,7 +17,8 @@ export class EventsView {
   /** The file name the text came from; it names the file in errors and picks the format. */
   private name = "events.yaml";
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Data sources the gadget's image makes (eBPF tracers): events may name them undeclared. */
+  /** The gadget's eBPF object (an image's): kernel state is checked against its maps, and events may name its tracers undeclared. */
+  private object: EbpfObject | null = null;
   private predeclared: readonly DataSourceDecl[] = [];
 
   constructor(
@@ -42,9 +48,14 @@ export class EventsView {
     this.parse();
   }
 
-  /** Sets the gadget's own data sources (its image's tracers) and checks the text again. */
-  setPredeclared(decls: readonly DataSourceDecl[]): void {
-    this.predeclared = decls;
+  /** Checks the text against a newly opened gadget (null: none) from now on. */
+  setGadget(source: GadgetSource | null): void {
+    try {
+      this.object = source ? readSourceObject(source) : null;
+    } catch {
+      this.object = null; // the worker reports a malformed object when the gadget runs
+    }
+    this.predeclared = tracerDecls(this.object);
     this.parse();
   }
 
@@ -52,12 +63,12 @@ export class EventsView {
   parse(): EventsFile | null {
     clearTimeout(this.timer);
     try {
-      const events = parseEventsFile(this.text.value, this.name, this.predeclared);
+      const events = parseEventsFile(this.text.value, this.name, this.predeclared, this.object);
       this.error.hidden = true;
       this.error.textContent = "";
       return events;
     } catch (e) {
-      if (!(e instanceof EventsError)) throw e;
+      if (!(e instanceof EventsError || e instanceof KernelStateError)) throw e;
       this.error.hidden = false;
       this.error.textContent = e.message;
       return null;

@@ -3,7 +3,7 @@
  * (open a gadget, or run it) and the page terminates it when the job is done
  * or the user stops it: a guest that loops forever blocks only its worker.
  */
-import type { DataSourceDecl, EventsFile } from "../cli/events.js";
+import type { EventsFile } from "../cli/events.js";
 import type { GadgetSource } from "../cli/gadget-bytes.js";
 
 /** Open a file the user gave: a wasm module or an image tarball; then inspect its module. */
@@ -36,8 +36,6 @@ export type Report =
   | {
       readonly kind: "opened";
       readonly source: GadgetSource;
-      /** The data sources of the image's eBPF tracers: events may name them without declaring them. */
-      readonly tracers: readonly DataSourceDecl[];
       /** The era and its reason, for the page's summary line. */
       readonly era: string;
       readonly eraReason: string;

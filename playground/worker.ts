@@ -4,10 +4,10 @@
  * message, so what a run printed before it hung or failed is on the page.
  */
 import { gadgetSourceFromBytes, type GadgetSource } from "../cli/gadget-bytes.js";
-import { readSourceObject, tracerDecls } from "../cli/image-run.js";
+import { readSourceObject } from "../cli/image-run.js";
 import { formatReport, inspectModule } from "../cli/inspect.js";
 import { cellText, jsonLine } from "../cli/output.js";
-import { callbackFailureText, columnsOf, runWithEvents } from "../cli/run-events.js";
+import { callbackFailureText, columnsOf, kernelLoadOptions, runWithEvents } from "../cli/run-events.js";
 import { loadGadget, logLevelName, type LogLevel } from "../runtime/index.js";
 import type { Job, Report, RunJob } from "./protocol.js";
 
@@ -17,7 +17,7 @@ const post = (report: Report): void => scope.postMessage(report);
 
 function inspect(source: GadgetSource): void {
   const report = inspectModule(source.wasm, source.label, source.kind);
-  post({ kind: "opened", source, tracers: tracerDecls(readSourceObject(source)), era: report.era, eraReason: report.eraReason, problems: report.problems, inspectText: formatReport(report) });
+  post({ kind: "opened", source, era: report.era, eraReason: report.eraReason, problems: report.problems, inspectText: formatReport(report) });
 }
 
 async function run(job: RunJob): Promise<void> {
@@ -26,7 +26,8 @@ async function run(job: RunJob): Promise<void> {
   const trapped: string[] = [];
   const gadget = await loadGadget(job.source.wasm as Uint8Array<ArrayBuffer>, {
     onCallbackFailure: (f) => trapped.push(callbackFailureText(f)),
-    params: job.params,
+    // The events file's kernel state: params (under the page's), kallsyms, mount namespaces, syscall arch.
+    ...kernelLoadOptions(job.events, job.params),
     paramSpecs: job.source.paramSpecs,
     logLevel: job.logLevel as LogLevel,
     logSink: (level, message) => post({ kind: "log", level: logLevelName(level), message }),

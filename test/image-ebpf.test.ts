@@ -132,6 +132,64 @@ describe.skipIf(clangMissing !== null)("an eBPF object's maps and tracers", () =
   });
 });
 
+describe.skipIf(clangMissing !== null)("kernel state in the events file", () => {
+  const KERNEL = `kallsyms: [security_bprm_check]
+mntnsFilter: [5]
+params: { min_pid: 10 }
+syscallArch: arm64
+maps:
+  pid_creds:
+    - { key: 42, value: { uid: 1000, gid: 5 } }
+    - { key: 43, value: [1, 0, 0, 0, 2, 0, 0, 0] }
+  counters:
+    - { key: 1, value: 7 }
+  per_mntns:
+    - key: 5
+      map: [ { key: 1, value: 2 } ]
+perfRecords:
+  events:
+    - { pid: 9, comm: x }
+    - "AQID"
+events:
+  - { ds: exec, values: { pid: 42, mntns_id: 5, comm: bash } }
+  - { ds: exec, values: { pid: 43, mntns_id: 6, comm: other-ns } }
+  - { ds: exec, values: { pid: 3, mntns_id: 5, comm: low-pid } }
+`;
+
+  it("maps are filled before init, kallsyms, the mntns filter and params come from the file", async () => {
+    const events = join(BUILD, "kernel.yaml");
+    writeFileSync(events, KERNEL);
+    const r = await cli("run", join(BUILD, "gadget.tar"), "--events", events, "--all");
+    expect(r.err).toBe("info: kallsyms: security_bprm_check present\n");
+    expect(r.code).toBe(0);
+    expect(r.out.split("\n").filter((l) => l.startsWith('{"ds":"seen"'))).toEqual(['{"ds":"seen","pid":42,"comm":"bash","uid":0,"map_uid":1000}']);
+  });
+
+  it("values are checked against the maps' specs, with file:line:col", async () => {
+    const { parseEventsFile } = await import("../cli/events.js");
+    const bad = (text: string): string => {
+      try {
+        parseEventsFile(text, "k.yaml", [], object);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "no error";
+    };
+    expect(bad("maps:\n  pid_creds:\n    - { key: 42, value: { uid: -1 } }\n")).toBe("k.yaml:3:25: value of map pid_creds: field uid: -1 is outside 0..4294967295");
+    expect(bad("maps:\n  pid_creds:\n    - { key: 4294967296, value: 1 }\n")).toBe("k.yaml:3:14: key of map pid_creds: 4294967296 does not fit in 4 bytes");
+    expect(bad("maps:\n  counters:\n    - { key: 0, value: [1, 2] }\n")).toBe("k.yaml:3:24: value of map counters: 2 bytes, the map needs 8");
+    expect(bad("maps:\n  nope: []\n")).toBe("k.yaml:2:9: no map nope in the gadget's eBPF object (it has events, pid_creds, counters, per_mntns)");
+    expect(bad("perfRecords:\n  counters: []\n")).toBe("k.yaml:2:13: map counters is not a perf event array");
+    expect(bad("mntnsFilter: [-1]\n")).toBe("k.yaml:1:15: a mount namespace id is an unsigned 64-bit integer");
+    expect(bad("syscallArch: mips\n")).toBe("k.yaml:1:14: syscallArch must be x86_64 or arm64");
+    const { tracerDecls } = await import("../cli/image-run.js");
+    const ok = parseEventsFile(KERNEL, "k.yaml", tracerDecls(object), object);
+    expect(ok.kernel!.perfRecords.get("events")!.map((r) => r.length)).toEqual([64, 3]);
+    expect([...ok.kernel!.maps.get("pid_creds")![0].value!]).toEqual([0xe8, 3, 0, 0, 5, 0, 0, 0]);
+    expect(ok.kernel!.syscallArch).toBe("arm64");
+  });
+});
+
 describe("ELF and BTF errors", () => {
   it("names what is wrong", () => {
     expect(() => readEbpfObject(new TextEncoder().encode("not an elf"), "x.o")).toThrow(ImageError);
