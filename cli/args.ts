@@ -92,3 +92,16 @@ export function listOption(args: ParsedArgs, name: string): string[] {
 export function flag(args: ParsedArgs, name: string): boolean {
   return args.options.get(name) === true;
 }
+
+/** `key=value` strings to a record; a bad one is a usage error. */
+export function parseParams(list: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const p of list) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) throw new UsageError(`bad --param "${p}": expected key=value`);
+    const key = p.slice(0, eq);
+    if (key in params) throw new UsageError(`--param ${key} given twice`);
+    params[key] = p.slice(eq + 1);
+  }
+  return params;
+}

@@ -21,10 +21,11 @@
  * as decimal strings, to keep precision), true/false for bool, strings for
  * string/cstring, and for bytes a base64 string or a list of byte values.
  */
-import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { isNode, LineCounter, parseDocument } from "yaml";
-import { LineReader } from "./line-reader.js";
 import { fieldKindFromName, type FieldKindName, type FieldValue } from "../runtime/index.js";
+import type { EbpfObject } from "../runtime/image/ebpf-object.js";
+import { bytesFromBase64 } from "./bytes-text.js";
+import { KERNEL_KEYS, NO_KERNEL_STATE, parseKernelState, type KernelState } from "./kernel-state.js";
 
 export interface DataSourceDecl {
   readonly name: string;
@@ -41,13 +42,15 @@ export interface InputEvent {
 export interface EventsFile {
   readonly dataSources: readonly DataSourceDecl[];
   readonly events: readonly InputEvent[];
+  /** Map contents, perf records, kallsyms, ... (cli/kernel-state.ts); optional in the file. */
+  readonly kernel?: KernelState;
 }
 
 export class EventsError extends Error {
   override readonly name = "EventsError";
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function parseDecl(raw: unknown, where: string): DataSourceDecl {
   if (!isObject(raw)) throw new EventsError(`${where}: a data source must be a mapping with name, type and fields`);
@@ -84,7 +87,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const DECIMAL = /^-?\d+$/;
 
 /** `value` as a value of `kind`, or a Mismatch; no message is built unless the value is bad. */
-function convertValue(kind: FieldKindName, value: unknown): FieldValue | Mismatch {
+function tryConvert(kind: FieldKindName, value: unknown): FieldValue | Mismatch {
   const range = SMALL_INT_RANGES[kind];
   if (range !== undefined) {
     const n = typeof value === "number" ? value : typeof value === "bigint" ? Number(value) : typeof value === "string" && DECIMAL.test(value.trim()) ? Number(value) : NaN;
@@ -101,7 +104,7 @@ function convertValue(kind: FieldKindName, value: unknown): FieldValue | Mismatc
     case "bytes":
       if (typeof value === "string") {
         if (!BASE64.test(value) || value.length % 4 === 1) return new Mismatch("base64 text or a list of byte values");
-        return new Uint8Array(Buffer.from(value, "base64"));
+        return bytesFromBase64(value);
       }
       if (Array.isArray(value) && value.every((b) => (typeof b === "number" || typeof b === "bigint") && Number(b) >= 0 && Number(b) <= 255 && Number.isInteger(Number(b)))) {
         return Uint8Array.from(value.map(Number));
@@ -130,6 +133,24 @@ function convertValue(kind: FieldKindName, value: unknown): FieldValue | Mismatc
 
 const shown = (value: unknown): string => (typeof value === "bigint" ? value.toString() : JSON.stringify(value));
 
+/** `value` as a value of `kind`; throws EventsError naming `where` when it does not fit. */
+export function convertValue(kind: FieldKindName, value: unknown, where: string): FieldValue {
+  const v = tryConvert(kind, value);
+  if (v instanceof Mismatch) throw new EventsError(`${where}: expected ${v.expected}, got ${shown(value)}`);
+  return v;
+}
+
+/**
+ * What an events file is read against besides its own declarations: data
+ * sources that exist without one (a gadget image's tracers; events may name
+ * them, and they are not returned as declarations) and the eBPF object whose
+ * maps kernel state may fill.
+ */
+export interface EventsContext {
+  readonly predeclared?: readonly DataSourceDecl[];
+  readonly object?: EbpfObject | null;
+}
+
 /** Checks and converts a parsed record in place (it is ours: fresh from the parser), saving a copy per event. */
 function convertRecord(decl: DataSourceDecl, raw: unknown, where: () => string): Record<string, FieldValue> {
   if (!isObject(raw)) throw new EventsError(`${where()}: a record must be a mapping of field values`);
@@ -138,7 +159,7 @@ function convertRecord(decl: DataSourceDecl, raw: unknown, where: () => string):
     const kind = Object.hasOwn(decl.fields, field) ? decl.fields[field] : undefined;
     if (kind === undefined) throw new EventsError(`${where()}: data source ${decl.name} has no field ${field} (it has ${Object.keys(decl.fields).join(", ")})`);
     const value = raw[field];
-    const v = convertValue(kind, value);
+    const v = tryConvert(kind, value);
     if (v instanceof Mismatch) throw new EventsError(`${where()}: field ${field}: expected ${v.expected}, got ${shown(value)}`);
     out[field] = v;
   }
@@ -164,15 +185,16 @@ function parseEvent(raw: unknown, decls: ReadonlyMap<string, DataSourceDecl>, wh
 }
 
 /** `where(kind, i)` names a declaration or event, with its position: `events.yaml:4:5: events[0]`. */
-function build(rawDecls: readonly unknown[], rawEvents: readonly unknown[], where: (kind: "dataSource" | "event", i: number) => string): EventsFile {
-  const decls = new Map<string, DataSourceDecl>();
-  rawDecls.forEach((raw, i) => {
-    const d = parseDecl(raw, where("dataSource", i));
-    if (decls.has(d.name)) throw new EventsError(`${where("dataSource", i)}: data source ${d.name} is declared twice`);
-    decls.set(d.name, d);
-  });
+function build(rawDecls: readonly unknown[], rawEvents: readonly unknown[], where: (kind: "dataSource" | "event", i: number) => string, predeclared: readonly DataSourceDecl[]): EventsFile {
+  const decls = new Map<string, DataSourceDecl>(predeclared.map((d) => [d.name, d]));
+  rawDecls.forEach((raw, i) => addDecl(decls, parseDecl(raw, where("dataSource", i)), where("dataSource", i), predeclared));
   const events = rawEvents.map((raw, i) => parseEvent(raw, decls, () => where("event", i)));
-  return { dataSources: [...decls.values()], events };
+  return { dataSources: [...decls.values()].filter((d) => !predeclared.includes(d)), events };
+}
+
+function addDecl(decls: Map<string, DataSourceDecl>, d: DataSourceDecl, where: string, predeclared: readonly DataSourceDecl[]): void {
+  if (decls.has(d.name)) throw new EventsError(`${where}: data source ${d.name} is declared twice${predeclared.some((p) => p.name === d.name) ? " (the gadget's eBPF object declares it)" : ""}`);
+  decls.set(d.name, d);
 }
 
 /** YAML events files are parsed whole; above this size they are refused (JSON lines are streamed). */
@@ -189,13 +211,13 @@ function parseJsonLine(line: string, where: () => string): unknown {
   }
 }
 
-const skippable = (line: string): boolean => {
+export const skippable = (line: string): boolean => {
   const t = line.trim();
   return t === "" || t.startsWith("#");
 };
 
 /** Parses a YAML (or JSON) document's text: `{dataSources, events}`. Null when it is not YAML but looks like JSON lines. */
-function parseYamlText(text: string, source: string): EventsFile | null {
+function parseYamlText(text: string, source: string, ctx: EventsContext): EventsFile | null {
   const lines = new LineCounter();
   const parsed = parseDocument(text, { intAsBigInt: true, lineCounter: lines, prettyErrors: false });
   const yamlError = parsed.errors[0] ?? null;
@@ -205,40 +227,60 @@ function parseYamlText(text: string, source: string): EventsFile | null {
     throw new EventsError(`${source}:${pos.line}:${pos.col}: not valid YAML: ${yamlError.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
   }
   const doc: unknown = parsed.toJS({ maxAliasCount: 100 });
-  const at = (path: (string | number)[]): string => {
+  const at = (path: readonly (string | number)[]): string => {
     const node = parsed.getIn(path, true);
     const pos = lines.linePos(isNode(node) && node.range ? node.range[0] : 0);
     return `${source}:${pos.line}:${pos.col}`;
   };
   if (doc === null || doc === undefined) return { dataSources: [], events: [] };
   if (!isObject(doc)) throw new EventsError(`${source}: expected a mapping with dataSources and events`);
-  const unknown = Object.keys(doc).filter((k) => k !== "dataSources" && k !== "events");
-  if (unknown.length > 0) throw new EventsError(`${source}: unknown key ${unknown[0]} (expected dataSources and events)`);
+  const unknown = Object.keys(doc).filter((k) => k !== "dataSources" && k !== "events" && !(KERNEL_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new EventsError(`${source}: unknown key ${unknown[0]} (expected dataSources, events, ${KERNEL_KEYS.join(", ")})`);
+  const kernel = parseKernelState(doc, at, ctx.object ?? null);
   const rawDecls = doc.dataSources ?? [];
   const rawEvents = doc.events ?? [];
   if (!Array.isArray(rawDecls)) throw new EventsError(`${source}: dataSources must be a list`);
   if (!Array.isArray(rawEvents)) throw new EventsError(`${source}: events must be a list`);
-  return build(rawDecls, rawEvents, (kind, i) => (kind === "dataSource" ? `${at(["dataSources", i])}: dataSources[${i}]` : `${at(["events", i])}: events[${i}]`));
+  const file = build(rawDecls, rawEvents, (kind, i) => (kind === "dataSource" ? `${at(["dataSources", i])}: dataSources[${i}]` : `${at(["events", i])}: events[${i}]`), ctx.predeclared ?? []);
+  return { ...file, kernel };
 }
 
 /** Reads the declarations at the head of a JSON-lines stream; returns them and the first event line (if any). */
-function readJsonLinesHead(next: () => string | null, lineNo: () => number, source: string): { decls: Map<string, DataSourceDecl>; first: { obj: unknown; line: number } | null } {
-  const decls = new Map<string, DataSourceDecl>();
+export interface JsonLinesHead {
+  /** Every data source events may name: the predeclared ones first. */
+  readonly decls: Map<string, DataSourceDecl>;
+  /** The ones the file declares. */
+  readonly declared: DataSourceDecl[];
+  readonly kernel: KernelState;
+  readonly first: { obj: unknown; line: number } | null;
+}
+
+/** Reads the declarations (and a `{"kernel": ...}` line) at the head of a JSON-lines stream, up to the first event. */
+export function readJsonLinesHead(next: () => string | null, lineNo: () => number, source: string, ctx: EventsContext): JsonLinesHead {
+  const predeclared = ctx.predeclared ?? [];
+  const decls = new Map<string, DataSourceDecl>(predeclared.map((d) => [d.name, d]));
+  const declared: DataSourceDecl[] = [];
+  let kernel: KernelState = NO_KERNEL_STATE;
   for (let line = next(); line !== null; line = next()) {
     if (skippable(line)) continue;
     const n = lineNo();
     const obj = parseJsonLine(line, () => `${source}:${n}`);
-    if (!isDeclLine(obj)) return { decls, first: { obj, line: n } };
+    if (isObject(obj) && "kernel" in obj) {
+      if (!isObject(obj.kernel)) throw new EventsError(`${source}:${n}: kernel must be a mapping`);
+      kernel = parseKernelState(obj.kernel, (p) => `${source}:${n}: kernel.${p.join(".")}`, ctx.object ?? null);
+      continue;
+    }
+    if (!isDeclLine(obj)) return { decls, declared, kernel, first: { obj, line: n } };
     const d = parseDecl(obj.dataSource, `${source}:${n}`);
-    if (decls.has(d.name)) throw new EventsError(`${source}:${n}: data source ${d.name} is declared twice`);
-    decls.set(d.name, d);
+    addDecl(decls, d, `${source}:${n}`, predeclared);
+    declared.push(d);
   }
-  return { decls, first: null };
+  return { decls, declared, kernel, first: null };
 }
 
 /** Calls `each` for every event line after the head, reading on demand. */
-function forEachJsonLine(
-  head: { decls: Map<string, DataSourceDecl>; first: { obj: unknown; line: number } | null },
+export function forEachJsonLine(
+  head: JsonLinesHead,
   next: () => string | null,
   lineNo: () => number,
   source: string,
@@ -264,114 +306,29 @@ function stringLines(text: string): { next: () => string | null; lineNo: () => n
 }
 
 /** Parses an events file's text; `source` names it in error messages. */
-export function parseEventsFile(text: string, source: string): EventsFile {
+export function parseEventsFile(text: string, source: string, ctx: EventsContext = {}): EventsFile {
   if (!/\.(jsonl|ndjson)$/i.test(source)) {
-    const yaml = parseYamlText(text, source);
+    const yaml = parseYamlText(text, source, ctx);
     if (yaml !== null) return yaml;
   }
   const { next, lineNo } = stringLines(text);
-  const head = readJsonLinesHead(next, lineNo, source);
+  const head = readJsonLinesHead(next, lineNo, source, ctx);
   const events: InputEvent[] = [];
   forEachJsonLine(head, next, lineNo, source, (ev) => events.push(ev));
-  return { dataSources: [...head.decls.values()], events };
+  return { dataSources: head.declared, events, kernel: head.kernel };
 }
 
 /** Events read one at a time: the declarations first, then the events on demand. */
 export interface EventsReader {
   readonly dataSources: readonly DataSourceDecl[];
+  /** Kernel state the file gives (maps, perf records, kallsyms, ...). */
+  readonly kernel: KernelState;
   /** Calls `each` for every event in order (once); throws EventsError at the first bad one. */
   forEach(each: (ev: InputEvent) => void): void;
 }
 
 /** A reader over events already in memory. */
 export function eventsReader(file: EventsFile): EventsReader {
-  return { dataSources: file.dataSources, forEach: (each) => file.events.forEach((ev) => each(ev)) };
+  return { dataSources: file.dataSources, kernel: file.kernel ?? NO_KERNEL_STATE, forEach: (each) => file.events.forEach((ev) => each(ev)) };
 }
 
-function openOrFail(path: string): number {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new EventsError(code === "ENOENT" ? `events file ${path} does not exist` : `cannot read events file ${path}: ${(e as Error).message}`);
-  }
-  if (fstatSync(fd).isDirectory()) {
-    closeSync(fd);
-    throw new EventsError(`events file ${path} is a directory`);
-  }
-  return fd;
-}
-
-/** Whether a file that is not named .jsonl holds JSON lines: its first line is a JSON declaration or event. */
-function looksLikeJsonLines(firstLine: string | null): boolean {
-  if (firstLine === null || !firstLine.trimStart().startsWith("{")) return false;
-  try {
-    const obj: unknown = JSON.parse(firstLine);
-    return isObject(obj) && ("dataSource" in obj || "ds" in obj || "values" in obj);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Opens an events file. JSON lines (.jsonl, .ndjson, or a file whose first
- * line is a JSON declaration or event) are streamed: the declarations are
- * read now, each event when `forEach` reaches it, so memory does not grow
- * with the file. YAML is parsed whole and refused above YAML_MAX_BYTES.
- */
-export function openEventsFile(path: string): EventsReader {
-  const fd = openOrFail(path);
-  let reader: LineReader | null = new LineReader(fd);
-  try {
-    let jsonLines = /\.(jsonl|ndjson)$/i.test(path);
-    let first: string | null = null;
-    if (!jsonLines) {
-      do first = reader.next();
-      while (first !== null && skippable(first));
-      jsonLines = looksLikeJsonLines(first);
-    }
-    if (!jsonLines) {
-      const size = fstatSync(fd).size;
-      if (size > YAML_MAX_BYTES) {
-        throw new EventsError(
-          `${path} is ${(size / 2 ** 20).toFixed(1)} MiB of YAML; YAML events files are limited to ${YAML_MAX_BYTES / 2 ** 20} MiB because they are parsed whole. ` +
-            `Write large inputs as JSON lines (a .jsonl file, one declaration or event a line), which are streamed.`,
-        );
-      }
-      reader.close();
-      reader = null;
-      const file = parseEventsFile(readFileSync(path, "utf8"), path);
-      return eventsReader(file);
-    }
-    // Replay the line already read, then continue from the reader.
-    const lines = reader;
-    let replay = first;
-    const next = (): string | null => {
-      if (replay !== null) {
-        const line = replay;
-        replay = null;
-        return line;
-      }
-      return lines.next();
-    };
-    const lineNo = (): number => lines.lineNo;
-    const head = readJsonLinesHead(next, lineNo, path);
-    let used = false;
-    return {
-      dataSources: [...head.decls.values()],
-      forEach(each) {
-        if (used) throw new Error("an events file is read once");
-        used = true;
-        try {
-          forEachJsonLine(head, next, lineNo, path, each);
-        } finally {
-          lines.close();
-        }
-      },
-    };
-  } catch (e) {
-    reader?.close();
-    throw e;
-  }
-}

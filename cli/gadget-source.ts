@@ -1,24 +1,16 @@
 /**
  * Resolving the `<gadget>` argument of `igwasm run` and `igwasm inspect`: a
- * wasm module, or an IG gadget image tarball (OCI image layout, as
- * `ig image export` writes it).
+ * wasm module, an IG gadget image tarball (OCI image layout, as
+ * `ig image export` writes it), or a gadget's build directory (gadget.yaml, a
+ * .wasm module and optionally the eBPF object, as `ig image build` takes them).
  */
-import { readFileSync, statSync } from "node:fs";
-import type { ParamSpec } from "../runtime/index.js";
-import { looksLikeTar, readGadgetImage } from "./oci.js";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { isElf } from "../runtime/image/elf.js";
+import { gadgetSourceFromBytes, GadgetSourceError, isWasm, type GadgetSource } from "./gadget-bytes.js";
+import { wasmParamSpecs } from "./oci.js";
 
-export class GadgetSourceError extends Error {
-  override readonly name = "GadgetSourceError";
-}
-
-export interface GadgetSource {
-  /** What to call it in messages. */
-  readonly label: string;
-  readonly kind: "wasm" | "image" | "embedded";
-  readonly wasm: Uint8Array;
-  readonly paramSpecs: readonly ParamSpec[];
-  readonly metadataYaml: string | null;
-}
+export { GadgetSourceError, type GadgetSource };
 
 export function readFileOrFail(path: string, what: string): Uint8Array {
   let isDir = false;
@@ -36,23 +28,45 @@ export function readFileOrFail(path: string, what: string): Uint8Array {
   }
 }
 
-const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
-
-export function isWasm(bytes: Uint8Array): boolean {
-  return WASM_MAGIC.every((b, i) => bytes[i] === b);
+/** The one file of `dir` that `pick` accepts, preferring `preferred`; null when none. */
+function onlyFile(dir: string, what: string, preferred: string, pick: (name: string, bytes: Uint8Array) => boolean): { name: string; bytes: Uint8Array } | null {
+  const found = readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isFile())
+    .map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) }))
+    .filter((f) => pick(f.name, f.bytes));
+  if (found.length > 1) {
+    const chosen = found.find((f) => f.name === preferred);
+    if (chosen) return chosen;
+    throw new GadgetSourceError(`${dir} has ${found.length} ${what}s (${found.map((f) => f.name).join(", ")}); keep one or name it ${preferred}`);
+  }
+  return found[0] ?? null;
 }
 
-/** Reads a gadget from a .wasm file or an image tarball. */
+/** A gadget's build directory: gadget.yaml, one wasm module, and at most one eBPF object. */
+function loadGadgetDirectory(dir: string): GadgetSource {
+  const yamlPath = join(dir, "gadget.yaml");
+  const metadataYaml = new TextDecoder().decode(readFileOrFail(yamlPath, "gadget metadata"));
+  const wasm = onlyFile(dir, "wasm module", "program.wasm", (_n, b) => isWasm(b));
+  if (wasm === null) throw new GadgetSourceError(`${dir} has no wasm module`);
+  const ebpf = onlyFile(dir, "eBPF object", "program.bpf.o", (_n, b) => isElf(b));
+  return { label: dir, kind: "directory", wasm: wasm.bytes, ebpf: ebpf?.bytes ?? null, paramSpecs: wasmParamSpecs(metadataYaml, yamlPath), metadataYaml };
+}
+
+/** Reads a gadget from a .wasm file, an image tarball or a build directory. */
 export function loadGadgetSource(path: string): GadgetSource {
-  const bytes = readFileOrFail(path, "gadget");
-  if (isWasm(bytes)) return { label: path, kind: "wasm", wasm: bytes, paramSpecs: [], metadataYaml: null };
-  if (looksLikeTar(bytes)) {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    // readFileOrFail reports it.
+  }
+  if (isDir) {
     try {
-      const image = readGadgetImage(bytes);
-      return { label: path, kind: "image", wasm: image.wasm, paramSpecs: image.paramSpecs, metadataYaml: image.metadataYaml };
+      return loadGadgetDirectory(path);
     } catch (e) {
+      if (e instanceof GadgetSourceError) throw e;
       throw new GadgetSourceError(`${path}: ${(e as Error).message}`);
     }
   }
-  throw new GadgetSourceError(`${path} is neither a wasm module (no \\0asm header) nor a gadget image tarball`);
+  return gadgetSourceFromBytes(readFileOrFail(path, "gadget"), path);
 }

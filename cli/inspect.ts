@@ -39,7 +39,7 @@ export interface ExportReport {
 
 export interface InspectReport {
   readonly file: string;
-  readonly source: "wasm" | "image" | "embedded";
+  readonly source: "wasm" | "image" | "directory" | "embedded";
   readonly size: number;
   readonly profile: ProfileId;
   readonly profileReason: string;

@@ -28,6 +28,8 @@ Run and check Inspektor Gadget wasm gadgets without a kernel.
 Commands:
   run [<gadget>]       run a gadget (.wasm or image tarball) and print what it
                        emits; without <gadget>, run a built-in example
+  test [DIR|FILE]      run a gadget's test cases (*.test.yaml): diff per
+                       mismatch, "N passed, N failed"; --update records
   inspect <gadget>     show the gadget's ABI profile and check its imports and
                        exports against the spec
   diff <A> <B>         what changed in IG's wasm ABI between two IG releases
@@ -251,10 +253,17 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case "run":
-        return await (await import("./run.js")).runCommand(rest, io);
+      case "run": {
+        // --timeout: the same run in a worker thread that can be stopped.
+        const limit = takeOption(rest, "--timeout");
+        if (limit === null) return await (await import("./run.js")).runCommand(rest, io);
+        const [{ runBounded }, { parseDuration }] = await Promise.all([import("./bounded-run.js"), import("./duration.js")]);
+        return await runBounded(limit.rest, io, { timeoutMs: parseDuration(limit.value, "--timeout") });
+      }
       case "inspect":
         return await inspectCommand(rest, io);
+      case "test":
+        return await (await import("./test-command.js")).testCommand(rest, io);
       case "build":
         return await buildCommand(rest, io);
       case "gen":
@@ -269,7 +278,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         io.stderr(MAIN_HELP + "\n");
         return 2;
       default: {
-        if (!command.startsWith("-")) throw new UsageError(`unknown command "${command}" (commands: run, inspect, diff, build, gen)`);
+        if (!command.startsWith("-")) throw new UsageError(`unknown command "${command}" (commands: run, test, inspect, diff, build, gen)`);
         const args = parseArgs(argv, MAIN_OPTIONS, "");
         if (flag(args, "version")) {
           io.stdout(`igwasm ${version()}\n`);
@@ -290,6 +299,19 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     io.stderr(`igwasm: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }
+}
+
+/** Removes `--name VALUE` / `--name=VALUE` from argv; null when absent. */
+function takeOption(argv: readonly string[], name: string): { value: string; rest: string[] } | null {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--") break;
+    if (argv[i] === name) {
+      if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`);
+      return { value: argv[i + 1], rest: [...argv.slice(0, i), ...argv.slice(i + 2)] };
+    }
+    if (argv[i].startsWith(`${name}=`)) return { value: argv[i].slice(name.length + 1), rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return null;
 }
 
 function isMainModule(): boolean {

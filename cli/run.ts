@@ -10,14 +10,21 @@ import {
   LogLevel,
   logLevelName,
   parseLogLevel,
+  type CallbackFailure,
   type FieldValue,
   type Gadget,
   type GadgetOptions,
   type HostDataSource,
   type ParamSpec,
 } from "../runtime/index.js";
-import { flag, listOption, parseArgs, stringOption, UsageError, type OptionSpec, type ParsedArgs } from "./args.js";
-import { EventsError, eventsReader, openEventsFile, parseEventsFile, type EventsReader } from "./events.js";
+import { flag, listOption, parseArgs, parseParams, stringOption, UsageError, type OptionSpec, type ParsedArgs } from "./args.js";
+import { EventsError, eventsReader, parseEventsFile, type EventsContext, type EventsReader } from "./events.js";
+import { openEventsFile } from "./events-file.js";
+import { fillMaps, readSourceObject, tracerDecls, writePerfRecords } from "./image-run.js";
+import { KernelStateError } from "./kernel-state.js";
+import { callbackFailureText, kernelLoadOptions } from "./run-events.js";
+import { setUpEbpfObject } from "../runtime/image/ebpf-setup.js";
+import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { FilterError, parseRules, type FilterRule } from "./ig-filter.js";
 import { parseSortSpec, SortError, type SortKey } from "./ig-sort.js";
 import { GadgetSourceError, loadGadgetSource, readFileOrFail, type GadgetSource } from "./gadget-source.js";
@@ -32,9 +39,14 @@ Runs a gadget: init, preStart, start, then emits the input events, then stop
 and postStop. Prints what the gadget emits on its data sources to stdout, as
 \`ig run\` does, and the gadget's log to stderr.
 
-<gadget> is a .wasm module or an IG gadget image tarball (OCI image layout,
-as \`ig image export\` writes it). Without it, runs an example gadget built
-into igwasm (--example; default enricher) with its own events.
+<gadget> is a .wasm module, an IG gadget image tarball (OCI image layout,
+as \`ig image export\` writes it) or a gadget's build directory (gadget.yaml,
+a .wasm module and optionally the eBPF object). The eBPF object's maps and
+tracer data sources are created before init, as IG's eBPF operator does; the
+events file may emit into a tracer by its name, and give kernel state (maps,
+perfRecords, kallsyms, mntnsFilter, params, syscallArch; docs/testing.md).
+Without <gadget>, runs an example gadget built into igwasm (--example;
+default enricher) with its own events.
 \`igwasm run <gadget> --help\` also lists the gadget's own params.
 
 Options:
@@ -60,12 +72,16 @@ Options:
   --trace                print every host call and its result to stderr
   --ig-version <release> run with the ABI and host behaviours of this IG release
                          (v0.37.0, v0.37); detected from the module by default
+  --show-config          print the config the gadget set (setConfig) as a JSON line
+  --timeout <duration>   stop the run after this long (1s, 500ms, 2m): the gadget
+                         runs in a worker that is terminated; exit status 124
   --example <name>       the built-in example to run without <gadget>:
                          enricher, filter or emitter
   -h, --help             show this help
 
-Exit status: 0 when every phase succeeded, 1 when the gadget failed to load
-or a phase failed, 2 on a usage error.`;
+Exit status: 0 when every phase succeeded, 1 when the gadget failed to load,
+a phase failed or a data-source callback trapped, 2 on a usage error, 124
+when --timeout was hit.`;
 
 const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "events", value: true },
@@ -79,22 +95,12 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "all" },
   { name: "trace" },
   { name: "ig-version", value: true },
+  { name: "show-config" },
   { name: "example", value: true },
   { name: "help", short: "h" },
 ];
 
-/** `key=value` strings to a record; a bad one is a usage error. */
-export function parseParams(list: readonly string[]): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const p of list) {
-    const eq = p.indexOf("=");
-    if (eq <= 0) throw new UsageError(`bad --param "${p}": expected key=value`);
-    const key = p.slice(0, eq);
-    if (key in params) throw new UsageError(`--param ${key} given twice`);
-    params[key] = p.slice(eq + 1);
-  }
-  return params;
-}
+export { parseParams } from "./args.js";
 
 async function embeddedSource(name: string | undefined): Promise<{ source: GadgetSource; events: EventsReader }> {
   const { embeddedExamples, defaultExample } = await import("./embedded/examples.js");
@@ -233,6 +239,8 @@ interface Inputs {
   readonly paramSpecs: readonly ParamSpec[];
   /** Whether the params are known (an image's or --metadata's gadget.yaml, or an example's). */
   readonly metadataKnown: boolean;
+  /** The image's eBPF object (maps and tracers made before init), if it has one. */
+  readonly ebpfObject: EbpfObject | null;
 }
 
 async function readInputs(args: ParsedArgs): Promise<Inputs> {
@@ -250,12 +258,19 @@ async function readInputs(args: ParsedArgs): Promise<Inputs> {
     paramSpecs = wasmParamSpecs(new TextDecoder().decode(readFileOrFail(metadata, "metadata file")), metadata);
     metadataKnown = true;
   }
+  const ebpfObject = readSourceObject(source);
+  const ctx: EventsContext = { predeclared: tracerDecls(ebpfObject), object: ebpfObject };
   const eventsPath = stringOption(args, "events");
-  if (eventsPath !== undefined) events = openEventsFile(eventsPath);
-  return { source, events, paramSpecs, metadataKnown };
+  if (eventsPath !== undefined) events = openEventsFile(eventsPath, ctx);
+  return { source, events, paramSpecs, metadataKnown, ebpfObject };
 }
 
-export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
+/** What a caller of runCommand may watch (the worker that bounds a run reports phases to its parent). */
+export interface RunHooks {
+  readonly onPhase?: (phase: string) => void;
+}
+
+export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunHooks = {}): Promise<number> {
   const { rest, byDs: filterByDs } = takeDataSourceFilters(argv);
   const args = parseArgs(rest, RUN_OPTIONS, "run");
   if (args.positionals.length > 1) throw new UsageError(`run takes one gadget, got ${args.positionals.length}: ${args.positionals.join(" ")}`);
@@ -286,13 +301,13 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
     }
     inputs = await readInputs(args);
   } catch (e) {
-    if (e instanceof GadgetSourceError || e instanceof EventsError || e instanceof ImageError) {
+    if (e instanceof GadgetSourceError || e instanceof EventsError || e instanceof ImageError || e instanceof KernelStateError) {
       io.stderr(`igwasm: ${e.message}\n`);
       return 1;
     }
     throw e;
   }
-  const { source, events, paramSpecs, metadataKnown } = inputs;
+  const { source, events, paramSpecs, metadataKnown, ebpfObject } = inputs;
   if (flag(args, "help")) {
     io.stdout(RUN_HELP + "\n" + formatParamHelp(source.label, paramSpecs, metadataKnown));
     return 0;
@@ -312,13 +327,18 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
     out.flush();
     io.stderr(text);
   };
+  const callbackFailures: CallbackFailure[] = [];
+  const kernel = events.kernel;
   let gadget: Gadget;
   try {
     gadget = await load(source.wasm, {
       logSink: (level, message) => log(`${logLevelName(level)}: ${message}\n`),
       logLevel: logLevel as LogLevel,
-      params,
+      // Kernel state from the events file: its params under --param, its kallsyms instead of /proc/kallsyms.
+      ...kernelLoadOptions({ dataSources: [], events: [], kernel }, params),
       paramSpecs,
+      onCallbackFailure: (f) => callbackFailures.push(f),
+      ...(hooks.onPhase ? { onPhase: hooks.onPhase } : {}),
       ...(stringOption(args, "ig-version") !== undefined ? { igVersion: stringOption(args, "ig-version") } : {}),
       ...(flag(args, "trace") ? { trace: (line: string) => log(`${line}\n`) } : {}),
     });
@@ -335,13 +355,18 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
     return 1;
   };
   const declared = new Map<string, HostDataSource>();
+  let ebpf: ReturnType<typeof setUpEbpfObject> | null = null;
   try {
+    // What IG's eBPF operator would have made: maps and tracer data sources, before init.
+    ebpf = ebpfObject ? setUpEbpfObject(gadget, ebpfObject) : null;
+    fillMaps(gadget, ebpf, kernel);
     for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
     gadget.dataSources.subscribeAll((ev, ds) => printer.packet(ev, ds), { type: "packet", priority: 2 ** 32 });
     gadget.init();
     gadget.preStart();
     printer.prepare(gadget.dataSources.names().map((n) => gadget.dataSources.get(n)!));
     gadget.start();
+    writePerfRecords(gadget, kernel);
   } catch (e) {
     return fail(e);
   }
@@ -351,8 +376,10 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
     events.forEach((ev) => {
       eventNo++;
       const ds = declared.get(ev.ds)!;
+      const tracer = ebpf?.tracers.get(ev.ds);
       try {
-        if (Array.isArray(ev.values)) ds.emitArray(ev.values);
+        if (tracer) tracer.emitValues(ev.values as Record<string, FieldValue>);
+        else if (Array.isArray(ev.values)) ds.emitArray(ev.values);
         else ds.emit(ev.values as Record<string, FieldValue>);
       } catch (e) {
         if (e instanceof GadgetError || e instanceof UsageError) throw e;
@@ -371,9 +398,13 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   out.flush();
   const unused = printer.unusedNames(gadget.dataSources.names());
   if (unused.length > 0) io.stderr(`igwasm: warning: the gadget never made data source${unused.length > 1 ? "s" : ""} ${unused.join(", ")} (named in -o, --fields, --filter or --sort)\n`);
+  if (flag(args, "show-config")) io.stdout(JSON.stringify({ config: Object.fromEntries(gadget.config) }) + "\n");
+  // A trapped callback fails the run (IG only logs it; a test run must not pass over it).
+  for (const f of callbackFailures) io.stderr(`igwasm: ${source.label}: ${callbackFailureText(f)}\n`);
   if (failure instanceof EventsError) {
     io.stderr(`igwasm: ${failure.message}\n`);
     return 1;
   }
-  return failure === null ? 0 : fail(failure);
+  if (failure === null) return callbackFailures.length > 0 ? 1 : 0;
+  return fail(failure);
 }

@@ -1,10 +1,12 @@
 /**
  * Writing tar archives (ustar) and IG gadget image layouts: the counterpart of
  * oci.ts, used by tests and by anyone who wants to package a gadget built
- * with igwasm the way `ig image export` does.
+ * with igwasm the way `ig image export` does. (Kept rather than nanotar's
+ * createTar, which cuts names longer than 100 bytes without a word.)
  */
-import { createHash } from "node:crypto";
-import { METADATA_MEDIA_TYPE, WASM_LAYER_MEDIA_TYPE } from "./oci.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { EBPF_LAYER_MEDIA_TYPE, METADATA_MEDIA_TYPE, WASM_LAYER_MEDIA_TYPE } from "./oci.js";
 
 export interface TarFile {
   readonly name: string;
@@ -21,17 +23,9 @@ function writeOctal(block: Uint8Array, offset: number, length: number, value: nu
   writeString(block, offset, length, value.toString(8).padStart(length - 1, "0") + "\0");
 }
 
-function header(name: string, size: number, type: "0" | "5"): Uint8Array {
+function header(name: string, size: number, type: "0" | "5" | "x"): Uint8Array {
   const block = new Uint8Array(512);
-  let prefix = "";
-  let base = name;
-  if (new TextEncoder().encode(name).length > 100) {
-    const cut = name.lastIndexOf("/", 155);
-    if (cut <= 0 || name.length - cut - 1 > 100) throw new RangeError(`tar: name too long for ustar: ${name}`);
-    prefix = name.slice(0, cut);
-    base = name.slice(cut + 1);
-  }
-  writeString(block, 0, 100, base);
+  writeString(block, 0, 100, name);
   writeOctal(block, 100, 8, type === "5" ? 0o755 : 0o644);
   writeOctal(block, 108, 8, 0);
   writeOctal(block, 116, 8, 0);
@@ -41,11 +35,25 @@ function header(name: string, size: number, type: "0" | "5"): Uint8Array {
   block[156] = type.charCodeAt(0);
   writeString(block, 257, 6, "ustar\0");
   writeString(block, 263, 2, "00");
-  writeString(block, 345, 155, prefix);
   let sum = 0;
   for (const b of block) sum += b;
   writeString(block, 148, 8, sum.toString(8).padStart(6, "0") + "\0 ");
   return block;
+}
+
+/** A PAX extended header whose `path` record carries a name longer than the 100 bytes of a ustar header. */
+function paxPath(name: string): Uint8Array[] {
+  const record = (len: number): string => `${len} path=${name}\n`;
+  let len = new TextEncoder().encode(record(0)).length;
+  while (new TextEncoder().encode(record(len)).length !== len) len = new TextEncoder().encode(record(len)).length;
+  const body = new TextEncoder().encode(record(len));
+  const pad = (512 - (body.length % 512)) % 512;
+  return [header("PaxHeader", body.length, "x"), body, new Uint8Array(pad)];
+}
+
+function entry(name: string, size: number, type: "0" | "5"): Uint8Array[] {
+  if (new TextEncoder().encode(name).length <= 100) return [header(name, size, type)];
+  return [...paxPath(name), header(name.slice(0, 100).replace(/[\uD800-\uDBFF]$/, ""), size, type)];
 }
 
 /** A ustar archive of `files` (directories are added for every parent path). */
@@ -58,11 +66,11 @@ export function writeTar(files: readonly TarFile[]): Uint8Array {
       const dir = segments.slice(0, i).join("/") + "/";
       if (!dirs.has(dir)) {
         dirs.add(dir);
-        parts.push(header(dir, 0, "5"));
+        parts.push(...entry(dir, 0, "5"));
       }
     }
     const data = typeof f.data === "string" ? new TextEncoder().encode(f.data) : f.data;
-    parts.push(header(f.name, data.length, "0"));
+    parts.push(...entry(f.name, data.length, "0"));
     parts.push(data);
     const pad = (512 - (data.length % 512)) % 512;
     if (pad) parts.push(new Uint8Array(pad));
@@ -79,6 +87,8 @@ export function writeTar(files: readonly TarFile[]): Uint8Array {
 
 export interface GadgetImageInput {
   readonly wasm: Uint8Array;
+  /** The eBPF object (ELF), stored as IG's eBPF layer before the wasm layer, as IG's builder orders them. */
+  readonly ebpf?: Uint8Array;
   /** gadget.yaml text (the image's metadata). */
   readonly metadataYaml: string;
   /** Reference annotation, e.g. "ghcr.io/me/my-gadget:latest". */
@@ -87,22 +97,23 @@ export interface GadgetImageInput {
   readonly multiArch?: readonly string[];
 }
 
-/** An OCI image layout tar of a wasm-only gadget, in the shape `ig image export` writes. */
+/** An OCI image layout tar of a gadget, in the shape `ig image export` writes (layout: IG pkg/oci/build.go, aeac857). */
 export function writeGadgetImage(input: GadgetImageInput): Uint8Array {
   const blobs = new Map<string, Uint8Array>();
   const add = (data: Uint8Array | string, mediaType: string, extra: object = {}): { mediaType: string; digest: string; size: number } => {
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    const hex = createHash("sha256").update(bytes).digest("hex");
+    const hex = bytesToHex(sha256(bytes));
     blobs.set(hex, bytes);
     return { mediaType, digest: `sha256:${hex}`, size: bytes.length, ...extra };
   };
   const config = add(input.metadataYaml, METADATA_MEDIA_TYPE);
+  const ebpfLayer = input.ebpf ? [add(input.ebpf, EBPF_LAYER_MEDIA_TYPE, { annotations: { "org.opencontainers.image.title": "program.bpf.o" } })] : [];
   const wasmLayer = add(input.wasm, WASM_LAYER_MEDIA_TYPE, { annotations: { "org.opencontainers.image.title": "program.wasm" } });
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: "application/vnd.oci.image.manifest.v1+json",
     config,
-    layers: [wasmLayer],
+    layers: [...ebpfLayer, wasmLayer],
   });
   const annotations = input.ref ? { "org.opencontainers.image.ref.name": input.ref } : undefined;
   let top;

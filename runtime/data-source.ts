@@ -31,6 +31,12 @@ export class Field {
   get variable(): boolean {
     return this.size === 0;
   }
+
+  /** Adds a tag once (IG's FieldAccessor.AddTags keeps duplicates out the same way for the guest's fieldAddTag). */
+  addTag(tag: string): void {
+    if (tag === "") fail(`field "${this.name}": empty tag`);
+    this.tags.add(tag);
+  }
 }
 
 /** Who receives a data source's packets. */

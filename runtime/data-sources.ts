@@ -25,6 +25,8 @@ export class DataSources {
   slot = 0;
   /** Called after a data source is created (the public API attaches queued subscribers). */
   onCreate: ((ds: DataSource) => void) | null = null;
+  /** Called, after the log line, when a guest callback traps (the gadget reports it with its phase). */
+  onGuestFailure: ((ds: DataSource, cbID: bigint, error: unknown) => void) | null = null;
 
   /** Deliveries in progress, one inside another (a subscriber that emits starts a nested one). */
   private depth = 0;
@@ -284,6 +286,7 @@ export class DataSources {
       callback(sub.cbID, sub.dsHandle, handle);
     } catch (e) {
       this.logger.error(`subscriber ${sub.cbID} of data source "${ds.name}" failed: ${errorText(e)}`);
+      this.onGuestFailure?.(ds, sub.cbID, e);
     } finally {
       // The guest may have released it already (releaseHandle).
       if (handle !== 0) this.handles.releaseIfLive(handle);

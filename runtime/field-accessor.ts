@@ -100,6 +100,12 @@ export class FieldAccessor {
     return [...this.field.tags];
   }
 
+  /** Tags the field, as IG's FieldAccessor.AddTags does (the guest adds its own with fieldAddTag; one list, no duplicates). */
+  addTags(...tags: string[]): this {
+    for (const tag of tags) this.field.addTag(tag);
+    return this;
+  }
+
   /** The value of this field in the record at `slot`. */
   read(slot: number): FieldValue {
     this.scratch.slot = slot;

@@ -26,11 +26,28 @@ import { hostArch, type SyscallArch } from "./syscalls/syscall-table.js";
 export { GadgetError } from "./errors.js";
 export type { FamilyOverrides, WasiProvider } from "./link.js";
 
+/**
+ * A declared param with IG's metadata, under IG's key names (api.Param in IG
+ * pkg/gadget-service/api/api.proto, aeac857; gadget.yaml `params.wasm` is
+ * read into it by IG's wasm operator, pkg/operators/wasm/wasm.go).
+ */
 export interface ParamSpec {
   readonly key: string;
-  readonly defaultValue?: string;
-  readonly mandatory?: boolean;
   readonly description?: string;
+  readonly defaultValue?: string;
+  /** IG's type hint: string, bool, int32, uint64, duration, ip, ... */
+  readonly typeHint?: string;
+  readonly title?: string;
+  /** Short (one-letter) name for command lines. */
+  readonly alias?: string;
+  readonly tags?: readonly string[];
+  readonly valueHint?: string;
+  readonly possibleValues?: readonly string[];
+  readonly isMandatory?: boolean;
+  readonly prefix?: string;
+  readonly alternativeKey?: string;
+  /** @deprecated igwasm's earlier name of isMandatory; still honoured. */
+  readonly mandatory?: boolean;
 }
 
 export interface GadgetOptions extends LinkOptions {
@@ -57,9 +74,26 @@ export interface GadgetOptions extends LinkOptions {
   readonly behaviour?: HostBehaviour;
   /** Per-gadget budgets (docs/limits.md); each omitted one keeps its default (DEFAULT_LIMITS). */
   readonly limits?: Partial<Limits>;
+  /**
+   * Called when the guest's data-source callback traps. The host logs it and
+   * goes on (as IG does); a caller that must not go on (igwasm run, igwasm
+   * test) records it and fails the run.
+   */
+  readonly onCallbackFailure?: (failure: CallbackFailure) => void;
+  /** Called as each phase begins (and "running" once start returned): for a watchdog that must say where a guest hung. */
+  readonly onPhase?: (phase: Phase | "running" | "load") => void;
 }
 
-type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
+/** A trap in the guest's data-source callback: when, where and the guest's message. */
+export interface CallbackFailure {
+  /** The lifecycle phase during which the callback ran ("running": between start and stop). */
+  readonly phase: Phase | "running" | "load";
+  readonly dataSource: string;
+  readonly subscriber: bigint;
+  readonly message: string;
+}
+
+export type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
 
 const PHASE_EXPORTS: Record<"pre-release" | "released", Record<Phase, string | null>> = {
   "pre-release": { init: "init", preStart: null, start: "start", stop: "stop", postStop: null },
@@ -68,6 +102,8 @@ const PHASE_EXPORTS: Record<"pre-release" | "released", Record<Phase, string | n
 
 export class Gadget {
   readonly dataSources: DataSourceApi;
+  /** The phase running now, for CallbackFailure.phase. */
+  #phase: Phase | "running" | "load" = "load";
 
   /** The ABI profile the module was linked with. */
   readonly profile: ProfileId;
@@ -79,10 +115,19 @@ export class Gadget {
     readonly behaviour: HostBehaviour,
     readonly runtime: Runtime,
     readonly instance: WebAssembly.Instance,
+    /** The params the gadget declares (GadgetOptions.paramSpecs), with IG's metadata, as given. */
+    readonly declaredParams: readonly ParamSpec[] = [],
+    private readonly onPhase: (phase: Phase | "running" | "load") => void = () => {},
   ) {
     this.profile = resolution.profile;
     this.release = resolution.release;
     this.dataSources = new DataSourceApi(runtime.dataSources);
+  }
+
+  /** Reports guest callback traps to `report`, with the phase they happened in. */
+  reportCallbackFailures(report: (failure: CallbackFailure) => void): void {
+    this.runtime.dataSources.onGuestFailure = (ds, cbID, e) =>
+      report({ phase: this.#phase, dataSource: ds.name, subscriber: cbID, message: errorText(e) });
   }
 
   get maps(): MapRegistry {
@@ -158,10 +203,18 @@ export class Gadget {
     if (fn === undefined) return;
     if (typeof fn !== "function") throw new GadgetError(`${phase} failed: export ${name} is not a function`);
     let code: unknown;
+    this.#phase = phase;
+    this.onPhase(phase);
     try {
       code = (fn as () => unknown)();
     } catch (e) {
       throw new GadgetError(`${phase} failed: ${name} trapped: ${errorText(e)}`, { cause: e });
+    } finally {
+      // Events emitted between start and stop happen while "running".
+      if (phase === "start") {
+        this.#phase = "running";
+        this.onPhase("running");
+      }
     }
     // IG fails a phase on any non-zero first result, i32 or i64 (wasm.go callGuestFunction); an export
     // with no result makes IG's host panic, so igwasm fails the phase with a clear message instead.
@@ -214,7 +267,7 @@ function resolveParams(options: GadgetOptions): Map<string, string> {
   for (const spec of options.paramSpecs ?? []) {
     if (params.has(spec.key)) continue;
     if (spec.defaultValue !== undefined) params.set(spec.key, spec.defaultValue);
-    else if (spec.mandatory) missing.push(spec.key);
+    else if (spec.isMandatory || spec.mandatory) missing.push(spec.key);
   }
   if (missing.length > 0) throw new GadgetError(`missing mandatory param${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}`);
   return params;
@@ -239,6 +292,7 @@ export function loadGadgetSync(wasm: BufferSource | WebAssembly.Module, options:
 }
 
 function load(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions): Gadget {
+  options.onPhase?.("load");
   const module = compile(wasm);
   const sigs = signaturesOf(wasm, module);
   const resolution = resolveRelease(sigs, {
@@ -298,7 +352,9 @@ function load(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions): 
     }
     checkApiVersion(v, sigs.exports.find((e) => e.name === "gadgetAPIVersion")?.type);
   }
-  return new Gadget(resolution, behaviour, rt, instance);
+  const gadget = new Gadget(resolution, behaviour, rt, instance, options.paramSpecs ?? [], options.onPhase);
+  if (options.onCallbackFailure) gadget.reportCallbackFailures(options.onCallbackFailure);
+  return gadget;
 }
 
 /** Import and export signatures: read from the bytes when we have them; from the JS API (names only) for a precompiled module. */

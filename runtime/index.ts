@@ -2,7 +2,7 @@
  * igwasm's runtime: run Inspektor Gadget wasm gadgets without a kernel.
  * Browser-safe; `igwasm/node` adds WASI and /proc/kallsyms on Node.
  */
-export { loadGadget, loadGadgetSync, Gadget, GadgetError, type GadgetOptions, type FamilyOverrides, type ParamSpec, type WasiProvider } from "./gadget.js";
+export { loadGadget, loadGadgetSync, Gadget, GadgetError, type GadgetOptions, type FamilyOverrides, type ParamSpec, type WasiProvider, type CallbackFailure, type Phase } from "./gadget.js";
 export {
   DataSourceApi, HostDataSource, EventView, ArrayView, FieldAccessor, fieldKindFromName, fieldKindName,
   type FieldValue, type FieldKindName, type DeclareOptions, type SubscribeOptions, type EventCallback,

@@ -43,3 +43,18 @@ describe("browser safety", () => {
     expect(lines).toEqual(["hello"]);
   });
 });
+
+describe("browser safety of the image reader", () => {
+  it("runtime/image/index.ts bundles for the browser with no Node built-in and reads an image", async () => {
+    const { errors, code } = await bundle("runtime/image/index.ts");
+    expect(errors).toEqual([]);
+    expect(code).not.toMatch(/from ["']node:|require\(["']node:/);
+    const mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`)) as typeof import("../runtime/image/index.js");
+    const { writeGadgetImage } = await import("../cli/tar-writer.js");
+    const wasm = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0);
+    const image = mod.readGadgetImage(writeGadgetImage({ wasm, ebpf: Uint8Array.of(0x7f, 0x45, 0x4c, 0x46), metadataYaml: "name: x\n" }));
+    expect([...image.wasm]).toEqual([...wasm]);
+    expect(image.layers.map((l) => l.mediaType)).toEqual([mod.EBPF_LAYER_MEDIA_TYPE, mod.WASM_LAYER_MEDIA_TYPE]);
+    expect([...image.ebpf!]).toEqual([0x7f, 0x45, 0x4c, 0x46]);
+  });
+});

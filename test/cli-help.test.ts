@@ -50,7 +50,7 @@ describe("igwasm help", () => {
 
   it("fails with usage errors", async () => {
     expect(await cli()).toEqual({ code: 2, out: "", err: MAIN_HELP + "\n" });
-    expect(await cli("frobnicate")).toEqual({ code: 2, out: "", err: 'igwasm: unknown command "frobnicate" (commands: run, inspect, diff, build, gen)\n' });
+    expect(await cli("frobnicate")).toEqual({ code: 2, out: "", err: 'igwasm: unknown command "frobnicate" (commands: run, test, inspect, diff, build, gen)\n' });
     expect(await cli("--bogus")).toEqual({ code: 2, out: "", err: "igwasm: unknown option --bogus (see igwasm --help)\n" });
     expect((await cli("gen", "--bogus")).code).toBe(2);
     expect((await cli("build")).err).toBe("igwasm: build needs a gadget source file (see igwasm build --help)\n");

@@ -279,7 +279,7 @@ describe("wasm section reader", () => {
 });
 
 describe("tar and OCI readers", () => {
-  it("round-trips files, long names through the ustar prefix", () => {
+  it("round-trips files, names longer than 100 bytes through PAX path records", () => {
     const long = `${"d".repeat(120)}/file.txt`;
     const entries = readTar(writeTar([{ name: "a.txt", data: "hello" }, { name: long, data: new Uint8Array(1000).fill(7) }]));
     const files = entries.filter((e) => e.type === "file");
@@ -315,16 +315,24 @@ describe("tar and OCI readers", () => {
     ]);
   });
 
-  it("rejects a corrupt header", () => {
-    const tar = writeTar([{ name: "a", data: "b" }]);
-    tar[0] ^= 1;
-    expect(() => readTar(tar)).toThrow("bad header checksum");
+  it("reads a gzipped archive and reports a bad gzip stream", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const files = readTar(new Uint8Array(gzipSync(writeTar([{ name: "a", data: "b" }]))));
+    expect(files.map((f) => f.name)).toEqual(["a"]);
+    expect(() => readTar(Uint8Array.of(0x1f, 0x8b, 8, 0, 1, 2, 3))).toThrow(/malformed gzip stream/);
+  });
+
+  it("reads a tar that starts inside a larger buffer", () => {
+    const tar = writeTar([{ name: "x", data: "y" }]);
+    const big = new Uint8Array(tar.length + 7);
+    big.set(tar, 7);
+    expect(readTar(big.subarray(7)).map((f) => [f.name, new TextDecoder().decode(f.data)])).toEqual([["x", "y"]]);
   });
 
   it("verifies blob digests and reads params.wasm", () => {
-    const tar = writeGadgetImage({ wasm: Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0), metadataYaml: "params:\n  wasm:\n    a: { defaultValue: 1, mandatory: true }\n" });
+    const tar = writeGadgetImage({ wasm: Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0), metadataYaml: "params:\n  wasm:\n    a: { defaultValue: 1, isMandatory: true }\n" });
     const image = readGadgetImage(tar);
-    expect(image.paramSpecs).toEqual([{ key: "a", defaultValue: "1", mandatory: true }]);
+    expect(image.paramSpecs).toEqual([{ key: "a", defaultValue: "1", isMandatory: true }]);
     // Corrupt the wasm blob's bytes.
     const at = Buffer.from(tar).indexOf(Buffer.from([0, 0x61, 0x73, 0x6d, 1]));
     tar[at + 4] = 2;

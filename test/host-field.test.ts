@@ -580,6 +580,15 @@ describe("fieldAddTag", () => {
     expect(f.ev.field("uint64").tags).toEqual([]);
   });
 
+  it("the host tags its own fields (IG's AddTags) into the same list, once each", async () => {
+    const f = await fixture();
+    expect(f.ev.field("uint32").addTags("type:gadget_mntns_id", "columns.hide")).toBe(f.ev.field("uint32"));
+    expect(f.call("fieldAddTag", f.F[8], f.s("columns.hide"))).toBe(0);
+    f.ev.field("uint32").addTags("type:gadget_mntns_id");
+    expect(f.ev.field("uint32").tags).toEqual(["type:gadget_mntns_id", "columns.hide"]);
+    expect(() => f.ev.field("uint32").addTags("")).toThrow('field "uint32": empty tag');
+  });
+
   it.each([
     ["field 0", () => 0, (f: Fixture) => f.s("t")],
     ["an unknown field", () => 4003, (f: Fixture) => f.s("t")],

@@ -9,6 +9,8 @@
 import { describe, expect, it } from "vitest";
 import { loadGadgetNode } from "../runtime/node/index.js";
 import { loadGadget } from "../runtime/gadget.js";
+import { guestModule } from "./helpers/guest.js";
+import { signature } from "./helpers/host-guest.js";
 import { wat } from "./helpers/wat.js";
 
 const SILENT = { logSink: () => {} };
@@ -76,5 +78,14 @@ describe("WASI guests (Node entry)", () => {
         "  wasi_snapshot_preview1.random_get: the module imports WASI, but no WASI implementation was given (the Node entry provides one)\n" +
         "  wasi_snapshot_preview1.proc_exit: the module imports WASI, but no WASI implementation was given (the Node entry provides one)",
     );
+  });
+});
+
+describe("the Node entry without WASI", () => {
+  it("loadGadgetNode loads a module that needs no WASI", async () => {
+    const minimal = guestModule("ig", { gadgetLog: signature("v0.43", "gadgetLog") }, `(func (export "gadgetInit") (result i32) (call $gadgetLog (i32.const 3) (i64.const 0)) (i32.const 0))`);
+    const g = await loadGadgetNode(await wat(minimal), { logSink: () => {}, kallsyms: [] });
+    expect(g.profile).toBe("v0.43");
+    expect(() => g.run()).not.toThrow();
   });
 });

@@ -2,10 +2,11 @@
  * The public JS API (docs/runtime-api.md): loadGadget, declare / emit /
  * emitArray, subscribe (before and after the guest creates a data source),
  * subscribeAll, EventView / ArrayView value types, FieldAccessor, errors.
+ * Needs no Node built-in: it also runs in Chromium (vitest.config.ts, project
+ * "chromium"); the Node entry's own cases are in host-wasi.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import * as api from "../runtime/index.js";
-import { loadGadgetNode } from "../runtime/node/index.js";
 import { ArrayView, EventView, FieldKind, GadgetError, LogLevel, fieldKindFromName, fieldKindName, loadGadget, loadGadgetSync } from "../runtime/index.js";
 import { guestModule } from "./helpers/guest.js";
 import { KIND_NAMES, loadHostGuest, signature, strings } from "./helpers/host-guest.js";
@@ -29,12 +30,6 @@ describe("entry points", () => {
     expect((await loadGadget(bytes, { logSink: () => {} })).profile).toBe("v0.43");
     expect((await loadGadget(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { logSink: () => {} })).profile).toBe("v0.43");
     expect(loadGadgetSync(bytes, { logSink: () => {} }).profile).toBe("v0.43");
-  });
-
-  it("loadGadgetNode loads a module that needs no WASI", async () => {
-    const g = await loadGadgetNode(await wat(MINIMAL), { logSink: () => {}, kallsyms: [] });
-    expect(g.profile).toBe("v0.43");
-    expect(() => g.run()).not.toThrow();
   });
 
   it("GadgetError is an Error named GadgetError", async () => {

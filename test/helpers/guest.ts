@@ -51,7 +51,7 @@ export function packedConst(ptr: number, len: number): string {
  * path (default) or the JS shims. vitest.config.ts runs the host tests once
  * more with IGWASM_FAST_PATH=off, so every host test covers both paths.
  */
-export const FAST_PATH = process.env.IGWASM_FAST_PATH !== "off";
+export const FAST_PATH = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.IGWASM_FAST_PATH !== "off";
 
 export function loadGuest(bytes: Uint8Array, options: LoadOptions = {}): LoadedGuest {
   const logs: string[] = [];

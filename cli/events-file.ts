@@ -1,0 +1,97 @@
+/**
+ * Reading an events file from disk (Node only): JSON lines are streamed, an
+ * event at a time, so memory does not grow with the file; YAML is parsed
+ * whole (cli/events.ts, which stays browser-safe for the playground).
+ */
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { LineReader } from "./line-reader.js";
+import { EventsError, eventsReader, forEachJsonLine, isObject, parseEventsFile, readJsonLinesHead, skippable, YAML_MAX_BYTES, type EventsContext, type EventsReader } from "./events.js";
+
+function openOrFail(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new EventsError(code === "ENOENT" ? `events file ${path} does not exist` : `cannot read events file ${path}: ${(e as Error).message}`);
+  }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new EventsError(`events file ${path} is a directory`);
+  }
+  return fd;
+}
+
+/** Whether a file that is not named .jsonl holds JSON lines: its first line is a JSON declaration or event. */
+function looksLikeJsonLines(firstLine: string | null): boolean {
+  if (firstLine === null || !firstLine.trimStart().startsWith("{")) return false;
+  try {
+    const obj: unknown = JSON.parse(firstLine);
+    return isObject(obj) && ("dataSource" in obj || "ds" in obj || "values" in obj);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens an events file. JSON lines (.jsonl, .ndjson, or a file whose first
+ * line is a JSON declaration or event) are streamed: the declarations are
+ * read now, each event when `forEach` reaches it, so memory does not grow
+ * with the file. YAML is parsed whole and refused above YAML_MAX_BYTES.
+ */
+export function openEventsFile(path: string, ctx: EventsContext = {}): EventsReader {
+  const fd = openOrFail(path);
+  let reader: LineReader | null = new LineReader(fd);
+  try {
+    let jsonLines = /\.(jsonl|ndjson)$/i.test(path);
+    let first: string | null = null;
+    if (!jsonLines) {
+      do first = reader.next();
+      while (first !== null && skippable(first));
+      jsonLines = looksLikeJsonLines(first);
+    }
+    if (!jsonLines) {
+      const size = fstatSync(fd).size;
+      if (size > YAML_MAX_BYTES) {
+        throw new EventsError(
+          `${path} is ${(size / 2 ** 20).toFixed(1)} MiB of YAML; YAML events files are limited to ${YAML_MAX_BYTES / 2 ** 20} MiB because they are parsed whole. ` +
+            `Write large inputs as JSON lines (a .jsonl file, one declaration or event a line), which are streamed.`,
+        );
+      }
+      reader.close();
+      reader = null;
+      const file = parseEventsFile(readFileSync(path, "utf8"), path, ctx);
+      return eventsReader(file);
+    }
+    // Replay the line already read, then continue from the reader.
+    const lines = reader;
+    let replay = first;
+    const next = (): string | null => {
+      if (replay !== null) {
+        const line = replay;
+        replay = null;
+        return line;
+      }
+      return lines.next();
+    };
+    const lineNo = (): number => lines.lineNo;
+    const head = readJsonLinesHead(next, lineNo, path, ctx);
+    let used = false;
+    return {
+      dataSources: head.declared,
+      kernel: head.kernel,
+      forEach(each) {
+        if (used) throw new Error("an events file is read once");
+        used = true;
+        try {
+          forEachJsonLine(head, next, lineNo, path, each);
+        } finally {
+          lines.close();
+        }
+      },
+    };
+  } catch (e) {
+    reader?.close();
+    throw e;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The heart of `igwasm run`, browser-safe so the playground's worker runs
+ * gadgets the same way: declare the events file's data sources, subscribe to
+ * every packet, run the lifecycle and emit the events after start.
+ */
+import type { EbpfObject } from "../runtime/image/ebpf-object.js";
+import { setUpEbpfObject } from "../runtime/image/ebpf-setup.js";
+import { GadgetError, type ArrayView, type CallbackFailure, type EventView, type FieldValue, type Gadget, type GadgetOptions, type HostDataSource } from "../runtime/index.js";
+import type { EventsFile } from "./events.js";
+import { fillMaps, writePerfRecords } from "./image-run.js";
+import { NO_KERNEL_STATE } from "./kernel-state.js";
+
+export type Packet = Record<string, FieldValue> | Record<string, FieldValue>[];
+
+/** Called for every packet of a data source: one record (single) or a list (array). */
+export type PacketSink = (ds: HostDataSource, packet: Packet) => void;
+
+export interface RunEventsOptions {
+  /** Also report data sources the gadget unreferenced (default false). */
+  readonly all?: boolean;
+  /** The image's eBPF object: its maps and tracer data sources are made before init, and events may name its tracers. */
+  readonly ebpf?: EbpfObject | null;
+}
+
+/**
+ * Runs the gadget's whole lifecycle with `events` and reports every packet.
+ * Throws GadgetError when a phase or an emit fails; packets reported before
+ * that stay reported.
+ */
+export function runWithEvents(gadget: Gadget, events: EventsFile, onPacket: PacketSink, options: RunEventsOptions = {}): void {
+  // What IG's eBPF operator would have made: maps and tracer data sources, before init.
+  const kernel = events.kernel ?? NO_KERNEL_STATE;
+  const ebpf = options.ebpf ? setUpEbpfObject(gadget, options.ebpf) : null;
+  fillMaps(gadget, ebpf, kernel);
+  const declared = new Map<string, HostDataSource>();
+  for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
+  gadget.dataSources.subscribeAll(
+    (ev: EventView | ArrayView, ds: HostDataSource) => {
+      if (!options.all && !ds.referenced) return;
+      onPacket(ds, ev.toJSON() as Packet);
+    },
+    // Last of all subscribers, so the packet is reported as the gadget left it.
+    { type: "packet", priority: 2 ** 32 },
+  );
+  gadget.run(() => {
+    writePerfRecords(gadget, kernel);
+    events.events.forEach((ev, i) => {
+      const ds = declared.get(ev.ds)!;
+      const tracer = ebpf?.tracers.get(ev.ds);
+      try {
+        if (tracer) tracer.emitValues(ev.values as Record<string, FieldValue>);
+        else if (Array.isArray(ev.values)) ds.emitArray(ev.values);
+        else ds.emit(ev.values as Record<string, FieldValue>);
+      } catch (e) {
+        if (e instanceof GadgetError) throw e;
+        throw new GadgetError(`emitting event ${i + 1} into ${ev.ds} failed: ${(e as Error).message}`, { cause: e });
+      }
+    });
+  });
+}
+
+/**
+ * The load options an events file's kernel state sets: its params under the
+ * given ones (which win), its kallsyms, mount-namespace filter and syscall
+ * architecture.
+ */
+export function kernelLoadOptions(events: EventsFile, params: Readonly<Record<string, string>>): Pick<GadgetOptions, "params" | "kallsyms" | "mntnsFilter" | "syscallArch"> {
+  const kernel = events.kernel ?? NO_KERNEL_STATE;
+  return {
+    params: { ...kernel.params, ...params },
+    ...(kernel.kallsyms ? { kallsyms: kernel.kallsyms } : {}),
+    ...(kernel.mntnsFilter ? { mntnsFilter: kernel.mntnsFilter } : {}),
+    ...(kernel.syscallArch ? { syscallArch: kernel.syscallArch } : {}),
+  };
+}
+
+/** The columns of a data source's table: its fields in order. */
+export function columnsOf(ds: HostDataSource): string[] {
+  return ds.accessors().map((a) => a.name);
+}
+
+/** A trapped guest callback, as `igwasm run` reports it (a strict run fails on one). */
+export function callbackFailureText(f: CallbackFailure): string {
+  return `${f.phase}: the callback of data source ${f.dataSource} (subscriber ${f.subscriber}) trapped: ${f.message}`;
+}
