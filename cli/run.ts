@@ -226,7 +226,7 @@ export function formatParamHelp(label: string, specs: readonly ParamSpec[], know
   if (specs.length === 0) return `\n${label} declares no params.\n`;
   const lines = [`\nParams of ${label} (--param key=value):`];
   for (const p of specs) {
-    const facts = [p.mandatory ? "mandatory" : null, p.defaultValue !== undefined ? `default ${JSON.stringify(p.defaultValue)}` : null].filter((f) => f !== null);
+    const facts = [p.isMandatory || p.mandatory ? "mandatory" : null, p.defaultValue !== undefined ? `default ${JSON.stringify(p.defaultValue)}` : null].filter((f) => f !== null);
     lines.push(`  ${p.key}${facts.length > 0 ? ` (${facts.join(", ")})` : ""}`);
     if (p.description) lines.push(`      ${p.description}`);
   }

@@ -72,7 +72,7 @@ async function observe(runner: BoundedRunner, file: CaseFile, c: TestCase): Prom
       value = line;
     }
     if (value !== null && typeof value === "object" && !Array.isArray(value) && "config" in value && !("ds" in value)) config = value.config as Record<string, string>;
-    else output.push(value);
+    else output.push(flatPacket(value));
   }
   const stderr = io.err.split("\n").filter((l) => l !== "");
   const relabel = (l: string): string => l.replaceAll(file.gadget, relative(dirname(file.path), file.gadget) || ".");
@@ -83,6 +83,17 @@ async function observe(runner: BoundedRunner, file: CaseFile, c: TestCase): Prom
     errors: stderr.filter((l) => !LOG_LINE.test(l)).map(relabel),
     ...(config ? { config } : {}),
   };
+}
+
+/**
+ * A packet as test cases write it: `{ds, <field>: <value>, ...}`, or `{ds, records: [...]}` for an
+ * array packet. igwasm run prints `{"ds": ..., "data": <record or list>}` lines when not on a terminal.
+ */
+function flatPacket(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || !("ds" in value) || !("data" in value)) return value;
+  const { ds, data } = value;
+  if (Array.isArray(data)) return { ds, records: data };
+  return data !== null && typeof data === "object" ? { ds, ...data } : value;
 }
 
 /** A value with its keys in a fixed order (ds first, then sorted), for comparing and printing. */

@@ -17,6 +17,7 @@
  * - the host's live-handle count moves exactly as the model says;
  * - nothing is logged as a host error.
  */
+import type { HostDataSource } from "../runtime/data-source-api.js";
 import { type ProfileId, Profiles, LogLevel, MapType, MaxHandles } from "../generated/constants.js";
 import { igReleases } from "../generated/releases.js";
 import { hostFunctionsOfProfile, type HostFnDescriptor } from "../generated/host/descriptors.js";
@@ -121,6 +122,12 @@ class Session {
   private readonly rand: () => number;
   private readonly fns: readonly HostFnDescriptor[];
   private readonly strings: Map<string, bigint> = new Map();
+  /**
+   * The embedder's own data sources, held from their declaration: a guest's
+   * newDataSource with the same name replaces the registry entry (as in IG),
+   * and the embedder keeps emitting into what it declared.
+   */
+  private embedderSources: { events: HostDataSource; batch: HostDataSource } | null = null;
 
   constructor(
     readonly profile: ProfileId,
@@ -173,8 +180,10 @@ class Session {
   /** The embedder's data sources and maps, and the guest's subscriptions to both data sources. */
   private declare(): void {
     const ds = this.gadget.dataSources;
-    ds.declare("events", { fields: { pid: "uint32", comm: "string", ts: "int64", raw: "bytes" } });
-    ds.declare("batch", { type: "array", fields: { n: "uint16", s: "string" } });
+    this.embedderSources = {
+      events: ds.declare("events", { fields: { pid: "uint32", comm: "string", ts: "int64", raw: "bytes" } }),
+      batch: ds.declare("batch", { type: "array", fields: { n: "uint16", s: "string" } }),
+    };
     this.gadget.maps.declare({ name: "m", type: MapType.Hash, keySize: 4, valueSize: 8, maxEntries: 16 });
     this.gadget.maps.declare({ name: "arr", type: MapType.Array, keySize: 4, valueSize: 4, maxEntries: 8 });
     this.gadget.maps.declare({ name: "perf", type: MapType.PerfEventArray, keySize: 4, valueSize: 4, maxEntries: 1 });
@@ -220,8 +229,8 @@ class Session {
     const before = this.rt.handles.size;
     this.prepareCallback();
     try {
-      if (this.values.chance(0.5)) this.gadget.dataSources.get("events")!.emit({ pid: this.values.int(100), comm: "c", raw: new Uint8Array(3) });
-      else this.gadget.dataSources.get("batch")!.emitArray(Array.from({ length: this.values.int(4) }, (_, n) => ({ n, s: "x" })));
+      if (this.values.chance(0.5)) this.embedderSources!.events.emit({ pid: this.values.int(100), comm: "c", raw: new Uint8Array(3) });
+      else this.embedderSources!.batch.emitArray(Array.from({ length: this.values.int(4) }, (_, n) => ({ n, s: "x" })));
     } catch (e) {
       this.finding("<embedder emit>", [], `the embedder's emit threw: ${String(e)}`);
     }

@@ -28,6 +28,7 @@ export function successMayEqualError(d: HostFnDescriptor): boolean {
     case "u32":
     case "u64":
     case "scalarOrMalloc":
+    case "bytesToMalloc": // an empty value is malloc(0)'s pointer, which may be 0
       return true;
     default:
       return false;
@@ -39,6 +40,12 @@ export function domainProblem(d: HostFnDescriptor, result: unknown, args: readon
   const r = unsigned(result);
   const type = d.result.type;
   if (type === "status" && r !== 0) return `status ${String(r)} on success`;
+  // Releases before v0.39.0 answer a setter's success with the field handle (spec: status(success: field)).
+  const success = /^status\(success: (\w+)\)$/.exec(type);
+  if (success !== null) {
+    const want = (args[d.params.findIndex((p) => p.name === success[1])] as number) >>> 0;
+    if (r !== want) return `returned ${String(r)} on success, not ${success[1]} (${want})`;
+  }
   if (type === "bool" && r !== 0 && r !== 1) return `bool ${String(r)}`;
   if (type.startsWith("handle<")) {
     const element = d.name === "dataArrayGet";
@@ -73,6 +80,11 @@ export function allowedWrites(d: HostFnDescriptor, args: readonly unknown[], res
       if (p !== 0) out.push([p, p + 4]);
     }
     return out;
+  }
+  const mallocOut = /^bytesToMalloc\((\w+)\)$/.exec(d.result.type);
+  if (mallocOut !== null) {
+    const out8 = destination(d, args, mallocOut[1]);
+    if (out8 !== undefined) out.push([out8[0], out8[0] + 8]);
   }
   const target = /^bytesToDst\((\w+), (count|status)\)$/.exec(d.result.type);
   if (target !== null) {

@@ -135,7 +135,10 @@ export class ValueSource {
         return this.pick([0, 1, 1, 2, 0xffffffff]);
     }
     const outPtr = /^outPtr\[(\d+)\]$/.exec(type);
-    if (outPtr !== null) return BigInt(this.pointer(Number(outPtr[1])));
+    if (outPtr !== null) {
+      const ptr = this.pointer(Number(outPtr[1]));
+      return wire === "i64" ? BigInt(ptr) : ptr;
+    }
     if (wire === "i64") return this.pick(U64_EDGES);
     return this.chance(0.8) ? this.pick(U32_EDGES) : this.int(0x1_0000_0000);
   }

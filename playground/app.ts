@@ -48,7 +48,7 @@ function open(job: { job: "open-file"; name: string; bytes: Uint8Array } | { job
       if (r.kind !== "opened") return;
       gadget = r.source;
       const problems = r.problems.length === 0 ? "no problems found" : `${r.problems.length} problem${r.problems.length === 1 ? "" : "s"}`;
-      $("gadget-summary").textContent = `${r.source.label}: ${r.source.kind === "image" ? "gadget image, " : ""}${r.source.wasm.length} bytes, profile ${r.profile} (${r.profileReason}); ${problems}`;
+      $("gadget-summary").textContent = `${r.source.label}: ${r.source.kind === "image" ? "gadget image, " : ""}${r.source.wasm.length} bytes, built for ${r.profile} (${r.profileReason}); ${problems}`;
       $("gadget-summary").classList.remove("muted");
       $("gadget-summary").classList.toggle("problems", r.problems.length > 0);
       $("inspect").textContent = r.inspectText;

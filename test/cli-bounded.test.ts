@@ -57,7 +57,7 @@ describe("strict runs", () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain(`igwasm: ${files.trap}: running: the callback of data source events (subscriber 9) trapped: unreachable`);
     // The event itself was still printed (the printer runs after the guest's subscriber).
-    expect(r.out).toBe('{"ds":"events","pid":1}\n');
+    expect(r.out).toBe('{"ds":"events","data":{"pid":1}}\n');
   });
 
   it("a gadget whose callbacks do not trap exits 0", async () => {

@@ -48,7 +48,7 @@ describe("hints", () => {
     const file = join(BUILD, "nothing.wasm");
     writeFileSync(file, await wat(NOTHING));
     const meta = join(BUILD, "gadget.yaml");
-    writeFileSync(meta, 'params:\n  wasm:\n    min_pid: { key: min_pid, defaultValue: "1000", description: smallest pid to keep }\n    iface: { key: iface, mandatory: true }\n');
+    writeFileSync(meta, 'params:\n  wasm:\n    min_pid: { key: min_pid, defaultValue: "1000", description: smallest pid to keep }\n    iface: { key: iface, isMandatory: true }\n');
     const r = await cli("run", file, "--metadata", meta, "--help");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^usage: igwasm run/);

@@ -101,10 +101,10 @@ describe.skipIf(clangMissing !== null)("an eBPF object's maps and tracers", () =
     expect(r.out).toBe(
       [
         // The gadget's subscriber (priority 0) emits on seen before the printer (last) sees exec.
-        '{"ds":"seen","pid":42,"comm":"bash","uid":1000,"map_uid":4294967295}',
-        '{"ds":"exec","timestamp_raw":0,"mntns_id":0,"pid":42,"comm":"bash","creds":"6AMAAAAAAAA=","creds.uid":1000,"creds.gid":0,"error":0,"ratio":0,"flag":0}',
-        '{"ds":"seen","pid":7,"comm":"a-very-long-com","uid":0,"map_uid":4294967295}',
-        '{"ds":"exec","timestamp_raw":0,"mntns_id":0,"pid":7,"comm":"a-very-long-com","creds":"AAAAAAAAAAA=","creds.uid":0,"creds.gid":0,"error":0,"ratio":0,"flag":0}',
+        '{"ds":"seen","data":{"comm":"bash","map_uid":4294967295,"pid":42,"uid":1000}}',
+        '{"ds":"exec","data":{"comm":"bash","creds":"e803000000000000","creds.gid":0,"creds.uid":1000,"error":0,"flag":0,"mntns_id":0,"pid":42,"ratio":0,"timestamp_raw":0}}',
+        '{"ds":"seen","data":{"comm":"a-very-long-com","map_uid":4294967295,"pid":7,"uid":0}}',
+        '{"ds":"exec","data":{"comm":"a-very-long-com","creds":"0000000000000000","creds.gid":0,"creds.uid":0,"error":0,"flag":0,"mntns_id":0,"pid":7,"ratio":0,"timestamp_raw":0}}',
         "",
       ].join("\n"),
     );
@@ -119,7 +119,7 @@ describe.skipIf(clangMissing !== null)("an eBPF object's maps and tracers", () =
     const events = join(BUILD, "events.yaml");
     const r = await cli("run", dir, "--events", events, "--param", "min_pid=10");
     expect(r.code).toBe(0);
-    expect(r.out.split("\n").filter((l) => l.startsWith('{"ds":"seen"'))).toEqual(['{"ds":"seen","pid":42,"comm":"bash","uid":1000,"map_uid":4294967295}']);
+    expect(r.out.split("\n").filter((l) => l.startsWith('{"ds":"seen"'))).toEqual(['{"ds":"seen","data":{"comm":"bash","map_uid":4294967295,"pid":42,"uid":1000}}']);
   });
 
   it("an event naming a field the struct lacks is an events-file error with its position", async () => {
@@ -162,7 +162,7 @@ events:
     const r = await cli("run", join(BUILD, "gadget.tar"), "--events", events, "--all");
     expect(r.err).toBe("info: kallsyms: security_bprm_check present\n");
     expect(r.code).toBe(0);
-    expect(r.out.split("\n").filter((l) => l.startsWith('{"ds":"seen"'))).toEqual(['{"ds":"seen","pid":42,"comm":"bash","uid":0,"map_uid":1000}']);
+    expect(r.out.split("\n").filter((l) => l.startsWith('{"ds":"seen"'))).toEqual(['{"ds":"seen","data":{"comm":"bash","map_uid":1000,"pid":42,"uid":0}}']);
   });
 
   it("values are checked against the maps' specs, with file:line:col", async () => {
