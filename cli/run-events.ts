@@ -4,9 +4,9 @@
  * every packet, run the lifecycle and emit the events after start.
  */
 import type { EbpfObject } from "../runtime/image/ebpf-object.js";
-import { setUpEbpfObject } from "../runtime/image/ebpf-setup.js";
+import { setUpEbpfObject, type EbpfSetup } from "../runtime/image/ebpf-setup.js";
 import { GadgetError, type ArrayView, type CallbackFailure, type EventView, type FieldValue, type Gadget, type GadgetOptions, type HostDataSource } from "../runtime/index.js";
-import type { EventsFile } from "./events.js";
+import type { EventsFile, InputEvent } from "./events.js";
 import { fillMaps, writePerfRecords } from "./image-run.js";
 import { NO_KERNEL_STATE } from "./kernel-state.js";
 
@@ -44,19 +44,26 @@ export function runWithEvents(gadget: Gadget, events: EventsFile, onPacket: Pack
   );
   gadget.run(() => {
     writePerfRecords(gadget, kernel);
-    events.events.forEach((ev, i) => {
-      const ds = declared.get(ev.ds)!;
-      const tracer = ebpf?.tracers.get(ev.ds);
-      try {
-        if (tracer) tracer.emitValues(ev.values as Record<string, FieldValue>);
-        else if (Array.isArray(ev.values)) ds.emitArray(ev.values);
-        else ds.emit(ev.values as Record<string, FieldValue>);
-      } catch (e) {
-        if (e instanceof GadgetError) throw e;
-        throw new GadgetError(`emitting event ${i + 1} into ${ev.ds} failed: ${(e as Error).message}`, { cause: e });
-      }
-    });
+    events.events.forEach((ev, i) => emitInputEvent(ev, i + 1, declared.get(ev.ds)!, ebpf));
   });
+}
+
+/**
+ * Emits one input event: through its tracer when the eBPF object declares the
+ * data source (the struct's bytes, as the kernel side writes them), else into
+ * the declared data source. A failure other than a GadgetError (or what
+ * `passThrough` keeps) becomes a GadgetError naming the event.
+ */
+export function emitInputEvent(ev: InputEvent, n: number, ds: HostDataSource, ebpf: EbpfSetup | null, passThrough: (e: unknown) => boolean = () => false): void {
+  const tracer = ebpf?.tracers.get(ev.ds);
+  try {
+    if (tracer) tracer.emitValues(ev.values as Record<string, FieldValue>);
+    else if (Array.isArray(ev.values)) ds.emitArray(ev.values);
+    else ds.emit(ev.values as Record<string, FieldValue>);
+  } catch (e) {
+    if (e instanceof GadgetError || passThrough(e)) throw e;
+    throw new GadgetError(`emitting event ${n} into ${ev.ds} failed: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /**

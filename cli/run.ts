@@ -5,13 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import {
-  GadgetError,
   loadGadget,
   LogLevel,
   logLevelName,
   parseLogLevel,
   type CallbackFailure,
-  type FieldValue,
   type Gadget,
   type GadgetOptions,
   type HostDataSource,
@@ -22,7 +20,7 @@ import { EventsError, eventsReader, parseEventsFile, type EventsContext, type Ev
 import { openEventsFile } from "./events-file.js";
 import { fillMaps, readSourceObject, tracerDecls, writePerfRecords } from "./image-run.js";
 import { KernelStateError } from "./kernel-state.js";
-import { callbackFailureText, kernelLoadOptions } from "./run-events.js";
+import { callbackFailureText, emitInputEvent, kernelLoadOptions } from "./run-events.js";
 import { setUpEbpfObject } from "../runtime/image/ebpf-setup.js";
 import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { FilterError, parseRules, type FilterRule } from "./ig-filter.js";
@@ -373,19 +371,8 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
   let failure: unknown = null;
   let eventNo = 0;
   try {
-    events.forEach((ev) => {
-      eventNo++;
-      const ds = declared.get(ev.ds)!;
-      const tracer = ebpf?.tracers.get(ev.ds);
-      try {
-        if (tracer) tracer.emitValues(ev.values as Record<string, FieldValue>);
-        else if (Array.isArray(ev.values)) ds.emitArray(ev.values);
-        else ds.emit(ev.values as Record<string, FieldValue>);
-      } catch (e) {
-        if (e instanceof GadgetError || e instanceof UsageError) throw e;
-        throw new GadgetError(`emitting event ${eventNo} into ${ev.ds} failed: ${(e as Error).message}`, { cause: e });
-      }
-    });
+    // A usage error (a --filter that does not fit a field) comes from printing: it stays one.
+    events.forEach((ev) => emitInputEvent(ev, ++eventNo, declared.get(ev.ds)!, ebpf, (e) => e instanceof UsageError));
   } catch (e) {
     failure = e;
   }
