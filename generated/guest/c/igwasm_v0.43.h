@@ -746,9 +746,12 @@ __attribute__((import_module("ig"), import_name("perfReaderClose"))) uint32_t pe
  */
 
 /**
- * Releases a handle of any type. Releasing a packet this way discards it
- * without emitting; releasing a map or reader handle leaves the object to
- * its other holders.
+ * Releases a handle of any type; an element handle of a data array fails.
+ * Releasing a packet this way discards it without emitting. IG only
+ * forgets the handle: a perf reader stays open and a map stays alive until
+ * the gadget stops, though nothing can reach them. igwasm deliberately
+ * closes such a reader and lets go of a map no other handle holds, so
+ * their bytes return to the gadget's budgets; no guest can tell.
  * IG releases: v0.37.0 and later.
  * @param handle The handle.
  * @return 0 on success. Returns 1 on error.

@@ -13,9 +13,12 @@ import type { ShimContext } from "../../../runtime/shim-context.js";
 /** What a host implements for `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `releaseHandleShim` turns the error into the function's error convention. */
 export interface ReleaseHandleHost {
   /**
-   * Releases a handle of any type. Releasing a packet this way discards it
-   * without emitting; releasing a map or reader handle leaves the object to
-   * its other holders.
+   * Releases a handle of any type; an element handle of a data array fails.
+   * Releasing a packet this way discards it without emitting. IG only
+   * forgets the handle: a perf reader stays open and a map stays alive until
+   * the gadget stops, though nothing can reach them. igwasm deliberately
+   * closes such a reader and lets go of a map no other handle holds, so
+   * their bytes return to the gadget's budgets; no guest can tell.
    * @param handle The handle.
    * @throws Any error fails the call. Returns 1 on error.
    * @generated from env|ig.releaseHandle(handle: u32) -> status [wire (i32) -> i32]
@@ -26,14 +29,14 @@ export interface ReleaseHandleHost {
 /** `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
 export interface ReleaseHandleImport {
   /**
-   * Releases a handle of any type.
+   * Releases a handle of any type; an element handle of a data array fails.
    * @generated from env|ig.releaseHandle(handle: u32) -> status [wire (i32) -> i32]
    */
   releaseHandle(handle: number): number;
 }
 
 /**
- * Releases a handle of any type.
+ * Releases a handle of any type; an element handle of a data array fails.
  *
  * The shim of `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.releaseHandle` and encodes its result or its error.
  * @generated from env|ig.releaseHandle(handle: u32) -> status [wire (i32) -> i32]
