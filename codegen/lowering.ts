@@ -83,7 +83,8 @@ export function interfaceParamType(type: ParamType): string {
     case "buf":
       return "Uint8Array";
     case "kindValue":
-      return "bigint | Uint8Array";
+      // Decided by the kind (runtime/abi/kind-value.ts): no BigInt for kinds of up to 4 bytes.
+      return "number | bigint | Uint8Array";
     case "dst":
     case "outPtr":
     case "errPtr":
@@ -91,8 +92,18 @@ export function interfaceParamType(type: ParamType): string {
   }
 }
 
-/** TypeScript type the implementation returns. */
-export function interfaceResultType(type: ResultType): string {
+/**
+ * TypeScript type the implementation returns. A 64-bit result may be a
+ * number (a safe integer, standing for its two's complement) so that the
+ * common small values need no BigInt. A function whose spec names a miss
+ * (`onMiss`) may also return MISS.
+ */
+export function interfaceResultType(result: HostResult): string {
+  const type = baseResultType(result.type);
+  return result.miss === null ? type : `${type} | Miss`;
+}
+
+function baseResultType(type: ResultType): string {
   switch (type.kind) {
     case "none":
     case "status":
@@ -101,7 +112,7 @@ export function interfaceResultType(type: ResultType): string {
     case "i32":
       return "number";
     case "u64":
-      return "bigint";
+      return "number | bigint";
     case "bool":
       return "boolean";
     case "handle":
@@ -110,48 +121,95 @@ export function interfaceResultType(type: ResultType): string {
     case "bytesToMalloc":
       return type.emptyValue === undefined ? "Uint8Array | string" : "Uint8Array | string | null";
     case "scalarOrMalloc":
-      return "bigint | Uint8Array";
+      return "number | bigint | Uint8Array";
   }
 }
 
-/** TypeScript type of a wire value as a JS import receives or returns it. */
-export function wireTsType(wire: WireType | null): string {
-  return wire === null ? "void" : wire === "i64" ? "bigint" : "number";
+/**
+ * The JS parameters a wire parameter becomes in a shim. JS never sees an
+ * i64: the generated trampolines split each one into its low and high u32
+ * halves, so an i64 parameter is two numbers: `<name>Ptr, <name>Len` for a
+ * packed range (str, buf, dst: len << 32 | ptr), `<name>Lo, <name>Hi`
+ * otherwise. An i32 stays one number of the same name.
+ */
+export function jsParams(p: Param): string[] {
+  if (p.wire === "i32") return [p.name];
+  const packed = p.type.kind === "str" || p.type.kind === "buf" || p.type.kind === "dst";
+  return packed ? [`${p.name}Ptr`, `${p.name}Len`] : [`${p.name}Lo`, `${p.name}Hi`];
+}
+
+/** Every JS parameter of a shim, in wire order. */
+export function jsParamList(fn: HostFn): string[] {
+  return fn.params.flatMap(jsParams);
 }
 
 /**
- * The expression that decodes wire parameter `p` (held in a variable of the
- * same name) into what the implementation receives. `ctx` is the shim context
- * (runtime/shim-context.ts). i32 values reach JS signed, so u32 meanings are
- * made unsigned with `>>> 0` (a data-array element handle has bit 31 set).
- * Decoding may throw a HostCallError (bad pointer); shims decode inside their
- * try block.
+ * What a shim returns to its trampoline: nothing, or one number (an i32
+ * result, or the low half of an i64 one, whose high half the shim leaves in
+ * the ShimContext's wide slot).
+ */
+export function jsResultType(result: HostResult): string {
+  return result.wire === null ? "void" : "number";
+}
+
+/** The helpers of igwasm/abi (runtime/abi) that lowered expressions call, for the emitters' imports. */
+export const ABI_HELPERS = [
+  "readString",
+  "readBytes",
+  "writeInto",
+  "writeU64Words",
+  "checkRange",
+  "kindValue",
+  "joinU64",
+  "joinI64",
+  "wideToNumber",
+  "returnWide",
+  "returnHalves",
+  "mallocCopy",
+  "asBytes",
+  "setErrorWord",
+  "MISS",
+] as const;
+
+/** The helpers of ABI_HELPERS that `code` calls or names. */
+export function abiHelpersUsed(code: string): string[] {
+  return ABI_HELPERS.filter((h) => new RegExp(`\\b${h}\\b`).test(code));
+}
+
+/**
+ * The expression that decodes wire parameter `p` (held in the shim's JS
+ * parameters, see jsParams) into what the implementation receives. `ctx` is
+ * the ShimContext (igwasm/abi). i32 values reach JS signed, so u32 meanings
+ * are made unsigned with `>>> 0` (a data-array element handle has bit 31
+ * set). Decoding may throw a HostCallError (bad pointer); shims decode inside
+ * their try block.
  */
 export function decodeParam(p: Param, fn: HostFn, ctx = "ctx"): string {
-  const v = p.name;
+  const [a, b] = jsParams(p);
   const t = p.type;
   switch (t.kind) {
     case "u32":
-      return decodeAddress(p, ctx);
+      return decodeAddress(p);
     case "i32":
-      return `${v} | 0`;
+      return `${a} | 0`;
     case "u64":
+      return `joinU64(${a}, ${b})`;
     case "i64":
-      return v;
+      return `joinI64(${a}, ${b})`;
     case "bool":
-      return `${v} !== 0`;
+      return `${a} !== 0`;
     case "handle":
-      return `(${v} >>> 0) as ${handleTypeName(t.handleType)}`;
+      return `(${a} >>> 0) as ${handleTypeName(t.handleType)}`;
     case "enum":
-      return p.wire === "i64" ? `${ctx}.u64ToNumber(${v}) as ${t.enumName}` : `(${v} >>> 0) as ${t.enumName}`;
+      return `${p.wire === "i64" ? `wideToNumber(${a}, ${b})` : `(${a} >>> 0)`} as ${t.enumName}`;
     case "str":
-      return `${ctx}.mem.readString(${v}, ${JSON.stringify(p.name)})`;
+      return `readString(${ctx}.memory, ${a} >>> 0, ${b} >>> 0, ${JSON.stringify(p.name)})`;
     case "buf":
-      return `${ctx}.mem.readBytes(${v}, ${JSON.stringify(p.name)})`;
+      return `readBytes(${ctx}.memory, ${a} >>> 0, ${b} >>> 0, ${JSON.stringify(p.name)})`;
     case "kindValue": {
       const kindParam = fn.params.find((q) => q.name === t.kindParam);
       if (!kindParam) throw new Error(`${fn.name}: kindParam ${t.kindParam} not found`);
-      return `${ctx}.kindValue(${kindParam.name} >>> 0, ${v})`;
+      return `kindValue(${ctx}.memory, ${jsParams(kindParam)[0]} >>> 0, ${a}, ${b})`;
     }
     case "dst":
     case "outPtr":
@@ -161,20 +219,26 @@ export function decodeParam(p: Param, fn: HostFn, ctx = "ctx"): string {
 }
 
 /**
- * The expression that decodes an unsigned wire value held in variable
- * `p.name` as a number: `>>> 0` for an i32, the low 64 bits for an i64 (a
+ * The expression that decodes an unsigned address or count held in `p`'s
+ * JS parameters as a number: `>>> 0` for an i32, both halves for an i64 (a
  * u64 pointer such as getSyscallDeclaration's). Used for u32 parameters,
  * destination pointers and error words alike.
  */
-export function decodeAddress(p: Param, ctx = "ctx"): string {
-  return p.wire === "i64" ? `${ctx}.u64ToNumber(${p.name})` : `${p.name} >>> 0`;
+export function decodeAddress(p: Param): string {
+  const [a, b] = jsParams(p);
+  return p.wire === "i64" ? `wideToNumber(${a}, ${b})` : `${a} >>> 0`;
 }
 
-/** The value a shim returns on error, as TypeScript source. */
-export function errorReturnValue(result: HostResult): string | null {
+/** `return <value>;` for a shim of `result`: an i64 value goes out through the wide slot. */
+export function returnStatement(result: HostResult, value: string, ctx = "ctx"): string {
+  return result.wire === "i64" ? `return returnWide(${ctx}.wide, ${value});` : `return ${value};`;
+}
+
+/** The statement a shim ends an error with (null: the function returns nothing). */
+export function errorReturn(result: HostResult, ctx = "ctx"): string | null {
   if (result.wire === null) return null;
   const value = result.error.kind === "value" ? result.error.value : 0;
-  return result.wire === "i64" ? `${value}n` : String(value);
+  return result.wire === "i64" ? `return returnHalves(${ctx}.wide, ${value >>> 0}, ${value < 0 ? 0xffffffff : 0});` : `return ${value};`;
 }
 
 /** One line saying how a function reports errors, for doc comments. */

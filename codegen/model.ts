@@ -231,6 +231,12 @@ export interface HostResult {
   readonly wire: WireType | null;
   readonly doc: string;
   readonly error: ErrorConv;
+  /**
+   * What an expected "not found" means for this function (`onMiss`), or null
+   * when it has none: the implementation may return MISS, which the shim
+   * answers like an error but reports at debug level only.
+   */
+  readonly miss: string | null;
 }
 
 export interface HostFn {

@@ -504,7 +504,7 @@ function readResult(reader: YamlReader, m: YAMLMap<unknown, unknown>, what: stri
   if (rnode === undefined) return void reader.error(m, `${what}: missing "returns"`), null;
   const rm = reader.map(rnode, `${what}: "returns"`);
   if (!rm) return null;
-  reader.keys(rm, ["type", "doc", "onError", "dst", "report", "emptyValue", "out", "success"], `${what} result`);
+  reader.keys(rm, ["type", "doc", "onError", "onMiss", "dst", "report", "emptyValue", "out", "success"], `${what} result`);
   const text = reader.str(rm, "type", `${what} result`);
   const typeNode = reader.get(rm, "type");
   const { head, arg } = splitType(text);
@@ -545,7 +545,9 @@ function readResult(reader: YamlReader, m: YAMLMap<unknown, unknown>, what: stri
     if (reader.has(rm, key) && !(allowed[type.kind] ?? []).includes(key)) reader.error(reader.get(rm, key), `${what} result: "${key}" does not apply to ${type.kind}`);
   }
   const error = readErrorConv(reader, rm, what, params, type);
-  return { kind: "result", type, wire: resultWire(type), doc: reader.str(rm, "doc", `${what} result`, ""), error };
+  const miss = reader.has(rm, "onMiss") ? reader.str(rm, "onMiss", `${what} result`) : null;
+  if (miss !== null && error.kind === "none") reader.error(reader.get(rm, "onMiss"), `${what} result: onMiss needs an error convention to answer the miss with`);
+  return { kind: "result", type, wire: resultWire(type), doc: reader.str(rm, "doc", `${what} result`, ""), error, miss };
 }
 
 function readErrorConv(reader: YamlReader, rm: YAMLMap<unknown, unknown>, what: string, params: readonly Param[], type: ResultType): ErrorConv {

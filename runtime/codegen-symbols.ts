@@ -5,7 +5,11 @@
  * codegen holds no relative path literal, and moving a runtime module means
  * changing one line here (protobuf-es's `symbols`).
  */
+const ABI = "runtime/abi/index.js";
+
 export const codegenSymbols = {
-  /** What the generated import shims need from the runtime. */
-  ShimContext: { module: "runtime/shim-context.js", typeOnly: true },
+  /** What the generated import shims need from the host (igwasm/abi). */
+  ShimContext: { module: ABI, typeOnly: true },
+  /** The pure helpers and values the shims call (igwasm/abi). */
+  abi: { module: ABI, typeOnly: false },
 } as const;

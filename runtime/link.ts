@@ -9,7 +9,8 @@ import { hostFunctionsOfProfile, profileModules } from "../generated/host/descri
 import { errorText } from "./data-sources.js";
 import { GadgetError } from "./errors.js";
 import { createFieldFastPath, type FieldGetScalarImport, type FieldSetImport } from "./fast-path/field-fast-path.js";
-import { createProfileHost, importFactories, type HostImplOf } from "./profiles.js";
+import { bindTrampolines, wireAdapters } from "./abi/index.js";
+import { createProfileHost, importFactories, trampolineSets, type HostImplOf } from "./profiles.js";
 import { WASI_MODULE } from "./release-detect.js";
 import type { Runtime } from "./runtime.js";
 import type { RuntimeShimContext } from "./runtime-shim-context.js";
@@ -61,45 +62,52 @@ function fastPathFits(profile: ProfileId): boolean {
   return getScalar?.error.kind === "errPtr" && set?.result.type === "status";
 }
 
-/** Replaces the JS shims of fieldGetScalar and fieldSet by the wasm fast path, which falls back to them for anything but the plain success case. */
-function withFastPath(rt: Runtime, fns: WebAssembly.ModuleImports): WebAssembly.ModuleImports {
+/**
+ * Replaces fieldGetScalar and fieldSet by the wasm fast path, which falls
+ * back to the functions it replaces (the trampolines of the JS shims) for
+ * anything but the plain success case.
+ */
+function withFastPath(rt: Runtime, fns: Record<string, WebAssembly.ImportValue>): Record<string, WebAssembly.ImportValue> {
   const fast = createFieldFastPath(rt.hostMemory.memory, { fieldGetScalar: fns.fieldGetScalar as FieldGetScalarImport, fieldSet: fns.fieldSet as FieldSetImport });
   return { ...fns, fieldGetScalar: fast.fieldGetScalar, fieldSet: fast.fieldSet };
 }
 
-function createImports<P extends ProfileId>(profile: P, rt: Runtime, ctx: RuntimeShimContext, families: FamilyOverrides): WebAssembly.ModuleImports {
+function createShims<P extends ProfileId>(profile: P, rt: Runtime, ctx: RuntimeShimContext, families: FamilyOverrides) {
   const impl = { ...createProfileHost(profile, rt), ...(families[profile] as Partial<HostImplOf[P]> | undefined) } as HostImplOf[P];
-  return importFactories[profile](impl, ctx) as WebAssembly.ModuleImports;
+  return importFactories[profile](impl, ctx);
 }
 
 /**
  * Instantiates `module` for `profile` over the runtime `rt` (its imports were
  * checked by release-detect.ts). The import object offers the profile's
- * functions under its module name; the fast path replaces
- * the JS field shims unless turned off, or unless the guest declared them with
- * another type (a LinkError), or the field family is replaced.
+ * functions under its module name: the generated JS shims, behind the
+ * profile's i64 trampolines so that no call makes a BigInt, and the wasm fast
+ * path for fieldGetScalar and fieldSet unless turned off, or the field family
+ * is replaced, or the guest declared them with another type (a LinkError).
+ * With a trace, every call goes through JS with the module's own signature
+ * (BigInt for i64), so the trace sees each call and its wire values.
  */
 export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime, ctx: RuntimeShimContext, options: LinkOptions): WebAssembly.Instance {
-  const modules = [profileModules[profile].module];
+  const name = profileModules[profile].module;
   const descriptors = hostFunctionsOfProfile(profile);
-
   const families = options.families ?? {};
-  const jsFns = createImports(profile, rt, ctx, families);
-  const fastPath = options.fastPath !== false && families[profile]?.field === undefined && fastPathFits(profile);
+  const shims = createShims(profile, rt, ctx, families);
   const instantiate = (fns: WebAssembly.ModuleImports): WebAssembly.Instance => {
-    const importObject: WebAssembly.Imports = {};
-    for (const name of modules) importObject[name] = options.trace ? traceImports(fns, name, descriptors, options.trace) : fns;
+    const importObject: WebAssembly.Imports = { [name]: fns };
     if (options.wasi) importObject[WASI_MODULE] = options.wasi.imports;
     return new WebAssembly.Instance(module, importObject);
   };
   try {
+    if (options.trace) return instantiate(traceImports(wireAdapters(shims, descriptors, ctx.wide), name, descriptors, options.trace));
+    const linked = bindTrampolines(trampolineSets[profile], shims, ctx.wide);
+    const fastPath = options.fastPath !== false && families[profile]?.field === undefined && fastPathFits(profile);
+    if (!fastPath) return instantiate(linked);
     try {
-      return instantiate(fastPath ? withFastPath(rt, jsFns) : jsFns);
+      return instantiate(withFastPath(rt, linked));
     } catch (e) {
-      // A wasm function passed as an import must match the guest's import type exactly; a guest that
-      // declares fieldGetScalar or fieldSet with another type gets the JS shims, which accept any.
-      if (!(e instanceof WebAssembly.LinkError) || !fastPath) throw e;
-      return instantiate(jsFns);
+      // A wasm function passed as an import must match the guest's import type exactly.
+      if (!(e instanceof WebAssembly.LinkError)) throw e;
+      return instantiate(linked);
     }
   } catch (e) {
     throw new GadgetError(`cannot instantiate the module: ${errorText(e)}`, { cause: e });

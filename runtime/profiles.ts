@@ -6,18 +6,18 @@
  */
 import type { ProfileId, SubscriptionType, SubscriptionTypeSeed } from "../generated/constants.js";
 import type { DataSourceHandle } from "../generated/types.js";
-import { createPreReleaseImports, type PreReleaseDataSourceHost, type PreReleaseHostImpl } from "../generated/host/pre-release/index.js";
-import { createV0_30Imports, type V0_30HostImpl } from "../generated/host/v0.30/index.js";
-import { createV0_33Imports, type V0_33HostImpl } from "../generated/host/v0.33/index.js";
-import { createV0_35Imports, type V0_35HostImpl } from "../generated/host/v0.35/index.js";
-import { createV0_37Imports, type V0_37HostImpl } from "../generated/host/v0.37/index.js";
-import { createV0_38Imports, type V0_38HostImpl } from "../generated/host/v0.38/index.js";
-import { createV0_39Imports, type V0_39HostImpl } from "../generated/host/v0.39/index.js";
-import { createV0_40Imports, type V0_40HostImpl } from "../generated/host/v0.40/index.js";
-import { createV0_43Imports, type V0_43HostImpl } from "../generated/host/v0.43/index.js";
+import { createPreReleaseImports, PreReleaseTrampolines, type PreReleaseDataSourceHost, type PreReleaseHostImpl } from "../generated/host/pre-release/index.js";
+import { createV0_30Imports, V0_30Trampolines, type V0_30HostImpl } from "../generated/host/v0.30/index.js";
+import { createV0_33Imports, V0_33Trampolines, type V0_33HostImpl } from "../generated/host/v0.33/index.js";
+import { createV0_35Imports, V0_35Trampolines, type V0_35HostImpl } from "../generated/host/v0.35/index.js";
+import { createV0_37Imports, V0_37Trampolines, type V0_37HostImpl } from "../generated/host/v0.37/index.js";
+import { createV0_38Imports, V0_38Trampolines, type V0_38HostImpl } from "../generated/host/v0.38/index.js";
+import { createV0_39Imports, V0_39Trampolines, type V0_39HostImpl } from "../generated/host/v0.39/index.js";
+import { createV0_40Imports, V0_40Trampolines, type V0_40HostImpl } from "../generated/host/v0.40/index.js";
+import { createV0_43Imports, V0_43Trampolines, type V0_43HostImpl } from "../generated/host/v0.43/index.js";
 import { fail } from "./errors.js";
 import type { Runtime } from "./runtime.js";
-import type { ShimContext } from "./shim-context.js";
+import type { ShimContext, TrampolineSet } from "./abi/index.js";
 
 /** The host interface of every released profile, by id. */
 export interface ReleasedHostImpls {
@@ -86,7 +86,8 @@ export function createProfileHost<P extends ProfileId>(profile: P, rt: Runtime):
   return (profile === "pre-release" ? preReleaseHost(rt) : releasedFamilies(rt)) as HostImplOf[P];
 }
 
-type ImportFactory<P extends ProfileId> = (impl: HostImplOf[P], ctx: ShimContext) => object;
+type ShimFunction = (...args: number[]) => number | void;
+type ImportFactory<P extends ProfileId> = (impl: HostImplOf[P], ctx: ShimContext) => Readonly<Record<string, ShimFunction>>;
 
 /** The generated import factory of each profile. */
 export const importFactories: { readonly [P in ProfileId]: ImportFactory<P> } = {
@@ -99,4 +100,17 @@ export const importFactories: { readonly [P in ProfileId]: ImportFactory<P> } = 
   "v0.39": createV0_39Imports,
   "v0.40": createV0_40Imports,
   "v0.43": createV0_43Imports,
+};
+
+/** The generated i64 trampolines of each profile. */
+export const trampolineSets: { readonly [P in ProfileId]: TrampolineSet } = {
+  "pre-release": PreReleaseTrampolines,
+  "v0.30": V0_30Trampolines,
+  "v0.33": V0_33Trampolines,
+  "v0.35": V0_35Trampolines,
+  "v0.37": V0_37Trampolines,
+  "v0.38": V0_38Trampolines,
+  "v0.39": V0_39Trampolines,
+  "v0.40": V0_40Trampolines,
+  "v0.43": V0_43Trampolines,
 };

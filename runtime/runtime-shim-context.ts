@@ -1,20 +1,21 @@
 /**
- * The runtime's ShimContext: how generated shims report errors, reach guest
- * memory and call the guest's malloc.
+ * The runtime's ShimContext (igwasm/abi): how generated shims report
+ * failures and misses through the runtime's logger, reach the guest's memory
+ * and call the guest's malloc.
  */
-import { isBufferKind } from "../generated/constants.js";
+import { LogLevel } from "../generated/constants.js";
+import { createWideSlot, type ShimContext, type WideSlot } from "./abi/index.js";
 import { ExpectedError, GuestAbortError, HostCallError } from "./errors.js";
 import type { GuestMemory } from "./guest-memory.js";
-import type { ShimContext } from "./shim-context.js";
 import type { Runtime } from "./runtime.js";
 import { errorText } from "./data-sources.js";
-import { encodeUtf8 } from "./utf8.js";
 
 export class RuntimeShimContext implements ShimContext {
-  readonly mem: GuestMemory;
+  readonly memory: GuestMemory;
+  readonly wide: WideSlot = createWideSlot();
 
   constructor(private readonly rt: Runtime) {
-    this.mem = rt.guestMemory;
+    this.memory = rt.guestMemory;
   }
 
   fail(fn: string, err: unknown): void {
@@ -29,39 +30,17 @@ export class RuntimeShimContext implements ShimContext {
     else this.rt.logger.error(`${message} (host error)`);
   }
 
-  setErrorWord(ptr: number): void {
-    if (ptr === 0) return;
-    try {
-      this.mem.writeU32(ptr, 1, "err");
-    } catch (e) {
-      // IG closes the module when it cannot report the error; we abort the guest's call.
-      throw new GuestAbortError(`cannot write the error word: ${errorText(e)}`);
-    }
+  get reportsMisses(): boolean {
+    return this.rt.logger.shouldLog(LogLevel.Debug);
   }
 
-  kindValue(kind: number, value: bigint): bigint | Uint8Array {
-    return isBufferKind(kind) ? this.mem.readBytes(value, "value") : value;
+  miss(message: string): void {
+    this.rt.logger.debug(message);
   }
 
-  u64ToNumber(value: bigint): number {
-    return this.mem.u64ToNumber(value);
-  }
-
-  /**
-   * As IG's writeToGuestMemory (v0.37.0:pkg/operators/wasm/helpers.go), an
-   * empty value calls malloc(0) too and returns `0 << 32 | ptr`: whatever the
-   * guest's malloc(0) returns. Stricter than IG: a non-empty value for which
-   * malloc returns 0 fails the call (IG writes it at address 0).
-   */
-  mallocCopy(value: Uint8Array | string): bigint {
-    const bytes = typeof value === "string" ? encodeUtf8(value) : value;
+  malloc(size: number): number {
     const malloc = this.rt.guest.malloc;
     if (malloc === null) throw new HostCallError("the module exports no malloc to return the value in");
-    const ptr = malloc(bytes.length) >>> 0;
-    if (bytes.length === 0) return BigInt(ptr);
-    if (ptr === 0) throw new HostCallError(`malloc(${bytes.length}) returned 0`);
-    // malloc may have grown memory: writeInto checks bounds on the fresh view.
-    this.mem.writeInto(ptr, bytes.length, bytes, "malloc");
-    return this.mem.pack(ptr, bytes.length);
+    return malloc(size);
   }
 }

@@ -17,8 +17,7 @@ import { emitTypes } from "../codegen/emit/types.js";
 import type { GeneratedFile } from "../codegen/generated-file.js";
 import type { AbiSpec } from "../codegen/model.js";
 import { loadSpec, parseSpec } from "../codegen/parse.js";
-import { GuestMemory } from "../runtime/guest-memory.js";
-import type { ShimContext } from "../runtime/shim-context.js";
+import { createShimContext, readU32, type ShimContext } from "../runtime/abi/index.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -189,23 +188,25 @@ describe("host shims", () => {
 
   it("a status function returns 0, and its error value on error", () => {
     const s = lines(shim(shared, "fieldAddTag"));
-    expect(s).toContain("export function fieldAddTagShim(impl: FieldAddTagHost, ctx: ShimContext): (field: number, tag: bigint) => number {");
-    expect(s).toContain("return function fieldAddTag(field: number, tag: bigint): number {");
-    expect(s).toContain(`impl.fieldAddTag((field >>> 0) as FieldHandle, ctx.mem.readString(tag, "tag"));`);
+    expect(s).toContain("export function fieldAddTagShim(impl: FieldAddTagHost, ctx: ShimContext): FieldAddTagImport {");
+    expect(s).toContain("return function fieldAddTag(field: number, tagPtr: number, tagLen: number): number {");
+    expect(s).toContain(`impl.fieldAddTag((field >>> 0) as FieldHandle, readString(ctx.memory, tagPtr >>> 0, tagLen >>> 0, "tag"));`);
     expect(s).toContain("return 0;");
     expect(s).toContain(`ctx.fail("fieldAddTag", e);`);
     expect(s).toContain("return 1;");
   });
 
-  it("an errPtr function sets the error word and returns 0n", () => {
+  it("an errPtr function sets the error word and returns 0 in both halves", () => {
     const s = lines(shim(shared, "fieldGetScalar"));
-    expect(s).toContain("return impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);");
-    expect(s).toContain("ctx.setErrorWord(err >>> 0);");
-    expect(s).toContain("return 0n;");
+    expect(s).toContain(
+      "return returnWide(ctx.wide, impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind));",
+    );
+    expect(s).toContain("setErrorWord(ctx, err >>> 0);");
+    expect(s).toContain("return returnHalves(ctx.wide, 0, 0);");
   });
 
   it("a str parameter decodes with readString", () => {
-    expect(lines(shim(shared, "logIt"))).toContain(`impl.logIt(ctx.mem.readString(msg, "msg"));`);
+    expect(lines(shim(shared, "logIt"))).toContain(`impl.logIt(readString(ctx.memory, msgPtr >>> 0, msgLen >>> 0, "msg"));`);
   });
 
   it("a none/none function only logs its error", () => {
@@ -215,7 +216,7 @@ describe("host shims", () => {
   });
 
   it("a keyword-named parameter gets a _ suffix everywhere", () => {
-    expect(lines(shim(shared, "copyOut"))).toContain("return function copyOut(default_: number, dst: bigint): number {");
+    expect(lines(shim(shared, "copyOut"))).toContain("return function copyOut(default_: number, dstPtr: number, dstLen: number): number {");
     expect(lines(shim(shared, "copyOut"))).toContain("const r = impl.copyOut(default_ >>> 0, dstLen);");
     expect(lines(shared)).toContain("copyOut(default_: number, capacity: number): Uint8Array | string;");
     expect(lines(shared)).toContain("* @param default_ A keyword.");
@@ -223,13 +224,13 @@ describe("host shims", () => {
 
   it("bytesToDst with emptyValue returns it for null, then copies into dst", () => {
     expect(lines(shim(shared, "readNext")).slice(1)).toEqual([
-      "return function readNext(data: number, dst: bigint): number {",
+      "return function readNext(data: number, dstPtr: number, dstLen: number): number {",
       "try {",
-      `const dstPtr = ctx.mem.span(dst, "dst");`,
-      "const dstLen = ctx.mem.len;",
+      "dstPtr >>>= 0;",
+      "dstLen >>>= 0;",
       "const r = impl.readNext((data >>> 0) as DataHandle, dstLen);",
       "if (r === null) return 2;",
-      `ctx.mem.writeInto(dstPtr, dstLen, r, "dst");`,
+      `writeInto(ctx.memory, dstPtr, dstLen, r, "dst");`,
       "return 0;",
       "} catch (e) {",
       `ctx.fail("readNext", e);`,
@@ -242,21 +243,23 @@ describe("host shims", () => {
   });
 
   it("bytesToDst reporting count returns the bytes written", () => {
-    expect(lines(shim(shared, "copyOut"))).toContain(`return ctx.mem.writeInto(dstPtr, dstLen, r, "dst");`);
+    expect(lines(shim(shared, "copyOut"))).toContain(`return writeInto(ctx.memory, dstPtr, dstLen, r, "dst");`);
     expect(lines(shim(shared, "copyOut"))).toContain("return -1;");
   });
 
   it("an i64 outPtr is converted and bounds-checked before the call", () => {
     const s = lines(shim(shared, "fillArea"));
-    expect(s.slice(3, 6)).toEqual(["const ptrPtr = ctx.u64ToNumber(ptr);", `ctx.mem.check(ptrPtr, 8, "ptr");`, "const r = impl.fillArea(8);"]);
-    expect(s).toContain(`ctx.mem.writeInto(ptrPtr, 8, r, "ptr");`);
+    expect(s.slice(3, 6)).toEqual(["const ptrPtr = wideToNumber(ptrLo, ptrHi);", `checkRange(ctx.memory, ptrPtr, 8, "ptr");`, "const r = impl.fillArea(8);"]);
+    expect(s).toContain(`writeInto(ctx.memory, ptrPtr, 8, r, "ptr");`);
   });
 
   it("bool, scalarOrMalloc, kindValue and handle results", () => {
-    expect(lines(shim(shared, "isOn"))).toContain("return impl.isOn(on !== 0) ? 1 : 0;");
-    expect(lines(shim(shared, "setValue"))).toContain("impl.setValue((kind >>> 0) as FieldKind, ctx.kindValue(kind >>> 0, value));");
+    expect(lines(shim(shared, "isOn"))).toEqual(expect.arrayContaining(["const r = impl.isOn(on !== 0);", "return r ? 1 : 0;"]));
+    expect(lines(shim(shared, "setValue"))).toContain("impl.setValue((kind >>> 0) as FieldKind, kindValue(ctx.memory, kind >>> 0, valueLo, valueHi));");
     expect(lines(shim(shared, "newField"))).toContain("return impl.newField();");
-    expect(lines(shim(shared, "getOld"))).toContain(`return typeof r === "bigint" ? r : ctx.mallocCopy(r);`);
+    expect(lines(shim(shared, "getOld"))).toEqual(
+      expect.arrayContaining([`if (typeof r !== "object") return returnWide(ctx.wide, r);`, "return returnHalves(ctx.wide, mallocCopy(ctx, r), r.length);"]),
+    );
   });
 
   it("the variant's one-method interface carries doc, params, returns, error line and trace", () => {
@@ -274,14 +277,14 @@ describe("host shims", () => {
       "",
     ]);
     expect(lines(text).slice(lines(text).indexOf("export interface FieldGetScalarHost {")).filter((l) => l.endsWith(";"))[0]).toBe(
-      "fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint;",
+      "fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint;",
     );
   });
 
   it("the trace of a variant of several profiles names the modules of all of them", () => {
     const trace = "* @generated from env|ig.copyOut(default: u32, dst: dst) -> bytesToDst(dst, count) [wire (i32, i64) -> i32]";
     expect(lines(docBefore(shared, "  copyOut(default_: number, capacity: number)"))).toContain(trace);
-    expect(lines(docBefore(shared, "  copyOut(default_: number, dst: bigint)"))).toContain(trace);
+    expect(lines(docBefore(shared, "export type CopyOutImport ="))).toContain(trace);
     expect(lines(docBefore(shared, "export function copyOutShim("))).toContain(trace);
   });
 
@@ -293,11 +296,10 @@ describe("host shims", () => {
     expect(doc).toContain("@generated from ig.fieldGetScalar(");
   });
 
-  it("the wire interface of a variant uses number/bigint", () => {
-    expect(lines(shared)).toContain("export interface FieldGetScalarImport {");
-    expect(lines(shared)).toContain("fieldGetScalar(field: number, data: number, kind: number, err: number): bigint;");
-    expect(lines(shared)).toContain("fillArea(ptr: bigint): number;");
-    expect(lines(shared)).toContain("logIt(msg: bigint): void;");
+  it("the JS signature of a variant is a type alias of numbers, each i64 split in two", () => {
+    expect(lines(shared)).toContain("export type FieldGetScalarImport = (field: number, data: number, kind: number, err: number) => number;");
+    expect(lines(shared)).toContain("export type FillAreaImport = (ptrLo: number, ptrHi: number) => number;");
+    expect(lines(shared)).toContain("export type LogItImport = (msgPtr: number, msgLen: number) => void;");
   });
 
   it("the shared file opens with the header, sorted type-only imports and the family doc", () => {
@@ -306,7 +308,7 @@ describe("host shims", () => {
       "// Regenerate with `npm run gen`.",
       "/* eslint-disable */",
       "",
-      `import type { ShimContext } from "../../../runtime/shim-context.js";`,
+      `import { type ShimContext, checkRange, kindValue, mallocCopy, readString, returnHalves, returnWide, setErrorWord, wideToNumber, writeInto } from "../../../runtime/abi/index.js";`,
       `import type { FieldKind } from "../../constants.js";`,
       `import type { DataHandle, FieldHandle } from "../../types.js";`,
       "",
@@ -324,7 +326,7 @@ describe("host shims", () => {
       "// Regenerate with `npm run gen`.",
       "/* eslint-disable */",
       "",
-      `import type { ShimContext } from "../../../runtime/shim-context.js";`,
+      `import type { ShimContext } from "../../../runtime/abi/index.js";`,
       `import { type CopyOutHost, type CopyOutImport, type FieldAddTagHost, type FieldAddTagImport, type FieldGetScalarHost, type FieldGetScalarImport, type FillAreaHost, type FillAreaImport, type IsOnHost, type IsOnImport, type LogItHost, type LogItImport, type NewFieldHost, type NewFieldImport, type ReadNextHost, type ReadNextImport, type SetValueHost, type SetValueImport, copyOutShim, fieldAddTagShim, fieldGetScalarShim, fillAreaShim, isOnShim, logItShim, newFieldShim, readNextShim, setValueShim } from "../shared/field.js";`,
     ]);
   });
@@ -336,14 +338,22 @@ describe("host shims", () => {
     expect(lines(file(files, "host/v0.38/field.ts"))).toContain("export interface V0_38FieldHost extends CopyOutHost, LogItHost, GetOldHost {}");
   });
 
-  it("the profile's wire interface extends the variants' wire interfaces", () => {
-    expect(lines(file(files, "host/v0.38/field.ts"))).toContain("export interface V0_38FieldImports extends CopyOutImport, LogItImport, GetOldImport {}");
+  it("the profile's JS functions are an object type alias of the variants' signatures", () => {
+    const old = lines(file(files, "host/v0.38/field.ts"));
+    const at = old.indexOf("export type V0_38FieldImports = {");
+    expect(old.slice(at, at + 5)).toEqual([
+      "export type V0_38FieldImports = {",
+      "readonly copyOut: CopyOutImport;",
+      "readonly logIt: LogItImport;",
+      "readonly getOld: GetOldImport;",
+      "};",
+    ]);
   });
 
   it("the profile's factory backs each import with its variant's shim", () => {
     const old = lines(file(files, "host/v0.38/field.ts"));
     expect(old).toContain("export function createV0_38FieldImports(impl: V0_38FieldHost, ctx: ShimContext): V0_38FieldImports {");
-    expect(old.slice(old.indexOf("return {"), old.indexOf("};") + 1)).toEqual([
+    expect(old.slice(old.indexOf("return {"), old.indexOf("};", old.indexOf("return {")) + 1)).toEqual([
       "return {",
       "copyOut: copyOutShim(impl, ctx),",
       "logIt: logItShim(impl, ctx),",
@@ -362,7 +372,15 @@ describe("host shims", () => {
   });
 
   it("one shared file per family, one file per profile and family, plus an index per profile", () => {
-    expect(files.map((f) => f.path)).toEqual(["host/shared/field.ts", "host/v0.38/field.ts", "host/v0.38/index.ts", "host/v0.43/field.ts", "host/v0.43/index.ts"]);
+    expect(files.map((f) => f.path)).toEqual([
+      "host/shared/field.ts",
+      "host/v0.38/field.ts",
+      "host/v0.38/trampolines.ts",
+      "host/v0.38/index.ts",
+      "host/v0.43/field.ts",
+      "host/v0.43/trampolines.ts",
+      "host/v0.43/index.ts",
+    ]);
     expect(file(files, "host/v0.38/field.ts")).not.toContain("fieldGetScalar");
   });
 
@@ -373,6 +391,8 @@ describe("host shims", () => {
     expect(index).toContain("export type V0_43Imports = V0_43FieldImports;");
     expect(index).toContain("export function createV0_43Imports(impl: V0_43HostImpl, ctx: ShimContext): V0_43Imports {");
     expect(index).toContain("...createV0_43FieldImports(impl.field, ctx),");
+    expect(index).toContain("export function linkV0_43Imports(impl: V0_43HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {");
+    expect(index).toContain("return bindTrampolines(V0_43Trampolines, createV0_43Imports(impl, ctx), ctx.wide);");
     expect(index).toContain(`export const V0_43Module = "ig";`);
     expect(index.join("\n")).not.toContain("ExtraModules");
   });
@@ -401,9 +421,10 @@ describe("host variants of one name", () => {
   it("the newest variant keeps the plain name, an older one gets its first profile's pascal id", () => {
     expect(shared).toContain("export interface SubscribeHost {");
     expect(shared).toContain("export interface SubscribeV0_38Host {");
-    expect(shared).toContain("export interface SubscribeV0_38Import {");
-    expect(shared).toContain("export function subscribeV0_38Shim(impl: SubscribeV0_38Host, ctx: ShimContext): (prio: number) => number {");
-    expect(shared).toContain("export function subscribeShim(impl: SubscribeHost, ctx: ShimContext): (prio: bigint) => number {");
+    expect(shared).toContain("export type SubscribeV0_38Import = (prio: number) => number;");
+    expect(shared).toContain("export type SubscribeImport = (prioLo: number, prioHi: number) => number;");
+    expect(shared).toContain("export function subscribeV0_38Shim(impl: SubscribeV0_38Host, ctx: ShimContext): SubscribeV0_38Import {");
+    expect(shared).toContain("export function subscribeShim(impl: SubscribeHost, ctx: ShimContext): SubscribeImport {");
   });
 
   it("each profile imports its own variant under the wire name", () => {
@@ -503,8 +524,10 @@ describe("emitHostTs", () => {
       "releases.ts",
       "host/shared/field.ts",
       "host/v0.38/field.ts",
+      "host/v0.38/trampolines.ts",
       "host/v0.38/index.ts",
       "host/v0.43/field.ts",
+      "host/v0.43/trampolines.ts",
       "host/v0.43/index.ts",
       "index.ts",
     ]);
@@ -524,12 +547,16 @@ describe("emitHostTs", () => {
 let loads = 0;
 
 /**
- * Transpiles every generated host file into a fresh directory (their imports
- * outside host/ are all type-only, so they vanish) and loads the one at `path`.
+ * Transpiles every generated host file into a fresh directory, next to a
+ * stand-in for runtime/abi that re-exports the real one (the shims' only value
+ * import outside host/), and loads the one at `path`.
  */
 async function loadShims(files: readonly GeneratedFile[], path: string): Promise<Record<string, unknown>> {
-  const dir = join(ROOT, "test", ".build", "emit-host", String(loads++));
+  const base = join(ROOT, "test", ".build", "emit-host");
+  const dir = join(base, String(loads++));
   rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(base, "runtime", "abi"), { recursive: true });
+  writeFileSync(join(base, "runtime", "abi", "index.js"), `export * from ${JSON.stringify(pathToFileURL(join(ROOT, "runtime", "abi", "index.ts")).href)};\n`);
   for (const f of files.filter((x) => x.path.startsWith("host/"))) {
     const js = ts.transpileModule(f.content, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
@@ -544,29 +571,20 @@ async function loadShims(files: readonly GeneratedFile[], path: string): Promise
 describe("generated shims at run time", () => {
   const SENTINEL = 0xaa;
 
-  function setup(): { mem: GuestMemory; ctx: ShimContext; failures: string[] } {
+  function setup(): { memory: WebAssembly.Memory; ctx: ShimContext; failures: string[] } {
     const memory = new WebAssembly.Memory({ initial: 1 });
     new Uint8Array(memory.buffer).fill(SENTINEL);
-    const mem = new GuestMemory();
-    mem.attach(memory);
     const failures: string[] = [];
-    const ctx: ShimContext = {
-      mem,
-      fail: (fn, err) => void failures.push(`${fn}: ${(err as Error).message}`),
-      setErrorWord: (ptr) => {
-        if (ptr !== 0) mem.writeU32(ptr, 1, "err");
-      },
-      kindValue: (_kind, value) => value,
-      u64ToNumber: (value) => mem.u64ToNumber(value),
-      mallocCopy: () => 0n,
-    };
-    return { mem, ctx, failures };
+    const ctx = createShimContext({ memory: () => memory });
+    ctx.fail = (fn, err) => void failures.push(`${fn}: ${(err as Error).message}`);
+    return { memory, ctx, failures };
   }
 
   it("copies into dst, reports empty and errors, sets the error word", async () => {
     const mod = await loadShims(emitHost(specOf(ALL)), "host/v0.43/field.ts");
-    const create = mod.createV0_43FieldImports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: unknown[]) => unknown>;
-    const { mem, ctx, failures } = setup();
+    const create = mod.createV0_43FieldImports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: number[]) => unknown>;
+    const { memory, ctx, failures } = setup();
+    const u8 = (): Uint8Array => new Uint8Array(memory.buffer);
     let next: string | null = "hey";
     const calls: unknown[][] = [];
     const imports = create(
@@ -581,27 +599,29 @@ describe("generated shims at run time", () => {
       ctx,
     );
     // readNext: the handle arrives unsigned (bit 31 set), "hey" lands at 100.
-    expect(imports.readNext(-2147418111, mem.pack(100, 8))).toBe(0);
+    expect(imports.readNext(-2147418111, 100, 8)).toBe(0);
     expect(calls[0]).toEqual(["readNext", 0x80010001]);
-    expect([...mem.u8().subarray(100, 104)]).toEqual([0x68, 0x65, 0x79, SENTINEL]);
+    expect([...u8().subarray(100, 104)]).toEqual([0x68, 0x65, 0x79, SENTINEL]);
     next = null;
-    expect(imports.readNext(1, mem.pack(100, 8))).toBe(2);
+    expect(imports.readNext(1, 100, 8)).toBe(2);
     // Too small a destination: error value, nothing written.
     next = "longer than four";
-    expect(imports.readNext(1, mem.pack(200, 4))).toBe(1);
-    expect(mem.u8()[200]).toBe(SENTINEL);
+    expect(imports.readNext(1, 200, 4)).toBe(1);
+    expect(u8()[200]).toBe(SENTINEL);
     // Out-of-bounds destination: the implementation runs, the write fails. As IG, which checks only
     // the bytes it writes (pkg/operators/wasm/helpers.go writeToDstBuffer, wazero Memory.Write; aeac857).
     const before = calls.length;
-    expect(imports.readNext(1, mem.pack(65534, 8))).toBe(1);
+    expect(imports.readNext(1, 65534, 8)).toBe(1);
     expect(calls.length).toBe(before + 1);
-    expect([...mem.u8().subarray(65534, 65536)]).toEqual([SENTINEL, SENTINEL]);
+    expect([...u8().subarray(65534, 65536)]).toEqual([SENTINEL, SENTINEL]);
     // count report.
-    expect(imports.copyOut(7, mem.pack(300, 3))).toBe(3);
-    expect(imports.copyOut(7, mem.pack(300, 2))).toBe(-1);
-    // errPtr.
-    expect(imports.fieldGetScalar(1, 2, 3, 400)).toBe(0n);
-    expect(mem.readU32(400, "err")).toBe(1);
+    expect(imports.copyOut(7, 300, 3)).toBe(3);
+    expect(imports.copyOut(7, 300, 2)).toBe(-1);
+    // errPtr: the error word, and 0 in both halves of the i64 result.
+    ctx.wide.words[0] = 0xdead;
+    expect(imports.fieldGetScalar(1, 2, 3, 400)).toBe(0);
+    expect(ctx.wide.words[0]).toBe(0);
+    expect(readU32(ctx.memory, 400, "err")).toBe(1);
     expect(failures.map((f) => f.split(":")[0])).toEqual(["readNext", "readNext", "copyOut", "fieldGetScalar"]);
   });
 
@@ -609,18 +629,18 @@ describe("generated shims at run time", () => {
     const files = emitHost(specOf(ALL));
     const old = await loadShims(files, "host/v0.38/index.ts");
     const current = await loadShims(files, "host/v0.43/index.ts");
-    const { mem, ctx } = setup();
+    const { ctx } = setup();
     const copied: number[] = [];
     const impl = (n: number) => ({ copyOut: (k: number) => (copied.push(k), new Uint8Array(n)), logIt: () => {}, getOld: () => 0n });
-    const createOld = old.createV0_38Imports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: unknown[]) => unknown>;
-    const createCurrent = current.createV0_43Imports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: unknown[]) => unknown>;
+    const createOld = old.createV0_38Imports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: number[]) => unknown>;
+    const createCurrent = current.createV0_43Imports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: number[]) => unknown>;
     const a = createOld({ field: impl(2) }, ctx);
     const b = createCurrent({ field: impl(3) }, ctx);
     expect(Object.keys(a)).toEqual(["copyOut", "logIt", "getOld"]);
     expect(a.copyOut.name).toBe("copyOut");
     expect(a.copyOut).not.toBe(b.copyOut);
-    expect(a.copyOut(1, mem.pack(100, 8))).toBe(2);
-    expect(b.copyOut(2, mem.pack(100, 8))).toBe(3);
+    expect(a.copyOut(1, 100, 8)).toBe(2);
+    expect(b.copyOut(2, 100, 8)).toBe(3);
     expect(copied).toEqual([1, 2]);
   });
 });

@@ -10,7 +10,9 @@
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DataSourceType, FieldKind, LogLevel } from "../generated/constants.js";
-import { createV0_43FieldImports, type V0_43FieldImports } from "../generated/host/v0.43/field.js";
+import { createV0_43FieldImports } from "../generated/host/v0.43/field.js";
+import { V0_43Trampolines } from "../generated/host/v0.43/trampolines.js";
+import { bindTrampolines } from "../runtime/abi/index.js";
 import type { DataArrayHandle, DataHandle, DataSourceHandle, FieldHandle } from "../generated/types.js";
 import { GuestAbortError } from "../runtime/errors.js";
 import { HandleType } from "../runtime/handles.js";
@@ -18,7 +20,7 @@ import { Logger } from "../runtime/logger.js";
 import { Runtime } from "../runtime/runtime.js";
 import { RuntimeShimContext } from "../runtime/runtime-shim-context.js";
 import { buildFastPathSource, FAST_PATH_OUT_PATH } from "../runtime/fast-path/build.js";
-import { createFieldFastPath, type FieldFastPathImports } from "../runtime/fast-path/field-fast-path.js";
+import { createFieldFastPath, type FieldFastPathImports, type FieldGetScalarImport, type FieldSetImport } from "../runtime/fast-path/field-fast-path.js";
 
 const ERR_PTR = 64;
 const SENTINEL = 0xa5a5a5a5;
@@ -47,14 +49,16 @@ class Rig {
   readonly arrayOps = this.rt.dataArray;
   readonly fieldOps = this.rt.field;
   readonly guestMemory = new WebAssembly.Memory({ initial: 1 });
-  /** The generated shims over the runtime: the JS path, and the fast path's fallback. */
-  readonly js: V0_43FieldImports;
+  /** The generated shims over the runtime behind their trampolines: the JS path, and the fast path's fallback. */
+  readonly js: FieldFastPathImports;
   readonly fast: FieldFastPathImports;
   fallbackCalls = 0;
 
   constructor() {
     this.rt.guestMemory.attach(this.guestMemory);
-    this.js = createV0_43FieldImports(this.rt.field, new RuntimeShimContext(this.rt));
+    const ctx = new RuntimeShimContext(this.rt);
+    const linked = bindTrampolines(V0_43Trampolines, createV0_43FieldImports(this.rt.field, ctx), ctx.wide);
+    this.js = { fieldGetScalar: linked.fieldGetScalar as FieldGetScalarImport, fieldSet: linked.fieldSet as FieldSetImport };
     this.fast = createFieldFastPath(this.host.memory, {
       fieldGetScalar: (f, d, k, e) => {
         this.fallbackCalls++;
@@ -319,7 +323,7 @@ describe("field fast path: everything else falls back, with the JS path's outcom
     // lands in the released packet's slot, with a newer generation.
     let reused = 0;
     for (let i = 0; i < 2 * 4096 && reused === 0; i++) {
-      const h = rig.dsOps.dataSourceGetField(dsHandle, `f${FieldKind.Uint32}`);
+      const h = rig.dsOps.dataSourceGetField(dsHandle, `f${FieldKind.Uint32}`) as number;
       if ((h & 0x1fff) === (packet & 0x1fff)) reused = h;
       else rig.handles.release(h, HandleType.Field, "test");
     }

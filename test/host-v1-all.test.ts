@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LogLevel, MapType } from "../generated/constants.js";
 import { hostFunctionsOfProfile } from "../generated/host/descriptors.js";
-import { createV0_43Imports } from "../generated/host/v0.43/index.js";
+import { createV0_43Imports, linkV0_43Imports } from "../generated/host/v0.43/index.js";
 import { createProfileHost } from "../runtime/profiles.js";
 import { GadgetError } from "../runtime/gadget.js";
 import { Logger } from "../runtime/logger.js";
@@ -458,7 +458,7 @@ describe("the function list of profile v0.43", () => {
     expect(hostFunctionsOfProfile("v0.43").map((f) => f.name).sort()).toEqual([...ABI_V0_43].sort());
   });
 
-  it("createV0_43Imports(...) offers every function, with its wire arity", () => {
+  it("createV0_43Imports(...) offers every function, each i64 split in two; linkV0_43Imports(...) with the wire arity", () => {
     const rt = new Runtime({
       logger: new Logger(() => {}),
       params: new Map(),
@@ -466,11 +466,16 @@ describe("the function list of profile v0.43", () => {
       mntnsFilter: null,
       syscallArch: "x86_64",
     });
-    const imports = createV0_43Imports(createProfileHost("v0.43", rt), new RuntimeShimContext(rt)) as unknown as Record<string, unknown>;
-    const missing = hostFunctionsOfProfile("v0.43").filter((f) => typeof imports[f.name] !== "function").map((f) => f.name);
+    const ctx = new RuntimeShimContext(rt);
+    const shims: Record<string, (...args: number[]) => unknown> = createV0_43Imports(createProfileHost("v0.43", rt), ctx);
+    const missing = hostFunctionsOfProfile("v0.43").filter((f) => typeof shims[f.name] !== "function").map((f) => f.name);
     expect(missing).toEqual([]);
-    for (const f of hostFunctionsOfProfile("v0.43")) expect((imports[f.name] as (...a: unknown[]) => unknown).length, f.name).toBe(f.params.length);
-    expect(Object.keys(imports).sort()).toEqual([...ABI_V0_43].sort());
+    for (const f of hostFunctionsOfProfile("v0.43")) {
+      expect(shims[f.name].length, f.name).toBe(f.params.reduce((n, p) => n + (p.wire === "i64" ? 2 : 1), 0));
+    }
+    expect(Object.keys(shims).sort()).toEqual([...ABI_V0_43].sort());
+    const linked = linkV0_43Imports(createProfileHost("v0.43", rt), ctx);
+    for (const f of hostFunctionsOfProfile("v0.43")) expect((linked[f.name] as (...a: unknown[]) => unknown).length, f.name).toBe(f.params.length);
   });
 
   it("generated/docs/v0.43.md documents each of them", () => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { MaxHandles } from "../generated/constants.js";
 import { GuestMemory } from "../runtime/guest-memory.js";
+import { checkRange, joinI64, joinU64, readString, splitWide, wideToNumber, writeInto } from "../runtime/abi/index.js";
 import { ENTRY_A, ENTRY_B, ENTRY_DS, ENTRY_GEN, ENTRY_KIND, ENTRY_TYPE, HandleTable, HandleType } from "../runtime/handles.js";
 import { HANDLE_ENTRY_BYTES, HANDLE_TABLE_BYTES, HostMemory } from "../runtime/host-memory.js";
 import { RecordSlab } from "../runtime/record-slab.js";
@@ -157,39 +158,37 @@ describe("GuestMemory", () => {
     return { mem, memory };
   };
 
-  it("splits packed values without BigInt arithmetic, including signed i64 inputs", () => {
-    const { mem } = guest();
-    mem.unpack((5n << 32n) | 0x80000010n);
-    expect([mem.ptr, mem.len]).toEqual([0x80000010, 5]);
-    mem.unpack(-1n);
-    expect([mem.ptr, mem.len]).toEqual([0xffffffff, 0xffffffff]);
-    expect(mem.pack(0xfffffff0, 3)).toBe((3n << 32n) | 0xfffffff0n);
-    expect(mem.u64ToNumber(-1n)).toBe(2 ** 64 - 1);
-    expect(mem.u64ToNumber(1n << 40n)).toBe(2 ** 40);
+  it("splits and joins 64-bit values without BigInt arithmetic, including signed values", () => {
+    expect(splitWide((5n << 32n) | 0x80000010n)).toEqual([0x80000010, 5]);
+    expect(splitWide(-1n)).toEqual([0xffffffff, 0xffffffff]);
+    expect(joinU64(0xfffffff0, 3)).toBe((3n << 32n) | 0xfffffff0n);
+    expect(joinI64(0xffffffff, 0xffffffff)).toBe(-1n);
+    expect(wideToNumber(-1, -1)).toBe(2 ** 64 - 1);
+    expect(wideToNumber(0, 256)).toBe(2 ** 40);
   });
 
   it("checks ranges against the current size, and sees growth from inside a guest call", () => {
     const { mem, memory } = guest();
-    expect(() => mem.check(65535, 2, "x")).toThrow("x: range [65535, 65537) is outside guest memory (65536 bytes)");
+    expect(() => checkRange(mem, 65535, 2, "x")).toThrow("x: range [65535, 65537) is outside guest memory (65536 bytes)");
     // An empty range must still start inside memory or right at its end (as wazero checks it).
-    expect(() => mem.check(65536, 0, "x")).not.toThrow();
-    expect(() => mem.check(65537, 0, "x")).toThrow("x: range [65537, 65537) is outside guest memory (65536 bytes)");
-    expect(() => mem.check(0xffffffff, 0, "x")).toThrow(/outside guest memory/);
+    expect(() => checkRange(mem, 65536, 0, "x")).not.toThrow();
+    expect(() => checkRange(mem, 65537, 0, "x")).toThrow("x: range [65537, 65537) is outside guest memory (65536 bytes)");
+    expect(() => checkRange(mem, 0xffffffff, 0, "x")).toThrow(/outside guest memory/);
     const before = mem.u8();
     memory.grow(1);
     expect(before.length).toBe(0); // detached
-    expect(() => mem.check(65535, 2, "x")).not.toThrow();
+    expect(() => checkRange(mem, 65535, 2, "x")).not.toThrow();
     expect(mem.u8().length).toBe(131072);
   });
 
   it("writes nothing when a value does not fit, and reads strings with and without the fast path", () => {
     const { mem } = guest();
     mem.u8().fill(0xa5, 0, 64);
-    expect(() => mem.writeInto(8, 3, "four", "dst")).toThrow("dst: 4 bytes do not fit in a buffer of 3");
+    expect(() => writeInto(mem, 8, 3, "four", "dst")).toThrow("dst: 4 bytes do not fit in a buffer of 3");
     expect([...mem.u8().subarray(0, 64)].every((b) => b === 0xa5)).toBe(true);
-    expect(mem.writeInto(8, 16, "héllo", "dst")).toBe(6);
-    expect(mem.readString(mem.pack(8, 6), "s")).toBe("héllo");
-    expect(mem.readString(0n, "s")).toBe("");
-    expect(() => mem.readString(mem.pack(65530, 10), "s")).toThrow(/outside guest memory/);
+    expect(writeInto(mem, 8, 16, "héllo", "dst")).toBe(6);
+    expect(readString(mem, 8, 6, "s")).toBe("héllo");
+    expect(readString(mem, 0, 0, "s")).toBe("");
+    expect(() => readString(mem, 65530, 10, "s")).toThrow(/outside guest memory/);
   });
 });

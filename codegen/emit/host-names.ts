@@ -22,6 +22,8 @@ export const TYPES_MODULE = "generated/types.js";
 export const CONSTANTS_MODULE = "generated/constants.js";
 /** The runtime module that exports ShimContext. */
 export const SHIM_CONTEXT_MODULE = codegenSymbols.ShimContext.module;
+/** The module of the helpers and values the shims call (igwasm/abi). */
+export const ABI_MODULE = codegenSymbols.abi.module;
 
 /** File name (without extension) of a family's bindings: `dataSource` -> `datasource`. */
 export function familyFileName(family: Family): string {
@@ -52,11 +54,12 @@ export function hostFamilyNames(profile: Profile, family: Family): { host: strin
 }
 
 /** Names of the declarations of one profile's index file. */
-export function hostProfileNames(profile: Profile): { impl: string; imports: string; create: string; module: string; releases: string } {
+export function hostProfileNames(profile: Profile): { impl: string; imports: string; create: string; link: string; module: string; releases: string } {
   return {
     impl: `${profile.pascal}HostImpl`,
     imports: `${profile.pascal}Imports`,
     create: `create${profile.pascal}Imports`,
+    link: `link${profile.pascal}Imports`,
     module: `${profile.pascal}Module`,
     releases: `${profile.pascal}Releases`,
   };

@@ -12,26 +12,32 @@
  * decision comes from codegen/lowering.ts.
  */
 import {
+  CodeBlockWriter,
   StructureKind,
-  type CodeBlockWriter,
   type FunctionDeclarationStructure,
   type InterfaceDeclarationStructure,
   type MethodSignatureStructure,
   type OptionalKind,
+  type TypeAliasDeclarationStructure,
 } from "ts-morph";
 import type { GeneratedFile } from "../generated-file.js";
 import {
+  abiHelpersUsed,
   CAPACITY_PARAM,
   hasCapacityParam,
   decodeAddress,
   decodeParam,
   describeErrorConv,
-  errorReturnValue,
+  errorReturn,
   interfaceParamType,
   interfaceResultType,
   isInterfaceParam,
+  jsParamList,
+  jsParams,
+  jsResultType,
+  returnStatement,
   signatureTrace,
-  wireTsType,
+  handleTypeName,
 } from "../lowering.js";
 import type { AbiSpec, Family, HostFn, Param, ParamType } from "../model.js";
 import { safeIdentifier } from "../names.js";
@@ -39,6 +45,7 @@ import {
   CONSTANTS_MODULE,
   hostSharedPath,
   hostVariantNames,
+  ABI_MODULE,
   SHIM_CONTEXT_MODULE,
   TYPES_MODULE,
   variantModules,
@@ -120,8 +127,9 @@ function hostMethod(spec: AbiSpec, fn: HostFn, imports: ImportSet): OptionalKind
   if (returns !== undefined) tags.push(tag("returns", returns));
   tags.push(tag("throws", `Any error fails the call. ${describeErrorConv(fn.result.error, fn.result)}`));
   tags.push(traceTag(spec, fn));
-  const resultType = interfaceResultType(fn.result.type);
-  if (fn.result.type.kind === "handle") imports.type(TYPES_MODULE, resultType);
+  const resultType = interfaceResultType(fn.result);
+  if (fn.result.type.kind === "handle") imports.type(TYPES_MODULE, handleTypeName(fn.result.type.handleType));
+  if (fn.result.miss !== null) imports.type(ABI_MODULE, "Miss");
   const parameters = params.map((p) => {
     const type = interfaceParamType(p.type);
     importForType(imports, spec, p.type, type);
@@ -139,24 +147,19 @@ function hostMethod(spec: AbiSpec, fn: HostFn, imports: ImportSet): OptionalKind
   };
 }
 
-/** The wire parameter list and result of a shim (`fn` has safe names). */
-function wireSignature(fn: HostFn): { params: { name: string; type: string }[]; result: string } {
-  return { params: fn.params.map((p) => ({ name: p.name, type: wireTsType(p.wire) })), result: wireTsType(fn.result.wire) };
+/** The JS parameter list and result of a shim (`fn` has safe names): numbers only, each i64 split in two. */
+function jsSignature(fn: HostFn): { params: { name: string; type: string }[]; result: string } {
+  return { params: jsParamList(fn).map((name) => ({ name, type: "number" })), result: jsResultType(fn.result) };
 }
 
-function importsMethod(spec: AbiSpec, fn: HostFn): OptionalKind<MethodSignatureStructure> {
-  const wire = wireSignature(withSafeNames(fn));
-  return {
-    name: fn.name,
-    docs: [jsDoc(firstSentence(fn.doc), [traceTag(spec, fn)])],
-    parameters: wire.params,
-    returnType: wire.result,
-  };
+/** `(a: number, b: number) => number` */
+function signatureText(sig: { params: { name: string; type: string }[]; result: string }): string {
+  return `(${sig.params.map((p) => `${p.name}: ${p.type}`).join(", ")}) => ${sig.result}`;
 }
 
 /** Allocates shim-local names that cannot shadow a parameter. */
 function localNames(fn: HostFn): (base: string) => string {
-  const taken = new Set(fn.params.map((p) => p.name));
+  const taken = new Set(jsParamList(fn));
   return (base) => {
     let name = base;
     while (taken.has(name)) name += "_";
@@ -165,69 +168,112 @@ function localNames(fn: HostFn): (base: string) => string {
   };
 }
 
+/** The statements that answer an error or a miss with the function's convention (after it was reported). */
+function errorAnswer(fn: HostFn): string[] {
+  const lines: string[] = [];
+  const error = fn.result.error;
+  if (error.kind === "errPtr") {
+    const p = fn.params.find((q) => q.name === error.param);
+    if (p === undefined) throw new Error(`${fn.name}: error word ${error.param} is not a parameter`);
+    lines.push(`setErrorWord(ctx, ${decodeAddress(p)});`);
+  }
+  const ret = errorReturn(fn.result);
+  if (ret !== null) lines.push(ret);
+  return lines;
+}
+
+/**
+ * The miss check after the call whose result is in `r`: MISS is answered like
+ * an error, and its debug line (the spec's `onMiss` text, `{param}` filled in
+ * from the decoded argument held in `args`) is built only when it is reported.
+ */
+function missCheck(fn: HostFn, r: string, args: ReadonlyMap<string, string>): string[] {
+  if (fn.result.miss === null) return [];
+  const text = fn.result.miss.replace(/[`\\$]/g, (c) => `\\${c}`).replace(/\{(\w+)\}/g, (_, name: string) => {
+    const arg = args.get(name);
+    if (arg === undefined) throw new Error(`${fn.name}: onMiss names {${name}}, which is not a parameter the implementation receives`);
+    return `\${JSON.stringify(${arg})}`;
+  });
+  return [`if (${r} === MISS) {`, `  if (ctx.reportsMisses) ctx.miss(\`${fn.name}: ${text}\`);`, ...errorAnswer(fn).map((l) => `  ${l}`), "}"];
+}
 
 /** The statements of a shim's try block. `fn` has safe names. */
 export function shimTryBody(fn: HostFn, local: (base: string) => string): string[] {
-  const args = fn.params.filter(isInterfaceParam).map((p) => decodeParam(p, fn));
-  const call = `impl.${fn.name}(${args.join(", ")})`;
+  const lines: string[] = [];
+  // Arguments a miss message names are decoded into locals first.
+  const named = new Map<string, string>();
+  const wanted = new Set([...(fn.result.miss ?? "").matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
+  const args = fn.params.filter(isInterfaceParam).map((p) => {
+    const expr = decodeParam(p, fn);
+    if (!wanted.has(p.name)) return expr;
+    const v = local(`${p.name}Arg`);
+    lines.push(`const ${v} = ${expr};`);
+    named.set(p.name, v);
+    return v;
+  });
+  const call = (extra: string[] = []): string => `impl.${fn.name}(${[...args, ...extra].join(", ")})`;
+  const r = local("r");
   const t = fn.result.type;
+  const result = fn.result;
+  const callInto = (extra: string[] = []): string[] => [`const ${r} = ${call(extra)};`, ...missCheck(fn, r, named)];
   switch (t.kind) {
     case "none":
-      return [`${call};`];
+      return [...lines, `${call()};`];
     case "status": {
-      if (t.success === undefined) return [`${call};`, "return 0;"];
+      const body = fn.result.miss === null ? [`${call()};`] : callInto();
+      if (t.success === undefined) return [...lines, ...body, "return 0;"];
       const p = fn.params.find((q) => q.name === t.success);
       if (p === undefined) throw new Error(`${fn.name}: success value ${t.success} is not a parameter`);
-      return [`${call};`, `return ${p.name};`];
+      return [...lines, ...body, `return ${jsParams(p)[0]};`];
     }
     case "bytesToMalloc": {
       // Implementations shared with the destination variant take a capacity: here anything fits.
-      const r = local("r");
-      const lines: string[] = [];
       const out = t.out === undefined ? undefined : fn.params.find((p) => p.name === t.out);
       const outPtr = local("outPtr");
-      if (out !== undefined) lines.push(`const ${outPtr} = ${decodeAddress(out)};`, `ctx.mem.check(${outPtr}, 8, ${JSON.stringify(out.name)});`);
-      lines.push(`const ${r} = impl.${fn.name}(${[...args, "0xffffffff"].join(", ")});`);
-      if (t.emptyValue !== undefined) lines.push(`if (${r} === null) return ${t.emptyValue};`);
-      if (out === undefined) lines.push(`return ctx.mallocCopy(${r});`);
-      else lines.push(`ctx.mem.writeU64(${outPtr}, ctx.mallocCopy(${r}), ${JSON.stringify(out.name)});`, "return 0;");
+      if (out !== undefined) lines.push(`const ${outPtr} = ${decodeAddress(out)};`, `checkRange(ctx.memory, ${outPtr}, 8, ${JSON.stringify(out.name)});`);
+      lines.push(...callInto(["0xffffffff"]));
+      if (t.emptyValue !== undefined) lines.push(`if (${r} === null) ${returnStatement(result, String(t.emptyValue))}`);
+      const bytes = local("bytes");
+      lines.push(`const ${bytes} = asBytes(${r});`);
+      if (out === undefined) lines.push(`return returnHalves(ctx.wide, mallocCopy(ctx, ${bytes}), ${bytes}.length);`);
+      else lines.push(`writeU64Words(ctx.memory, ${outPtr}, mallocCopy(ctx, ${bytes}), ${bytes}.length, ${JSON.stringify(out.name)});`, "return 0;");
       return lines;
     }
     case "u32":
     case "i32":
     case "u64":
     case "handle":
-      return [`return ${call};`];
+      if (fn.result.miss === null) return [...lines, returnStatement(result, call())];
+      return [...lines, ...callInto(), returnStatement(result, r)];
     case "bool":
-      return [`return ${call} ? 1 : 0;`];
-    case "scalarOrMalloc": {
-      const r = local("r");
-      return [`const ${r} = ${call};`, `return typeof ${r} === "bigint" ? ${r} : ctx.mallocCopy(${r});`];
-    }
+      return [...lines, ...callInto(), `return ${r} ? 1 : 0;`];
+    case "scalarOrMalloc":
+      return [
+        ...lines,
+        ...callInto(),
+        `if (typeof ${r} !== "object") return returnWide(ctx.wide, ${r});`,
+        `return returnHalves(ctx.wide, mallocCopy(ctx, ${r}), ${r}.length);`,
+      ];
     case "bytesToDst": {
       const dst = fn.params.find((p) => p.name === t.dst);
       if (dst === undefined) throw new Error(`${fn.name}: result destination ${t.dst} is not a parameter`);
-      const lines: string[] = [];
-      const ptr = local(`${dst.name}Ptr`);
+      let ptr: string;
       let len: string;
       if (dst.type.kind === "dst") {
-        len = local(`${dst.name}Len`);
-        lines.push(`const ${ptr} = ctx.mem.span(${dst.name}, ${JSON.stringify(dst.name)});`, `const ${len} = ctx.mem.len;`);
+        [ptr, len] = jsParams(dst);
+        lines.push(`${ptr} >>>= 0;`, `${len} >>>= 0;`);
       } else if (dst.type.kind === "outPtr") {
+        ptr = local(`${dst.name}Ptr`);
         len = String(dst.type.size);
-        lines.push(`const ${ptr} = ${decodeAddress(dst)};`, `ctx.mem.check(${ptr}, ${len}, ${JSON.stringify(dst.name)});`);
+        lines.push(`const ${ptr} = ${decodeAddress(dst)};`, `checkRange(ctx.memory, ${ptr}, ${len}, ${JSON.stringify(dst.name)});`);
       } else {
         throw new Error(`${fn.name}: result destination ${t.dst} is a ${dst.type.kind} parameter, not dst or outPtr`);
       }
-      const r = local("r");
-      lines.push(`const ${r} = impl.${fn.name}(${[...args, len].join(", ")});`);
+      lines.push(...callInto([len]));
       if (t.emptyValue !== undefined) lines.push(`if (${r} === null) return ${t.emptyValue};`);
-      const write = `ctx.mem.writeInto(${ptr}, ${len}, ${r}, ${JSON.stringify(dst.name)})`;
-      if (t.report === "count") {
-        lines.push(`return ${write};`);
-      } else {
-        lines.push(`${write};`, "return 0;");
-      }
+      const write = `writeInto(ctx.memory, ${ptr}, ${len}, ${r}, ${JSON.stringify(dst.name)})`;
+      if (t.report === "count") lines.push(`return ${write};`);
+      else lines.push(`${write};`, "return 0;");
       return lines;
     }
   }
@@ -235,16 +281,7 @@ export function shimTryBody(fn: HostFn, local: (base: string) => string): string
 
 /** The statements of a shim's catch block; the caught error is `e`. `fn` has safe names. */
 export function shimCatchBody(fn: HostFn, e: string): string[] {
-  const lines = [`ctx.fail(${JSON.stringify(fn.name)}, ${e});`];
-  const error = fn.result.error;
-  if (error.kind === "errPtr") {
-    const p = fn.params.find((q) => q.name === error.param);
-    if (p === undefined) throw new Error(`${fn.name}: error word ${error.param} is not a parameter`);
-    lines.push(`ctx.setErrorWord(${decodeAddress(p)});`);
-  }
-  const ret = errorReturnValue(fn.result);
-  if (ret !== null) lines.push(`return ${ret};`);
-  return lines;
+  return [`ctx.fail(${JSON.stringify(fn.name)}, ${e});`, ...errorAnswer(fn)];
 }
 
 /**
@@ -258,8 +295,8 @@ function shimFactory(spec: AbiSpec, original: HostFn): FunctionDeclarationStruct
   const tryBody = shimTryBody(fn, local);
   const e = local("e");
   const catchBody = shimCatchBody(fn, e);
-  const wire = wireSignature(fn);
-  const params = wire.params.map((p) => `${p.name}: ${p.type}`).join(", ");
+  const sig = jsSignature(fn);
+  const params = sig.params.map((p) => `${p.name}: ${p.type}`).join(", ");
   return {
     kind: StructureKind.Function,
     isExported: true,
@@ -268,7 +305,7 @@ function shimFactory(spec: AbiSpec, original: HostFn): FunctionDeclarationStruct
       { name: "impl", type: names.host },
       { name: "ctx", type: "ShimContext" },
     ],
-    returnType: `(${params}) => ${wire.result}`,
+    returnType: names.import,
     docs: [
       jsDoc(
         `${firstSentence(original.doc)}\n\nThe shim of \`${original.name}\` ${profilesNote(original)}, backed by \`impl\`: decodes the wire arguments, calls \`impl.${original.name}\` and encodes its result or its error.`,
@@ -277,7 +314,7 @@ function shimFactory(spec: AbiSpec, original: HostFn): FunctionDeclarationStruct
     ],
     statements: [
       (writer: CodeBlockWriter) => {
-        writer.write(`return function ${safeIdentifier(original.name, "ts")}(${params}): ${wire.result} `).inlineBlock(() => {
+        writer.write(`return function ${safeIdentifier(original.name, "ts")}(${params}): ${sig.result} `).inlineBlock(() => {
           writer.write("try ").inlineBlock(() => {
             for (const line of tryBody) writer.writeLine(line);
           });
@@ -292,9 +329,16 @@ function shimFactory(spec: AbiSpec, original: HostFn): FunctionDeclarationStruct
   };
 }
 
-/** The three declarations of one variant: contract, wire signature, shim factory. */
+/** The three declarations of one variant: contract, JS signature, shim factory. */
 function variantStatements(spec: AbiSpec, fn: HostFn, imports: ImportSet): Statement[] {
   const names = hostVariantNames(spec, fn);
+  const factory = shimFactory(spec, fn);
+  const code = (factory.statements as ((w: CodeBlockWriter) => void)[]).map((write) => {
+    const writer = new CodeBlockWriter();
+    write(writer);
+    return writer.toString();
+  });
+  for (const helper of abiHelpersUsed(code.join("\n"))) imports.value(ABI_MODULE, helper);
   const host: InterfaceDeclarationStructure = {
     kind: StructureKind.Interface,
     isExported: true,
@@ -302,14 +346,19 @@ function variantStatements(spec: AbiSpec, fn: HostFn, imports: ImportSet): State
     docs: [jsDoc(`What a host implements for \`${fn.name}\` ${profilesNote(fn)}. The implementation throws to fail the call; \`${names.shim}\` turns the error into the function's error convention.`)],
     methods: [hostMethod(spec, fn, imports)],
   };
-  const wire: InterfaceDeclarationStructure = {
-    kind: StructureKind.Interface,
+  const wire: TypeAliasDeclarationStructure = {
+    kind: StructureKind.TypeAlias,
     isExported: true,
     name: names.import,
-    docs: [jsDoc(`\`${fn.name}\` ${profilesNote(fn)} as the module imports it: wasm values only.`)],
-    methods: [importsMethod(spec, fn)],
+    type: signatureText(jsSignature(withSafeNames(fn))),
+    docs: [
+      jsDoc(
+        `\`${fn.name}\` ${profilesNote(fn)} as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).`,
+        [traceTag(spec, fn)],
+      ),
+    ],
   };
-  return [host, wire, shimFactory(spec, fn)];
+  return [host, wire, factory];
 }
 
 /** A plain comment (not JSDoc: it documents the file, not the next declaration) with the family's doc. */

@@ -31,10 +31,12 @@ import {
   hostFamilyPath,
   hostSharedModule,
   hostVariantNames,
+  ABI_MODULE,
   SHARED_DIR,
   SHIM_CONTEXT_MODULE,
 } from "./host-names.js";
 import { emitHostShared } from "./host-shared.js";
+import { emitTrampolines, trampolinesName } from "./trampolines.js";
 import { familySource, firstSentence, ImportSet, jsDoc, literal, printTsFile, propertyKey, sectionSources, writeJsDoc, type Statement } from "./ts-print.js";
 
 export {
@@ -76,11 +78,16 @@ export function emitHostFamily(spec: AbiSpec, profile: Profile, family: Family):
     variants.map((v) => v.host),
     `${family.title} (profile ${profile.id}): what a host implements, one method per function. Implementations throw to fail a call; the shims of \`${names.create}\` turn the error into the function's error convention.${summary === "" ? "" : `\n\n${summary}`}`,
   );
-  const wire = composedInterface(
-    names.imports,
-    variants.map((v) => v.import),
-    `${family.title} (profile ${profile.id}) as the module imports them from \`${profile.module}\`: wasm values only.`,
-  );
+  // A type alias of an object type, not an interface: assignable to WebAssembly.ModuleImports as it is.
+  const wire: Statement = (writer) => {
+    writeJsDoc(
+      writer,
+      `${family.title} (profile ${profile.id}) as JS provides them: give them to \`bindTrampolines\` with \`${trampolinesName(profile)}\` for a module importing from \`${profile.module}\`.`,
+    );
+    writer.writeLine(`export type ${names.imports} = {`);
+    for (const v of variants) writer.writeLine(`  readonly ${propertyKey(v.fn.name)}: ${v.import};`);
+    writer.write("};");
+  };
   const create: FunctionDeclarationStructure = {
     kind: StructureKind.Function,
     isExported: true,
@@ -109,10 +116,12 @@ export function emitHostProfileIndex(spec: AbiSpec, profile: Profile): Generated
   const names = hostProfileNames(profile);
   const imports = new ImportSet(hostProfileIndexPath(profile));
   imports.type(SHIM_CONTEXT_MODULE, "ShimContext");
-  const statements: Statement[] = families.map((family) => ({
+  const statements: Statement[] = [...families.map((family) => `./${familyFileName(family)}.js`), "./trampolines.js"].map((moduleSpecifier) => ({
     kind: StructureKind.ExportDeclaration,
-    moduleSpecifier: `./${familyFileName(family)}.js`,
+    moduleSpecifier,
   }));
+  imports.value("./trampolines.js", trampolinesName(profile));
+  imports.value(ABI_MODULE, "bindTrampolines");
   const perFamily = families.map((family) => {
     const fam = hostFamilyNames(profile, family);
     const module = `./${familyFileName(family)}.js`;
@@ -175,7 +184,23 @@ export function emitHostProfileIndex(spec: AbiSpec, profile: Profile): Generated
     ],
     docs: [jsDoc(`The IG releases of profile \`${profile.id}\`, oldest first.`)],
   };
-  statements.push(impl, wire, create, moduleConst, releases);
+  const link: FunctionDeclarationStructure = {
+    kind: StructureKind.Function,
+    isExported: true,
+    name: names.link,
+    parameters: [
+      { name: "impl", type: names.impl },
+      { name: "ctx", type: "ShimContext" },
+    ],
+    returnType: "WebAssembly.ModuleImports",
+    docs: [
+      jsDoc(
+        `What a module of profile \`${profile.id}\` imports from \`${profile.module}\`, backed by \`impl\`: the shims of \`${names.create}\` behind the profile's trampolines (no BigInt on any call).`,
+      ),
+    ],
+    statements: [`return bindTrampolines(${trampolinesName(profile)}, ${names.create}(impl, ctx), ctx.wide);`],
+  };
+  statements.push(impl, wire, create, link, moduleConst, releases);
   const sources = [...sectionSources(spec, "abi"), ...families.map(familySource)];
   return printTsFile(hostProfileIndexPath(profile), sources, imports, statements);
 }
@@ -217,6 +242,7 @@ export function emitHost(spec: AbiSpec): GeneratedFile[] {
   for (const profile of spec.profiles) {
     const families = familiesOfProfile(spec, profile.id);
     for (const family of families) files.push(emitHostFamily(spec, profile, family));
+    files.push(emitTrampolines(spec, profile));
     files.push(emitHostProfileIndex(spec, profile));
   }
   return files;

@@ -7,7 +7,8 @@
  */
 import { FieldKind } from "../../generated/constants.js";
 import type { Budgets } from "../budgets.js";
-import { fail, NotFoundError } from "../errors.js";
+import { MISS, type Miss } from "../abi/miss.js";
+import { fail } from "../errors.js";
 import { decodeUtf8 } from "../utf8.js";
 
 export class ConfigOps {
@@ -17,14 +18,12 @@ export class ConfigOps {
     private readonly budgets: Budgets,
   ) {}
 
-  getParamValue(key: string): string {
-    const value = this.params.get(key);
-    if (value === undefined) throw new NotFoundError(`getParamValue: no param "${key}"`);
-    return value;
+  getParamValue(key: string): string | Miss {
+    return this.params.get(key) ?? MISS;
   }
 
-  setConfig(key: string, value: bigint | Uint8Array, kind: FieldKind): void {
-    if (kind !== FieldKind.String || typeof value === "bigint") {
+  setConfig(key: string, value: number | bigint | Uint8Array, kind: FieldKind): void {
+    if (kind !== FieldKind.String || typeof value !== "object") {
       fail(`setConfig: only kind String is supported, not ${FieldKind[kind] ?? kind}`);
     }
     const text = decodeUtf8(value, 0, value.length);

@@ -6,6 +6,7 @@ import { type DataSourceType, SubscriptionType } from "../../generated/constants
 import type { FieldKind } from "../../generated/constants.js";
 import type { DataSourceHandle, FieldHandle, PacketHandle } from "../../generated/types.js";
 import { type Budgets, metadataCost } from "../budgets.js";
+import { MISS, type Miss } from "../abi/miss.js";
 import { fail, NotFoundError } from "../errors.js";
 import { HandleType } from "../handles.js";
 import type { DataSources } from "../data-sources.js";
@@ -37,9 +38,9 @@ export class DataSourceOps {
    * GetDataSources(), which leaves them out (pkg/gadget-context/gadget-context.go
    * getDataSources, since e3d6a2790, v0.35.0).
    */
-  getDataSource(name: string): DataSourceHandle {
+  getDataSource(name: string): DataSourceHandle | Miss {
     const ds = this.sources.get(name);
-    if (!ds) throw new NotFoundError(`getDataSource: no data source "${name}"`);
+    if (!ds) return MISS;
     if (!ds.referenced) throw new NotFoundError(`getDataSource: data source "${name}" is unreferenced`);
     return this.handleOf(ds.index);
   }
@@ -63,10 +64,10 @@ export class DataSourceOps {
     source.subscribe({ prio: prio | 0, type, cbID, dsHandle: ds, js: null });
   }
 
-  dataSourceGetField(ds: DataSourceHandle, name: string): FieldHandle {
+  dataSourceGetField(ds: DataSourceHandle, name: string): FieldHandle | Miss {
     const source = this.sources.dataSourceOf(ds, "dataSourceGetField");
     const field = source.field(name) ?? (this.behaviour.getFieldCaseInsensitive ? source.fieldIgnoringCase(name) : undefined);
-    if (!field) throw new NotFoundError(`dataSourceGetField: data source "${source.name}" has no field "${name}"`);
+    if (!field) return MISS;
     return this.sources.fieldHandle(field) as FieldHandle;
   }
 

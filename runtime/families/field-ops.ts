@@ -97,7 +97,7 @@ export class FieldOps {
   }
 
   /** Reads the located field's value as scalar `kind`. */
-  private getScalar(addr: number, kind: number, what: string): bigint {
+  private getScalar(addr: number, kind: number, what: string): number | bigint {
     const size = FieldKindSize[this.fieldKind];
     if (size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size) return this.readScalar(this.mem.view, addr + this.fieldOffset, kind);
     const value = this.scalarBytes(addr, kind, what);
@@ -114,24 +114,29 @@ export class FieldOps {
     return value;
   }
 
-  /** Reads a fixed-size value with `kind`'s signedness (sign- or zero-extended; floats as bits; Bool 1 only for the byte 1). */
-  readScalar(view: DataView, at: number, kind: number): bigint {
+  /**
+   * Reads a fixed-size value with `kind`'s signedness (sign- or zero-extended;
+   * floats as bits; Bool 1 only for the byte 1). Kinds of up to 4 bytes come
+   * back as numbers (a negative number stands for its 64-bit two's
+   * complement), 8-byte kinds as bigints: no BigInt for the common case.
+   */
+  readScalar(view: DataView, at: number, kind: number): number | bigint {
     switch (kind) {
       case FieldKind.Bool:
-        return view.getUint8(at) === 1 ? 1n : 0n;
+        return view.getUint8(at) === 1 ? 1 : 0;
       case FieldKind.Int8:
-        return BigInt(view.getInt8(at));
+        return view.getInt8(at);
       case FieldKind.Int16:
-        return BigInt(view.getInt16(at, true));
+        return view.getInt16(at, true);
       case FieldKind.Int32:
-        return BigInt(view.getInt32(at, true));
+        return view.getInt32(at, true);
       case FieldKind.Uint8:
-        return BigInt(view.getUint8(at));
+        return view.getUint8(at);
       case FieldKind.Uint16:
-        return BigInt(view.getUint16(at, true));
+        return view.getUint16(at, true);
       case FieldKind.Uint32:
       case FieldKind.Float32:
-        return BigInt(view.getUint32(at, true));
+        return view.getUint32(at, true);
       case FieldKind.Int64:
         return view.getBigInt64(at, true);
       default: // Uint64, Float64
@@ -139,13 +144,25 @@ export class FieldOps {
     }
   }
 
-  /** Writes the low `size` bytes of `value` (Bool: 1 when non-zero). */
-  writeScalar(view: DataView, at: number, size: number, kind: number, value: bigint): void {
-    this.scratch64[0] = value;
-    const lo = this.scratch32[0];
+  /**
+   * Writes the low `size` bytes of `value` (Bool: 1 when non-zero). A number
+   * is a safe integer standing for its 64-bit two's complement (the shims pass
+   * the u32 bits of kinds up to 4 bytes as numbers).
+   */
+  writeScalar(view: DataView, at: number, size: number, kind: number, value: number | bigint): void {
+    let lo: number;
+    let hi: number;
+    if (typeof value === "number") {
+      lo = value >>> 0;
+      hi = Math.floor(value / 0x1_0000_0000) >>> 0;
+    } else {
+      this.scratch64[0] = value;
+      lo = this.scratch32[0];
+      hi = this.scratch32[1];
+    }
     switch (size) {
       case 1:
-        view.setUint8(at, kind === FieldKind.Bool ? (lo | this.scratch32[1]) !== 0 ? 1 : 0 : lo & 0xff);
+        view.setUint8(at, kind === FieldKind.Bool ? (lo | hi) !== 0 ? 1 : 0 : lo & 0xff);
         return;
       case 2:
         view.setUint16(at, lo & 0xffff, true);
@@ -155,7 +172,7 @@ export class FieldOps {
         return;
       default:
         view.setUint32(at, lo, true);
-        view.setUint32(at + 4, this.scratch32[1], true);
+        view.setUint32(at + 4, hi, true);
     }
   }
 
@@ -169,7 +186,7 @@ export class FieldOps {
 
   // --- host functions --------------------------------------------------
 
-  fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint {
+  fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint {
     return this.getScalar(this.locate(field, data, "fieldGetScalar"), kind, "fieldGetScalar");
   }
 
@@ -182,15 +199,15 @@ export class FieldOps {
   }
 
   /** seed `fieldAccessorGet` / env-v1 `fieldGet`: a scalar, or the bytes to copy through the guest's malloc. */
-  fieldAccessorGet(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint | Uint8Array {
+  fieldAccessorGet(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint | Uint8Array {
     return this.legacyGet(field, data, kind, "fieldAccessorGet");
   }
 
-  fieldGet(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint | Uint8Array {
+  fieldGet(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint | Uint8Array {
     return this.legacyGet(field, data, kind, "fieldGet");
   }
 
-  private legacyGet(field: number, data: number, kind: number, what: string): bigint | Uint8Array {
+  private legacyGet(field: number, data: number, kind: number, what: string): number | bigint | Uint8Array {
     const addr = this.locate(field, data, what);
     return isScalarKind(kind) ? this.getScalar(addr, kind, what) : this.bufferValue(addr, kind, true, what);
   }
@@ -199,23 +216,23 @@ export class FieldOps {
    * Writes a field. What the guest gets on success (0, or the field handle
    * before v0.39.0) is the generated shim's, per the release's fieldSet variant.
    */
-  fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: bigint | Uint8Array): void {
+  fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: number | bigint | Uint8Array): void {
     this.set(field, data, kind, value, "fieldSet");
   }
 
-  fieldAccessorSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: bigint | Uint8Array): void {
+  fieldAccessorSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: number | bigint | Uint8Array): void {
     this.set(field, data, kind, value, "fieldAccessorSet");
   }
 
-  private set(field: number, data: number, kind: number, value: bigint | Uint8Array, what: string): void {
+  private set(field: number, data: number, kind: number, value: number | bigint | Uint8Array, what: string): void {
     const addr = this.locate(field, data, what);
-    if (typeof value === "bigint") this.setScalar(addr, kind, value, what);
-    else this.setBytes(addr, kind, value, what);
+    if (typeof value === "object") this.setBytes(addr, kind, value, what);
+    else this.setScalar(addr, kind, value, what);
     // What the guest gets on success (0, or the field handle before v0.39.0) is the spec's: the
     // generated shim of each release's fieldSet variant answers it.
   }
 
-  private setScalar(addr: number, kind: number, value: bigint, what: string): void {
+  private setScalar(addr: number, kind: number, value: number | bigint, what: string): void {
     const size = FieldKindSize[this.fieldKind];
     if (size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size) {
       this.writeScalar(this.mem.view, addr + this.fieldOffset, size, kind, value);

@@ -15,7 +15,8 @@
  */
 import type { MapType, MapUpdateFlags } from "../../generated/constants.js";
 import type { MapHandle } from "../../generated/types.js";
-import { DestinationTooSmallError, fail, NotFoundError } from "../errors.js";
+import { MISS, type Miss } from "../abi/miss.js";
+import { DestinationTooSmallError, fail } from "../errors.js";
 import { HandleType, type HandleTable } from "../handles.js";
 import type { Budgets } from "../budgets.js";
 import { BpfMap, type MapBudget, type MapRegistry } from "../maps/bpf-map.js";
@@ -69,17 +70,17 @@ export class MapOps {
     map.releaseBudget();
   }
 
-  getMap(name: string): MapHandle {
+  getMap(name: string): MapHandle | Miss {
     const map = this.registry.get(name);
-    if (!map) throw new NotFoundError(`getMap: no map "${name}"`);
-    return this.handleOf(map);
+    return map === undefined ? MISS : this.handleOf(map);
   }
 
-  mapLookup(map: MapHandle, key: Uint8Array, capacity: number): Uint8Array {
+  /** A key that is not there is a miss (MISS), the normal answer of a filter map: no exception, no message. */
+  mapLookup(map: MapHandle, key: Uint8Array, capacity: number): Uint8Array | Miss {
     const m = this.mapOf(map, "mapLookup");
     if (m.isMapOfMaps) {
       const inner = m.lookupMap(key);
-      if (!inner) throw new NotFoundError(`mapLookup: key not found in map "${m.spec.name}"`);
+      if (!inner) return MISS;
       // Refuse before creating the handle: one the guest never receives could never be released.
       if (capacity < 4) throw new DestinationTooSmallError(`mapLookup: a map handle needs 4 bytes, the destination holds ${capacity}`);
       const out = new Uint8Array(4);
@@ -87,7 +88,7 @@ export class MapOps {
       return out;
     }
     const out = new Uint8Array(m.spec.valueSize);
-    if (!m.lookup(key, out)) throw new NotFoundError(`mapLookup: key not found in map "${m.spec.name}"`);
+    if (!m.lookup(key, out)) return MISS;
     return out;
   }
 

@@ -1,5 +1,5 @@
 /** Syscall names, numbers and declarations of the host's architecture. */
-import { NotFoundError } from "../errors.js";
+import { MISS, type Miss } from "../abi/miss.js";
 import { encodeSyscallDeclaration, SYSCALL_DECLARATION_SIZE, type SyscallTable } from "../syscalls/syscall-table.js";
 
 export class SyscallOps {
@@ -12,15 +12,14 @@ export class SyscallOps {
     return this.table.nameOf(id & 0xffff);
   }
 
-  getSyscallID(name: string): number {
+  getSyscallID(name: string): number | Miss {
     const id = this.table.idOf(name);
-    if (id === -1) throw new NotFoundError(`getSyscallID: unknown syscall "${name}"`);
-    return id;
+    return id === -1 ? MISS : id;
   }
 
-  getSyscallDeclaration(name: string): Uint8Array {
+  getSyscallDeclaration(name: string): Uint8Array | Miss {
     const decl = this.table.declarationOf(name);
-    if (!decl) throw new NotFoundError(`getSyscallDeclaration: unknown syscall "${name}"`);
+    if (!decl) return MISS;
     encodeSyscallDeclaration(decl, new DataView(this.declaration.buffer), 0);
     return this.declaration;
   }

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type DataArrayAppendHost, type DataArrayAppendImport, type DataArrayGetHost, type DataArrayGetImport, type DataArrayLenHost, type DataArrayLenImport, type DataArrayNewHost, type DataArrayNewImport, type DataArrayReleaseHost, type DataArrayReleaseImport, dataArrayAppendShim, dataArrayGetShim, dataArrayLenShim, dataArrayNewShim, dataArrayReleaseShim } from "../shared/dataarray.js";
 
 /**
@@ -12,8 +12,14 @@ import { type DataArrayAppendHost, type DataArrayAppendImport, type DataArrayGet
  */
 export interface PreReleaseDataArrayHost extends DataArrayNewHost, DataArrayAppendHost, DataArrayReleaseHost, DataArrayLenHost, DataArrayGetHost {}
 
-/** Data arrays (profile pre-release) as the module imports them from `env`: wasm values only. */
-export interface PreReleaseDataArrayImports extends DataArrayNewImport, DataArrayAppendImport, DataArrayReleaseImport, DataArrayLenImport, DataArrayGetImport {}
+/** Data arrays (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a module importing from `env`. */
+export type PreReleaseDataArrayImports = {
+    readonly dataArrayNew: DataArrayNewImport;
+    readonly dataArrayAppend: DataArrayAppendImport;
+    readonly dataArrayRelease: DataArrayReleaseImport;
+    readonly dataArrayLen: DataArrayLenImport;
+    readonly dataArrayGet: DataArrayGetImport;
+  };
 
 /** The import functions of data arrays (profile pre-release), backed by `impl`. */
 export function createPreReleaseDataArrayImports(impl: PreReleaseDataArrayHost, ctx: ShimContext): PreReleaseDataArrayImports {

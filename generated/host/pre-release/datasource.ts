@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type DataSourceAddFieldHost, type DataSourceAddFieldImport, type DataSourceEmitAndReleaseHost, type DataSourceEmitAndReleaseImport, type DataSourceGetFieldHost, type DataSourceGetFieldImport, type DataSourceNewPacketArrayHost, type DataSourceNewPacketArrayImport, type DataSourceNewPacketSingleHost, type DataSourceNewPacketSingleImport, type DataSourceReleaseHost, type DataSourceReleaseImport, type DataSourceSubscribePreReleaseHost, type DataSourceSubscribePreReleaseImport, type GetDataSourceHost, type GetDataSourceImport, type NewDataSourceHost, type NewDataSourceImport, dataSourceAddFieldShim, dataSourceEmitAndReleaseShim, dataSourceGetFieldShim, dataSourceNewPacketArrayShim, dataSourceNewPacketSingleShim, dataSourceReleaseShim, dataSourceSubscribePreReleaseShim, getDataSourceShim, newDataSourceShim } from "../shared/datasource.js";
 
 /**
@@ -12,8 +12,18 @@ import { type DataSourceAddFieldHost, type DataSourceAddFieldImport, type DataSo
  */
 export interface PreReleaseDataSourceHost extends NewDataSourceHost, GetDataSourceHost, DataSourceSubscribePreReleaseHost, DataSourceGetFieldHost, DataSourceAddFieldHost, DataSourceNewPacketSingleHost, DataSourceNewPacketArrayHost, DataSourceEmitAndReleaseHost, DataSourceReleaseHost {}
 
-/** Data sources (profile pre-release) as the module imports them from `env`: wasm values only. */
-export interface PreReleaseDataSourceImports extends NewDataSourceImport, GetDataSourceImport, DataSourceSubscribePreReleaseImport, DataSourceGetFieldImport, DataSourceAddFieldImport, DataSourceNewPacketSingleImport, DataSourceNewPacketArrayImport, DataSourceEmitAndReleaseImport, DataSourceReleaseImport {}
+/** Data sources (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a module importing from `env`. */
+export type PreReleaseDataSourceImports = {
+    readonly newDataSource: NewDataSourceImport;
+    readonly getDataSource: GetDataSourceImport;
+    readonly dataSourceSubscribe: DataSourceSubscribePreReleaseImport;
+    readonly dataSourceGetField: DataSourceGetFieldImport;
+    readonly dataSourceAddField: DataSourceAddFieldImport;
+    readonly dataSourceNewPacketSingle: DataSourceNewPacketSingleImport;
+    readonly dataSourceNewPacketArray: DataSourceNewPacketArrayImport;
+    readonly dataSourceEmitAndRelease: DataSourceEmitAndReleaseImport;
+    readonly dataSourceRelease: DataSourceReleaseImport;
+  };
 
 /** The import functions of data sources (profile pre-release), backed by `impl`. */
 export function createPreReleaseDataSourceImports(impl: PreReleaseDataSourceHost, ctx: ShimContext): PreReleaseDataSourceImports {

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type FieldAccessorGetHost, type FieldAccessorGetImport, type FieldAccessorSetHost, type FieldAccessorSetImport, fieldAccessorGetShim, fieldAccessorSetShim } from "../shared/field.js";
 
 /**
@@ -12,8 +12,11 @@ import { type FieldAccessorGetHost, type FieldAccessorGetImport, type FieldAcces
  */
 export interface PreReleaseFieldHost extends FieldAccessorGetHost, FieldAccessorSetHost {}
 
-/** Fields (profile pre-release) as the module imports them from `env`: wasm values only. */
-export interface PreReleaseFieldImports extends FieldAccessorGetImport, FieldAccessorSetImport {}
+/** Fields (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a module importing from `env`. */
+export type PreReleaseFieldImports = {
+    readonly fieldAccessorGet: FieldAccessorGetImport;
+    readonly fieldAccessorSet: FieldAccessorSetImport;
+  };
 
 /** The import functions of fields (profile pre-release), backed by `impl`. */
 export function createPreReleaseFieldImports(impl: PreReleaseFieldHost, ctx: ShimContext): PreReleaseFieldImports {

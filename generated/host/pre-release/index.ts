@@ -2,16 +2,18 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, bindTrampolines } from "../../../runtime/abi/index.js";
 import { type PreReleaseDataArrayHost, type PreReleaseDataArrayImports, createPreReleaseDataArrayImports } from "./dataarray.js";
 import { type PreReleaseDataSourceHost, type PreReleaseDataSourceImports, createPreReleaseDataSourceImports } from "./datasource.js";
 import { type PreReleaseFieldHost, type PreReleaseFieldImports, createPreReleaseFieldImports } from "./field.js";
 import { type PreReleaseLogHost, type PreReleaseLogImports, createPreReleaseLogImports } from "./log.js";
+import { PreReleaseTrampolines } from "./trampolines.js";
 
 export * from "./log.js";
 export * from "./datasource.js";
 export * from "./dataarray.js";
 export * from "./field.js";
+export * from "./trampolines.js";
 
 /** Everything a host implements for modules of profile `pre-release`, one member per family. */
 export interface PreReleaseHostImpl {
@@ -36,6 +38,11 @@ export function createPreReleaseImports(impl: PreReleaseHostImpl, ctx: ShimConte
     ...createPreReleaseDataArrayImports(impl.dataArray, ctx),
     ...createPreReleaseFieldImports(impl.field, ctx),
   };
+}
+
+/** What a module of profile `pre-release` imports from `env`, backed by `impl`: the shims of `createPreReleaseImports` behind the profile's trampolines (no BigInt on any call). */
+export function linkPreReleaseImports(impl: PreReleaseHostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
+  return bindTrampolines(PreReleaseTrampolines, createPreReleaseImports(impl, ctx), ctx.wide);
 }
 
 /** The module that modules of profile `pre-release` import host functions from. */

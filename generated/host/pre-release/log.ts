@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type GadgetLogHost, type GadgetLogImport, gadgetLogShim } from "../shared/log.js";
 
 /**
@@ -12,8 +12,10 @@ import { type GadgetLogHost, type GadgetLogImport, gadgetLogShim } from "../shar
  */
 export interface PreReleaseLogHost extends GadgetLogHost {}
 
-/** Log (profile pre-release) as the module imports them from `env`: wasm values only. */
-export interface PreReleaseLogImports extends GadgetLogImport {}
+/** Log (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a module importing from `env`. */
+export type PreReleaseLogImports = {
+    readonly gadgetLog: GadgetLogImport;
+  };
 
 /** The import functions of log (profile pre-release), backed by `impl`. */
 export function createPreReleaseLogImports(impl: PreReleaseLogHost, ctx: ShimContext): PreReleaseLogImports {

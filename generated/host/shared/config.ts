@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { MISS, type Miss, type ShimContext, asBytes, kindValue, mallocCopy, readString, returnHalves, writeInto } from "../../../runtime/abi/index.js";
 import type { FieldKind } from "../../constants.js";
 
 /*
@@ -23,18 +23,14 @@ export interface GetParamValueV0_33Host {
    * @throws Any error fails the call. Returns 0 on error.
    * @generated from env.getParamValue(key: str) -> bytesToMalloc [wire (i64) -> i64]
    */
-  getParamValue(key: string, capacity: number): Uint8Array | string;
+  getParamValue(key: string, capacity: number): Uint8Array | string | Miss;
 }
 
-/** `getParamValue` (profiles v0.33, v0.35, v0.37) as the module imports it: wasm values only. */
-export interface GetParamValueV0_33Import {
-  /**
-   * Returns the value of a parameter, as text, in memory the host obtains
-   * from the module's `malloc`; the module frees it.
-   * @generated from env.getParamValue(key: str) -> bytesToMalloc [wire (i64) -> i64]
-   */
-  getParamValue(key: bigint): bigint;
-}
+/**
+ * `getParamValue` (profiles v0.33, v0.35, v0.37) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env.getParamValue(key: str) -> bytesToMalloc [wire (i64) -> i64]
+ */
+export type GetParamValueV0_33Import = (keyPtr: number, keyLen: number) => number;
 
 /**
  * Returns the value of a parameter, as text, in memory the host obtains
@@ -43,14 +39,20 @@ export interface GetParamValueV0_33Import {
  * The shim of `getParamValue` (profiles v0.33, v0.35, v0.37), backed by `impl`: decodes the wire arguments, calls `impl.getParamValue` and encodes its result or its error.
  * @generated from env.getParamValue(key: str) -> bytesToMalloc [wire (i64) -> i64]
  */
-export function getParamValueV0_33Shim(impl: GetParamValueV0_33Host, ctx: ShimContext): (key: bigint) => bigint {
-  return function getParamValue(key: bigint): bigint {
+export function getParamValueV0_33Shim(impl: GetParamValueV0_33Host, ctx: ShimContext): GetParamValueV0_33Import {
+  return function getParamValue(keyPtr: number, keyLen: number): number {
     try {
-      const r = impl.getParamValue(ctx.mem.readString(key, "key"), 0xffffffff);
-      return ctx.mallocCopy(r);
+      const keyArg = readString(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key");
+      const r = impl.getParamValue(keyArg, 0xffffffff);
+      if (r === MISS) {
+        if (ctx.reportsMisses) ctx.miss(`getParamValue: no param ${JSON.stringify(keyArg)}`);
+        return returnHalves(ctx.wide, 0, 0);
+      }
+      const bytes = asBytes(r);
+      return returnHalves(ctx.wide, mallocCopy(ctx, bytes), bytes.length);
     } catch (e) {
       ctx.fail("getParamValue", e);
-      return 0n;
+      return returnHalves(ctx.wide, 0, 0);
     }
   };
 }
@@ -67,18 +69,14 @@ export interface GetParamValueHost {
    * @throws Any error fails the call. Returns 1 on error.
    * @generated from env|ig.getParamValue(key: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
    */
-  getParamValue(key: string, capacity: number): Uint8Array | string;
+  getParamValue(key: string, capacity: number): Uint8Array | string | Miss;
 }
 
-/** `getParamValue` (profiles v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface GetParamValueImport {
-  /**
-   * Copies the value of a parameter, as text, into a buffer the module
-   * provides.
-   * @generated from env|ig.getParamValue(key: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
-   */
-  getParamValue(key: bigint, dst: bigint): number;
-}
+/**
+ * `getParamValue` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.getParamValue(key: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
+ */
+export type GetParamValueImport = (keyPtr: number, keyLen: number, dstPtr: number, dstLen: number) => number;
 
 /**
  * Copies the value of a parameter, as text, into a buffer the module
@@ -87,13 +85,18 @@ export interface GetParamValueImport {
  * The shim of `getParamValue` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getParamValue` and encodes its result or its error.
  * @generated from env|ig.getParamValue(key: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
  */
-export function getParamValueShim(impl: GetParamValueHost, ctx: ShimContext): (key: bigint, dst: bigint) => number {
-  return function getParamValue(key: bigint, dst: bigint): number {
+export function getParamValueShim(impl: GetParamValueHost, ctx: ShimContext): GetParamValueImport {
+  return function getParamValue(keyPtr: number, keyLen: number, dstPtr: number, dstLen: number): number {
     try {
-      const dstPtr = ctx.mem.span(dst, "dst");
-      const dstLen = ctx.mem.len;
-      const r = impl.getParamValue(ctx.mem.readString(key, "key"), dstLen);
-      ctx.mem.writeInto(dstPtr, dstLen, r, "dst");
+      const keyArg = readString(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key");
+      dstPtr >>>= 0;
+      dstLen >>>= 0;
+      const r = impl.getParamValue(keyArg, dstLen);
+      if (r === MISS) {
+        if (ctx.reportsMisses) ctx.miss(`getParamValue: no param ${JSON.stringify(keyArg)}`);
+        return 1;
+      }
+      writeInto(ctx.memory, dstPtr, dstLen, r, "dst");
       return 0;
     } catch (e) {
       ctx.fail("getParamValue", e);
@@ -112,17 +115,14 @@ export interface SetConfigHost {
    * @throws Any error fails the call. Returns 1 on error.
    * @generated from env|ig.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32) -> i32]
    */
-  setConfig(key: string, value: bigint | Uint8Array, kind: FieldKind): void;
+  setConfig(key: string, value: number | bigint | Uint8Array, kind: FieldKind): void;
 }
 
-/** `setConfig` (profiles v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface SetConfigImport {
-  /**
-   * Sets a configuration value for the host.
-   * @generated from env|ig.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32) -> i32]
-   */
-  setConfig(key: bigint, value: bigint, kind: number): number;
-}
+/**
+ * `setConfig` (profiles v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32) -> i32]
+ */
+export type SetConfigImport = (keyPtr: number, keyLen: number, valueLo: number, valueHi: number, kind: number) => number;
 
 /**
  * Sets a configuration value for the host.
@@ -130,10 +130,10 @@ export interface SetConfigImport {
  * The shim of `setConfig` (profiles v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.setConfig` and encodes its result or its error.
  * @generated from env|ig.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32) -> i32]
  */
-export function setConfigShim(impl: SetConfigHost, ctx: ShimContext): (key: bigint, value: bigint, kind: number) => number {
-  return function setConfig(key: bigint, value: bigint, kind: number): number {
+export function setConfigShim(impl: SetConfigHost, ctx: ShimContext): SetConfigImport {
+  return function setConfig(keyPtr: number, keyLen: number, valueLo: number, valueHi: number, kind: number): number {
     try {
-      impl.setConfig(ctx.mem.readString(key, "key"), ctx.kindValue(kind >>> 0, value), (kind >>> 0) as FieldKind);
+      impl.setConfig(readString(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key"), kindValue(ctx.memory, kind >>> 0, valueLo, valueHi), (kind >>> 0) as FieldKind);
       return 0;
     } catch (e) {
       ctx.fail("setConfig", e);

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import type { DataArrayHandle, DataHandle } from "../../types.js";
 
 /*
@@ -24,14 +24,11 @@ export interface DataArrayNewHost {
   dataArrayNew(arr: DataArrayHandle): DataHandle;
 }
 
-/** `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataArrayNewImport {
-  /**
-   * Allocates a zeroed record for the array.
-   * @generated from env|ig.dataArrayNew(arr: handle<DataArray>) -> handle<Data> [wire (i32) -> i32]
-   */
-  dataArrayNew(arr: number): number;
-}
+/**
+ * `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataArrayNew(arr: handle<DataArray>) -> handle<Data> [wire (i32) -> i32]
+ */
+export type DataArrayNewImport = (arr: number) => number;
 
 /**
  * Allocates a zeroed record for the array.
@@ -39,7 +36,7 @@ export interface DataArrayNewImport {
  * The shim of `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayNew` and encodes its result or its error.
  * @generated from env|ig.dataArrayNew(arr: handle<DataArray>) -> handle<Data> [wire (i32) -> i32]
  */
-export function dataArrayNewShim(impl: DataArrayNewHost, ctx: ShimContext): (arr: number) => number {
+export function dataArrayNewShim(impl: DataArrayNewHost, ctx: ShimContext): DataArrayNewImport {
   return function dataArrayNew(arr: number): number {
     try {
       return impl.dataArrayNew((arr >>> 0) as DataArrayHandle);
@@ -62,14 +59,11 @@ export interface DataArrayAppendHost {
   dataArrayAppend(arr: DataArrayHandle, data: DataHandle): void;
 }
 
-/** `dataArrayAppend` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataArrayAppendImport {
-  /**
-   * Appends a record made by `dataArrayNew` to the array and releases its handle.
-   * @generated from env|ig.dataArrayAppend(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
-   */
-  dataArrayAppend(arr: number, data: number): number;
-}
+/**
+ * `dataArrayAppend` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataArrayAppend(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
+ */
+export type DataArrayAppendImport = (arr: number, data: number) => number;
 
 /**
  * Appends a record made by `dataArrayNew` to the array and releases its handle.
@@ -77,7 +71,7 @@ export interface DataArrayAppendImport {
  * The shim of `dataArrayAppend` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayAppend` and encodes its result or its error.
  * @generated from env|ig.dataArrayAppend(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
  */
-export function dataArrayAppendShim(impl: DataArrayAppendHost, ctx: ShimContext): (arr: number, data: number) => number {
+export function dataArrayAppendShim(impl: DataArrayAppendHost, ctx: ShimContext): DataArrayAppendImport {
   return function dataArrayAppend(arr: number, data: number): number {
     try {
       impl.dataArrayAppend((arr >>> 0) as DataArrayHandle, (data >>> 0) as DataHandle);
@@ -101,14 +95,11 @@ export interface DataArrayReleaseHost {
   dataArrayRelease(arr: DataArrayHandle, data: DataHandle): void;
 }
 
-/** `dataArrayRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataArrayReleaseImport {
-  /**
-   * Discards a record made by `dataArrayNew` without appending it.
-   * @generated from env|ig.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
-   */
-  dataArrayRelease(arr: number, data: number): number;
-}
+/**
+ * `dataArrayRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
+ */
+export type DataArrayReleaseImport = (arr: number, data: number) => number;
 
 /**
  * Discards a record made by `dataArrayNew` without appending it.
@@ -116,7 +107,7 @@ export interface DataArrayReleaseImport {
  * The shim of `dataArrayRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayRelease` and encodes its result or its error.
  * @generated from env|ig.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
  */
-export function dataArrayReleaseShim(impl: DataArrayReleaseHost, ctx: ShimContext): (arr: number, data: number) => number {
+export function dataArrayReleaseShim(impl: DataArrayReleaseHost, ctx: ShimContext): DataArrayReleaseImport {
   return function dataArrayRelease(arr: number, data: number): number {
     try {
       impl.dataArrayRelease((arr >>> 0) as DataArrayHandle, (data >>> 0) as DataHandle);
@@ -140,14 +131,11 @@ export interface DataArrayLenHost {
   dataArrayLen(arr: DataArrayHandle): number;
 }
 
-/** `dataArrayLen` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataArrayLenImport {
-  /**
-   * Number of records in the array.
-   * @generated from env|ig.dataArrayLen(arr: handle<DataArray>) -> u32 [wire (i32) -> i32]
-   */
-  dataArrayLen(arr: number): number;
-}
+/**
+ * `dataArrayLen` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataArrayLen(arr: handle<DataArray>) -> u32 [wire (i32) -> i32]
+ */
+export type DataArrayLenImport = (arr: number) => number;
 
 /**
  * Number of records in the array.
@@ -155,7 +143,7 @@ export interface DataArrayLenImport {
  * The shim of `dataArrayLen` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayLen` and encodes its result or its error.
  * @generated from env|ig.dataArrayLen(arr: handle<DataArray>) -> u32 [wire (i32) -> i32]
  */
-export function dataArrayLenShim(impl: DataArrayLenHost, ctx: ShimContext): (arr: number) => number {
+export function dataArrayLenShim(impl: DataArrayLenHost, ctx: ShimContext): DataArrayLenImport {
   return function dataArrayLen(arr: number): number {
     try {
       return impl.dataArrayLen((arr >>> 0) as DataArrayHandle);
@@ -180,15 +168,11 @@ export interface DataArrayGetHost {
   dataArrayGet(arr: DataArrayHandle, index: number): DataHandle;
 }
 
-/** `dataArrayGet` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataArrayGetImport {
-  /**
-   * A handle to the record at `index`, usable wherever a Data handle goes:
-   * `1<<31 | index<<16 | (arr & 0xffff)`.
-   * @generated from env|ig.dataArrayGet(arr: handle<DataArray>, index: u32) -> handle<Data> [wire (i32, i32) -> i32]
-   */
-  dataArrayGet(arr: number, index: number): number;
-}
+/**
+ * `dataArrayGet` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataArrayGet(arr: handle<DataArray>, index: u32) -> handle<Data> [wire (i32, i32) -> i32]
+ */
+export type DataArrayGetImport = (arr: number, index: number) => number;
 
 /**
  * A handle to the record at `index`, usable wherever a Data handle goes:
@@ -197,7 +181,7 @@ export interface DataArrayGetImport {
  * The shim of `dataArrayGet` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayGet` and encodes its result or its error.
  * @generated from env|ig.dataArrayGet(arr: handle<DataArray>, index: u32) -> handle<Data> [wire (i32, i32) -> i32]
  */
-export function dataArrayGetShim(impl: DataArrayGetHost, ctx: ShimContext): (arr: number, index: number) => number {
+export function dataArrayGetShim(impl: DataArrayGetHost, ctx: ShimContext): DataArrayGetImport {
   return function dataArrayGet(arr: number, index: number): number {
     try {
       return impl.dataArrayGet((arr >>> 0) as DataArrayHandle, index >>> 0);

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { MISS, type Miss, type ShimContext, joinU64, readString } from "../../../runtime/abi/index.js";
 import type { DataSourceType, FieldKind, SubscriptionType, SubscriptionTypeSeed } from "../../constants.js";
 import type { DataSourceHandle, FieldHandle, PacketHandle } from "../../types.js";
 
@@ -27,17 +27,14 @@ export interface NewDataSourceHost {
    * @throws Any error fails the call. Returns 0 on error.
    * @generated from env|ig.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) -> i32]
    */
-  newDataSource(name: string, type: DataSourceType): DataSourceHandle;
+  newDataSource(name: string, type: DataSourceType): DataSourceHandle | Miss;
 }
 
-/** `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface NewDataSourceImport {
-  /**
-   * Creates a data source owned by the gadget.
-   * @generated from env|ig.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) -> i32]
-   */
-  newDataSource(name: bigint, type: number): number;
-}
+/**
+ * `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) -> i32]
+ */
+export type NewDataSourceImport = (namePtr: number, nameLen: number, type: number) => number;
 
 /**
  * Creates a data source owned by the gadget.
@@ -45,10 +42,16 @@ export interface NewDataSourceImport {
  * The shim of `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.newDataSource` and encodes its result or its error.
  * @generated from env|ig.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) -> i32]
  */
-export function newDataSourceShim(impl: NewDataSourceHost, ctx: ShimContext): (name: bigint, type: number) => number {
-  return function newDataSource(name: bigint, type: number): number {
+export function newDataSourceShim(impl: NewDataSourceHost, ctx: ShimContext): NewDataSourceImport {
+  return function newDataSource(namePtr: number, nameLen: number, type: number): number {
     try {
-      return impl.newDataSource(ctx.mem.readString(name, "name"), (type >>> 0) as DataSourceType);
+      const nameArg = readString(ctx.memory, namePtr >>> 0, nameLen >>> 0, "name");
+      const r = impl.newDataSource(nameArg, (type >>> 0) as DataSourceType);
+      if (r === MISS) {
+        if (ctx.reportsMisses) ctx.miss(`newDataSource: no data source ${JSON.stringify(nameArg)}`);
+        return 0;
+      }
+      return r;
     } catch (e) {
       ctx.fail("newDataSource", e);
       return 0;
@@ -65,17 +68,14 @@ export interface GetDataSourceHost {
    * @throws Any error fails the call. Returns 0 on error.
    * @generated from env|ig.getDataSource(name: str) -> handle<DataSource> [wire (i64) -> i32]
    */
-  getDataSource(name: string): DataSourceHandle;
+  getDataSource(name: string): DataSourceHandle | Miss;
 }
 
-/** `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface GetDataSourceImport {
-  /**
-   * Finds a data source by name.
-   * @generated from env|ig.getDataSource(name: str) -> handle<DataSource> [wire (i64) -> i32]
-   */
-  getDataSource(name: bigint): number;
-}
+/**
+ * `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.getDataSource(name: str) -> handle<DataSource> [wire (i64) -> i32]
+ */
+export type GetDataSourceImport = (namePtr: number, nameLen: number) => number;
 
 /**
  * Finds a data source by name.
@@ -83,10 +83,16 @@ export interface GetDataSourceImport {
  * The shim of `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getDataSource` and encodes its result or its error.
  * @generated from env|ig.getDataSource(name: str) -> handle<DataSource> [wire (i64) -> i32]
  */
-export function getDataSourceShim(impl: GetDataSourceHost, ctx: ShimContext): (name: bigint) => number {
-  return function getDataSource(name: bigint): number {
+export function getDataSourceShim(impl: GetDataSourceHost, ctx: ShimContext): GetDataSourceImport {
+  return function getDataSource(namePtr: number, nameLen: number): number {
     try {
-      return impl.getDataSource(ctx.mem.readString(name, "name"));
+      const nameArg = readString(ctx.memory, namePtr >>> 0, nameLen >>> 0, "name");
+      const r = impl.getDataSource(nameArg);
+      if (r === MISS) {
+        if (ctx.reportsMisses) ctx.miss(`getDataSource: no data source ${JSON.stringify(nameArg)}`);
+        return 0;
+      }
+      return r;
     } catch (e) {
       ctx.fail("getDataSource", e);
       return 0;
@@ -111,14 +117,11 @@ export interface DataSourceSubscribePreReleaseHost {
   dataSourceSubscribe(ds: DataSourceHandle, type: SubscriptionTypeSeed, prio: number, cbID: bigint): void;
 }
 
-/** `dataSourceSubscribe` (profile pre-release) as the module imports it: wasm values only. */
-export interface DataSourceSubscribePreReleaseImport {
-  /**
-   * Subscribes the module to a data source.
-   * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
-   */
-  dataSourceSubscribe(ds: number, type: number, prio: number, cbID: bigint): number;
-}
+/**
+ * `dataSourceSubscribe` (profile pre-release) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+ */
+export type DataSourceSubscribePreReleaseImport = (ds: number, type: number, prio: number, cbIDLo: number, cbIDHi: number) => number;
 
 /**
  * Subscribes the module to a data source.
@@ -126,10 +129,10 @@ export interface DataSourceSubscribePreReleaseImport {
  * The shim of `dataSourceSubscribe` (profile pre-release), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceSubscribe` and encodes its result or its error.
  * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
  */
-export function dataSourceSubscribePreReleaseShim(impl: DataSourceSubscribePreReleaseHost, ctx: ShimContext): (ds: number, type: number, prio: number, cbID: bigint) => number {
-  return function dataSourceSubscribe(ds: number, type: number, prio: number, cbID: bigint): number {
+export function dataSourceSubscribePreReleaseShim(impl: DataSourceSubscribePreReleaseHost, ctx: ShimContext): DataSourceSubscribePreReleaseImport {
+  return function dataSourceSubscribe(ds: number, type: number, prio: number, cbIDLo: number, cbIDHi: number): number {
     try {
-      impl.dataSourceSubscribe((ds >>> 0) as DataSourceHandle, (type >>> 0) as SubscriptionTypeSeed, prio | 0, cbID);
+      impl.dataSourceSubscribe((ds >>> 0) as DataSourceHandle, (type >>> 0) as SubscriptionTypeSeed, prio | 0, joinU64(cbIDLo, cbIDHi));
       return 0;
     } catch (e) {
       ctx.fail("dataSourceSubscribe", e);
@@ -156,14 +159,11 @@ export interface DataSourceSubscribeHost {
   dataSourceSubscribe(ds: DataSourceHandle, type: SubscriptionType, prio: number, cbID: bigint): void;
 }
 
-/** `dataSourceSubscribe` (profiles v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataSourceSubscribeImport {
-  /**
-   * Subscribes the module to a data source.
-   * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
-   */
-  dataSourceSubscribe(ds: number, type: number, prio: number, cbID: bigint): number;
-}
+/**
+ * `dataSourceSubscribe` (profiles v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+ */
+export type DataSourceSubscribeImport = (ds: number, type: number, prio: number, cbIDLo: number, cbIDHi: number) => number;
 
 /**
  * Subscribes the module to a data source.
@@ -171,10 +171,10 @@ export interface DataSourceSubscribeImport {
  * The shim of `dataSourceSubscribe` (profiles v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceSubscribe` and encodes its result or its error.
  * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
  */
-export function dataSourceSubscribeShim(impl: DataSourceSubscribeHost, ctx: ShimContext): (ds: number, type: number, prio: number, cbID: bigint) => number {
-  return function dataSourceSubscribe(ds: number, type: number, prio: number, cbID: bigint): number {
+export function dataSourceSubscribeShim(impl: DataSourceSubscribeHost, ctx: ShimContext): DataSourceSubscribeImport {
+  return function dataSourceSubscribe(ds: number, type: number, prio: number, cbIDLo: number, cbIDHi: number): number {
     try {
-      impl.dataSourceSubscribe((ds >>> 0) as DataSourceHandle, (type >>> 0) as SubscriptionType, prio | 0, cbID);
+      impl.dataSourceSubscribe((ds >>> 0) as DataSourceHandle, (type >>> 0) as SubscriptionType, prio | 0, joinU64(cbIDLo, cbIDHi));
       return 0;
     } catch (e) {
       ctx.fail("dataSourceSubscribe", e);
@@ -194,17 +194,14 @@ export interface DataSourceGetFieldHost {
    * @throws Any error fails the call. Returns 0 on error.
    * @generated from env|ig.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) -> i32]
    */
-  dataSourceGetField(ds: DataSourceHandle, name: string): FieldHandle;
+  dataSourceGetField(ds: DataSourceHandle, name: string): FieldHandle | Miss;
 }
 
-/** `dataSourceGetField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataSourceGetFieldImport {
-  /**
-   * Finds a field of a data source by name.
-   * @generated from env|ig.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) -> i32]
-   */
-  dataSourceGetField(ds: number, name: bigint): number;
-}
+/**
+ * `dataSourceGetField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) -> i32]
+ */
+export type DataSourceGetFieldImport = (ds: number, namePtr: number, nameLen: number) => number;
 
 /**
  * Finds a field of a data source by name.
@@ -212,10 +209,16 @@ export interface DataSourceGetFieldImport {
  * The shim of `dataSourceGetField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceGetField` and encodes its result or its error.
  * @generated from env|ig.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) -> i32]
  */
-export function dataSourceGetFieldShim(impl: DataSourceGetFieldHost, ctx: ShimContext): (ds: number, name: bigint) => number {
-  return function dataSourceGetField(ds: number, name: bigint): number {
+export function dataSourceGetFieldShim(impl: DataSourceGetFieldHost, ctx: ShimContext): DataSourceGetFieldImport {
+  return function dataSourceGetField(ds: number, namePtr: number, nameLen: number): number {
     try {
-      return impl.dataSourceGetField((ds >>> 0) as DataSourceHandle, ctx.mem.readString(name, "name"));
+      const nameArg = readString(ctx.memory, namePtr >>> 0, nameLen >>> 0, "name");
+      const r = impl.dataSourceGetField((ds >>> 0) as DataSourceHandle, nameArg);
+      if (r === MISS) {
+        if (ctx.reportsMisses) ctx.miss(`dataSourceGetField: no field ${JSON.stringify(nameArg)} in the data source`);
+        return 0;
+      }
+      return r;
     } catch (e) {
       ctx.fail("dataSourceGetField", e);
       return 0;
@@ -235,17 +238,14 @@ export interface DataSourceAddFieldHost {
    * @throws Any error fails the call. Returns 0 on error.
    * @generated from env|ig.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field> [wire (i32, i64, i32) -> i32]
    */
-  dataSourceAddField(ds: DataSourceHandle, name: string, kind: FieldKind): FieldHandle;
+  dataSourceAddField(ds: DataSourceHandle, name: string, kind: FieldKind): FieldHandle | Miss;
 }
 
-/** `dataSourceAddField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataSourceAddFieldImport {
-  /**
-   * Adds a field to a data source.
-   * @generated from env|ig.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field> [wire (i32, i64, i32) -> i32]
-   */
-  dataSourceAddField(ds: number, name: bigint, kind: number): number;
-}
+/**
+ * `dataSourceAddField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field> [wire (i32, i64, i32) -> i32]
+ */
+export type DataSourceAddFieldImport = (ds: number, namePtr: number, nameLen: number, kind: number) => number;
 
 /**
  * Adds a field to a data source.
@@ -253,10 +253,16 @@ export interface DataSourceAddFieldImport {
  * The shim of `dataSourceAddField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceAddField` and encodes its result or its error.
  * @generated from env|ig.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field> [wire (i32, i64, i32) -> i32]
  */
-export function dataSourceAddFieldShim(impl: DataSourceAddFieldHost, ctx: ShimContext): (ds: number, name: bigint, kind: number) => number {
-  return function dataSourceAddField(ds: number, name: bigint, kind: number): number {
+export function dataSourceAddFieldShim(impl: DataSourceAddFieldHost, ctx: ShimContext): DataSourceAddFieldImport {
+  return function dataSourceAddField(ds: number, namePtr: number, nameLen: number, kind: number): number {
     try {
-      return impl.dataSourceAddField((ds >>> 0) as DataSourceHandle, ctx.mem.readString(name, "name"), (kind >>> 0) as FieldKind);
+      const nameArg = readString(ctx.memory, namePtr >>> 0, nameLen >>> 0, "name");
+      const r = impl.dataSourceAddField((ds >>> 0) as DataSourceHandle, nameArg, (kind >>> 0) as FieldKind);
+      if (r === MISS) {
+        if (ctx.reportsMisses) ctx.miss(`dataSourceAddField: no field ${JSON.stringify(nameArg)} in the data source`);
+        return 0;
+      }
+      return r;
     } catch (e) {
       ctx.fail("dataSourceAddField", e);
       return 0;
@@ -276,14 +282,11 @@ export interface DataSourceNewPacketSingleHost {
   dataSourceNewPacketSingle(ds: DataSourceHandle): PacketHandle;
 }
 
-/** `dataSourceNewPacketSingle` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataSourceNewPacketSingleImport {
-  /**
-   * Allocates a zeroed single packet.
-   * @generated from env|ig.dataSourceNewPacketSingle(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
-   */
-  dataSourceNewPacketSingle(ds: number): number;
-}
+/**
+ * `dataSourceNewPacketSingle` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceNewPacketSingle(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
+ */
+export type DataSourceNewPacketSingleImport = (ds: number) => number;
 
 /**
  * Allocates a zeroed single packet.
@@ -291,7 +294,7 @@ export interface DataSourceNewPacketSingleImport {
  * The shim of `dataSourceNewPacketSingle` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceNewPacketSingle` and encodes its result or its error.
  * @generated from env|ig.dataSourceNewPacketSingle(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
  */
-export function dataSourceNewPacketSingleShim(impl: DataSourceNewPacketSingleHost, ctx: ShimContext): (ds: number) => number {
+export function dataSourceNewPacketSingleShim(impl: DataSourceNewPacketSingleHost, ctx: ShimContext): DataSourceNewPacketSingleImport {
   return function dataSourceNewPacketSingle(ds: number): number {
     try {
       return impl.dataSourceNewPacketSingle((ds >>> 0) as DataSourceHandle);
@@ -314,14 +317,11 @@ export interface DataSourceNewPacketArrayHost {
   dataSourceNewPacketArray(ds: DataSourceHandle): PacketHandle;
 }
 
-/** `dataSourceNewPacketArray` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataSourceNewPacketArrayImport {
-  /**
-   * Allocates an empty array packet.
-   * @generated from env|ig.dataSourceNewPacketArray(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
-   */
-  dataSourceNewPacketArray(ds: number): number;
-}
+/**
+ * `dataSourceNewPacketArray` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceNewPacketArray(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
+ */
+export type DataSourceNewPacketArrayImport = (ds: number) => number;
 
 /**
  * Allocates an empty array packet.
@@ -329,7 +329,7 @@ export interface DataSourceNewPacketArrayImport {
  * The shim of `dataSourceNewPacketArray` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceNewPacketArray` and encodes its result or its error.
  * @generated from env|ig.dataSourceNewPacketArray(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
  */
-export function dataSourceNewPacketArrayShim(impl: DataSourceNewPacketArrayHost, ctx: ShimContext): (ds: number) => number {
+export function dataSourceNewPacketArrayShim(impl: DataSourceNewPacketArrayHost, ctx: ShimContext): DataSourceNewPacketArrayImport {
   return function dataSourceNewPacketArray(ds: number): number {
     try {
       return impl.dataSourceNewPacketArray((ds >>> 0) as DataSourceHandle);
@@ -354,15 +354,11 @@ export interface DataSourceEmitAndReleaseHost {
   dataSourceEmitAndRelease(ds: DataSourceHandle, packet: PacketHandle): void;
 }
 
-/** `dataSourceEmitAndRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataSourceEmitAndReleaseImport {
-  /**
-   * Delivers a packet to every subscriber of the data source, in priority
-   * order, then releases it.
-   * @generated from env|ig.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
-   */
-  dataSourceEmitAndRelease(ds: number, packet: number): number;
-}
+/**
+ * `dataSourceEmitAndRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
+ */
+export type DataSourceEmitAndReleaseImport = (ds: number, packet: number) => number;
 
 /**
  * Delivers a packet to every subscriber of the data source, in priority
@@ -371,7 +367,7 @@ export interface DataSourceEmitAndReleaseImport {
  * The shim of `dataSourceEmitAndRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceEmitAndRelease` and encodes its result or its error.
  * @generated from env|ig.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
  */
-export function dataSourceEmitAndReleaseShim(impl: DataSourceEmitAndReleaseHost, ctx: ShimContext): (ds: number, packet: number) => number {
+export function dataSourceEmitAndReleaseShim(impl: DataSourceEmitAndReleaseHost, ctx: ShimContext): DataSourceEmitAndReleaseImport {
   return function dataSourceEmitAndRelease(ds: number, packet: number): number {
     try {
       impl.dataSourceEmitAndRelease((ds >>> 0) as DataSourceHandle, (packet >>> 0) as PacketHandle);
@@ -397,14 +393,11 @@ export interface DataSourceReleaseHost {
   dataSourceRelease(ds: DataSourceHandle, packet: PacketHandle): void;
 }
 
-/** `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataSourceReleaseImport {
-  /**
-   * Releases a packet without emitting it.
-   * @generated from env|ig.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
-   */
-  dataSourceRelease(ds: number, packet: number): number;
-}
+/**
+ * `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
+ */
+export type DataSourceReleaseImport = (ds: number, packet: number) => number;
 
 /**
  * Releases a packet without emitting it.
@@ -412,7 +405,7 @@ export interface DataSourceReleaseImport {
  * The shim of `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceRelease` and encodes its result or its error.
  * @generated from env|ig.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
  */
-export function dataSourceReleaseShim(impl: DataSourceReleaseHost, ctx: ShimContext): (ds: number, packet: number) => number {
+export function dataSourceReleaseShim(impl: DataSourceReleaseHost, ctx: ShimContext): DataSourceReleaseImport {
   return function dataSourceRelease(ds: number, packet: number): number {
     try {
       impl.dataSourceRelease((ds >>> 0) as DataSourceHandle, (packet >>> 0) as PacketHandle);
@@ -436,15 +429,11 @@ export interface DataSourceUnreferenceHost {
   dataSourceUnreference(ds: DataSourceHandle): void;
 }
 
-/** `dataSourceUnreference` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataSourceUnreferenceImport {
-  /**
-   * Marks the data source as not referenced: the gadget consumes it and no
-   * one else needs its output.
-   * @generated from env|ig.dataSourceUnreference(ds: handle<DataSource>) -> status [wire (i32) -> i32]
-   */
-  dataSourceUnreference(ds: number): number;
-}
+/**
+ * `dataSourceUnreference` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceUnreference(ds: handle<DataSource>) -> status [wire (i32) -> i32]
+ */
+export type DataSourceUnreferenceImport = (ds: number) => number;
 
 /**
  * Marks the data source as not referenced: the gadget consumes it and no
@@ -453,7 +442,7 @@ export interface DataSourceUnreferenceImport {
  * The shim of `dataSourceUnreference` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceUnreference` and encodes its result or its error.
  * @generated from env|ig.dataSourceUnreference(ds: handle<DataSource>) -> status [wire (i32) -> i32]
  */
-export function dataSourceUnreferenceShim(impl: DataSourceUnreferenceHost, ctx: ShimContext): (ds: number) => number {
+export function dataSourceUnreferenceShim(impl: DataSourceUnreferenceHost, ctx: ShimContext): DataSourceUnreferenceImport {
   return function dataSourceUnreference(ds: number): number {
     try {
       impl.dataSourceUnreference((ds >>> 0) as DataSourceHandle);
@@ -477,14 +466,11 @@ export interface DataSourceIsReferencedHost {
   dataSourceIsReferenced(ds: DataSourceHandle): boolean;
 }
 
-/** `dataSourceIsReferenced` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface DataSourceIsReferencedImport {
-  /**
-   * Tells whether the data source is still referenced.
-   * @generated from env|ig.dataSourceIsReferenced(ds: handle<DataSource>) -> bool [wire (i32) -> i32]
-   */
-  dataSourceIsReferenced(ds: number): number;
-}
+/**
+ * `dataSourceIsReferenced` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceIsReferenced(ds: handle<DataSource>) -> bool [wire (i32) -> i32]
+ */
+export type DataSourceIsReferencedImport = (ds: number) => number;
 
 /**
  * Tells whether the data source is still referenced.
@@ -492,10 +478,11 @@ export interface DataSourceIsReferencedImport {
  * The shim of `dataSourceIsReferenced` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceIsReferenced` and encodes its result or its error.
  * @generated from env|ig.dataSourceIsReferenced(ds: handle<DataSource>) -> bool [wire (i32) -> i32]
  */
-export function dataSourceIsReferencedShim(impl: DataSourceIsReferencedHost, ctx: ShimContext): (ds: number) => number {
+export function dataSourceIsReferencedShim(impl: DataSourceIsReferencedHost, ctx: ShimContext): DataSourceIsReferencedImport {
   return function dataSourceIsReferenced(ds: number): number {
     try {
-      return impl.dataSourceIsReferenced((ds >>> 0) as DataSourceHandle) ? 1 : 0;
+      const r = impl.dataSourceIsReferenced((ds >>> 0) as DataSourceHandle);
+      return r ? 1 : 0;
     } catch (e) {
       ctx.fail("dataSourceIsReferenced", e);
       return 2;

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, kindValue, mallocCopy, readString, returnHalves, returnWide, setErrorWord, writeInto } from "../../../runtime/abi/index.js";
 import type { FieldKind } from "../../constants.js";
 import type { DataHandle, FieldHandle } from "../../types.js";
 
@@ -33,17 +33,14 @@ export interface FieldAccessorGetHost {
    * @throws Any error fails the call. Returns 0 on error.
    * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
    */
-  fieldAccessorGet(acc: FieldHandle, data: DataHandle, kind: FieldKind): bigint | Uint8Array;
+  fieldAccessorGet(acc: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint | Uint8Array;
 }
 
-/** `fieldAccessorGet` (profile pre-release) as the module imports it: wasm values only. */
-export interface FieldAccessorGetImport {
-  /**
-   * Reads a field of a record.
-   * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
-   */
-  fieldAccessorGet(acc: number, data: number, kind: number): bigint;
-}
+/**
+ * `fieldAccessorGet` (profile pre-release) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
+ */
+export type FieldAccessorGetImport = (acc: number, data: number, kind: number) => number;
 
 /**
  * Reads a field of a record.
@@ -51,14 +48,16 @@ export interface FieldAccessorGetImport {
  * The shim of `fieldAccessorGet` (profile pre-release), backed by `impl`: decodes the wire arguments, calls `impl.fieldAccessorGet` and encodes its result or its error.
  * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
  */
-export function fieldAccessorGetShim(impl: FieldAccessorGetHost, ctx: ShimContext): (acc: number, data: number, kind: number) => bigint {
-  return function fieldAccessorGet(acc: number, data: number, kind: number): bigint {
+export function fieldAccessorGetShim(impl: FieldAccessorGetHost, ctx: ShimContext): FieldAccessorGetImport {
+  return function fieldAccessorGet(acc: number, data: number, kind: number): number {
     try {
       const r = impl.fieldAccessorGet((acc >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);
-      return typeof r === "bigint" ? r : ctx.mallocCopy(r);
+      if (typeof r !== "object") return returnWide(ctx.wide, r);
+      const bytes = r;
+      return returnHalves(ctx.wide, mallocCopy(ctx, bytes), bytes.length);
     } catch (e) {
       ctx.fail("fieldAccessorGet", e);
-      return 0n;
+      return returnHalves(ctx.wide, 0, 0);
     }
   };
 }
@@ -78,17 +77,14 @@ export interface FieldAccessorSetHost {
    * @throws Any error fails the call. Returns 1 on error.
    * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
    */
-  fieldAccessorSet(acc: FieldHandle, data: DataHandle, kind: FieldKind, value: bigint | Uint8Array): void;
+  fieldAccessorSet(acc: FieldHandle, data: DataHandle, kind: FieldKind, value: number | bigint | Uint8Array): void;
 }
 
-/** `fieldAccessorSet` (profile pre-release) as the module imports it: wasm values only. */
-export interface FieldAccessorSetImport {
-  /**
-   * Writes a field of a record.
-   * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldAccessorSet(acc: number, data: number, kind: number, value: bigint): number;
-}
+/**
+ * `fieldAccessorSet` (profile pre-release) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
+ */
+export type FieldAccessorSetImport = (acc: number, data: number, kind: number, valueLo: number, valueHi: number) => number;
 
 /**
  * Writes a field of a record.
@@ -96,10 +92,10 @@ export interface FieldAccessorSetImport {
  * The shim of `fieldAccessorSet` (profile pre-release), backed by `impl`: decodes the wire arguments, calls `impl.fieldAccessorSet` and encodes its result or its error.
  * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
  */
-export function fieldAccessorSetShim(impl: FieldAccessorSetHost, ctx: ShimContext): (acc: number, data: number, kind: number, value: bigint) => number {
-  return function fieldAccessorSet(acc: number, data: number, kind: number, value: bigint): number {
+export function fieldAccessorSetShim(impl: FieldAccessorSetHost, ctx: ShimContext): FieldAccessorSetImport {
+  return function fieldAccessorSet(acc: number, data: number, kind: number, valueLo: number, valueHi: number): number {
     try {
-      impl.fieldAccessorSet((acc >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, ctx.kindValue(kind >>> 0, value));
+      impl.fieldAccessorSet((acc >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, kindValue(ctx.memory, kind >>> 0, valueLo, valueHi));
       return acc;
     } catch (e) {
       ctx.fail("fieldAccessorSet", e);
@@ -121,19 +117,14 @@ export interface FieldGetHost {
    * @throws Any error fails the call. Returns 0 on error.
    * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
    */
-  fieldGet(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint | Uint8Array;
+  fieldGet(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint | Uint8Array;
 }
 
-/** `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37) as the module imports it: wasm values only. */
-export interface FieldGetImport {
-  /**
-   * Reads a field of a record, with the contract of the pre-release branch's
-   * `fieldAccessorGet`: strings and bytes come back in memory from the module's
-   * `malloc`, and the error value 0 is ambiguous for scalars.
-   * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
-   */
-  fieldGet(field: number, data: number, kind: number): bigint;
-}
+/**
+ * `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
+ */
+export type FieldGetImport = (field: number, data: number, kind: number) => number;
 
 /**
  * Reads a field of a record, with the contract of the pre-release branch's
@@ -143,14 +134,16 @@ export interface FieldGetImport {
  * The shim of `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37), backed by `impl`: decodes the wire arguments, calls `impl.fieldGet` and encodes its result or its error.
  * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
  */
-export function fieldGetShim(impl: FieldGetHost, ctx: ShimContext): (field: number, data: number, kind: number) => bigint {
-  return function fieldGet(field: number, data: number, kind: number): bigint {
+export function fieldGetShim(impl: FieldGetHost, ctx: ShimContext): FieldGetImport {
+  return function fieldGet(field: number, data: number, kind: number): number {
     try {
       const r = impl.fieldGet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);
-      return typeof r === "bigint" ? r : ctx.mallocCopy(r);
+      if (typeof r !== "object") return returnWide(ctx.wide, r);
+      const bytes = r;
+      return returnHalves(ctx.wide, mallocCopy(ctx, bytes), bytes.length);
     } catch (e) {
       ctx.fail("fieldGet", e);
-      return 0n;
+      return returnHalves(ctx.wide, 0, 0);
     }
   };
 }
@@ -168,17 +161,14 @@ export interface FieldGetScalarV0_38Host {
    * @throws Any error fails the call. Returns 0 on error.
    * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire (i32, i32, i32) -> i64]
    */
-  fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint;
+  fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint;
 }
 
-/** `fieldGetScalar` (profile v0.38) as the module imports it: wasm values only. */
-export interface FieldGetScalarV0_38Import {
-  /**
-   * Reads a fixed-size field value.
-   * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire (i32, i32, i32) -> i64]
-   */
-  fieldGetScalar(field: number, data: number, kind: number): bigint;
-}
+/**
+ * `fieldGetScalar` (profile v0.38) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire (i32, i32, i32) -> i64]
+ */
+export type FieldGetScalarV0_38Import = (field: number, data: number, kind: number) => number;
 
 /**
  * Reads a fixed-size field value.
@@ -186,13 +176,13 @@ export interface FieldGetScalarV0_38Import {
  * The shim of `fieldGetScalar` (profile v0.38), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetScalar` and encodes its result or its error.
  * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire (i32, i32, i32) -> i64]
  */
-export function fieldGetScalarV0_38Shim(impl: FieldGetScalarV0_38Host, ctx: ShimContext): (field: number, data: number, kind: number) => bigint {
-  return function fieldGetScalar(field: number, data: number, kind: number): bigint {
+export function fieldGetScalarV0_38Shim(impl: FieldGetScalarV0_38Host, ctx: ShimContext): FieldGetScalarV0_38Import {
+  return function fieldGetScalar(field: number, data: number, kind: number): number {
     try {
-      return impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);
+      return returnWide(ctx.wide, impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind));
     } catch (e) {
       ctx.fail("fieldGetScalar", e);
-      return 0n;
+      return returnHalves(ctx.wide, 0, 0);
     }
   };
 }
@@ -211,17 +201,14 @@ export interface FieldGetScalarHost {
    * @throws Any error fails the call. On error writes the u32 1 at `err` (when it is not 0); the i64 result is then meaningless.
    * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) -> u64 [wire (i32, i32, i32, i32) -> i64]
    */
-  fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): bigint;
+  fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint;
 }
 
-/** `fieldGetScalar` (profiles v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface FieldGetScalarImport {
-  /**
-   * Reads a fixed-size field value.
-   * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) -> u64 [wire (i32, i32, i32, i32) -> i64]
-   */
-  fieldGetScalar(field: number, data: number, kind: number, err: number): bigint;
-}
+/**
+ * `fieldGetScalar` (profiles v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) -> u64 [wire (i32, i32, i32, i32) -> i64]
+ */
+export type FieldGetScalarImport = (field: number, data: number, kind: number, err: number) => number;
 
 /**
  * Reads a fixed-size field value.
@@ -229,14 +216,14 @@ export interface FieldGetScalarImport {
  * The shim of `fieldGetScalar` (profiles v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetScalar` and encodes its result or its error.
  * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) -> u64 [wire (i32, i32, i32, i32) -> i64]
  */
-export function fieldGetScalarShim(impl: FieldGetScalarHost, ctx: ShimContext): (field: number, data: number, kind: number, err: number) => bigint {
-  return function fieldGetScalar(field: number, data: number, kind: number, err: number): bigint {
+export function fieldGetScalarShim(impl: FieldGetScalarHost, ctx: ShimContext): FieldGetScalarImport {
+  return function fieldGetScalar(field: number, data: number, kind: number, err: number): number {
     try {
-      return impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);
+      return returnWide(ctx.wide, impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind));
     } catch (e) {
       ctx.fail("fieldGetScalar", e);
-      ctx.setErrorWord(err >>> 0);
-      return 0n;
+      setErrorWord(ctx, err >>> 0);
+      return returnHalves(ctx.wide, 0, 0);
     }
   };
 }
@@ -260,16 +247,11 @@ export interface FieldGetBufferHost {
   fieldGetBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind, capacity: number): Uint8Array | string;
 }
 
-/** `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface FieldGetBufferImport {
-  /**
-   * Copies a field's raw value into a buffer the module provides: `kind`
-   * must be String or Bytes (CString fails), and any field can be read so,
-   * a fixed-size field giving its little-endian bytes.
-   * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldGetBuffer(field: number, data: number, kind: number, dst: bigint): number;
-}
+/**
+ * `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
+ */
+export type FieldGetBufferImport = (field: number, data: number, kind: number, dstPtr: number, dstLen: number) => number;
 
 /**
  * Copies a field's raw value into a buffer the module provides: `kind`
@@ -279,13 +261,13 @@ export interface FieldGetBufferImport {
  * The shim of `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetBuffer` and encodes its result or its error.
  * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
  */
-export function fieldGetBufferShim(impl: FieldGetBufferHost, ctx: ShimContext): (field: number, data: number, kind: number, dst: bigint) => number {
-  return function fieldGetBuffer(field: number, data: number, kind: number, dst: bigint): number {
+export function fieldGetBufferShim(impl: FieldGetBufferHost, ctx: ShimContext): FieldGetBufferImport {
+  return function fieldGetBuffer(field: number, data: number, kind: number, dstPtr: number, dstLen: number): number {
     try {
-      const dstPtr = ctx.mem.span(dst, "dst");
-      const dstLen = ctx.mem.len;
+      dstPtr >>>= 0;
+      dstLen >>>= 0;
       const r = impl.fieldGetBuffer((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, dstLen);
-      return ctx.mem.writeInto(dstPtr, dstLen, r, "dst");
+      return writeInto(ctx.memory, dstPtr, dstLen, r, "dst");
     } catch (e) {
       ctx.fail("fieldGetBuffer", e);
       return -1;
@@ -308,17 +290,14 @@ export interface FieldSetV0_30Host {
    * @throws Any error fails the call. Returns 1 on error.
    * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: field) [wire (i32, i32, i32, i64) -> i32]
    */
-  fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: bigint | Uint8Array): void;
+  fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: number | bigint | Uint8Array): void;
 }
 
-/** `fieldSet` (profiles v0.30, v0.33, v0.35, v0.37, v0.38) as the module imports it: wasm values only. */
-export interface FieldSetV0_30Import {
-  /**
-   * Writes a field of a record.
-   * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: field) [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldSet(field: number, data: number, kind: number, value: bigint): number;
-}
+/**
+ * `fieldSet` (profiles v0.30, v0.33, v0.35, v0.37, v0.38) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: field) [wire (i32, i32, i32, i64) -> i32]
+ */
+export type FieldSetV0_30Import = (field: number, data: number, kind: number, valueLo: number, valueHi: number) => number;
 
 /**
  * Writes a field of a record.
@@ -326,10 +305,10 @@ export interface FieldSetV0_30Import {
  * The shim of `fieldSet` (profiles v0.30, v0.33, v0.35, v0.37, v0.38), backed by `impl`: decodes the wire arguments, calls `impl.fieldSet` and encodes its result or its error.
  * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: field) [wire (i32, i32, i32, i64) -> i32]
  */
-export function fieldSetV0_30Shim(impl: FieldSetV0_30Host, ctx: ShimContext): (field: number, data: number, kind: number, value: bigint) => number {
-  return function fieldSet(field: number, data: number, kind: number, value: bigint): number {
+export function fieldSetV0_30Shim(impl: FieldSetV0_30Host, ctx: ShimContext): FieldSetV0_30Import {
+  return function fieldSet(field: number, data: number, kind: number, valueLo: number, valueHi: number): number {
     try {
-      impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, ctx.kindValue(kind >>> 0, value));
+      impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, kindValue(ctx.memory, kind >>> 0, valueLo, valueHi));
       return field;
     } catch (e) {
       ctx.fail("fieldSet", e);
@@ -351,17 +330,14 @@ export interface FieldSetHost {
    * @throws Any error fails the call. Returns 1 on error.
    * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
    */
-  fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: bigint | Uint8Array): void;
+  fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: number | bigint | Uint8Array): void;
 }
 
-/** `fieldSet` (profiles v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface FieldSetImport {
-  /**
-   * Writes a field of a record.
-   * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
-   */
-  fieldSet(field: number, data: number, kind: number, value: bigint): number;
-}
+/**
+ * `fieldSet` (profiles v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
+ */
+export type FieldSetImport = (field: number, data: number, kind: number, valueLo: number, valueHi: number) => number;
 
 /**
  * Writes a field of a record.
@@ -369,10 +345,10 @@ export interface FieldSetImport {
  * The shim of `fieldSet` (profiles v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldSet` and encodes its result or its error.
  * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
  */
-export function fieldSetShim(impl: FieldSetHost, ctx: ShimContext): (field: number, data: number, kind: number, value: bigint) => number {
-  return function fieldSet(field: number, data: number, kind: number, value: bigint): number {
+export function fieldSetShim(impl: FieldSetHost, ctx: ShimContext): FieldSetImport {
+  return function fieldSet(field: number, data: number, kind: number, valueLo: number, valueHi: number): number {
     try {
-      impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, ctx.kindValue(kind >>> 0, value));
+      impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, kindValue(ctx.memory, kind >>> 0, valueLo, valueHi));
       return 0;
     } catch (e) {
       ctx.fail("fieldSet", e);
@@ -393,14 +369,11 @@ export interface FieldAddTagHost {
   fieldAddTag(field: FieldHandle, tag: string): void;
 }
 
-/** `fieldAddTag` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface FieldAddTagImport {
-  /**
-   * Attaches a tag to a field, for the host and other gadgets to see.
-   * @generated from env|ig.fieldAddTag(field: handle<Field>, tag: str) -> status [wire (i32, i64) -> i32]
-   */
-  fieldAddTag(field: number, tag: bigint): number;
-}
+/**
+ * `fieldAddTag` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.fieldAddTag(field: handle<Field>, tag: str) -> status [wire (i32, i64) -> i32]
+ */
+export type FieldAddTagImport = (field: number, tagPtr: number, tagLen: number) => number;
 
 /**
  * Attaches a tag to a field, for the host and other gadgets to see.
@@ -408,10 +381,10 @@ export interface FieldAddTagImport {
  * The shim of `fieldAddTag` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldAddTag` and encodes its result or its error.
  * @generated from env|ig.fieldAddTag(field: handle<Field>, tag: str) -> status [wire (i32, i64) -> i32]
  */
-export function fieldAddTagShim(impl: FieldAddTagHost, ctx: ShimContext): (field: number, tag: bigint) => number {
-  return function fieldAddTag(field: number, tag: bigint): number {
+export function fieldAddTagShim(impl: FieldAddTagHost, ctx: ShimContext): FieldAddTagImport {
+  return function fieldAddTag(field: number, tagPtr: number, tagLen: number): number {
     try {
-      impl.fieldAddTag((field >>> 0) as FieldHandle, ctx.mem.readString(tag, "tag"));
+      impl.fieldAddTag((field >>> 0) as FieldHandle, readString(ctx.memory, tagPtr >>> 0, tagLen >>> 0, "tag"));
       return 0;
     } catch (e) {
       ctx.fail("fieldAddTag", e);

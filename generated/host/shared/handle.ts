@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 
 /*
  * Handles: each function variant once, for the profiles to compose.
@@ -26,14 +26,11 @@ export interface ReleaseHandleHost {
   releaseHandle(handle: number): void;
 }
 
-/** `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface ReleaseHandleImport {
-  /**
-   * Releases a handle of any type; an element handle of a data array fails.
-   * @generated from env|ig.releaseHandle(handle: u32) -> status [wire (i32) -> i32]
-   */
-  releaseHandle(handle: number): number;
-}
+/**
+ * `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.releaseHandle(handle: u32) -> status [wire (i32) -> i32]
+ */
+export type ReleaseHandleImport = (handle: number) => number;
 
 /**
  * Releases a handle of any type; an element handle of a data array fails.
@@ -41,7 +38,7 @@ export interface ReleaseHandleImport {
  * The shim of `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.releaseHandle` and encodes its result or its error.
  * @generated from env|ig.releaseHandle(handle: u32) -> status [wire (i32) -> i32]
  */
-export function releaseHandleShim(impl: ReleaseHandleHost, ctx: ShimContext): (handle: number) => number {
+export function releaseHandleShim(impl: ReleaseHandleHost, ctx: ShimContext): ReleaseHandleImport {
   return function releaseHandle(handle: number): number {
     try {
       impl.releaseHandle(handle >>> 0);

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, joinU64, readString } from "../../../runtime/abi/index.js";
 
 /*
  * Kernel: each function variant once, for the profiles to compose.
@@ -22,14 +22,11 @@ export interface KallsymsSymbolExistsHost {
   kallsymsSymbolExists(symbol: string): boolean;
 }
 
-/** `kallsymsSymbolExists` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface KallsymsSymbolExistsImport {
-  /**
-   * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
-   * @generated from env|ig.kallsymsSymbolExists(symbol: str) -> bool [wire (i64) -> i32]
-   */
-  kallsymsSymbolExists(symbol: bigint): number;
-}
+/**
+ * `kallsymsSymbolExists` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.kallsymsSymbolExists(symbol: str) -> bool [wire (i64) -> i32]
+ */
+export type KallsymsSymbolExistsImport = (symbolPtr: number, symbolLen: number) => number;
 
 /**
  * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
@@ -37,10 +34,11 @@ export interface KallsymsSymbolExistsImport {
  * The shim of `kallsymsSymbolExists` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.kallsymsSymbolExists` and encodes its result or its error.
  * @generated from env|ig.kallsymsSymbolExists(symbol: str) -> bool [wire (i64) -> i32]
  */
-export function kallsymsSymbolExistsShim(impl: KallsymsSymbolExistsHost, ctx: ShimContext): (symbol: bigint) => number {
-  return function kallsymsSymbolExists(symbol: bigint): number {
+export function kallsymsSymbolExistsShim(impl: KallsymsSymbolExistsHost, ctx: ShimContext): KallsymsSymbolExistsImport {
+  return function kallsymsSymbolExists(symbolPtr: number, symbolLen: number): number {
     try {
-      return impl.kallsymsSymbolExists(ctx.mem.readString(symbol, "symbol")) ? 1 : 0;
+      const r = impl.kallsymsSymbolExists(readString(ctx.memory, symbolPtr >>> 0, symbolLen >>> 0, "symbol"));
+      return r ? 1 : 0;
     } catch (e) {
       ctx.fail("kallsymsSymbolExists", e);
       return 0;
@@ -61,15 +59,11 @@ export interface ShouldDiscardMntnsIDHost {
   shouldDiscardMntnsID(mntnsID: bigint): boolean;
 }
 
-/** `shouldDiscardMntnsID` (profiles v0.40, v0.43) as the module imports it: wasm values only. */
-export interface ShouldDiscardMntnsIDImport {
-  /**
-   * Tells whether events of this mount namespace should be discarded under the
-   * host's mount-namespace filter.
-   * @generated from ig.shouldDiscardMntnsID(mntnsID: u64) -> bool [wire (i64) -> i32]
-   */
-  shouldDiscardMntnsID(mntnsID: bigint): number;
-}
+/**
+ * `shouldDiscardMntnsID` (profiles v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from ig.shouldDiscardMntnsID(mntnsID: u64) -> bool [wire (i64) -> i32]
+ */
+export type ShouldDiscardMntnsIDImport = (mntnsIDLo: number, mntnsIDHi: number) => number;
 
 /**
  * Tells whether events of this mount namespace should be discarded under the
@@ -78,10 +72,11 @@ export interface ShouldDiscardMntnsIDImport {
  * The shim of `shouldDiscardMntnsID` (profiles v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.shouldDiscardMntnsID` and encodes its result or its error.
  * @generated from ig.shouldDiscardMntnsID(mntnsID: u64) -> bool [wire (i64) -> i32]
  */
-export function shouldDiscardMntnsIDShim(impl: ShouldDiscardMntnsIDHost, ctx: ShimContext): (mntnsID: bigint) => number {
-  return function shouldDiscardMntnsID(mntnsID: bigint): number {
+export function shouldDiscardMntnsIDShim(impl: ShouldDiscardMntnsIDHost, ctx: ShimContext): ShouldDiscardMntnsIDImport {
+  return function shouldDiscardMntnsID(mntnsIDLo: number, mntnsIDHi: number): number {
     try {
-      return impl.shouldDiscardMntnsID(mntnsID) ? 1 : 0;
+      const r = impl.shouldDiscardMntnsID(joinU64(mntnsIDLo, mntnsIDHi));
+      return r ? 1 : 0;
     } catch (e) {
       ctx.fail("shouldDiscardMntnsID", e);
       return 0;

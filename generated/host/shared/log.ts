@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, readString } from "../../../runtime/abi/index.js";
 import type { LogLevel } from "../../constants.js";
 
 /*
@@ -24,14 +24,11 @@ export interface GadgetLogHost {
   gadgetLog(level: LogLevel, msg: string): void;
 }
 
-/** `gadgetLog` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface GadgetLogImport {
-  /**
-   * Writes a message through the gadget's logger at the given level.
-   * @generated from env|ig.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
-   */
-  gadgetLog(level: number, msg: bigint): void;
-}
+/**
+ * `gadgetLog` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
+ */
+export type GadgetLogImport = (level: number, msgPtr: number, msgLen: number) => void;
 
 /**
  * Writes a message through the gadget's logger at the given level.
@@ -39,10 +36,10 @@ export interface GadgetLogImport {
  * The shim of `gadgetLog` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.gadgetLog` and encodes its result or its error.
  * @generated from env|ig.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
  */
-export function gadgetLogShim(impl: GadgetLogHost, ctx: ShimContext): (level: number, msg: bigint) => void {
-  return function gadgetLog(level: number, msg: bigint): void {
+export function gadgetLogShim(impl: GadgetLogHost, ctx: ShimContext): GadgetLogImport {
+  return function gadgetLog(level: number, msgPtr: number, msgLen: number): void {
     try {
-      impl.gadgetLog((level >>> 0) as LogLevel, ctx.mem.readString(msg, "msg"));
+      impl.gadgetLog((level >>> 0) as LogLevel, readString(ctx.memory, msgPtr >>> 0, msgLen >>> 0, "msg"));
     } catch (e) {
       ctx.fail("gadgetLog", e);
     }
@@ -62,15 +59,11 @@ export interface GadgetShouldLogHost {
   gadgetShouldLog(level: LogLevel): boolean;
 }
 
-/** `gadgetShouldLog` (profile v0.43) as the module imports it: wasm values only. */
-export interface GadgetShouldLogImport {
-  /**
-   * Tells whether the host would write a message of this level, so that the
-   * gadget can skip building a message nobody will read.
-   * @generated from ig.gadgetShouldLog(level: enum<LogLevel>) -> bool [wire (i32) -> i32]
-   */
-  gadgetShouldLog(level: number): number;
-}
+/**
+ * `gadgetShouldLog` (profile v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from ig.gadgetShouldLog(level: enum<LogLevel>) -> bool [wire (i32) -> i32]
+ */
+export type GadgetShouldLogImport = (level: number) => number;
 
 /**
  * Tells whether the host would write a message of this level, so that the
@@ -79,10 +72,11 @@ export interface GadgetShouldLogImport {
  * The shim of `gadgetShouldLog` (profile v0.43), backed by `impl`: decodes the wire arguments, calls `impl.gadgetShouldLog` and encodes its result or its error.
  * @generated from ig.gadgetShouldLog(level: enum<LogLevel>) -> bool [wire (i32) -> i32]
  */
-export function gadgetShouldLogShim(impl: GadgetShouldLogHost, ctx: ShimContext): (level: number) => number {
+export function gadgetShouldLogShim(impl: GadgetShouldLogHost, ctx: ShimContext): GadgetShouldLogImport {
   return function gadgetShouldLog(level: number): number {
     try {
-      return impl.gadgetShouldLog((level >>> 0) as LogLevel) ? 1 : 0;
+      const r = impl.gadgetShouldLog((level >>> 0) as LogLevel);
+      return r ? 1 : 0;
     } catch (e) {
       ctx.fail("gadgetShouldLog", e);
       return 0;

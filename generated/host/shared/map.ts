@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { MISS, type Miss, type ShimContext, readBytes, readString, wideToNumber, writeInto } from "../../../runtime/abi/index.js";
 import type { MapType, MapUpdateFlags } from "../../constants.js";
 import type { MapHandle } from "../../types.js";
 
@@ -27,14 +27,11 @@ export interface NewMapHost {
   newMap(name: string, type: MapType, keySize: number, valueSize: number, maxEntries: number): MapHandle;
 }
 
-/** `newMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface NewMapImport {
-  /**
-   * Creates a map.
-   * @generated from env|ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) -> handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
-   */
-  newMap(name: bigint, type: number, keySize: number, valueSize: number, maxEntries: number): number;
-}
+/**
+ * `newMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) -> handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
+ */
+export type NewMapImport = (namePtr: number, nameLen: number, type: number, keySize: number, valueSize: number, maxEntries: number) => number;
 
 /**
  * Creates a map.
@@ -42,10 +39,10 @@ export interface NewMapImport {
  * The shim of `newMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.newMap` and encodes its result or its error.
  * @generated from env|ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) -> handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
  */
-export function newMapShim(impl: NewMapHost, ctx: ShimContext): (name: bigint, type: number, keySize: number, valueSize: number, maxEntries: number) => number {
-  return function newMap(name: bigint, type: number, keySize: number, valueSize: number, maxEntries: number): number {
+export function newMapShim(impl: NewMapHost, ctx: ShimContext): NewMapImport {
+  return function newMap(namePtr: number, nameLen: number, type: number, keySize: number, valueSize: number, maxEntries: number): number {
     try {
-      return impl.newMap(ctx.mem.readString(name, "name"), (type >>> 0) as MapType, keySize >>> 0, valueSize >>> 0, maxEntries >>> 0);
+      return impl.newMap(readString(ctx.memory, namePtr >>> 0, nameLen >>> 0, "name"), (type >>> 0) as MapType, keySize >>> 0, valueSize >>> 0, maxEntries >>> 0);
     } catch (e) {
       ctx.fail("newMap", e);
       return 0;
@@ -61,17 +58,14 @@ export interface GetMapHost {
    * @throws Any error fails the call. Returns 0 on error.
    * @generated from env|ig.getMap(name: str) -> handle<Map> [wire (i64) -> i32]
    */
-  getMap(name: string): MapHandle;
+  getMap(name: string): MapHandle | Miss;
 }
 
-/** `getMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface GetMapImport {
-  /**
-   * Finds a map the gadget's eBPF program declared (here, the embedding code) by name.
-   * @generated from env|ig.getMap(name: str) -> handle<Map> [wire (i64) -> i32]
-   */
-  getMap(name: bigint): number;
-}
+/**
+ * `getMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.getMap(name: str) -> handle<Map> [wire (i64) -> i32]
+ */
+export type GetMapImport = (namePtr: number, nameLen: number) => number;
 
 /**
  * Finds a map the gadget's eBPF program declared (here, the embedding code) by name.
@@ -79,10 +73,16 @@ export interface GetMapImport {
  * The shim of `getMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getMap` and encodes its result or its error.
  * @generated from env|ig.getMap(name: str) -> handle<Map> [wire (i64) -> i32]
  */
-export function getMapShim(impl: GetMapHost, ctx: ShimContext): (name: bigint) => number {
-  return function getMap(name: bigint): number {
+export function getMapShim(impl: GetMapHost, ctx: ShimContext): GetMapImport {
+  return function getMap(namePtr: number, nameLen: number): number {
     try {
-      return impl.getMap(ctx.mem.readString(name, "name"));
+      const nameArg = readString(ctx.memory, namePtr >>> 0, nameLen >>> 0, "name");
+      const r = impl.getMap(nameArg);
+      if (r === MISS) {
+        if (ctx.reportsMisses) ctx.miss(`getMap: no map ${JSON.stringify(nameArg)}`);
+        return 0;
+      }
+      return r;
     } catch (e) {
       ctx.fail("getMap", e);
       return 0;
@@ -103,17 +103,14 @@ export interface MapLookupHost {
    * @throws Any error fails the call. Returns 1 on error.
    * @generated from env|ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32, i64, i64) -> i32]
    */
-  mapLookup(map: MapHandle, key: Uint8Array, capacity: number): Uint8Array | string;
+  mapLookup(map: MapHandle, key: Uint8Array, capacity: number): Uint8Array | string | Miss;
 }
 
-/** `mapLookup` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface MapLookupImport {
-  /**
-   * Copies the value stored under `key` into `value`.
-   * @generated from env|ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32, i64, i64) -> i32]
-   */
-  mapLookup(map: number, key: bigint, value: bigint): number;
-}
+/**
+ * `mapLookup` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32, i64, i64) -> i32]
+ */
+export type MapLookupImport = (map: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number) => number;
 
 /**
  * Copies the value stored under `key` into `value`.
@@ -121,13 +118,17 @@ export interface MapLookupImport {
  * The shim of `mapLookup` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapLookup` and encodes its result or its error.
  * @generated from env|ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32, i64, i64) -> i32]
  */
-export function mapLookupShim(impl: MapLookupHost, ctx: ShimContext): (map: number, key: bigint, value: bigint) => number {
-  return function mapLookup(map: number, key: bigint, value: bigint): number {
+export function mapLookupShim(impl: MapLookupHost, ctx: ShimContext): MapLookupImport {
+  return function mapLookup(map: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number): number {
     try {
-      const valuePtr = ctx.mem.span(value, "value");
-      const valueLen = ctx.mem.len;
-      const r = impl.mapLookup((map >>> 0) as MapHandle, ctx.mem.readBytes(key, "key"), valueLen);
-      ctx.mem.writeInto(valuePtr, valueLen, r, "value");
+      valuePtr >>>= 0;
+      valueLen >>>= 0;
+      const r = impl.mapLookup((map >>> 0) as MapHandle, readBytes(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key"), valueLen);
+      if (r === MISS) {
+        if (ctx.reportsMisses) ctx.miss(`mapLookup: no entry for the key`);
+        return 1;
+      }
+      writeInto(ctx.memory, valuePtr, valueLen, r, "value");
       return 0;
     } catch (e) {
       ctx.fail("mapLookup", e);
@@ -152,14 +153,11 @@ export interface MapUpdateHost {
   mapUpdate(map: MapHandle, key: Uint8Array, value: Uint8Array, flags: MapUpdateFlags): void;
 }
 
-/** `mapUpdate` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface MapUpdateImport {
-  /**
-   * Stores `value` under `key`.
-   * @generated from env|ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status [wire (i32, i64, i64, i64) -> i32]
-   */
-  mapUpdate(map: number, key: bigint, value: bigint, flags: bigint): number;
-}
+/**
+ * `mapUpdate` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status [wire (i32, i64, i64, i64) -> i32]
+ */
+export type MapUpdateImport = (map: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number, flagsLo: number, flagsHi: number) => number;
 
 /**
  * Stores `value` under `key`.
@@ -167,10 +165,10 @@ export interface MapUpdateImport {
  * The shim of `mapUpdate` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapUpdate` and encodes its result or its error.
  * @generated from env|ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status [wire (i32, i64, i64, i64) -> i32]
  */
-export function mapUpdateShim(impl: MapUpdateHost, ctx: ShimContext): (map: number, key: bigint, value: bigint, flags: bigint) => number {
-  return function mapUpdate(map: number, key: bigint, value: bigint, flags: bigint): number {
+export function mapUpdateShim(impl: MapUpdateHost, ctx: ShimContext): MapUpdateImport {
+  return function mapUpdate(map: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number, flagsLo: number, flagsHi: number): number {
     try {
-      impl.mapUpdate((map >>> 0) as MapHandle, ctx.mem.readBytes(key, "key"), ctx.mem.readBytes(value, "value"), ctx.u64ToNumber(flags) as MapUpdateFlags);
+      impl.mapUpdate((map >>> 0) as MapHandle, readBytes(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key"), readBytes(ctx.memory, valuePtr >>> 0, valueLen >>> 0, "value"), wideToNumber(flagsLo, flagsHi) as MapUpdateFlags);
       return 0;
     } catch (e) {
       ctx.fail("mapUpdate", e);
@@ -191,14 +189,11 @@ export interface MapDeleteHost {
   mapDelete(map: MapHandle, key: Uint8Array): void;
 }
 
-/** `mapDelete` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface MapDeleteImport {
-  /**
-   * Deletes the entry under `key`.
-   * @generated from env|ig.mapDelete(map: handle<Map>, key: buf) -> status [wire (i32, i64) -> i32]
-   */
-  mapDelete(map: number, key: bigint): number;
-}
+/**
+ * `mapDelete` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.mapDelete(map: handle<Map>, key: buf) -> status [wire (i32, i64) -> i32]
+ */
+export type MapDeleteImport = (map: number, keyPtr: number, keyLen: number) => number;
 
 /**
  * Deletes the entry under `key`.
@@ -206,10 +201,10 @@ export interface MapDeleteImport {
  * The shim of `mapDelete` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapDelete` and encodes its result or its error.
  * @generated from env|ig.mapDelete(map: handle<Map>, key: buf) -> status [wire (i32, i64) -> i32]
  */
-export function mapDeleteShim(impl: MapDeleteHost, ctx: ShimContext): (map: number, key: bigint) => number {
-  return function mapDelete(map: number, key: bigint): number {
+export function mapDeleteShim(impl: MapDeleteHost, ctx: ShimContext): MapDeleteImport {
+  return function mapDelete(map: number, keyPtr: number, keyLen: number): number {
     try {
-      impl.mapDelete((map >>> 0) as MapHandle, ctx.mem.readBytes(key, "key"));
+      impl.mapDelete((map >>> 0) as MapHandle, readBytes(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key"));
       return 0;
     } catch (e) {
       ctx.fail("mapDelete", e);
@@ -231,14 +226,11 @@ export interface MapReleaseHost {
   mapRelease(map: MapHandle): void;
 }
 
-/** `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface MapReleaseImport {
-  /**
-   * Closes a map the module created with `newMap` and releases its handle.
-   * @generated from env|ig.mapRelease(map: handle<Map>) -> status [wire (i32) -> i32]
-   */
-  mapRelease(map: number): number;
-}
+/**
+ * `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.mapRelease(map: handle<Map>) -> status [wire (i32) -> i32]
+ */
+export type MapReleaseImport = (map: number) => number;
 
 /**
  * Closes a map the module created with `newMap` and releases its handle.
@@ -246,7 +238,7 @@ export interface MapReleaseImport {
  * The shim of `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapRelease` and encodes its result or its error.
  * @generated from env|ig.mapRelease(map: handle<Map>) -> status [wire (i32) -> i32]
  */
-export function mapReleaseShim(impl: MapReleaseHost, ctx: ShimContext): (map: number) => number {
+export function mapReleaseShim(impl: MapReleaseHost, ctx: ShimContext): MapReleaseImport {
   return function mapRelease(map: number): number {
     try {
       impl.mapRelease((map >>> 0) as MapHandle);

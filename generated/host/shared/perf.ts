@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, asBytes, checkRange, mallocCopy, writeInto, writeU64Words } from "../../../runtime/abi/index.js";
 import type { MapHandle, PerfReaderHandle } from "../../types.js";
 
 /*
@@ -28,14 +28,11 @@ export interface NewPerfReaderHost {
   newPerfReader(map: MapHandle, size: number, overwritable: boolean): PerfReaderHandle;
 }
 
-/** `newPerfReader` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface NewPerfReaderImport {
-  /**
-   * Opens a reader on a perf event array map.
-   * @generated from env|ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire (i32, i32, i32) -> i32]
-   */
-  newPerfReader(map: number, size: number, overwritable: number): number;
-}
+/**
+ * `newPerfReader` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire (i32, i32, i32) -> i32]
+ */
+export type NewPerfReaderImport = (map: number, size: number, overwritable: number) => number;
 
 /**
  * Opens a reader on a perf event array map.
@@ -43,7 +40,7 @@ export interface NewPerfReaderImport {
  * The shim of `newPerfReader` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.newPerfReader` and encodes its result or its error.
  * @generated from env|ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire (i32, i32, i32) -> i32]
  */
-export function newPerfReaderShim(impl: NewPerfReaderHost, ctx: ShimContext): (map: number, size: number, overwritable: number) => number {
+export function newPerfReaderShim(impl: NewPerfReaderHost, ctx: ShimContext): NewPerfReaderImport {
   return function newPerfReader(map: number, size: number, overwritable: number): number {
     try {
       return impl.newPerfReader((map >>> 0) as MapHandle, size >>> 0, overwritable !== 0);
@@ -65,14 +62,11 @@ export interface PerfReaderPauseHost {
   perfReaderPause(reader: PerfReaderHandle): void;
 }
 
-/** `perfReaderPause` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface PerfReaderPauseImport {
-  /**
-   * Stops the reader from receiving records; records already pending stay.
-   * @generated from env|ig.perfReaderPause(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
-   */
-  perfReaderPause(reader: number): number;
-}
+/**
+ * `perfReaderPause` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.perfReaderPause(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
+ */
+export type PerfReaderPauseImport = (reader: number) => number;
 
 /**
  * Stops the reader from receiving records; records already pending stay.
@@ -80,7 +74,7 @@ export interface PerfReaderPauseImport {
  * The shim of `perfReaderPause` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderPause` and encodes its result or its error.
  * @generated from env|ig.perfReaderPause(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
  */
-export function perfReaderPauseShim(impl: PerfReaderPauseHost, ctx: ShimContext): (reader: number) => number {
+export function perfReaderPauseShim(impl: PerfReaderPauseHost, ctx: ShimContext): PerfReaderPauseImport {
   return function perfReaderPause(reader: number): number {
     try {
       impl.perfReaderPause((reader >>> 0) as PerfReaderHandle);
@@ -103,14 +97,11 @@ export interface PerfReaderResumeHost {
   perfReaderResume(reader: PerfReaderHandle): void;
 }
 
-/** `perfReaderResume` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface PerfReaderResumeImport {
-  /**
-   * Lets a paused reader receive records again.
-   * @generated from env|ig.perfReaderResume(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
-   */
-  perfReaderResume(reader: number): number;
-}
+/**
+ * `perfReaderResume` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.perfReaderResume(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
+ */
+export type PerfReaderResumeImport = (reader: number) => number;
 
 /**
  * Lets a paused reader receive records again.
@@ -118,7 +109,7 @@ export interface PerfReaderResumeImport {
  * The shim of `perfReaderResume` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderResume` and encodes its result or its error.
  * @generated from env|ig.perfReaderResume(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
  */
-export function perfReaderResumeShim(impl: PerfReaderResumeHost, ctx: ShimContext): (reader: number) => number {
+export function perfReaderResumeShim(impl: PerfReaderResumeHost, ctx: ShimContext): PerfReaderResumeImport {
   return function perfReaderResume(reader: number): number {
     try {
       impl.perfReaderResume((reader >>> 0) as PerfReaderHandle);
@@ -146,16 +137,11 @@ export interface PerfReaderReadV0_37Host {
   perfReaderRead(reader: PerfReaderHandle, capacity: number): Uint8Array | string | null;
 }
 
-/** `perfReaderRead` (profile v0.37) as the module imports it: wasm values only. */
-export interface PerfReaderReadV0_37Import {
-  /**
-   * Takes the oldest pending record, copies it into memory the host obtains
-   * from the module's `malloc` and stores the packed buffer
-   * (len << 32 | ptr) as a little-endian u64 at `out`; the module frees it.
-   * @generated from env.perfReaderRead(reader: handle<PerfReader>, out: outPtr[8]) -> bytesToMalloc(out) [wire (i32, i32) -> i32]
-   */
-  perfReaderRead(reader: number, out: number): number;
-}
+/**
+ * `perfReaderRead` (profile v0.37) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env.perfReaderRead(reader: handle<PerfReader>, out: outPtr[8]) -> bytesToMalloc(out) [wire (i32, i32) -> i32]
+ */
+export type PerfReaderReadV0_37Import = (reader: number, out: number) => number;
 
 /**
  * Takes the oldest pending record, copies it into memory the host obtains
@@ -165,14 +151,15 @@ export interface PerfReaderReadV0_37Import {
  * The shim of `perfReaderRead` (profile v0.37), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderRead` and encodes its result or its error.
  * @generated from env.perfReaderRead(reader: handle<PerfReader>, out: outPtr[8]) -> bytesToMalloc(out) [wire (i32, i32) -> i32]
  */
-export function perfReaderReadV0_37Shim(impl: PerfReaderReadV0_37Host, ctx: ShimContext): (reader: number, out: number) => number {
+export function perfReaderReadV0_37Shim(impl: PerfReaderReadV0_37Host, ctx: ShimContext): PerfReaderReadV0_37Import {
   return function perfReaderRead(reader: number, out: number): number {
     try {
       const outPtr = out >>> 0;
-      ctx.mem.check(outPtr, 8, "out");
+      checkRange(ctx.memory, outPtr, 8, "out");
       const r = impl.perfReaderRead((reader >>> 0) as PerfReaderHandle, 0xffffffff);
       if (r === null) return 2;
-      ctx.mem.writeU64(outPtr, ctx.mallocCopy(r), "out");
+      const bytes = asBytes(r);
+      writeU64Words(ctx.memory, outPtr, mallocCopy(ctx, bytes), bytes.length, "out");
       return 0;
     } catch (e) {
       ctx.fail("perfReaderRead", e);
@@ -199,14 +186,11 @@ export interface PerfReaderReadHost {
   perfReaderRead(reader: PerfReaderHandle, capacity: number): Uint8Array | string | null;
 }
 
-/** `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface PerfReaderReadImport {
-  /**
-   * Copies the oldest pending record into `dst`.
-   * @generated from env|ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
-   */
-  perfReaderRead(reader: number, dst: bigint): number;
-}
+/**
+ * `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
+ */
+export type PerfReaderReadImport = (reader: number, dstPtr: number, dstLen: number) => number;
 
 /**
  * Copies the oldest pending record into `dst`.
@@ -214,14 +198,14 @@ export interface PerfReaderReadImport {
  * The shim of `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderRead` and encodes its result or its error.
  * @generated from env|ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
  */
-export function perfReaderReadShim(impl: PerfReaderReadHost, ctx: ShimContext): (reader: number, dst: bigint) => number {
-  return function perfReaderRead(reader: number, dst: bigint): number {
+export function perfReaderReadShim(impl: PerfReaderReadHost, ctx: ShimContext): PerfReaderReadImport {
+  return function perfReaderRead(reader: number, dstPtr: number, dstLen: number): number {
     try {
-      const dstPtr = ctx.mem.span(dst, "dst");
-      const dstLen = ctx.mem.len;
+      dstPtr >>>= 0;
+      dstLen >>>= 0;
       const r = impl.perfReaderRead((reader >>> 0) as PerfReaderHandle, dstLen);
       if (r === null) return 2;
-      ctx.mem.writeInto(dstPtr, dstLen, r, "dst");
+      writeInto(ctx.memory, dstPtr, dstLen, r, "dst");
       return 0;
     } catch (e) {
       ctx.fail("perfReaderRead", e);
@@ -241,14 +225,11 @@ export interface PerfReaderCloseHost {
   perfReaderClose(reader: PerfReaderHandle): void;
 }
 
-/** `perfReaderClose` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface PerfReaderCloseImport {
-  /**
-   * Closes the reader and releases its handle.
-   * @generated from env|ig.perfReaderClose(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
-   */
-  perfReaderClose(reader: number): number;
-}
+/**
+ * `perfReaderClose` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.perfReaderClose(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
+ */
+export type PerfReaderCloseImport = (reader: number) => number;
 
 /**
  * Closes the reader and releases its handle.
@@ -256,7 +237,7 @@ export interface PerfReaderCloseImport {
  * The shim of `perfReaderClose` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderClose` and encodes its result or its error.
  * @generated from env|ig.perfReaderClose(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
  */
-export function perfReaderCloseShim(impl: PerfReaderCloseHost, ctx: ShimContext): (reader: number) => number {
+export function perfReaderCloseShim(impl: PerfReaderCloseHost, ctx: ShimContext): PerfReaderCloseImport {
   return function perfReaderClose(reader: number): number {
     try {
       impl.perfReaderClose((reader >>> 0) as PerfReaderHandle);

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { MISS, type Miss, type ShimContext, asBytes, mallocCopy, readString, returnHalves, writeInto } from "../../../runtime/abi/index.js";
 
 /*
  * Syscalls: each function variant once, for the profiles to compose.
@@ -25,15 +25,11 @@ export interface GetSyscallNameV0_37Host {
   getSyscallName(id: number, capacity: number): Uint8Array | string;
 }
 
-/** `getSyscallName` (profile v0.37) as the module imports it: wasm values only. */
-export interface GetSyscallNameV0_37Import {
-  /**
-   * Returns the name of syscall `id` in memory the host obtains from the
-   * module's `malloc`; the module frees it.
-   * @generated from env.getSyscallName(id: u32) -> bytesToMalloc [wire (i32) -> i64]
-   */
-  getSyscallName(id: number): bigint;
-}
+/**
+ * `getSyscallName` (profile v0.37) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env.getSyscallName(id: u32) -> bytesToMalloc [wire (i32) -> i64]
+ */
+export type GetSyscallNameV0_37Import = (id: number) => number;
 
 /**
  * Returns the name of syscall `id` in memory the host obtains from the
@@ -42,14 +38,15 @@ export interface GetSyscallNameV0_37Import {
  * The shim of `getSyscallName` (profile v0.37), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallName` and encodes its result or its error.
  * @generated from env.getSyscallName(id: u32) -> bytesToMalloc [wire (i32) -> i64]
  */
-export function getSyscallNameV0_37Shim(impl: GetSyscallNameV0_37Host, ctx: ShimContext): (id: number) => bigint {
-  return function getSyscallName(id: number): bigint {
+export function getSyscallNameV0_37Shim(impl: GetSyscallNameV0_37Host, ctx: ShimContext): GetSyscallNameV0_37Import {
+  return function getSyscallName(id: number): number {
     try {
       const r = impl.getSyscallName(id >>> 0, 0xffffffff);
-      return ctx.mallocCopy(r);
+      const bytes = asBytes(r);
+      return returnHalves(ctx.wide, mallocCopy(ctx, bytes), bytes.length);
     } catch (e) {
       ctx.fail("getSyscallName", e);
-      return 0n;
+      return returnHalves(ctx.wide, 0, 0);
     }
   };
 }
@@ -70,14 +67,11 @@ export interface GetSyscallNameHost {
   getSyscallName(id: number, capacity: number): Uint8Array | string;
 }
 
-/** `getSyscallName` (profiles v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface GetSyscallNameImport {
-  /**
-   * Copies the name of syscall `id` into `dst`.
-   * @generated from env|ig.getSyscallName(id: u32, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
-   */
-  getSyscallName(id: number, dst: bigint): number;
-}
+/**
+ * `getSyscallName` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.getSyscallName(id: u32, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
+ */
+export type GetSyscallNameImport = (id: number, dstPtr: number, dstLen: number) => number;
 
 /**
  * Copies the name of syscall `id` into `dst`.
@@ -85,13 +79,13 @@ export interface GetSyscallNameImport {
  * The shim of `getSyscallName` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallName` and encodes its result or its error.
  * @generated from env|ig.getSyscallName(id: u32, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
  */
-export function getSyscallNameShim(impl: GetSyscallNameHost, ctx: ShimContext): (id: number, dst: bigint) => number {
-  return function getSyscallName(id: number, dst: bigint): number {
+export function getSyscallNameShim(impl: GetSyscallNameHost, ctx: ShimContext): GetSyscallNameImport {
+  return function getSyscallName(id: number, dstPtr: number, dstLen: number): number {
     try {
-      const dstPtr = ctx.mem.span(dst, "dst");
-      const dstLen = ctx.mem.len;
+      dstPtr >>>= 0;
+      dstLen >>>= 0;
       const r = impl.getSyscallName(id >>> 0, dstLen);
-      ctx.mem.writeInto(dstPtr, dstLen, r, "dst");
+      writeInto(ctx.memory, dstPtr, dstLen, r, "dst");
       return 0;
     } catch (e) {
       ctx.fail("getSyscallName", e);
@@ -109,17 +103,14 @@ export interface GetSyscallIDHost {
    * @throws Any error fails the call. Returns -1 on error.
    * @generated from env|ig.getSyscallID(name: str) -> i32 [wire (i64) -> i32]
    */
-  getSyscallID(name: string): number;
+  getSyscallID(name: string): number | Miss;
 }
 
-/** `getSyscallID` (profiles v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface GetSyscallIDImport {
-  /**
-   * The number of the syscall called `name`.
-   * @generated from env|ig.getSyscallID(name: str) -> i32 [wire (i64) -> i32]
-   */
-  getSyscallID(name: bigint): number;
-}
+/**
+ * `getSyscallID` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.getSyscallID(name: str) -> i32 [wire (i64) -> i32]
+ */
+export type GetSyscallIDImport = (namePtr: number, nameLen: number) => number;
 
 /**
  * The number of the syscall called `name`.
@@ -127,10 +118,16 @@ export interface GetSyscallIDImport {
  * The shim of `getSyscallID` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallID` and encodes its result or its error.
  * @generated from env|ig.getSyscallID(name: str) -> i32 [wire (i64) -> i32]
  */
-export function getSyscallIDShim(impl: GetSyscallIDHost, ctx: ShimContext): (name: bigint) => number {
-  return function getSyscallID(name: bigint): number {
+export function getSyscallIDShim(impl: GetSyscallIDHost, ctx: ShimContext): GetSyscallIDImport {
+  return function getSyscallID(namePtr: number, nameLen: number): number {
     try {
-      return impl.getSyscallID(ctx.mem.readString(name, "name"));
+      const nameArg = readString(ctx.memory, namePtr >>> 0, nameLen >>> 0, "name");
+      const r = impl.getSyscallID(nameArg);
+      if (r === MISS) {
+        if (ctx.reportsMisses) ctx.miss(`getSyscallID: unknown syscall ${JSON.stringify(nameArg)}`);
+        return -1;
+      }
+      return r;
     } catch (e) {
       ctx.fail("getSyscallID", e);
       return -1;
@@ -156,20 +153,14 @@ export interface GetSyscallDeclarationHost {
    * @throws Any error fails the call. Returns 1 on error.
    * @generated from env|ig.getSyscallDeclaration(name: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
    */
-  getSyscallDeclaration(name: string, capacity: number): Uint8Array | string;
+  getSyscallDeclaration(name: string, capacity: number): Uint8Array | string | Miss;
 }
 
-/** `getSyscallDeclaration` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as the module imports it: wasm values only. */
-export interface GetSyscallDeclarationImport {
-  /**
-   * Writes the declaration of the syscall called `name` into `dst`, a packed
-   * buffer (len << 32 | ptr) of at least 252 bytes, as IG's Go and Rust
-   * wrappers pass it; a bare address reads as a zero-length buffer and
-   * fails.
-   * @generated from env|ig.getSyscallDeclaration(name: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
-   */
-  getSyscallDeclaration(name: bigint, dst: bigint): number;
-}
+/**
+ * `getSyscallDeclaration` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.getSyscallDeclaration(name: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
+ */
+export type GetSyscallDeclarationImport = (namePtr: number, nameLen: number, dstPtr: number, dstLen: number) => number;
 
 /**
  * Writes the declaration of the syscall called `name` into `dst`, a packed
@@ -180,13 +171,18 @@ export interface GetSyscallDeclarationImport {
  * The shim of `getSyscallDeclaration` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallDeclaration` and encodes its result or its error.
  * @generated from env|ig.getSyscallDeclaration(name: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
  */
-export function getSyscallDeclarationShim(impl: GetSyscallDeclarationHost, ctx: ShimContext): (name: bigint, dst: bigint) => number {
-  return function getSyscallDeclaration(name: bigint, dst: bigint): number {
+export function getSyscallDeclarationShim(impl: GetSyscallDeclarationHost, ctx: ShimContext): GetSyscallDeclarationImport {
+  return function getSyscallDeclaration(namePtr: number, nameLen: number, dstPtr: number, dstLen: number): number {
     try {
-      const dstPtr = ctx.mem.span(dst, "dst");
-      const dstLen = ctx.mem.len;
-      const r = impl.getSyscallDeclaration(ctx.mem.readString(name, "name"), dstLen);
-      ctx.mem.writeInto(dstPtr, dstLen, r, "dst");
+      const nameArg = readString(ctx.memory, namePtr >>> 0, nameLen >>> 0, "name");
+      dstPtr >>>= 0;
+      dstLen >>>= 0;
+      const r = impl.getSyscallDeclaration(nameArg, dstLen);
+      if (r === MISS) {
+        if (ctx.reportsMisses) ctx.miss(`getSyscallDeclaration: unknown syscall ${JSON.stringify(nameArg)}`);
+        return 1;
+      }
+      writeInto(ctx.memory, dstPtr, dstLen, r, "dst");
       return 0;
     } catch (e) {
       ctx.fail("getSyscallDeclaration", e);

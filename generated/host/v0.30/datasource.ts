@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type DataSourceAddFieldHost, type DataSourceAddFieldImport, type DataSourceEmitAndReleaseHost, type DataSourceEmitAndReleaseImport, type DataSourceGetFieldHost, type DataSourceGetFieldImport, type DataSourceNewPacketArrayHost, type DataSourceNewPacketArrayImport, type DataSourceNewPacketSingleHost, type DataSourceNewPacketSingleImport, type DataSourceReleaseHost, type DataSourceReleaseImport, type DataSourceSubscribeHost, type DataSourceSubscribeImport, type GetDataSourceHost, type GetDataSourceImport, type NewDataSourceHost, type NewDataSourceImport, dataSourceAddFieldShim, dataSourceEmitAndReleaseShim, dataSourceGetFieldShim, dataSourceNewPacketArrayShim, dataSourceNewPacketSingleShim, dataSourceReleaseShim, dataSourceSubscribeShim, getDataSourceShim, newDataSourceShim } from "../shared/datasource.js";
 
 /**
@@ -12,8 +12,18 @@ import { type DataSourceAddFieldHost, type DataSourceAddFieldImport, type DataSo
  */
 export interface V0_30DataSourceHost extends NewDataSourceHost, GetDataSourceHost, DataSourceSubscribeHost, DataSourceGetFieldHost, DataSourceAddFieldHost, DataSourceNewPacketSingleHost, DataSourceNewPacketArrayHost, DataSourceEmitAndReleaseHost, DataSourceReleaseHost {}
 
-/** Data sources (profile v0.30) as the module imports them from `env`: wasm values only. */
-export interface V0_30DataSourceImports extends NewDataSourceImport, GetDataSourceImport, DataSourceSubscribeImport, DataSourceGetFieldImport, DataSourceAddFieldImport, DataSourceNewPacketSingleImport, DataSourceNewPacketArrayImport, DataSourceEmitAndReleaseImport, DataSourceReleaseImport {}
+/** Data sources (profile v0.30) as JS provides them: give them to `bindTrampolines` with `V0_30Trampolines` for a module importing from `env`. */
+export type V0_30DataSourceImports = {
+    readonly newDataSource: NewDataSourceImport;
+    readonly getDataSource: GetDataSourceImport;
+    readonly dataSourceSubscribe: DataSourceSubscribeImport;
+    readonly dataSourceGetField: DataSourceGetFieldImport;
+    readonly dataSourceAddField: DataSourceAddFieldImport;
+    readonly dataSourceNewPacketSingle: DataSourceNewPacketSingleImport;
+    readonly dataSourceNewPacketArray: DataSourceNewPacketArrayImport;
+    readonly dataSourceEmitAndRelease: DataSourceEmitAndReleaseImport;
+    readonly dataSourceRelease: DataSourceReleaseImport;
+  };
 
 /** The import functions of data sources (profile v0.30), backed by `impl`. */
 export function createV0_30DataSourceImports(impl: V0_30DataSourceHost, ctx: ShimContext): V0_30DataSourceImports {

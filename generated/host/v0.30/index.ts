@@ -2,16 +2,18 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, bindTrampolines } from "../../../runtime/abi/index.js";
 import { type V0_30DataArrayHost, type V0_30DataArrayImports, createV0_30DataArrayImports } from "./dataarray.js";
 import { type V0_30DataSourceHost, type V0_30DataSourceImports, createV0_30DataSourceImports } from "./datasource.js";
 import { type V0_30FieldHost, type V0_30FieldImports, createV0_30FieldImports } from "./field.js";
 import { type V0_30LogHost, type V0_30LogImports, createV0_30LogImports } from "./log.js";
+import { V0_30Trampolines } from "./trampolines.js";
 
 export * from "./log.js";
 export * from "./datasource.js";
 export * from "./dataarray.js";
 export * from "./field.js";
+export * from "./trampolines.js";
 
 /** Everything a host implements for modules of profile `v0.30`, one member per family. */
 export interface V0_30HostImpl {
@@ -36,6 +38,11 @@ export function createV0_30Imports(impl: V0_30HostImpl, ctx: ShimContext): V0_30
     ...createV0_30DataArrayImports(impl.dataArray, ctx),
     ...createV0_30FieldImports(impl.field, ctx),
   };
+}
+
+/** What a module of profile `v0.30` imports from `env`, backed by `impl`: the shims of `createV0_30Imports` behind the profile's trampolines (no BigInt on any call). */
+export function linkV0_30Imports(impl: V0_30HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
+  return bindTrampolines(V0_30Trampolines, createV0_30Imports(impl, ctx), ctx.wide);
 }
 
 /** The module that modules of profile `v0.30` import host functions from. */

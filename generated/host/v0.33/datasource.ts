@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type DataSourceAddFieldHost, type DataSourceAddFieldImport, type DataSourceEmitAndReleaseHost, type DataSourceEmitAndReleaseImport, type DataSourceGetFieldHost, type DataSourceGetFieldImport, type DataSourceNewPacketArrayHost, type DataSourceNewPacketArrayImport, type DataSourceNewPacketSingleHost, type DataSourceNewPacketSingleImport, type DataSourceReleaseHost, type DataSourceReleaseImport, type DataSourceSubscribeHost, type DataSourceSubscribeImport, type GetDataSourceHost, type GetDataSourceImport, type NewDataSourceHost, type NewDataSourceImport, dataSourceAddFieldShim, dataSourceEmitAndReleaseShim, dataSourceGetFieldShim, dataSourceNewPacketArrayShim, dataSourceNewPacketSingleShim, dataSourceReleaseShim, dataSourceSubscribeShim, getDataSourceShim, newDataSourceShim } from "../shared/datasource.js";
 
 /**
@@ -12,8 +12,18 @@ import { type DataSourceAddFieldHost, type DataSourceAddFieldImport, type DataSo
  */
 export interface V0_33DataSourceHost extends NewDataSourceHost, GetDataSourceHost, DataSourceSubscribeHost, DataSourceGetFieldHost, DataSourceAddFieldHost, DataSourceNewPacketSingleHost, DataSourceNewPacketArrayHost, DataSourceEmitAndReleaseHost, DataSourceReleaseHost {}
 
-/** Data sources (profile v0.33) as the module imports them from `env`: wasm values only. */
-export interface V0_33DataSourceImports extends NewDataSourceImport, GetDataSourceImport, DataSourceSubscribeImport, DataSourceGetFieldImport, DataSourceAddFieldImport, DataSourceNewPacketSingleImport, DataSourceNewPacketArrayImport, DataSourceEmitAndReleaseImport, DataSourceReleaseImport {}
+/** Data sources (profile v0.33) as JS provides them: give them to `bindTrampolines` with `V0_33Trampolines` for a module importing from `env`. */
+export type V0_33DataSourceImports = {
+    readonly newDataSource: NewDataSourceImport;
+    readonly getDataSource: GetDataSourceImport;
+    readonly dataSourceSubscribe: DataSourceSubscribeImport;
+    readonly dataSourceGetField: DataSourceGetFieldImport;
+    readonly dataSourceAddField: DataSourceAddFieldImport;
+    readonly dataSourceNewPacketSingle: DataSourceNewPacketSingleImport;
+    readonly dataSourceNewPacketArray: DataSourceNewPacketArrayImport;
+    readonly dataSourceEmitAndRelease: DataSourceEmitAndReleaseImport;
+    readonly dataSourceRelease: DataSourceReleaseImport;
+  };
 
 /** The import functions of data sources (profile v0.33), backed by `impl`. */
 export function createV0_33DataSourceImports(impl: V0_33DataSourceHost, ctx: ShimContext): V0_33DataSourceImports {

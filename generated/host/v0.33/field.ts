@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type FieldGetHost, type FieldGetImport, type FieldSetV0_30Host, type FieldSetV0_30Import, fieldGetShim, fieldSetV0_30Shim } from "../shared/field.js";
 
 /**
@@ -12,8 +12,11 @@ import { type FieldGetHost, type FieldGetImport, type FieldSetV0_30Host, type Fi
  */
 export interface V0_33FieldHost extends FieldGetHost, FieldSetV0_30Host {}
 
-/** Fields (profile v0.33) as the module imports them from `env`: wasm values only. */
-export interface V0_33FieldImports extends FieldGetImport, FieldSetV0_30Import {}
+/** Fields (profile v0.33) as JS provides them: give them to `bindTrampolines` with `V0_33Trampolines` for a module importing from `env`. */
+export type V0_33FieldImports = {
+    readonly fieldGet: FieldGetImport;
+    readonly fieldSet: FieldSetV0_30Import;
+  };
 
 /** The import functions of fields (profile v0.33), backed by `impl`. */
 export function createV0_33FieldImports(impl: V0_33FieldHost, ctx: ShimContext): V0_33FieldImports {

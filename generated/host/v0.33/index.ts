@@ -2,18 +2,20 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, bindTrampolines } from "../../../runtime/abi/index.js";
 import { type V0_33ConfigHost, type V0_33ConfigImports, createV0_33ConfigImports } from "./config.js";
 import { type V0_33DataArrayHost, type V0_33DataArrayImports, createV0_33DataArrayImports } from "./dataarray.js";
 import { type V0_33DataSourceHost, type V0_33DataSourceImports, createV0_33DataSourceImports } from "./datasource.js";
 import { type V0_33FieldHost, type V0_33FieldImports, createV0_33FieldImports } from "./field.js";
 import { type V0_33LogHost, type V0_33LogImports, createV0_33LogImports } from "./log.js";
+import { V0_33Trampolines } from "./trampolines.js";
 
 export * from "./log.js";
 export * from "./datasource.js";
 export * from "./dataarray.js";
 export * from "./field.js";
 export * from "./config.js";
+export * from "./trampolines.js";
 
 /** Everything a host implements for modules of profile `v0.33`, one member per family. */
 export interface V0_33HostImpl {
@@ -41,6 +43,11 @@ export function createV0_33Imports(impl: V0_33HostImpl, ctx: ShimContext): V0_33
     ...createV0_33FieldImports(impl.field, ctx),
     ...createV0_33ConfigImports(impl.config, ctx),
   };
+}
+
+/** What a module of profile `v0.33` imports from `env`, backed by `impl`: the shims of `createV0_33Imports` behind the profile's trampolines (no BigInt on any call). */
+export function linkV0_33Imports(impl: V0_33HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
+  return bindTrampolines(V0_33Trampolines, createV0_33Imports(impl, ctx), ctx.wide);
 }
 
 /** The module that modules of profile `v0.33` import host functions from. */

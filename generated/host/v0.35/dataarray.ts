@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type DataArrayAppendHost, type DataArrayAppendImport, type DataArrayGetHost, type DataArrayGetImport, type DataArrayLenHost, type DataArrayLenImport, type DataArrayNewHost, type DataArrayNewImport, type DataArrayReleaseHost, type DataArrayReleaseImport, dataArrayAppendShim, dataArrayGetShim, dataArrayLenShim, dataArrayNewShim, dataArrayReleaseShim } from "../shared/dataarray.js";
 
 /**
@@ -12,8 +12,14 @@ import { type DataArrayAppendHost, type DataArrayAppendImport, type DataArrayGet
  */
 export interface V0_35DataArrayHost extends DataArrayNewHost, DataArrayAppendHost, DataArrayReleaseHost, DataArrayLenHost, DataArrayGetHost {}
 
-/** Data arrays (profile v0.35) as the module imports them from `env`: wasm values only. */
-export interface V0_35DataArrayImports extends DataArrayNewImport, DataArrayAppendImport, DataArrayReleaseImport, DataArrayLenImport, DataArrayGetImport {}
+/** Data arrays (profile v0.35) as JS provides them: give them to `bindTrampolines` with `V0_35Trampolines` for a module importing from `env`. */
+export type V0_35DataArrayImports = {
+    readonly dataArrayNew: DataArrayNewImport;
+    readonly dataArrayAppend: DataArrayAppendImport;
+    readonly dataArrayRelease: DataArrayReleaseImport;
+    readonly dataArrayLen: DataArrayLenImport;
+    readonly dataArrayGet: DataArrayGetImport;
+  };
 
 /** The import functions of data arrays (profile v0.35), backed by `impl`. */
 export function createV0_35DataArrayImports(impl: V0_35DataArrayHost, ctx: ShimContext): V0_35DataArrayImports {

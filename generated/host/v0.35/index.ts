@@ -2,13 +2,14 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, bindTrampolines } from "../../../runtime/abi/index.js";
 import { type V0_35ConfigHost, type V0_35ConfigImports, createV0_35ConfigImports } from "./config.js";
 import { type V0_35DataArrayHost, type V0_35DataArrayImports, createV0_35DataArrayImports } from "./dataarray.js";
 import { type V0_35DataSourceHost, type V0_35DataSourceImports, createV0_35DataSourceImports } from "./datasource.js";
 import { type V0_35FieldHost, type V0_35FieldImports, createV0_35FieldImports } from "./field.js";
 import { type V0_35LogHost, type V0_35LogImports, createV0_35LogImports } from "./log.js";
 import { type V0_35MapHost, type V0_35MapImports, createV0_35MapImports } from "./map.js";
+import { V0_35Trampolines } from "./trampolines.js";
 
 export * from "./log.js";
 export * from "./datasource.js";
@@ -16,6 +17,7 @@ export * from "./dataarray.js";
 export * from "./field.js";
 export * from "./config.js";
 export * from "./map.js";
+export * from "./trampolines.js";
 
 /** Everything a host implements for modules of profile `v0.35`, one member per family. */
 export interface V0_35HostImpl {
@@ -46,6 +48,11 @@ export function createV0_35Imports(impl: V0_35HostImpl, ctx: ShimContext): V0_35
     ...createV0_35ConfigImports(impl.config, ctx),
     ...createV0_35MapImports(impl.map, ctx),
   };
+}
+
+/** What a module of profile `v0.35` imports from `env`, backed by `impl`: the shims of `createV0_35Imports` behind the profile's trampolines (no BigInt on any call). */
+export function linkV0_35Imports(impl: V0_35HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
+  return bindTrampolines(V0_35Trampolines, createV0_35Imports(impl, ctx), ctx.wide);
 }
 
 /** The module that modules of profile `v0.35` import host functions from. */

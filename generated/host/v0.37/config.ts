@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type GetParamValueV0_33Host, type GetParamValueV0_33Import, type SetConfigHost, type SetConfigImport, getParamValueV0_33Shim, setConfigShim } from "../shared/config.js";
 
 /**
@@ -12,8 +12,11 @@ import { type GetParamValueV0_33Host, type GetParamValueV0_33Import, type SetCon
  */
 export interface V0_37ConfigHost extends GetParamValueV0_33Host, SetConfigHost {}
 
-/** Params and config (profile v0.37) as the module imports them from `env`: wasm values only. */
-export interface V0_37ConfigImports extends GetParamValueV0_33Import, SetConfigImport {}
+/** Params and config (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
+export type V0_37ConfigImports = {
+    readonly getParamValue: GetParamValueV0_33Import;
+    readonly setConfig: SetConfigImport;
+  };
 
 /** The import functions of params and config (profile v0.37), backed by `impl`. */
 export function createV0_37ConfigImports(impl: V0_37ConfigHost, ctx: ShimContext): V0_37ConfigImports {

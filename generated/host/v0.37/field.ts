@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetHost, type FieldGetImport, type FieldSetV0_30Host, type FieldSetV0_30Import, fieldAddTagShim, fieldGetShim, fieldSetV0_30Shim } from "../shared/field.js";
 
 /**
@@ -12,8 +12,12 @@ import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetHost, type F
  */
 export interface V0_37FieldHost extends FieldGetHost, FieldSetV0_30Host, FieldAddTagHost {}
 
-/** Fields (profile v0.37) as the module imports them from `env`: wasm values only. */
-export interface V0_37FieldImports extends FieldGetImport, FieldSetV0_30Import, FieldAddTagImport {}
+/** Fields (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
+export type V0_37FieldImports = {
+    readonly fieldGet: FieldGetImport;
+    readonly fieldSet: FieldSetV0_30Import;
+    readonly fieldAddTag: FieldAddTagImport;
+  };
 
 /** The import functions of fields (profile v0.37), backed by `impl`. */
 export function createV0_37FieldImports(impl: V0_37FieldHost, ctx: ShimContext): V0_37FieldImports {

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type ReleaseHandleHost, type ReleaseHandleImport, releaseHandleShim } from "../shared/handle.js";
 
 /**
@@ -12,8 +12,10 @@ import { type ReleaseHandleHost, type ReleaseHandleImport, releaseHandleShim } f
  */
 export interface V0_37HandleHost extends ReleaseHandleHost {}
 
-/** Handles (profile v0.37) as the module imports them from `env`: wasm values only. */
-export interface V0_37HandleImports extends ReleaseHandleImport {}
+/** Handles (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
+export type V0_37HandleImports = {
+    readonly releaseHandle: ReleaseHandleImport;
+  };
 
 /** The import functions of handles (profile v0.37), backed by `impl`. */
 export function createV0_37HandleImports(impl: V0_37HandleHost, ctx: ShimContext): V0_37HandleImports {

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, bindTrampolines } from "../../../runtime/abi/index.js";
 import { type V0_37ConfigHost, type V0_37ConfigImports, createV0_37ConfigImports } from "./config.js";
 import { type V0_37DataArrayHost, type V0_37DataArrayImports, createV0_37DataArrayImports } from "./dataarray.js";
 import { type V0_37DataSourceHost, type V0_37DataSourceImports, createV0_37DataSourceImports } from "./datasource.js";
@@ -13,6 +13,7 @@ import { type V0_37LogHost, type V0_37LogImports, createV0_37LogImports } from "
 import { type V0_37MapHost, type V0_37MapImports, createV0_37MapImports } from "./map.js";
 import { type V0_37PerfHost, type V0_37PerfImports, createV0_37PerfImports } from "./perf.js";
 import { type V0_37SyscallHost, type V0_37SyscallImports, createV0_37SyscallImports } from "./syscall.js";
+import { V0_37Trampolines } from "./trampolines.js";
 
 export * from "./log.js";
 export * from "./datasource.js";
@@ -24,6 +25,7 @@ export * from "./perf.js";
 export * from "./handle.js";
 export * from "./syscall.js";
 export * from "./kernel.js";
+export * from "./trampolines.js";
 
 /** Everything a host implements for modules of profile `v0.37`, one member per family. */
 export interface V0_37HostImpl {
@@ -66,6 +68,11 @@ export function createV0_37Imports(impl: V0_37HostImpl, ctx: ShimContext): V0_37
     ...createV0_37SyscallImports(impl.syscall, ctx),
     ...createV0_37KernelImports(impl.kernel, ctx),
   };
+}
+
+/** What a module of profile `v0.37` imports from `env`, backed by `impl`: the shims of `createV0_37Imports` behind the profile's trampolines (no BigInt on any call). */
+export function linkV0_37Imports(impl: V0_37HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
+  return bindTrampolines(V0_37Trampolines, createV0_37Imports(impl, ctx), ctx.wide);
 }
 
 /** The module that modules of profile `v0.37` import host functions from. */

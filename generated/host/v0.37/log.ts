@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type GadgetLogHost, type GadgetLogImport, gadgetLogShim } from "../shared/log.js";
 
 /**
@@ -12,8 +12,10 @@ import { type GadgetLogHost, type GadgetLogImport, gadgetLogShim } from "../shar
  */
 export interface V0_37LogHost extends GadgetLogHost {}
 
-/** Log (profile v0.37) as the module imports them from `env`: wasm values only. */
-export interface V0_37LogImports extends GadgetLogImport {}
+/** Log (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
+export type V0_37LogImports = {
+    readonly gadgetLog: GadgetLogImport;
+  };
 
 /** The import functions of log (profile v0.37), backed by `impl`. */
 export function createV0_37LogImports(impl: V0_37LogHost, ctx: ShimContext): V0_37LogImports {

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type GetMapHost, type GetMapImport, type MapDeleteHost, type MapDeleteImport, type MapLookupHost, type MapLookupImport, type MapReleaseHost, type MapReleaseImport, type MapUpdateHost, type MapUpdateImport, type NewMapHost, type NewMapImport, getMapShim, mapDeleteShim, mapLookupShim, mapReleaseShim, mapUpdateShim, newMapShim } from "../shared/map.js";
 
 /**
@@ -12,8 +12,15 @@ import { type GetMapHost, type GetMapImport, type MapDeleteHost, type MapDeleteI
  */
 export interface V0_37MapHost extends NewMapHost, GetMapHost, MapLookupHost, MapUpdateHost, MapDeleteHost, MapReleaseHost {}
 
-/** eBPF maps (profile v0.37) as the module imports them from `env`: wasm values only. */
-export interface V0_37MapImports extends NewMapImport, GetMapImport, MapLookupImport, MapUpdateImport, MapDeleteImport, MapReleaseImport {}
+/** eBPF maps (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
+export type V0_37MapImports = {
+    readonly newMap: NewMapImport;
+    readonly getMap: GetMapImport;
+    readonly mapLookup: MapLookupImport;
+    readonly mapUpdate: MapUpdateImport;
+    readonly mapDelete: MapDeleteImport;
+    readonly mapRelease: MapReleaseImport;
+  };
 
 /** The import functions of ebpf maps (profile v0.37), backed by `impl`. */
 export function createV0_37MapImports(impl: V0_37MapHost, ctx: ShimContext): V0_37MapImports {

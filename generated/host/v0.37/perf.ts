@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type NewPerfReaderHost, type NewPerfReaderImport, type PerfReaderCloseHost, type PerfReaderCloseImport, type PerfReaderPauseHost, type PerfReaderPauseImport, type PerfReaderReadV0_37Host, type PerfReaderReadV0_37Import, type PerfReaderResumeHost, type PerfReaderResumeImport, newPerfReaderShim, perfReaderCloseShim, perfReaderPauseShim, perfReaderReadV0_37Shim, perfReaderResumeShim } from "../shared/perf.js";
 
 /**
@@ -12,8 +12,14 @@ import { type NewPerfReaderHost, type NewPerfReaderImport, type PerfReaderCloseH
  */
 export interface V0_37PerfHost extends NewPerfReaderHost, PerfReaderPauseHost, PerfReaderResumeHost, PerfReaderReadV0_37Host, PerfReaderCloseHost {}
 
-/** Perf readers (profile v0.37) as the module imports them from `env`: wasm values only. */
-export interface V0_37PerfImports extends NewPerfReaderImport, PerfReaderPauseImport, PerfReaderResumeImport, PerfReaderReadV0_37Import, PerfReaderCloseImport {}
+/** Perf readers (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
+export type V0_37PerfImports = {
+    readonly newPerfReader: NewPerfReaderImport;
+    readonly perfReaderPause: PerfReaderPauseImport;
+    readonly perfReaderResume: PerfReaderResumeImport;
+    readonly perfReaderRead: PerfReaderReadV0_37Import;
+    readonly perfReaderClose: PerfReaderCloseImport;
+  };
 
 /** The import functions of perf readers (profile v0.37), backed by `impl`. */
 export function createV0_37PerfImports(impl: V0_37PerfHost, ctx: ShimContext): V0_37PerfImports {

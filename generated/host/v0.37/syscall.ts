@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type GetSyscallDeclarationHost, type GetSyscallDeclarationImport, type GetSyscallNameV0_37Host, type GetSyscallNameV0_37Import, getSyscallDeclarationShim, getSyscallNameV0_37Shim } from "../shared/syscall.js";
 
 /**
@@ -12,8 +12,11 @@ import { type GetSyscallDeclarationHost, type GetSyscallDeclarationImport, type 
  */
 export interface V0_37SyscallHost extends GetSyscallNameV0_37Host, GetSyscallDeclarationHost {}
 
-/** Syscalls (profile v0.37) as the module imports them from `env`: wasm values only. */
-export interface V0_37SyscallImports extends GetSyscallNameV0_37Import, GetSyscallDeclarationImport {}
+/** Syscalls (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
+export type V0_37SyscallImports = {
+    readonly getSyscallName: GetSyscallNameV0_37Import;
+    readonly getSyscallDeclaration: GetSyscallDeclarationImport;
+  };
 
 /** The import functions of syscalls (profile v0.37), backed by `impl`. */
 export function createV0_37SyscallImports(impl: V0_37SyscallHost, ctx: ShimContext): V0_37SyscallImports {

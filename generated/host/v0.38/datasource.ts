@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type DataSourceAddFieldHost, type DataSourceAddFieldImport, type DataSourceEmitAndReleaseHost, type DataSourceEmitAndReleaseImport, type DataSourceGetFieldHost, type DataSourceGetFieldImport, type DataSourceIsReferencedHost, type DataSourceIsReferencedImport, type DataSourceNewPacketArrayHost, type DataSourceNewPacketArrayImport, type DataSourceNewPacketSingleHost, type DataSourceNewPacketSingleImport, type DataSourceReleaseHost, type DataSourceReleaseImport, type DataSourceSubscribeHost, type DataSourceSubscribeImport, type DataSourceUnreferenceHost, type DataSourceUnreferenceImport, type GetDataSourceHost, type GetDataSourceImport, type NewDataSourceHost, type NewDataSourceImport, dataSourceAddFieldShim, dataSourceEmitAndReleaseShim, dataSourceGetFieldShim, dataSourceIsReferencedShim, dataSourceNewPacketArrayShim, dataSourceNewPacketSingleShim, dataSourceReleaseShim, dataSourceSubscribeShim, dataSourceUnreferenceShim, getDataSourceShim, newDataSourceShim } from "../shared/datasource.js";
 
 /**
@@ -12,8 +12,20 @@ import { type DataSourceAddFieldHost, type DataSourceAddFieldImport, type DataSo
  */
 export interface V0_38DataSourceHost extends NewDataSourceHost, GetDataSourceHost, DataSourceSubscribeHost, DataSourceGetFieldHost, DataSourceAddFieldHost, DataSourceNewPacketSingleHost, DataSourceNewPacketArrayHost, DataSourceEmitAndReleaseHost, DataSourceReleaseHost, DataSourceUnreferenceHost, DataSourceIsReferencedHost {}
 
-/** Data sources (profile v0.38) as the module imports them from `env`: wasm values only. */
-export interface V0_38DataSourceImports extends NewDataSourceImport, GetDataSourceImport, DataSourceSubscribeImport, DataSourceGetFieldImport, DataSourceAddFieldImport, DataSourceNewPacketSingleImport, DataSourceNewPacketArrayImport, DataSourceEmitAndReleaseImport, DataSourceReleaseImport, DataSourceUnreferenceImport, DataSourceIsReferencedImport {}
+/** Data sources (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
+export type V0_38DataSourceImports = {
+    readonly newDataSource: NewDataSourceImport;
+    readonly getDataSource: GetDataSourceImport;
+    readonly dataSourceSubscribe: DataSourceSubscribeImport;
+    readonly dataSourceGetField: DataSourceGetFieldImport;
+    readonly dataSourceAddField: DataSourceAddFieldImport;
+    readonly dataSourceNewPacketSingle: DataSourceNewPacketSingleImport;
+    readonly dataSourceNewPacketArray: DataSourceNewPacketArrayImport;
+    readonly dataSourceEmitAndRelease: DataSourceEmitAndReleaseImport;
+    readonly dataSourceRelease: DataSourceReleaseImport;
+    readonly dataSourceUnreference: DataSourceUnreferenceImport;
+    readonly dataSourceIsReferenced: DataSourceIsReferencedImport;
+  };
 
 /** The import functions of data sources (profile v0.38), backed by `impl`. */
 export function createV0_38DataSourceImports(impl: V0_38DataSourceHost, ctx: ShimContext): V0_38DataSourceImports {

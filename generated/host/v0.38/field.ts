@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetBufferHost, type FieldGetBufferImport, type FieldGetScalarV0_38Host, type FieldGetScalarV0_38Import, type FieldSetV0_30Host, type FieldSetV0_30Import, fieldAddTagShim, fieldGetBufferShim, fieldGetScalarV0_38Shim, fieldSetV0_30Shim } from "../shared/field.js";
 
 /**
@@ -12,8 +12,13 @@ import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetBufferHost, 
  */
 export interface V0_38FieldHost extends FieldGetScalarV0_38Host, FieldGetBufferHost, FieldSetV0_30Host, FieldAddTagHost {}
 
-/** Fields (profile v0.38) as the module imports them from `env`: wasm values only. */
-export interface V0_38FieldImports extends FieldGetScalarV0_38Import, FieldGetBufferImport, FieldSetV0_30Import, FieldAddTagImport {}
+/** Fields (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
+export type V0_38FieldImports = {
+    readonly fieldGetScalar: FieldGetScalarV0_38Import;
+    readonly fieldGetBuffer: FieldGetBufferImport;
+    readonly fieldSet: FieldSetV0_30Import;
+    readonly fieldAddTag: FieldAddTagImport;
+  };
 
 /** The import functions of fields (profile v0.38), backed by `impl`. */
 export function createV0_38FieldImports(impl: V0_38FieldHost, ctx: ShimContext): V0_38FieldImports {

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type ReleaseHandleHost, type ReleaseHandleImport, releaseHandleShim } from "../shared/handle.js";
 
 /**
@@ -12,8 +12,10 @@ import { type ReleaseHandleHost, type ReleaseHandleImport, releaseHandleShim } f
  */
 export interface V0_38HandleHost extends ReleaseHandleHost {}
 
-/** Handles (profile v0.38) as the module imports them from `env`: wasm values only. */
-export interface V0_38HandleImports extends ReleaseHandleImport {}
+/** Handles (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
+export type V0_38HandleImports = {
+    readonly releaseHandle: ReleaseHandleImport;
+  };
 
 /** The import functions of handles (profile v0.38), backed by `impl`. */
 export function createV0_38HandleImports(impl: V0_38HandleHost, ctx: ShimContext): V0_38HandleImports {

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, bindTrampolines } from "../../../runtime/abi/index.js";
 import { type V0_38ConfigHost, type V0_38ConfigImports, createV0_38ConfigImports } from "./config.js";
 import { type V0_38DataArrayHost, type V0_38DataArrayImports, createV0_38DataArrayImports } from "./dataarray.js";
 import { type V0_38DataSourceHost, type V0_38DataSourceImports, createV0_38DataSourceImports } from "./datasource.js";
@@ -13,6 +13,7 @@ import { type V0_38LogHost, type V0_38LogImports, createV0_38LogImports } from "
 import { type V0_38MapHost, type V0_38MapImports, createV0_38MapImports } from "./map.js";
 import { type V0_38PerfHost, type V0_38PerfImports, createV0_38PerfImports } from "./perf.js";
 import { type V0_38SyscallHost, type V0_38SyscallImports, createV0_38SyscallImports } from "./syscall.js";
+import { V0_38Trampolines } from "./trampolines.js";
 
 export * from "./log.js";
 export * from "./datasource.js";
@@ -24,6 +25,7 @@ export * from "./perf.js";
 export * from "./handle.js";
 export * from "./syscall.js";
 export * from "./kernel.js";
+export * from "./trampolines.js";
 
 /** Everything a host implements for modules of profile `v0.38`, one member per family. */
 export interface V0_38HostImpl {
@@ -66,6 +68,11 @@ export function createV0_38Imports(impl: V0_38HostImpl, ctx: ShimContext): V0_38
     ...createV0_38SyscallImports(impl.syscall, ctx),
     ...createV0_38KernelImports(impl.kernel, ctx),
   };
+}
+
+/** What a module of profile `v0.38` imports from `env`, backed by `impl`: the shims of `createV0_38Imports` behind the profile's trampolines (no BigInt on any call). */
+export function linkV0_38Imports(impl: V0_38HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
+  return bindTrampolines(V0_38Trampolines, createV0_38Imports(impl, ctx), ctx.wide);
 }
 
 /** The module that modules of profile `v0.38` import host functions from. */

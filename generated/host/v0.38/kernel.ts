@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type KallsymsSymbolExistsHost, type KallsymsSymbolExistsImport, kallsymsSymbolExistsShim } from "../shared/kernel.js";
 
 /**
@@ -12,8 +12,10 @@ import { type KallsymsSymbolExistsHost, type KallsymsSymbolExistsImport, kallsym
  */
 export interface V0_38KernelHost extends KallsymsSymbolExistsHost {}
 
-/** Kernel (profile v0.38) as the module imports them from `env`: wasm values only. */
-export interface V0_38KernelImports extends KallsymsSymbolExistsImport {}
+/** Kernel (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
+export type V0_38KernelImports = {
+    readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
+  };
 
 /** The import functions of kernel (profile v0.38), backed by `impl`. */
 export function createV0_38KernelImports(impl: V0_38KernelHost, ctx: ShimContext): V0_38KernelImports {

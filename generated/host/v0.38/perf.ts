@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type NewPerfReaderHost, type NewPerfReaderImport, type PerfReaderCloseHost, type PerfReaderCloseImport, type PerfReaderPauseHost, type PerfReaderPauseImport, type PerfReaderReadHost, type PerfReaderReadImport, type PerfReaderResumeHost, type PerfReaderResumeImport, newPerfReaderShim, perfReaderCloseShim, perfReaderPauseShim, perfReaderReadShim, perfReaderResumeShim } from "../shared/perf.js";
 
 /**
@@ -12,8 +12,14 @@ import { type NewPerfReaderHost, type NewPerfReaderImport, type PerfReaderCloseH
  */
 export interface V0_38PerfHost extends NewPerfReaderHost, PerfReaderPauseHost, PerfReaderResumeHost, PerfReaderReadHost, PerfReaderCloseHost {}
 
-/** Perf readers (profile v0.38) as the module imports them from `env`: wasm values only. */
-export interface V0_38PerfImports extends NewPerfReaderImport, PerfReaderPauseImport, PerfReaderResumeImport, PerfReaderReadImport, PerfReaderCloseImport {}
+/** Perf readers (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
+export type V0_38PerfImports = {
+    readonly newPerfReader: NewPerfReaderImport;
+    readonly perfReaderPause: PerfReaderPauseImport;
+    readonly perfReaderResume: PerfReaderResumeImport;
+    readonly perfReaderRead: PerfReaderReadImport;
+    readonly perfReaderClose: PerfReaderCloseImport;
+  };
 
 /** The import functions of perf readers (profile v0.38), backed by `impl`. */
 export function createV0_38PerfImports(impl: V0_38PerfHost, ctx: ShimContext): V0_38PerfImports {

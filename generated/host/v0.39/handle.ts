@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type ReleaseHandleHost, type ReleaseHandleImport, releaseHandleShim } from "../shared/handle.js";
 
 /**
@@ -12,8 +12,10 @@ import { type ReleaseHandleHost, type ReleaseHandleImport, releaseHandleShim } f
  */
 export interface V0_39HandleHost extends ReleaseHandleHost {}
 
-/** Handles (profile v0.39) as the module imports them from `ig`: wasm values only. */
-export interface V0_39HandleImports extends ReleaseHandleImport {}
+/** Handles (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
+export type V0_39HandleImports = {
+    readonly releaseHandle: ReleaseHandleImport;
+  };
 
 /** The import functions of handles (profile v0.39), backed by `impl`. */
 export function createV0_39HandleImports(impl: V0_39HandleHost, ctx: ShimContext): V0_39HandleImports {

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, bindTrampolines } from "../../../runtime/abi/index.js";
 import { type V0_39ConfigHost, type V0_39ConfigImports, createV0_39ConfigImports } from "./config.js";
 import { type V0_39DataArrayHost, type V0_39DataArrayImports, createV0_39DataArrayImports } from "./dataarray.js";
 import { type V0_39DataSourceHost, type V0_39DataSourceImports, createV0_39DataSourceImports } from "./datasource.js";
@@ -13,6 +13,7 @@ import { type V0_39LogHost, type V0_39LogImports, createV0_39LogImports } from "
 import { type V0_39MapHost, type V0_39MapImports, createV0_39MapImports } from "./map.js";
 import { type V0_39PerfHost, type V0_39PerfImports, createV0_39PerfImports } from "./perf.js";
 import { type V0_39SyscallHost, type V0_39SyscallImports, createV0_39SyscallImports } from "./syscall.js";
+import { V0_39Trampolines } from "./trampolines.js";
 
 export * from "./log.js";
 export * from "./datasource.js";
@@ -24,6 +25,7 @@ export * from "./perf.js";
 export * from "./handle.js";
 export * from "./syscall.js";
 export * from "./kernel.js";
+export * from "./trampolines.js";
 
 /** Everything a host implements for modules of profile `v0.39`, one member per family. */
 export interface V0_39HostImpl {
@@ -66,6 +68,11 @@ export function createV0_39Imports(impl: V0_39HostImpl, ctx: ShimContext): V0_39
     ...createV0_39SyscallImports(impl.syscall, ctx),
     ...createV0_39KernelImports(impl.kernel, ctx),
   };
+}
+
+/** What a module of profile `v0.39` imports from `ig`, backed by `impl`: the shims of `createV0_39Imports` behind the profile's trampolines (no BigInt on any call). */
+export function linkV0_39Imports(impl: V0_39HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
+  return bindTrampolines(V0_39Trampolines, createV0_39Imports(impl, ctx), ctx.wide);
 }
 
 /** The module that modules of profile `v0.39` import host functions from. */

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type GetSyscallDeclarationHost, type GetSyscallDeclarationImport, type GetSyscallIDHost, type GetSyscallIDImport, type GetSyscallNameHost, type GetSyscallNameImport, getSyscallDeclarationShim, getSyscallIDShim, getSyscallNameShim } from "../shared/syscall.js";
 
 /**
@@ -12,8 +12,12 @@ import { type GetSyscallDeclarationHost, type GetSyscallDeclarationImport, type 
  */
 export interface V0_39SyscallHost extends GetSyscallNameHost, GetSyscallIDHost, GetSyscallDeclarationHost {}
 
-/** Syscalls (profile v0.39) as the module imports them from `ig`: wasm values only. */
-export interface V0_39SyscallImports extends GetSyscallNameImport, GetSyscallIDImport, GetSyscallDeclarationImport {}
+/** Syscalls (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
+export type V0_39SyscallImports = {
+    readonly getSyscallName: GetSyscallNameImport;
+    readonly getSyscallID: GetSyscallIDImport;
+    readonly getSyscallDeclaration: GetSyscallDeclarationImport;
+  };
 
 /** The import functions of syscalls (profile v0.39), backed by `impl`. */
 export function createV0_39SyscallImports(impl: V0_39SyscallHost, ctx: ShimContext): V0_39SyscallImports {

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type GetParamValueHost, type GetParamValueImport, type SetConfigHost, type SetConfigImport, getParamValueShim, setConfigShim } from "../shared/config.js";
 
 /**
@@ -12,8 +12,11 @@ import { type GetParamValueHost, type GetParamValueImport, type SetConfigHost, t
  */
 export interface V0_40ConfigHost extends GetParamValueHost, SetConfigHost {}
 
-/** Params and config (profile v0.40) as the module imports them from `ig`: wasm values only. */
-export interface V0_40ConfigImports extends GetParamValueImport, SetConfigImport {}
+/** Params and config (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
+export type V0_40ConfigImports = {
+    readonly getParamValue: GetParamValueImport;
+    readonly setConfig: SetConfigImport;
+  };
 
 /** The import functions of params and config (profile v0.40), backed by `impl`. */
 export function createV0_40ConfigImports(impl: V0_40ConfigHost, ctx: ShimContext): V0_40ConfigImports {

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetBufferHost, type FieldGetBufferImport, type FieldGetScalarHost, type FieldGetScalarImport, type FieldSetHost, type FieldSetImport, fieldAddTagShim, fieldGetBufferShim, fieldGetScalarShim, fieldSetShim } from "../shared/field.js";
 
 /**
@@ -12,8 +12,13 @@ import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetBufferHost, 
  */
 export interface V0_40FieldHost extends FieldGetScalarHost, FieldGetBufferHost, FieldSetHost, FieldAddTagHost {}
 
-/** Fields (profile v0.40) as the module imports them from `ig`: wasm values only. */
-export interface V0_40FieldImports extends FieldGetScalarImport, FieldGetBufferImport, FieldSetImport, FieldAddTagImport {}
+/** Fields (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
+export type V0_40FieldImports = {
+    readonly fieldGetScalar: FieldGetScalarImport;
+    readonly fieldGetBuffer: FieldGetBufferImport;
+    readonly fieldSet: FieldSetImport;
+    readonly fieldAddTag: FieldAddTagImport;
+  };
 
 /** The import functions of fields (profile v0.40), backed by `impl`. */
 export function createV0_40FieldImports(impl: V0_40FieldHost, ctx: ShimContext): V0_40FieldImports {

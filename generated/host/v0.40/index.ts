@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, bindTrampolines } from "../../../runtime/abi/index.js";
 import { type V0_40ConfigHost, type V0_40ConfigImports, createV0_40ConfigImports } from "./config.js";
 import { type V0_40DataArrayHost, type V0_40DataArrayImports, createV0_40DataArrayImports } from "./dataarray.js";
 import { type V0_40DataSourceHost, type V0_40DataSourceImports, createV0_40DataSourceImports } from "./datasource.js";
@@ -13,6 +13,7 @@ import { type V0_40LogHost, type V0_40LogImports, createV0_40LogImports } from "
 import { type V0_40MapHost, type V0_40MapImports, createV0_40MapImports } from "./map.js";
 import { type V0_40PerfHost, type V0_40PerfImports, createV0_40PerfImports } from "./perf.js";
 import { type V0_40SyscallHost, type V0_40SyscallImports, createV0_40SyscallImports } from "./syscall.js";
+import { V0_40Trampolines } from "./trampolines.js";
 
 export * from "./log.js";
 export * from "./datasource.js";
@@ -24,6 +25,7 @@ export * from "./perf.js";
 export * from "./handle.js";
 export * from "./syscall.js";
 export * from "./kernel.js";
+export * from "./trampolines.js";
 
 /** Everything a host implements for modules of profile `v0.40`, one member per family. */
 export interface V0_40HostImpl {
@@ -66,6 +68,11 @@ export function createV0_40Imports(impl: V0_40HostImpl, ctx: ShimContext): V0_40
     ...createV0_40SyscallImports(impl.syscall, ctx),
     ...createV0_40KernelImports(impl.kernel, ctx),
   };
+}
+
+/** What a module of profile `v0.40` imports from `ig`, backed by `impl`: the shims of `createV0_40Imports` behind the profile's trampolines (no BigInt on any call). */
+export function linkV0_40Imports(impl: V0_40HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
+  return bindTrampolines(V0_40Trampolines, createV0_40Imports(impl, ctx), ctx.wide);
 }
 
 /** The module that modules of profile `v0.40` import host functions from. */

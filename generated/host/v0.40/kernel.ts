@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type KallsymsSymbolExistsHost, type KallsymsSymbolExistsImport, type ShouldDiscardMntnsIDHost, type ShouldDiscardMntnsIDImport, kallsymsSymbolExistsShim, shouldDiscardMntnsIDShim } from "../shared/kernel.js";
 
 /**
@@ -12,8 +12,11 @@ import { type KallsymsSymbolExistsHost, type KallsymsSymbolExistsImport, type Sh
  */
 export interface V0_40KernelHost extends KallsymsSymbolExistsHost, ShouldDiscardMntnsIDHost {}
 
-/** Kernel (profile v0.40) as the module imports them from `ig`: wasm values only. */
-export interface V0_40KernelImports extends KallsymsSymbolExistsImport, ShouldDiscardMntnsIDImport {}
+/** Kernel (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
+export type V0_40KernelImports = {
+    readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
+    readonly shouldDiscardMntnsID: ShouldDiscardMntnsIDImport;
+  };
 
 /** The import functions of kernel (profile v0.40), backed by `impl`. */
 export function createV0_40KernelImports(impl: V0_40KernelHost, ctx: ShimContext): V0_40KernelImports {

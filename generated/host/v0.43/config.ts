@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type GetParamValueHost, type GetParamValueImport, type SetConfigHost, type SetConfigImport, getParamValueShim, setConfigShim } from "../shared/config.js";
 
 /**
@@ -12,8 +12,11 @@ import { type GetParamValueHost, type GetParamValueImport, type SetConfigHost, t
  */
 export interface V0_43ConfigHost extends GetParamValueHost, SetConfigHost {}
 
-/** Params and config (profile v0.43) as the module imports them from `ig`: wasm values only. */
-export interface V0_43ConfigImports extends GetParamValueImport, SetConfigImport {}
+/** Params and config (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
+export type V0_43ConfigImports = {
+    readonly getParamValue: GetParamValueImport;
+    readonly setConfig: SetConfigImport;
+  };
 
 /** The import functions of params and config (profile v0.43), backed by `impl`. */
 export function createV0_43ConfigImports(impl: V0_43ConfigHost, ctx: ShimContext): V0_43ConfigImports {

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetBufferHost, type FieldGetBufferImport, type FieldGetScalarHost, type FieldGetScalarImport, type FieldSetHost, type FieldSetImport, fieldAddTagShim, fieldGetBufferShim, fieldGetScalarShim, fieldSetShim } from "../shared/field.js";
 
 /**
@@ -12,8 +12,13 @@ import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetBufferHost, 
  */
 export interface V0_43FieldHost extends FieldGetScalarHost, FieldGetBufferHost, FieldSetHost, FieldAddTagHost {}
 
-/** Fields (profile v0.43) as the module imports them from `ig`: wasm values only. */
-export interface V0_43FieldImports extends FieldGetScalarImport, FieldGetBufferImport, FieldSetImport, FieldAddTagImport {}
+/** Fields (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
+export type V0_43FieldImports = {
+    readonly fieldGetScalar: FieldGetScalarImport;
+    readonly fieldGetBuffer: FieldGetBufferImport;
+    readonly fieldSet: FieldSetImport;
+    readonly fieldAddTag: FieldAddTagImport;
+  };
 
 /** The import functions of fields (profile v0.43), backed by `impl`. */
 export function createV0_43FieldImports(impl: V0_43FieldHost, ctx: ShimContext): V0_43FieldImports {

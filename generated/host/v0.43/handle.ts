@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type ReleaseHandleHost, type ReleaseHandleImport, releaseHandleShim } from "../shared/handle.js";
 
 /**
@@ -12,8 +12,10 @@ import { type ReleaseHandleHost, type ReleaseHandleImport, releaseHandleShim } f
  */
 export interface V0_43HandleHost extends ReleaseHandleHost {}
 
-/** Handles (profile v0.43) as the module imports them from `ig`: wasm values only. */
-export interface V0_43HandleImports extends ReleaseHandleImport {}
+/** Handles (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
+export type V0_43HandleImports = {
+    readonly releaseHandle: ReleaseHandleImport;
+  };
 
 /** The import functions of handles (profile v0.43), backed by `impl`. */
 export function createV0_43HandleImports(impl: V0_43HandleHost, ctx: ShimContext): V0_43HandleImports {

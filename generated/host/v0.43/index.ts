@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import { type ShimContext, bindTrampolines } from "../../../runtime/abi/index.js";
 import { type V0_43ConfigHost, type V0_43ConfigImports, createV0_43ConfigImports } from "./config.js";
 import { type V0_43DataArrayHost, type V0_43DataArrayImports, createV0_43DataArrayImports } from "./dataarray.js";
 import { type V0_43DataSourceHost, type V0_43DataSourceImports, createV0_43DataSourceImports } from "./datasource.js";
@@ -13,6 +13,7 @@ import { type V0_43LogHost, type V0_43LogImports, createV0_43LogImports } from "
 import { type V0_43MapHost, type V0_43MapImports, createV0_43MapImports } from "./map.js";
 import { type V0_43PerfHost, type V0_43PerfImports, createV0_43PerfImports } from "./perf.js";
 import { type V0_43SyscallHost, type V0_43SyscallImports, createV0_43SyscallImports } from "./syscall.js";
+import { V0_43Trampolines } from "./trampolines.js";
 
 export * from "./log.js";
 export * from "./datasource.js";
@@ -24,6 +25,7 @@ export * from "./perf.js";
 export * from "./handle.js";
 export * from "./syscall.js";
 export * from "./kernel.js";
+export * from "./trampolines.js";
 
 /** Everything a host implements for modules of profile `v0.43`, one member per family. */
 export interface V0_43HostImpl {
@@ -66,6 +68,11 @@ export function createV0_43Imports(impl: V0_43HostImpl, ctx: ShimContext): V0_43
     ...createV0_43SyscallImports(impl.syscall, ctx),
     ...createV0_43KernelImports(impl.kernel, ctx),
   };
+}
+
+/** What a module of profile `v0.43` imports from `ig`, backed by `impl`: the shims of `createV0_43Imports` behind the profile's trampolines (no BigInt on any call). */
+export function linkV0_43Imports(impl: V0_43HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
+  return bindTrampolines(V0_43Trampolines, createV0_43Imports(impl, ctx), ctx.wide);
 }
 
 /** The module that modules of profile `v0.43` import host functions from. */

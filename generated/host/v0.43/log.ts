@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ShimContext } from "../../../runtime/shim-context.js";
+import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type GadgetLogHost, type GadgetLogImport, type GadgetShouldLogHost, type GadgetShouldLogImport, gadgetLogShim, gadgetShouldLogShim } from "../shared/log.js";
 
 /**
@@ -12,8 +12,11 @@ import { type GadgetLogHost, type GadgetLogImport, type GadgetShouldLogHost, typ
  */
 export interface V0_43LogHost extends GadgetLogHost, GadgetShouldLogHost {}
 
-/** Log (profile v0.43) as the module imports them from `ig`: wasm values only. */
-export interface V0_43LogImports extends GadgetLogImport, GadgetShouldLogImport {}
+/** Log (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
+export type V0_43LogImports = {
+    readonly gadgetLog: GadgetLogImport;
+    readonly gadgetShouldLog: GadgetShouldLogImport;
+  };
 
 /** The import functions of log (profile v0.43), backed by `impl`. */
 export function createV0_43LogImports(impl: V0_43LogHost, ctx: ShimContext): V0_43LogImports {
