@@ -132,15 +132,23 @@ function baseResultType(type: ResultType): string {
  * packed range (str, buf, dst: len << 32 | ptr), `<name>Lo, <name>Hi`
  * otherwise. An i32 stays one number of the same name.
  */
-export function jsParams(p: Param): string[] {
+export function jsParams(p: Param, fn: HostFn): string[] {
   if (p.wire === "i32") return [p.name];
   const packed = p.type.kind === "str" || p.type.kind === "buf" || p.type.kind === "dst";
-  return packed ? [`${p.name}Ptr`, `${p.name}Len`] : [`${p.name}Lo`, `${p.name}Hi`];
+  const [lo, hi] = packed ? ["Ptr", "Len"] : ["Lo", "Hi"];
+  // A name another parameter already has (a spec parameter called `dstPtr`) gets a `_` suffix.
+  const free = (name: string): string => (fn.params.some((q) => q.name === name) ? free(`${name}_`) : name);
+  return [free(`${p.name}${lo}`), free(`${p.name}${hi}`)];
 }
 
 /** Every JS parameter of a shim, in wire order. */
 export function jsParamList(fn: HostFn): string[] {
-  return fn.params.flatMap(jsParams);
+  return fn.params.flatMap((p) => jsParams(p, fn));
+}
+
+/** The generated constants that lowered expressions name (`FieldKindDecoding`), for the emitters' imports. */
+export function constantsUsed(code: string): string[] {
+  return [...new Set([...code.matchAll(/\b([A-Z]\w*Decoding)\b/g)].map((m) => m[1]))];
 }
 
 /**
@@ -185,11 +193,11 @@ export function abiHelpersUsed(code: string): string[] {
  * their try block.
  */
 export function decodeParam(p: Param, fn: HostFn, ctx = "ctx"): string {
-  const [a, b] = jsParams(p);
+  const [a, b] = jsParams(p, fn);
   const t = p.type;
   switch (t.kind) {
     case "u32":
-      return decodeAddress(p);
+      return decodeAddress(p, fn);
     case "i32":
       return `${a} | 0`;
     case "u64":
@@ -209,7 +217,8 @@ export function decodeParam(p: Param, fn: HostFn, ctx = "ctx"): string {
     case "kindValue": {
       const kindParam = fn.params.find((q) => q.name === t.kindParam);
       if (!kindParam) throw new Error(`${fn.name}: kindParam ${t.kindParam} not found`);
-      return `kindValue(${ctx}.memory, ${jsParams(kindParam)[0]} >>> 0, ${a}, ${b})`;
+      const enumName = kindParam.type.kind === "enum" ? kindParam.type.enumName : "FieldKind";
+      return `kindValue(${ctx}.memory, ${enumName}Decoding, ${jsParams(kindParam, fn)[0]} >>> 0, ${a}, ${b})`;
     }
     case "dst":
     case "outPtr":
@@ -224,8 +233,8 @@ export function decodeParam(p: Param, fn: HostFn, ctx = "ctx"): string {
  * u64 pointer such as getSyscallDeclaration's). Used for u32 parameters,
  * destination pointers and error words alike.
  */
-export function decodeAddress(p: Param): string {
-  const [a, b] = jsParams(p);
+export function decodeAddress(p: Param, fn: HostFn): string {
+  const [a, b] = jsParams(p, fn);
   return p.wire === "i64" ? `wideToNumber(${a}, ${b})` : `${a} >>> 0`;
 }
 

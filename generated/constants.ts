@@ -245,3 +245,6 @@ export const FieldKindFloat: readonly boolean[] = [false, false, false, false, f
 export function isBufferKind(kind: number): boolean {
   return kind === FieldKind.String || kind === FieldKind.CString || kind === FieldKind.Bytes;
 }
+
+/** How the shims decode a value whose meaning depends on a FieldKind (igwasm/abi `kindValue`). */
+export const FieldKindDecoding = { size: FieldKindSize, isBuffer: isBufferKind, bool: FieldKind.Bool };

@@ -71,6 +71,8 @@ let subscriptionSeq = 0;
  */
 function equalFold(a: string, b: string): boolean {
   if (a === b) return true;
+  const ascii = asciiEqualFold(a, b);
+  if (ascii !== null) return ascii;
   const x = Array.from(a);
   const y = Array.from(b);
   if (x.length !== y.length) return false;
@@ -78,6 +80,25 @@ function equalFold(a: string, b: string): boolean {
     if (x[i] !== y[i] && !sameSingleCase(x[i].toLowerCase(), y[i].toLowerCase()) && !sameSingleCase(x[i].toUpperCase(), y[i].toUpperCase())) return false;
   }
   return true;
+}
+
+/**
+ * equalFold of two ASCII strings without allocating (for ASCII, Unicode's
+ * simple folding is A-Z <-> a-z); null when either string is not ASCII.
+ */
+function asciiEqualFold(a: string, b: string): boolean | null {
+  let folded = a.length === b.length;
+  for (let i = 0; i < a.length; i++) {
+    const p = a.charCodeAt(i);
+    if (p >= 0x80) return null;
+    if (!folded || i >= b.length) continue;
+    const q = b.charCodeAt(i);
+    if (q >= 0x80) return null;
+    const lp = p | 0x20;
+    if (p !== q && !(lp === (q | 0x20) && lp >= 0x61 && lp <= 0x7a)) folded = false;
+  }
+  for (let i = a.length; i < b.length; i++) if (b.charCodeAt(i) >= 0x80) return null;
+  return folded;
 }
 
 function sameSingleCase(p: string, q: string): boolean {

@@ -255,7 +255,9 @@ describe("host shims", () => {
 
   it("bool, scalarOrMalloc, kindValue and handle results", () => {
     expect(lines(shim(shared, "isOn"))).toEqual(expect.arrayContaining(["const r = impl.isOn(on !== 0);", "return r ? 1 : 0;"]));
-    expect(lines(shim(shared, "setValue"))).toContain("impl.setValue((kind >>> 0) as FieldKind, kindValue(ctx.memory, kind >>> 0, valueLo, valueHi));");
+    expect(lines(shim(shared, "setValue"))).toContain(
+      "impl.setValue((kind >>> 0) as FieldKind, kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi));",
+    );
     expect(lines(shim(shared, "newField"))).toContain("return impl.newField();");
     expect(lines(shim(shared, "getOld"))).toEqual(
       expect.arrayContaining([`if (typeof r !== "object") return returnWide(ctx.wide, r);`, "return returnHalves(ctx.wide, mallocCopy(ctx, r), r.length);"]),
@@ -309,7 +311,7 @@ describe("host shims", () => {
       "/* eslint-disable */",
       "",
       `import { type ShimContext, checkRange, kindValue, mallocCopy, readString, returnHalves, returnWide, setErrorWord, wideToNumber, writeInto } from "../../../runtime/abi/index.js";`,
-      `import type { FieldKind } from "../../constants.js";`,
+      `import { type FieldKind, FieldKindDecoding } from "../../constants.js";`,
       `import type { DataHandle, FieldHandle } from "../../types.js";`,
       "",
       "/*",
@@ -547,9 +549,9 @@ describe("emitHostTs", () => {
 let loads = 0;
 
 /**
- * Transpiles every generated host file into a fresh directory, next to a
- * stand-in for runtime/abi that re-exports the real one (the shims' only value
- * import outside host/), and loads the one at `path`.
+ * Transpiles generated files (the host files and the constants they use) into
+ * a fresh directory, next to a stand-in for runtime/abi that re-exports the
+ * real one, and loads the one at `path`.
  */
 async function loadShims(files: readonly GeneratedFile[], path: string): Promise<Record<string, unknown>> {
   const base = join(ROOT, "test", ".build", "emit-host");
@@ -557,7 +559,7 @@ async function loadShims(files: readonly GeneratedFile[], path: string): Promise
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(base, "runtime", "abi"), { recursive: true });
   writeFileSync(join(base, "runtime", "abi", "index.js"), `export * from ${JSON.stringify(pathToFileURL(join(ROOT, "runtime", "abi", "index.ts")).href)};\n`);
-  for (const f of files.filter((x) => x.path.startsWith("host/"))) {
+  for (const f of files) {
     const js = ts.transpileModule(f.content, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
     }).outputText;
@@ -581,7 +583,7 @@ describe("generated shims at run time", () => {
   }
 
   it("copies into dst, reports empty and errors, sets the error word", async () => {
-    const mod = await loadShims(emitHost(specOf(ALL)), "host/v0.43/field.ts");
+    const mod = await loadShims([...emitHost(specOf(ALL)), ...emitConstants(specOf(ALL))], "host/v0.43/field.ts");
     const create = mod.createV0_43FieldImports as (impl: unknown, ctx: ShimContext) => Record<string, (...args: number[]) => unknown>;
     const { memory, ctx, failures } = setup();
     const u8 = (): Uint8Array => new Uint8Array(memory.buffer);
@@ -626,7 +628,7 @@ describe("generated shims at run time", () => {
   });
 
   it("a profile's factory composes the shared shims, each profile its own instance", async () => {
-    const files = emitHost(specOf(ALL));
+    const files = [...emitHost(specOf(ALL)), ...emitConstants(specOf(ALL))];
     const old = await loadShims(files, "host/v0.38/index.ts");
     const current = await loadShims(files, "host/v0.43/index.ts");
     const { ctx } = setup();

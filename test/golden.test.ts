@@ -42,11 +42,12 @@ describe("generated/", () => {
   it("notices a hand edit (the check can fail)", () => {
     writeAll(files, tmp);
     const victim = files.find((f) => f.path === "host/shared/field.ts")!;
-    writeFileSync(join(tmp, victim.path), victim.content.replace("return 0n;", "return 1n;"));
+    expect(victim.content).toContain("return returnHalves(ctx.wide, 0, 0);");
+    writeFileSync(join(tmp, victim.path), victim.content.replace("return returnHalves(ctx.wide, 0, 0);", "return returnHalves(ctx.wide, 1, 0);"));
     const d = drift(files, tmp);
     expect(isClean(d)).toBe(false);
     expect(d.changed).toEqual(["host/shared/field.ts"]);
-    expect(d.diffs[0]).toContain("-      return 1n;");
-    expect(d.diffs[0]).toContain("+      return 0n;");
+    expect(d.diffs[0]).toContain("-      return returnHalves(ctx.wide, 1, 0);");
+    expect(d.diffs[0]).toContain("+      return returnHalves(ctx.wide, 0, 0);");
   });
 });

@@ -278,6 +278,19 @@ describe("dataSourceGetField / dataSourceAddField", () => {
     expect(f.call("fieldSet", f.call("dataSourceGetField", f.ev, f.s("PID")), p, 8, 1n)).toBe(0);
   });
 
+  it("dataSourceGetField: folding is Unicode's (Go's strings.EqualFold), and ASCII punctuation does not fold", async () => {
+    const f = await fixture();
+    expect(f.call("dataSourceAddField", f.ev, f.s("a@b"), 6)).toBeGreaterThan(0);
+    expect(f.call("dataSourceAddField", f.ev, f.s("kind"), 6)).toBeGreaterThan(0);
+    // "@" (0x40) and "`" (0x60) differ by the case bit but are not letters.
+    expect(f.call("dataSourceGetField", f.ev, f.s("a`b"))).toBe(0);
+    expect(f.call("dataSourceGetField", f.ev, f.s("A@B"))).toBeGreaterThan(0);
+    // The Kelvin sign (U+212A) folds to "k"; a longer or shorter name does not match.
+    expect(f.call("dataSourceGetField", f.ev, f.s("\u212Aind"))).toBeGreaterThan(0);
+    expect(f.call("dataSourceGetField", f.ev, f.s("kinds"))).toBe(0);
+    expect(f.call("dataSourceGetField", f.ev, f.s("kin"))).toBe(0);
+  });
+
   it("dataSourceGetField: with the pre-v0.49.0 behaviour a name differing in case -> 0", async () => {
     const f = await fixture({}, { behaviour: { ...CURRENT_BEHAVIOUR, getFieldCaseInsensitive: false } });
     const lines = logsDuring(f.g, () => expect(f.call("dataSourceGetField", f.ev, f.s("PID"))).toBe(0));

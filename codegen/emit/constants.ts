@@ -86,6 +86,12 @@ function fieldKindStatements(e: EnumDesc): Statement[] {
     constStatement(`${e.name}Signed`, "readonly boolean[]", literal(signed), `Whether each ${e.name} is a signed integer, indexed by kind value.`),
     constStatement(`${e.name}Float`, "readonly boolean[]", literal(float), `Whether each ${e.name} is a float, indexed by kind value.`),
     isBufferKind,
+    constStatement(
+      `${e.name}Decoding`,
+      undefined,
+      `{ size: ${e.name}Size, isBuffer: isBufferKind, bool: ${e.values.some((v) => v.name === "Bool") ? `${e.name}.Bool` : "-1"} }`,
+      `How the shims decode a value whose meaning depends on a ${e.name} (igwasm/abi \`kindValue\`).`,
+    ),
   ];
 }
 

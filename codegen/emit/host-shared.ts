@@ -23,6 +23,7 @@ import {
 import type { GeneratedFile } from "../generated-file.js";
 import {
   abiHelpersUsed,
+  constantsUsed,
   CAPACITY_PARAM,
   hasCapacityParam,
   decodeAddress,
@@ -175,7 +176,7 @@ function errorAnswer(fn: HostFn): string[] {
   if (error.kind === "errPtr") {
     const p = fn.params.find((q) => q.name === error.param);
     if (p === undefined) throw new Error(`${fn.name}: error word ${error.param} is not a parameter`);
-    lines.push(`setErrorWord(ctx, ${decodeAddress(p)});`);
+    lines.push(`setErrorWord(ctx, ${decodeAddress(p, fn)});`);
   }
   const ret = errorReturn(fn.result);
   if (ret !== null) lines.push(ret);
@@ -224,13 +225,13 @@ export function shimTryBody(fn: HostFn, local: (base: string) => string): string
       if (t.success === undefined) return [...lines, ...body, "return 0;"];
       const p = fn.params.find((q) => q.name === t.success);
       if (p === undefined) throw new Error(`${fn.name}: success value ${t.success} is not a parameter`);
-      return [...lines, ...body, `return ${jsParams(p)[0]};`];
+      return [...lines, ...body, `return ${jsParams(p, fn)[0]};`];
     }
     case "bytesToMalloc": {
       // Implementations shared with the destination variant take a capacity: here anything fits.
       const out = t.out === undefined ? undefined : fn.params.find((p) => p.name === t.out);
       const outPtr = local("outPtr");
-      if (out !== undefined) lines.push(`const ${outPtr} = ${decodeAddress(out)};`, `checkRange(ctx.memory, ${outPtr}, 8, ${JSON.stringify(out.name)});`);
+      if (out !== undefined) lines.push(`const ${outPtr} = ${decodeAddress(out, fn)};`, `checkRange(ctx.memory, ${outPtr}, 8, ${JSON.stringify(out.name)});`);
       lines.push(...callInto(["0xffffffff"]));
       if (t.emptyValue !== undefined) lines.push(`if (${r} === null) ${returnStatement(result, String(t.emptyValue))}`);
       const bytes = local("bytes");
@@ -260,12 +261,12 @@ export function shimTryBody(fn: HostFn, local: (base: string) => string): string
       let ptr: string;
       let len: string;
       if (dst.type.kind === "dst") {
-        [ptr, len] = jsParams(dst);
+        [ptr, len] = jsParams(dst, fn);
         lines.push(`${ptr} >>>= 0;`, `${len} >>>= 0;`);
       } else if (dst.type.kind === "outPtr") {
         ptr = local(`${dst.name}Ptr`);
         len = String(dst.type.size);
-        lines.push(`const ${ptr} = ${decodeAddress(dst)};`, `checkRange(ctx.memory, ${ptr}, ${len}, ${JSON.stringify(dst.name)});`);
+        lines.push(`const ${ptr} = ${decodeAddress(dst, fn)};`, `checkRange(ctx.memory, ${ptr}, ${len}, ${JSON.stringify(dst.name)});`);
       } else {
         throw new Error(`${fn.name}: result destination ${t.dst} is a ${dst.type.kind} parameter, not dst or outPtr`);
       }
@@ -339,6 +340,7 @@ function variantStatements(spec: AbiSpec, fn: HostFn, imports: ImportSet): State
     return writer.toString();
   });
   for (const helper of abiHelpersUsed(code.join("\n"))) imports.value(ABI_MODULE, helper);
+  for (const name of constantsUsed(code.join("\n"))) imports.value(CONSTANTS_MODULE, name);
   const host: InterfaceDeclarationStructure = {
     kind: StructureKind.Interface,
     isExported: true,

@@ -8,7 +8,7 @@
 export { type GuestMemoryAccess, viewsOf, checkRange, readString, readBytes, writeInto, writeU32, writeU64Words, readU32 } from "./memory.js";
 export { type WideSlot, createWideSlot, returnHalves, returnWide, joinU64, joinI64, wideToNumber, splitWide } from "./wide.js";
 export { type ShimContext, type ShimContextOptions, createShimContext, setErrorWord, asBytes, mallocCopy } from "./context.js";
-export { kindValue } from "./kind-value.js";
+export { kindValue, type KindDecoding } from "./kind-value.js";
 export { MISS, type Miss } from "./miss.js";
 export { type TrampolineSet, bindTrampolines } from "./trampolines.js";
 export { wireAdapters } from "./bigint-adapters.js";

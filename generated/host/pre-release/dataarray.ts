@@ -14,12 +14,12 @@ export interface PreReleaseDataArrayHost extends DataArrayNewHost, DataArrayAppe
 
 /** Data arrays (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a module importing from `env`. */
 export type PreReleaseDataArrayImports = {
-    readonly dataArrayNew: DataArrayNewImport;
-    readonly dataArrayAppend: DataArrayAppendImport;
-    readonly dataArrayRelease: DataArrayReleaseImport;
-    readonly dataArrayLen: DataArrayLenImport;
-    readonly dataArrayGet: DataArrayGetImport;
-  };
+  readonly dataArrayNew: DataArrayNewImport;
+  readonly dataArrayAppend: DataArrayAppendImport;
+  readonly dataArrayRelease: DataArrayReleaseImport;
+  readonly dataArrayLen: DataArrayLenImport;
+  readonly dataArrayGet: DataArrayGetImport;
+};
 
 /** The import functions of data arrays (profile pre-release), backed by `impl`. */
 export function createPreReleaseDataArrayImports(impl: PreReleaseDataArrayHost, ctx: ShimContext): PreReleaseDataArrayImports {

@@ -14,16 +14,16 @@ export interface PreReleaseDataSourceHost extends NewDataSourceHost, GetDataSour
 
 /** Data sources (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a module importing from `env`. */
 export type PreReleaseDataSourceImports = {
-    readonly newDataSource: NewDataSourceImport;
-    readonly getDataSource: GetDataSourceImport;
-    readonly dataSourceSubscribe: DataSourceSubscribePreReleaseImport;
-    readonly dataSourceGetField: DataSourceGetFieldImport;
-    readonly dataSourceAddField: DataSourceAddFieldImport;
-    readonly dataSourceNewPacketSingle: DataSourceNewPacketSingleImport;
-    readonly dataSourceNewPacketArray: DataSourceNewPacketArrayImport;
-    readonly dataSourceEmitAndRelease: DataSourceEmitAndReleaseImport;
-    readonly dataSourceRelease: DataSourceReleaseImport;
-  };
+  readonly newDataSource: NewDataSourceImport;
+  readonly getDataSource: GetDataSourceImport;
+  readonly dataSourceSubscribe: DataSourceSubscribePreReleaseImport;
+  readonly dataSourceGetField: DataSourceGetFieldImport;
+  readonly dataSourceAddField: DataSourceAddFieldImport;
+  readonly dataSourceNewPacketSingle: DataSourceNewPacketSingleImport;
+  readonly dataSourceNewPacketArray: DataSourceNewPacketArrayImport;
+  readonly dataSourceEmitAndRelease: DataSourceEmitAndReleaseImport;
+  readonly dataSourceRelease: DataSourceReleaseImport;
+};
 
 /** The import functions of data sources (profile pre-release), backed by `impl`. */
 export function createPreReleaseDataSourceImports(impl: PreReleaseDataSourceHost, ctx: ShimContext): PreReleaseDataSourceImports {

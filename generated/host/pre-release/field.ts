@@ -14,9 +14,9 @@ export interface PreReleaseFieldHost extends FieldAccessorGetHost, FieldAccessor
 
 /** Fields (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a module importing from `env`. */
 export type PreReleaseFieldImports = {
-    readonly fieldAccessorGet: FieldAccessorGetImport;
-    readonly fieldAccessorSet: FieldAccessorSetImport;
-  };
+  readonly fieldAccessorGet: FieldAccessorGetImport;
+  readonly fieldAccessorSet: FieldAccessorSetImport;
+};
 
 /** The import functions of fields (profile pre-release), backed by `impl`. */
 export function createPreReleaseFieldImports(impl: PreReleaseFieldHost, ctx: ShimContext): PreReleaseFieldImports {

@@ -14,8 +14,8 @@ export interface PreReleaseLogHost extends GadgetLogHost {}
 
 /** Log (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a module importing from `env`. */
 export type PreReleaseLogImports = {
-    readonly gadgetLog: GadgetLogImport;
-  };
+  readonly gadgetLog: GadgetLogImport;
+};
 
 /** The import functions of log (profile pre-release), backed by `impl`. */
 export function createPreReleaseLogImports(impl: PreReleaseLogHost, ctx: ShimContext): PreReleaseLogImports {

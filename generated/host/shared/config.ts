@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 import { MISS, type Miss, type ShimContext, asBytes, kindValue, mallocCopy, readString, returnHalves, writeInto } from "../../../runtime/abi/index.js";
-import type { FieldKind } from "../../constants.js";
+import { type FieldKind, FieldKindDecoding } from "../../constants.js";
 
 /*
  * Params and config: each function variant once, for the profiles to compose.
@@ -133,7 +133,7 @@ export type SetConfigImport = (keyPtr: number, keyLen: number, valueLo: number, 
 export function setConfigShim(impl: SetConfigHost, ctx: ShimContext): SetConfigImport {
   return function setConfig(keyPtr: number, keyLen: number, valueLo: number, valueHi: number, kind: number): number {
     try {
-      impl.setConfig(readString(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key"), kindValue(ctx.memory, kind >>> 0, valueLo, valueHi), (kind >>> 0) as FieldKind);
+      impl.setConfig(readString(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key"), kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi), (kind >>> 0) as FieldKind);
       return 0;
     } catch (e) {
       ctx.fail("setConfig", e);

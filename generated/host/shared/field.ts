@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 import { type ShimContext, kindValue, mallocCopy, readString, returnHalves, returnWide, setErrorWord, writeInto } from "../../../runtime/abi/index.js";
-import type { FieldKind } from "../../constants.js";
+import { type FieldKind, FieldKindDecoding } from "../../constants.js";
 import type { DataHandle, FieldHandle } from "../../types.js";
 
 /*
@@ -53,8 +53,7 @@ export function fieldAccessorGetShim(impl: FieldAccessorGetHost, ctx: ShimContex
     try {
       const r = impl.fieldAccessorGet((acc >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);
       if (typeof r !== "object") return returnWide(ctx.wide, r);
-      const bytes = r;
-      return returnHalves(ctx.wide, mallocCopy(ctx, bytes), bytes.length);
+      return returnHalves(ctx.wide, mallocCopy(ctx, r), r.length);
     } catch (e) {
       ctx.fail("fieldAccessorGet", e);
       return returnHalves(ctx.wide, 0, 0);
@@ -95,7 +94,7 @@ export type FieldAccessorSetImport = (acc: number, data: number, kind: number, v
 export function fieldAccessorSetShim(impl: FieldAccessorSetHost, ctx: ShimContext): FieldAccessorSetImport {
   return function fieldAccessorSet(acc: number, data: number, kind: number, valueLo: number, valueHi: number): number {
     try {
-      impl.fieldAccessorSet((acc >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, kindValue(ctx.memory, kind >>> 0, valueLo, valueHi));
+      impl.fieldAccessorSet((acc >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi));
       return acc;
     } catch (e) {
       ctx.fail("fieldAccessorSet", e);
@@ -139,8 +138,7 @@ export function fieldGetShim(impl: FieldGetHost, ctx: ShimContext): FieldGetImpo
     try {
       const r = impl.fieldGet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);
       if (typeof r !== "object") return returnWide(ctx.wide, r);
-      const bytes = r;
-      return returnHalves(ctx.wide, mallocCopy(ctx, bytes), bytes.length);
+      return returnHalves(ctx.wide, mallocCopy(ctx, r), r.length);
     } catch (e) {
       ctx.fail("fieldGet", e);
       return returnHalves(ctx.wide, 0, 0);
@@ -308,7 +306,7 @@ export type FieldSetV0_30Import = (field: number, data: number, kind: number, va
 export function fieldSetV0_30Shim(impl: FieldSetV0_30Host, ctx: ShimContext): FieldSetV0_30Import {
   return function fieldSet(field: number, data: number, kind: number, valueLo: number, valueHi: number): number {
     try {
-      impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, kindValue(ctx.memory, kind >>> 0, valueLo, valueHi));
+      impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi));
       return field;
     } catch (e) {
       ctx.fail("fieldSet", e);
@@ -348,7 +346,7 @@ export type FieldSetImport = (field: number, data: number, kind: number, valueLo
 export function fieldSetShim(impl: FieldSetHost, ctx: ShimContext): FieldSetImport {
   return function fieldSet(field: number, data: number, kind: number, valueLo: number, valueHi: number): number {
     try {
-      impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, kindValue(ctx.memory, kind >>> 0, valueLo, valueHi));
+      impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi));
       return 0;
     } catch (e) {
       ctx.fail("fieldSet", e);

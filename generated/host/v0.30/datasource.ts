@@ -14,16 +14,16 @@ export interface V0_30DataSourceHost extends NewDataSourceHost, GetDataSourceHos
 
 /** Data sources (profile v0.30) as JS provides them: give them to `bindTrampolines` with `V0_30Trampolines` for a module importing from `env`. */
 export type V0_30DataSourceImports = {
-    readonly newDataSource: NewDataSourceImport;
-    readonly getDataSource: GetDataSourceImport;
-    readonly dataSourceSubscribe: DataSourceSubscribeImport;
-    readonly dataSourceGetField: DataSourceGetFieldImport;
-    readonly dataSourceAddField: DataSourceAddFieldImport;
-    readonly dataSourceNewPacketSingle: DataSourceNewPacketSingleImport;
-    readonly dataSourceNewPacketArray: DataSourceNewPacketArrayImport;
-    readonly dataSourceEmitAndRelease: DataSourceEmitAndReleaseImport;
-    readonly dataSourceRelease: DataSourceReleaseImport;
-  };
+  readonly newDataSource: NewDataSourceImport;
+  readonly getDataSource: GetDataSourceImport;
+  readonly dataSourceSubscribe: DataSourceSubscribeImport;
+  readonly dataSourceGetField: DataSourceGetFieldImport;
+  readonly dataSourceAddField: DataSourceAddFieldImport;
+  readonly dataSourceNewPacketSingle: DataSourceNewPacketSingleImport;
+  readonly dataSourceNewPacketArray: DataSourceNewPacketArrayImport;
+  readonly dataSourceEmitAndRelease: DataSourceEmitAndReleaseImport;
+  readonly dataSourceRelease: DataSourceReleaseImport;
+};
 
 /** The import functions of data sources (profile v0.30), backed by `impl`. */
 export function createV0_30DataSourceImports(impl: V0_30DataSourceHost, ctx: ShimContext): V0_30DataSourceImports {

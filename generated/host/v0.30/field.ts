@@ -14,9 +14,9 @@ export interface V0_30FieldHost extends FieldGetHost, FieldSetV0_30Host {}
 
 /** Fields (profile v0.30) as JS provides them: give them to `bindTrampolines` with `V0_30Trampolines` for a module importing from `env`. */
 export type V0_30FieldImports = {
-    readonly fieldGet: FieldGetImport;
-    readonly fieldSet: FieldSetV0_30Import;
-  };
+  readonly fieldGet: FieldGetImport;
+  readonly fieldSet: FieldSetV0_30Import;
+};
 
 /** The import functions of fields (profile v0.30), backed by `impl`. */
 export function createV0_30FieldImports(impl: V0_30FieldHost, ctx: ShimContext): V0_30FieldImports {

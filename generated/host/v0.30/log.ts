@@ -14,8 +14,8 @@ export interface V0_30LogHost extends GadgetLogHost {}
 
 /** Log (profile v0.30) as JS provides them: give them to `bindTrampolines` with `V0_30Trampolines` for a module importing from `env`. */
 export type V0_30LogImports = {
-    readonly gadgetLog: GadgetLogImport;
-  };
+  readonly gadgetLog: GadgetLogImport;
+};
 
 /** The import functions of log (profile v0.30), backed by `impl`. */
 export function createV0_30LogImports(impl: V0_30LogHost, ctx: ShimContext): V0_30LogImports {

@@ -14,9 +14,9 @@ export interface V0_33ConfigHost extends GetParamValueV0_33Host, SetConfigHost {
 
 /** Params and config (profile v0.33) as JS provides them: give them to `bindTrampolines` with `V0_33Trampolines` for a module importing from `env`. */
 export type V0_33ConfigImports = {
-    readonly getParamValue: GetParamValueV0_33Import;
-    readonly setConfig: SetConfigImport;
-  };
+  readonly getParamValue: GetParamValueV0_33Import;
+  readonly setConfig: SetConfigImport;
+};
 
 /** The import functions of params and config (profile v0.33), backed by `impl`. */
 export function createV0_33ConfigImports(impl: V0_33ConfigHost, ctx: ShimContext): V0_33ConfigImports {

@@ -14,16 +14,16 @@ export interface V0_33DataSourceHost extends NewDataSourceHost, GetDataSourceHos
 
 /** Data sources (profile v0.33) as JS provides them: give them to `bindTrampolines` with `V0_33Trampolines` for a module importing from `env`. */
 export type V0_33DataSourceImports = {
-    readonly newDataSource: NewDataSourceImport;
-    readonly getDataSource: GetDataSourceImport;
-    readonly dataSourceSubscribe: DataSourceSubscribeImport;
-    readonly dataSourceGetField: DataSourceGetFieldImport;
-    readonly dataSourceAddField: DataSourceAddFieldImport;
-    readonly dataSourceNewPacketSingle: DataSourceNewPacketSingleImport;
-    readonly dataSourceNewPacketArray: DataSourceNewPacketArrayImport;
-    readonly dataSourceEmitAndRelease: DataSourceEmitAndReleaseImport;
-    readonly dataSourceRelease: DataSourceReleaseImport;
-  };
+  readonly newDataSource: NewDataSourceImport;
+  readonly getDataSource: GetDataSourceImport;
+  readonly dataSourceSubscribe: DataSourceSubscribeImport;
+  readonly dataSourceGetField: DataSourceGetFieldImport;
+  readonly dataSourceAddField: DataSourceAddFieldImport;
+  readonly dataSourceNewPacketSingle: DataSourceNewPacketSingleImport;
+  readonly dataSourceNewPacketArray: DataSourceNewPacketArrayImport;
+  readonly dataSourceEmitAndRelease: DataSourceEmitAndReleaseImport;
+  readonly dataSourceRelease: DataSourceReleaseImport;
+};
 
 /** The import functions of data sources (profile v0.33), backed by `impl`. */
 export function createV0_33DataSourceImports(impl: V0_33DataSourceHost, ctx: ShimContext): V0_33DataSourceImports {

@@ -14,9 +14,9 @@ export interface V0_33FieldHost extends FieldGetHost, FieldSetV0_30Host {}
 
 /** Fields (profile v0.33) as JS provides them: give them to `bindTrampolines` with `V0_33Trampolines` for a module importing from `env`. */
 export type V0_33FieldImports = {
-    readonly fieldGet: FieldGetImport;
-    readonly fieldSet: FieldSetV0_30Import;
-  };
+  readonly fieldGet: FieldGetImport;
+  readonly fieldSet: FieldSetV0_30Import;
+};
 
 /** The import functions of fields (profile v0.33), backed by `impl`. */
 export function createV0_33FieldImports(impl: V0_33FieldHost, ctx: ShimContext): V0_33FieldImports {

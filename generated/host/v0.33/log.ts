@@ -14,8 +14,8 @@ export interface V0_33LogHost extends GadgetLogHost {}
 
 /** Log (profile v0.33) as JS provides them: give them to `bindTrampolines` with `V0_33Trampolines` for a module importing from `env`. */
 export type V0_33LogImports = {
-    readonly gadgetLog: GadgetLogImport;
-  };
+  readonly gadgetLog: GadgetLogImport;
+};
 
 /** The import functions of log (profile v0.33), backed by `impl`. */
 export function createV0_33LogImports(impl: V0_33LogHost, ctx: ShimContext): V0_33LogImports {

@@ -14,9 +14,9 @@ export interface V0_35ConfigHost extends GetParamValueV0_33Host, SetConfigHost {
 
 /** Params and config (profile v0.35) as JS provides them: give them to `bindTrampolines` with `V0_35Trampolines` for a module importing from `env`. */
 export type V0_35ConfigImports = {
-    readonly getParamValue: GetParamValueV0_33Import;
-    readonly setConfig: SetConfigImport;
-  };
+  readonly getParamValue: GetParamValueV0_33Import;
+  readonly setConfig: SetConfigImport;
+};
 
 /** The import functions of params and config (profile v0.35), backed by `impl`. */
 export function createV0_35ConfigImports(impl: V0_35ConfigHost, ctx: ShimContext): V0_35ConfigImports {

@@ -14,12 +14,12 @@ export interface V0_35DataArrayHost extends DataArrayNewHost, DataArrayAppendHos
 
 /** Data arrays (profile v0.35) as JS provides them: give them to `bindTrampolines` with `V0_35Trampolines` for a module importing from `env`. */
 export type V0_35DataArrayImports = {
-    readonly dataArrayNew: DataArrayNewImport;
-    readonly dataArrayAppend: DataArrayAppendImport;
-    readonly dataArrayRelease: DataArrayReleaseImport;
-    readonly dataArrayLen: DataArrayLenImport;
-    readonly dataArrayGet: DataArrayGetImport;
-  };
+  readonly dataArrayNew: DataArrayNewImport;
+  readonly dataArrayAppend: DataArrayAppendImport;
+  readonly dataArrayRelease: DataArrayReleaseImport;
+  readonly dataArrayLen: DataArrayLenImport;
+  readonly dataArrayGet: DataArrayGetImport;
+};
 
 /** The import functions of data arrays (profile v0.35), backed by `impl`. */
 export function createV0_35DataArrayImports(impl: V0_35DataArrayHost, ctx: ShimContext): V0_35DataArrayImports {

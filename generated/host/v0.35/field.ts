@@ -14,10 +14,10 @@ export interface V0_35FieldHost extends FieldGetHost, FieldSetV0_30Host, FieldAd
 
 /** Fields (profile v0.35) as JS provides them: give them to `bindTrampolines` with `V0_35Trampolines` for a module importing from `env`. */
 export type V0_35FieldImports = {
-    readonly fieldGet: FieldGetImport;
-    readonly fieldSet: FieldSetV0_30Import;
-    readonly fieldAddTag: FieldAddTagImport;
-  };
+  readonly fieldGet: FieldGetImport;
+  readonly fieldSet: FieldSetV0_30Import;
+  readonly fieldAddTag: FieldAddTagImport;
+};
 
 /** The import functions of fields (profile v0.35), backed by `impl`. */
 export function createV0_35FieldImports(impl: V0_35FieldHost, ctx: ShimContext): V0_35FieldImports {

@@ -14,8 +14,8 @@ export interface V0_35LogHost extends GadgetLogHost {}
 
 /** Log (profile v0.35) as JS provides them: give them to `bindTrampolines` with `V0_35Trampolines` for a module importing from `env`. */
 export type V0_35LogImports = {
-    readonly gadgetLog: GadgetLogImport;
-  };
+  readonly gadgetLog: GadgetLogImport;
+};
 
 /** The import functions of log (profile v0.35), backed by `impl`. */
 export function createV0_35LogImports(impl: V0_35LogHost, ctx: ShimContext): V0_35LogImports {

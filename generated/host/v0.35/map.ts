@@ -14,13 +14,13 @@ export interface V0_35MapHost extends NewMapHost, GetMapHost, MapLookupHost, Map
 
 /** eBPF maps (profile v0.35) as JS provides them: give them to `bindTrampolines` with `V0_35Trampolines` for a module importing from `env`. */
 export type V0_35MapImports = {
-    readonly newMap: NewMapImport;
-    readonly getMap: GetMapImport;
-    readonly mapLookup: MapLookupImport;
-    readonly mapUpdate: MapUpdateImport;
-    readonly mapDelete: MapDeleteImport;
-    readonly mapRelease: MapReleaseImport;
-  };
+  readonly newMap: NewMapImport;
+  readonly getMap: GetMapImport;
+  readonly mapLookup: MapLookupImport;
+  readonly mapUpdate: MapUpdateImport;
+  readonly mapDelete: MapDeleteImport;
+  readonly mapRelease: MapReleaseImport;
+};
 
 /** The import functions of ebpf maps (profile v0.35), backed by `impl`. */
 export function createV0_35MapImports(impl: V0_35MapHost, ctx: ShimContext): V0_35MapImports {

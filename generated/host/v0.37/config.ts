@@ -14,9 +14,9 @@ export interface V0_37ConfigHost extends GetParamValueV0_33Host, SetConfigHost {
 
 /** Params and config (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
 export type V0_37ConfigImports = {
-    readonly getParamValue: GetParamValueV0_33Import;
-    readonly setConfig: SetConfigImport;
-  };
+  readonly getParamValue: GetParamValueV0_33Import;
+  readonly setConfig: SetConfigImport;
+};
 
 /** The import functions of params and config (profile v0.37), backed by `impl`. */
 export function createV0_37ConfigImports(impl: V0_37ConfigHost, ctx: ShimContext): V0_37ConfigImports {

@@ -14,8 +14,8 @@ export interface V0_37HandleHost extends ReleaseHandleHost {}
 
 /** Handles (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
 export type V0_37HandleImports = {
-    readonly releaseHandle: ReleaseHandleImport;
-  };
+  readonly releaseHandle: ReleaseHandleImport;
+};
 
 /** The import functions of handles (profile v0.37), backed by `impl`. */
 export function createV0_37HandleImports(impl: V0_37HandleHost, ctx: ShimContext): V0_37HandleImports {

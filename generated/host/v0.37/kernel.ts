@@ -14,8 +14,8 @@ export interface V0_37KernelHost extends KallsymsSymbolExistsHost {}
 
 /** Kernel (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
 export type V0_37KernelImports = {
-    readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
-  };
+  readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
+};
 
 /** The import functions of kernel (profile v0.37), backed by `impl`. */
 export function createV0_37KernelImports(impl: V0_37KernelHost, ctx: ShimContext): V0_37KernelImports {

@@ -14,8 +14,8 @@ export interface V0_37LogHost extends GadgetLogHost {}
 
 /** Log (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
 export type V0_37LogImports = {
-    readonly gadgetLog: GadgetLogImport;
-  };
+  readonly gadgetLog: GadgetLogImport;
+};
 
 /** The import functions of log (profile v0.37), backed by `impl`. */
 export function createV0_37LogImports(impl: V0_37LogHost, ctx: ShimContext): V0_37LogImports {

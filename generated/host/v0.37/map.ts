@@ -14,13 +14,13 @@ export interface V0_37MapHost extends NewMapHost, GetMapHost, MapLookupHost, Map
 
 /** eBPF maps (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
 export type V0_37MapImports = {
-    readonly newMap: NewMapImport;
-    readonly getMap: GetMapImport;
-    readonly mapLookup: MapLookupImport;
-    readonly mapUpdate: MapUpdateImport;
-    readonly mapDelete: MapDeleteImport;
-    readonly mapRelease: MapReleaseImport;
-  };
+  readonly newMap: NewMapImport;
+  readonly getMap: GetMapImport;
+  readonly mapLookup: MapLookupImport;
+  readonly mapUpdate: MapUpdateImport;
+  readonly mapDelete: MapDeleteImport;
+  readonly mapRelease: MapReleaseImport;
+};
 
 /** The import functions of ebpf maps (profile v0.37), backed by `impl`. */
 export function createV0_37MapImports(impl: V0_37MapHost, ctx: ShimContext): V0_37MapImports {

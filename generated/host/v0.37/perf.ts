@@ -14,12 +14,12 @@ export interface V0_37PerfHost extends NewPerfReaderHost, PerfReaderPauseHost, P
 
 /** Perf readers (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
 export type V0_37PerfImports = {
-    readonly newPerfReader: NewPerfReaderImport;
-    readonly perfReaderPause: PerfReaderPauseImport;
-    readonly perfReaderResume: PerfReaderResumeImport;
-    readonly perfReaderRead: PerfReaderReadV0_37Import;
-    readonly perfReaderClose: PerfReaderCloseImport;
-  };
+  readonly newPerfReader: NewPerfReaderImport;
+  readonly perfReaderPause: PerfReaderPauseImport;
+  readonly perfReaderResume: PerfReaderResumeImport;
+  readonly perfReaderRead: PerfReaderReadV0_37Import;
+  readonly perfReaderClose: PerfReaderCloseImport;
+};
 
 /** The import functions of perf readers (profile v0.37), backed by `impl`. */
 export function createV0_37PerfImports(impl: V0_37PerfHost, ctx: ShimContext): V0_37PerfImports {

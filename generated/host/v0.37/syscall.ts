@@ -14,9 +14,9 @@ export interface V0_37SyscallHost extends GetSyscallNameV0_37Host, GetSyscallDec
 
 /** Syscalls (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
 export type V0_37SyscallImports = {
-    readonly getSyscallName: GetSyscallNameV0_37Import;
-    readonly getSyscallDeclaration: GetSyscallDeclarationImport;
-  };
+  readonly getSyscallName: GetSyscallNameV0_37Import;
+  readonly getSyscallDeclaration: GetSyscallDeclarationImport;
+};
 
 /** The import functions of syscalls (profile v0.37), backed by `impl`. */
 export function createV0_37SyscallImports(impl: V0_37SyscallHost, ctx: ShimContext): V0_37SyscallImports {

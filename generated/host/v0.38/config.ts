@@ -14,9 +14,9 @@ export interface V0_38ConfigHost extends GetParamValueHost, SetConfigHost {}
 
 /** Params and config (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
 export type V0_38ConfigImports = {
-    readonly getParamValue: GetParamValueImport;
-    readonly setConfig: SetConfigImport;
-  };
+  readonly getParamValue: GetParamValueImport;
+  readonly setConfig: SetConfigImport;
+};
 
 /** The import functions of params and config (profile v0.38), backed by `impl`. */
 export function createV0_38ConfigImports(impl: V0_38ConfigHost, ctx: ShimContext): V0_38ConfigImports {

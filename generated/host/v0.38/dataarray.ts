@@ -14,12 +14,12 @@ export interface V0_38DataArrayHost extends DataArrayNewHost, DataArrayAppendHos
 
 /** Data arrays (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
 export type V0_38DataArrayImports = {
-    readonly dataArrayNew: DataArrayNewImport;
-    readonly dataArrayAppend: DataArrayAppendImport;
-    readonly dataArrayRelease: DataArrayReleaseImport;
-    readonly dataArrayLen: DataArrayLenImport;
-    readonly dataArrayGet: DataArrayGetImport;
-  };
+  readonly dataArrayNew: DataArrayNewImport;
+  readonly dataArrayAppend: DataArrayAppendImport;
+  readonly dataArrayRelease: DataArrayReleaseImport;
+  readonly dataArrayLen: DataArrayLenImport;
+  readonly dataArrayGet: DataArrayGetImport;
+};
 
 /** The import functions of data arrays (profile v0.38), backed by `impl`. */
 export function createV0_38DataArrayImports(impl: V0_38DataArrayHost, ctx: ShimContext): V0_38DataArrayImports {

@@ -14,11 +14,11 @@ export interface V0_38FieldHost extends FieldGetScalarV0_38Host, FieldGetBufferH
 
 /** Fields (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
 export type V0_38FieldImports = {
-    readonly fieldGetScalar: FieldGetScalarV0_38Import;
-    readonly fieldGetBuffer: FieldGetBufferImport;
-    readonly fieldSet: FieldSetV0_30Import;
-    readonly fieldAddTag: FieldAddTagImport;
-  };
+  readonly fieldGetScalar: FieldGetScalarV0_38Import;
+  readonly fieldGetBuffer: FieldGetBufferImport;
+  readonly fieldSet: FieldSetV0_30Import;
+  readonly fieldAddTag: FieldAddTagImport;
+};
 
 /** The import functions of fields (profile v0.38), backed by `impl`. */
 export function createV0_38FieldImports(impl: V0_38FieldHost, ctx: ShimContext): V0_38FieldImports {

@@ -14,8 +14,8 @@ export interface V0_38HandleHost extends ReleaseHandleHost {}
 
 /** Handles (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
 export type V0_38HandleImports = {
-    readonly releaseHandle: ReleaseHandleImport;
-  };
+  readonly releaseHandle: ReleaseHandleImport;
+};
 
 /** The import functions of handles (profile v0.38), backed by `impl`. */
 export function createV0_38HandleImports(impl: V0_38HandleHost, ctx: ShimContext): V0_38HandleImports {

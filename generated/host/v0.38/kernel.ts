@@ -14,8 +14,8 @@ export interface V0_38KernelHost extends KallsymsSymbolExistsHost {}
 
 /** Kernel (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
 export type V0_38KernelImports = {
-    readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
-  };
+  readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
+};
 
 /** The import functions of kernel (profile v0.38), backed by `impl`. */
 export function createV0_38KernelImports(impl: V0_38KernelHost, ctx: ShimContext): V0_38KernelImports {

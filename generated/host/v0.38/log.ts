@@ -14,8 +14,8 @@ export interface V0_38LogHost extends GadgetLogHost {}
 
 /** Log (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
 export type V0_38LogImports = {
-    readonly gadgetLog: GadgetLogImport;
-  };
+  readonly gadgetLog: GadgetLogImport;
+};
 
 /** The import functions of log (profile v0.38), backed by `impl`. */
 export function createV0_38LogImports(impl: V0_38LogHost, ctx: ShimContext): V0_38LogImports {

@@ -14,12 +14,12 @@ export interface V0_38PerfHost extends NewPerfReaderHost, PerfReaderPauseHost, P
 
 /** Perf readers (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
 export type V0_38PerfImports = {
-    readonly newPerfReader: NewPerfReaderImport;
-    readonly perfReaderPause: PerfReaderPauseImport;
-    readonly perfReaderResume: PerfReaderResumeImport;
-    readonly perfReaderRead: PerfReaderReadImport;
-    readonly perfReaderClose: PerfReaderCloseImport;
-  };
+  readonly newPerfReader: NewPerfReaderImport;
+  readonly perfReaderPause: PerfReaderPauseImport;
+  readonly perfReaderResume: PerfReaderResumeImport;
+  readonly perfReaderRead: PerfReaderReadImport;
+  readonly perfReaderClose: PerfReaderCloseImport;
+};
 
 /** The import functions of perf readers (profile v0.38), backed by `impl`. */
 export function createV0_38PerfImports(impl: V0_38PerfHost, ctx: ShimContext): V0_38PerfImports {

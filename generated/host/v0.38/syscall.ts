@@ -14,10 +14,10 @@ export interface V0_38SyscallHost extends GetSyscallNameHost, GetSyscallIDHost, 
 
 /** Syscalls (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
 export type V0_38SyscallImports = {
-    readonly getSyscallName: GetSyscallNameImport;
-    readonly getSyscallID: GetSyscallIDImport;
-    readonly getSyscallDeclaration: GetSyscallDeclarationImport;
-  };
+  readonly getSyscallName: GetSyscallNameImport;
+  readonly getSyscallID: GetSyscallIDImport;
+  readonly getSyscallDeclaration: GetSyscallDeclarationImport;
+};
 
 /** The import functions of syscalls (profile v0.38), backed by `impl`. */
 export function createV0_38SyscallImports(impl: V0_38SyscallHost, ctx: ShimContext): V0_38SyscallImports {

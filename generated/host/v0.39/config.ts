@@ -14,9 +14,9 @@ export interface V0_39ConfigHost extends GetParamValueHost, SetConfigHost {}
 
 /** Params and config (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
 export type V0_39ConfigImports = {
-    readonly getParamValue: GetParamValueImport;
-    readonly setConfig: SetConfigImport;
-  };
+  readonly getParamValue: GetParamValueImport;
+  readonly setConfig: SetConfigImport;
+};
 
 /** The import functions of params and config (profile v0.39), backed by `impl`. */
 export function createV0_39ConfigImports(impl: V0_39ConfigHost, ctx: ShimContext): V0_39ConfigImports {

@@ -14,12 +14,12 @@ export interface V0_39DataArrayHost extends DataArrayNewHost, DataArrayAppendHos
 
 /** Data arrays (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
 export type V0_39DataArrayImports = {
-    readonly dataArrayNew: DataArrayNewImport;
-    readonly dataArrayAppend: DataArrayAppendImport;
-    readonly dataArrayRelease: DataArrayReleaseImport;
-    readonly dataArrayLen: DataArrayLenImport;
-    readonly dataArrayGet: DataArrayGetImport;
-  };
+  readonly dataArrayNew: DataArrayNewImport;
+  readonly dataArrayAppend: DataArrayAppendImport;
+  readonly dataArrayRelease: DataArrayReleaseImport;
+  readonly dataArrayLen: DataArrayLenImport;
+  readonly dataArrayGet: DataArrayGetImport;
+};
 
 /** The import functions of data arrays (profile v0.39), backed by `impl`. */
 export function createV0_39DataArrayImports(impl: V0_39DataArrayHost, ctx: ShimContext): V0_39DataArrayImports {

@@ -14,18 +14,18 @@ export interface V0_39DataSourceHost extends NewDataSourceHost, GetDataSourceHos
 
 /** Data sources (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
 export type V0_39DataSourceImports = {
-    readonly newDataSource: NewDataSourceImport;
-    readonly getDataSource: GetDataSourceImport;
-    readonly dataSourceSubscribe: DataSourceSubscribeImport;
-    readonly dataSourceGetField: DataSourceGetFieldImport;
-    readonly dataSourceAddField: DataSourceAddFieldImport;
-    readonly dataSourceNewPacketSingle: DataSourceNewPacketSingleImport;
-    readonly dataSourceNewPacketArray: DataSourceNewPacketArrayImport;
-    readonly dataSourceEmitAndRelease: DataSourceEmitAndReleaseImport;
-    readonly dataSourceRelease: DataSourceReleaseImport;
-    readonly dataSourceUnreference: DataSourceUnreferenceImport;
-    readonly dataSourceIsReferenced: DataSourceIsReferencedImport;
-  };
+  readonly newDataSource: NewDataSourceImport;
+  readonly getDataSource: GetDataSourceImport;
+  readonly dataSourceSubscribe: DataSourceSubscribeImport;
+  readonly dataSourceGetField: DataSourceGetFieldImport;
+  readonly dataSourceAddField: DataSourceAddFieldImport;
+  readonly dataSourceNewPacketSingle: DataSourceNewPacketSingleImport;
+  readonly dataSourceNewPacketArray: DataSourceNewPacketArrayImport;
+  readonly dataSourceEmitAndRelease: DataSourceEmitAndReleaseImport;
+  readonly dataSourceRelease: DataSourceReleaseImport;
+  readonly dataSourceUnreference: DataSourceUnreferenceImport;
+  readonly dataSourceIsReferenced: DataSourceIsReferencedImport;
+};
 
 /** The import functions of data sources (profile v0.39), backed by `impl`. */
 export function createV0_39DataSourceImports(impl: V0_39DataSourceHost, ctx: ShimContext): V0_39DataSourceImports {

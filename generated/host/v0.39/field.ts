@@ -14,11 +14,11 @@ export interface V0_39FieldHost extends FieldGetScalarHost, FieldGetBufferHost, 
 
 /** Fields (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
 export type V0_39FieldImports = {
-    readonly fieldGetScalar: FieldGetScalarImport;
-    readonly fieldGetBuffer: FieldGetBufferImport;
-    readonly fieldSet: FieldSetImport;
-    readonly fieldAddTag: FieldAddTagImport;
-  };
+  readonly fieldGetScalar: FieldGetScalarImport;
+  readonly fieldGetBuffer: FieldGetBufferImport;
+  readonly fieldSet: FieldSetImport;
+  readonly fieldAddTag: FieldAddTagImport;
+};
 
 /** The import functions of fields (profile v0.39), backed by `impl`. */
 export function createV0_39FieldImports(impl: V0_39FieldHost, ctx: ShimContext): V0_39FieldImports {

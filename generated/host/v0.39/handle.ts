@@ -14,8 +14,8 @@ export interface V0_39HandleHost extends ReleaseHandleHost {}
 
 /** Handles (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
 export type V0_39HandleImports = {
-    readonly releaseHandle: ReleaseHandleImport;
-  };
+  readonly releaseHandle: ReleaseHandleImport;
+};
 
 /** The import functions of handles (profile v0.39), backed by `impl`. */
 export function createV0_39HandleImports(impl: V0_39HandleHost, ctx: ShimContext): V0_39HandleImports {

@@ -14,8 +14,8 @@ export interface V0_39KernelHost extends KallsymsSymbolExistsHost {}
 
 /** Kernel (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
 export type V0_39KernelImports = {
-    readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
-  };
+  readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
+};
 
 /** The import functions of kernel (profile v0.39), backed by `impl`. */
 export function createV0_39KernelImports(impl: V0_39KernelHost, ctx: ShimContext): V0_39KernelImports {

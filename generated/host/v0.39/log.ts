@@ -14,8 +14,8 @@ export interface V0_39LogHost extends GadgetLogHost {}
 
 /** Log (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
 export type V0_39LogImports = {
-    readonly gadgetLog: GadgetLogImport;
-  };
+  readonly gadgetLog: GadgetLogImport;
+};
 
 /** The import functions of log (profile v0.39), backed by `impl`. */
 export function createV0_39LogImports(impl: V0_39LogHost, ctx: ShimContext): V0_39LogImports {

@@ -14,13 +14,13 @@ export interface V0_39MapHost extends NewMapHost, GetMapHost, MapLookupHost, Map
 
 /** eBPF maps (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
 export type V0_39MapImports = {
-    readonly newMap: NewMapImport;
-    readonly getMap: GetMapImport;
-    readonly mapLookup: MapLookupImport;
-    readonly mapUpdate: MapUpdateImport;
-    readonly mapDelete: MapDeleteImport;
-    readonly mapRelease: MapReleaseImport;
-  };
+  readonly newMap: NewMapImport;
+  readonly getMap: GetMapImport;
+  readonly mapLookup: MapLookupImport;
+  readonly mapUpdate: MapUpdateImport;
+  readonly mapDelete: MapDeleteImport;
+  readonly mapRelease: MapReleaseImport;
+};
 
 /** The import functions of ebpf maps (profile v0.39), backed by `impl`. */
 export function createV0_39MapImports(impl: V0_39MapHost, ctx: ShimContext): V0_39MapImports {

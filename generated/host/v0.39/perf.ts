@@ -14,12 +14,12 @@ export interface V0_39PerfHost extends NewPerfReaderHost, PerfReaderPauseHost, P
 
 /** Perf readers (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
 export type V0_39PerfImports = {
-    readonly newPerfReader: NewPerfReaderImport;
-    readonly perfReaderPause: PerfReaderPauseImport;
-    readonly perfReaderResume: PerfReaderResumeImport;
-    readonly perfReaderRead: PerfReaderReadImport;
-    readonly perfReaderClose: PerfReaderCloseImport;
-  };
+  readonly newPerfReader: NewPerfReaderImport;
+  readonly perfReaderPause: PerfReaderPauseImport;
+  readonly perfReaderResume: PerfReaderResumeImport;
+  readonly perfReaderRead: PerfReaderReadImport;
+  readonly perfReaderClose: PerfReaderCloseImport;
+};
 
 /** The import functions of perf readers (profile v0.39), backed by `impl`. */
 export function createV0_39PerfImports(impl: V0_39PerfHost, ctx: ShimContext): V0_39PerfImports {

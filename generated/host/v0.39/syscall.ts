@@ -14,10 +14,10 @@ export interface V0_39SyscallHost extends GetSyscallNameHost, GetSyscallIDHost, 
 
 /** Syscalls (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
 export type V0_39SyscallImports = {
-    readonly getSyscallName: GetSyscallNameImport;
-    readonly getSyscallID: GetSyscallIDImport;
-    readonly getSyscallDeclaration: GetSyscallDeclarationImport;
-  };
+  readonly getSyscallName: GetSyscallNameImport;
+  readonly getSyscallID: GetSyscallIDImport;
+  readonly getSyscallDeclaration: GetSyscallDeclarationImport;
+};
 
 /** The import functions of syscalls (profile v0.39), backed by `impl`. */
 export function createV0_39SyscallImports(impl: V0_39SyscallHost, ctx: ShimContext): V0_39SyscallImports {

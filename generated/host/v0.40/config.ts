@@ -14,9 +14,9 @@ export interface V0_40ConfigHost extends GetParamValueHost, SetConfigHost {}
 
 /** Params and config (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
 export type V0_40ConfigImports = {
-    readonly getParamValue: GetParamValueImport;
-    readonly setConfig: SetConfigImport;
-  };
+  readonly getParamValue: GetParamValueImport;
+  readonly setConfig: SetConfigImport;
+};
 
 /** The import functions of params and config (profile v0.40), backed by `impl`. */
 export function createV0_40ConfigImports(impl: V0_40ConfigHost, ctx: ShimContext): V0_40ConfigImports {

@@ -14,12 +14,12 @@ export interface V0_40DataArrayHost extends DataArrayNewHost, DataArrayAppendHos
 
 /** Data arrays (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
 export type V0_40DataArrayImports = {
-    readonly dataArrayNew: DataArrayNewImport;
-    readonly dataArrayAppend: DataArrayAppendImport;
-    readonly dataArrayRelease: DataArrayReleaseImport;
-    readonly dataArrayLen: DataArrayLenImport;
-    readonly dataArrayGet: DataArrayGetImport;
-  };
+  readonly dataArrayNew: DataArrayNewImport;
+  readonly dataArrayAppend: DataArrayAppendImport;
+  readonly dataArrayRelease: DataArrayReleaseImport;
+  readonly dataArrayLen: DataArrayLenImport;
+  readonly dataArrayGet: DataArrayGetImport;
+};
 
 /** The import functions of data arrays (profile v0.40), backed by `impl`. */
 export function createV0_40DataArrayImports(impl: V0_40DataArrayHost, ctx: ShimContext): V0_40DataArrayImports {

@@ -14,11 +14,11 @@ export interface V0_40FieldHost extends FieldGetScalarHost, FieldGetBufferHost, 
 
 /** Fields (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
 export type V0_40FieldImports = {
-    readonly fieldGetScalar: FieldGetScalarImport;
-    readonly fieldGetBuffer: FieldGetBufferImport;
-    readonly fieldSet: FieldSetImport;
-    readonly fieldAddTag: FieldAddTagImport;
-  };
+  readonly fieldGetScalar: FieldGetScalarImport;
+  readonly fieldGetBuffer: FieldGetBufferImport;
+  readonly fieldSet: FieldSetImport;
+  readonly fieldAddTag: FieldAddTagImport;
+};
 
 /** The import functions of fields (profile v0.40), backed by `impl`. */
 export function createV0_40FieldImports(impl: V0_40FieldHost, ctx: ShimContext): V0_40FieldImports {

@@ -14,8 +14,8 @@ export interface V0_40HandleHost extends ReleaseHandleHost {}
 
 /** Handles (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
 export type V0_40HandleImports = {
-    readonly releaseHandle: ReleaseHandleImport;
-  };
+  readonly releaseHandle: ReleaseHandleImport;
+};
 
 /** The import functions of handles (profile v0.40), backed by `impl`. */
 export function createV0_40HandleImports(impl: V0_40HandleHost, ctx: ShimContext): V0_40HandleImports {

@@ -14,9 +14,9 @@ export interface V0_40KernelHost extends KallsymsSymbolExistsHost, ShouldDiscard
 
 /** Kernel (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
 export type V0_40KernelImports = {
-    readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
-    readonly shouldDiscardMntnsID: ShouldDiscardMntnsIDImport;
-  };
+  readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
+  readonly shouldDiscardMntnsID: ShouldDiscardMntnsIDImport;
+};
 
 /** The import functions of kernel (profile v0.40), backed by `impl`. */
 export function createV0_40KernelImports(impl: V0_40KernelHost, ctx: ShimContext): V0_40KernelImports {

@@ -14,8 +14,8 @@ export interface V0_40LogHost extends GadgetLogHost {}
 
 /** Log (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
 export type V0_40LogImports = {
-    readonly gadgetLog: GadgetLogImport;
-  };
+  readonly gadgetLog: GadgetLogImport;
+};
 
 /** The import functions of log (profile v0.40), backed by `impl`. */
 export function createV0_40LogImports(impl: V0_40LogHost, ctx: ShimContext): V0_40LogImports {

@@ -14,13 +14,13 @@ export interface V0_40MapHost extends NewMapHost, GetMapHost, MapLookupHost, Map
 
 /** eBPF maps (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
 export type V0_40MapImports = {
-    readonly newMap: NewMapImport;
-    readonly getMap: GetMapImport;
-    readonly mapLookup: MapLookupImport;
-    readonly mapUpdate: MapUpdateImport;
-    readonly mapDelete: MapDeleteImport;
-    readonly mapRelease: MapReleaseImport;
-  };
+  readonly newMap: NewMapImport;
+  readonly getMap: GetMapImport;
+  readonly mapLookup: MapLookupImport;
+  readonly mapUpdate: MapUpdateImport;
+  readonly mapDelete: MapDeleteImport;
+  readonly mapRelease: MapReleaseImport;
+};
 
 /** The import functions of ebpf maps (profile v0.40), backed by `impl`. */
 export function createV0_40MapImports(impl: V0_40MapHost, ctx: ShimContext): V0_40MapImports {

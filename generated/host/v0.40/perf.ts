@@ -14,12 +14,12 @@ export interface V0_40PerfHost extends NewPerfReaderHost, PerfReaderPauseHost, P
 
 /** Perf readers (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
 export type V0_40PerfImports = {
-    readonly newPerfReader: NewPerfReaderImport;
-    readonly perfReaderPause: PerfReaderPauseImport;
-    readonly perfReaderResume: PerfReaderResumeImport;
-    readonly perfReaderRead: PerfReaderReadImport;
-    readonly perfReaderClose: PerfReaderCloseImport;
-  };
+  readonly newPerfReader: NewPerfReaderImport;
+  readonly perfReaderPause: PerfReaderPauseImport;
+  readonly perfReaderResume: PerfReaderResumeImport;
+  readonly perfReaderRead: PerfReaderReadImport;
+  readonly perfReaderClose: PerfReaderCloseImport;
+};
 
 /** The import functions of perf readers (profile v0.40), backed by `impl`. */
 export function createV0_40PerfImports(impl: V0_40PerfHost, ctx: ShimContext): V0_40PerfImports {

@@ -14,10 +14,10 @@ export interface V0_40SyscallHost extends GetSyscallNameHost, GetSyscallIDHost, 
 
 /** Syscalls (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
 export type V0_40SyscallImports = {
-    readonly getSyscallName: GetSyscallNameImport;
-    readonly getSyscallID: GetSyscallIDImport;
-    readonly getSyscallDeclaration: GetSyscallDeclarationImport;
-  };
+  readonly getSyscallName: GetSyscallNameImport;
+  readonly getSyscallID: GetSyscallIDImport;
+  readonly getSyscallDeclaration: GetSyscallDeclarationImport;
+};
 
 /** The import functions of syscalls (profile v0.40), backed by `impl`. */
 export function createV0_40SyscallImports(impl: V0_40SyscallHost, ctx: ShimContext): V0_40SyscallImports {

@@ -14,9 +14,9 @@ export interface V0_43ConfigHost extends GetParamValueHost, SetConfigHost {}
 
 /** Params and config (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
 export type V0_43ConfigImports = {
-    readonly getParamValue: GetParamValueImport;
-    readonly setConfig: SetConfigImport;
-  };
+  readonly getParamValue: GetParamValueImport;
+  readonly setConfig: SetConfigImport;
+};
 
 /** The import functions of params and config (profile v0.43), backed by `impl`. */
 export function createV0_43ConfigImports(impl: V0_43ConfigHost, ctx: ShimContext): V0_43ConfigImports {

@@ -14,12 +14,12 @@ export interface V0_43DataArrayHost extends DataArrayNewHost, DataArrayAppendHos
 
 /** Data arrays (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
 export type V0_43DataArrayImports = {
-    readonly dataArrayNew: DataArrayNewImport;
-    readonly dataArrayAppend: DataArrayAppendImport;
-    readonly dataArrayRelease: DataArrayReleaseImport;
-    readonly dataArrayLen: DataArrayLenImport;
-    readonly dataArrayGet: DataArrayGetImport;
-  };
+  readonly dataArrayNew: DataArrayNewImport;
+  readonly dataArrayAppend: DataArrayAppendImport;
+  readonly dataArrayRelease: DataArrayReleaseImport;
+  readonly dataArrayLen: DataArrayLenImport;
+  readonly dataArrayGet: DataArrayGetImport;
+};
 
 /** The import functions of data arrays (profile v0.43), backed by `impl`. */
 export function createV0_43DataArrayImports(impl: V0_43DataArrayHost, ctx: ShimContext): V0_43DataArrayImports {

@@ -14,11 +14,11 @@ export interface V0_43FieldHost extends FieldGetScalarHost, FieldGetBufferHost, 
 
 /** Fields (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
 export type V0_43FieldImports = {
-    readonly fieldGetScalar: FieldGetScalarImport;
-    readonly fieldGetBuffer: FieldGetBufferImport;
-    readonly fieldSet: FieldSetImport;
-    readonly fieldAddTag: FieldAddTagImport;
-  };
+  readonly fieldGetScalar: FieldGetScalarImport;
+  readonly fieldGetBuffer: FieldGetBufferImport;
+  readonly fieldSet: FieldSetImport;
+  readonly fieldAddTag: FieldAddTagImport;
+};
 
 /** The import functions of fields (profile v0.43), backed by `impl`. */
 export function createV0_43FieldImports(impl: V0_43FieldHost, ctx: ShimContext): V0_43FieldImports {

@@ -14,8 +14,8 @@ export interface V0_43HandleHost extends ReleaseHandleHost {}
 
 /** Handles (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
 export type V0_43HandleImports = {
-    readonly releaseHandle: ReleaseHandleImport;
-  };
+  readonly releaseHandle: ReleaseHandleImport;
+};
 
 /** The import functions of handles (profile v0.43), backed by `impl`. */
 export function createV0_43HandleImports(impl: V0_43HandleHost, ctx: ShimContext): V0_43HandleImports {

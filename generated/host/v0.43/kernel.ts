@@ -14,9 +14,9 @@ export interface V0_43KernelHost extends KallsymsSymbolExistsHost, ShouldDiscard
 
 /** Kernel (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
 export type V0_43KernelImports = {
-    readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
-    readonly shouldDiscardMntnsID: ShouldDiscardMntnsIDImport;
-  };
+  readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
+  readonly shouldDiscardMntnsID: ShouldDiscardMntnsIDImport;
+};
 
 /** The import functions of kernel (profile v0.43), backed by `impl`. */
 export function createV0_43KernelImports(impl: V0_43KernelHost, ctx: ShimContext): V0_43KernelImports {

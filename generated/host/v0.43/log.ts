@@ -14,9 +14,9 @@ export interface V0_43LogHost extends GadgetLogHost, GadgetShouldLogHost {}
 
 /** Log (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
 export type V0_43LogImports = {
-    readonly gadgetLog: GadgetLogImport;
-    readonly gadgetShouldLog: GadgetShouldLogImport;
-  };
+  readonly gadgetLog: GadgetLogImport;
+  readonly gadgetShouldLog: GadgetShouldLogImport;
+};
 
 /** The import functions of log (profile v0.43), backed by `impl`. */
 export function createV0_43LogImports(impl: V0_43LogHost, ctx: ShimContext): V0_43LogImports {

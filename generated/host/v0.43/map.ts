@@ -14,13 +14,13 @@ export interface V0_43MapHost extends NewMapHost, GetMapHost, MapLookupHost, Map
 
 /** eBPF maps (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
 export type V0_43MapImports = {
-    readonly newMap: NewMapImport;
-    readonly getMap: GetMapImport;
-    readonly mapLookup: MapLookupImport;
-    readonly mapUpdate: MapUpdateImport;
-    readonly mapDelete: MapDeleteImport;
-    readonly mapRelease: MapReleaseImport;
-  };
+  readonly newMap: NewMapImport;
+  readonly getMap: GetMapImport;
+  readonly mapLookup: MapLookupImport;
+  readonly mapUpdate: MapUpdateImport;
+  readonly mapDelete: MapDeleteImport;
+  readonly mapRelease: MapReleaseImport;
+};
 
 /** The import functions of ebpf maps (profile v0.43), backed by `impl`. */
 export function createV0_43MapImports(impl: V0_43MapHost, ctx: ShimContext): V0_43MapImports {

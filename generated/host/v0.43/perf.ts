@@ -14,12 +14,12 @@ export interface V0_43PerfHost extends NewPerfReaderHost, PerfReaderPauseHost, P
 
 /** Perf readers (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
 export type V0_43PerfImports = {
-    readonly newPerfReader: NewPerfReaderImport;
-    readonly perfReaderPause: PerfReaderPauseImport;
-    readonly perfReaderResume: PerfReaderResumeImport;
-    readonly perfReaderRead: PerfReaderReadImport;
-    readonly perfReaderClose: PerfReaderCloseImport;
-  };
+  readonly newPerfReader: NewPerfReaderImport;
+  readonly perfReaderPause: PerfReaderPauseImport;
+  readonly perfReaderResume: PerfReaderResumeImport;
+  readonly perfReaderRead: PerfReaderReadImport;
+  readonly perfReaderClose: PerfReaderCloseImport;
+};
 
 /** The import functions of perf readers (profile v0.43), backed by `impl`. */
 export function createV0_43PerfImports(impl: V0_43PerfHost, ctx: ShimContext): V0_43PerfImports {

@@ -14,10 +14,10 @@ export interface V0_43SyscallHost extends GetSyscallNameHost, GetSyscallIDHost, 
 
 /** Syscalls (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
 export type V0_43SyscallImports = {
-    readonly getSyscallName: GetSyscallNameImport;
-    readonly getSyscallID: GetSyscallIDImport;
-    readonly getSyscallDeclaration: GetSyscallDeclarationImport;
-  };
+  readonly getSyscallName: GetSyscallNameImport;
+  readonly getSyscallID: GetSyscallIDImport;
+  readonly getSyscallDeclaration: GetSyscallDeclarationImport;
+};
 
 /** The import functions of syscalls (profile v0.43), backed by `impl`. */
 export function createV0_43SyscallImports(impl: V0_43SyscallHost, ctx: ShimContext): V0_43SyscallImports {
