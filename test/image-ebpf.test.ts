@@ -7,7 +7,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bufferIO, main } from "../cli/main.js";
+import { cli } from "./helpers/cli.js";
 import { writeGadgetImage } from "../cli/tar-writer.js";
 import { FieldKind, loadGadget, MapType } from "../runtime/index.js";
 import { decodeStruct, encodeStruct, ImageError, readEbpfObject, setUpEbpfObject, type EbpfObject } from "../runtime/image/index.js";
@@ -26,11 +26,6 @@ beforeAll(() => {
   object = readEbpfObject(built.ebpf, "program.bpf.o");
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = bufferIO();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
 
 describe.skipIf(clangMissing !== null)("an eBPF object's maps and tracers", () => {
   it("reads the BTF-defined maps, with the inner map of a map of maps", () => {
