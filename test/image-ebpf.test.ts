@@ -185,6 +185,24 @@ events:
   });
 });
 
+describe.skipIf(clangMissing !== null)("replaying ig run -o json into a tracer", () => {
+  it("emits each captured line through the tracer's struct: nested fields flattened, uint64 exact, unknown fields reported once", async () => {
+    const capture = "test/fixtures/ebpf/exec-capture.jsonl";
+    const r = await cli("run", join(BUILD, "gadget.tar"), "--replay", capture);
+    expect(r.err.split("\n").filter((l) => l.startsWith("igwasm:"))).toEqual([
+      `igwasm: ${capture}:1: field k8s.node is not a field of exec; ignored (reported once)`,
+      `igwasm: ${capture}:1: field k8s.podName is not a field of exec; ignored (reported once)`,
+    ]);
+    expect(r.out.split("\n").filter((l) => l !== "")).toEqual([
+      '{"ds":"seen","data":{"comm":"bash","map_uid":4294967295,"pid":42,"uid":1000}}',
+      '{"ds":"exec","data":{"comm":"bash","creds":"e803000000000000","creds.gid":0,"creds.uid":1000,"error":0,"flag":0,"mntns_id":4026531840,"pid":42,"ratio":0,"timestamp_raw":18446744073709551615}}',
+      '{"ds":"seen","data":{"comm":"curl","map_uid":4294967295,"pid":4242,"uid":0}}',
+      '{"ds":"exec","data":{"comm":"curl","creds":"0000000064000000","creds.gid":100,"creds.uid":0,"error":-2,"flag":1,"mntns_id":4026531840,"pid":4242,"ratio":0.5,"timestamp_raw":1700000000000000000}}',
+    ]);
+    expect(r.code).toBe(0);
+  });
+});
+
 describe("ELF and BTF errors", () => {
   it("names what is wrong", () => {
     expect(() => readEbpfObject(new TextEncoder().encode("not an elf"), "x.o")).toThrow(ImageError);
