@@ -13,6 +13,7 @@ import {
   type Gadget,
   type GadgetOptions,
   type HostDataSource,
+  type OpenHandle,
   type ParamSpec,
 } from "../runtime/index.js";
 import { flag, listOption, parseArgs, parseParams, stringOption, UsageError, type OptionSpec, type ParsedArgs } from "./args.js";
@@ -21,7 +22,7 @@ import { openEventsFile, withCaptureAfter } from "./events-file.js";
 import { captureTarget } from "./replay.js";
 import { fillMaps, readSourceObject, tracerDecls, writePerfRecords } from "./image-run.js";
 import { KernelStateError } from "./kernel-state.js";
-import { callbackFailureText, emitInputEvent, kernelLoadOptions } from "./run-events.js";
+import { callbackFailureText, emitInputEvent, kernelLoadOptions, openHandlesText } from "./run-events.js";
 import { setUpEbpfObject } from "../runtime/image/ebpf-setup.js";
 import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { FilterError, parseRules, type FilterRule } from "./ig-filter.js";
@@ -72,7 +73,12 @@ Options:
                          data source: 'ds1:f1;ds2:-f2'
   --log-level <level>    error, warn, info (default), debug or trace
   --all                  also print data sources the gadget unreferenced
-  --trace                print every host call and its result to stderr
+  --trace                print every host call and its result to stderr, decoded:
+                         strings, data-source/field/map names next to handles,
+                         enum names (ig.getDataSource(name="events"))
+  --trace-raw            the same with the raw wire values (name=25769804800)
+  --leaks                after gadgetStop, list the handles the gadget still
+                         holds, each with the host call that made it
   --ig-version <release> run with the ABI and host behaviours of this IG release
                          (v0.37.0, v0.37); detected from the module by default
   --show-config          print the config the gadget set (setConfig) as a JSON line
@@ -99,6 +105,8 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "log-level", value: true },
   { name: "all" },
   { name: "trace" },
+  { name: "trace-raw" },
+  { name: "leaks" },
   { name: "ig-version", value: true },
   { name: "show-config" },
   { name: "example", value: true },
@@ -351,7 +359,8 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
       onCallbackFailure: (f) => callbackFailures.push(f),
       ...(hooks.onPhase ? { onPhase: hooks.onPhase } : {}),
       ...(stringOption(args, "ig-version") !== undefined ? { igVersion: stringOption(args, "ig-version") } : {}),
-      ...(flag(args, "trace") ? { trace: (line: string) => log(`${line}\n`) } : {}),
+      ...(flag(args, "trace") || flag(args, "trace-raw") ? { trace: (line: string) => log(`${line}\n`), traceDecoded: !flag(args, "trace-raw") } : {}),
+      ...(flag(args, "leaks") ? { onLeaks: (open: readonly OpenHandle[]) => log(openHandlesText(open)) } : {}),
     });
   } catch (e) {
     io.stderr(`igwasm: cannot load ${source.label}: ${(e as Error).message}${loadHint((e as Error).message)}\n`);

@@ -12,6 +12,7 @@
  *       events: other.yaml       # an events file (see igwasm run --help), relative to this file
  *       replay: capture.jsonl    # optional: what `ig run -o json` printed, replayed after the events
  *       replayDs: events         # the data source of the capture (igwasm run --replay-ds)
+ *       leaks: true              # optional: report the handles open at gadgetStop (igwasm run --leaks) in errors
  *       logLevel: info           # logs compared at this level and above (default warn)
  *       expect:
  *         exit: 0                # default 0
@@ -50,6 +51,8 @@ export interface TestCase {
   /** A capture of `ig run -o json` to replay (absolute path), and its data source, if any. */
   readonly replay: string | null;
   readonly replayDs: string | null;
+  /** Run with --leaks: the handles open at gadgetStop are part of the errors. */
+  readonly leaks: boolean;
   readonly logLevel: string;
   readonly timeoutMs: number;
   readonly expect: Expectation | null;
@@ -66,7 +69,7 @@ export interface CaseFile {
   readonly document: Document;
 }
 
-const CASE_KEYS = ["name", "params", "events", "replay", "replayDs", "logLevel", "timeout", "expect"];
+const CASE_KEYS = ["name", "params", "events", "replay", "replayDs", "leaks", "logLevel", "timeout", "expect"];
 const EXPECT_KEYS = ["exit", "output", "logs", "errors", "config"];
 const FILE_KEYS = ["gadget", "metadata", "events", "timeout", "cases"];
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -127,6 +130,7 @@ export function parseCaseFile(text: string, path: string, resolve: (p: string) =
     if (!["error", "warn", "info", "debug", "trace"].includes(logLevel)) throw new CaseFileError(`${at(["cases", index, "logLevel"])}: logLevel must be error, warn, info, debug or trace`);
     if (raw.replayDs !== undefined && (typeof raw.replayDs !== "string" || raw.replayDs === "")) throw new CaseFileError(`${at(["cases", index, "replayDs"])}: replayDs must name a data source`);
     if (raw.replayDs !== undefined && raw.replay === undefined) throw new CaseFileError(`${at(["cases", index, "replayDs"])}: replayDs names the data source of a replay capture: give replay too`);
+    if (raw.leaks !== undefined && typeof raw.leaks !== "boolean") throw new CaseFileError(`${at(["cases", index, "leaks"])}: leaks must be true or false`);
     const timeoutMs = raw.timeout === undefined ? fileTimeout : parseDuration(String(raw.timeout), `${at(["cases", index, "timeout"])}: timeout`);
     return {
       name: raw.name,
@@ -135,6 +139,7 @@ export function parseCaseFile(text: string, path: string, resolve: (p: string) =
       events: raw.events === undefined ? fileEvents : events(raw.events, ["cases", index, "events"]),
       replay: inputFile(raw.replay, ["cases", index, "replay"], "replay", "a capture of ig run -o json"),
       replayDs: typeof raw.replayDs === "string" ? raw.replayDs : null,
+      leaks: raw.leaks === true,
       logLevel,
       timeoutMs,
       expect: raw.expect === undefined || raw.expect === null ? null : expectation(raw.expect, (p) => at(["cases", index, "expect", ...p])),

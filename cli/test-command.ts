@@ -53,6 +53,7 @@ function runArgs(file: CaseFile, c: TestCase): string[] {
     ...(c.events ? ["--events", c.events] : []),
     ...(c.replay ? ["--replay", c.replay] : []),
     ...(c.replayDs ? ["--replay-ds", c.replayDs] : []),
+    ...(c.leaks ? ["--leaks"] : []),
     ...Object.entries(c.params).flatMap(([k, v]) => ["--param", `${k}=${v}`]),
     "--log-level", c.logLevel,
     "--show-config",

@@ -13,6 +13,8 @@ import { createProfileHost, importFactories, type HostImplOf } from "./profiles.
 import { WASI_MODULE } from "./release-detect.js";
 import type { Runtime } from "./runtime.js";
 import type { RuntimeShimContext } from "./runtime-shim-context.js";
+import { traceDecodingOf } from "./handle-query.js";
+import type { HandleCreations } from "./leaks.js";
 import { traceImports } from "./trace.js";
 
 /** A WASI implementation for modules that import `wasi_snapshot_preview1` (the Node entry passes node:wasi). */
@@ -45,6 +47,12 @@ export interface LinkOptions {
   readonly fastPath?: boolean;
   /** Receives a line per host call and result. */
   readonly trace?: (line: string) => void;
+  /**
+   * Trace lines with decoded arguments (strings, handle names, enum names:
+   * `==> ig.getDataSource(name="events")`, `<== 8193<events>`) instead of raw
+   * wire values (`name=25769804800`). Default false.
+   */
+  readonly traceDecoded?: boolean;
   /** WASI for modules that import `wasi_snapshot_preview1` (the Node entry passes node:wasi). */
   readonly wasi?: WasiProvider;
 }
@@ -79,7 +87,7 @@ function createImports<P extends ProfileId>(profile: P, rt: Runtime, ctx: Runtim
  * the JS field shims unless turned off, or unless the guest declared them with
  * another type (a LinkError), or the field family is replaced.
  */
-export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime, ctx: RuntimeShimContext, options: LinkOptions): WebAssembly.Instance {
+export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime, ctx: RuntimeShimContext, options: LinkOptions, creations: HandleCreations | null = null): WebAssembly.Instance {
   const modules = [profileModules[profile].module];
   const descriptors = hostFunctionsOfProfile(profile);
 
@@ -88,7 +96,11 @@ export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime
   const fastPath = options.fastPath !== false && families[profile]?.field === undefined && fastPathFits(profile);
   const instantiate = (fns: WebAssembly.ModuleImports): WebAssembly.Instance => {
     const importObject: WebAssembly.Imports = {};
-    for (const name of modules) importObject[name] = options.trace ? traceImports(fns, name, descriptors, options.trace) : fns;
+    for (const name of modules) {
+      // Handle creations are recorded (for the open-handle report) under the trace, so the trace shows the call once.
+      const observed = creations ? creations.wrap(fns, name, descriptors) : fns;
+      importObject[name] = options.trace ? traceImports(observed, name, descriptors, options.trace, options.traceDecoded ? traceDecodingOf(rt) : undefined) : observed;
+    }
     if (options.wasi) importObject[WASI_MODULE] = options.wasi.imports;
     return new WebAssembly.Instance(module, importObject);
   };

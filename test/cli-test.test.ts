@@ -103,7 +103,7 @@ describe("igwasm test", () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe(`FAIL ${file}: ${file}:7:13: exit must be an exit status (0, 1, 124, ...)\n0 passed, 1 failed\n`);
     writeFileSync(file, `${HEAD}cases:\n  - name: x\n    wat: 1\n`);
-    expect((await cli("test", file)).out).toContain(`${file}:6:10: unknown key wat (expected name, params, events, replay, replayDs, logLevel, timeout, expect)`);
+    expect((await cli("test", file)).out).toContain(`${file}:6:10: unknown key wat (expected name, params, events, replay, replayDs, leaks, logLevel, timeout, expect)`);
     writeFileSync(file, `${HEAD}cases:\n  - name: x\n    replayDs: events\n`);
     expect((await cli("test", file)).out).toContain(`${file}:6:15: replayDs names the data source of a replay capture: give replay too`);
   }, 60_000);
