@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { LineReader } from "./line-reader.js";
 import { forEachCaptureLine, type UnknownFieldSink } from "./replay.js";
-import { EventsError, eventsReader, forEachJsonLine, isObject, parseEventsFile, readJsonLinesHead, skippable, YAML_MAX_BYTES, type DataSourceDecl, type EventsContext, type EventsReader } from "./events.js";
+import { EventsError, eventsReader, forEachJsonLine, isObject, parseEventsFile, readJsonLinesHead, skippable, YAML_MAX_BYTES, type DataSourceDecl, type EventsContext, type EventsReader, type InputEvent } from "./events.js";
 
 /** Opens `path` for reading; `what` names it in the errors ("events file", "capture"). */
 function openOrFail(path: string, what: string): number {
@@ -79,20 +79,7 @@ export function openEventsFile(path: string, ctx: EventsContext = {}): EventsRea
     };
     const lineNo = (): number => lines.lineNo;
     const head = readJsonLinesHead(next, lineNo, path, ctx);
-    let used = false;
-    return {
-      dataSources: head.declared,
-      kernel: head.kernel,
-      forEach(each) {
-        if (used) throw new Error("an events file is read once");
-        used = true;
-        try {
-          forEachJsonLine(head, next, lineNo, path, each);
-        } finally {
-          lines.close();
-        }
-      },
-    };
+    return readOnce(head.declared, head.kernel, lines, (each) => forEachJsonLine(head, next, lineNo, path, each));
   } catch (e) {
     reader?.close();
     throw e;
@@ -106,16 +93,23 @@ export function openEventsFile(path: string, ctx: EventsContext = {}): EventsRea
  */
 export function withCaptureAfter(before: EventsReader, path: string, decl: DataSourceDecl, onUnknown: UnknownFieldSink): EventsReader {
   const lines = new LineReader(openOrFail(path, "capture"));
+  return readOnce(before.dataSources, before.kernel, lines, (each) => {
+    before.forEach(each);
+    forEachCaptureLine(() => lines.next(), () => lines.lineNo, path, decl, onUnknown, each);
+  });
+}
+
+/** A reader whose events come from `read`, run once; the file is closed after it however it ends. */
+function readOnce(dataSources: readonly DataSourceDecl[], kernel: EventsReader["kernel"], lines: LineReader, read: (each: (ev: InputEvent) => void) => void): EventsReader {
   let used = false;
   return {
-    dataSources: before.dataSources,
-    kernel: before.kernel,
+    dataSources,
+    kernel,
     forEach(each) {
-      if (used) throw new Error("a capture is read once");
+      if (used) throw new Error("an events file is read once");
       used = true;
       try {
-        before.forEach(each);
-        forEachCaptureLine(() => lines.next(), () => lines.lineNo, path, decl, onUnknown, each);
+        read(each);
       } finally {
         lines.close();
       }
