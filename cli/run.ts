@@ -77,8 +77,9 @@ Options:
                          strings, data-source/field/map names next to handles,
                          enum names (ig.getDataSource(name="events"))
   --trace-raw            the same with the raw wire values (name=25769804800)
-  --leaks                after gadgetStop, list the handles the gadget still
-                         holds, each with the host call that made it
+  --leaks                once gadgetStop returned, list the handles the gadget
+                         still holds, each with the host call that made it
+                         and its phase (to stderr; the exit status is kept)
   --ig-version <release> run with the ABI and host behaviours of this IG release
                          (v0.37.0, v0.37); detected from the module by default
   --show-config          print the config the gadget set (setConfig) as a JSON line

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openHandlesText } from "../cli/run-events.js";
 import type { OpenHandle } from "../runtime/index.js";
 import { cli } from "./helpers/cli.js";
 import { guestModule, loadGuest, packedConst } from "./helpers/guest.js";
@@ -155,6 +156,29 @@ describe("handles open at gadgetStop", () => {
       ].join("\n"),
     );
     expect(r.code).toBe(0);
+  });
+
+  it("the records the host passes to a guest's callbacks are not the guest's leaks", async () => {
+    // The enricher gets a record per event in its callback; it holds only what it asked for in init.
+    const r = await cli("run", "--example", "enricher", "--leaks");
+    expect(r.err.split("\n").filter((l) => l.startsWith("igwasm:"))).toEqual([
+      "igwasm: 6 handles open at gadgetStop:",
+      'igwasm:   DataSource 8193<events>, from ig.getDataSource(name="events") in init',
+      'igwasm:   Field 8194<pid>, from ig.dataSourceGetField(ds=8193<events>,name="pid") in init',
+      'igwasm:   Field 8195<ppid>, from ig.dataSourceGetField(ds=8193<events>,name="ppid") in init',
+      'igwasm:   Field 8196<comm>, from ig.dataSourceGetField(ds=8193<events>,name="comm") in init',
+      'igwasm:   Field 8197<pid_plus_ppid>, from ig.dataSourceAddField(ds=8193<events>,name="pid_plus_ppid",kind=Uint64) in init',
+      'igwasm:   Field 8198<comm_upper>, from ig.dataSourceAddField(ds=8193<events>,name="comm_upper",kind=String) in init',
+    ]);
+    expect(r.code).toBe(0);
+  });
+
+  it("the report lists at most four handles of a call, and says when there are none", () => {
+    const made = (handle: number): OpenHandle => ({ handle, type: "Packet", name: "events", createdBy: "ig.dataSourceNewPacketSingle(ds=8193<events>)", phase: "running" });
+    expect(openHandlesText([8194, 8195, 8196, 8197, 8198, 8199].map(made))).toBe(
+      "igwasm: 6 handles open at gadgetStop:\nigwasm:   6 × Packet 8194<events> 8195<events> 8196<events> 8197<events> ..., from ig.dataSourceNewPacketSingle(ds=8193<events>) in running\n",
+    );
+    expect(openHandlesText([])).toBe("igwasm: 0 handles open at gadgetStop\n");
   });
 
   it("a test case with leaks: true compares them as igwasm's errors", async () => {
