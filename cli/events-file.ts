@@ -1,23 +1,26 @@
 /**
  * Reading an events file from disk (Node only): JSON lines are streamed, an
  * event at a time, so memory does not grow with the file; YAML is parsed
- * whole (cli/events.ts, which stays browser-safe for the playground).
+ * whole (cli/events.ts, which stays browser-safe for the playground). A
+ * capture of `ig run -o json` (cli/replay.ts) is streamed the same way.
  */
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { LineReader } from "./line-reader.js";
-import { EventsError, eventsReader, forEachJsonLine, isObject, parseEventsFile, readJsonLinesHead, skippable, YAML_MAX_BYTES, type EventsContext, type EventsReader } from "./events.js";
+import { forEachCaptureLine, type UnknownFieldSink } from "./replay.js";
+import { EventsError, eventsReader, forEachJsonLine, isObject, parseEventsFile, readJsonLinesHead, skippable, YAML_MAX_BYTES, type DataSourceDecl, type EventsContext, type EventsReader, type InputEvent } from "./events.js";
 
-function openOrFail(path: string): number {
+/** Opens `path` for reading; `what` names it in the errors ("events file", "capture"). */
+function openOrFail(path: string, what: string): number {
   let fd: number;
   try {
     fd = openSync(path, "r");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new EventsError(code === "ENOENT" ? `events file ${path} does not exist` : `cannot read events file ${path}: ${(e as Error).message}`);
+    throw new EventsError(code === "ENOENT" ? `${what} ${path} does not exist` : `cannot read ${what} ${path}: ${(e as Error).message}`);
   }
   if (fstatSync(fd).isDirectory()) {
     closeSync(fd);
-    throw new EventsError(`events file ${path} is a directory`);
+    throw new EventsError(`${what} ${path} is a directory`);
   }
   return fd;
 }
@@ -40,7 +43,7 @@ function looksLikeJsonLines(firstLine: string | null): boolean {
  * with the file. YAML is parsed whole and refused above YAML_MAX_BYTES.
  */
 export function openEventsFile(path: string, ctx: EventsContext = {}): EventsReader {
-  const fd = openOrFail(path);
+  const fd = openOrFail(path, "events file");
   let reader: LineReader | null = new LineReader(fd);
   try {
     let jsonLines = /\.(jsonl|ndjson)$/i.test(path);
@@ -76,22 +79,40 @@ export function openEventsFile(path: string, ctx: EventsContext = {}): EventsRea
     };
     const lineNo = (): number => lines.lineNo;
     const head = readJsonLinesHead(next, lineNo, path, ctx);
-    let used = false;
-    return {
-      dataSources: head.declared,
-      kernel: head.kernel,
-      forEach(each) {
-        if (used) throw new Error("an events file is read once");
-        used = true;
-        try {
-          forEachJsonLine(head, next, lineNo, path, each);
-        } finally {
-          lines.close();
-        }
-      },
-    };
+    return readOnce(head.declared, head.kernel, lines, (each) => forEachJsonLine(head, next, lineNo, path, each));
   } catch (e) {
     reader?.close();
     throw e;
   }
+}
+
+/**
+ * Opens a capture of `ig run -o json` to replay into `decl` after `before`'s
+ * events: the file is opened now (so a missing one fails before the gadget
+ * loads) and read a line at a time as the events are emitted.
+ */
+export function withCaptureAfter(before: EventsReader, path: string, decl: DataSourceDecl, onUnknown: UnknownFieldSink): EventsReader {
+  const lines = new LineReader(openOrFail(path, "capture"));
+  return readOnce(before.dataSources, before.kernel, lines, (each) => {
+    before.forEach(each);
+    forEachCaptureLine(() => lines.next(), () => lines.lineNo, path, decl, onUnknown, each);
+  });
+}
+
+/** A reader whose events come from `read`, run once; the file is closed after it however it ends. */
+function readOnce(dataSources: readonly DataSourceDecl[], kernel: EventsReader["kernel"], lines: LineReader, read: (each: (ev: InputEvent) => void) => void): EventsReader {
+  let used = false;
+  return {
+    dataSources,
+    kernel,
+    forEach(each) {
+      if (used) throw new Error("an events file is read once");
+      used = true;
+      try {
+        read(each);
+      } finally {
+        lines.close();
+      }
+    },
+  };
 }

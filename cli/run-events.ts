@@ -5,7 +5,7 @@
  */
 import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { setUpEbpfObject, type EbpfSetup } from "../runtime/image/ebpf-setup.js";
-import { GadgetError, type ArrayView, type CallbackFailure, type EventView, type FieldValue, type Gadget, type GadgetOptions, type HostDataSource } from "../runtime/index.js";
+import { GadgetError, type ArrayView, type CallbackFailure, type OpenHandle, type EventView, type FieldValue, type Gadget, type GadgetOptions, type HostDataSource } from "../runtime/index.js";
 import type { EventsFile, InputEvent } from "./events.js";
 import { fillMaps, writePerfRecords } from "./image-run.js";
 import { NO_KERNEL_STATE } from "./kernel-state.js";
@@ -89,4 +89,30 @@ export function columnsOf(ds: HostDataSource): string[] {
 /** A trapped guest callback, as `igwasm run` reports it (a strict run fails on one). */
 export function callbackFailureText(f: CallbackFailure): string {
   return `${f.phase}: the callback of data source ${f.dataSource} (subscriber ${f.subscriber}) trapped: ${f.message}`;
+}
+
+/** Most handles of one group the report lists by number. */
+const LISTED_HANDLES = 4;
+
+/**
+ * The handles open at gadgetStop as `igwasm run --leaks` prints them: a
+ * count, then a line per creating call (same call, type and phase grouped,
+ * so a handle made on every event shows as one line with its count).
+ */
+export function openHandlesText(open: readonly OpenHandle[]): string {
+  const groups = new Map<string, OpenHandle[]>();
+  for (const h of open) {
+    const key = `${h.type}\0${h.createdBy}\0${h.phase}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [h]);
+    else group.push(h);
+  }
+  const lines = [`igwasm: ${open.length} handle${open.length === 1 ? "" : "s"} open at gadgetStop${open.length > 0 ? ":" : ""}`];
+  for (const group of groups.values()) {
+    const { type, createdBy, phase } = group[0];
+    const listed = group.slice(0, LISTED_HANDLES).map((h) => (h.name === null ? String(h.handle) : `${h.handle}<${h.name}>`));
+    const handles = listed.join(" ") + (group.length > LISTED_HANDLES ? " ..." : "");
+    lines.push(`igwasm:   ${group.length > 1 ? `${group.length} × ` : ""}${type} ${handles}, from ${createdBy} in ${phase}`);
+  }
+  return lines.join("\n") + "\n";
 }

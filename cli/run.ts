@@ -13,14 +13,16 @@ import {
   type Gadget,
   type GadgetOptions,
   type HostDataSource,
+  type OpenHandle,
   type ParamSpec,
 } from "../runtime/index.js";
 import { flag, listOption, parseArgs, parseParams, stringOption, UsageError, type OptionSpec, type ParsedArgs } from "./args.js";
 import { EventsError, eventsReader, parseEventsFile, type EventsContext, type EventsReader } from "./events.js";
-import { openEventsFile } from "./events-file.js";
+import { openEventsFile, withCaptureAfter } from "./events-file.js";
+import { captureTarget } from "./replay.js";
 import { fillMaps, readSourceObject, tracerDecls, writePerfRecords } from "./image-run.js";
 import { KernelStateError } from "./kernel-state.js";
-import { callbackFailureText, emitInputEvent, kernelLoadOptions } from "./run-events.js";
+import { callbackFailureText, emitInputEvent, kernelLoadOptions, openHandlesText } from "./run-events.js";
 import { setUpEbpfObject } from "../runtime/image/ebpf-setup.js";
 import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { FilterError, parseRules, type FilterRule } from "./ig-filter.js";
@@ -50,6 +52,10 @@ default enricher) with its own events.
 Options:
   --events <file>        input events: JSON lines (.jsonl, streamed) or YAML/JSON
                          ({dataSources, events}, up to 8 MiB); see docs/authoring.md
+  --replay <file>        also emit, after --events, the lines \`ig run -o json\`
+                         printed for one data source (streamed; docs/testing.md)
+  --replay-ds <name>     the data source the capture is of (default: the only
+                         tracer of the image or data source of --events)
   -p, --param <k=v>      a gadget param (repeatable)
   --metadata <file>      gadget.yaml declaring the params (params.wasm); an
                          image's own gadget.yaml is used otherwise
@@ -67,7 +73,13 @@ Options:
                          data source: 'ds1:f1;ds2:-f2'
   --log-level <level>    error, warn, info (default), debug or trace
   --all                  also print data sources the gadget unreferenced
-  --trace                print every host call and its result to stderr
+  --trace                print every host call and its result to stderr, decoded:
+                         strings, data-source/field/map names next to handles,
+                         enum names (ig.getDataSource(name="events"))
+  --trace-raw            the same with the raw wire values (name=25769804800)
+  --leaks                once gadgetStop returned, list the handles the gadget
+                         still holds, each with the host call that made it
+                         and its phase (to stderr; the exit status is kept)
   --ig-version <release> run with the ABI and host behaviours of this IG release
                          (v0.37.0, v0.37); detected from the module by default
   --show-config          print the config the gadget set (setConfig) as a JSON line
@@ -83,6 +95,8 @@ when --timeout was hit.`;
 
 const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "events", value: true },
+  { name: "replay", value: true },
+  { name: "replay-ds", value: true },
   { name: "param", short: "p", value: true, repeat: true },
   { name: "metadata", value: true },
   { name: "output", short: "o", value: true },
@@ -92,6 +106,8 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "log-level", value: true },
   { name: "all" },
   { name: "trace" },
+  { name: "trace-raw" },
+  { name: "leaks" },
   { name: "ig-version", value: true },
   { name: "show-config" },
   { name: "example", value: true },
@@ -241,7 +257,7 @@ interface Inputs {
   readonly ebpfObject: EbpfObject | null;
 }
 
-async function readInputs(args: ParsedArgs): Promise<Inputs> {
+async function readInputs(args: ParsedArgs, io: CliIO): Promise<Inputs> {
   const gadgetPath = args.positionals[0];
   const example = stringOption(args, "example");
   if (gadgetPath !== undefined && example !== undefined) throw new UsageError("--example runs a built-in gadget: give it or a <gadget>, not both");
@@ -260,6 +276,12 @@ async function readInputs(args: ParsedArgs): Promise<Inputs> {
   const ctx: EventsContext = { predeclared: tracerDecls(ebpfObject), object: ebpfObject };
   const eventsPath = stringOption(args, "events");
   if (eventsPath !== undefined) events = openEventsFile(eventsPath, ctx);
+  const capture = stringOption(args, "replay");
+  if (capture !== undefined) {
+    const target = captureTarget([...(ctx.predeclared ?? []), ...events.dataSources], stringOption(args, "replay-ds"));
+    if (typeof target === "string") throw new UsageError(target);
+    events = withCaptureAfter(events, capture, target, (field, where) => io.stderr(`igwasm: ${where}: field ${field} is not a field of ${target.name}; ignored (reported once)\n`));
+  } else if (stringOption(args, "replay-ds") !== undefined) throw new UsageError("--replay-ds names the data source of a --replay capture: give --replay too");
   return { source, events, paramSpecs, metadataKnown, ebpfObject };
 }
 
@@ -297,7 +319,7 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
       io.stdout(RUN_HELP + "\n");
       return 0;
     }
-    inputs = await readInputs(args);
+    inputs = await readInputs(args, io);
   } catch (e) {
     if (e instanceof GadgetSourceError || e instanceof EventsError || e instanceof ImageError || e instanceof KernelStateError) {
       io.stderr(`igwasm: ${e.message}\n`);
@@ -338,7 +360,8 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
       onCallbackFailure: (f) => callbackFailures.push(f),
       ...(hooks.onPhase ? { onPhase: hooks.onPhase } : {}),
       ...(stringOption(args, "ig-version") !== undefined ? { igVersion: stringOption(args, "ig-version") } : {}),
-      ...(flag(args, "trace") ? { trace: (line: string) => log(`${line}\n`) } : {}),
+      ...(flag(args, "trace") || flag(args, "trace-raw") ? { trace: (line: string) => log(`${line}\n`), traceDecoded: !flag(args, "trace-raw") } : {}),
+      ...(flag(args, "leaks") ? { onLeaks: (open: readonly OpenHandle[]) => log(openHandlesText(open)) } : {}),
     });
   } catch (e) {
     io.stderr(`igwasm: cannot load ${source.label}: ${(e as Error).message}${loadHint((e as Error).message)}\n`);

@@ -10,6 +10,9 @@
  *     - name: keeps pids from 1000
  *       params: { min_pid: "1000" }
  *       events: other.yaml       # an events file (see igwasm run --help), relative to this file
+ *       replay: capture.jsonl    # optional: what `ig run -o json` printed, replayed after the events
+ *       replayDs: events         # the data source of the capture (igwasm run --replay-ds)
+ *       leaks: true              # optional: report the handles open at gadgetStop (igwasm run --leaks) in errors
  *       logLevel: info           # logs compared at this level and above (default warn)
  *       expect:
  *         exit: 0                # default 0
@@ -45,6 +48,11 @@ export interface TestCase {
   readonly params: Readonly<Record<string, string>>;
   /** The events file (absolute path), if any. */
   readonly events: string | null;
+  /** A capture of `ig run -o json` to replay (absolute path), and its data source, if any. */
+  readonly replay: string | null;
+  readonly replayDs: string | null;
+  /** Run with --leaks: the handles open at gadgetStop are part of the errors. */
+  readonly leaks: boolean;
   readonly logLevel: string;
   readonly timeoutMs: number;
   readonly expect: Expectation | null;
@@ -61,7 +69,7 @@ export interface CaseFile {
   readonly document: Document;
 }
 
-const CASE_KEYS = ["name", "params", "events", "logLevel", "timeout", "expect"];
+const CASE_KEYS = ["name", "params", "events", "replay", "replayDs", "leaks", "logLevel", "timeout", "expect"];
 const EXPECT_KEYS = ["exit", "output", "logs", "errors", "config"];
 const FILE_KEYS = ["gadget", "metadata", "events", "timeout", "cases"];
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -95,11 +103,12 @@ export function parseCaseFile(text: string, path: string, resolve: (p: string) =
   if (!Array.isArray(top.cases) || top.cases.length === 0) throw new CaseFileError(`${at(["cases"])}: cases must be a non-empty list`);
   const fileTimeout = top.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(String(top.timeout), `${at(["timeout"])}: timeout`);
   // Events live in their own files, so their errors keep their own line numbers.
-  const events = (raw: unknown, p: (string | number)[]): string | null => {
+  const inputFile = (raw: unknown, p: (string | number)[], key: string, what: string): string | null => {
     if (raw === undefined || raw === null) return null;
     if (typeof raw === "string" && raw !== "") return resolve(raw);
-    throw new CaseFileError(`${at(p)}: events must be the path of an events file`);
+    throw new CaseFileError(`${at(p)}: ${key} must be the path of ${what}`);
   };
+  const events = (raw: unknown, p: (string | number)[]): string | null => inputFile(raw, p, "events", "an events file");
   const fileEvents = events(top.events, ["events"]);
   const names = new Set<string>();
   const cases = top.cases.map((raw, index): TestCase => {
@@ -119,12 +128,18 @@ export function parseCaseFile(text: string, path: string, resolve: (p: string) =
     }
     const logLevel = raw.logLevel === undefined ? "warn" : String(raw.logLevel);
     if (!["error", "warn", "info", "debug", "trace"].includes(logLevel)) throw new CaseFileError(`${at(["cases", index, "logLevel"])}: logLevel must be error, warn, info, debug or trace`);
+    if (raw.replayDs !== undefined && (typeof raw.replayDs !== "string" || raw.replayDs === "")) throw new CaseFileError(`${at(["cases", index, "replayDs"])}: replayDs must name a data source`);
+    if (raw.replayDs !== undefined && raw.replay === undefined) throw new CaseFileError(`${at(["cases", index, "replayDs"])}: replayDs names the data source of a replay capture: give replay too`);
+    if (raw.leaks !== undefined && typeof raw.leaks !== "boolean") throw new CaseFileError(`${at(["cases", index, "leaks"])}: leaks must be true or false`);
     const timeoutMs = raw.timeout === undefined ? fileTimeout : parseDuration(String(raw.timeout), `${at(["cases", index, "timeout"])}: timeout`);
     return {
       name: raw.name,
       index,
       params,
       events: raw.events === undefined ? fileEvents : events(raw.events, ["cases", index, "events"]),
+      replay: inputFile(raw.replay, ["cases", index, "replay"], "replay", "a capture of ig run -o json"),
+      replayDs: typeof raw.replayDs === "string" ? raw.replayDs : null,
+      leaks: raw.leaks === true,
       logLevel,
       timeoutMs,
       expect: raw.expect === undefined || raw.expect === null ? null : expectation(raw.expect, (p) => at(["cases", index, "expect", ...p])),

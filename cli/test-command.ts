@@ -51,6 +51,9 @@ function runArgs(file: CaseFile, c: TestCase): string[] {
     file.gadget,
     ...(file.metadata ? ["--metadata", file.metadata] : []),
     ...(c.events ? ["--events", c.events] : []),
+    ...(c.replay ? ["--replay", c.replay] : []),
+    ...(c.replayDs ? ["--replay-ds", c.replayDs] : []),
+    ...(c.leaks ? ["--leaks"] : []),
     ...Object.entries(c.params).flatMap(([k, v]) => ["--param", `${k}=${v}`]),
     "--log-level", c.logLevel,
     "--show-config",
@@ -75,7 +78,9 @@ async function observe(runner: BoundedRunner, file: CaseFile, c: TestCase): Prom
     else output.push(flatPacket(value));
   }
   const stderr = io.err.split("\n").filter((l) => l !== "");
-  const relabel = (l: string): string => l.replaceAll(file.gadget, relative(dirname(file.path), file.gadget) || ".");
+  // The case's files as the case file names them, so expectations do not depend on where the repository is.
+  const inputs = [file.gadget, c.events, c.replay].filter((p): p is string => p !== null);
+  const relabel = (l: string): string => inputs.reduce((text, p) => text.replaceAll(p, relative(dirname(file.path), p) || "."), l);
   return {
     exit,
     output,

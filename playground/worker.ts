@@ -31,7 +31,7 @@ async function run(job: RunJob): Promise<void> {
     paramSpecs: job.source.paramSpecs,
     logLevel: job.logLevel as LogLevel,
     logSink: (level, message) => post({ kind: "log", level: logLevelName(level), message }),
-    ...(job.trace ? { trace: (line: string) => post({ kind: "trace", line }) } : {}),
+    ...(job.trace ? { trace: (line: string) => post({ kind: "trace", line }), traceDecoded: true } : {}),
   });
   let failure: string | null = null;
   try {

@@ -16,6 +16,7 @@ import { capMemoryPages } from "./memory-cap.js";
 import { readWasmSignatures, type FuncType, type WasmSignatures } from "./wasm-signatures.js";
 import { errorText, GadgetError } from "./errors.js";
 import { type Limits, resolveLimits } from "./budgets.js";
+import { HandleCreations, type OpenHandle } from "./leaks.js";
 import { link, type LinkOptions } from "./link.js";
 import { consoleSink, Logger, type LogSink } from "./logger.js";
 import type { MapRegistry } from "./maps/bpf-map.js";
@@ -82,6 +83,13 @@ export interface GadgetOptions extends LinkOptions {
   readonly onCallbackFailure?: (failure: CallbackFailure) => void;
   /** Called as each phase begins (and "running" once start returned): for a watchdog that must say where a guest hung. */
   readonly onPhase?: (phase: Phase | "running" | "load") => void;
+  /**
+   * Called once gadgetStop returned (or failed), before the host invalidates
+   * every handle: the handles the guest still holds that a host call gave it,
+   * each with that call (decoded) and its phase, in creation order. Turning
+   * it on wraps the handle-creating host functions (runtime/leaks.ts).
+   */
+  readonly onLeaks?: (open: readonly OpenHandle[]) => void;
 }
 
 /** A trap in the guest's data-source callback: when, where and the guest's message. */
@@ -160,8 +168,20 @@ export class Gadget {
     try {
       this.phase("stop");
     } finally {
-      this.runtime.dropHandles();
+      try {
+        this.#atStop();
+      } finally {
+        this.runtime.dropHandles();
+      }
     }
+  }
+
+  /** What runs after gadgetStop, before the handles are dropped (the open-handle report). */
+  #atStop: () => void = () => {};
+
+  /** Reports, after gadgetStop and before the handles go, the handles `creations` saw made that are still open. */
+  reportLeaksAtStop(creations: HandleCreations, report: (open: readonly OpenHandle[]) => void): void {
+    this.#atStop = () => report(creations.openNow());
   }
 
   /** IG calls gadgetPostStop only in some releases (behaviour postStopCalled); elsewhere this does nothing. */
@@ -311,7 +331,14 @@ function load(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions): 
     behaviour,
     limits: resolveLimits(options.limits),
   });
-  const instance = link(module, profile, rt, new RuntimeShimContext(rt), options);
+  // The phase a handle was made in, for the open-handle report.
+  let phaseNow: Phase | "running" | "load" = "load";
+  const onPhase = (phase: Phase | "running" | "load"): void => {
+    phaseNow = phase;
+    options.onPhase?.(phase);
+  };
+  const creations = options.onLeaks ? new HandleCreations(rt, () => phaseNow) : null;
+  const instance = link(module, profile, rt, new RuntimeShimContext(rt), options, creations);
   const exp = instance.exports;
   if (!(exp.memory instanceof WebAssembly.Memory)) throw new GadgetError("the module exports no memory named \"memory\"");
   // IG gives a module at most 256 pages. A module-defined memory cannot be capped from JS once it
@@ -352,8 +379,9 @@ function load(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions): 
     }
     checkApiVersion(v, sigs.exports.find((e) => e.name === "gadgetAPIVersion")?.type);
   }
-  const gadget = new Gadget(resolution, behaviour, rt, instance, options.paramSpecs ?? [], options.onPhase);
+  const gadget = new Gadget(resolution, behaviour, rt, instance, options.paramSpecs ?? [], onPhase);
   if (options.onCallbackFailure) gadget.reportCallbackFailures(options.onCallbackFailure);
+  if (creations && options.onLeaks) gadget.reportLeaksAtStop(creations, options.onLeaks);
   return gadget;
 }
 

@@ -19,5 +19,7 @@ export { HostCallError } from "./errors.js";
 export { Runtime } from "./runtime.js";
 export { createProfileHost, importFactories, type HostImplOf } from "./profiles.js";
 export { RuntimeShimContext } from "./runtime-shim-context.js";
-export { traceImports } from "./trace.js";
+export { traceImports, type TraceDecoding } from "./trace.js";
+export { describeHandle, traceDecodingOf, type HandleDescription } from "./handle-query.js";
+export type { OpenHandle } from "./leaks.js";
 export { FieldKind, LogLevel, DataSourceType, SubscriptionType, MapType, MapUpdateFlags, type ProfileId } from "../generated/constants.js";

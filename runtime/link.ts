@@ -14,6 +14,8 @@ import { createProfileHost, importFactories, trampolineSets, type HostImplOf } f
 import { WASI_MODULE } from "./release-detect.js";
 import type { Runtime } from "./runtime.js";
 import type { RuntimeShimContext } from "./runtime-shim-context.js";
+import { traceDecodingOf } from "./handle-query.js";
+import type { HandleCreations } from "./leaks.js";
 import { traceImports } from "./trace.js";
 
 /** A WASI implementation for modules that import `wasi_snapshot_preview1` (the Node entry passes node:wasi). */
@@ -46,6 +48,12 @@ export interface LinkOptions {
   readonly fastPath?: boolean;
   /** Receives a line per host call and result. */
   readonly trace?: (line: string) => void;
+  /**
+   * Trace lines with decoded arguments (strings, handle names, enum names:
+   * `==> ig.getDataSource(name="events")`, `<== 8193<events>`) instead of raw
+   * wire values (`name=25769804800`). Default false.
+   */
+  readonly traceDecoded?: boolean;
   /** WASI for modules that import `wasi_snapshot_preview1` (the Node entry passes node:wasi). */
   readonly wasi?: WasiProvider;
 }
@@ -84,10 +92,11 @@ function createShims<P extends ProfileId>(profile: P, rt: Runtime, ctx: RuntimeS
  * profile's i64 trampolines so that no call makes a BigInt, and the wasm fast
  * path for fieldGetScalar and fieldSet unless turned off, or the field family
  * is replaced, or the guest declared them with another type (a LinkError).
- * With a trace, every call goes through JS with the module's own signature
- * (BigInt for i64), so the trace sees each call and its wire values.
+ * With a trace or an open-handle report, every call goes through JS with the
+ * module's own signature (BigInt for i64), so they see each call and its wire
+ * values.
  */
-export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime, ctx: RuntimeShimContext, options: LinkOptions): WebAssembly.Instance {
+export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime, ctx: RuntimeShimContext, options: LinkOptions, creations: HandleCreations | null = null): WebAssembly.Instance {
   const name = profileModules[profile].module;
   const descriptors = hostFunctionsOfProfile(profile);
   const families = options.families ?? {};
@@ -98,7 +107,14 @@ export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime
     return new WebAssembly.Instance(module, importObject);
   };
   try {
-    if (options.trace) return instantiate(traceImports(wireAdapters(shims, descriptors, ctx.wide), name, descriptors, options.trace));
+    if (options.trace || creations) {
+      // Every call through JS with the module's signature: handle creations are recorded (for the
+      // open-handle report) under the trace, so the trace shows each call once.
+      const wire = wireAdapters(shims, descriptors, ctx.wide);
+      const observed = creations ? creations.wrap(wire, name, descriptors) : wire;
+      const traced = options.trace ? traceImports(observed, name, descriptors, options.trace, options.traceDecoded ? traceDecodingOf(rt) : undefined) : observed;
+      return instantiate(traced);
+    }
     const linked = bindTrampolines(trampolineSets[profile], shims, ctx.wide);
     const fastPath = options.fastPath !== false && families[profile]?.field === undefined && fastPathFits(profile);
     if (!fastPath) return instantiate(linked);

@@ -7,17 +7,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bufferIO, main } from "../cli/main.js";
+import { cli } from "./helpers/cli.js";
 import { parseDuration } from "../cli/duration.js";
 import { wat } from "./helpers/wat.js";
 
 const BUILD = "test/.build/cli-bounded";
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = bufferIO();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
 
 /** A guest that subscribes to `events` and runs `callback` on each, and `start` in gadgetStart. */
 function guest(callback: string, start = ""): string {

@@ -1,14 +1,9 @@
 /** igwasm --help, --version, each command's --help, and usage errors. */
 import { describe, expect, it } from "vitest";
 import { DIFF_HELP } from "../cli/diff.js";
-import { BUILD_HELP, bufferIO, GEN_HELP, INSPECT_HELP, main, MAIN_HELP } from "../cli/main.js";
+import { BUILD_HELP, GEN_HELP, INSPECT_HELP, MAIN_HELP } from "../cli/main.js";
+import { cli } from "./helpers/cli.js";
 import { RUN_HELP } from "../cli/run.js";
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = bufferIO();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
 
 describe("igwasm help", () => {
   it("prints the main help", async () => {

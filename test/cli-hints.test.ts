@@ -10,19 +10,13 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { bufferIO, main } from "../cli/main.js";
+import { cli } from "./helpers/cli.js";
 import { wat } from "./helpers/wat.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUILD = join(ROOT, "test/.build/cli-hints");
 const scratch = mkdtempSync(join(tmpdir(), "igwasm-hints-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = bufferIO();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
 
 const NOTHING = `(module (memory (export "memory") 1) (func (export "gadgetAPIVersion") (result i64) (i64.const 1)))`;
 

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bufferIO, main } from "../cli/main.js";
+import { cli } from "./helpers/cli.js";
 import { ImageError, readGadgetImage, readTar, wasmParamSpecs } from "../cli/oci.js";
 import { writeGadgetImage, writeTar } from "../cli/tar-writer.js";
 import { readWasmSignatures, WasmParseError } from "../cli/wasm-imports.js";
@@ -29,11 +29,6 @@ async function wat(name: string, text: string): Promise<string> {
   return file;
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = bufferIO();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
 
 beforeAll(async () => {
   mkdirSync(BUILD, { recursive: true });

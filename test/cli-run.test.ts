@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { embeddedExamples } from "../cli/embedded/examples.js";
-import { bufferIO, main } from "../cli/main.js";
+import { cli } from "./helpers/cli.js";
 import { writeGadgetImage } from "../cli/tar-writer.js";
 import { buildExample, exampleNames } from "../scripts/build-examples.js";
 
@@ -24,11 +24,6 @@ const built = new Map<string, string>();
 const ex = (name: string, file: string): string => join(ROOT, "examples", name, file);
 const expected = (name: string): string => readFileSync(ex(name, "expected.jsonl"), "utf8");
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = bufferIO();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
 
 beforeAll(async () => {
   mkdirSync(BUILD, { recursive: true });

@@ -6,16 +6,11 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bufferIO, main } from "../cli/main.js";
+import { cli } from "./helpers/cli.js";
 import { buildExample } from "../scripts/build-examples.js";
 
 const BUILD = "test/.build/cli-test";
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = bufferIO();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
 
 beforeAll(async () => {
   mkdirSync(BUILD, { recursive: true });
@@ -31,7 +26,7 @@ describe("igwasm test", () => {
   it("the filter example's cases pass", async () => {
     const r = await cli("test", "examples/filter");
     expect(r.err).toBe("");
-    expect(r.out.split("\n").slice(-2)).toEqual(["3 passed, 0 failed", ""]);
+    expect(r.out.split("\n").slice(-2)).toEqual(["4 passed, 0 failed", ""]);
     expect(r.code).toBe(0);
   }, 120_000);
 
@@ -108,6 +103,8 @@ describe("igwasm test", () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe(`FAIL ${file}: ${file}:7:13: exit must be an exit status (0, 1, 124, ...)\n0 passed, 1 failed\n`);
     writeFileSync(file, `${HEAD}cases:\n  - name: x\n    wat: 1\n`);
-    expect((await cli("test", file)).out).toContain(`${file}:6:10: unknown key wat (expected name, params, events, logLevel, timeout, expect)`);
+    expect((await cli("test", file)).out).toContain(`${file}:6:10: unknown key wat (expected name, params, events, replay, replayDs, leaks, logLevel, timeout, expect)`);
+    writeFileSync(file, `${HEAD}cases:\n  - name: x\n    replayDs: events\n`);
+    expect((await cli("test", file)).out).toContain(`${file}:6:15: replayDs names the data source of a replay capture: give replay too`);
   }, 60_000);
 });

@@ -7,7 +7,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bufferIO, main } from "../cli/main.js";
+import { cli } from "./helpers/cli.js";
 import { writeGadgetImage } from "../cli/tar-writer.js";
 import { FieldKind, loadGadget, MapType } from "../runtime/index.js";
 import { decodeStruct, encodeStruct, ImageError, readEbpfObject, setUpEbpfObject, type EbpfObject } from "../runtime/image/index.js";
@@ -26,11 +26,6 @@ beforeAll(() => {
   object = readEbpfObject(built.ebpf, "program.bpf.o");
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = bufferIO();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
 
 describe.skipIf(clangMissing !== null)("an eBPF object's maps and tracers", () => {
   it("reads the BTF-defined maps, with the inner map of a map of maps", () => {
@@ -187,6 +182,24 @@ events:
     expect(ok.kernel!.perfRecords.get("events")!.map((r) => r.length)).toEqual([64, 3]);
     expect([...ok.kernel!.maps.get("pid_creds")![0].value!]).toEqual([0xe8, 3, 0, 0, 5, 0, 0, 0]);
     expect(ok.kernel!.syscallArch).toBe("arm64");
+  });
+});
+
+describe.skipIf(clangMissing !== null)("replaying ig run -o json into a tracer", () => {
+  it("emits each captured line through the tracer's struct: nested fields flattened, uint64 exact, unknown fields reported once", async () => {
+    const capture = "test/fixtures/ebpf/exec-capture.jsonl";
+    const r = await cli("run", join(BUILD, "gadget.tar"), "--replay", capture);
+    expect(r.err.split("\n").filter((l) => l.startsWith("igwasm:"))).toEqual([
+      `igwasm: ${capture}:1: field k8s.node is not a field of exec; ignored (reported once)`,
+      `igwasm: ${capture}:1: field k8s.podName is not a field of exec; ignored (reported once)`,
+    ]);
+    expect(r.out.split("\n").filter((l) => l !== "")).toEqual([
+      '{"ds":"seen","data":{"comm":"bash","map_uid":4294967295,"pid":42,"uid":1000}}',
+      '{"ds":"exec","data":{"comm":"bash","creds":"e803000000000000","creds.gid":0,"creds.uid":1000,"error":0,"flag":0,"mntns_id":4026531840,"pid":42,"ratio":0,"timestamp_raw":18446744073709551615}}',
+      '{"ds":"seen","data":{"comm":"curl","map_uid":4294967295,"pid":4242,"uid":0}}',
+      '{"ds":"exec","data":{"comm":"curl","creds":"0000000064000000","creds.gid":100,"creds.uid":0,"error":-2,"flag":1,"mntns_id":4026531840,"pid":4242,"ratio":0.5,"timestamp_raw":1700000000000000000}}',
+    ]);
+    expect(r.code).toBe(0);
   });
 });
 
