@@ -30,6 +30,7 @@ interface GuestExports {
   getLoop: Loop;
   setLoop: Loop;
   getBufferLoop: Loop;
+  setBufferLoop: Loop;
   setBuffer: (slot: number, kind: number, len: number) => number;
   memory: WebAssembly.Memory;
 }
@@ -48,7 +49,7 @@ type StringField = "s16" | "s256" | "s4k";
 
 interface FieldOp {
   readonly op: string;
-  readonly loop: "getLoop" | "setLoop" | "getBufferLoop";
+  readonly loop: "getLoop" | "setLoop" | "getBufferLoop" | "setBufferLoop";
   readonly field: FieldName;
 }
 
@@ -64,8 +65,11 @@ export const FIELD_OPS: readonly FieldOp[] = [
   { op: "fieldGetBuffer 256 B", loop: "getBufferLoop", field: "s256" },
 ];
 
-/** Measured too, outside the mixed suite: the large end of the fieldGetBuffer curve. */
-const EXTRA_OPS: readonly FieldOp[] = [{ op: "fieldGetBuffer 4 KiB", loop: "getBufferLoop", field: "s4k" }];
+/** Measured too, outside the mixed suite: the large end of the fieldGetBuffer curve, and a string fieldSet. */
+const EXTRA_OPS: readonly FieldOp[] = [
+  { op: "fieldGetBuffer 4 KiB", loop: "getBufferLoop", field: "s4k" },
+  { op: "fieldSet string 16 B", loop: "setBufferLoop", field: "s16" },
+];
 
 export const HOSTS = ["igwasm", "igwasm (JS shims)", "plain", "naive"] as const;
 export type HostName = (typeof HOSTS)[number];
@@ -109,7 +113,7 @@ export function setUpGuest(wasm: Uint8Array<ArrayBuffer>, host: HostName): { exp
 }
 
 function expectedResult(loop: string, field: FieldName, n: number): bigint | number {
-  if (loop === "setLoop") return 0;
+  if (loop === "setLoop" || loop === "setBufferLoop") return 0;
   if (loop === "getBufferLoop") return n * new TextEncoder().encode(STRINGS[field as StringField]).length;
   // setLoop(.., 1) wrote 1; setLoop(.., n) in a timed run writes values down to 1, so 1 is last.
   return BigInt(n);
@@ -160,7 +164,7 @@ export const fieldAccessSuite: BenchSuite = {
     };
     for (const { op } of FIELD_OPS) derived[`plain / igwasm, ${op}`] = ratioOf(cases, caseName("plain", op), caseName("igwasm", op));
     for (const { op } of FIELD_OPS) derived[`plain / igwasm JS shims, ${op}`] = ratioOf(cases, caseName("plain", op), caseName("igwasm (JS shims)", op));
-    for (const { op } of [...FIELD_OPS, ...EXTRA_OPS].filter((o) => o.loop === "getBufferLoop")) {
+    for (const { op } of [...FIELD_OPS, ...EXTRA_OPS].filter((o) => o.loop === "getBufferLoop" || o.loop === "setBufferLoop")) {
       derived[`igwasm ${op} / empty i32x4->i64 JS import`] = ratioOf(cases, caseName("igwasm", op), CALL_FLOOR_BASELINE);
     }
     return suiteResult(this, options, {

@@ -22,8 +22,9 @@ import { fieldAccessSuite } from "./field-access.bench.js";
 import { hostFieldSuite } from "./host-field.bench.js";
 import { type BenchSuite, type Figure, formatFigure, formatSuite, type SuiteResult } from "./lib/harness.js";
 import { mapSuite } from "./map.bench.js";
+import { trampolineSuite } from "./trampolines.bench.js";
 
-export const SUITES: readonly BenchSuite[] = [callFloorSuite, fieldAccessSuite, hostFieldSuite, emitSuite, mapSuite, cliSuite];
+export const SUITES: readonly BenchSuite[] = [callFloorSuite, fieldAccessSuite, hostFieldSuite, emitSuite, mapSuite, trampolineSuite, cliSuite];
 
 export interface Target {
   readonly name: string;
@@ -45,6 +46,10 @@ export const TARGETS: readonly Target[] = [
   { name: "host-side FieldAccessor.get vs a raw DataView read in the same loop", suite: "host-field", derived: "FieldAccessor.get uint32 / raw DataView read (same loop)", op: "<=", target: 1.3, unit: "x" },
   { name: "speedup over the plain host (IG's Go host in JS), mixed field-access suite", suite: "field-access", derived: "mixed field-access suite: plain / igwasm (geometric mean)", op: ">=", target: 5, unit: "x" },
   { name: "speedup over the plain host with the fast path off (JS shims), mixed suite", suite: "field-access", derived: "mixed field-access suite: plain / igwasm JS shims (geometric mean)", op: ">=", target: 2, unit: "x" },
+  // issue 14: no BigInt on any call (generated i64 trampolines, bench/trampolines.bench.ts)
+  { name: "every i64 host function through its trampoline vs the same shim with all-i32 arguments (worst function)", suite: "trampolines", derived: "worst function: trampoline / all-i32", op: "<=", target: 1.5, unit: "x" },
+  { name: "fieldGetBuffer (16 B) vs the empty i32x4->i64 JS import", suite: "field-access", derived: "igwasm fieldGetBuffer 16 B / empty i32x4->i64 JS import", op: "<=", target: 3, unit: "x" },
+  { name: "fieldSet of a 16-byte string vs the empty i32x4->i64 JS import", suite: "field-access", derived: "igwasm fieldSet string 16 B / empty i32x4->i64 JS import", op: "<=", target: 4, unit: "x" },
   { name: "emit throughput, 1 guest subscriber reading 3 fields and setting 1", suite: "emit", derived: "events/s, 1 guest subscriber", op: ">=", target: 8e6, unit: "events/s" },
   { name: "emit cost per extra field set", suite: "emit", derived: "ns per extra field set", op: "<=", target: 5, unit: "ns" },
   { name: "bytes allocated per emitted event (steady state, 1 guest subscriber)", suite: "emit", derived: "bytes allocated per event, 1 guest subscriber", op: "<", target: 1, unit: "B/event" },

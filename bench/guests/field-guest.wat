@@ -92,6 +92,17 @@
     (call $fieldSet (call $field (local.get $slot)) (global.get $packet) (local.get $kind)
       (i64.or (i64.shl (i64.extend_i32_u (local.get $len)) (i64.const 32)) (i64.const 0x2000))))
 
+  ;; n fieldSet calls writing the 16 bytes at 0x2000 as a String/Bytes value; returns the sum of the statuses.
+  (func (export "setBufferLoop") (param $slot i32) (param $kind i32) (param $n i32) (result i32)
+    (local $f i32) (local $d i32) (local $acc i32)
+    (local.set $f (call $field (local.get $slot)))
+    (local.set $d (global.get $packet))
+    (loop $next
+      (local.set $acc (i32.add (local.get $acc)
+        (call $fieldSet (local.get $f) (local.get $d) (local.get $kind) (i64.const 0x0000001000002000))))
+      (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+
   ;; One fieldGetScalar with the error word cleared first; returns the error word (for checks).
   (func (export "getError") (param $slot i32) (param $kind i32) (result i32)
     (i32.store (i32.const 8) (i32.const 0))
