@@ -4,7 +4,7 @@
  * decides a wire type, a decode or an error encoding on its own.
  * See codegen/README.md, "Translation notes", for the reasons.
  */
-import type { ErrorConv, HostFn, HostResult, Param, ParamType, ResultType, WireType } from "./model.js";
+import type { ErrorConv, ExportParam, GuestExport, HostFn, HostResult, Param, ParamType, ResultType, WireType } from "./model.js";
 
 /** The wasm type a parameter meaning travels as, unless the spec overrides it. */
 export function defaultParamWire(type: ParamType): WireType {
@@ -151,15 +151,6 @@ export function constantsUsed(code: string): string[] {
   return [...new Set([...code.matchAll(/\b([A-Z]\w*Decoding)\b/g)].map((m) => m[1]))];
 }
 
-/**
- * What a shim returns to its trampoline: nothing, or one number (an i32
- * result, or the low half of an i64 one, whose high half the shim leaves in
- * the ShimContext's wide slot).
- */
-export function jsResultType(result: HostResult): string {
-  return result.wire === null ? "void" : "number";
-}
-
 /** The helpers of igwasm/abi (runtime/abi) that lowered expressions call, for the emitters' imports. */
 export const ABI_HELPERS = [
   "readString",
@@ -300,4 +291,97 @@ export function signatureTrace(fn: HostFn, module: string): string {
   const params = fn.params.map((p) => `${p.name}: ${paramTypeText(p.type)}`).join(", ");
   const wires = fn.params.map((p) => p.wire).join(", ");
   return `${module}.${fn.name}(${params}) -> ${resultTypeText(fn.result.type)} [wire (${wires}) -> ${fn.result.wire ?? "()"}]`;
+}
+
+// --- the guest side ------------------------------------------------------------
+
+/**
+ * How a wire value reads on the guest side: unsigned or signed 32/64-bit, or a
+ * 32-bit address (`ptr`). Each target spells these its own way (`u32`/`usize`
+ * in AssemblyScript, `uint32_t` in C, `u32` in the reference).
+ */
+export type GuestScalar = "u32" | "i32" | "ptr" | "u64" | "i64";
+
+export function paramScalar(p: Param): GuestScalar {
+  if (p.wire === "i32") {
+    if (p.type.kind === "i32") return "i32";
+    if (p.type.kind === "errPtr" || p.type.kind === "outPtr") return "ptr";
+    return "u32";
+  }
+  return p.type.kind === "i64" ? "i64" : "u64";
+}
+
+/**
+ * A result is signed when it means a signed number, or when its error value is
+ * negative (`fieldGetBuffer` returns a byte count or -1).
+ */
+export function resultScalar(r: HostResult): GuestScalar | null {
+  if (r.wire === null) return null;
+  const signed = r.type.kind === "i32" || (r.error.kind === "value" && r.error.value < 0);
+  if (r.wire === "i32") return signed ? "i32" : "u32";
+  return signed ? "i64" : "u64";
+}
+
+export function exportParamScalar(p: ExportParam): GuestScalar {
+  if (p.wire === "i64") return "u64";
+  return p.type.kind === "i32" ? "i32" : "u32";
+}
+
+/**
+ * The model keeps only the wire type of an export's result; the lifecycle
+ * exports return a signed status (0 ok), so an i32 result reads as i32.
+ */
+export function exportResultScalar(e: GuestExport): GuestScalar | null {
+  return e.result.type === "none" ? null : e.result.type;
+}
+
+// --- the plan of one function ------------------------------------------------------
+
+/** Every wire decision about one parameter, made once. */
+export interface LoweredParam {
+  readonly param: Param;
+  /** Its wasm type in the module's import. */
+  readonly wire: WireType;
+  /** How the guest reads it (AssemblyScript, C, the reference). */
+  readonly guest: GuestScalar;
+  /** The JS parameters it arrives as in the shim (an i64 split in two). */
+  readonly js: readonly string[];
+  /** Its type in the typed host interface; null when the shim consumes it (dst, outPtr, errPtr). */
+  readonly interfaceType: string | null;
+}
+
+/** Every wire decision about one function variant, made once: what every emitter reads. */
+export interface LoweredFn {
+  readonly fn: HostFn;
+  readonly params: readonly LoweredParam[];
+  readonly result: {
+    readonly wire: WireType | null;
+    readonly guest: GuestScalar | null;
+    /** What the JS shim returns: "void", or "number" (an i32, or an i64's low half; the high half goes through the wide slot). */
+    readonly js: "void" | "number";
+    readonly interfaceType: string;
+  };
+  /** Whether the function needs a trampoline (an i64 parameter or result). */
+  readonly trampoline: boolean;
+}
+
+/** The plan of `fn` (with its parameters' final names: pass the shim's safe-named copy for shims). */
+export function lowerFunction(fn: HostFn): LoweredFn {
+  return {
+    fn,
+    params: fn.params.map((p) => ({
+      param: p,
+      wire: p.wire,
+      guest: paramScalar(p),
+      js: jsParams(p, fn),
+      interfaceType: isInterfaceParam(p) ? interfaceParamType(p.type) : null,
+    })),
+    result: {
+      wire: fn.result.wire,
+      guest: resultScalar(fn.result),
+      js: fn.result.wire === null ? "void" : "number",
+      interfaceType: interfaceResultType(fn.result),
+    },
+    trampoline: fn.result.wire === "i64" || fn.params.some((p) => p.wire === "i64"),
+  };
 }

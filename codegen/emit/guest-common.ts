@@ -3,49 +3,12 @@
  * C, Markdown): wire scalars of parameters and results, profile selections, and
  * comment text.
  */
-import type { AbiSpec, EnumDesc, Profile, ExportParam, GuestExport, HostFn, HostResult, Param } from "../model.js";
+import type { AbiSpec, EnumDesc, Profile, GuestExport, HostFn } from "../model.js";
 import { exportsOfProfile, functionsOfProfile } from "../model.js";
 import { familySource, sectionSources, specPath } from "./ts-print.js";
 
-/**
- * How a wire value reads on the guest side: unsigned or signed 32/64-bit, or a
- * 32-bit address (`ptr`). Each target spells these its own way (`u32`/`usize`
- * in AssemblyScript, `uint32_t` in C, `u32` in the reference).
- */
-export type GuestScalar = "u32" | "i32" | "ptr" | "u64" | "i64";
-
-export function paramScalar(p: Param): GuestScalar {
-  if (p.wire === "i32") {
-    if (p.type.kind === "i32") return "i32";
-    if (p.type.kind === "errPtr" || p.type.kind === "outPtr") return "ptr";
-    return "u32";
-  }
-  return p.type.kind === "i64" ? "i64" : "u64";
-}
-
-/**
- * A result is signed when it means a signed number, or when its error value is
- * negative (`fieldGetBuffer` returns a byte count or -1).
- */
-export function resultScalar(r: HostResult): GuestScalar | null {
-  if (r.wire === null) return null;
-  const signed = r.type.kind === "i32" || (r.error.kind === "value" && r.error.value < 0);
-  if (r.wire === "i32") return signed ? "i32" : "u32";
-  return signed ? "i64" : "u64";
-}
-
-export function exportParamScalar(p: ExportParam): GuestScalar {
-  if (p.wire === "i64") return "u64";
-  return p.type.kind === "i32" ? "i32" : "u32";
-}
-
-/**
- * The model keeps only the wire type of an export's result; the lifecycle
- * exports return a signed status (0 ok), so an i32 result reads as i32.
- */
-export function exportResultScalar(e: GuestExport): GuestScalar | null {
-  return e.result.type === "none" ? null : e.result.type;
-}
+// The guest-side scalar of each wire value is a lowering decision (codegen/lowering.ts).
+export { type GuestScalar, paramScalar, resultScalar, exportParamScalar, exportResultScalar } from "../lowering.js";
 
 /** Functions of an profile, checked to have unique names (the import names of a module). */
 export function profileFunctions(spec: AbiSpec, profile: Profile): readonly HostFn[] {

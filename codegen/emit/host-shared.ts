@@ -35,7 +35,7 @@ import {
   isInterfaceParam,
   jsParamList,
   jsParams,
-  jsResultType,
+  lowerFunction,
   returnStatement,
   signatureTrace,
   handleTypeName,
@@ -150,7 +150,8 @@ function hostMethod(spec: AbiSpec, fn: HostFn, imports: ImportSet): OptionalKind
 
 /** The JS parameter list and result of a shim (`fn` has safe names): numbers only, each i64 split in two. */
 function jsSignature(fn: HostFn): { params: { name: string; type: string }[]; result: string } {
-  return { params: jsParamList(fn).map((name) => ({ name, type: "number" })), result: jsResultType(fn.result) };
+  const plan = lowerFunction(fn);
+  return { params: plan.params.flatMap((p) => p.js).map((name) => ({ name, type: "number" })), result: plan.result.js };
 }
 
 /** `(a: number, b: number) => number` */

@@ -14,13 +14,14 @@
  * wabt and compares the bytes.
  */
 import { functionsOfProfile, type AbiSpec, type HostFn, type Profile, type WireType } from "../model.js";
+import { lowerFunction } from "../lowering.js";
 import type { GeneratedFile } from "../generated-file.js";
 import { codegenSymbols } from "../../runtime/codegen-symbols.js";
 import { familySource, ImportSet, printTsFile, sectionSources } from "./ts-print.js";
 
 /** The functions of a profile that need a trampoline. */
 export function trampolineFunctions(spec: AbiSpec, profile: Profile): HostFn[] {
-  return functionsOfProfile(spec, profile.id).filter((f) => f.result.wire === "i64" || f.params.some((p) => p.wire === "i64"));
+  return functionsOfProfile(spec, profile.id).filter((f) => lowerFunction(f).trampoline);
 }
 
 export function trampolinesPath(profile: Profile): string {
@@ -32,9 +33,10 @@ interface FnType {
   readonly result: WireType | null;
 }
 
-/** The JS side of a function: each i64 parameter as two i32, an i64 result as an i32 (the low half). */
+/** The JS side of a function, as lowering.ts splits it: each JS parameter and result an i32. */
 function splitType(fn: HostFn): FnType {
-  return { params: fn.params.flatMap((p): WireType[] => (p.wire === "i64" ? ["i32", "i32"] : ["i32"])), result: fn.result.wire === null ? null : "i32" };
+  const plan = lowerFunction(fn);
+  return { params: plan.params.flatMap((p) => p.js.map((): WireType => "i32")), result: plan.result.js === "void" ? null : "i32" };
 }
 
 function wireType(fn: HostFn): FnType {
