@@ -4,6 +4,7 @@
  * emitted on every (referenced) data source.
  */
 import { readFileSync } from "node:fs";
+import { WasiModule } from "../generated/constants.js";
 import {
   loadGadget,
   LogLevel,
@@ -147,7 +148,7 @@ async function load(wasm: Uint8Array, options: GadgetOptions): Promise<Gadget> {
   }
   const imports = WebAssembly.Module.imports(module);
   const kallsyms = options.kallsyms ?? (imports.some((i) => i.name === "kallsymsSymbolExists") ? readKallsyms() : []);
-  if (imports.some((i) => i.module === "wasi_snapshot_preview1")) {
+  if (imports.some((i) => i.module === WasiModule)) {
     return withoutWasiWarning(async () => (await import("../runtime/node/index.js")).loadGadgetNode(module, { ...options, kallsyms }));
   }
   return loadGadget(module, { ...options, kallsyms });

@@ -2,7 +2,7 @@
  * The runtime's ShimContext: how generated shims report errors, reach guest
  * memory and call the guest's malloc.
  */
-import { isBufferKind } from "../generated/constants.js";
+import { GuestExport, isBufferKind } from "../generated/constants.js";
 import { ExpectedError, GuestAbortError, HostCallError } from "./errors.js";
 import type { GuestMemory } from "./guest-memory.js";
 import type { ShimContext } from "./shim-context.js";
@@ -56,12 +56,12 @@ export class RuntimeShimContext implements ShimContext {
   mallocCopy(value: Uint8Array | string): bigint {
     const bytes = typeof value === "string" ? encodeUtf8(value) : value;
     const malloc = this.rt.guest.malloc;
-    if (malloc === null) throw new HostCallError("the module exports no malloc to return the value in");
+    if (malloc === null) throw new HostCallError(`the module exports no ${GuestExport.malloc} to return the value in`);
     const ptr = malloc(bytes.length) >>> 0;
     if (bytes.length === 0) return BigInt(ptr);
-    if (ptr === 0) throw new HostCallError(`malloc(${bytes.length}) returned 0`);
+    if (ptr === 0) throw new HostCallError(`${GuestExport.malloc}(${bytes.length}) returned 0`);
     // malloc may have grown memory: writeInto checks bounds on the fresh view.
-    this.mem.writeInto(ptr, bytes.length, bytes, "malloc");
+    this.mem.writeInto(ptr, bytes.length, bytes, GuestExport.malloc);
     return this.mem.pack(ptr, bytes.length);
   }
 }

@@ -1,0 +1,85 @@
+/**
+ * The spec is the only source of its facts: runtime/, cli/ and playground/
+ * name guest exports, the WASI module and host modules only through the
+ * generated constants (generated/constants.ts), so a spec change reaches them
+ * by `npm run gen` and nowhere restates a name that could go stale.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EXPORT_ROLES } from "../codegen/model.js";
+import { loadSpec } from "../codegen/parse.js";
+import { GuestExport, GuestExportRoles, ProfileExports, WasiModule } from "../generated/constants.js";
+import { findSpecLiterals, type SpecNames } from "./helpers/spec-literals.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const SCANNED = ["runtime", "cli", "playground"];
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".ts"))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/**
+ * The names to look for, from the spec model. An export named like a role
+ * (the pre-release phases `init`, `start`, `stop`) is the same word as the
+ * lifecycle phase, which the runtime spells as a typed GuestExportRole; such
+ * names, and the host modules (`env`, `ig`: common words), count only as an
+ * exact literal of a name the phase vocabulary does not also use.
+ */
+function specNames(): SpecNames & { readonly all: readonly string[] } {
+  const spec = loadSpec(join(ROOT, "spec"));
+  const roles = new Set(Object.keys(EXPORT_ROLES));
+  const exportNames = [...new Set(spec.exports.map((e) => e.name))];
+  const wasi = spec.names.find((n) => n.name === "WasiModule");
+  if (wasi === undefined) throw new Error("the spec has no WasiModule name");
+  const words = new Set([...exportNames.filter((n) => !roles.has(n)), wasi.value]);
+  const exact = new Set(spec.modules.map((m) => m.name));
+  return { words, exact, all: [...words, ...exact, ...exportNames.filter((n) => roles.has(n))] };
+}
+
+describe("spec names reach runtime/ and cli/ only through generated constants", () => {
+  const names = specNames();
+
+  it("no source file in runtime/, cli/ or playground/ restates a guest export, WASI or host module name", () => {
+    const findings = SCANNED.flatMap((dir) =>
+      tsFiles(join(ROOT, dir)).flatMap((file) => findSpecLiterals(relative(ROOT, file), readFileSync(file, "utf8"), names)),
+    );
+    expect(findings.map((f) => `${f.file}:${f.line}: ${f.name} in ${f.text}`)).toEqual([]);
+  });
+
+  it("the scanner finds planted copies (negative control) and lets the constants and comments through", () => {
+    const planted = [
+      `import { GuestExport, WasiModule } from "../generated/constants.js";`,
+      `// a comment may say gadgetAPIVersion and wasi_snapshot_preview1`,
+      `const a = exp["gadgetAPIVersion"];`,
+      `const b = imports.some((i) => i.module === 'wasi_snapshot_preview1');`,
+      "throw new Error(`the module exports no malloc (${n})`);",
+      `const c = instance.exports.dataSourceCallback;`,
+      `const d = { module: "env" };`,
+      `const ok = [GuestExport.gadgetAPIVersion, WasiModule, exp[GuestExport.malloc], "init", "memory"];`,
+      "const msg = `the module exports no ${GuestExport.malloc}`;",
+    ].join("\n");
+    const found = findSpecLiterals("planted.ts", planted, names).map((f) => `${f.line}: ${f.name}`);
+    expect(found).toEqual(["3: gadgetAPIVersion", "4: wasi_snapshot_preview1", "5: malloc", "6: dataSourceCallback", "7: env"]);
+  });
+
+  it("looks for every guest export of the spec and its WASI module name", () => {
+    expect([...names.all].sort()).toEqual([...Object.values(GuestExport), WasiModule, "env", "ig"].sort());
+  });
+});
+
+describe("generated export roles", () => {
+  it("every profile names its phases, callback and initialisers by role, as the spec's exports say", () => {
+    expect(ProfileExports["pre-release"]).toMatchObject({ init: "init", start: "start", stop: "stop", callback: "dsCallback", allocator: "malloc" });
+    expect(ProfileExports["pre-release"].apiVersion).toBeUndefined();
+    expect(ProfileExports["v0.30"]).toMatchObject({ init: "gadgetInit", callback: "dataSourceCallback", apiVersion: "gadgetAPIVersion", allocator: "malloc" });
+    expect(ProfileExports["v0.30"].preStart).toBeUndefined();
+    expect(ProfileExports["v0.43"]).toMatchObject({ preStart: "gadgetPreStart", postStop: "gadgetPostStop", wasiInitialize: "_initialize", wasiStart: "_start" });
+    expect(ProfileExports["v0.43"].allocator).toBeUndefined();
+    for (const [name, role] of Object.entries(GuestExportRoles)) expect(Object.keys(EXPORT_ROLES)).toContain(role);
+    expect(Object.keys(GuestExportRoles).sort()).toEqual(Object.values(GuestExport).sort());
+  });
+});
