@@ -9,7 +9,10 @@ import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXPORT_ROLES } from "../codegen/model.js";
 import { loadSpec } from "../codegen/parse.js";
-import { GuestExport, GuestExportRoles, ProfileExports, WasiModule } from "../generated/constants.js";
+import { FieldKind, GuestExport, GuestExportRoles, LogLevel, ProfileExports, SubscriptionType, WasiModule } from "../generated/constants.js";
+import { fieldKindFromName, fieldKindName } from "../runtime/field-accessor.js";
+import { LOG_LEVEL_NAMES, logLevelName, parseLogLevel } from "../runtime/logger.js";
+import { releasedSubscriptionType } from "../runtime/profiles.js";
 import { findSpecLiterals, type SpecNames } from "./helpers/spec-literals.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -79,7 +82,32 @@ describe("generated export roles", () => {
     expect(ProfileExports["v0.30"].preStart).toBeUndefined();
     expect(ProfileExports["v0.43"]).toMatchObject({ preStart: "gadgetPreStart", postStop: "gadgetPostStop", wasiInitialize: "_initialize", wasiStart: "_start" });
     expect(ProfileExports["v0.43"].allocator).toBeUndefined();
-    for (const [name, role] of Object.entries(GuestExportRoles)) expect(Object.keys(EXPORT_ROLES)).toContain(role);
+    for (const role of Object.values(GuestExportRoles)) expect(Object.keys(EXPORT_ROLES)).toContain(role);
     expect(Object.keys(GuestExportRoles).sort()).toEqual(Object.values(GuestExport).sort());
+  });
+});
+
+describe("names and values derived from the generated enums", () => {
+  it("log level names are the spec's LogLevel names in lower case, by value", () => {
+    expect(LOG_LEVEL_NAMES).toEqual(["error", "warn", "info", "debug", "trace"]);
+    expect([parseLogLevel("WARN"), parseLogLevel("4"), parseLogLevel("5"), parseLogLevel("-1"), parseLogLevel("verbose")]).toEqual([
+      LogLevel.Warn,
+      LogLevel.Trace,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect([logLevelName(LogLevel.Debug), logLevelName(7)]).toEqual(["debug", "level(7)"]);
+  });
+
+  it("field kind names are the spec's FieldKind names in lower case; Invalid is none", () => {
+    const kinds = Object.values(FieldKind).filter((v): v is FieldKind => typeof v === "number" && v !== FieldKind.Invalid);
+    expect(kinds.map(fieldKindName)).toEqual(["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "string", "cstring", "bytes"]);
+    for (const kind of kinds) expect(fieldKindFromName(fieldKindName(kind))).toBe(kind);
+    expect(() => fieldKindFromName("invalid")).toThrow(/unknown field kind "invalid" \(expected one of: bool, int8, .*, bytes\)/);
+  });
+
+  it("the pre-release subscription types map to the released ones by name", () => {
+    expect([0, 1, 2, 3, 0xffffffff].map(releasedSubscriptionType)).toEqual([SubscriptionType.Data, SubscriptionType.Array, SubscriptionType.Packet, undefined, undefined]);
   });
 });
