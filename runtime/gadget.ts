@@ -8,7 +8,8 @@
  * The phases then run on request; a failing phase throws a GadgetError that
  * names the phase, the export and the return code or trap.
  */
-import { ApiVersion, GuestExport, type ProfileId, GuestMemoryMaxPages, LogLevel, MemoryExport, ProfileExports } from "../generated/constants.js";
+import { ApiVersion, GuestExport, type ProfileId, GuestMemoryMaxPages, LogLevel, MemoryExport } from "../generated/constants.js";
+import { exportOfRole } from "./guest-exports.js";
 import { behaviourOfRelease, type HostBehaviour, type IgRelease } from "../generated/releases.js";
 import { DataSourceApi } from "./data-source-api.js";
 import { parseIgRelease, resolveRelease, type ReleaseResolution } from "./release-detect.js";
@@ -93,7 +94,7 @@ export interface CallbackFailure {
   readonly message: string;
 }
 
-/** A lifecycle phase; each is the role of a guest export (generated ProfileExports says which, per profile). */
+/** A lifecycle phase; each is the role of a guest export (spec/exports.yaml says which, per release). */
 export type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
 
 export class Gadget {
@@ -193,7 +194,7 @@ export class Gadget {
   }
 
   private phase(phase: Phase): void {
-    const name = ProfileExports[this.profile][phase];
+    const name = exportOfRole(this.profile, phase);
     if (name === undefined) return;
     const fn = this.instance.exports[name];
     if (fn === undefined) return;
@@ -321,10 +322,13 @@ function load(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions): 
   const pages = memory.buffer.byteLength / 65536;
   if (pages > GuestMemoryMaxPages) throw new GadgetError(`the module's memory starts at ${pages} pages; IG allows at most ${GuestMemoryMaxPages}`);
   rt.guestMemory.attach(memory);
-  const roles = ProfileExports[profile];
-  const callback = roles.callback === undefined ? undefined : exp[roles.callback];
+  const exportOf = (role: "callback" | "allocator"): unknown => {
+    const name = exportOfRole(profile, role);
+    return name === undefined ? undefined : exp[name];
+  };
+  const callback = exportOf("callback");
   rt.guest.callback = typeof callback === "function" ? (callback as (cbID: bigint, ds: number, data: number) => void) : null;
-  const malloc = roles.allocator === undefined ? undefined : exp[roles.allocator];
+  const malloc = exportOf("allocator");
   rt.guest.malloc = typeof malloc === "function" ? (malloc as (size: number) => number) : null;
 
   // IG runs exactly one initialiser: _start until v0.37.0, _initialize since v0.38.0 (behaviour initializerIsStart).
@@ -340,7 +344,7 @@ function load(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions): 
     throw new GadgetError(`the module's initialiser ${initializer} failed: ${errorText(e)}`, { cause: e });
   }
 
-  const versionName = roles.apiVersion;
+  const versionName = exportOfRole(profile, "apiVersion");
   if (versionName !== undefined) {
     const version = exp[versionName];
     if (typeof version !== "function") throw new GadgetError(`the module exports no ${versionName} (required by IG ${resolution.release})`);

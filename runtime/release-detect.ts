@@ -13,10 +13,11 @@
  * it. The spec's release table (generated/releases.ts) holds every fact used
  * here; nothing is restated.
  */
-import { GuestExport, GuestExportRoles, WasiModule, type GuestExportName, type GuestExportRole, type ProfileId } from "../generated/constants.js";
+import { GuestExport, WasiModule, type GuestExportRole, type ProfileId } from "../generated/constants.js";
 import { igReleases, variantReleases, type IgRelease, type VariantReleases } from "../generated/releases.js";
 import { profileModules } from "../generated/host/descriptors.js";
 import { GadgetError } from "./errors.js";
+import { exportsOfRoles } from "./guest-exports.js";
 import { formatFuncType, type WasmSignatures } from "./wasm-signatures.js";
 
 /** The module name of WASI preview 1, which the host may also offer (the spec's WasiModule). */
@@ -89,18 +90,13 @@ export function parseIgRelease(text: string): IgRelease {
 }
 
 const functions = variantReleases.filter((v) => v.kind === "function");
-const exportNames = Object.values(GuestExport) as GuestExportName[];
 /** Exports some releases required: a module without one was not built for those. */
-const SOMETIMES_REQUIRED = exportNames.filter((n) => variantReleases.some((v) => v.kind === "export" && v.name === n && v.required));
+const SOMETIMES_REQUIRED = [...new Set(variantReleases.filter((v) => v.kind === "export" && v.required).map((v) => v.name))];
 /**
  * Roles whose export says which releases a module was built for: the host calls it only in those.
  * Not the WASI entry points (see the initialiser rule) nor the allocator (C and Rust modules export malloc for their own use).
  */
-const NARROWING_ROLES: ReadonlySet<GuestExportRole> = new Set(["apiVersion", "callback", "init", "preStart", "start", "stop", "postStop"]);
-const NARROWING = exportNames.filter((n) => {
-  const role = GuestExportRoles[n];
-  return role !== undefined && NARROWING_ROLES.has(role);
-});
+const NARROWING_ROLES = new Set<GuestExportRole>(["apiVersion", "callback", "init", "preStart", "start", "stop", "postStop"]);
 const exportsByName = (name: string): VariantReleases[] => variantReleases.filter((v) => v.kind === "export" && v.name === name);
 
 function moduleOf(i: number): string {
@@ -197,7 +193,9 @@ export function resolveRelease(sigs: WasmSignatures, options: { readonly release
   const [reactor, command] = [GuestExport._initialize, GuestExport._start];
   if (has(reactor) && !has(command)) narrow((i) => i >= indexOf("v0.38.0"), `exports ${reactor} and no ${command}: IG runs ${reactor} since v0.38.0 (before, only ${command})`, false);
   if (has(command) && !has(reactor)) narrow((i) => i < indexOf("v0.38.0"), `exports ${command} and no ${reactor}: IG runs ${command} until v0.37.0 (since, only ${reactor})`, false);
-  for (const name of NARROWING) {
+  // Newest first: a module that exports the names of two eras is taken for the newer (the older one's rule is then ignored).
+  const lastRelease = (name: string): number => Math.max(...exportsByName(name).map((v) => indexOf(v.releases.last)));
+  for (const name of exportsOfRoles(NARROWING_ROLES).sort((a, b) => lastRelease(b) - lastRelease(a))) {
     if (!has(name)) continue;
     const offered = (i: number): boolean => exportsByName(name).some((v) => inRange(v, i));
     narrow(offered, `exports ${name}, which IG ${runs(offered)} calls`, false);

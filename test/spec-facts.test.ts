@@ -9,7 +9,10 @@ import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXPORT_ROLES } from "../codegen/model.js";
 import { loadSpec } from "../codegen/parse.js";
-import { FieldKind, GuestExport, GuestExportRoles, LogLevel, ProfileExports, SubscriptionType, WasiModule } from "../generated/constants.js";
+import { FieldKind, GuestExport, LogLevel, SubscriptionType, WasiModule, type GuestExportRole, type ProfileId } from "../generated/constants.js";
+import { guestExports } from "../generated/host/descriptors.js";
+import { exportOfRole } from "../runtime/guest-exports.js";
+import { resolveRelease } from "../runtime/release-detect.js";
 import { fieldKindFromName, fieldKindName } from "../runtime/field-accessor.js";
 import { LOG_LEVEL_NAMES, logLevelName, parseLogLevel } from "../runtime/logger.js";
 import { releasedSubscriptionType } from "../runtime/profiles.js";
@@ -74,16 +77,36 @@ describe("spec names reach runtime/ and cli/ only through generated constants", 
   });
 });
 
-describe("generated export roles", () => {
-  it("every profile names its phases, callback and initialisers by role, as the spec's exports say", () => {
-    expect(ProfileExports["pre-release"]).toMatchObject({ init: "init", start: "start", stop: "stop", callback: "dsCallback", allocator: "malloc" });
-    expect(ProfileExports["pre-release"].apiVersion).toBeUndefined();
-    expect(ProfileExports["v0.30"]).toMatchObject({ init: "gadgetInit", callback: "dataSourceCallback", apiVersion: "gadgetAPIVersion", allocator: "malloc" });
-    expect(ProfileExports["v0.30"].preStart).toBeUndefined();
-    expect(ProfileExports["v0.43"]).toMatchObject({ preStart: "gadgetPreStart", postStop: "gadgetPostStop", wasiInitialize: "_initialize", wasiStart: "_start" });
-    expect(ProfileExports["v0.43"].allocator).toBeUndefined();
-    for (const role of Object.values(GuestExportRoles)) expect(Object.keys(EXPORT_ROLES)).toContain(role);
-    expect(Object.keys(GuestExportRoles).sort()).toEqual(Object.values(GuestExport).sort());
+describe("export roles", () => {
+  const roles = Object.keys(EXPORT_ROLES) as GuestExportRole[];
+  const table = (profile: ProfileId): Partial<Record<GuestExportRole, string>> =>
+    Object.fromEntries(roles.flatMap((r) => (exportOfRole(profile, r) === undefined ? [] : [[r, exportOfRole(profile, r)]])));
+
+  it("each profile finds its phases, callback, allocator and version export by role, as spec/exports.yaml says", () => {
+    expect(table("pre-release")).toEqual({ wasiInitialize: "_initialize", wasiStart: "_start", init: "init", start: "start", stop: "stop", callback: "dsCallback", allocator: "malloc" });
+    expect(table("v0.30")).toEqual({
+      wasiInitialize: "_initialize", wasiStart: "_start", allocator: "malloc", apiVersion: "gadgetAPIVersion",
+      init: "gadgetInit", start: "gadgetStart", stop: "gadgetStop", callback: "dataSourceCallback",
+    });
+    expect(table("v0.43")).toEqual({
+      wasiInitialize: "_initialize", wasiStart: "_start", apiVersion: "gadgetAPIVersion", init: "gadgetInit", preStart: "gadgetPreStart",
+      start: "gadgetStart", stop: "gadgetStop", postStop: "gadgetPostStop", callback: "dataSourceCallback",
+    });
+  });
+
+  it("release detection narrows by the exports of those roles, newest era first", () => {
+    const sigs = (...names: string[]) => ({ imports: [], exports: names.map((name) => ({ name, kind: "function" as const })), hasStart: false });
+    expect(resolveRelease(sigs("init", "start", "dsCallback", "malloc"))).toMatchObject({ first: "pre-release", last: "pre-release" });
+    expect(resolveRelease(sigs("gadgetAPIVersion", "gadgetInit", "gadgetPreStart", "malloc"))).toMatchObject({ first: "v0.33.0", last: "v0.55.1" });
+    // Both eras' names: the released one wins and the pre-release rule is reported as ignored.
+    const both = resolveRelease(sigs("gadgetAPIVersion", "gadgetInit", "init", "malloc"));
+    expect(both).toMatchObject({ first: "v0.30.0", last: "v0.55.1" });
+    expect(both.reasons).toContain("exports init, which IG pre-release calls (ignored: it would exclude every release left)");
+  });
+
+  it("every spec export has a role and is in the GuestExport table", () => {
+    expect(guestExports.filter((e) => e.role === null)).toEqual([]);
+    expect([...new Set(guestExports.map((e) => e.name))].sort()).toEqual(Object.values(GuestExport).sort());
   });
 });
 

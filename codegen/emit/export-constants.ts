@@ -1,12 +1,12 @@
 /**
  * The part of `generated/constants.ts` that names things: the spec's agreed
- * names (the WASI module), every guest export's name, the role each export
- * plays and, per profile, the export of each role. The runtime and the CLI
+ * names (the WASI module), every guest export's name and the roles exports
+ * play (each export's role is in its descriptor, generated/host/descriptors.ts). The runtime and the CLI
  * reach these names only through these constants, so the spec is their one
  * source (test/spec-facts.test.ts checks that no hand-written copy remains).
  */
 import { StructureKind } from "ts-morph";
-import { EXPORT_ROLES, exportsOfProfile, type AbiSpec } from "../model.js";
+import { EXPORT_ROLES, type AbiSpec } from "../model.js";
 import { constStatement, jsDoc, literal, propertyKey, type Statement } from "./ts-print.js";
 
 /** An object literal with one entry a line (nested objects too), so long tables stay under the line limit. */
@@ -25,11 +25,9 @@ export function nameStatements(spec: AbiSpec): Statement[] {
   );
 }
 
-/** Guest export names, roles and the export of each role per profile; nothing for a spec without exports. */
+/** Guest export names and the role vocabulary (for a spec without exports, an empty table: the descriptors' types still name them). */
 export function exportStatements(spec: AbiSpec): Statement[] {
-  if (spec.exports.length === 0) return [];
   const names = [...new Set(spec.exports.map((e) => e.name))];
-  const roleOf = new Map(spec.exports.flatMap((e) => (e.role === null ? [] : [[e.name, e.role] as const])));
   return [
     constStatement(
       "GuestExport",
@@ -51,22 +49,5 @@ export function exportStatements(spec: AbiSpec): Statement[] {
       type: Object.keys(EXPORT_ROLES).map((r) => JSON.stringify(r)).join("\n  | "),
       docs: [jsDoc(["What the host calls a guest export for:", ...Object.entries(EXPORT_ROLES).map(([r, d]) => `- \`${r}\`: ${d}`)].join("\n"))],
     },
-    constStatement(
-      "GuestExportRoles",
-      "{ readonly [N in GuestExportName]?: GuestExportRole }",
-      objectLiteral(names.flatMap((n) => (roleOf.has(n) ? [[n, roleOf.get(n)] as const] : []))),
-      "The role of each guest export.",
-    ),
-    constStatement(
-      "ProfileExports",
-      "{ readonly [P in ProfileId]: { readonly [R in GuestExportRole]?: GuestExportName } }",
-      objectLiteral(
-        spec.profiles.map((p) => [
-          p.id,
-          Object.fromEntries(exportsOfProfile(spec, p.id).flatMap((e) => (e.role === null ? [] : [[e.role, e.name]]))),
-        ]),
-      ),
-      "The guest export of each role in each profile:\nwhat the host looks up to run a phase, deliver an event or allocate.",
-    ),
   ];
 }
