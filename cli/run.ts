@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { WasiModule } from "../generated/constants.js";
+import { KallsymsSymbolExistsName } from "../generated/host/descriptors.js";
 import {
   loadGadget,
   LogLevel,
@@ -147,7 +148,7 @@ async function load(wasm: Uint8Array, options: GadgetOptions): Promise<Gadget> {
     return loadGadget(wasm as Uint8Array<ArrayBuffer>, options); // reports the malformed module
   }
   const imports = WebAssembly.Module.imports(module);
-  const kallsyms = options.kallsyms ?? (imports.some((i) => i.name === "kallsymsSymbolExists") ? readKallsyms() : []);
+  const kallsyms = options.kallsyms ?? (imports.some((i) => i.name === KallsymsSymbolExistsName) ? readKallsyms() : []);
   if (imports.some((i) => i.module === WasiModule)) {
     return withoutWasiWarning(async () => (await import("../runtime/node/index.js")).loadGadgetNode(module, { ...options, kallsyms }));
   }

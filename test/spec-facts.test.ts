@@ -1,7 +1,8 @@
 /**
  * The spec is the only source of its facts: runtime/, cli/ and playground/
  * name guest exports, the WASI module and host modules only through the
- * generated constants (generated/constants.ts), so a spec change reaches them
+ * generated constants (generated/constants.ts, generated/host/descriptors.ts),
+ * and take enum names and values from the generated enums, so a spec change reaches them
  * by `npm run gen` and nowhere restates a name that could go stale.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -32,8 +33,9 @@ function tsFiles(dir: string): string[] {
  * The names to look for, from the spec model. An export named like a role
  * (the pre-release phases `init`, `start`, `stop`) is the same word as the
  * lifecycle phase, which the runtime spells as a typed GuestExportRole; such
- * names, and the host modules (`env`, `ig`: common words), count only as an
- * exact literal of a name the phase vocabulary does not also use.
+ * names count nowhere; the host modules (`env`, `ig`: common words) only as an
+ * exact literal. Host function names label error messages ("mapLookup: ..."),
+ * so they count only where a literal of one is compared: a lookup by name.
  */
 function specNames(): SpecNames & { readonly all: readonly string[] } {
   const spec = loadSpec(join(ROOT, "spec"));
@@ -43,13 +45,14 @@ function specNames(): SpecNames & { readonly all: readonly string[] } {
   if (wasi === undefined) throw new Error("the spec has no WasiModule name");
   const words = new Set([...exportNames.filter((n) => !roles.has(n)), wasi.value]);
   const exact = new Set(spec.modules.map((m) => m.name));
-  return { words, exact, all: [...words, ...exact, ...exportNames.filter((n) => roles.has(n))] };
+  const compared = new Set(spec.functions.map((f) => f.name));
+  return { words, exact, compared, all: [...words, ...exact] };
 }
 
 describe("spec names reach runtime/ and cli/ only through generated constants", () => {
   const names = specNames();
 
-  it("no source file in runtime/, cli/ or playground/ restates a guest export, WASI or host module name", () => {
+  it("no source file in runtime/, cli/ or playground/ restates a guest export, WASI or host module name, or looks a host function up by a typed name", () => {
     const findings = SCANNED.flatMap((dir) =>
       tsFiles(join(ROOT, dir)).flatMap((file) => findSpecLiterals(relative(ROOT, file), readFileSync(file, "utf8"), names)),
     );
@@ -65,15 +68,19 @@ describe("spec names reach runtime/ and cli/ only through generated constants", 
       "throw new Error(`the module exports no malloc (${n})`);",
       `const c = instance.exports.dataSourceCallback;`,
       `const d = { module: "env" };`,
+      `const e = fns.find((f) => f.name === "fieldGetScalar");`,
+      `budget.check(1, "mapUpdate");`,
       `const ok = [GuestExport.gadgetAPIVersion, WasiModule, exp[GuestExport.malloc], "init", "memory"];`,
       "const msg = `the module exports no ${GuestExport.malloc}`;",
     ].join("\n");
     const found = findSpecLiterals("planted.ts", planted, names).map((f) => `${f.line}: ${f.name}`);
-    expect(found).toEqual(["3: gadgetAPIVersion", "4: wasi_snapshot_preview1", "5: malloc", "6: dataSourceCallback", "7: env"]);
+    expect(found).toEqual(["3: gadgetAPIVersion", "4: wasi_snapshot_preview1", "5: malloc", "6: dataSourceCallback", "7: env", "8: fieldGetScalar"]);
   });
 
-  it("looks for every guest export of the spec and its WASI module name", () => {
-    expect([...names.all].sort()).toEqual([...Object.values(GuestExport), WasiModule, "env", "ig"].sort());
+  it("looks for every guest export of the spec not named like a phase, its WASI module and its host modules", () => {
+    const phaseNamed = ["init", "start", "stop"];
+    expect([...names.all].sort()).toEqual([...Object.values(GuestExport).filter((n) => !phaseNamed.includes(n)), WasiModule, "env", "ig"].sort());
+    expect(names.compared.has("fieldGetScalar") && names.compared.has("kallsymsSymbolExists")).toBe(true);
   });
 });
 

@@ -10,7 +10,8 @@
  * - a spec name as a whole word inside any string or template text (error
  *   messages build the name from the constant instead);
  * - a property access by a spec name on a wasm exports object
- *   (`instance.exports.malloc`), which copies the name as an identifier.
+ *   (`instance.exports.malloc`), which copies the name as an identifier;
+ * - a host function's name compared with `===` or `!==` (a lookup by name).
  */
 import ts from "typescript";
 
@@ -19,6 +20,11 @@ export interface SpecNames {
   readonly exact: ReadonlySet<string>;
   /** Names flagged also as a whole word inside any string or template text. */
   readonly words: ReadonlySet<string>;
+  /**
+   * Names flagged only where a literal of the name is compared (`===`, `!==`): a lookup by a
+   * hand-typed name. Host function names, which error messages use as labels.
+   */
+  readonly compared: ReadonlySet<string>;
 }
 
 export interface SpecLiteralFinding {
@@ -32,6 +38,10 @@ function wordPattern(names: ReadonlySet<string>): RegExp | null {
   if (names.size === 0) return null;
   const alternatives = [...names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
   return new RegExp(`(?<![A-Za-z0-9_$])(${alternatives})(?![A-Za-z0-9_$])`);
+}
+
+function isEquality(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.EqualsEqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || kind === ts.SyntaxKind.EqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken;
 }
 
 /** Every hand-written copy of a spec name in one source file, in source order. */
@@ -49,6 +59,10 @@ export function findSpecLiterals(file: string, text: string, names: SpecNames): 
       const word = words?.exec(value);
       if (names.exact.has(value) || names.words.has(value)) report(node, value);
       else if (word) report(node, word[1]);
+    } else if (ts.isBinaryExpression(node) && isEquality(node.operatorToken.kind)) {
+      for (const side of [node.left, node.right]) {
+        if (ts.isStringLiteralLike(side) && names.compared.has(side.text)) report(side, side.text);
+      }
     } else if (ts.isPropertyAccessExpression(node) && /(^|\.)exports$/.test(node.expression.getText(source))) {
       const name = node.name.text;
       if (names.exact.has(name) || names.words.has(name)) report(node, name);
