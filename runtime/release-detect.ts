@@ -14,7 +14,7 @@
  * here; nothing is restated.
  */
 import { GuestExport, WasiModule, type GuestExportRole, type ProfileId } from "../generated/constants.js";
-import { igReleases, variantReleases, type IgRelease, type VariantReleases } from "../generated/releases.js";
+import { behaviourOfRelease, igReleases, variantReleases, type IgRelease, type VariantReleases } from "../generated/releases.js";
 import { profileModules } from "../generated/host/descriptors.js";
 import { GadgetError } from "./errors.js";
 import { exportsOfRoles } from "./guest-exports.js";
@@ -190,9 +190,12 @@ export function resolveRelease(sigs: WasmSignatures, options: { readonly release
     narrow((i) => !required(i), `does not export ${name}, which IG ${runs(required)} required`, true);
   }
   const has = (name: string): boolean => exported.has(name);
+  // Which initialiser a release runs is the behaviour initializerIsStart.
   const [reactor, command] = [GuestExport._initialize, GuestExport._start];
-  if (has(reactor) && !has(command)) narrow((i) => i >= indexOf("v0.38.0"), `exports ${reactor} and no ${command}: IG runs ${reactor} since v0.38.0 (before, only ${command})`, false);
-  if (has(command) && !has(reactor)) narrow((i) => i < indexOf("v0.38.0"), `exports ${command} and no ${reactor}: IG runs ${command} until v0.37.0 (since, only ${reactor})`, false);
+  const runsCommand = (i: number): boolean => behaviourOfRelease(TAGS[i]).initializerIsStart;
+  const runsReactor = (i: number): boolean => !runsCommand(i);
+  if (has(reactor) && !has(command)) narrow(runsReactor, `exports ${reactor} and no ${command}: IG ${runs(runsReactor)} runs ${reactor} (the others only ${command})`, false);
+  if (has(command) && !has(reactor)) narrow(runsCommand, `exports ${command} and no ${reactor}: IG ${runs(runsCommand)} runs ${command} (the others only ${reactor})`, false);
   // Newest first: a module that exports the names of two eras is taken for the newer (the older one's rule is then ignored).
   const lastRelease = (name: string): number => Math.max(...exportsByName(name).map((v) => indexOf(v.releases.last)));
   for (const name of exportsOfRoles(NARROWING_ROLES).sort((a, b) => lastRelease(b) - lastRelease(a))) {
