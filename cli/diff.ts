@@ -5,6 +5,7 @@
  * calls, and recorded host behaviours. Each change says whether a guest built
  * for A can break on B.
  */
+import { GuestExport } from "../generated/constants.js";
 import { profileModules } from "../generated/host/descriptors.js";
 import { behaviours, igReleases, variantReleases, type IgRelease, type ReleaseRangeDescriptor } from "../generated/releases.js";
 import { parseIgRelease, profileOfRelease } from "../runtime/release-detect.js";
@@ -64,7 +65,7 @@ export function diffReleases(a: IgRelease, b: IgRelease): AbiChange[] {
   for (const e of exA) {
     // A phase or callback the host stops calling silently stops the guest's code from running; malloc
     // served only the host's own returns, so a guest loses nothing when it is no longer called.
-    if (!exB.some((x) => x.name === e.name)) changes.push({ what: `guest export no longer called: ${e.name}`, breaking: e.name !== "malloc" });
+    if (!exB.some((x) => x.name === e.name)) changes.push({ what: `guest export no longer called: ${e.name}`, breaking: e.name !== GuestExport.malloc });
     else if (e.required && !exB.find((x) => x.name === e.name)!.required) changes.push({ what: `guest export no longer required: ${e.name}`, breaking: false });
   }
 

@@ -5,7 +5,7 @@
  * the signatures come from the binary (wasm-imports.ts), the rules from the
  * generated descriptors.
  */
-import type { ProfileId } from "../generated/constants.js";
+import { ApiVersion, GuestExport, MemoryExport, type ProfileId } from "../generated/constants.js";
 import { profileModules, guestExportsOfProfile, hostFunctionsOfProfile } from "../generated/host/descriptors.js";
 import { igReleases } from "../generated/releases.js";
 import { profileOfRelease } from "../runtime/release-detect.js";
@@ -56,18 +56,21 @@ function wireType(params: readonly { readonly wire: "i32" | "i64" }[], result: "
   return { params: params.map((p) => p.wire), results: result === null ? [] : [result] };
 }
 
+/** The export that declares the ABI version (in every release that has one). */
+const VERSION_EXPORT = GuestExport.gadgetAPIVersion;
+
 function tryApiVersion(module: WebAssembly.Module, sigs: WasmSignatures): { value: string | null; how: "called" | "declared"; note?: string } {
   if (sigs.imports.some((i) => i.kind !== "function")) return { value: null, how: "declared", note: "not called: the module imports memory, tables or globals" };
   const imports: WebAssembly.Imports = {};
   for (const imp of sigs.imports) {
     imports[imp.module] ??= {};
     (imports[imp.module] as Record<string, unknown>)[imp.name] = () => {
-      throw new Error(`gadgetAPIVersion called the host function ${imp.module}.${imp.name}`);
+      throw new Error(`${VERSION_EXPORT} called the host function ${imp.module}.${imp.name}`);
     };
   }
   try {
     const instance = new WebAssembly.Instance(module, imports);
-    const fn = instance.exports.gadgetAPIVersion;
+    const fn = instance.exports[VERSION_EXPORT];
     if (typeof fn !== "function") return { value: null, how: "declared", note: "not a function" };
     const v = (fn as () => unknown)();
     return { value: String(v), how: "called" };
@@ -152,19 +155,19 @@ export function inspectModule(bytes: Uint8Array, file: string, source: InspectRe
     }
     return { name: spec.name, kind: e.kind, signature, required: spec.required, status: "ok" };
   });
-  const memory = exportsByName.get("memory");
-  if (memory === undefined || memory.kind !== "memory") problems.push(`export memory: missing (the host reads and writes the guest's memory through it)`);
+  const memory = exportsByName.get(MemoryExport);
+  if (memory === undefined || memory.kind !== "memory") problems.push(`export ${MemoryExport}: missing (the host reads and writes the guest's memory through it)`);
   for (const e of sigs.exports) {
     if (specExports.some((s) => s.name === e.name)) continue;
     exports.push({ name: e.name, kind: e.kind, signature: e.type ? formatFuncType(e.type) : null, required: null, status: "other" });
   }
 
   let apiVersion: InspectReport["apiVersion"];
-  const versionExport = exportsByName.get("gadgetAPIVersion");
+  const versionExport = exportsByName.get(VERSION_EXPORT);
   if (versionExport === undefined) apiVersion = { value: null, how: "absent" };
   else if (options.callVersion === false) apiVersion = { value: null, how: "declared", note: "not called (--no-call)" };
   else apiVersion = tryApiVersion(module, sigs);
-  if (apiVersion.how === "called" && apiVersion.value !== "1") problems.push(`gadgetAPIVersion returned ${apiVersion.value}; hosts support 1`);
+  if (apiVersion.how === "called" && apiVersion.value !== String(ApiVersion)) problems.push(`${VERSION_EXPORT} returned ${apiVersion.value}; hosts support ${ApiVersion}`);
 
   return { file, source, size: bytes.length, profile, profileReason: reason, release: resolution, importModules: modules, imports, exports, apiVersion, problems };
 }
@@ -220,7 +223,7 @@ export function formatReport(r: InspectReport): string {
   lines.push("");
   const v = r.apiVersion;
   lines.push(
-    `API version: ${v.how === "called" ? `${v.value} (gadgetAPIVersion called with stub imports)` : v.how === "declared" ? `declared (gadgetAPIVersion exported${v.note ? `; ${v.note}` : ""})` : "not declared (no gadgetAPIVersion export)"}`,
+    `API version: ${v.how === "called" ? `${v.value} (${VERSION_EXPORT} called with stub imports)` : v.how === "declared" ? `declared (${VERSION_EXPORT} exported${v.note ? `; ${v.note}` : ""})` : `not declared (no ${VERSION_EXPORT} export)`}`,
   );
   lines.push("");
   if (r.problems.length === 0) lines.push("no problems found");

@@ -12,6 +12,7 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { GuestExport } from "../generated/constants.js";
 import { flag, parseArgs, stringOption, UsageError, type OptionSpec } from "./args.js";
 import { buildGadget } from "./build.js";
 import { GadgetSourceError, loadGadgetSource } from "./gadget-source.js";
@@ -57,14 +58,14 @@ Reads a gadget (.wasm or image tarball) without running it and reports:
     or functions, and wire signatures that differ from the spec's;
   - the profile's exports: required ones missing, wrong signatures, optional
     ones present or absent, and any other exports;
-  - its API version: gadgetAPIVersion is called on an instance with stub
+  - its API version: ${GuestExport.gadgetAPIVersion} is called on an instance with stub
     imports (which fail if called), unless --no-call.
 
 Options:
   --json                  print the report as JSON
   --ig-version <release>  check against this IG release (v0.37.0, or v0.37 for
                           its newest patch) instead of the detected ones
-  --no-call               do not instantiate the module to call gadgetAPIVersion
+  --no-call               do not instantiate the module to call ${GuestExport.gadgetAPIVersion}
   -h, --help              show this help
 
 Exit status: 0 when no problem was found, 1 when problems were found or the
@@ -194,7 +195,7 @@ async function buildCommand(argv: readonly string[], io: CliIO): Promise<number>
     io.stderr(`igwasm: asc failed to build ${entry}\n`);
     // The abort handler is missing when the entry file does not pull in the library.
     if (/assemblyscript\/index\/abort' not found/.test(result.output)) {
-      io.stderr(`igwasm: ${entry} must re-export the host's entry points: export { gadgetAPIVersion, dataSourceCallback } from "igwasm/assemblyscript";\n`);
+      io.stderr(`igwasm: ${entry} must re-export the host's entry points: export { ${GuestExport.gadgetAPIVersion}, ${GuestExport.dataSourceCallback} } from "igwasm/assemblyscript";\n`);
     }
     return 1;
   }

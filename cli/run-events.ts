@@ -3,6 +3,7 @@
  * gadgets the same way: declare the events file's data sources, subscribe to
  * every packet, run the lifecycle and emit the events after start.
  */
+import { GuestExport } from "../generated/constants.js";
 import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { setUpEbpfObject, type EbpfSetup } from "../runtime/image/ebpf-setup.js";
 import { GadgetError, type ArrayView, type CallbackFailure, type OpenHandle, type EventView, type FieldValue, type Gadget, type GadgetOptions, type HostDataSource } from "../runtime/index.js";
@@ -107,7 +108,7 @@ export function openHandlesText(open: readonly OpenHandle[]): string {
     if (group === undefined) groups.set(key, [h]);
     else group.push(h);
   }
-  const lines = [`igwasm: ${open.length} handle${open.length === 1 ? "" : "s"} open at gadgetStop${open.length > 0 ? ":" : ""}`];
+  const lines = [`igwasm: ${open.length} handle${open.length === 1 ? "" : "s"} open at ${GuestExport.gadgetStop}${open.length > 0 ? ":" : ""}`];
   for (const group of groups.values()) {
     const { type, createdBy, phase } = group[0];
     const listed = group.slice(0, LISTED_HANDLES).map((h) => (h.name === null ? String(h.handle) : `${h.handle}<${h.name}>`));

@@ -4,6 +4,8 @@
  * emitted on every (referenced) data source.
  */
 import { readFileSync } from "node:fs";
+import { GuestExport, WasiModule } from "../generated/constants.js";
+import { KallsymsSymbolExistsName } from "../generated/host/descriptors.js";
 import {
   loadGadget,
   LogLevel,
@@ -77,7 +79,7 @@ Options:
                          strings, data-source/field/map names next to handles,
                          enum names (ig.getDataSource(name="events"))
   --trace-raw            the same with the raw wire values (name=25769804800)
-  --leaks                once gadgetStop returned, list the handles the gadget
+  --leaks                once ${GuestExport.gadgetStop} returned, list the handles the gadget
                          still holds, each with the host call that made it
                          and its phase (to stderr; the exit status is kept)
   --ig-version <release> run with the ABI and host behaviours of this IG release
@@ -162,8 +164,8 @@ async function load(wasm: Uint8Array, options: GadgetOptions): Promise<Gadget> {
     return loadGadget(wasm as Uint8Array<ArrayBuffer>, options); // reports the malformed module
   }
   const imports = WebAssembly.Module.imports(module);
-  const kallsyms = options.kallsyms ?? (imports.some((i) => i.name === "kallsymsSymbolExists") ? readKallsyms() : []);
-  if (imports.some((i) => i.module === "wasi_snapshot_preview1")) {
+  const kallsyms = options.kallsyms ?? (imports.some((i) => i.name === KallsymsSymbolExistsName) ? readKallsyms() : []);
+  if (imports.some((i) => i.module === WasiModule)) {
     return withoutWasiWarning(async () => (await import("../runtime/node/index.js")).loadGadgetNode(module, { ...options, kallsyms }));
   }
   return loadGadget(module, { ...options, kallsyms });

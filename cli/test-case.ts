@@ -25,6 +25,9 @@
  * Every error names the file, line and column.
  */
 import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { LogLevel } from "../generated/constants.js";
+import { orList } from "../runtime/errors.js";
+import { LOG_LEVEL_NAMES, logLevelName } from "../runtime/logger.js";
 import { parseDuration } from "./duration.js";
 
 export class CaseFileError extends Error {
@@ -126,8 +129,10 @@ export function parseCaseFile(text: string, path: string, resolve: (p: string) =
         params[k] = String(v);
       }
     }
-    const logLevel = raw.logLevel === undefined ? "warn" : String(raw.logLevel);
-    if (!["error", "warn", "info", "debug", "trace"].includes(logLevel)) throw new CaseFileError(`${at(["cases", index, "logLevel"])}: logLevel must be error, warn, info, debug or trace`);
+    const logLevel = raw.logLevel === undefined ? logLevelName(LogLevel.Warn) : String(raw.logLevel);
+    if (!LOG_LEVEL_NAMES.includes(logLevel)) {
+      throw new CaseFileError(`${at(["cases", index, "logLevel"])}: logLevel must be ${orList(LOG_LEVEL_NAMES)}`);
+    }
     if (raw.replayDs !== undefined && (typeof raw.replayDs !== "string" || raw.replayDs === "")) throw new CaseFileError(`${at(["cases", index, "replayDs"])}: replayDs must name a data source`);
     if (raw.replayDs !== undefined && raw.replay === undefined) throw new CaseFileError(`${at(["cases", index, "replayDs"])}: replayDs names the data source of a replay capture: give replay too`);
     if (raw.leaks !== undefined && typeof raw.leaks !== "boolean") throw new CaseFileError(`${at(["cases", index, "leaks"])}: leaks must be true or false`);

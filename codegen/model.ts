@@ -39,6 +39,8 @@ export interface AbiSpec {
   readonly behaviours: readonly Behaviour[];
   readonly handleTypes: readonly HandleTypeDesc[];
   readonly constants: readonly ConstantDesc[];
+  /** Names besides functions and exports that a host and a module must agree on (the WASI module). */
+  readonly names: readonly NameDesc[];
   readonly enums: readonly EnumDesc[];
   readonly families: readonly Family[];
   /** Every host function variant, families in spec order, functions in file order. */
@@ -116,6 +118,16 @@ export interface ConstantDesc {
   readonly name: string;
   readonly value: number;
   readonly doc: string;
+}
+
+/** A name the host and a module agree on: `WasiModule` = `wasi_snapshot_preview1`. */
+export interface NameDesc {
+  readonly kind: "name";
+  /** Identifier of the constant the generator emits. */
+  readonly name: string;
+  readonly value: string;
+  readonly doc: string;
+  readonly sources: readonly SourceRef[];
 }
 
 export interface EnumValue {
@@ -272,9 +284,30 @@ export interface ExportParam {
   readonly wire: WireType;
 }
 
+/**
+ * What the host calls a guest export for. The runtime finds an export by its
+ * role and profile, so the spec alone says which name plays which part.
+ */
+export const EXPORT_ROLES = {
+  wasiInitialize: "WASI reactor initialiser.",
+  wasiStart: "WASI command entry point.",
+  apiVersion: "Declares the ABI version.",
+  allocator: "Allocates guest memory for values the host returns.",
+  callback: "Receives data-source events.",
+  init: "The init phase.",
+  preStart: "The preStart phase.",
+  start: "The start phase.",
+  stop: "The stop phase.",
+  postStop: "The postStop phase.",
+} as const;
+
+export type ExportRole = keyof typeof EXPORT_ROLES;
+
 export interface GuestExport {
   readonly kind: "guestExport";
   readonly name: string;
+  /** What the host calls it for; null when the spec does not say (small test specs). */
+  readonly role: ExportRole | null;
   readonly profiles: readonly string[];
   readonly releases: ReleaseRange;
   readonly sources: readonly SourceRef[];

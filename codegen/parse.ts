@@ -3,7 +3,7 @@
  *
  * A spec is one or more YAML files. Each may hold any of the top-level
  * sections (`abi`, `apiVersion`, `doc`, `releases`, `modules`, `behaviours`, `handleTypes`, `constants`,
- * `enums`, `exports`, a `family` with its `functions`, or a `families` list of
+ * `names`, `enums`, `exports`, a `family` with its `functions`, or a `families` list of
  * those); lists from several files are concatenated in file order. Nothing is
  * emitted from raw YAML: everything an emitter needs is checked and resolved
  * here, and every problem is reported as `file:line:col: message`, all of them
@@ -15,8 +15,9 @@ import { isMap, isScalar, type Node, type YAMLMap } from "yaml";
 import { defaultParamWire, resultWire } from "./lowering.js";
 import type {
   AbiSpec, Behaviour, ConstantDesc, EnumDesc, EnumValue, Profile, ErrorConv, ModuleRange, Release, ReleaseRange, ExportParam, ExportParamType, Family,
-  GuestExport, HandleTypeDesc, HostFn, HostResult, Param, ParamType, ResultType, SourceLoc, WireType,
+  ExportRole, GuestExport, HandleTypeDesc, HostFn, HostResult, NameDesc, Param, ParamType, ResultType, SourceLoc, WireType,
 } from "./model.js";
+import { EXPORT_ROLES } from "./model.js";
 import { pascalCase } from "./names.js";
 import { YamlReader } from "./yaml-reader.js";
 
@@ -59,7 +60,7 @@ function toPosix(path: string): string {
   return path.split("\\").join("/");
 }
 
-const TOP_KEYS = ["abi", "apiVersion", "doc", "familyOrder", "releases", "modules", "behaviours", "handleTypes", "constants", "enums", "exports", "family", "functions", "families"];
+const TOP_KEYS = ["abi", "apiVersion", "doc", "familyOrder", "releases", "modules", "behaviours", "handleTypes", "constants", "names", "enums", "exports", "family", "functions", "families"];
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SCALAR_PARAM_TYPES = ["u32", "i32", "u64", "i64", "bool", "str", "buf", "dst", "errPtr", "outPtr", "kindValue"] as const;
 const SCALAR_RESULT_TYPES = ["none", "status", "u32", "i32", "u64", "bool", "bytesToDst", "bytesToMalloc", "scalarOrMalloc"] as const;
@@ -82,7 +83,7 @@ export function parseSpec(sources: readonly SpecSource[], specRoot = ""): AbiSpe
 
   // Pass 1: collect sections, with the reader that owns each node.
   const single = new Map<string, { reader: YamlReader; node: Node }>();
-  const lists = { releases: [] as Item[], modules: [] as Item[], behaviours: [] as Item[], handleTypes: [] as Item[], constants: [] as Item[], enums: [] as Item[], exports: [] as Item[] };
+  const lists = { releases: [] as Item[], modules: [] as Item[], behaviours: [] as Item[], handleTypes: [] as Item[], constants: [] as Item[], names: [] as Item[], enums: [] as Item[], exports: [] as Item[] };
   const families: { family: Family; fns: RawFn[] }[] = [];
 
   for (const reader of readers) {
@@ -137,6 +138,7 @@ export function parseSpec(sources: readonly SpecSource[], specRoot = ""): AbiSpe
   const releases = uniqueByName(lists.releases, "release", readRelease, (r) => r.tag);
   const handleTypes = uniqueByName(lists.handleTypes, "handle type", readHandleType, (h) => h.name);
   const constants = uniqueByName(lists.constants, "constant", readConstant, (c) => c.name);
+  const names = uniqueByName(lists.names, "name", readName, (n) => n.name);
   if (lists.releases.length === 0 && firstReader) problems.push(`${firstReader.file}:1:1: the spec declares no releases`);
   const releaseTags = releases.map((r) => r.tag);
   const enums = uniqueByName(lists.enums, "enum", (item) => readEnum(item, { releaseTags, handleTypes: new Set(), enums: new Map() }), (e) => e.name);
@@ -170,6 +172,7 @@ export function parseSpec(sources: readonly SpecSource[], specRoot = ""): AbiSpe
     return e ? [e] : [];
   });
   checkNoOverlap(exports, "export", problems);
+  checkNoOverlap(exports.flatMap((e) => (e.role === null ? [] : [{ ...e, name: e.role }])), "export role", problems);
   checkLinks(functions, problems);
   checkLinks(exports, problems);
 
@@ -191,6 +194,7 @@ export function parseSpec(sources: readonly SpecSource[], specRoot = ""): AbiSpe
     behaviours,
     handleTypes,
     constants,
+    names,
     enums,
     families: families.map((f) => f.family),
     functions: functions.map(inProfiles),
@@ -388,6 +392,16 @@ function readConstant({ reader, node }: Item): ConstantDesc | null {
   reader.keys(m, ["name", "value", "doc"], `constant "${name}"`);
   if (name && !IDENT.test(name)) reader.error(reader.get(m, "name"), `constant "${name}" is not an identifier`);
   return { kind: "constant", name, value: reader.int(m, "value", `constant "${name}"`), doc: reader.str(m, "doc", `constant "${name}"`, "") };
+}
+
+function readName({ reader, node }: Item): NameDesc | null {
+  const m = reader.map(node, "a name");
+  if (!m) return null;
+  const name = reader.str(m, "name", "a name");
+  const what = `name "${name}"`;
+  reader.keys(m, ["name", "value", "source", "doc"], what);
+  if (name && !IDENT.test(name)) reader.error(reader.get(m, "name"), `${what} is not an identifier`);
+  return { kind: "name", name, value: reader.str(m, "value", what), doc: reader.str(m, "doc", what, ""), sources: readSources(reader, m, what, true) };
 }
 
 function readEnum({ reader, node }: Item, ctx: Ctx): EnumDesc | null {
@@ -621,7 +635,12 @@ function readHostFn({ reader, node: m, family }: RawFn, ctx: Ctx): HostFn | null
 function readExport({ reader, node: m }: RawExport, ctx: Ctx): GuestExport | null {
   const name = reader.str(m, "name", "an export");
   const what = `export "${name}"`;
-  reader.keys(m, ["name", "releases", "source", "required", "doc", "params", "returns", "replaces", "replacedBy"], what);
+  reader.keys(m, ["name", "role", "releases", "source", "required", "doc", "params", "returns", "replaces", "replacedBy"], what);
+  const roleText = reader.has(m, "role") ? reader.str(m, "role", what) : null;
+  const role = roleText !== null && Object.hasOwn(EXPORT_ROLES, roleText) ? (roleText as ExportRole) : null;
+  if (roleText !== null && role === null) {
+    reader.error(reader.get(m, "role"), `${what}: unknown role "${roleText}" (expected ${Object.keys(EXPORT_ROLES).join(", ")})`);
+  }
   const releases = readReleaseRange(reader, m, what, ctx);
   const sources = readSources(reader, m, what, true);
   const params: ExportParam[] = [];
@@ -656,6 +675,7 @@ function readExport({ reader, node: m }: RawExport, ctx: Ctx): GuestExport | nul
   return {
     kind: "guestExport",
     name,
+    role,
     profiles: [],
     releases,
     sources,

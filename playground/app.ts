@@ -5,7 +5,9 @@
  */
 import { embeddedExamples } from "../cli/embedded/examples.js";
 import { exampleSource, type GadgetSource } from "../cli/gadget-bytes.js";
+import { LogLevel } from "../generated/constants.js";
 import { parseLogLevel } from "../runtime/index.js";
+import { LOG_LEVEL_NAMES, logLevelName } from "../runtime/logger.js";
 import { EventsView } from "./events-view.js";
 import { OutputView } from "./output-view.js";
 import { ParamsView } from "./params-view.js";
@@ -21,6 +23,8 @@ const output = new OutputView($("out-tables"), $("out-json"), $("out-log"), $("o
 const params = new ParamsView($("params"));
 const events = new EventsView($("events"), $("events-format"), $("events-name"), $("events-error"));
 const runButton = $<HTMLButtonElement>("run");
+// The log levels to choose from are the spec's (LogLevel), Info first selected.
+for (const name of LOG_LEVEL_NAMES) $<HTMLSelectElement>("log-level").add(new Option(name, name, false, name === logLevelName(LogLevel.Info)));
 const stopButton = $<HTMLButtonElement>("stop");
 let gadget: GadgetSource | null = null;
 

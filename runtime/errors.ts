@@ -68,3 +68,8 @@ function unprintable(e: unknown): string {
   }
   return `[unprintable ${typeof e}]`;
 }
+
+/** Items for a message: `a, b or c` (just `a` for one). */
+export function orList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}

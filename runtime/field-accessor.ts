@@ -8,15 +8,13 @@ import type { DataSources } from "./data-sources.js";
 import { cStringLength, decodeUtf8, encodeUtf8 } from "./utf8.js";
 
 export type FieldValue = number | bigint | boolean | string | Uint8Array;
-export type FieldKindName =
-  | "bool" | "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64"
-  | "float32" | "float64" | "string" | "cstring" | "bytes";
+/** A field kind's name in the public API: the spec's FieldKind name in lower case (`uint32`); Invalid is no kind. */
+export type FieldKindName = Lowercase<Exclude<keyof typeof FieldKind, "Invalid">>;
 
-const KIND_BY_NAME: Record<FieldKindName, FieldKind> = {
-  bool: FieldKind.Bool, int8: FieldKind.Int8, int16: FieldKind.Int16, int32: FieldKind.Int32, int64: FieldKind.Int64,
-  uint8: FieldKind.Uint8, uint16: FieldKind.Uint16, uint32: FieldKind.Uint32, uint64: FieldKind.Uint64,
-  float32: FieldKind.Float32, float64: FieldKind.Float64, string: FieldKind.String, cstring: FieldKind.CString, bytes: FieldKind.Bytes,
-};
+/** Every FieldKind but Invalid under its lower-case name, in value order (from the generated enum). */
+const KIND_BY_NAME = Object.fromEntries(
+  Object.entries(FieldKind).flatMap(([name, kind]) => (typeof kind === "number" && kind !== FieldKind.Invalid ? [[name.toLowerCase(), kind]] : [])),
+) as Record<FieldKindName, FieldKind>;
 
 /** `uint32` -> FieldKind.Uint32; throws on an unknown name. */
 export function fieldKindFromName(name: string): FieldKind {

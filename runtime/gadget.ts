@@ -8,7 +8,8 @@
  * The phases then run on request; a failing phase throws a GadgetError that
  * names the phase, the export and the return code or trap.
  */
-import { ApiVersion, type ProfileId, GuestMemoryMaxPages, LogLevel } from "../generated/constants.js";
+import { ApiVersion, GuestExport, type ProfileId, GuestMemoryMaxPages, LogLevel, MemoryExport } from "../generated/constants.js";
+import { exportOfRole } from "./guest-exports.js";
 import { behaviourOfRelease, type HostBehaviour, type IgRelease } from "../generated/releases.js";
 import { DataSourceApi } from "./data-source-api.js";
 import { parseIgRelease, resolveRelease, type ReleaseResolution } from "./release-detect.js";
@@ -101,12 +102,8 @@ export interface CallbackFailure {
   readonly message: string;
 }
 
+/** A lifecycle phase; each is the role of a guest export (spec/exports.yaml says which, per release). */
 export type Phase = "init" | "preStart" | "start" | "stop" | "postStop";
-
-const PHASE_EXPORTS: Record<"pre-release" | "released", Record<Phase, string | null>> = {
-  "pre-release": { init: "init", preStart: null, start: "start", stop: "stop", postStop: null },
-  released: { init: "gadgetInit", preStart: "gadgetPreStart", start: "gadgetStart", stop: "gadgetStop", postStop: "gadgetPostStop" },
-};
 
 export class Gadget {
   readonly dataSources: DataSourceApi;
@@ -217,8 +214,8 @@ export class Gadget {
   }
 
   private phase(phase: Phase): void {
-    const name = PHASE_EXPORTS[this.profile === "pre-release" ? "pre-release" : "released"][phase];
-    if (name === null) return;
+    const name = exportOfRole(this.profile, phase);
+    if (name === undefined) return;
     const fn = this.instance.exports[name];
     if (fn === undefined) return;
     if (typeof fn !== "function") throw new GadgetError(`${phase} failed: export ${name} is not a function`);
@@ -268,15 +265,15 @@ function compile(wasm: BufferSource | WebAssembly.Module): WebAssembly.Module {
  * type is refused (an f64 1.0 cannot be told from an i32 1 in JS, and IG
  * refuses the f64), with a GadgetError that says what came back.
  */
-function checkApiVersion(v: unknown, type: FuncType | undefined): void {
+function checkApiVersion(name: string, v: unknown, type: FuncType | undefined): void {
   // IG compares the raw 64 bits of the single result with 1 (wasm.go at aeac857): an i32 or an i64 1
   // passes; an f32/f64 1.0 does not (its bits differ), nor does any other result count.
   if (type !== undefined && (type.results.length !== 1 || (type.results[0] !== "i32" && type.results[0] !== "i64"))) {
-    throw new GadgetError(`gadgetAPIVersion returns (${type.results.join(", ")}); its result must be one i32 or i64`);
+    throw new GadgetError(`${name} returns (${type.results.join(", ")}); its result must be one i32 or i64`);
   }
   if (typeof v !== "bigint" && !(typeof v === "number" && Number.isInteger(v))) {
     const shown = typeof v === "function" ? "a function" : Array.isArray(v) ? `${v.length} values` : `${typeof v} ${errorText(v)}`;
-    throw new GadgetError(`gadgetAPIVersion returned ${shown}; its result must be one i32 or i64`);
+    throw new GadgetError(`${name} returned ${shown}; its result must be one i32 or i64`);
   }
   if (BigInt(v) !== BigInt(ApiVersion)) throw new GadgetError(`gadget API version ${v} is not supported (this host implements ${ApiVersion})`);
 }
@@ -340,44 +337,51 @@ function load(wasm: BufferSource | WebAssembly.Module, options: GadgetOptions): 
   const creations = options.onLeaks ? new HandleCreations(rt, () => phaseNow) : null;
   const instance = link(module, profile, rt, new RuntimeShimContext(rt), options, creations);
   const exp = instance.exports;
-  if (!(exp.memory instanceof WebAssembly.Memory)) throw new GadgetError("the module exports no memory named \"memory\"");
+  const memory = exp[MemoryExport];
+  if (!(memory instanceof WebAssembly.Memory)) throw new GadgetError(`the module exports no memory named "${MemoryExport}"`);
   // IG gives a module at most 256 pages. A module-defined memory cannot be capped from JS once it
   // exists, so we refuse modules that start above the limit (as IG's engine does) and no more.
   // A shared memory's buffer is a SharedArrayBuffer that growth does not detach, so the host's cached
   // views would keep the old bounds; IG's guests (TinyGo, Rust, C without threads) never declare one.
-  if (!(exp.memory.buffer instanceof ArrayBuffer)) {
+  if (!(memory.buffer instanceof ArrayBuffer)) {
     throw new GadgetError("the module's memory is shared; IG's gadgets use an unshared memory, and the host supports no other");
   }
-  const pages = exp.memory.buffer.byteLength / 65536;
+  const pages = memory.buffer.byteLength / 65536;
   if (pages > GuestMemoryMaxPages) throw new GadgetError(`the module's memory starts at ${pages} pages; IG allows at most ${GuestMemoryMaxPages}`);
-  rt.guestMemory.attach(exp.memory);
-  const callbackName = profile === "pre-release" ? "dsCallback" : "dataSourceCallback";
-  const callback = exp[callbackName];
+  rt.guestMemory.attach(memory);
+  const exportOf = (role: "callback" | "allocator"): unknown => {
+    const name = exportOfRole(profile, role);
+    return name === undefined ? undefined : exp[name];
+  };
+  const callback = exportOf("callback");
   rt.guest.callback = typeof callback === "function" ? (callback as (cbID: bigint, ds: number, data: number) => void) : null;
-  rt.guest.malloc = typeof exp.malloc === "function" ? (exp.malloc as (size: number) => number) : null;
+  const malloc = exportOf("allocator");
+  rt.guest.malloc = typeof malloc === "function" ? (malloc as (size: number) => number) : null;
 
   // IG runs exactly one initialiser: _start until v0.37.0, _initialize since v0.38.0 (behaviour initializerIsStart).
-  const initializer = behaviour.initializerIsStart ? "_start" : "_initialize";
+  const isStart = behaviour.initializerIsStart;
+  const initializer = isStart ? GuestExport._start : GuestExport._initialize;
   try {
     if (typeof exp[initializer] === "function") {
       if (!options.wasi) (exp[initializer] as () => void)();
-      else if (initializer === "_start") options.wasi.start(instance);
+      else if (isStart) options.wasi.start(instance);
       else options.wasi.initialize(instance);
     }
   } catch (e) {
     throw new GadgetError(`the module's initialiser ${initializer} failed: ${errorText(e)}`, { cause: e });
   }
 
-  if (profile !== "pre-release") {
-    const version = exp.gadgetAPIVersion;
-    if (typeof version !== "function") throw new GadgetError(`the module exports no gadgetAPIVersion (required by IG ${resolution.release})`);
+  const versionName = exportOfRole(profile, "apiVersion");
+  if (versionName !== undefined) {
+    const version = exp[versionName];
+    if (typeof version !== "function") throw new GadgetError(`the module exports no ${versionName} (required by IG ${resolution.release})`);
     let v: unknown;
     try {
       v = (version as () => unknown)();
     } catch (e) {
-      throw new GadgetError(`gadgetAPIVersion trapped: ${errorText(e)}`, { cause: e });
+      throw new GadgetError(`${versionName} trapped: ${errorText(e)}`, { cause: e });
     }
-    checkApiVersion(v, sigs.exports.find((e) => e.name === "gadgetAPIVersion")?.type);
+    checkApiVersion(versionName, v, sigs.exports.find((e) => e.name === versionName)?.type);
   }
   const gadget = new Gadget(resolution, behaviour, rt, instance, options.paramSpecs ?? [], onPhase);
   if (options.onCallbackFailure) gadget.reportCallbackFailures(options.onCallbackFailure);

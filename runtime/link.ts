@@ -5,7 +5,7 @@
  * trace decorator, WASI) and instantiating it.
  */
 import type { ProfileId } from "../generated/constants.js";
-import { hostFunctionsOfProfile, profileModules } from "../generated/host/descriptors.js";
+import { FieldGetScalarName, FieldSetName, hostFunctionsOfProfile, profileModules } from "../generated/host/descriptors.js";
 import { errorText } from "./data-sources.js";
 import { GadgetError } from "./errors.js";
 import { createFieldFastPath, type FieldGetScalarImport, type FieldSetImport } from "./fast-path/field-fast-path.js";
@@ -65,8 +65,8 @@ export interface LinkOptions {
  */
 function fastPathFits(profile: ProfileId): boolean {
   const fns = hostFunctionsOfProfile(profile);
-  const getScalar = fns.find((f) => f.name === "fieldGetScalar");
-  const set = fns.find((f) => f.name === "fieldSet");
+  const getScalar = fns.find((f) => f.name === FieldGetScalarName);
+  const set = fns.find((f) => f.name === FieldSetName);
   return getScalar?.error.kind === "errPtr" && set?.result.type === "status";
 }
 

@@ -7,17 +7,21 @@ import { errorText } from "./errors.js";
 
 export type LogSink = (level: LogLevel, message: string) => void;
 
-const LEVEL_NAMES = ["error", "warn", "info", "debug", "trace"] as const;
+/** The spec's LogLevel names in lower case, indexed by level: error, warn, info, debug, trace. */
+export const LOG_LEVEL_NAMES: readonly string[] = Object.entries(LogLevel).reduce<string[]>((names, [name, level]) => {
+  if (typeof level === "number") names[level] = name.toLowerCase();
+  return names;
+}, []);
 
 export function logLevelName(level: number): string {
-  return LEVEL_NAMES[level] ?? `level(${level})`;
+  return LOG_LEVEL_NAMES[level] ?? `level(${level})`;
 }
 
-/** Parses `error`/`warn`/`info`/`debug`/`trace` (or 0-4); undefined when unknown. */
+/** Parses a level's name (`error`, `warn`, `info`, `debug`, `trace`) or its number (0-4); undefined when unknown. */
 export function parseLogLevel(text: string): LogLevel | undefined {
-  const i = LEVEL_NAMES.indexOf(text.toLowerCase() as (typeof LEVEL_NAMES)[number]);
+  const i = LOG_LEVEL_NAMES.indexOf(text.toLowerCase());
   if (i !== -1) return i as LogLevel;
-  return /^[0-4]$/.test(text) ? (Number(text) as LogLevel) : undefined;
+  return /^\d+$/.test(text) && LOG_LEVEL_NAMES[Number(text)] !== undefined ? (Number(text) as LogLevel) : undefined;
 }
 
 export class Logger {

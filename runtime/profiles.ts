@@ -4,7 +4,7 @@
  * change the runtime does not follow is a compile error here; and the import
  * factory of each profile, keyed by profile id.
  */
-import type { ProfileId, SubscriptionType, SubscriptionTypeSeed } from "../generated/constants.js";
+import { SubscriptionType, SubscriptionTypeSeed, type ProfileId } from "../generated/constants.js";
 import type { DataSourceHandle } from "../generated/types.js";
 import { createPreReleaseImports, PreReleaseTrampolines, type PreReleaseDataSourceHost, type PreReleaseHostImpl } from "../generated/host/pre-release/index.js";
 import { createV0_30Imports, V0_30Trampolines, type V0_30HostImpl } from "../generated/host/v0.30/index.js";
@@ -54,15 +54,26 @@ function releasedFamilies(rt: Runtime) {
   } satisfies V0_30HostImpl & V0_33HostImpl & V0_35HostImpl & V0_37HostImpl & V0_38HostImpl & V0_39HostImpl & V0_40HostImpl & V0_43HostImpl;
 }
 
-/** The pre-release branch numbers subscription types from 0 (Data, Array, Packet); releases from 1. */
+/**
+ * A pre-release subscription type in the releases' numbering: the value of the same name
+ * (the branch numbers Data, Array, Packet from 0; releases from 1). Undefined for a number
+ * the branch does not have.
+ */
+export function releasedSubscriptionType(seed: number): SubscriptionType | undefined {
+  const name = SubscriptionTypeSeed[seed] as keyof typeof SubscriptionTypeSeed | undefined;
+  return name === undefined ? undefined : SubscriptionType[name];
+}
+
 function preReleaseDataSourceHost(rt: Runtime): PreReleaseDataSourceHost {
   const ops = rt.dataSource;
   return {
     newDataSource: (name, type) => ops.newDataSource(name, type),
     getDataSource: (name) => ops.getDataSource(name),
-    dataSourceSubscribe: (ds: DataSourceHandle, type: SubscriptionTypeSeed, prio: number, cbID: bigint) =>
-      // An unknown pre-release type stays unknown after the shift (and is reported as the guest wrote it).
-      type > 2 ? fail(`dataSourceSubscribe: unknown subscription type ${type}`) : ops.dataSourceSubscribe(ds, (type + 1) as SubscriptionType, prio, cbID),
+    dataSourceSubscribe: (ds: DataSourceHandle, type: SubscriptionTypeSeed, prio: number, cbID: bigint) => {
+      // An unknown pre-release type is reported as the guest wrote it, not as a released number.
+      const released = releasedSubscriptionType(type);
+      return released === undefined ? fail(`dataSourceSubscribe: unknown subscription type ${type}`) : ops.dataSourceSubscribe(ds, released, prio, cbID);
+    },
     dataSourceGetField: (ds, name) => ops.dataSourceGetField(ds, name),
     dataSourceAddField: (ds, name, kind) => ops.dataSourceAddField(ds, name, kind),
     dataSourceNewPacketSingle: (ds) => ops.dataSourceNewPacketSingle(ds),

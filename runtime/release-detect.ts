@@ -13,14 +13,15 @@
  * it. The spec's release table (generated/releases.ts) holds every fact used
  * here; nothing is restated.
  */
-import type { ProfileId } from "../generated/constants.js";
-import { igReleases, variantReleases, type IgRelease, type VariantReleases } from "../generated/releases.js";
+import { GuestExport, WasiModule, type GuestExportRole, type ProfileId } from "../generated/constants.js";
+import { behaviourOfRelease, igReleases, variantReleases, type IgRelease, type VariantReleases } from "../generated/releases.js";
 import { profileModules } from "../generated/host/descriptors.js";
 import { GadgetError } from "./errors.js";
+import { exportsOfRoles } from "./guest-exports.js";
 import { formatFuncType, type WasmSignatures } from "./wasm-signatures.js";
 
-/** The module name of WASI preview 1, which the host may also offer. */
-export const WASI_MODULE = "wasi_snapshot_preview1";
+/** The module name of WASI preview 1, which the host may also offer (the spec's WasiModule). */
+export const WASI_MODULE = WasiModule;
 
 export interface ReleaseResolution {
   /** The release whose ABI and behaviours the host uses: the newest in the range, or the one asked for. */
@@ -89,6 +90,13 @@ export function parseIgRelease(text: string): IgRelease {
 }
 
 const functions = variantReleases.filter((v) => v.kind === "function");
+/** Exports some releases required: a module without one was not built for those. */
+const SOMETIMES_REQUIRED = [...new Set(variantReleases.filter((v) => v.kind === "export" && v.required).map((v) => v.name))];
+/**
+ * Roles whose export says which releases a module was built for: the host calls it only in those.
+ * Not the WASI entry points (see the initialiser rule) nor the allocator (C and Rust modules export malloc for their own use).
+ */
+const NARROWING_ROLES = new Set<GuestExportRole>(["apiVersion", "callback", "init", "preStart", "start", "stop", "postStop"]);
 const exportsByName = (name: string): VariantReleases[] => variantReleases.filter((v) => v.kind === "export" && v.name === name);
 
 function moduleOf(i: number): string {
@@ -176,15 +184,21 @@ export function resolveRelease(sigs: WasmSignatures, options: { readonly release
     narrow(fits, `imports ${imp.module}.${imp.name} ${wire ?? ""}: ${had === "" ? "no IG release" : `IG ${had}`}`, true);
   }
   const exported = new Set(sigs.exports.map((e) => e.name));
-  for (const name of ["malloc", "gadgetAPIVersion"]) {
+  for (const name of SOMETIMES_REQUIRED) {
     if (exported.has(name)) continue;
     const required = (i: number): boolean => exportsByName(name).some((v) => v.required && inRange(v, i));
     narrow((i) => !required(i), `does not export ${name}, which IG ${runs(required)} required`, true);
   }
   const has = (name: string): boolean => exported.has(name);
-  if (has("_initialize") && !has("_start")) narrow((i) => i >= indexOf("v0.38.0"), "exports _initialize and no _start: IG runs _initialize since v0.38.0 (before, only _start)", false);
-  if (has("_start") && !has("_initialize")) narrow((i) => i < indexOf("v0.38.0"), "exports _start and no _initialize: IG runs _start until v0.37.0 (since, only _initialize)", false);
-  for (const name of ["gadgetAPIVersion", "dataSourceCallback", "gadgetInit", "gadgetStart", "gadgetStop", "gadgetPreStart", "gadgetPostStop", "dsCallback", "init", "start", "stop"]) {
+  // Which initialiser a release runs is the behaviour initializerIsStart.
+  const [reactor, command] = [GuestExport._initialize, GuestExport._start];
+  const runsCommand = (i: number): boolean => behaviourOfRelease(TAGS[i]).initializerIsStart;
+  const runsReactor = (i: number): boolean => !runsCommand(i);
+  if (has(reactor) && !has(command)) narrow(runsReactor, `exports ${reactor} and no ${command}: IG ${runs(runsReactor)} runs ${reactor} (the others only ${command})`, false);
+  if (has(command) && !has(reactor)) narrow(runsCommand, `exports ${command} and no ${reactor}: IG ${runs(runsCommand)} runs ${command} (the others only ${reactor})`, false);
+  // Newest first: a module that exports the names of two eras is taken for the newer (the older one's rule is then ignored).
+  const lastRelease = (name: string): number => Math.max(...exportsByName(name).map((v) => indexOf(v.releases.last)));
+  for (const name of exportsOfRoles(NARROWING_ROLES).sort((a, b) => lastRelease(b) - lastRelease(a))) {
     if (!has(name)) continue;
     const offered = (i: number): boolean => exportsByName(name).some((v) => inRange(v, i));
     narrow(offered, `exports ${name}, which IG ${runs(offered)} calls`, false);

@@ -3,7 +3,7 @@
  * failures and misses through the runtime's logger, reach the guest's memory
  * and call the guest's malloc.
  */
-import { LogLevel } from "../generated/constants.js";
+import { GuestExport, LogLevel } from "../generated/constants.js";
 import { createWideSlot, type ShimContext, type WideSlot } from "./abi/index.js";
 import { ExpectedError, GuestAbortError, HostCallError } from "./errors.js";
 import type { GuestMemory } from "./guest-memory.js";
@@ -40,7 +40,7 @@ export class RuntimeShimContext implements ShimContext {
 
   malloc(size: number): number {
     const malloc = this.rt.guest.malloc;
-    if (malloc === null) throw new HostCallError("the module exports no malloc to return the value in");
+    if (malloc === null) throw new HostCallError(`the module exports no ${GuestExport.malloc} to return the value in`);
     return malloc(size);
   }
 }

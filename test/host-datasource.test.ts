@@ -695,6 +695,25 @@ describe("packets", () => {
     });
   });
 
+  // As IG (datasource.go@aeac857bd looks both handles up before it drops the packet's): nothing is released.
+  it.each([["0", () => 0], ["a Field handle", (f: Fixture) => f.pid]] as const)(
+    "dataSourceEmitAndRelease with %s as data source -> 1, and the packet stays allocated",
+    async (_w, badDs) => {
+      const f = await fixture();
+      let js = 0;
+      f.events.subscribe(() => js++);
+      const p = f.call("dataSourceNewPacketSingle", f.ev);
+      const handles = f.g.gadget.runtime.handles.size;
+      const lines = logsDuring(f.g, () => expect(f.call("dataSourceEmitAndRelease", badDs(f), p)).toBe(1));
+      expect(lines).toEqual([expect.stringMatching(/^warn: dataSourceEmitAndRelease: /)]);
+      expect(f.g.gadget.runtime.handles.size).toBe(handles);
+      expect(js).toBe(0);
+      expect(f.call("dataSourceEmitAndRelease", f.ev, p)).toBe(0);
+      expect(js).toBe(1);
+      expect(f.g.gadget.runtime.handles.size).toBe(handles - 1);
+    },
+  );
+
   it("a callback may emit into another data source (nested delivery)", async () => {
     const f = await fixture();
     const out = f.call("newDataSource", f.s("out"), 1);

@@ -191,7 +191,7 @@ describe("release detection", () => {
     const reactor = await loadGadget(await wat(guestModule("env", { gadgetLog: "(param i32 i64)" }, `${MALLOC} (func (export "_initialize"))`)), { logSink: () => {} });
     expect(reactor.resolution.reasons).toEqual([
       "imports env.gadgetLog (i32,i64)->(): IG pre-release - v0.38.1",
-      "exports _initialize and no _start: IG runs _initialize since v0.38.0 (before, only _start)",
+      "exports _initialize and no _start: IG v0.38.0 and later runs _initialize (the others only _start)",
     ]);
     expect([reactor.resolution.first, reactor.resolution.last]).toEqual(["v0.38.0", "v0.38.1"]);
   });

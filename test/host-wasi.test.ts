@@ -49,7 +49,7 @@ describe("WASI guests (Node entry)", () => {
     const bytes = await wat(wasiGuest(`(func (export "_start") (call $fill) (call $proc_exit (i32.const 0)))`, "env"));
     const g = await loadGadgetNode(bytes, SILENT);
     expect(g.release).toBe("v0.37.0");
-    expect(g.resolution.reasons).toContain("exports _start and no _initialize: IG runs _start until v0.37.0 (since, only _initialize)");
+    expect(g.resolution.reasons).toContain("exports _start and no _initialize: IG pre-release - v0.37.0 runs _start (the others only _initialize)");
     expect(() => g.init()).not.toThrow();
   });
 

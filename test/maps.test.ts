@@ -135,6 +135,8 @@ describe("hash maps", () => {
     for (const f of [3, 5, -1, 0.5, 3n, 1n << 40n]) {
       expectFail(() => m.update(u32(2), new Uint8Array(8), f), /invalid update flags/);
     }
+    // The flags the message lists are the spec's MapUpdateFlags, by value and name.
+    expectFail(() => m.update(u32(2), new Uint8Array(8), 3), /^invalid update flags 3 for .* \(expected 0 Any, 1 NoExist, 2 Exist or 4 Lock\)$/);
     // 4 (Lock) is a valid flag (IG's wasmapi UpdateLock; pkg/operators/wasm/maps.go mapUpdate allows <= 4),
     // refused as Linux does for a value without a bpf_spin_lock.
     for (const f of [4, 4n]) expectFail(() => m.update(u32(2), new Uint8Array(8), f), /flag 4 \(Lock\) needs a value with a bpf_spin_lock.*EINVAL/);

@@ -190,3 +190,33 @@ describe("malformed specs", () => {
     );
   });
 });
+
+describe("export roles and agreed names", () => {
+  const exp = (name: string, role: string, releases = "v1.0.0 -"): string =>
+    `  - { name: ${name}, role: ${role}, releases: "${releases}", source: [wasm.go@1111111], params: [], returns: { type: i32 } }\n`;
+
+  it("reads an export's role and a name with its source (control)", () => {
+    const spec = parse(`${OK}exports:\n${exp("go", "start")}names:\n  - { name: WasiModule, value: wasi_x, source: [wasm.go@1111111], doc: WASI. }\n`);
+    expect(spec.exports.map((e) => [e.name, e.role])).toEqual([["go", "start"]]);
+    expect(spec.names).toEqual([{ kind: "name", name: "WasiModule", value: "wasi_x", doc: "WASI.", sources: ["wasm.go@1111111"] }]);
+  });
+
+  it("refuses an unknown role", () => {
+    expect(problems(`${OK}exports:\n${exp("go", "begin")}`)).toEqual([
+      expect.stringMatching(/^t\.yaml:\d+:\d+: export "go": unknown role "begin" \(expected wasiInitialize, .*postStop\)$/),
+    ]);
+  });
+
+  it("refuses two exports of one release with the same role, and allows them in different releases", () => {
+    expect(problems(`${OK}exports:\n${exp("go", "start")}${exp("run", "start", "v2.0.0 -")}`)).toEqual([
+      expect.stringMatching(/: duplicate export role "start" in release v2\.0\.0 \(first at t\.yaml:/)
+    ]);
+    expect(problems(`${OK}exports:\n${exp("go", "start", "v1.0.0")}${exp("run", "start", "v2.0.0 -")}`)).toEqual([]);
+  });
+
+  it("refuses a name without a source", () => {
+    expect(problems(`${OK}names:\n  - { name: WasiModule, value: wasi_x, doc: WASI. }\n`)).toEqual([
+      expect.stringMatching(/: name "WasiModule": missing "source" \(IG file@commit where the fact can be read\)$/)
+    ]);
+  });
+});

@@ -1,11 +1,11 @@
 /**
  * Emits `generated/constants.ts`: the spec's enums as TS enums, its constants,
- * the API version, the profile ids, and (when the spec has a `FieldKind` enum)
+ * the API version, the profile ids, its agreed names and guest export names
+ * (export-constants.ts), and (when the spec has a `FieldKind` enum)
  * per-kind tables derived from the enum's `size`/`signed`/`float` attributes.
  */
 import {
   StructureKind,
-  VariableDeclarationKind,
   type EnumDeclarationStructure,
   type FunctionDeclarationStructure,
   type TypeAliasDeclarationStructure,
@@ -13,7 +13,8 @@ import {
 } from "ts-morph";
 import type { GeneratedFile } from "../generated-file.js";
 import type { AbiSpec, EnumDesc } from "../model.js";
-import { ImportSet, jsDoc, literal, printTsFile, sectionSources, tag, type Statement } from "./ts-print.js";
+import { exportStatements, nameStatements } from "./export-constants.js";
+import { constStatement, ImportSet, jsDoc, literal, printTsFile, sectionSources, specPath, tag, type Statement } from "./ts-print.js";
 
 export const CONSTANTS_PATH = "constants.ts";
 
@@ -23,16 +24,6 @@ export const FIELD_KIND_ENUM = "FieldKind";
 /** Values from 0xffff up (masks and flag bits) are printed in hex, smaller ones in decimal. */
 export function numberText(value: number): string {
   return value >= 0xffff ? `0x${value.toString(16)}` : String(value);
-}
-
-function constStatement(name: string, type: string | undefined, initializer: string, doc: string, trace?: string): VariableStatementStructure {
-  return {
-    kind: StructureKind.VariableStatement,
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [{ kind: StructureKind.VariableDeclaration, name, type, initializer }],
-    docs: [jsDoc(doc, trace === undefined ? [] : [tag("generated", trace)])],
-  };
 }
 
 function enumStatement(e: EnumDesc): EnumDeclarationStructure {
@@ -115,9 +106,14 @@ export function emitConstants(spec: AbiSpec): GeneratedFile[] {
   for (const c of spec.constants) {
     statements.push(constStatement(c.name, undefined, numberText(c.value), c.doc, `from constant ${c.name} = ${numberText(c.value)}`));
   }
+  statements.push(...nameStatements(spec), ...exportStatements(spec));
   for (const e of spec.enums) statements.push(enumStatement(e));
   const fieldKind = spec.enums.find((e) => e.name === FIELD_KIND_ENUM);
   if (fieldKind !== undefined) statements.push(...fieldKindStatements(fieldKind));
-  const sources = [...sectionSources(spec, "abi"), ...(spec.enums.length > 0 ? sectionSources(spec, "enums") : [])];
+  const sources = [
+    ...sectionSources(spec, "abi"),
+    ...(spec.enums.length > 0 ? sectionSources(spec, "enums") : []),
+    ...spec.exports.map((e) => specPath(e.loc.specFile)),
+  ];
   return [printTsFile(CONSTANTS_PATH, sources, new ImportSet(CONSTANTS_PATH), statements)];
 }

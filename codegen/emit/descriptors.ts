@@ -83,7 +83,8 @@ function interfaces(): InterfaceDeclarationStructure[] {
       name: "GuestExportDescriptor",
       docs: [jsDoc("A function a module exports for the host to call.")],
       properties: [
-        { name: "name", isReadonly: true, type: "string" },
+        { name: "name", isReadonly: true, type: "GuestExportName" },
+        { name: "role", isReadonly: true, type: "GuestExportRole | null", docs: [jsDoc("What the host calls it for; no two exports of one profile share a role.")] },
         { name: "profiles", isReadonly: true, type: "readonly ProfileId[]" },
         { name: "required", isReadonly: true, type: "boolean", docs: [jsDoc("Whether a module of these profiles must export it.")] },
         { name: "params", isReadonly: true, type: `readonly ${PARAM_TYPE}[]` },
@@ -144,6 +145,7 @@ function writeGuestExport(writer: CodeBlockWriter, ex: GuestExport): void {
   writer.write("{").newLine();
   writer.indent(() => {
     writer.writeLine(`name: ${JSON.stringify(ex.name)},`);
+    writer.writeLine(`role: ${literal(ex.role)},`);
     writer.writeLine(`profiles: ${literal(ex.profiles)},`);
     writer.writeLine(`required: ${ex.required},`);
     if (ex.params.length === 0) writer.writeLine("params: [],");
@@ -186,6 +188,8 @@ return value;`,
 export function emitDescriptors(spec: AbiSpec): GeneratedFile[] {
   const imports = new ImportSet(DESCRIPTORS_PATH);
   imports.type(CONSTANTS_MODULE, "ProfileId");
+  imports.type(CONSTANTS_MODULE, "GuestExportName");
+  imports.type(CONSTANTS_MODULE, "GuestExportRole");
   const profileModulesType = "Readonly<Record<ProfileId, ProfileModuleDescriptor>>";
   const statements: Statement[] = [
     ...interfaces(),

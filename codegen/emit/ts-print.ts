@@ -12,12 +12,14 @@ import {
   Project,
   QuoteKind,
   StructureKind,
+  VariableDeclarationKind,
   type CodeBlockWriter,
   type ImportDeclarationStructure,
   type JSDocStructure,
   type JSDocTagStructure,
   type OptionalKind,
   type StatementStructures,
+  type VariableStatementStructure,
   type WriterFunction,
 } from "ts-morph";
 import { posix } from "node:path";
@@ -176,6 +178,17 @@ export function writeJsDoc(writer: CodeBlockWriter, description: string, tags: r
   writer.writeLine("/**");
   for (const line of lines) writer.writeLine(line === "" ? " *" : ` * ${line}`);
   writer.writeLine(" */");
+}
+
+/** An exported `const` with its doc and, when given, an `@generated` trace of the spec fact. */
+export function constStatement(name: string, type: string | undefined, initializer: string, doc: string, trace?: string): VariableStatementStructure {
+  return {
+    kind: StructureKind.VariableStatement,
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ kind: StructureKind.VariableDeclaration, name, type, initializer }],
+    docs: [jsDoc(doc, trace === undefined ? [] : [tag("generated", trace)])],
+  };
 }
 
 /** A TypeScript literal for a JSON-like value, on one line: strings double-quoted, keys bare when they can be. */

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import type { ProfileId } from "../constants.js";
+import type { GuestExportName, GuestExportRole, ProfileId } from "../constants.js";
 
 /** One variant of a host function: its wire name, the profiles that offer it, and its parameters, result and error convention as the spec states them. */
 export interface HostFnDescriptor {
@@ -30,7 +30,9 @@ export interface ProfileModuleDescriptor {
 
 /** A function a module exports for the host to call. */
 export interface GuestExportDescriptor {
-  readonly name: string;
+  readonly name: GuestExportName;
+  /** What the host calls it for; no two exports of one profile share a role. */
+  readonly role: GuestExportRole | null;
   readonly profiles: readonly ProfileId[];
   /** Whether a module of these profiles must export it. */
   readonly required: boolean;
@@ -744,6 +746,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
 export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<readonly GuestExportDescriptor[]>([
   {
     name: "_initialize",
+    role: "wasiInitialize",
     profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
@@ -751,6 +754,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "_start",
+    role: "wasiStart",
     profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
@@ -758,6 +762,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "init",
+    role: "init",
     profiles: ["pre-release"],
     required: false,
     params: [],
@@ -765,6 +770,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "start",
+    role: "start",
     profiles: ["pre-release"],
     required: false,
     params: [],
@@ -772,6 +778,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "stop",
+    role: "stop",
     profiles: ["pre-release"],
     required: false,
     params: [],
@@ -779,6 +786,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "dsCallback",
+    role: "callback",
     profiles: ["pre-release"],
     required: false,
     params: [
@@ -790,6 +798,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "malloc",
+    role: "allocator",
     profiles: ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37"],
     required: true,
     params: [
@@ -799,6 +808,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "gadgetAPIVersion",
+    role: "apiVersion",
     profiles: ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: true,
     params: [],
@@ -806,6 +816,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "gadgetInit",
+    role: "init",
     profiles: ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
@@ -813,6 +824,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "gadgetPreStart",
+    role: "preStart",
     profiles: ["v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
@@ -820,6 +832,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "gadgetStart",
+    role: "start",
     profiles: ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
@@ -827,6 +840,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "gadgetStop",
+    role: "stop",
     profiles: ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
@@ -834,6 +848,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "gadgetPostStop",
+    role: "postStop",
     profiles: ["v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [],
@@ -841,6 +856,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
   },
   {
     name: "dataSourceCallback",
+    role: "callback",
     profiles: ["v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"],
     required: false,
     params: [

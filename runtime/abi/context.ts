@@ -57,9 +57,9 @@ export function asBytes(value: Uint8Array | string): Uint8Array {
 export function mallocCopy(ctx: ShimContext, bytes: Uint8Array): number {
   const ptr = ctx.malloc(bytes.length) >>> 0;
   if (bytes.length === 0) return ptr;
-  if (ptr === 0) throw new HostCallError(`malloc(${bytes.length}) returned 0`);
-  // malloc may have grown memory: writeInto checks bounds on the current view.
-  writeInto(ctx.memory, ptr, bytes.length, bytes, "malloc");
+  if (ptr === 0) throw new HostCallError(`the allocator returned 0 for ${bytes.length} bytes`);
+  // The allocator may have grown memory: writeInto checks bounds on the current view.
+  writeInto(ctx.memory, ptr, bytes.length, bytes, "allocated bytes");
   return ptr;
 }
 
@@ -98,7 +98,7 @@ export function createShimContext(options: ShimContextOptions): ShimContext {
     miss: (message) => log("debug", message),
     malloc: (size) => {
       const malloc = options.malloc?.();
-      if (malloc === undefined) throw new HostCallError("the module exports no malloc to return the value in");
+      if (malloc === undefined) throw new HostCallError("the module exports no allocator to return the value in");
       return malloc(size);
     },
   };

@@ -33,7 +33,7 @@
  * memory that change later.
  */
 import type { Budget } from "../budgets.js";
-import { fail } from "../errors.js";
+import { fail, orList } from "../errors.js";
 import { MapType, MapUpdateFlags as MapUpdateFlag } from "../../generated/constants.js";
 
 export interface MapSpec {
@@ -131,19 +131,19 @@ function checkU32(spec: MapSpec, field: "keySize" | "valueSize" | "maxEntries"):
   }
 }
 
-/** BPF_F_LOCK: a guest-visible update flag (IG's wasmapi UpdateLock); IG passes it to the kernel. */
-const UPDATE_LOCK = 4;
+/** The update flags as the messages list them: `0 Any, 1 NoExist, 2 Exist or 4 Lock` (from the spec's MapUpdateFlags). */
+const FLAG_LIST = orList(Object.entries(MapUpdateFlag).flatMap(([name, value]) => (typeof value === "number" ? [`${value} ${name}`] : [])));
 
 function parseFlags(flags: number | bigint, label: string): number {
-  const f = typeof flags === "bigint" ? (flags >= 0n && flags <= 4n ? Number(flags) : -1) : flags;
-  if (f === 0 || f === 1 || f === 2) return f;
-  if (f === UPDATE_LOCK) {
-    // Linux refuses BPF_F_LOCK (EINVAL) for a map whose value holds no bpf_spin_lock; emulated maps have no BTF, so none has one.
-    return fail(`update flag 4 (Lock) needs a value with a bpf_spin_lock, which ${label} does not have (Linux: EINVAL)`);
+  // A bigint beyond 32 bits is no flag; below, Number() is exact.
+  const f = typeof flags === "bigint" ? (flags >= 0n && flags <= 0xffffffffn ? Number(flags) : -1) : flags;
+  if (f === MapUpdateFlag.Any || f === MapUpdateFlag.NoExist || f === MapUpdateFlag.Exist) return f;
+  if (f === MapUpdateFlag.Lock) {
+    // BPF_F_LOCK, a guest-visible flag (IG's wasmapi UpdateLock) that IG passes to the kernel. Linux refuses it (EINVAL)
+    // for a map whose value holds no bpf_spin_lock; emulated maps have no BTF, so none has one.
+    return fail(`update flag ${f} (Lock) needs a value with a bpf_spin_lock, which ${label} does not have (Linux: EINVAL)`);
   }
-  return fail(
-    `invalid update flags ${String(flags)} for ${label} (expected 0 Any, 1 NoExist, 2 Exist or 4 Lock)`,
-  );
+  return fail(`invalid update flags ${String(flags)} for ${label} (expected ${FLAG_LIST})`);
 }
 
 function specSummary(s: Readonly<MapSpec>): string {

@@ -73,6 +73,9 @@ describe.skipIf(missing !== null)("playground in Chromium", () => {
     expect(await page.$$eval("#params [data-param]", (els) => els.map((e) => (e as HTMLInputElement).dataset.param))).toEqual(["min_pid"]);
     expect((await page.textContent("#out-json"))!.trim().split("\n")).toEqual(['{"ds":"filtered","pid":1200,"comm":"bash"}', '{"ds":"filtered","pid":4242,"comm":"curl"}']);
     expect(await page.textContent("#out-log")).toBe("info: filter ready: min_pid=1000\n");
+    // The log level choices are the spec's LogLevel names, Info selected.
+    expect(await page.$$eval("#log-level option", (els) => els.map((e) => (e as HTMLOptionElement).value))).toEqual(["error", "warn", "info", "debug", "trace"]);
+    expect(await page.$eval("#log-level", (el) => (el as HTMLSelectElement).value)).toBe("info");
 
     // A param changed on the page reaches the guest; the trace is there when asked for.
     await page.fill('#params [data-param="min_pid"]', "2000");

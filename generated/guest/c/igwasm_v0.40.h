@@ -394,7 +394,13 @@ __attribute__((import_module("ig"), import_name("dataSourceNewPacketArray"))) ui
 /**
  * Delivers a packet to every subscriber of the data source, in priority
  * order, then releases it. A subscriber that fails is logged and the others
- * still run. The packet handle is released whatever happens.
+ * still run. A data source handle or packet handle that is not valid fails
+ * the call and releases nothing: the packet stays allocated and must still
+ * be emitted or released. Once both handles are valid, the packet handle is
+ * dropped before delivery and the packet is released after it, even when
+ * delivery fails. IG emits the packet into the data source given without
+ * checking that the packet was allocated from it; igwasm deliberately
+ * refuses a packet of another data source, releasing it without emitting.
  * IG releases: pre-release and later.
  * @param ds The data source the packet belongs to. (DataSource handle)
  * @param packet The packet to emit. (Packet handle)
