@@ -8,9 +8,23 @@
 export const ApiVersion = 1;
 
 /** Ids of the ABI profiles, oldest first. */
-export const Profiles = ["pre-release", "v0.30", "v0.33", "v0.35", "v0.37", "v0.38", "v0.39", "v0.40", "v0.43"] as const;
+export const Profiles = [
+  "pre-release",
+  "v0.30",
+  "v0.33",
+  "v0.35",
+  "v0.37",
+  "v0.38",
+  "v0.39",
+  "v0.40",
+  "v0.43",
+] as const;
 
-/** An ABI profile. `pre-release`: IG pre-release. `v0.30`: IG v0.30.0 - v0.32.0. `v0.33`: IG v0.33.0 - v0.34.0. `v0.35`: IG v0.35.0 - v0.36.1. `v0.37`: IG v0.37.0. `v0.38`: IG v0.38.0 - v0.38.1. `v0.39`: IG v0.39.0. `v0.40`: IG v0.40.0 - v0.42.0. `v0.43`: IG v0.43.0 - v0.55.1. */
+/**
+ * An ABI profile. `pre-release`: IG pre-release. `v0.30`: IG v0.30.0 - v0.32.0. `v0.33`: IG v0.33.0 - v0.34.0. `v0.35`:
+ * IG v0.35.0 - v0.36.1. `v0.37`: IG v0.37.0. `v0.38`: IG v0.38.0 - v0.38.1. `v0.39`: IG v0.39.0. `v0.40`: IG v0.40.0 -
+ * v0.42.0. `v0.43`: IG v0.43.0 - v0.55.1.
+ */
 export type ProfileId = (typeof Profiles)[number];
 
 /**
@@ -160,7 +174,9 @@ export type GuestExportRole = "wasiInitialize"
 export enum FieldKind {
   /** Not a kind; rejected everywhere. */
   Invalid = 0,
-  /** One byte; written as 0 or 1, and read as 1 only when the byte is exactly 1 (pkg/datasource/accessors.go@aeac857bd). */
+  /**
+   * One byte; written as 0 or 1, and read as 1 only when the byte is exactly 1 (pkg/datasource/accessors.go@aeac857bd).
+   */
   Bool = 1,
   /** Signed 8-bit integer. */
   Int8 = 2,
@@ -307,10 +323,42 @@ export enum PerfReadStatus {
 export const FieldKindSize: readonly number[] = [0, 1, 1, 2, 4, 8, 1, 2, 4, 8, 4, 8, 0, 0, 0];
 
 /** Whether each FieldKind is a signed integer, indexed by kind value. */
-export const FieldKindSigned: readonly boolean[] = [false, false, true, true, true, true, false, false, false, false, false, false, false, false, false];
+export const FieldKindSigned: readonly boolean[] = [
+  false,
+  false,
+  true,
+  true,
+  true,
+  true,
+  false,
+  false,
+  false,
+  false,
+  false,
+  false,
+  false,
+  false,
+  false,
+];
 
 /** Whether each FieldKind is a float, indexed by kind value. */
-export const FieldKindFloat: readonly boolean[] = [false, false, false, false, false, false, false, false, false, false, true, true, false, false, false];
+export const FieldKindFloat: readonly boolean[] = [
+  false,
+  false,
+  false,
+  false,
+  false,
+  false,
+  false,
+  false,
+  false,
+  false,
+  true,
+  true,
+  false,
+  false,
+  false,
+];
 
 /** Whether a FieldKind has no fixed size: its values travel as packed buffers (String, CString, Bytes). */
 export function isBufferKind(kind: number): boolean {

@@ -25,6 +25,7 @@ import {
 import { posix } from "node:path";
 import type { GeneratedFile } from "../generated-file.js";
 import { generatedHeader } from "../header.js";
+import { wrapLines } from "./wrap.js";
 import type { AbiSpec, Family } from "../model.js";
 
 export type Statement = StatementStructures | WriterFunction | string;
@@ -126,7 +127,7 @@ export function printTsFile(
   const file = project.createSourceFile(`/${path}`, {
     statements: [...imports.structures(), (writer) => writer.blankLineIfLastNot(), ...spaced],
   });
-  const text = file.getFullText().replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+  const text = wrapLines(file.getFullText().replace(/\n{3,}/g, "\n\n").trimEnd()) + "\n";
   const header = generatedHeader(uniqueSorted(sources), "ts");
   return { path, content: `${header}\n${text}` };
 }

@@ -4,7 +4,10 @@
 
 import type { GuestExportName, GuestExportRole, ProfileId } from "../constants.js";
 
-/** One variant of a host function: its wire name, the profiles that offer it, and its parameters, result and error convention as the spec states them. */
+/**
+ * One variant of a host function: its wire name, the profiles that offer it, and its parameters, result and error
+ * convention as the spec states them.
+ */
 export interface HostFnDescriptor {
   /** Wire name, verbatim. */
   readonly name: string;
@@ -17,7 +20,9 @@ export interface HostFnDescriptor {
   /** Result meaning as the spec writes it and its wire type (null: none). */
   readonly result: { readonly type: string; readonly wire: "i32" | "i64" | null };
   /** How the function reports an error: not at all, by a return value, or through an error word parameter. */
-  readonly error: { readonly kind: "none" } | { readonly kind: "value"; readonly value: number } | { readonly kind: "errPtr"; readonly param: string };
+  readonly error: {
+    readonly kind: "none",
+  } | { readonly kind: "value"; readonly value: number } | { readonly kind: "errPtr"; readonly param: string };
 }
 
 /** Where a module of an profile imports host functions from. */
@@ -46,31 +51,56 @@ export const GadgetLogName = "gadgetLog";
 /** Wire name of the host function `gadgetShouldLog` (v0.43). */
 export const GadgetShouldLogName = "gadgetShouldLog";
 
-/** Wire name of the host function `newDataSource` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `newDataSource` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43).
+ */
 export const NewDataSourceName = "newDataSource";
 
-/** Wire name of the host function `getDataSource` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `getDataSource` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43).
+ */
 export const GetDataSourceName = "getDataSource";
 
-/** Wire name of the host function `dataSourceSubscribe` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `dataSourceSubscribe` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43).
+ */
 export const DataSourceSubscribeName = "dataSourceSubscribe";
 
-/** Wire name of the host function `dataSourceGetField` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `dataSourceGetField` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43).
+ */
 export const DataSourceGetFieldName = "dataSourceGetField";
 
-/** Wire name of the host function `dataSourceAddField` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `dataSourceAddField` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43).
+ */
 export const DataSourceAddFieldName = "dataSourceAddField";
 
-/** Wire name of the host function `dataSourceNewPacketSingle` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `dataSourceNewPacketSingle` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39,
+ * v0.40, v0.43).
+ */
 export const DataSourceNewPacketSingleName = "dataSourceNewPacketSingle";
 
-/** Wire name of the host function `dataSourceNewPacketArray` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `dataSourceNewPacketArray` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39,
+ * v0.40, v0.43).
+ */
 export const DataSourceNewPacketArrayName = "dataSourceNewPacketArray";
 
-/** Wire name of the host function `dataSourceEmitAndRelease` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `dataSourceEmitAndRelease` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39,
+ * v0.40, v0.43).
+ */
 export const DataSourceEmitAndReleaseName = "dataSourceEmitAndRelease";
 
-/** Wire name of the host function `dataSourceRelease` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `dataSourceRelease` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43).
+ */
 export const DataSourceReleaseName = "dataSourceRelease";
 
 /** Wire name of the host function `dataSourceUnreference` (v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
@@ -79,19 +109,31 @@ export const DataSourceUnreferenceName = "dataSourceUnreference";
 /** Wire name of the host function `dataSourceIsReferenced` (v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const DataSourceIsReferencedName = "dataSourceIsReferenced";
 
-/** Wire name of the host function `dataArrayNew` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `dataArrayNew` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43).
+ */
 export const DataArrayNewName = "dataArrayNew";
 
-/** Wire name of the host function `dataArrayAppend` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `dataArrayAppend` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43).
+ */
 export const DataArrayAppendName = "dataArrayAppend";
 
-/** Wire name of the host function `dataArrayRelease` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `dataArrayRelease` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43).
+ */
 export const DataArrayReleaseName = "dataArrayRelease";
 
-/** Wire name of the host function `dataArrayLen` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `dataArrayLen` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43).
+ */
 export const DataArrayLenName = "dataArrayLen";
 
-/** Wire name of the host function `dataArrayGet` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
+/**
+ * Wire name of the host function `dataArrayGet` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43).
+ */
 export const DataArrayGetName = "dataArrayGet";
 
 /** Wire name of the host function `fieldAccessorGet` (pre-release). */
@@ -869,7 +911,8 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
 ]);
 
 /** The import module of each profile, and other module names some of its builds use. */
-export const profileModules: Readonly<Record<ProfileId, ProfileModuleDescriptor>> = __deepFreeze<Readonly<Record<ProfileId, ProfileModuleDescriptor>>>({
+export const profileModules: Readonly<Record<ProfileId, ProfileModuleDescriptor>> =
+  __deepFreeze<Readonly<Record<ProfileId, ProfileModuleDescriptor>>>({
   "pre-release": { module: "env", releases: ["pre-release"] },
   "v0.30": { module: "env", releases: ["v0.30.0", "v0.31.0", "v0.32.0"] },
   "v0.33": { module: "env", releases: ["v0.33.0", "v0.34.0"] },
@@ -878,7 +921,33 @@ export const profileModules: Readonly<Record<ProfileId, ProfileModuleDescriptor>
   "v0.38": { module: "env", releases: ["v0.38.0", "v0.38.1"] },
   "v0.39": { module: "ig", releases: ["v0.39.0"] },
   "v0.40": { module: "ig", releases: ["v0.40.0", "v0.41.0", "v0.41.1", "v0.41.2", "v0.42.0"] },
-  "v0.43": { module: "ig", releases: ["v0.43.0", "v0.44.0", "v0.44.1", "v0.45.0", "v0.46.0", "v0.47.0", "v0.48.0", "v0.48.1", "v0.49.0", "v0.49.1", "v0.50.0", "v0.50.1", "v0.51.0", "v0.51.1", "v0.52.0", "v0.53.0", "v0.53.1", "v0.53.2", "v0.54.0", "v0.54.1", "v0.55.0", "v0.55.1"] },
+  "v0.43": {
+    module: "ig",
+    releases: [
+      "v0.43.0",
+      "v0.44.0",
+      "v0.44.1",
+      "v0.45.0",
+      "v0.46.0",
+      "v0.47.0",
+      "v0.48.0",
+      "v0.48.1",
+      "v0.49.0",
+      "v0.49.1",
+      "v0.50.0",
+      "v0.50.1",
+      "v0.51.0",
+      "v0.51.1",
+      "v0.52.0",
+      "v0.53.0",
+      "v0.53.1",
+      "v0.53.2",
+      "v0.54.0",
+      "v0.54.1",
+      "v0.55.0",
+      "v0.55.1",
+    ],
+  },
 });
 
 /** The host functions an profile offers, in spec order. */

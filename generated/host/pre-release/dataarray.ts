@@ -3,16 +3,41 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type DataArrayAppendHost, type DataArrayAppendImport, type DataArrayGetHost, type DataArrayGetImport, type DataArrayLenHost, type DataArrayLenImport, type DataArrayNewHost, type DataArrayNewImport, type DataArrayReleaseHost, type DataArrayReleaseImport, dataArrayAppendShim, dataArrayGetShim, dataArrayLenShim, dataArrayNewShim, dataArrayReleaseShim } from "../shared/dataarray.js";
+import {
+  type DataArrayAppendHost,
+  type DataArrayAppendImport,
+  type DataArrayGetHost,
+  type DataArrayGetImport,
+  type DataArrayLenHost,
+  type DataArrayLenImport,
+  type DataArrayNewHost,
+  type DataArrayNewImport,
+  type DataArrayReleaseHost,
+  type DataArrayReleaseImport,
+  dataArrayAppendShim,
+  dataArrayGetShim,
+  dataArrayLenShim,
+  dataArrayNewShim,
+  dataArrayReleaseShim,
+} from "../shared/dataarray.js";
 
 /**
- * Data arrays (profile pre-release): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createPreReleaseDataArrayImports` turn the error into the function's error convention.
+ * Data arrays (profile pre-release): what a host implements, one method per function. Implementations throw to fail a
+ * call; the shims of `createPreReleaseDataArrayImports` turn the error into the function's error convention.
  *
  * The records of an array packet.
  */
-export interface PreReleaseDataArrayHost extends DataArrayNewHost, DataArrayAppendHost, DataArrayReleaseHost, DataArrayLenHost, DataArrayGetHost {}
+export interface PreReleaseDataArrayHost
+  extends DataArrayNewHost,
+    DataArrayAppendHost,
+    DataArrayReleaseHost,
+    DataArrayLenHost,
+    DataArrayGetHost {}
 
-/** Data arrays (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a module importing from `env`. */
+/**
+ * Data arrays (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines`
+ * for a module importing from `env`.
+ */
 export type PreReleaseDataArrayImports = {
   readonly dataArrayNew: DataArrayNewImport;
   readonly dataArrayAppend: DataArrayAppendImport;
@@ -22,7 +47,10 @@ export type PreReleaseDataArrayImports = {
 };
 
 /** The import functions of data arrays (profile pre-release), backed by `impl`. */
-export function createPreReleaseDataArrayImports(impl: PreReleaseDataArrayHost, ctx: ShimContext): PreReleaseDataArrayImports {
+export function createPreReleaseDataArrayImports(
+  impl: PreReleaseDataArrayHost,
+  ctx: ShimContext,
+): PreReleaseDataArrayImports {
   return {
     dataArrayNew: dataArrayNewShim(impl, ctx),
     dataArrayAppend: dataArrayAppendShim(impl, ctx),

@@ -3,16 +3,57 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type DataSourceAddFieldHost, type DataSourceAddFieldImport, type DataSourceEmitAndReleaseHost, type DataSourceEmitAndReleaseImport, type DataSourceGetFieldHost, type DataSourceGetFieldImport, type DataSourceNewPacketArrayHost, type DataSourceNewPacketArrayImport, type DataSourceNewPacketSingleHost, type DataSourceNewPacketSingleImport, type DataSourceReleaseHost, type DataSourceReleaseImport, type DataSourceSubscribePreReleaseHost, type DataSourceSubscribePreReleaseImport, type GetDataSourceHost, type GetDataSourceImport, type NewDataSourceHost, type NewDataSourceImport, dataSourceAddFieldShim, dataSourceEmitAndReleaseShim, dataSourceGetFieldShim, dataSourceNewPacketArrayShim, dataSourceNewPacketSingleShim, dataSourceReleaseShim, dataSourceSubscribePreReleaseShim, getDataSourceShim, newDataSourceShim } from "../shared/datasource.js";
+import {
+  type DataSourceAddFieldHost,
+  type DataSourceAddFieldImport,
+  type DataSourceEmitAndReleaseHost,
+  type DataSourceEmitAndReleaseImport,
+  type DataSourceGetFieldHost,
+  type DataSourceGetFieldImport,
+  type DataSourceNewPacketArrayHost,
+  type DataSourceNewPacketArrayImport,
+  type DataSourceNewPacketSingleHost,
+  type DataSourceNewPacketSingleImport,
+  type DataSourceReleaseHost,
+  type DataSourceReleaseImport,
+  type DataSourceSubscribePreReleaseHost,
+  type DataSourceSubscribePreReleaseImport,
+  type GetDataSourceHost,
+  type GetDataSourceImport,
+  type NewDataSourceHost,
+  type NewDataSourceImport,
+  dataSourceAddFieldShim,
+  dataSourceEmitAndReleaseShim,
+  dataSourceGetFieldShim,
+  dataSourceNewPacketArrayShim,
+  dataSourceNewPacketSingleShim,
+  dataSourceReleaseShim,
+  dataSourceSubscribePreReleaseShim,
+  getDataSourceShim,
+  newDataSourceShim,
+} from "../shared/datasource.js";
 
 /**
- * Data sources (profile pre-release): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createPreReleaseDataSourceImports` turn the error into the function's error convention.
+ * Data sources (profile pre-release): what a host implements, one method per function. Implementations throw to fail a
+ * call; the shims of `createPreReleaseDataSourceImports` turn the error into the function's error convention.
  *
  * Data sources carry events as packets of records.
  */
-export interface PreReleaseDataSourceHost extends NewDataSourceHost, GetDataSourceHost, DataSourceSubscribePreReleaseHost, DataSourceGetFieldHost, DataSourceAddFieldHost, DataSourceNewPacketSingleHost, DataSourceNewPacketArrayHost, DataSourceEmitAndReleaseHost, DataSourceReleaseHost {}
+export interface PreReleaseDataSourceHost
+  extends NewDataSourceHost,
+    GetDataSourceHost,
+    DataSourceSubscribePreReleaseHost,
+    DataSourceGetFieldHost,
+    DataSourceAddFieldHost,
+    DataSourceNewPacketSingleHost,
+    DataSourceNewPacketArrayHost,
+    DataSourceEmitAndReleaseHost,
+    DataSourceReleaseHost {}
 
-/** Data sources (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a module importing from `env`. */
+/**
+ * Data sources (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines`
+ * for a module importing from `env`.
+ */
 export type PreReleaseDataSourceImports = {
   readonly newDataSource: NewDataSourceImport;
   readonly getDataSource: GetDataSourceImport;
@@ -26,7 +67,10 @@ export type PreReleaseDataSourceImports = {
 };
 
 /** The import functions of data sources (profile pre-release), backed by `impl`. */
-export function createPreReleaseDataSourceImports(impl: PreReleaseDataSourceHost, ctx: ShimContext): PreReleaseDataSourceImports {
+export function createPreReleaseDataSourceImports(
+  impl: PreReleaseDataSourceHost,
+  ctx: ShimContext,
+): PreReleaseDataSourceImports {
   return {
     newDataSource: newDataSourceShim(impl, ctx),
     getDataSource: getDataSourceShim(impl, ctx),

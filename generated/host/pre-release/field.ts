@@ -3,16 +3,27 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type FieldAccessorGetHost, type FieldAccessorGetImport, type FieldAccessorSetHost, type FieldAccessorSetImport, fieldAccessorGetShim, fieldAccessorSetShim } from "../shared/field.js";
+import {
+  type FieldAccessorGetHost,
+  type FieldAccessorGetImport,
+  type FieldAccessorSetHost,
+  type FieldAccessorSetImport,
+  fieldAccessorGetShim,
+  fieldAccessorSetShim,
+} from "../shared/field.js";
 
 /**
- * Fields (profile pre-release): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createPreReleaseFieldImports` turn the error into the function's error convention.
+ * Fields (profile pre-release): what a host implements, one method per function. Implementations throw to fail a call;
+ * the shims of `createPreReleaseFieldImports` turn the error into the function's error convention.
  *
  * Reading and writing field values of records.
  */
 export interface PreReleaseFieldHost extends FieldAccessorGetHost, FieldAccessorSetHost {}
 
-/** Fields (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a module importing from `env`. */
+/**
+ * Fields (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a
+ * module importing from `env`.
+ */
 export type PreReleaseFieldImports = {
   readonly fieldAccessorGet: FieldAccessorGetImport;
   readonly fieldAccessorSet: FieldAccessorSetImport;

@@ -3,8 +3,16 @@
 /* eslint-disable */
 
 import { type ShimContext, bindTrampolines } from "../../../runtime/abi/index.js";
-import { type PreReleaseDataArrayHost, type PreReleaseDataArrayImports, createPreReleaseDataArrayImports } from "./dataarray.js";
-import { type PreReleaseDataSourceHost, type PreReleaseDataSourceImports, createPreReleaseDataSourceImports } from "./datasource.js";
+import {
+  type PreReleaseDataArrayHost,
+  type PreReleaseDataArrayImports,
+  createPreReleaseDataArrayImports,
+} from "./dataarray.js";
+import {
+  type PreReleaseDataSourceHost,
+  type PreReleaseDataSourceImports,
+  createPreReleaseDataSourceImports,
+} from "./datasource.js";
 import { type PreReleaseFieldHost, type PreReleaseFieldImports, createPreReleaseFieldImports } from "./field.js";
 import { type PreReleaseLogHost, type PreReleaseLogImports, createPreReleaseLogImports } from "./log.js";
 import { PreReleaseTrampolines } from "./trampolines.js";
@@ -28,7 +36,11 @@ export interface PreReleaseHostImpl {
 }
 
 /** Every function a module of profile `pre-release` may import from `env`. */
-export type PreReleaseImports = PreReleaseLogImports & PreReleaseDataSourceImports & PreReleaseDataArrayImports & PreReleaseFieldImports;
+export type PreReleaseImports =
+  PreReleaseLogImports
+  & PreReleaseDataSourceImports
+  & PreReleaseDataArrayImports
+  & PreReleaseFieldImports;
 
 /** The import functions of profile `pre-release`, backed by `impl`: pass the result as the `env` import module. */
 export function createPreReleaseImports(impl: PreReleaseHostImpl, ctx: ShimContext): PreReleaseImports {
@@ -40,7 +52,10 @@ export function createPreReleaseImports(impl: PreReleaseHostImpl, ctx: ShimConte
   };
 }
 
-/** What a module of profile `pre-release` imports from `env`, backed by `impl`: the shims of `createPreReleaseImports` behind the profile's trampolines (no BigInt on any call). */
+/**
+ * What a module of profile `pre-release` imports from `env`, backed by `impl`: the shims of `createPreReleaseImports`
+ * behind the profile's trampolines (no BigInt on any call).
+ */
 export function linkPreReleaseImports(impl: PreReleaseHostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
   return bindTrampolines(PreReleaseTrampolines, createPreReleaseImports(impl, ctx), ctx.wide);
 }

@@ -6,13 +6,17 @@ import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type GadgetLogHost, type GadgetLogImport, gadgetLogShim } from "../shared/log.js";
 
 /**
- * Log (profile pre-release): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createPreReleaseLogImports` turn the error into the function's error convention.
+ * Log (profile pre-release): what a host implements, one method per function. Implementations throw to fail a call; the
+ * shims of `createPreReleaseLogImports` turn the error into the function's error convention.
  *
  * Messages from the gadget, written through the host's logger.
  */
 export interface PreReleaseLogHost extends GadgetLogHost {}
 
-/** Log (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a module importing from `env`. */
+/**
+ * Log (profile pre-release) as JS provides them: give them to `bindTrampolines` with `PreReleaseTrampolines` for a
+ * module importing from `env`.
+ */
 export type PreReleaseLogImports = {
   readonly gadgetLog: GadgetLogImport;
 };

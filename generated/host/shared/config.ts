@@ -2,7 +2,17 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import { MISS, type Miss, type ShimContext, asBytes, kindValue, mallocCopy, readString, returnHalves, writeInto } from "../../../runtime/abi/index.js";
+import {
+  MISS,
+  type Miss,
+  type ShimContext,
+  asBytes,
+  kindValue,
+  mallocCopy,
+  readString,
+  returnHalves,
+  writeInto,
+} from "../../../runtime/abi/index.js";
 import { type FieldKind, FieldKindDecoding } from "../../constants.js";
 
 /*
@@ -11,7 +21,10 @@ import { type FieldKind, FieldKindDecoding } from "../../constants.js";
  * The gadget's parameters, and configuration it hands back to the host.
  */
 
-/** What a host implements for `getParamValue` (profiles v0.33, v0.35, v0.37). The implementation throws to fail the call; `getParamValueV0_33Shim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `getParamValue` (profiles v0.33, v0.35, v0.37). The implementation throws to fail the
+ * call; `getParamValueV0_33Shim` turns the error into the function's error convention.
+ */
 export interface GetParamValueV0_33Host {
   /**
    * Returns the value of a parameter, as text, in memory the host obtains
@@ -19,7 +32,8 @@ export interface GetParamValueV0_33Host {
    * unknown key, and also for an empty value.
    * @param key The parameter's key.
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into memory from the module's `malloc` and returns packed. The module gets: The packed value (len << 32 | ptr).
+   * @returns The bytes or text the shim copies into memory from the module's `malloc` and returns packed. The module
+   * gets: The packed value (len << 32 | ptr).
    * @throws Any error fails the call. Returns 0 on error.
    * @generated from env.getParamValue(key: str) -> bytesToMalloc [wire (i64) -> i64]
    */
@@ -27,7 +41,8 @@ export interface GetParamValueV0_33Host {
 }
 
 /**
- * `getParamValue` (profiles v0.33, v0.35, v0.37) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `getParamValue` (profiles v0.33, v0.35, v0.37) as JS provides it: numbers only, each i64 of the module's signature
+ * split into two i32 halves (the profile's trampolines join them).
  * @generated from env.getParamValue(key: str) -> bytesToMalloc [wire (i64) -> i64]
  */
 export type GetParamValueV0_33Import = (keyPtr: number, keyLen: number) => number;
@@ -36,7 +51,8 @@ export type GetParamValueV0_33Import = (keyPtr: number, keyLen: number) => numbe
  * Returns the value of a parameter, as text, in memory the host obtains
  * from the module's `malloc`; the module frees it.
  *
- * The shim of `getParamValue` (profiles v0.33, v0.35, v0.37), backed by `impl`: decodes the wire arguments, calls `impl.getParamValue` and encodes its result or its error.
+ * The shim of `getParamValue` (profiles v0.33, v0.35, v0.37), backed by `impl`: decodes the wire arguments, calls
+ * `impl.getParamValue` and encodes its result or its error.
  * @generated from env.getParamValue(key: str) -> bytesToMalloc [wire (i64) -> i64]
  */
 export function getParamValueV0_33Shim(impl: GetParamValueV0_33Host, ctx: ShimContext): GetParamValueV0_33Import {
@@ -57,7 +73,10 @@ export function getParamValueV0_33Shim(impl: GetParamValueV0_33Host, ctx: ShimCo
   };
 }
 
-/** What a host implements for `getParamValue` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getParamValueShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `getParamValue` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail
+ * the call; `getParamValueShim` turns the error into the function's error convention.
+ */
 export interface GetParamValueHost {
   /**
    * Copies the value of a parameter, as text, into a buffer the module
@@ -73,7 +92,8 @@ export interface GetParamValueHost {
 }
 
 /**
- * `getParamValue` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `getParamValue` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's
+ * signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.getParamValue(key: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
  */
 export type GetParamValueImport = (keyPtr: number, keyLen: number, dstPtr: number, dstLen: number) => number;
@@ -82,7 +102,8 @@ export type GetParamValueImport = (keyPtr: number, keyLen: number, dstPtr: numbe
  * Copies the value of a parameter, as text, into a buffer the module
  * provides.
  *
- * The shim of `getParamValue` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getParamValue` and encodes its result or its error.
+ * The shim of `getParamValue` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments,
+ * calls `impl.getParamValue` and encodes its result or its error.
  * @generated from env|ig.getParamValue(key: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
  */
 export function getParamValueShim(impl: GetParamValueHost, ctx: ShimContext): GetParamValueImport {
@@ -105,7 +126,10 @@ export function getParamValueShim(impl: GetParamValueHost, ctx: ShimContext): Ge
   };
 }
 
-/** What a host implements for `setConfig` (profiles v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `setConfigShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `setConfig` (profiles v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation
+ * throws to fail the call; `setConfigShim` turns the error into the function's error convention.
+ */
 export interface SetConfigHost {
   /**
    * Sets a configuration value for the host. Only the String kind is supported.
@@ -113,27 +137,42 @@ export interface SetConfigHost {
    * @param value The value, encoded by kind.
    * @param kind Kind of the value; only String.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32) -> i32]
+   * @generated from env|ig.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32)
+   * -> i32]
    */
   setConfig(key: string, value: number | bigint | Uint8Array, kind: FieldKind): void;
 }
 
 /**
- * `setConfig` (profiles v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32) -> i32]
+ * `setConfig` (profiles v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of
+ * the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32)
+ * -> i32]
  */
-export type SetConfigImport = (keyPtr: number, keyLen: number, valueLo: number, valueHi: number, kind: number) => number;
+export type SetConfigImport = (
+  keyPtr: number,
+  keyLen: number,
+  valueLo: number,
+  valueHi: number,
+  kind: number,
+) => number;
 
 /**
  * Sets a configuration value for the host.
  *
- * The shim of `setConfig` (profiles v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.setConfig` and encodes its result or its error.
- * @generated from env|ig.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32) -> i32]
+ * The shim of `setConfig` (profiles v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the
+ * wire arguments, calls `impl.setConfig` and encodes its result or its error.
+ * @generated from env|ig.setConfig(key: str, value: kindValue, kind: enum<FieldKind>) -> status [wire (i64, i64, i32)
+ * -> i32]
  */
 export function setConfigShim(impl: SetConfigHost, ctx: ShimContext): SetConfigImport {
   return function setConfig(keyPtr: number, keyLen: number, valueLo: number, valueHi: number, kind: number): number {
     try {
-      impl.setConfig(readString(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key"), kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi), (kind >>> 0) as FieldKind);
+      impl.setConfig(
+        readString(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key"),
+        kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi),
+        (kind >>> 0) as FieldKind,
+      );
       return 0;
     } catch (e) {
       ctx.fail("setConfig", e);

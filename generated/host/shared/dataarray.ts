@@ -12,7 +12,11 @@ import type { DataArrayHandle, DataHandle } from "../../types.js";
  * but modules built against it import them too.
  */
 
-/** What a host implements for `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataArrayNewShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43). The implementation throws to fail the call; `dataArrayNewShim` turns the error into the function's error
+ * convention.
+ */
 export interface DataArrayNewHost {
   /**
    * Allocates a zeroed record for the array. It is not part of the array until
@@ -25,7 +29,8 @@ export interface DataArrayNewHost {
 }
 
 /**
- * `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it:
+ * numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.dataArrayNew(arr: handle<DataArray>) -> handle<Data> [wire (i32) -> i32]
  */
 export type DataArrayNewImport = (arr: number) => number;
@@ -33,7 +38,8 @@ export type DataArrayNewImport = (arr: number) => number;
 /**
  * Allocates a zeroed record for the array.
  *
- * The shim of `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayNew` and encodes its result or its error.
+ * The shim of `dataArrayNew` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by
+ * `impl`: decodes the wire arguments, calls `impl.dataArrayNew` and encodes its result or its error.
  * @generated from env|ig.dataArrayNew(arr: handle<DataArray>) -> handle<Data> [wire (i32) -> i32]
  */
 export function dataArrayNewShim(impl: DataArrayNewHost, ctx: ShimContext): DataArrayNewImport {
@@ -47,20 +53,26 @@ export function dataArrayNewShim(impl: DataArrayNewHost, ctx: ShimContext): Data
   };
 }
 
-/** What a host implements for `dataArrayAppend` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataArrayAppendShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataArrayAppend` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43). The implementation throws to fail the call; `dataArrayAppendShim` turns the error into the function's error
+ * convention.
+ */
 export interface DataArrayAppendHost {
   /**
    * Appends a record made by `dataArrayNew` to the array and releases its handle.
    * @param arr The array.
    * @param data A record from `dataArrayNew` on the same array.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.dataArrayAppend(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
+   * @generated from env|ig.dataArrayAppend(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) ->
+   * i32]
    */
   dataArrayAppend(arr: DataArrayHandle, data: DataHandle): void;
 }
 
 /**
- * `dataArrayAppend` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `dataArrayAppend` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it:
+ * numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.dataArrayAppend(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
  */
 export type DataArrayAppendImport = (arr: number, data: number) => number;
@@ -68,7 +80,8 @@ export type DataArrayAppendImport = (arr: number, data: number) => number;
 /**
  * Appends a record made by `dataArrayNew` to the array and releases its handle.
  *
- * The shim of `dataArrayAppend` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayAppend` and encodes its result or its error.
+ * The shim of `dataArrayAppend` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed
+ * by `impl`: decodes the wire arguments, calls `impl.dataArrayAppend` and encodes its result or its error.
  * @generated from env|ig.dataArrayAppend(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
  */
 export function dataArrayAppendShim(impl: DataArrayAppendHost, ctx: ShimContext): DataArrayAppendImport {
@@ -83,29 +96,38 @@ export function dataArrayAppendShim(impl: DataArrayAppendHost, ctx: ShimContext)
   };
 }
 
-/** What a host implements for `dataArrayRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataArrayReleaseShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataArrayRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43). The implementation throws to fail the call; `dataArrayReleaseShim` turns the error into the function's error
+ * convention.
+ */
 export interface DataArrayReleaseHost {
   /**
    * Discards a record made by `dataArrayNew` without appending it.
    * @param arr The array.
    * @param data A record from `dataArrayNew` on the same array.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
+   * @generated from env|ig.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) ->
+   * i32]
    */
   dataArrayRelease(arr: DataArrayHandle, data: DataHandle): void;
 }
 
 /**
- * `dataArrayRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
+ * `dataArrayRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it:
+ * numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) ->
+ * i32]
  */
 export type DataArrayReleaseImport = (arr: number, data: number) => number;
 
 /**
  * Discards a record made by `dataArrayNew` without appending it.
  *
- * The shim of `dataArrayRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayRelease` and encodes its result or its error.
- * @generated from env|ig.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) -> i32]
+ * The shim of `dataArrayRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed
+ * by `impl`: decodes the wire arguments, calls `impl.dataArrayRelease` and encodes its result or its error.
+ * @generated from env|ig.dataArrayRelease(arr: handle<DataArray>, data: handle<Data>) -> status [wire (i32, i32) ->
+ * i32]
  */
 export function dataArrayReleaseShim(impl: DataArrayReleaseHost, ctx: ShimContext): DataArrayReleaseImport {
   return function dataArrayRelease(arr: number, data: number): number {
@@ -119,7 +141,11 @@ export function dataArrayReleaseShim(impl: DataArrayReleaseHost, ctx: ShimContex
   };
 }
 
-/** What a host implements for `dataArrayLen` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataArrayLenShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataArrayLen` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43). The implementation throws to fail the call; `dataArrayLenShim` turns the error into the function's error
+ * convention.
+ */
 export interface DataArrayLenHost {
   /**
    * Number of records in the array.
@@ -132,7 +158,8 @@ export interface DataArrayLenHost {
 }
 
 /**
- * `dataArrayLen` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `dataArrayLen` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it:
+ * numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.dataArrayLen(arr: handle<DataArray>) -> u32 [wire (i32) -> i32]
  */
 export type DataArrayLenImport = (arr: number) => number;
@@ -140,7 +167,8 @@ export type DataArrayLenImport = (arr: number) => number;
 /**
  * Number of records in the array.
  *
- * The shim of `dataArrayLen` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayLen` and encodes its result or its error.
+ * The shim of `dataArrayLen` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by
+ * `impl`: decodes the wire arguments, calls `impl.dataArrayLen` and encodes its result or its error.
  * @generated from env|ig.dataArrayLen(arr: handle<DataArray>) -> u32 [wire (i32) -> i32]
  */
 export function dataArrayLenShim(impl: DataArrayLenHost, ctx: ShimContext): DataArrayLenImport {
@@ -154,7 +182,11 @@ export function dataArrayLenShim(impl: DataArrayLenHost, ctx: ShimContext): Data
   };
 }
 
-/** What a host implements for `dataArrayGet` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataArrayGetShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataArrayGet` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43). The implementation throws to fail the call; `dataArrayGetShim` turns the error into the function's error
+ * convention.
+ */
 export interface DataArrayGetHost {
   /**
    * A handle to the record at `index`, usable wherever a Data handle goes:
@@ -169,7 +201,8 @@ export interface DataArrayGetHost {
 }
 
 /**
- * `dataArrayGet` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `dataArrayGet` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it:
+ * numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.dataArrayGet(arr: handle<DataArray>, index: u32) -> handle<Data> [wire (i32, i32) -> i32]
  */
 export type DataArrayGetImport = (arr: number, index: number) => number;
@@ -178,7 +211,8 @@ export type DataArrayGetImport = (arr: number, index: number) => number;
  * A handle to the record at `index`, usable wherever a Data handle goes:
  * `1<<31 | index<<16 | (arr & 0xffff)`.
  *
- * The shim of `dataArrayGet` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataArrayGet` and encodes its result or its error.
+ * The shim of `dataArrayGet` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by
+ * `impl`: decodes the wire arguments, calls `impl.dataArrayGet` and encodes its result or its error.
  * @generated from env|ig.dataArrayGet(arr: handle<DataArray>, index: u32) -> handle<Data> [wire (i32, i32) -> i32]
  */
 export function dataArrayGetShim(impl: DataArrayGetHost, ctx: ShimContext): DataArrayGetImport {

@@ -14,7 +14,11 @@ import type { DataSourceHandle, FieldHandle, PacketHandle } from "../../types.js
  * packets, and creates, fills and emits packets.
  */
 
-/** What a host implements for `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `newDataSourceShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43). The implementation throws to fail the call; `newDataSourceShim` turns the error into the function's error
+ * convention.
+ */
 export interface NewDataSourceHost {
   /**
    * Creates a data source owned by the gadget. Pre-release modules import it with
@@ -25,22 +29,27 @@ export interface NewDataSourceHost {
    * @param name Name of the new data source.
    * @param type Shape of its packets.
    * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env|ig.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) -> i32]
+   * @generated from env|ig.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32)
+   * -> i32]
    */
   newDataSource(name: string, type: DataSourceType): DataSourceHandle | Miss;
 }
 
 /**
- * `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) -> i32]
+ * `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it:
+ * numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) ->
+ * i32]
  */
 export type NewDataSourceImport = (namePtr: number, nameLen: number, type: number) => number;
 
 /**
  * Creates a data source owned by the gadget.
  *
- * The shim of `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.newDataSource` and encodes its result or its error.
- * @generated from env|ig.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) -> i32]
+ * The shim of `newDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by
+ * `impl`: decodes the wire arguments, calls `impl.newDataSource` and encodes its result or its error.
+ * @generated from env|ig.newDataSource(name: str, type: enum<DataSourceType>) -> handle<DataSource> [wire (i64, i32) ->
+ * i32]
  */
 export function newDataSourceShim(impl: NewDataSourceHost, ctx: ShimContext): NewDataSourceImport {
   return function newDataSource(namePtr: number, nameLen: number, type: number): number {
@@ -59,7 +68,11 @@ export function newDataSourceShim(impl: NewDataSourceHost, ctx: ShimContext): Ne
   };
 }
 
-/** What a host implements for `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getDataSourceShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43). The implementation throws to fail the call; `getDataSourceShim` turns the error into the function's error
+ * convention.
+ */
 export interface GetDataSourceHost {
   /**
    * Finds a data source by name. Each call returns a new handle. Since
@@ -72,7 +85,8 @@ export interface GetDataSourceHost {
 }
 
 /**
- * `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it:
+ * numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.getDataSource(name: str) -> handle<DataSource> [wire (i64) -> i32]
  */
 export type GetDataSourceImport = (namePtr: number, nameLen: number) => number;
@@ -80,7 +94,8 @@ export type GetDataSourceImport = (namePtr: number, nameLen: number) => number;
 /**
  * Finds a data source by name.
  *
- * The shim of `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getDataSource` and encodes its result or its error.
+ * The shim of `getDataSource` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by
+ * `impl`: decodes the wire arguments, calls `impl.getDataSource` and encodes its result or its error.
  * @generated from env|ig.getDataSource(name: str) -> handle<DataSource> [wire (i64) -> i32]
  */
 export function getDataSourceShim(impl: GetDataSourceHost, ctx: ShimContext): GetDataSourceImport {
@@ -100,7 +115,10 @@ export function getDataSourceShim(impl: GetDataSourceHost, ctx: ShimContext): Ge
   };
 }
 
-/** What a host implements for `dataSourceSubscribe` (profile pre-release). The implementation throws to fail the call; `dataSourceSubscribePreReleaseShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataSourceSubscribe` (profile pre-release). The implementation throws to fail the call;
+ * `dataSourceSubscribePreReleaseShim` turns the error into the function's error convention.
+ */
 export interface DataSourceSubscribePreReleaseHost {
   /**
    * Subscribes the module to a data source. The host calls the module's
@@ -112,27 +130,46 @@ export interface DataSourceSubscribePreReleaseHost {
    * @param prio Priority, a signed 32-bit integer; lower runs first (0xFFFFFFFF is -1 and runs before 0).
    * @param cbID Passed back to the callback to tell subscriptions apart.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: i32, cbID:
+   * u64) -> status [wire (i32, i32, i32, i64) -> i32]
    */
   dataSourceSubscribe(ds: DataSourceHandle, type: SubscriptionTypeSeed, prio: number, cbID: bigint): void;
 }
 
 /**
- * `dataSourceSubscribe` (profile pre-release) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+ * `dataSourceSubscribe` (profile pre-release) as JS provides it: numbers only, each i64 of the module's signature split
+ * into two i32 halves (the profile's trampolines join them).
+ * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: i32, cbID:
+ * u64) -> status [wire (i32, i32, i32, i64) -> i32]
  */
-export type DataSourceSubscribePreReleaseImport = (ds: number, type: number, prio: number, cbIDLo: number, cbIDHi: number) => number;
+export type DataSourceSubscribePreReleaseImport = (
+  ds: number,
+  type: number,
+  prio: number,
+  cbIDLo: number,
+  cbIDHi: number,
+) => number;
 
 /**
  * Subscribes the module to a data source.
  *
- * The shim of `dataSourceSubscribe` (profile pre-release), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceSubscribe` and encodes its result or its error.
- * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+ * The shim of `dataSourceSubscribe` (profile pre-release), backed by `impl`: decodes the wire arguments, calls
+ * `impl.dataSourceSubscribe` and encodes its result or its error.
+ * @generated from env.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionTypeSeed>, prio: i32, cbID:
+ * u64) -> status [wire (i32, i32, i32, i64) -> i32]
  */
-export function dataSourceSubscribePreReleaseShim(impl: DataSourceSubscribePreReleaseHost, ctx: ShimContext): DataSourceSubscribePreReleaseImport {
+export function dataSourceSubscribePreReleaseShim(
+  impl: DataSourceSubscribePreReleaseHost,
+  ctx: ShimContext,
+): DataSourceSubscribePreReleaseImport {
   return function dataSourceSubscribe(ds: number, type: number, prio: number, cbIDLo: number, cbIDHi: number): number {
     try {
-      impl.dataSourceSubscribe((ds >>> 0) as DataSourceHandle, (type >>> 0) as SubscriptionTypeSeed, prio | 0, joinU64(cbIDLo, cbIDHi));
+      impl.dataSourceSubscribe(
+        (ds >>> 0) as DataSourceHandle,
+        (type >>> 0) as SubscriptionTypeSeed,
+        prio | 0,
+        joinU64(cbIDLo, cbIDHi),
+      );
       return 0;
     } catch (e) {
       ctx.fail("dataSourceSubscribe", e);
@@ -141,7 +178,11 @@ export function dataSourceSubscribePreReleaseShim(impl: DataSourceSubscribePreRe
   };
 }
 
-/** What a host implements for `dataSourceSubscribe` (profiles v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceSubscribeShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataSourceSubscribe` (profiles v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43).
+ * The implementation throws to fail the call; `dataSourceSubscribeShim` turns the error into the function's error
+ * convention.
+ */
 export interface DataSourceSubscribeHost {
   /**
    * Subscribes the module to a data source. The host calls the module's
@@ -154,27 +195,43 @@ export interface DataSourceSubscribeHost {
    * @param prio Priority, a signed 32-bit integer; lower runs first (0xFFFFFFFF is -1 and runs before 0).
    * @param cbID Passed back to the callback to tell subscriptions apart.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: i32, cbID:
+   * u64) -> status [wire (i32, i32, i32, i64) -> i32]
    */
   dataSourceSubscribe(ds: DataSourceHandle, type: SubscriptionType, prio: number, cbID: bigint): void;
 }
 
 /**
- * `dataSourceSubscribe` (profiles v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+ * `dataSourceSubscribe` (profiles v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers
+ * only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: i32, cbID:
+ * u64) -> status [wire (i32, i32, i32, i64) -> i32]
  */
-export type DataSourceSubscribeImport = (ds: number, type: number, prio: number, cbIDLo: number, cbIDHi: number) => number;
+export type DataSourceSubscribeImport = (
+  ds: number,
+  type: number,
+  prio: number,
+  cbIDLo: number,
+  cbIDHi: number,
+) => number;
 
 /**
  * Subscribes the module to a data source.
  *
- * The shim of `dataSourceSubscribe` (profiles v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceSubscribe` and encodes its result or its error.
- * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: i32, cbID: u64) -> status [wire (i32, i32, i32, i64) -> i32]
+ * The shim of `dataSourceSubscribe` (profiles v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by
+ * `impl`: decodes the wire arguments, calls `impl.dataSourceSubscribe` and encodes its result or its error.
+ * @generated from env|ig.dataSourceSubscribe(ds: handle<DataSource>, type: enum<SubscriptionType>, prio: i32, cbID:
+ * u64) -> status [wire (i32, i32, i32, i64) -> i32]
  */
 export function dataSourceSubscribeShim(impl: DataSourceSubscribeHost, ctx: ShimContext): DataSourceSubscribeImport {
   return function dataSourceSubscribe(ds: number, type: number, prio: number, cbIDLo: number, cbIDHi: number): number {
     try {
-      impl.dataSourceSubscribe((ds >>> 0) as DataSourceHandle, (type >>> 0) as SubscriptionType, prio | 0, joinU64(cbIDLo, cbIDHi));
+      impl.dataSourceSubscribe(
+        (ds >>> 0) as DataSourceHandle,
+        (type >>> 0) as SubscriptionType,
+        prio | 0,
+        joinU64(cbIDLo, cbIDHi),
+      );
       return 0;
     } catch (e) {
       ctx.fail("dataSourceSubscribe", e);
@@ -183,7 +240,11 @@ export function dataSourceSubscribeShim(impl: DataSourceSubscribeHost, ctx: Shim
   };
 }
 
-/** What a host implements for `dataSourceGetField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceGetFieldShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataSourceGetField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39,
+ * v0.40, v0.43). The implementation throws to fail the call; `dataSourceGetFieldShim` turns the error into the
+ * function's error convention.
+ */
 export interface DataSourceGetFieldHost {
   /**
    * Finds a field of a data source by name. Each call returns a new handle.
@@ -192,22 +253,27 @@ export interface DataSourceGetFieldHost {
    * @param ds The data source.
    * @param name Name of the field.
    * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env|ig.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) -> i32]
+   * @generated from env|ig.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) ->
+   * i32]
    */
   dataSourceGetField(ds: DataSourceHandle, name: string): FieldHandle | Miss;
 }
 
 /**
- * `dataSourceGetField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) -> i32]
+ * `dataSourceGetField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides
+ * it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) ->
+ * i32]
  */
 export type DataSourceGetFieldImport = (ds: number, namePtr: number, nameLen: number) => number;
 
 /**
  * Finds a field of a data source by name.
  *
- * The shim of `dataSourceGetField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceGetField` and encodes its result or its error.
- * @generated from env|ig.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) -> i32]
+ * The shim of `dataSourceGetField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43),
+ * backed by `impl`: decodes the wire arguments, calls `impl.dataSourceGetField` and encodes its result or its error.
+ * @generated from env|ig.dataSourceGetField(ds: handle<DataSource>, name: str) -> handle<Field> [wire (i32, i64) ->
+ * i32]
  */
 export function dataSourceGetFieldShim(impl: DataSourceGetFieldHost, ctx: ShimContext): DataSourceGetFieldImport {
   return function dataSourceGetField(ds: number, namePtr: number, nameLen: number): number {
@@ -226,7 +292,11 @@ export function dataSourceGetFieldShim(impl: DataSourceGetFieldHost, ctx: ShimCo
   };
 }
 
-/** What a host implements for `dataSourceAddField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceAddFieldShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataSourceAddField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39,
+ * v0.40, v0.43). The implementation throws to fail the call; `dataSourceAddFieldShim` turns the error into the
+ * function's error convention.
+ */
 export interface DataSourceAddFieldHost {
   /**
    * Adds a field to a data source. Fails for kind 0 or a kind above 14, for a
@@ -236,22 +306,27 @@ export interface DataSourceAddFieldHost {
    * @param name Name of the new field.
    * @param kind Kind of its values.
    * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env|ig.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field> [wire (i32, i64, i32) -> i32]
+   * @generated from env|ig.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) ->
+   * handle<Field> [wire (i32, i64, i32) -> i32]
    */
   dataSourceAddField(ds: DataSourceHandle, name: string, kind: FieldKind): FieldHandle | Miss;
 }
 
 /**
- * `dataSourceAddField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field> [wire (i32, i64, i32) -> i32]
+ * `dataSourceAddField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides
+ * it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field>
+ * [wire (i32, i64, i32) -> i32]
  */
 export type DataSourceAddFieldImport = (ds: number, namePtr: number, nameLen: number, kind: number) => number;
 
 /**
  * Adds a field to a data source.
  *
- * The shim of `dataSourceAddField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceAddField` and encodes its result or its error.
- * @generated from env|ig.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field> [wire (i32, i64, i32) -> i32]
+ * The shim of `dataSourceAddField` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43),
+ * backed by `impl`: decodes the wire arguments, calls `impl.dataSourceAddField` and encodes its result or its error.
+ * @generated from env|ig.dataSourceAddField(ds: handle<DataSource>, name: str, kind: enum<FieldKind>) -> handle<Field>
+ * [wire (i32, i64, i32) -> i32]
  */
 export function dataSourceAddFieldShim(impl: DataSourceAddFieldHost, ctx: ShimContext): DataSourceAddFieldImport {
   return function dataSourceAddField(ds: number, namePtr: number, nameLen: number, kind: number): number {
@@ -270,7 +345,11 @@ export function dataSourceAddFieldShim(impl: DataSourceAddFieldHost, ctx: ShimCo
   };
 }
 
-/** What a host implements for `dataSourceNewPacketSingle` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceNewPacketSingleShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataSourceNewPacketSingle` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38,
+ * v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceNewPacketSingleShim` turns the error
+ * into the function's error convention.
+ */
 export interface DataSourceNewPacketSingleHost {
   /**
    * Allocates a zeroed single packet. It is also a Data handle. It must be
@@ -283,7 +362,9 @@ export interface DataSourceNewPacketSingleHost {
 }
 
 /**
- * `dataSourceNewPacketSingle` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `dataSourceNewPacketSingle` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS
+ * provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines
+ * join them).
  * @generated from env|ig.dataSourceNewPacketSingle(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
  */
 export type DataSourceNewPacketSingleImport = (ds: number) => number;
@@ -291,10 +372,15 @@ export type DataSourceNewPacketSingleImport = (ds: number) => number;
 /**
  * Allocates a zeroed single packet.
  *
- * The shim of `dataSourceNewPacketSingle` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceNewPacketSingle` and encodes its result or its error.
+ * The shim of `dataSourceNewPacketSingle` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceNewPacketSingle` and encodes its result
+ * or its error.
  * @generated from env|ig.dataSourceNewPacketSingle(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
  */
-export function dataSourceNewPacketSingleShim(impl: DataSourceNewPacketSingleHost, ctx: ShimContext): DataSourceNewPacketSingleImport {
+export function dataSourceNewPacketSingleShim(
+  impl: DataSourceNewPacketSingleHost,
+  ctx: ShimContext,
+): DataSourceNewPacketSingleImport {
   return function dataSourceNewPacketSingle(ds: number): number {
     try {
       return impl.dataSourceNewPacketSingle((ds >>> 0) as DataSourceHandle);
@@ -305,7 +391,11 @@ export function dataSourceNewPacketSingleShim(impl: DataSourceNewPacketSingleHos
   };
 }
 
-/** What a host implements for `dataSourceNewPacketArray` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceNewPacketArrayShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataSourceNewPacketArray` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38,
+ * v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceNewPacketArrayShim` turns the error into
+ * the function's error convention.
+ */
 export interface DataSourceNewPacketArrayHost {
   /**
    * Allocates an empty array packet. It is also a DataArray handle. It must be
@@ -318,7 +408,9 @@ export interface DataSourceNewPacketArrayHost {
 }
 
 /**
- * `dataSourceNewPacketArray` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `dataSourceNewPacketArray` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS
+ * provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines
+ * join them).
  * @generated from env|ig.dataSourceNewPacketArray(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
  */
 export type DataSourceNewPacketArrayImport = (ds: number) => number;
@@ -326,10 +418,15 @@ export type DataSourceNewPacketArrayImport = (ds: number) => number;
 /**
  * Allocates an empty array packet.
  *
- * The shim of `dataSourceNewPacketArray` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceNewPacketArray` and encodes its result or its error.
+ * The shim of `dataSourceNewPacketArray` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceNewPacketArray` and encodes its result or
+ * its error.
  * @generated from env|ig.dataSourceNewPacketArray(ds: handle<DataSource>) -> handle<Packet> [wire (i32) -> i32]
  */
-export function dataSourceNewPacketArrayShim(impl: DataSourceNewPacketArrayHost, ctx: ShimContext): DataSourceNewPacketArrayImport {
+export function dataSourceNewPacketArrayShim(
+  impl: DataSourceNewPacketArrayHost,
+  ctx: ShimContext,
+): DataSourceNewPacketArrayImport {
   return function dataSourceNewPacketArray(ds: number): number {
     try {
       return impl.dataSourceNewPacketArray((ds >>> 0) as DataSourceHandle);
@@ -340,7 +437,11 @@ export function dataSourceNewPacketArrayShim(impl: DataSourceNewPacketArrayHost,
   };
 }
 
-/** What a host implements for `dataSourceEmitAndRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceEmitAndReleaseShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataSourceEmitAndRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38,
+ * v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceEmitAndReleaseShim` turns the error into
+ * the function's error convention.
+ */
 export interface DataSourceEmitAndReleaseHost {
   /**
    * Delivers a packet to every subscriber of the data source, in priority
@@ -355,14 +456,18 @@ export interface DataSourceEmitAndReleaseHost {
    * @param ds The data source the packet belongs to.
    * @param packet The packet to emit.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
+   * @generated from env|ig.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire
+   * (i32, i32) -> i32]
    */
   dataSourceEmitAndRelease(ds: DataSourceHandle, packet: PacketHandle): void;
 }
 
 /**
- * `dataSourceEmitAndRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
+ * `dataSourceEmitAndRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS
+ * provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines
+ * join them).
+ * @generated from env|ig.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32,
+ * i32) -> i32]
  */
 export type DataSourceEmitAndReleaseImport = (ds: number, packet: number) => number;
 
@@ -370,10 +475,16 @@ export type DataSourceEmitAndReleaseImport = (ds: number, packet: number) => num
  * Delivers a packet to every subscriber of the data source, in priority
  * order, then releases it.
  *
- * The shim of `dataSourceEmitAndRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceEmitAndRelease` and encodes its result or its error.
- * @generated from env|ig.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
+ * The shim of `dataSourceEmitAndRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceEmitAndRelease` and encodes its result or
+ * its error.
+ * @generated from env|ig.dataSourceEmitAndRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32,
+ * i32) -> i32]
  */
-export function dataSourceEmitAndReleaseShim(impl: DataSourceEmitAndReleaseHost, ctx: ShimContext): DataSourceEmitAndReleaseImport {
+export function dataSourceEmitAndReleaseShim(
+  impl: DataSourceEmitAndReleaseHost,
+  ctx: ShimContext,
+): DataSourceEmitAndReleaseImport {
   return function dataSourceEmitAndRelease(ds: number, packet: number): number {
     try {
       impl.dataSourceEmitAndRelease((ds >>> 0) as DataSourceHandle, (packet >>> 0) as PacketHandle);
@@ -385,7 +496,11 @@ export function dataSourceEmitAndReleaseShim(impl: DataSourceEmitAndReleaseHost,
   };
 }
 
-/** What a host implements for `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceReleaseShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39,
+ * v0.40, v0.43). The implementation throws to fail the call; `dataSourceReleaseShim` turns the error into the
+ * function's error convention.
+ */
 export interface DataSourceReleaseHost {
   /**
    * Releases a packet without emitting it. The pre-release reference page says it
@@ -394,22 +509,27 @@ export interface DataSourceReleaseHost {
    * @param ds The data source the packet belongs to.
    * @param packet The packet to release.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
+   * @generated from env|ig.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32)
+   * -> i32]
    */
   dataSourceRelease(ds: DataSourceHandle, packet: PacketHandle): void;
 }
 
 /**
- * `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
+ * `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it:
+ * numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32)
+ * -> i32]
  */
 export type DataSourceReleaseImport = (ds: number, packet: number) => number;
 
 /**
  * Releases a packet without emitting it.
  *
- * The shim of `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceRelease` and encodes its result or its error.
- * @generated from env|ig.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32) -> i32]
+ * The shim of `dataSourceRelease` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43),
+ * backed by `impl`: decodes the wire arguments, calls `impl.dataSourceRelease` and encodes its result or its error.
+ * @generated from env|ig.dataSourceRelease(ds: handle<DataSource>, packet: handle<Packet>) -> status [wire (i32, i32)
+ * -> i32]
  */
 export function dataSourceReleaseShim(impl: DataSourceReleaseHost, ctx: ShimContext): DataSourceReleaseImport {
   return function dataSourceRelease(ds: number, packet: number): number {
@@ -423,7 +543,11 @@ export function dataSourceReleaseShim(impl: DataSourceReleaseHost, ctx: ShimCont
   };
 }
 
-/** What a host implements for `dataSourceUnreference` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceUnreferenceShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataSourceUnreference` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The
+ * implementation throws to fail the call; `dataSourceUnreferenceShim` turns the error into the function's error
+ * convention.
+ */
 export interface DataSourceUnreferenceHost {
   /**
    * Marks the data source as not referenced: the gadget consumes it and no
@@ -436,7 +560,8 @@ export interface DataSourceUnreferenceHost {
 }
 
 /**
- * `dataSourceUnreference` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `dataSourceUnreference` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64
+ * of the module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.dataSourceUnreference(ds: handle<DataSource>) -> status [wire (i32) -> i32]
  */
 export type DataSourceUnreferenceImport = (ds: number) => number;
@@ -445,10 +570,14 @@ export type DataSourceUnreferenceImport = (ds: number) => number;
  * Marks the data source as not referenced: the gadget consumes it and no
  * one else needs its output.
  *
- * The shim of `dataSourceUnreference` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceUnreference` and encodes its result or its error.
+ * The shim of `dataSourceUnreference` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes
+ * the wire arguments, calls `impl.dataSourceUnreference` and encodes its result or its error.
  * @generated from env|ig.dataSourceUnreference(ds: handle<DataSource>) -> status [wire (i32) -> i32]
  */
-export function dataSourceUnreferenceShim(impl: DataSourceUnreferenceHost, ctx: ShimContext): DataSourceUnreferenceImport {
+export function dataSourceUnreferenceShim(
+  impl: DataSourceUnreferenceHost,
+  ctx: ShimContext,
+): DataSourceUnreferenceImport {
   return function dataSourceUnreference(ds: number): number {
     try {
       impl.dataSourceUnreference((ds >>> 0) as DataSourceHandle);
@@ -460,7 +589,11 @@ export function dataSourceUnreferenceShim(impl: DataSourceUnreferenceHost, ctx: 
   };
 }
 
-/** What a host implements for `dataSourceIsReferenced` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `dataSourceIsReferencedShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `dataSourceIsReferenced` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The
+ * implementation throws to fail the call; `dataSourceIsReferencedShim` turns the error into the function's error
+ * convention.
+ */
 export interface DataSourceIsReferencedHost {
   /**
    * Tells whether the data source is still referenced.
@@ -473,7 +606,8 @@ export interface DataSourceIsReferencedHost {
 }
 
 /**
- * `dataSourceIsReferenced` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `dataSourceIsReferenced` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each
+ * i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.dataSourceIsReferenced(ds: handle<DataSource>) -> bool [wire (i32) -> i32]
  */
 export type DataSourceIsReferencedImport = (ds: number) => number;
@@ -481,10 +615,14 @@ export type DataSourceIsReferencedImport = (ds: number) => number;
 /**
  * Tells whether the data source is still referenced.
  *
- * The shim of `dataSourceIsReferenced` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.dataSourceIsReferenced` and encodes its result or its error.
+ * The shim of `dataSourceIsReferenced` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes
+ * the wire arguments, calls `impl.dataSourceIsReferenced` and encodes its result or its error.
  * @generated from env|ig.dataSourceIsReferenced(ds: handle<DataSource>) -> bool [wire (i32) -> i32]
  */
-export function dataSourceIsReferencedShim(impl: DataSourceIsReferencedHost, ctx: ShimContext): DataSourceIsReferencedImport {
+export function dataSourceIsReferencedShim(
+  impl: DataSourceIsReferencedHost,
+  ctx: ShimContext,
+): DataSourceIsReferencedImport {
   return function dataSourceIsReferenced(ds: number): number {
     try {
       const r = impl.dataSourceIsReferenced((ds >>> 0) as DataSourceHandle);

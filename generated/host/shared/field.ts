@@ -2,7 +2,16 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import { type ShimContext, kindValue, mallocCopy, readString, returnHalves, returnWide, setErrorWord, writeInto } from "../../../runtime/abi/index.js";
+import {
+  type ShimContext,
+  kindValue,
+  mallocCopy,
+  readString,
+  returnHalves,
+  returnWide,
+  setErrorWord,
+  writeInto,
+} from "../../../runtime/abi/index.js";
 import { type FieldKind, FieldKindDecoding } from "../../constants.js";
 import type { DataHandle, FieldHandle } from "../../types.js";
 
@@ -16,7 +25,10 @@ import type { DataHandle, FieldHandle } from "../../types.js";
  * was never in a release and is not part of this spec.)
  */
 
-/** What a host implements for `fieldAccessorGet` (profile pre-release). The implementation throws to fail the call; `fieldAccessorGetShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `fieldAccessorGet` (profile pre-release). The implementation throws to fail the call;
+ * `fieldAccessorGetShim` turns the error into the function's error convention.
+ */
 export interface FieldAccessorGetHost {
   /**
    * Reads a field of a record. For String and Bytes kinds the host allocates
@@ -31,27 +43,36 @@ export interface FieldAccessorGetHost {
    * @param kind Kind to read the value as.
    * @returns The value's bits, or the bytes the shim copies into memory from the module's `malloc`.
    * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
+   * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) ->
+   * scalarOrMalloc [wire (i32, i32, i32) -> i64]
    */
   fieldAccessorGet(acc: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint | Uint8Array;
 }
 
 /**
- * `fieldAccessorGet` (profile pre-release) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
+ * `fieldAccessorGet` (profile pre-release) as JS provides it: numbers only, each i64 of the module's signature split
+ * into two i32 halves (the profile's trampolines join them).
+ * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc
+ * [wire (i32, i32, i32) -> i64]
  */
 export type FieldAccessorGetImport = (acc: number, data: number, kind: number) => number;
 
 /**
  * Reads a field of a record.
  *
- * The shim of `fieldAccessorGet` (profile pre-release), backed by `impl`: decodes the wire arguments, calls `impl.fieldAccessorGet` and encodes its result or its error.
- * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
+ * The shim of `fieldAccessorGet` (profile pre-release), backed by `impl`: decodes the wire arguments, calls
+ * `impl.fieldAccessorGet` and encodes its result or its error.
+ * @generated from env.fieldAccessorGet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc
+ * [wire (i32, i32, i32) -> i64]
  */
 export function fieldAccessorGetShim(impl: FieldAccessorGetHost, ctx: ShimContext): FieldAccessorGetImport {
   return function fieldAccessorGet(acc: number, data: number, kind: number): number {
     try {
-      const r = impl.fieldAccessorGet((acc >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind);
+      const r = impl.fieldAccessorGet(
+        (acc >>> 0) as FieldHandle,
+        (data >>> 0) as DataHandle,
+        (kind >>> 0) as FieldKind,
+      );
       if (typeof r !== "object") return returnWide(ctx.wide, r);
       return returnHalves(ctx.wide, mallocCopy(ctx, r), r.length);
     } catch (e) {
@@ -61,7 +82,10 @@ export function fieldAccessorGetShim(impl: FieldAccessorGetHost, ctx: ShimContex
   };
 }
 
-/** What a host implements for `fieldAccessorSet` (profile pre-release). The implementation throws to fail the call; `fieldAccessorSetShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `fieldAccessorSet` (profile pre-release). The implementation throws to fail the call;
+ * `fieldAccessorSetShim` turns the error into the function's error convention.
+ */
 export interface FieldAccessorSetHost {
   /**
    * Writes a field of a record. For String and Bytes kinds `value` is a
@@ -74,27 +98,43 @@ export interface FieldAccessorSetHost {
    * @param kind Kind of the value.
    * @param value The value, encoded by kind.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value:
+   * kindValue) -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
    */
   fieldAccessorSet(acc: FieldHandle, data: DataHandle, kind: FieldKind, value: number | bigint | Uint8Array): void;
 }
 
 /**
- * `fieldAccessorSet` (profile pre-release) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
+ * `fieldAccessorSet` (profile pre-release) as JS provides it: numbers only, each i64 of the module's signature split
+ * into two i32 halves (the profile's trampolines join them).
+ * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue)
+ * -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
  */
-export type FieldAccessorSetImport = (acc: number, data: number, kind: number, valueLo: number, valueHi: number) => number;
+export type FieldAccessorSetImport = (
+  acc: number,
+  data: number,
+  kind: number,
+  valueLo: number,
+  valueHi: number,
+) => number;
 
 /**
  * Writes a field of a record.
  *
- * The shim of `fieldAccessorSet` (profile pre-release), backed by `impl`: decodes the wire arguments, calls `impl.fieldAccessorSet` and encodes its result or its error.
- * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
+ * The shim of `fieldAccessorSet` (profile pre-release), backed by `impl`: decodes the wire arguments, calls
+ * `impl.fieldAccessorSet` and encodes its result or its error.
+ * @generated from env.fieldAccessorSet(acc: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue)
+ * -> status(success: acc) [wire (i32, i32, i32, i64) -> i32]
  */
 export function fieldAccessorSetShim(impl: FieldAccessorSetHost, ctx: ShimContext): FieldAccessorSetImport {
   return function fieldAccessorSet(acc: number, data: number, kind: number, valueLo: number, valueHi: number): number {
     try {
-      impl.fieldAccessorSet((acc >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi));
+      impl.fieldAccessorSet(
+        (acc >>> 0) as FieldHandle,
+        (data >>> 0) as DataHandle,
+        (kind >>> 0) as FieldKind,
+        kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi),
+      );
       return acc;
     } catch (e) {
       ctx.fail("fieldAccessorSet", e);
@@ -103,7 +143,10 @@ export function fieldAccessorSetShim(impl: FieldAccessorSetHost, ctx: ShimContex
   };
 }
 
-/** What a host implements for `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37). The implementation throws to fail the call; `fieldGetShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37). The implementation throws to fail the
+ * call; `fieldGetShim` turns the error into the function's error convention.
+ */
 export interface FieldGetHost {
   /**
    * Reads a field of a record, with the contract of the pre-release branch's
@@ -114,14 +157,17 @@ export interface FieldGetHost {
    * @param kind Kind to read the value as.
    * @returns The value's bits, or the bytes the shim copies into memory from the module's `malloc`.
    * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
+   * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc
+   * [wire (i32, i32, i32) -> i64]
    */
   fieldGet(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint | Uint8Array;
 }
 
 /**
- * `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
+ * `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37) as JS provides it: numbers only, each i64 of the module's signature
+ * split into two i32 halves (the profile's trampolines join them).
+ * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire
+ * (i32, i32, i32) -> i64]
  */
 export type FieldGetImport = (field: number, data: number, kind: number) => number;
 
@@ -130,8 +176,10 @@ export type FieldGetImport = (field: number, data: number, kind: number) => numb
  * `fieldAccessorGet`: strings and bytes come back in memory from the module's
  * `malloc`, and the error value 0 is ambiguous for scalars.
  *
- * The shim of `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37), backed by `impl`: decodes the wire arguments, calls `impl.fieldGet` and encodes its result or its error.
- * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire (i32, i32, i32) -> i64]
+ * The shim of `fieldGet` (profiles v0.30, v0.33, v0.35, v0.37), backed by `impl`: decodes the wire arguments, calls
+ * `impl.fieldGet` and encodes its result or its error.
+ * @generated from env.fieldGet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> scalarOrMalloc [wire
+ * (i32, i32, i32) -> i64]
  */
 export function fieldGetShim(impl: FieldGetHost, ctx: ShimContext): FieldGetImport {
   return function fieldGet(field: number, data: number, kind: number): number {
@@ -146,7 +194,10 @@ export function fieldGetShim(impl: FieldGetHost, ctx: ShimContext): FieldGetImpo
   };
 }
 
-/** What a host implements for `fieldGetScalar` (profile v0.38). The implementation throws to fail the call; `fieldGetScalarV0_38Shim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `fieldGetScalar` (profile v0.38). The implementation throws to fail the call;
+ * `fieldGetScalarV0_38Shim` turns the error into the function's error convention.
+ */
 export interface FieldGetScalarV0_38Host {
   /**
    * Reads a fixed-size field value. Returns 0 on error, which cannot be told
@@ -157,27 +208,35 @@ export interface FieldGetScalarV0_38Host {
    * @param kind Kind to read the value as; same size as the field's.
    * @returns The value.
    * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire (i32, i32, i32) -> i64]
+   * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire
+   * (i32, i32, i32) -> i64]
    */
   fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint;
 }
 
 /**
- * `fieldGetScalar` (profile v0.38) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire (i32, i32, i32) -> i64]
+ * `fieldGetScalar` (profile v0.38) as JS provides it: numbers only, each i64 of the module's signature split into two
+ * i32 halves (the profile's trampolines join them).
+ * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire
+ * (i32, i32, i32) -> i64]
  */
 export type FieldGetScalarV0_38Import = (field: number, data: number, kind: number) => number;
 
 /**
  * Reads a fixed-size field value.
  *
- * The shim of `fieldGetScalar` (profile v0.38), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetScalar` and encodes its result or its error.
- * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire (i32, i32, i32) -> i64]
+ * The shim of `fieldGetScalar` (profile v0.38), backed by `impl`: decodes the wire arguments, calls
+ * `impl.fieldGetScalar` and encodes its result or its error.
+ * @generated from env.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>) -> u64 [wire
+ * (i32, i32, i32) -> i64]
  */
 export function fieldGetScalarV0_38Shim(impl: FieldGetScalarV0_38Host, ctx: ShimContext): FieldGetScalarV0_38Import {
   return function fieldGetScalar(field: number, data: number, kind: number): number {
     try {
-      return returnWide(ctx.wide, impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind));
+      return returnWide(
+        ctx.wide,
+        impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind),
+      );
     } catch (e) {
       ctx.fail("fieldGetScalar", e);
       return returnHalves(ctx.wide, 0, 0);
@@ -185,7 +244,10 @@ export function fieldGetScalarV0_38Shim(impl: FieldGetScalarV0_38Host, ctx: Shim
   };
 }
 
-/** What a host implements for `fieldGetScalar` (profiles v0.39, v0.40, v0.43). The implementation throws to fail the call; `fieldGetScalarShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `fieldGetScalar` (profiles v0.39, v0.40, v0.43). The implementation throws to fail the
+ * call; `fieldGetScalarShim` turns the error into the function's error convention.
+ */
 export interface FieldGetScalarHost {
   /**
    * Reads a fixed-size field value. On error the host writes the u32 1 at
@@ -196,28 +258,37 @@ export interface FieldGetScalarHost {
    * @param data The record.
    * @param kind Kind to read the value as; same size as the field's.
    * @returns The value.
-   * @throws Any error fails the call. On error writes the u32 1 at `err` (when it is not 0); the i64 result is then meaningless.
-   * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) -> u64 [wire (i32, i32, i32, i32) -> i64]
+   * @throws Any error fails the call. On error writes the u32 1 at `err` (when it is not 0); the i64 result is then
+   * meaningless.
+   * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) ->
+   * u64 [wire (i32, i32, i32, i32) -> i64]
    */
   fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint;
 }
 
 /**
- * `fieldGetScalar` (profiles v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) -> u64 [wire (i32, i32, i32, i32) -> i64]
+ * `fieldGetScalar` (profiles v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature
+ * split into two i32 halves (the profile's trampolines join them).
+ * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) ->
+ * u64 [wire (i32, i32, i32, i32) -> i64]
  */
 export type FieldGetScalarImport = (field: number, data: number, kind: number, err: number) => number;
 
 /**
  * Reads a fixed-size field value.
  *
- * The shim of `fieldGetScalar` (profiles v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetScalar` and encodes its result or its error.
- * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) -> u64 [wire (i32, i32, i32, i32) -> i64]
+ * The shim of `fieldGetScalar` (profiles v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls
+ * `impl.fieldGetScalar` and encodes its result or its error.
+ * @generated from ig.fieldGetScalar(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, err: errPtr) ->
+ * u64 [wire (i32, i32, i32, i32) -> i64]
  */
 export function fieldGetScalarShim(impl: FieldGetScalarHost, ctx: ShimContext): FieldGetScalarImport {
   return function fieldGetScalar(field: number, data: number, kind: number, err: number): number {
     try {
-      return returnWide(ctx.wide, impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind));
+      return returnWide(
+        ctx.wide,
+        impl.fieldGetScalar((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind),
+      );
     } catch (e) {
       ctx.fail("fieldGetScalar", e);
       setErrorWord(ctx, err >>> 0);
@@ -226,7 +297,10 @@ export function fieldGetScalarShim(impl: FieldGetScalarHost, ctx: ShimContext): 
   };
 }
 
-/** What a host implements for `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `fieldGetBufferShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail
+ * the call; `fieldGetBufferShim` turns the error into the function's error convention.
+ */
 export interface FieldGetBufferHost {
   /**
    * Copies a field's raw value into a buffer the module provides: `kind`
@@ -240,31 +314,47 @@ export interface FieldGetBufferHost {
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
    * @returns The bytes or text the shim copies into `dst`. The module gets: Bytes copied.
    * @throws Any error fails the call. Returns -1 on error.
-   * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) ->
+   * bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
    */
   fieldGetBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind, capacity: number): Uint8Array | string;
 }
 
 /**
- * `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
+ * `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's
+ * signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) ->
+ * bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
  */
-export type FieldGetBufferImport = (field: number, data: number, kind: number, dstPtr: number, dstLen: number) => number;
+export type FieldGetBufferImport = (
+  field: number,
+  data: number,
+  kind: number,
+  dstPtr: number,
+  dstLen: number,
+) => number;
 
 /**
  * Copies a field's raw value into a buffer the module provides: `kind`
  * must be String or Bytes (CString fails), and any field can be read so,
  * a fixed-size field giving its little-endian bytes.
  *
- * The shim of `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldGetBuffer` and encodes its result or its error.
- * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) -> bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
+ * The shim of `fieldGetBuffer` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments,
+ * calls `impl.fieldGetBuffer` and encodes its result or its error.
+ * @generated from env|ig.fieldGetBuffer(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, dst: dst) ->
+ * bytesToDst(dst, count) [wire (i32, i32, i32, i64) -> i32]
  */
 export function fieldGetBufferShim(impl: FieldGetBufferHost, ctx: ShimContext): FieldGetBufferImport {
   return function fieldGetBuffer(field: number, data: number, kind: number, dstPtr: number, dstLen: number): number {
     try {
       dstPtr >>>= 0;
       dstLen >>>= 0;
-      const r = impl.fieldGetBuffer((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, dstLen);
+      const r = impl.fieldGetBuffer(
+        (field >>> 0) as FieldHandle,
+        (data >>> 0) as DataHandle,
+        (kind >>> 0) as FieldKind,
+        dstLen,
+      );
       return writeInto(ctx.memory, dstPtr, dstLen, r, "dst");
     } catch (e) {
       ctx.fail("fieldGetBuffer", e);
@@ -273,7 +363,10 @@ export function fieldGetBufferShim(impl: FieldGetBufferHost, ctx: ShimContext): 
   };
 }
 
-/** What a host implements for `fieldSet` (profiles v0.30, v0.33, v0.35, v0.37, v0.38). The implementation throws to fail the call; `fieldSetV0_30Shim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `fieldSet` (profiles v0.30, v0.33, v0.35, v0.37, v0.38). The implementation throws to fail
+ * the call; `fieldSetV0_30Shim` turns the error into the function's error convention.
+ */
 export interface FieldSetV0_30Host {
   /**
    * Writes a field of a record. For String and Bytes kinds `value` is a
@@ -286,27 +379,43 @@ export interface FieldSetV0_30Host {
    * @param kind Kind of the value; same size as the field's.
    * @param value The value, encoded by kind.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: field) [wire (i32, i32, i32, i64) -> i32]
+   * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) ->
+   * status(success: field) [wire (i32, i32, i32, i64) -> i32]
    */
   fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: number | bigint | Uint8Array): void;
 }
 
 /**
- * `fieldSet` (profiles v0.30, v0.33, v0.35, v0.37, v0.38) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: field) [wire (i32, i32, i32, i64) -> i32]
+ * `fieldSet` (profiles v0.30, v0.33, v0.35, v0.37, v0.38) as JS provides it: numbers only, each i64 of the module's
+ * signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) ->
+ * status(success: field) [wire (i32, i32, i32, i64) -> i32]
  */
-export type FieldSetV0_30Import = (field: number, data: number, kind: number, valueLo: number, valueHi: number) => number;
+export type FieldSetV0_30Import = (
+  field: number,
+  data: number,
+  kind: number,
+  valueLo: number,
+  valueHi: number,
+) => number;
 
 /**
  * Writes a field of a record.
  *
- * The shim of `fieldSet` (profiles v0.30, v0.33, v0.35, v0.37, v0.38), backed by `impl`: decodes the wire arguments, calls `impl.fieldSet` and encodes its result or its error.
- * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status(success: field) [wire (i32, i32, i32, i64) -> i32]
+ * The shim of `fieldSet` (profiles v0.30, v0.33, v0.35, v0.37, v0.38), backed by `impl`: decodes the wire arguments,
+ * calls `impl.fieldSet` and encodes its result or its error.
+ * @generated from env.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) ->
+ * status(success: field) [wire (i32, i32, i32, i64) -> i32]
  */
 export function fieldSetV0_30Shim(impl: FieldSetV0_30Host, ctx: ShimContext): FieldSetV0_30Import {
   return function fieldSet(field: number, data: number, kind: number, valueLo: number, valueHi: number): number {
     try {
-      impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi));
+      impl.fieldSet(
+        (field >>> 0) as FieldHandle,
+        (data >>> 0) as DataHandle,
+        (kind >>> 0) as FieldKind,
+        kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi),
+      );
       return field;
     } catch (e) {
       ctx.fail("fieldSet", e);
@@ -315,7 +424,10 @@ export function fieldSetV0_30Shim(impl: FieldSetV0_30Host, ctx: ShimContext): Fi
   };
 }
 
-/** What a host implements for `fieldSet` (profiles v0.39, v0.40, v0.43). The implementation throws to fail the call; `fieldSetShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `fieldSet` (profiles v0.39, v0.40, v0.43). The implementation throws to fail the call;
+ * `fieldSetShim` turns the error into the function's error convention.
+ */
 export interface FieldSetHost {
   /**
    * Writes a field of a record. For String and Bytes kinds `value` is a
@@ -326,27 +438,37 @@ export interface FieldSetHost {
    * @param kind Kind of the value; same size as the field's.
    * @param value The value, encoded by kind.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
+   * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) ->
+   * status [wire (i32, i32, i32, i64) -> i32]
    */
   fieldSet(field: FieldHandle, data: DataHandle, kind: FieldKind, value: number | bigint | Uint8Array): void;
 }
 
 /**
- * `fieldSet` (profiles v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
+ * `fieldSet` (profiles v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split
+ * into two i32 halves (the profile's trampolines join them).
+ * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) ->
+ * status [wire (i32, i32, i32, i64) -> i32]
  */
 export type FieldSetImport = (field: number, data: number, kind: number, valueLo: number, valueHi: number) => number;
 
 /**
  * Writes a field of a record.
  *
- * The shim of `fieldSet` (profiles v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldSet` and encodes its result or its error.
- * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) -> status [wire (i32, i32, i32, i64) -> i32]
+ * The shim of `fieldSet` (profiles v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls
+ * `impl.fieldSet` and encodes its result or its error.
+ * @generated from ig.fieldSet(field: handle<Field>, data: handle<Data>, kind: enum<FieldKind>, value: kindValue) ->
+ * status [wire (i32, i32, i32, i64) -> i32]
  */
 export function fieldSetShim(impl: FieldSetHost, ctx: ShimContext): FieldSetImport {
   return function fieldSet(field: number, data: number, kind: number, valueLo: number, valueHi: number): number {
     try {
-      impl.fieldSet((field >>> 0) as FieldHandle, (data >>> 0) as DataHandle, (kind >>> 0) as FieldKind, kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi));
+      impl.fieldSet(
+        (field >>> 0) as FieldHandle,
+        (data >>> 0) as DataHandle,
+        (kind >>> 0) as FieldKind,
+        kindValue(ctx.memory, FieldKindDecoding, kind >>> 0, valueLo, valueHi),
+      );
       return 0;
     } catch (e) {
       ctx.fail("fieldSet", e);
@@ -355,7 +477,10 @@ export function fieldSetShim(impl: FieldSetHost, ctx: ShimContext): FieldSetImpo
   };
 }
 
-/** What a host implements for `fieldAddTag` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `fieldAddTagShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `fieldAddTag` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation
+ * throws to fail the call; `fieldAddTagShim` turns the error into the function's error convention.
+ */
 export interface FieldAddTagHost {
   /**
    * Attaches a tag to a field, for the host and other gadgets to see.
@@ -368,7 +493,8 @@ export interface FieldAddTagHost {
 }
 
 /**
- * `fieldAddTag` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `fieldAddTag` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.fieldAddTag(field: handle<Field>, tag: str) -> status [wire (i32, i64) -> i32]
  */
 export type FieldAddTagImport = (field: number, tagPtr: number, tagLen: number) => number;
@@ -376,7 +502,8 @@ export type FieldAddTagImport = (field: number, tagPtr: number, tagLen: number) 
 /**
  * Attaches a tag to a field, for the host and other gadgets to see.
  *
- * The shim of `fieldAddTag` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.fieldAddTag` and encodes its result or its error.
+ * The shim of `fieldAddTag` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.fieldAddTag` and encodes its result or its error.
  * @generated from env|ig.fieldAddTag(field: handle<Field>, tag: str) -> status [wire (i32, i64) -> i32]
  */
 export function fieldAddTagShim(impl: FieldAddTagHost, ctx: ShimContext): FieldAddTagImport {

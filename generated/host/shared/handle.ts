@@ -10,7 +10,10 @@ import type { ShimContext } from "../../../runtime/abi/index.js";
  * Handles of any type.
  */
 
-/** What a host implements for `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `releaseHandleShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to
+ * fail the call; `releaseHandleShim` turns the error into the function's error convention.
+ */
 export interface ReleaseHandleHost {
   /**
    * Releases a handle of any type; an element handle of a data array fails.
@@ -27,7 +30,8 @@ export interface ReleaseHandleHost {
 }
 
 /**
- * `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.releaseHandle(handle: u32) -> status [wire (i32) -> i32]
  */
 export type ReleaseHandleImport = (handle: number) => number;
@@ -35,7 +39,8 @@ export type ReleaseHandleImport = (handle: number) => number;
 /**
  * Releases a handle of any type; an element handle of a data array fails.
  *
- * The shim of `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.releaseHandle` and encodes its result or its error.
+ * The shim of `releaseHandle` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.releaseHandle` and encodes its result or its error.
  * @generated from env|ig.releaseHandle(handle: u32) -> status [wire (i32) -> i32]
  */
 export function releaseHandleShim(impl: ReleaseHandleHost, ctx: ShimContext): ReleaseHandleImport {

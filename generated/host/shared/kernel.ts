@@ -10,7 +10,10 @@ import { type ShimContext, joinU64, readString } from "../../../runtime/abi/inde
  * Facts about the running kernel and the host's filters.
  */
 
-/** What a host implements for `kallsymsSymbolExists` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `kallsymsSymbolExistsShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `kallsymsSymbolExists` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation
+ * throws to fail the call; `kallsymsSymbolExistsShim` turns the error into the function's error convention.
+ */
 export interface KallsymsSymbolExistsHost {
   /**
    * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
@@ -23,7 +26,8 @@ export interface KallsymsSymbolExistsHost {
 }
 
 /**
- * `kallsymsSymbolExists` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `kallsymsSymbolExists` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.kallsymsSymbolExists(symbol: str) -> bool [wire (i64) -> i32]
  */
 export type KallsymsSymbolExistsImport = (symbolPtr: number, symbolLen: number) => number;
@@ -31,7 +35,8 @@ export type KallsymsSymbolExistsImport = (symbolPtr: number, symbolLen: number) 
 /**
  * Tells whether the kernel has a symbol of this name (as listed in /proc/kallsyms).
  *
- * The shim of `kallsymsSymbolExists` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.kallsymsSymbolExists` and encodes its result or its error.
+ * The shim of `kallsymsSymbolExists` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.kallsymsSymbolExists` and encodes its result or its error.
  * @generated from env|ig.kallsymsSymbolExists(symbol: str) -> bool [wire (i64) -> i32]
  */
 export function kallsymsSymbolExistsShim(impl: KallsymsSymbolExistsHost, ctx: ShimContext): KallsymsSymbolExistsImport {
@@ -46,7 +51,10 @@ export function kallsymsSymbolExistsShim(impl: KallsymsSymbolExistsHost, ctx: Sh
   };
 }
 
-/** What a host implements for `shouldDiscardMntnsID` (profiles v0.40, v0.43). The implementation throws to fail the call; `shouldDiscardMntnsIDShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `shouldDiscardMntnsID` (profiles v0.40, v0.43). The implementation throws to fail the
+ * call; `shouldDiscardMntnsIDShim` turns the error into the function's error convention.
+ */
 export interface ShouldDiscardMntnsIDHost {
   /**
    * Tells whether events of this mount namespace should be discarded under the
@@ -60,7 +68,8 @@ export interface ShouldDiscardMntnsIDHost {
 }
 
 /**
- * `shouldDiscardMntnsID` (profiles v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `shouldDiscardMntnsID` (profiles v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature
+ * split into two i32 halves (the profile's trampolines join them).
  * @generated from ig.shouldDiscardMntnsID(mntnsID: u64) -> bool [wire (i64) -> i32]
  */
 export type ShouldDiscardMntnsIDImport = (mntnsIDLo: number, mntnsIDHi: number) => number;
@@ -69,7 +78,8 @@ export type ShouldDiscardMntnsIDImport = (mntnsIDLo: number, mntnsIDHi: number) 
  * Tells whether events of this mount namespace should be discarded under the
  * host's mount-namespace filter.
  *
- * The shim of `shouldDiscardMntnsID` (profiles v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.shouldDiscardMntnsID` and encodes its result or its error.
+ * The shim of `shouldDiscardMntnsID` (profiles v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls
+ * `impl.shouldDiscardMntnsID` and encodes its result or its error.
  * @generated from ig.shouldDiscardMntnsID(mntnsID: u64) -> bool [wire (i64) -> i32]
  */
 export function shouldDiscardMntnsIDShim(impl: ShouldDiscardMntnsIDHost, ctx: ShimContext): ShouldDiscardMntnsIDImport {

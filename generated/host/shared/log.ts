@@ -11,7 +11,11 @@ import type { LogLevel } from "../../constants.js";
  * Messages from the gadget, written through the host's logger.
  */
 
-/** What a host implements for `gadgetLog` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `gadgetLogShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `gadgetLog` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40,
+ * v0.43). The implementation throws to fail the call; `gadgetLogShim` turns the error into the function's error
+ * convention.
+ */
 export interface GadgetLogHost {
   /**
    * Writes a message through the gadget's logger at the given level. A level
@@ -25,7 +29,8 @@ export interface GadgetLogHost {
 }
 
 /**
- * `gadgetLog` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `gadgetLog` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers
+ * only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
  */
 export type GadgetLogImport = (level: number, msgPtr: number, msgLen: number) => void;
@@ -33,7 +38,8 @@ export type GadgetLogImport = (level: number, msgPtr: number, msgLen: number) =>
 /**
  * Writes a message through the gadget's logger at the given level.
  *
- * The shim of `gadgetLog` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.gadgetLog` and encodes its result or its error.
+ * The shim of `gadgetLog` (profiles pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by
+ * `impl`: decodes the wire arguments, calls `impl.gadgetLog` and encodes its result or its error.
  * @generated from env|ig.gadgetLog(level: enum<LogLevel>, msg: str) -> none [wire (i32, i64) -> ()]
  */
 export function gadgetLogShim(impl: GadgetLogHost, ctx: ShimContext): GadgetLogImport {
@@ -46,7 +52,10 @@ export function gadgetLogShim(impl: GadgetLogHost, ctx: ShimContext): GadgetLogI
   };
 }
 
-/** What a host implements for `gadgetShouldLog` (profile v0.43). The implementation throws to fail the call; `gadgetShouldLogShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `gadgetShouldLog` (profile v0.43). The implementation throws to fail the call;
+ * `gadgetShouldLogShim` turns the error into the function's error convention.
+ */
 export interface GadgetShouldLogHost {
   /**
    * Tells whether the host would write a message of this level, so that the
@@ -60,7 +69,8 @@ export interface GadgetShouldLogHost {
 }
 
 /**
- * `gadgetShouldLog` (profile v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `gadgetShouldLog` (profile v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two
+ * i32 halves (the profile's trampolines join them).
  * @generated from ig.gadgetShouldLog(level: enum<LogLevel>) -> bool [wire (i32) -> i32]
  */
 export type GadgetShouldLogImport = (level: number) => number;
@@ -69,7 +79,8 @@ export type GadgetShouldLogImport = (level: number) => number;
  * Tells whether the host would write a message of this level, so that the
  * gadget can skip building a message nobody will read.
  *
- * The shim of `gadgetShouldLog` (profile v0.43), backed by `impl`: decodes the wire arguments, calls `impl.gadgetShouldLog` and encodes its result or its error.
+ * The shim of `gadgetShouldLog` (profile v0.43), backed by `impl`: decodes the wire arguments, calls
+ * `impl.gadgetShouldLog` and encodes its result or its error.
  * @generated from ig.gadgetShouldLog(level: enum<LogLevel>) -> bool [wire (i32) -> i32]
  */
 export function gadgetShouldLogShim(impl: GadgetShouldLogHost, ctx: ShimContext): GadgetShouldLogImport {

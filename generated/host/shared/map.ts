@@ -2,7 +2,15 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import { MISS, type Miss, type ShimContext, readBytes, readString, wideToNumber, writeInto } from "../../../runtime/abi/index.js";
+import {
+  MISS,
+  type Miss,
+  type ShimContext,
+  readBytes,
+  readString,
+  wideToNumber,
+  writeInto,
+} from "../../../runtime/abi/index.js";
 import type { MapType, MapUpdateFlags } from "../../constants.js";
 import type { MapHandle } from "../../types.js";
 
@@ -12,7 +20,10 @@ import type { MapHandle } from "../../types.js";
  * eBPF maps, with Linux's semantics for their types and update flags.
  */
 
-/** What a host implements for `newMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `newMapShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `newMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to
+ * fail the call; `newMapShim` turns the error into the function's error convention.
+ */
 export interface NewMapHost {
   /**
    * Creates a map.
@@ -22,27 +33,52 @@ export interface NewMapHost {
    * @param valueSize Bytes of a value.
    * @param maxEntries Most entries the map holds.
    * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env|ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) -> handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
+   * @generated from env|ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) ->
+   * handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
    */
   newMap(name: string, type: MapType, keySize: number, valueSize: number, maxEntries: number): MapHandle;
 }
 
 /**
- * `newMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) -> handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
+ * `newMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) ->
+ * handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
  */
-export type NewMapImport = (namePtr: number, nameLen: number, type: number, keySize: number, valueSize: number, maxEntries: number) => number;
+export type NewMapImport = (
+  namePtr: number,
+  nameLen: number,
+  type: number,
+  keySize: number,
+  valueSize: number,
+  maxEntries: number,
+) => number;
 
 /**
  * Creates a map.
  *
- * The shim of `newMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.newMap` and encodes its result or its error.
- * @generated from env|ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) -> handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
+ * The shim of `newMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.newMap` and encodes its result or its error.
+ * @generated from env|ig.newMap(name: str, type: enum<MapType>, keySize: u32, valueSize: u32, maxEntries: u32) ->
+ * handle<Map> [wire (i64, i32, i32, i32, i32) -> i32]
  */
 export function newMapShim(impl: NewMapHost, ctx: ShimContext): NewMapImport {
-  return function newMap(namePtr: number, nameLen: number, type: number, keySize: number, valueSize: number, maxEntries: number): number {
+  return function newMap(
+    namePtr: number,
+    nameLen: number,
+    type: number,
+    keySize: number,
+    valueSize: number,
+    maxEntries: number,
+  ): number {
     try {
-      return impl.newMap(readString(ctx.memory, namePtr >>> 0, nameLen >>> 0, "name"), (type >>> 0) as MapType, keySize >>> 0, valueSize >>> 0, maxEntries >>> 0);
+      return impl.newMap(
+        readString(ctx.memory, namePtr >>> 0, nameLen >>> 0, "name"),
+        (type >>> 0) as MapType,
+        keySize >>> 0,
+        valueSize >>> 0,
+        maxEntries >>> 0,
+      );
     } catch (e) {
       ctx.fail("newMap", e);
       return 0;
@@ -50,7 +86,10 @@ export function newMapShim(impl: NewMapHost, ctx: ShimContext): NewMapImport {
   };
 }
 
-/** What a host implements for `getMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getMapShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `getMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to
+ * fail the call; `getMapShim` turns the error into the function's error convention.
+ */
 export interface GetMapHost {
   /**
    * Finds a map the gadget's eBPF program declared (here, the embedding code) by name.
@@ -62,7 +101,8 @@ export interface GetMapHost {
 }
 
 /**
- * `getMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `getMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.getMap(name: str) -> handle<Map> [wire (i64) -> i32]
  */
 export type GetMapImport = (namePtr: number, nameLen: number) => number;
@@ -70,7 +110,8 @@ export type GetMapImport = (namePtr: number, nameLen: number) => number;
 /**
  * Finds a map the gadget's eBPF program declared (here, the embedding code) by name.
  *
- * The shim of `getMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getMap` and encodes its result or its error.
+ * The shim of `getMap` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.getMap` and encodes its result or its error.
  * @generated from env|ig.getMap(name: str) -> handle<Map> [wire (i64) -> i32]
  */
 export function getMapShim(impl: GetMapHost, ctx: ShimContext): GetMapImport {
@@ -90,7 +131,10 @@ export function getMapShim(impl: GetMapHost, ctx: ShimContext): GetMapImport {
   };
 }
 
-/** What a host implements for `mapLookup` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `mapLookupShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `mapLookup` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws
+ * to fail the call; `mapLookupShim` turns the error into the function's error convention.
+ */
 export interface MapLookupHost {
   /**
    * Copies the value stored under `key` into `value`. For a map of maps the
@@ -101,29 +145,44 @@ export interface MapLookupHost {
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
    * @returns The bytes or text the shim copies into `value`.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32, i64, i64) -> i32]
+   * @generated from env|ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32,
+   * i64, i64) -> i32]
    */
   mapLookup(map: MapHandle, key: Uint8Array, capacity: number): Uint8Array | string | Miss;
 }
 
 /**
- * `mapLookup` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32, i64, i64) -> i32]
+ * `mapLookup` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32,
+ * i64, i64) -> i32]
  */
-export type MapLookupImport = (map: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number) => number;
+export type MapLookupImport = (
+  map: number,
+  keyPtr: number,
+  keyLen: number,
+  valuePtr: number,
+  valueLen: number,
+) => number;
 
 /**
  * Copies the value stored under `key` into `value`.
  *
- * The shim of `mapLookup` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapLookup` and encodes its result or its error.
- * @generated from env|ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32, i64, i64) -> i32]
+ * The shim of `mapLookup` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.mapLookup` and encodes its result or its error.
+ * @generated from env|ig.mapLookup(map: handle<Map>, key: buf, value: dst) -> bytesToDst(value, status) [wire (i32,
+ * i64, i64) -> i32]
  */
 export function mapLookupShim(impl: MapLookupHost, ctx: ShimContext): MapLookupImport {
   return function mapLookup(map: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number): number {
     try {
       valuePtr >>>= 0;
       valueLen >>>= 0;
-      const r = impl.mapLookup((map >>> 0) as MapHandle, readBytes(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key"), valueLen);
+      const r = impl.mapLookup(
+        (map >>> 0) as MapHandle,
+        readBytes(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key"),
+        valueLen,
+      );
       if (r === MISS) {
         if (ctx.reportsMisses) ctx.miss(`mapLookup: no entry for the key`);
         return 1;
@@ -137,7 +196,10 @@ export function mapLookupShim(impl: MapLookupHost, ctx: ShimContext): MapLookupI
   };
 }
 
-/** What a host implements for `mapUpdate` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `mapUpdateShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `mapUpdate` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws
+ * to fail the call; `mapUpdateShim` turns the error into the function's error convention.
+ */
 export interface MapUpdateHost {
   /**
    * Stores `value` under `key`. For a map of maps the value is a Map handle
@@ -148,27 +210,53 @@ export interface MapUpdateHost {
    * @param value The value.
    * @param flags Any, NoExist or Exist.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status [wire (i32, i64, i64, i64) -> i32]
+   * @generated from env|ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status
+   * [wire (i32, i64, i64, i64) -> i32]
    */
   mapUpdate(map: MapHandle, key: Uint8Array, value: Uint8Array, flags: MapUpdateFlags): void;
 }
 
 /**
- * `mapUpdate` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status [wire (i32, i64, i64, i64) -> i32]
+ * `mapUpdate` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status [wire
+ * (i32, i64, i64, i64) -> i32]
  */
-export type MapUpdateImport = (map: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number, flagsLo: number, flagsHi: number) => number;
+export type MapUpdateImport = (
+  map: number,
+  keyPtr: number,
+  keyLen: number,
+  valuePtr: number,
+  valueLen: number,
+  flagsLo: number,
+  flagsHi: number,
+) => number;
 
 /**
  * Stores `value` under `key`.
  *
- * The shim of `mapUpdate` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapUpdate` and encodes its result or its error.
- * @generated from env|ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status [wire (i32, i64, i64, i64) -> i32]
+ * The shim of `mapUpdate` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.mapUpdate` and encodes its result or its error.
+ * @generated from env|ig.mapUpdate(map: handle<Map>, key: buf, value: buf, flags: enum<MapUpdateFlags>) -> status [wire
+ * (i32, i64, i64, i64) -> i32]
  */
 export function mapUpdateShim(impl: MapUpdateHost, ctx: ShimContext): MapUpdateImport {
-  return function mapUpdate(map: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number, flagsLo: number, flagsHi: number): number {
+  return function mapUpdate(
+    map: number,
+    keyPtr: number,
+    keyLen: number,
+    valuePtr: number,
+    valueLen: number,
+    flagsLo: number,
+    flagsHi: number,
+  ): number {
     try {
-      impl.mapUpdate((map >>> 0) as MapHandle, readBytes(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key"), readBytes(ctx.memory, valuePtr >>> 0, valueLen >>> 0, "value"), wideToNumber(flagsLo, flagsHi) as MapUpdateFlags);
+      impl.mapUpdate(
+        (map >>> 0) as MapHandle,
+        readBytes(ctx.memory, keyPtr >>> 0, keyLen >>> 0, "key"),
+        readBytes(ctx.memory, valuePtr >>> 0, valueLen >>> 0, "value"),
+        wideToNumber(flagsLo, flagsHi) as MapUpdateFlags,
+      );
       return 0;
     } catch (e) {
       ctx.fail("mapUpdate", e);
@@ -177,7 +265,10 @@ export function mapUpdateShim(impl: MapUpdateHost, ctx: ShimContext): MapUpdateI
   };
 }
 
-/** What a host implements for `mapDelete` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `mapDeleteShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `mapDelete` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws
+ * to fail the call; `mapDeleteShim` turns the error into the function's error convention.
+ */
 export interface MapDeleteHost {
   /**
    * Deletes the entry under `key`. Fails when it is absent, and always for Array maps.
@@ -190,7 +281,8 @@ export interface MapDeleteHost {
 }
 
 /**
- * `mapDelete` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `mapDelete` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.mapDelete(map: handle<Map>, key: buf) -> status [wire (i32, i64) -> i32]
  */
 export type MapDeleteImport = (map: number, keyPtr: number, keyLen: number) => number;
@@ -198,7 +290,8 @@ export type MapDeleteImport = (map: number, keyPtr: number, keyLen: number) => n
 /**
  * Deletes the entry under `key`.
  *
- * The shim of `mapDelete` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapDelete` and encodes its result or its error.
+ * The shim of `mapDelete` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.mapDelete` and encodes its result or its error.
  * @generated from env|ig.mapDelete(map: handle<Map>, key: buf) -> status [wire (i32, i64) -> i32]
  */
 export function mapDeleteShim(impl: MapDeleteHost, ctx: ShimContext): MapDeleteImport {
@@ -213,7 +306,10 @@ export function mapDeleteShim(impl: MapDeleteHost, ctx: ShimContext): MapDeleteI
   };
 }
 
-/** What a host implements for `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `mapReleaseShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). The implementation
+ * throws to fail the call; `mapReleaseShim` turns the error into the function's error convention.
+ */
 export interface MapReleaseHost {
   /**
    * Closes a map the module created with `newMap` and releases its handle.
@@ -227,7 +323,8 @@ export interface MapReleaseHost {
 }
 
 /**
- * `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.mapRelease(map: handle<Map>) -> status [wire (i32) -> i32]
  */
 export type MapReleaseImport = (map: number) => number;
@@ -235,7 +332,8 @@ export type MapReleaseImport = (map: number) => number;
 /**
  * Closes a map the module created with `newMap` and releases its handle.
  *
- * The shim of `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.mapRelease` and encodes its result or its error.
+ * The shim of `mapRelease` (profiles v0.35, v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.mapRelease` and encodes its result or its error.
  * @generated from env|ig.mapRelease(map: handle<Map>) -> status [wire (i32) -> i32]
  */
 export function mapReleaseShim(impl: MapReleaseHost, ctx: ShimContext): MapReleaseImport {

@@ -2,7 +2,14 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import { type ShimContext, asBytes, checkRange, mallocCopy, writeInto, writeU64Words } from "../../../runtime/abi/index.js";
+import {
+  type ShimContext,
+  asBytes,
+  checkRange,
+  mallocCopy,
+  writeInto,
+  writeU64Words,
+} from "../../../runtime/abi/index.js";
 import type { MapHandle, PerfReaderHandle } from "../../types.js";
 
 /*
@@ -11,7 +18,10 @@ import type { MapHandle, PerfReaderHandle } from "../../types.js";
  * Readers of the records an eBPF program writes into a perf event array map.
  */
 
-/** What a host implements for `newPerfReader` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `newPerfReaderShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `newPerfReader` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to
+ * fail the call; `newPerfReaderShim` turns the error into the function's error convention.
+ */
 export interface NewPerfReaderHost {
   /**
    * Opens a reader on a perf event array map. An overwritable reader drops its
@@ -23,22 +33,27 @@ export interface NewPerfReaderHost {
    * @param size Size of the reader's buffer in bytes.
    * @param overwritable 1 to drop the oldest records when full.
    * @throws Any error fails the call. Returns 0 on error.
-   * @generated from env|ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire (i32, i32, i32) -> i32]
+   * @generated from env|ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire
+   * (i32, i32, i32) -> i32]
    */
   newPerfReader(map: MapHandle, size: number, overwritable: boolean): PerfReaderHandle;
 }
 
 /**
- * `newPerfReader` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire (i32, i32, i32) -> i32]
+ * `newPerfReader` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire
+ * (i32, i32, i32) -> i32]
  */
 export type NewPerfReaderImport = (map: number, size: number, overwritable: number) => number;
 
 /**
  * Opens a reader on a perf event array map.
  *
- * The shim of `newPerfReader` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.newPerfReader` and encodes its result or its error.
- * @generated from env|ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire (i32, i32, i32) -> i32]
+ * The shim of `newPerfReader` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.newPerfReader` and encodes its result or its error.
+ * @generated from env|ig.newPerfReader(map: handle<Map>, size: u32, overwritable: bool) -> handle<PerfReader> [wire
+ * (i32, i32, i32) -> i32]
  */
 export function newPerfReaderShim(impl: NewPerfReaderHost, ctx: ShimContext): NewPerfReaderImport {
   return function newPerfReader(map: number, size: number, overwritable: number): number {
@@ -51,7 +66,10 @@ export function newPerfReaderShim(impl: NewPerfReaderHost, ctx: ShimContext): Ne
   };
 }
 
-/** What a host implements for `perfReaderPause` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `perfReaderPauseShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `perfReaderPause` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws
+ * to fail the call; `perfReaderPauseShim` turns the error into the function's error convention.
+ */
 export interface PerfReaderPauseHost {
   /**
    * Stops the reader from receiving records; records already pending stay.
@@ -63,7 +81,8 @@ export interface PerfReaderPauseHost {
 }
 
 /**
- * `perfReaderPause` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `perfReaderPause` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.perfReaderPause(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
  */
 export type PerfReaderPauseImport = (reader: number) => number;
@@ -71,7 +90,8 @@ export type PerfReaderPauseImport = (reader: number) => number;
 /**
  * Stops the reader from receiving records; records already pending stay.
  *
- * The shim of `perfReaderPause` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderPause` and encodes its result or its error.
+ * The shim of `perfReaderPause` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.perfReaderPause` and encodes its result or its error.
  * @generated from env|ig.perfReaderPause(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
  */
 export function perfReaderPauseShim(impl: PerfReaderPauseHost, ctx: ShimContext): PerfReaderPauseImport {
@@ -86,7 +106,10 @@ export function perfReaderPauseShim(impl: PerfReaderPauseHost, ctx: ShimContext)
   };
 }
 
-/** What a host implements for `perfReaderResume` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `perfReaderResumeShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `perfReaderResume` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws
+ * to fail the call; `perfReaderResumeShim` turns the error into the function's error convention.
+ */
 export interface PerfReaderResumeHost {
   /**
    * Lets a paused reader receive records again.
@@ -98,7 +121,8 @@ export interface PerfReaderResumeHost {
 }
 
 /**
- * `perfReaderResume` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `perfReaderResume` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.perfReaderResume(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
  */
 export type PerfReaderResumeImport = (reader: number) => number;
@@ -106,7 +130,8 @@ export type PerfReaderResumeImport = (reader: number) => number;
 /**
  * Lets a paused reader receive records again.
  *
- * The shim of `perfReaderResume` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderResume` and encodes its result or its error.
+ * The shim of `perfReaderResume` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.perfReaderResume` and encodes its result or its error.
  * @generated from env|ig.perfReaderResume(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
  */
 export function perfReaderResumeShim(impl: PerfReaderResumeHost, ctx: ShimContext): PerfReaderResumeImport {
@@ -121,7 +146,10 @@ export function perfReaderResumeShim(impl: PerfReaderResumeHost, ctx: ShimContex
   };
 }
 
-/** What a host implements for `perfReaderRead` (profile v0.37). The implementation throws to fail the call; `perfReaderReadV0_37Shim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `perfReaderRead` (profile v0.37). The implementation throws to fail the call;
+ * `perfReaderReadV0_37Shim` turns the error into the function's error convention.
+ */
 export interface PerfReaderReadV0_37Host {
   /**
    * Takes the oldest pending record, copies it into memory the host obtains
@@ -130,16 +158,21 @@ export interface PerfReaderReadV0_37Host {
    * Returns 2 when nothing is pending.
    * @param reader The reader.
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into memory from the module's `malloc` and stores packed at `out`, or null when there is nothing to copy (the module then gets 2). The module gets: 0 a record was stored, 2 nothing pending.
+   * @returns The bytes or text the shim copies into memory from the module's `malloc` and stores packed at `out`, or
+   * null when there is nothing to copy (the module then gets 2). The module gets: 0 a record was stored, 2 nothing
+   * pending.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env.perfReaderRead(reader: handle<PerfReader>, out: outPtr[8]) -> bytesToMalloc(out) [wire (i32, i32) -> i32]
+   * @generated from env.perfReaderRead(reader: handle<PerfReader>, out: outPtr[8]) -> bytesToMalloc(out) [wire (i32,
+   * i32) -> i32]
    */
   perfReaderRead(reader: PerfReaderHandle, capacity: number): Uint8Array | string | null;
 }
 
 /**
- * `perfReaderRead` (profile v0.37) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env.perfReaderRead(reader: handle<PerfReader>, out: outPtr[8]) -> bytesToMalloc(out) [wire (i32, i32) -> i32]
+ * `perfReaderRead` (profile v0.37) as JS provides it: numbers only, each i64 of the module's signature split into two
+ * i32 halves (the profile's trampolines join them).
+ * @generated from env.perfReaderRead(reader: handle<PerfReader>, out: outPtr[8]) -> bytesToMalloc(out) [wire (i32, i32)
+ * -> i32]
  */
 export type PerfReaderReadV0_37Import = (reader: number, out: number) => number;
 
@@ -148,8 +181,10 @@ export type PerfReaderReadV0_37Import = (reader: number, out: number) => number;
  * from the module's `malloc` and stores the packed buffer
  * (len << 32 | ptr) as a little-endian u64 at `out`; the module frees it.
  *
- * The shim of `perfReaderRead` (profile v0.37), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderRead` and encodes its result or its error.
- * @generated from env.perfReaderRead(reader: handle<PerfReader>, out: outPtr[8]) -> bytesToMalloc(out) [wire (i32, i32) -> i32]
+ * The shim of `perfReaderRead` (profile v0.37), backed by `impl`: decodes the wire arguments, calls
+ * `impl.perfReaderRead` and encodes its result or its error.
+ * @generated from env.perfReaderRead(reader: handle<PerfReader>, out: outPtr[8]) -> bytesToMalloc(out) [wire (i32, i32)
+ * -> i32]
  */
 export function perfReaderReadV0_37Shim(impl: PerfReaderReadV0_37Host, ctx: ShimContext): PerfReaderReadV0_37Import {
   return function perfReaderRead(reader: number, out: number): number {
@@ -168,7 +203,10 @@ export function perfReaderReadV0_37Shim(impl: PerfReaderReadV0_37Host, ctx: Shim
   };
 }
 
-/** What a host implements for `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `perfReaderReadShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail
+ * the call; `perfReaderReadShim` turns the error into the function's error convention.
+ */
 export interface PerfReaderReadHost {
   /**
    * Copies the oldest pending record into `dst`. An overwritable reader must
@@ -179,24 +217,30 @@ export interface PerfReaderReadHost {
    * returns 2 when nothing is pending.
    * @param reader The reader.
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into `dst`, or null when there is nothing to copy (the module then gets 2). The module gets: 0 a record was copied, 2 nothing pending.
+   * @returns The bytes or text the shim copies into `dst`, or null when there is nothing to copy (the module then gets
+   * 2). The module gets: 0 a record was copied, 2 nothing pending.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
+   * @generated from env|ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32,
+   * i64) -> i32]
    */
   perfReaderRead(reader: PerfReaderHandle, capacity: number): Uint8Array | string | null;
 }
 
 /**
- * `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
- * @generated from env|ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
+ * `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's
+ * signature split into two i32 halves (the profile's trampolines join them).
+ * @generated from env|ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32,
+ * i64) -> i32]
  */
 export type PerfReaderReadImport = (reader: number, dstPtr: number, dstLen: number) => number;
 
 /**
  * Copies the oldest pending record into `dst`.
  *
- * The shim of `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderRead` and encodes its result or its error.
- * @generated from env|ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
+ * The shim of `perfReaderRead` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments,
+ * calls `impl.perfReaderRead` and encodes its result or its error.
+ * @generated from env|ig.perfReaderRead(reader: handle<PerfReader>, dst: dst) -> bytesToDst(dst, status) [wire (i32,
+ * i64) -> i32]
  */
 export function perfReaderReadShim(impl: PerfReaderReadHost, ctx: ShimContext): PerfReaderReadImport {
   return function perfReaderRead(reader: number, dstPtr: number, dstLen: number): number {
@@ -214,7 +258,10 @@ export function perfReaderReadShim(impl: PerfReaderReadHost, ctx: ShimContext): 
   };
 }
 
-/** What a host implements for `perfReaderClose` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `perfReaderCloseShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `perfReaderClose` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws
+ * to fail the call; `perfReaderCloseShim` turns the error into the function's error convention.
+ */
 export interface PerfReaderCloseHost {
   /**
    * Closes the reader and releases its handle.
@@ -226,7 +273,8 @@ export interface PerfReaderCloseHost {
 }
 
 /**
- * `perfReaderClose` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `perfReaderClose` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.perfReaderClose(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
  */
 export type PerfReaderCloseImport = (reader: number) => number;
@@ -234,7 +282,8 @@ export type PerfReaderCloseImport = (reader: number) => number;
 /**
  * Closes the reader and releases its handle.
  *
- * The shim of `perfReaderClose` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.perfReaderClose` and encodes its result or its error.
+ * The shim of `perfReaderClose` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.perfReaderClose` and encodes its result or its error.
  * @generated from env|ig.perfReaderClose(reader: handle<PerfReader>) -> status [wire (i32) -> i32]
  */
 export function perfReaderCloseShim(impl: PerfReaderCloseHost, ctx: ShimContext): PerfReaderCloseImport {

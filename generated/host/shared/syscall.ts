@@ -2,7 +2,16 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
-import { MISS, type Miss, type ShimContext, asBytes, mallocCopy, readString, returnHalves, writeInto } from "../../../runtime/abi/index.js";
+import {
+  MISS,
+  type Miss,
+  type ShimContext,
+  asBytes,
+  mallocCopy,
+  readString,
+  returnHalves,
+  writeInto,
+} from "../../../runtime/abi/index.js";
 
 /*
  * Syscalls: each function variant once, for the profiles to compose.
@@ -10,7 +19,10 @@ import { MISS, type Miss, type ShimContext, asBytes, mallocCopy, readString, ret
  * Names, numbers and declarations of the host architecture's system calls.
  */
 
-/** What a host implements for `getSyscallName` (profile v0.37). The implementation throws to fail the call; `getSyscallNameV0_37Shim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `getSyscallName` (profile v0.37). The implementation throws to fail the call;
+ * `getSyscallNameV0_37Shim` turns the error into the function's error convention.
+ */
 export interface GetSyscallNameV0_37Host {
   /**
    * Returns the name of syscall `id` in memory the host obtains from the
@@ -18,7 +30,8 @@ export interface GetSyscallNameV0_37Host {
    * count. An unknown number gives `syscall_` followed by the number in hex.
    * @param id The syscall number; IG reads it as a u16.
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
-   * @returns The bytes or text the shim copies into memory from the module's `malloc` and returns packed. The module gets: The packed name (len << 32 | ptr).
+   * @returns The bytes or text the shim copies into memory from the module's `malloc` and returns packed. The module
+   * gets: The packed name (len << 32 | ptr).
    * @throws Any error fails the call. Returns 0 on error.
    * @generated from env.getSyscallName(id: u32) -> bytesToMalloc [wire (i32) -> i64]
    */
@@ -26,7 +39,8 @@ export interface GetSyscallNameV0_37Host {
 }
 
 /**
- * `getSyscallName` (profile v0.37) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `getSyscallName` (profile v0.37) as JS provides it: numbers only, each i64 of the module's signature split into two
+ * i32 halves (the profile's trampolines join them).
  * @generated from env.getSyscallName(id: u32) -> bytesToMalloc [wire (i32) -> i64]
  */
 export type GetSyscallNameV0_37Import = (id: number) => number;
@@ -35,7 +49,8 @@ export type GetSyscallNameV0_37Import = (id: number) => number;
  * Returns the name of syscall `id` in memory the host obtains from the
  * module's `malloc`; the module frees it.
  *
- * The shim of `getSyscallName` (profile v0.37), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallName` and encodes its result or its error.
+ * The shim of `getSyscallName` (profile v0.37), backed by `impl`: decodes the wire arguments, calls
+ * `impl.getSyscallName` and encodes its result or its error.
  * @generated from env.getSyscallName(id: u32) -> bytesToMalloc [wire (i32) -> i64]
  */
 export function getSyscallNameV0_37Shim(impl: GetSyscallNameV0_37Host, ctx: ShimContext): GetSyscallNameV0_37Import {
@@ -51,7 +66,10 @@ export function getSyscallNameV0_37Shim(impl: GetSyscallNameV0_37Host, ctx: Shim
   };
 }
 
-/** What a host implements for `getSyscallName` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getSyscallNameShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `getSyscallName` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail
+ * the call; `getSyscallNameShim` turns the error into the function's error convention.
+ */
 export interface GetSyscallNameHost {
   /**
    * Copies the name of syscall `id` into `dst`. Only the low 16 bits of `id`
@@ -68,7 +86,8 @@ export interface GetSyscallNameHost {
 }
 
 /**
- * `getSyscallName` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `getSyscallName` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's
+ * signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.getSyscallName(id: u32, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
  */
 export type GetSyscallNameImport = (id: number, dstPtr: number, dstLen: number) => number;
@@ -76,7 +95,8 @@ export type GetSyscallNameImport = (id: number, dstPtr: number, dstLen: number) 
 /**
  * Copies the name of syscall `id` into `dst`.
  *
- * The shim of `getSyscallName` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallName` and encodes its result or its error.
+ * The shim of `getSyscallName` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments,
+ * calls `impl.getSyscallName` and encodes its result or its error.
  * @generated from env|ig.getSyscallName(id: u32, dst: dst) -> bytesToDst(dst, status) [wire (i32, i64) -> i32]
  */
 export function getSyscallNameShim(impl: GetSyscallNameHost, ctx: ShimContext): GetSyscallNameImport {
@@ -94,7 +114,10 @@ export function getSyscallNameShim(impl: GetSyscallNameHost, ctx: ShimContext): 
   };
 }
 
-/** What a host implements for `getSyscallID` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getSyscallIDShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `getSyscallID` (profiles v0.38, v0.39, v0.40, v0.43). The implementation throws to fail
+ * the call; `getSyscallIDShim` turns the error into the function's error convention.
+ */
 export interface GetSyscallIDHost {
   /**
    * The number of the syscall called `name`.
@@ -107,7 +130,8 @@ export interface GetSyscallIDHost {
 }
 
 /**
- * `getSyscallID` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `getSyscallID` (profiles v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's
+ * signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.getSyscallID(name: str) -> i32 [wire (i64) -> i32]
  */
 export type GetSyscallIDImport = (namePtr: number, nameLen: number) => number;
@@ -115,7 +139,8 @@ export type GetSyscallIDImport = (namePtr: number, nameLen: number) => number;
 /**
  * The number of the syscall called `name`.
  *
- * The shim of `getSyscallID` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallID` and encodes its result or its error.
+ * The shim of `getSyscallID` (profiles v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls
+ * `impl.getSyscallID` and encodes its result or its error.
  * @generated from env|ig.getSyscallID(name: str) -> i32 [wire (i64) -> i32]
  */
 export function getSyscallIDShim(impl: GetSyscallIDHost, ctx: ShimContext): GetSyscallIDImport {
@@ -135,7 +160,10 @@ export function getSyscallIDShim(impl: GetSyscallIDHost, ctx: ShimContext): GetS
   };
 }
 
-/** What a host implements for `getSyscallDeclaration` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation throws to fail the call; `getSyscallDeclarationShim` turns the error into the function's error convention. */
+/**
+ * What a host implements for `getSyscallDeclaration` (profiles v0.37, v0.38, v0.39, v0.40, v0.43). The implementation
+ * throws to fail the call; `getSyscallDeclarationShim` turns the error into the function's error convention.
+ */
 export interface GetSyscallDeclarationHost {
   /**
    * Writes the declaration of the syscall called `name` into `dst`, a packed
@@ -151,13 +179,15 @@ export interface GetSyscallDeclarationHost {
    * @param capacity Bytes the destination can hold; a longer value fails the call and nothing is written.
    * @returns The bytes or text the shim copies into `dst`.
    * @throws Any error fails the call. Returns 1 on error.
-   * @generated from env|ig.getSyscallDeclaration(name: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
+   * @generated from env|ig.getSyscallDeclaration(name: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) ->
+   * i32]
    */
   getSyscallDeclaration(name: string, capacity: number): Uint8Array | string | Miss;
 }
 
 /**
- * `getSyscallDeclaration` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the module's signature split into two i32 halves (the profile's trampolines join them).
+ * `getSyscallDeclaration` (profiles v0.37, v0.38, v0.39, v0.40, v0.43) as JS provides it: numbers only, each i64 of the
+ * module's signature split into two i32 halves (the profile's trampolines join them).
  * @generated from env|ig.getSyscallDeclaration(name: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
  */
 export type GetSyscallDeclarationImport = (namePtr: number, nameLen: number, dstPtr: number, dstLen: number) => number;
@@ -168,10 +198,14 @@ export type GetSyscallDeclarationImport = (namePtr: number, nameLen: number, dst
  * wrappers pass it; a bare address reads as a zero-length buffer and
  * fails.
  *
- * The shim of `getSyscallDeclaration` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire arguments, calls `impl.getSyscallDeclaration` and encodes its result or its error.
+ * The shim of `getSyscallDeclaration` (profiles v0.37, v0.38, v0.39, v0.40, v0.43), backed by `impl`: decodes the wire
+ * arguments, calls `impl.getSyscallDeclaration` and encodes its result or its error.
  * @generated from env|ig.getSyscallDeclaration(name: str, dst: dst) -> bytesToDst(dst, status) [wire (i64, i64) -> i32]
  */
-export function getSyscallDeclarationShim(impl: GetSyscallDeclarationHost, ctx: ShimContext): GetSyscallDeclarationImport {
+export function getSyscallDeclarationShim(
+  impl: GetSyscallDeclarationHost,
+  ctx: ShimContext,
+): GetSyscallDeclarationImport {
   return function getSyscallDeclaration(namePtr: number, nameLen: number, dstPtr: number, dstLen: number): number {
     try {
       const nameArg = readString(ctx.memory, namePtr >>> 0, nameLen >>> 0, "name");

@@ -40,7 +40,10 @@ export function createV0_30Imports(impl: V0_30HostImpl, ctx: ShimContext): V0_30
   };
 }
 
-/** What a module of profile `v0.30` imports from `env`, backed by `impl`: the shims of `createV0_30Imports` behind the profile's trampolines (no BigInt on any call). */
+/**
+ * What a module of profile `v0.30` imports from `env`, backed by `impl`: the shims of `createV0_30Imports` behind the
+ * profile's trampolines (no BigInt on any call).
+ */
 export function linkV0_30Imports(impl: V0_30HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
   return bindTrampolines(V0_30Trampolines, createV0_30Imports(impl, ctx), ctx.wide);
 }

@@ -121,7 +121,16 @@ import type { TrampolineSet } from "../../../runtime/abi/index.js";
 /** The i64 trampolines of profile `v0.30`: give them to `bindTrampolines` (igwasm/abi) with the profile's shims. */
 export const V0_30Trampolines: TrampolineSet = {
   profile: "v0.30",
-  functions: ["gadgetLog", "newDataSource", "getDataSource", "dataSourceSubscribe", "dataSourceGetField", "dataSourceAddField", "fieldGet", "fieldSet"],
+  functions: [
+    "gadgetLog",
+    "newDataSource",
+    "getDataSource",
+    "dataSourceSubscribe",
+    "dataSourceGetField",
+    "dataSourceAddField",
+    "fieldGet",
+    "fieldSet",
+  ],
   wasm: new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x51, 0x0c, 0x60, 0x03, 0x7f, 0x7f, 0x7f,
     0x00, 0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x05,

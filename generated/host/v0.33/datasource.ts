@@ -3,16 +3,57 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type DataSourceAddFieldHost, type DataSourceAddFieldImport, type DataSourceEmitAndReleaseHost, type DataSourceEmitAndReleaseImport, type DataSourceGetFieldHost, type DataSourceGetFieldImport, type DataSourceNewPacketArrayHost, type DataSourceNewPacketArrayImport, type DataSourceNewPacketSingleHost, type DataSourceNewPacketSingleImport, type DataSourceReleaseHost, type DataSourceReleaseImport, type DataSourceSubscribeHost, type DataSourceSubscribeImport, type GetDataSourceHost, type GetDataSourceImport, type NewDataSourceHost, type NewDataSourceImport, dataSourceAddFieldShim, dataSourceEmitAndReleaseShim, dataSourceGetFieldShim, dataSourceNewPacketArrayShim, dataSourceNewPacketSingleShim, dataSourceReleaseShim, dataSourceSubscribeShim, getDataSourceShim, newDataSourceShim } from "../shared/datasource.js";
+import {
+  type DataSourceAddFieldHost,
+  type DataSourceAddFieldImport,
+  type DataSourceEmitAndReleaseHost,
+  type DataSourceEmitAndReleaseImport,
+  type DataSourceGetFieldHost,
+  type DataSourceGetFieldImport,
+  type DataSourceNewPacketArrayHost,
+  type DataSourceNewPacketArrayImport,
+  type DataSourceNewPacketSingleHost,
+  type DataSourceNewPacketSingleImport,
+  type DataSourceReleaseHost,
+  type DataSourceReleaseImport,
+  type DataSourceSubscribeHost,
+  type DataSourceSubscribeImport,
+  type GetDataSourceHost,
+  type GetDataSourceImport,
+  type NewDataSourceHost,
+  type NewDataSourceImport,
+  dataSourceAddFieldShim,
+  dataSourceEmitAndReleaseShim,
+  dataSourceGetFieldShim,
+  dataSourceNewPacketArrayShim,
+  dataSourceNewPacketSingleShim,
+  dataSourceReleaseShim,
+  dataSourceSubscribeShim,
+  getDataSourceShim,
+  newDataSourceShim,
+} from "../shared/datasource.js";
 
 /**
- * Data sources (profile v0.33): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_33DataSourceImports` turn the error into the function's error convention.
+ * Data sources (profile v0.33): what a host implements, one method per function. Implementations throw to fail a call;
+ * the shims of `createV0_33DataSourceImports` turn the error into the function's error convention.
  *
  * Data sources carry events as packets of records.
  */
-export interface V0_33DataSourceHost extends NewDataSourceHost, GetDataSourceHost, DataSourceSubscribeHost, DataSourceGetFieldHost, DataSourceAddFieldHost, DataSourceNewPacketSingleHost, DataSourceNewPacketArrayHost, DataSourceEmitAndReleaseHost, DataSourceReleaseHost {}
+export interface V0_33DataSourceHost
+  extends NewDataSourceHost,
+    GetDataSourceHost,
+    DataSourceSubscribeHost,
+    DataSourceGetFieldHost,
+    DataSourceAddFieldHost,
+    DataSourceNewPacketSingleHost,
+    DataSourceNewPacketArrayHost,
+    DataSourceEmitAndReleaseHost,
+    DataSourceReleaseHost {}
 
-/** Data sources (profile v0.33) as JS provides them: give them to `bindTrampolines` with `V0_33Trampolines` for a module importing from `env`. */
+/**
+ * Data sources (profile v0.33) as JS provides them: give them to `bindTrampolines` with `V0_33Trampolines` for a module
+ * importing from `env`.
+ */
 export type V0_33DataSourceImports = {
   readonly newDataSource: NewDataSourceImport;
   readonly getDataSource: GetDataSourceImport;

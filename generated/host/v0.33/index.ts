@@ -32,7 +32,12 @@ export interface V0_33HostImpl {
 }
 
 /** Every function a module of profile `v0.33` may import from `env`. */
-export type V0_33Imports = V0_33LogImports & V0_33DataSourceImports & V0_33DataArrayImports & V0_33FieldImports & V0_33ConfigImports;
+export type V0_33Imports =
+  V0_33LogImports
+  & V0_33DataSourceImports
+  & V0_33DataArrayImports
+  & V0_33FieldImports
+  & V0_33ConfigImports;
 
 /** The import functions of profile `v0.33`, backed by `impl`: pass the result as the `env` import module. */
 export function createV0_33Imports(impl: V0_33HostImpl, ctx: ShimContext): V0_33Imports {
@@ -45,7 +50,10 @@ export function createV0_33Imports(impl: V0_33HostImpl, ctx: ShimContext): V0_33
   };
 }
 
-/** What a module of profile `v0.33` imports from `env`, backed by `impl`: the shims of `createV0_33Imports` behind the profile's trampolines (no BigInt on any call). */
+/**
+ * What a module of profile `v0.33` imports from `env`, backed by `impl`: the shims of `createV0_33Imports` behind the
+ * profile's trampolines (no BigInt on any call).
+ */
 export function linkV0_33Imports(impl: V0_33HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
   return bindTrampolines(V0_33Trampolines, createV0_33Imports(impl, ctx), ctx.wide);
 }

@@ -156,7 +156,18 @@ import type { TrampolineSet } from "../../../runtime/abi/index.js";
 /** The i64 trampolines of profile `v0.33`: give them to `bindTrampolines` (igwasm/abi) with the profile's shims. */
 export const V0_33Trampolines: TrampolineSet = {
   profile: "v0.33",
-  functions: ["gadgetLog", "newDataSource", "getDataSource", "dataSourceSubscribe", "dataSourceGetField", "dataSourceAddField", "fieldGet", "fieldSet", "getParamValue", "setConfig"],
+  functions: [
+    "gadgetLog",
+    "newDataSource",
+    "getDataSource",
+    "dataSourceSubscribe",
+    "dataSourceGetField",
+    "dataSourceAddField",
+    "fieldGet",
+    "fieldSet",
+    "getParamValue",
+    "setConfig",
+  ],
   wasm: new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x5d, 0x0e, 0x60, 0x03, 0x7f, 0x7f, 0x7f,
     0x00, 0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x05,

@@ -3,16 +3,30 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetHost, type FieldGetImport, type FieldSetV0_30Host, type FieldSetV0_30Import, fieldAddTagShim, fieldGetShim, fieldSetV0_30Shim } from "../shared/field.js";
+import {
+  type FieldAddTagHost,
+  type FieldAddTagImport,
+  type FieldGetHost,
+  type FieldGetImport,
+  type FieldSetV0_30Host,
+  type FieldSetV0_30Import,
+  fieldAddTagShim,
+  fieldGetShim,
+  fieldSetV0_30Shim,
+} from "../shared/field.js";
 
 /**
- * Fields (profile v0.35): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_35FieldImports` turn the error into the function's error convention.
+ * Fields (profile v0.35): what a host implements, one method per function. Implementations throw to fail a call; the
+ * shims of `createV0_35FieldImports` turn the error into the function's error convention.
  *
  * Reading and writing field values of records.
  */
 export interface V0_35FieldHost extends FieldGetHost, FieldSetV0_30Host, FieldAddTagHost {}
 
-/** Fields (profile v0.35) as JS provides them: give them to `bindTrampolines` with `V0_35Trampolines` for a module importing from `env`. */
+/**
+ * Fields (profile v0.35) as JS provides them: give them to `bindTrampolines` with `V0_35Trampolines` for a module
+ * importing from `env`.
+ */
 export type V0_35FieldImports = {
   readonly fieldGet: FieldGetImport;
   readonly fieldSet: FieldSetV0_30Import;

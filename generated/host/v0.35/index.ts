@@ -36,7 +36,13 @@ export interface V0_35HostImpl {
 }
 
 /** Every function a module of profile `v0.35` may import from `env`. */
-export type V0_35Imports = V0_35LogImports & V0_35DataSourceImports & V0_35DataArrayImports & V0_35FieldImports & V0_35ConfigImports & V0_35MapImports;
+export type V0_35Imports =
+  V0_35LogImports
+  & V0_35DataSourceImports
+  & V0_35DataArrayImports
+  & V0_35FieldImports
+  & V0_35ConfigImports
+  & V0_35MapImports;
 
 /** The import functions of profile `v0.35`, backed by `impl`: pass the result as the `env` import module. */
 export function createV0_35Imports(impl: V0_35HostImpl, ctx: ShimContext): V0_35Imports {
@@ -50,7 +56,10 @@ export function createV0_35Imports(impl: V0_35HostImpl, ctx: ShimContext): V0_35
   };
 }
 
-/** What a module of profile `v0.35` imports from `env`, backed by `impl`: the shims of `createV0_35Imports` behind the profile's trampolines (no BigInt on any call). */
+/**
+ * What a module of profile `v0.35` imports from `env`, backed by `impl`: the shims of `createV0_35Imports` behind the
+ * profile's trampolines (no BigInt on any call).
+ */
 export function linkV0_35Imports(impl: V0_35HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
   return bindTrampolines(V0_35Trampolines, createV0_35Imports(impl, ctx), ctx.wide);
 }

@@ -6,13 +6,17 @@ import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type GadgetLogHost, type GadgetLogImport, gadgetLogShim } from "../shared/log.js";
 
 /**
- * Log (profile v0.35): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_35LogImports` turn the error into the function's error convention.
+ * Log (profile v0.35): what a host implements, one method per function. Implementations throw to fail a call; the shims
+ * of `createV0_35LogImports` turn the error into the function's error convention.
  *
  * Messages from the gadget, written through the host's logger.
  */
 export interface V0_35LogHost extends GadgetLogHost {}
 
-/** Log (profile v0.35) as JS provides them: give them to `bindTrampolines` with `V0_35Trampolines` for a module importing from `env`. */
+/**
+ * Log (profile v0.35) as JS provides them: give them to `bindTrampolines` with `V0_35Trampolines` for a module
+ * importing from `env`.
+ */
 export type V0_35LogImports = {
   readonly gadgetLog: GadgetLogImport;
 };

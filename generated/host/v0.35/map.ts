@@ -3,16 +3,45 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type GetMapHost, type GetMapImport, type MapDeleteHost, type MapDeleteImport, type MapLookupHost, type MapLookupImport, type MapReleaseHost, type MapReleaseImport, type MapUpdateHost, type MapUpdateImport, type NewMapHost, type NewMapImport, getMapShim, mapDeleteShim, mapLookupShim, mapReleaseShim, mapUpdateShim, newMapShim } from "../shared/map.js";
+import {
+  type GetMapHost,
+  type GetMapImport,
+  type MapDeleteHost,
+  type MapDeleteImport,
+  type MapLookupHost,
+  type MapLookupImport,
+  type MapReleaseHost,
+  type MapReleaseImport,
+  type MapUpdateHost,
+  type MapUpdateImport,
+  type NewMapHost,
+  type NewMapImport,
+  getMapShim,
+  mapDeleteShim,
+  mapLookupShim,
+  mapReleaseShim,
+  mapUpdateShim,
+  newMapShim,
+} from "../shared/map.js";
 
 /**
- * eBPF maps (profile v0.35): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_35MapImports` turn the error into the function's error convention.
+ * eBPF maps (profile v0.35): what a host implements, one method per function. Implementations throw to fail a call; the
+ * shims of `createV0_35MapImports` turn the error into the function's error convention.
  *
  * eBPF maps, with Linux's semantics for their types and update flags.
  */
-export interface V0_35MapHost extends NewMapHost, GetMapHost, MapLookupHost, MapUpdateHost, MapDeleteHost, MapReleaseHost {}
+export interface V0_35MapHost
+  extends NewMapHost,
+    GetMapHost,
+    MapLookupHost,
+    MapUpdateHost,
+    MapDeleteHost,
+    MapReleaseHost {}
 
-/** eBPF maps (profile v0.35) as JS provides them: give them to `bindTrampolines` with `V0_35Trampolines` for a module importing from `env`. */
+/**
+ * eBPF maps (profile v0.35) as JS provides them: give them to `bindTrampolines` with `V0_35Trampolines` for a module
+ * importing from `env`.
+ */
 export type V0_35MapImports = {
   readonly newMap: NewMapImport;
   readonly getMap: GetMapImport;

@@ -247,7 +247,24 @@ import type { TrampolineSet } from "../../../runtime/abi/index.js";
 /** The i64 trampolines of profile `v0.35`: give them to `bindTrampolines` (igwasm/abi) with the profile's shims. */
 export const V0_35Trampolines: TrampolineSet = {
   profile: "v0.35",
-  functions: ["gadgetLog", "newDataSource", "getDataSource", "dataSourceSubscribe", "dataSourceGetField", "dataSourceAddField", "fieldGet", "fieldSet", "fieldAddTag", "getParamValue", "setConfig", "newMap", "getMap", "mapLookup", "mapUpdate", "mapDelete"],
+  functions: [
+    "gadgetLog",
+    "newDataSource",
+    "getDataSource",
+    "dataSourceSubscribe",
+    "dataSourceGetField",
+    "dataSourceAddField",
+    "fieldGet",
+    "fieldSet",
+    "fieldAddTag",
+    "getParamValue",
+    "setConfig",
+    "newMap",
+    "getMap",
+    "mapLookup",
+    "mapUpdate",
+    "mapDelete",
+  ],
   wasm: new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x8a, 0x01, 0x13, 0x60, 0x03, 0x7f, 0x7f,
     0x7f, 0x00, 0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60,

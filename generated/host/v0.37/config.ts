@@ -3,16 +3,27 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type GetParamValueV0_33Host, type GetParamValueV0_33Import, type SetConfigHost, type SetConfigImport, getParamValueV0_33Shim, setConfigShim } from "../shared/config.js";
+import {
+  type GetParamValueV0_33Host,
+  type GetParamValueV0_33Import,
+  type SetConfigHost,
+  type SetConfigImport,
+  getParamValueV0_33Shim,
+  setConfigShim,
+} from "../shared/config.js";
 
 /**
- * Params and config (profile v0.37): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_37ConfigImports` turn the error into the function's error convention.
+ * Params and config (profile v0.37): what a host implements, one method per function. Implementations throw to fail a
+ * call; the shims of `createV0_37ConfigImports` turn the error into the function's error convention.
  *
  * The gadget's parameters, and configuration it hands back to the host.
  */
 export interface V0_37ConfigHost extends GetParamValueV0_33Host, SetConfigHost {}
 
-/** Params and config (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
+/**
+ * Params and config (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a
+ * module importing from `env`.
+ */
 export type V0_37ConfigImports = {
   readonly getParamValue: GetParamValueV0_33Import;
   readonly setConfig: SetConfigImport;

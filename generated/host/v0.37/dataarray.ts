@@ -3,16 +3,41 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type DataArrayAppendHost, type DataArrayAppendImport, type DataArrayGetHost, type DataArrayGetImport, type DataArrayLenHost, type DataArrayLenImport, type DataArrayNewHost, type DataArrayNewImport, type DataArrayReleaseHost, type DataArrayReleaseImport, dataArrayAppendShim, dataArrayGetShim, dataArrayLenShim, dataArrayNewShim, dataArrayReleaseShim } from "../shared/dataarray.js";
+import {
+  type DataArrayAppendHost,
+  type DataArrayAppendImport,
+  type DataArrayGetHost,
+  type DataArrayGetImport,
+  type DataArrayLenHost,
+  type DataArrayLenImport,
+  type DataArrayNewHost,
+  type DataArrayNewImport,
+  type DataArrayReleaseHost,
+  type DataArrayReleaseImport,
+  dataArrayAppendShim,
+  dataArrayGetShim,
+  dataArrayLenShim,
+  dataArrayNewShim,
+  dataArrayReleaseShim,
+} from "../shared/dataarray.js";
 
 /**
- * Data arrays (profile v0.37): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_37DataArrayImports` turn the error into the function's error convention.
+ * Data arrays (profile v0.37): what a host implements, one method per function. Implementations throw to fail a call;
+ * the shims of `createV0_37DataArrayImports` turn the error into the function's error convention.
  *
  * The records of an array packet.
  */
-export interface V0_37DataArrayHost extends DataArrayNewHost, DataArrayAppendHost, DataArrayReleaseHost, DataArrayLenHost, DataArrayGetHost {}
+export interface V0_37DataArrayHost
+  extends DataArrayNewHost,
+    DataArrayAppendHost,
+    DataArrayReleaseHost,
+    DataArrayLenHost,
+    DataArrayGetHost {}
 
-/** Data arrays (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
+/**
+ * Data arrays (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module
+ * importing from `env`.
+ */
 export type V0_37DataArrayImports = {
   readonly dataArrayNew: DataArrayNewImport;
   readonly dataArrayAppend: DataArrayAppendImport;

@@ -3,16 +3,65 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type DataSourceAddFieldHost, type DataSourceAddFieldImport, type DataSourceEmitAndReleaseHost, type DataSourceEmitAndReleaseImport, type DataSourceGetFieldHost, type DataSourceGetFieldImport, type DataSourceIsReferencedHost, type DataSourceIsReferencedImport, type DataSourceNewPacketArrayHost, type DataSourceNewPacketArrayImport, type DataSourceNewPacketSingleHost, type DataSourceNewPacketSingleImport, type DataSourceReleaseHost, type DataSourceReleaseImport, type DataSourceSubscribeHost, type DataSourceSubscribeImport, type DataSourceUnreferenceHost, type DataSourceUnreferenceImport, type GetDataSourceHost, type GetDataSourceImport, type NewDataSourceHost, type NewDataSourceImport, dataSourceAddFieldShim, dataSourceEmitAndReleaseShim, dataSourceGetFieldShim, dataSourceIsReferencedShim, dataSourceNewPacketArrayShim, dataSourceNewPacketSingleShim, dataSourceReleaseShim, dataSourceSubscribeShim, dataSourceUnreferenceShim, getDataSourceShim, newDataSourceShim } from "../shared/datasource.js";
+import {
+  type DataSourceAddFieldHost,
+  type DataSourceAddFieldImport,
+  type DataSourceEmitAndReleaseHost,
+  type DataSourceEmitAndReleaseImport,
+  type DataSourceGetFieldHost,
+  type DataSourceGetFieldImport,
+  type DataSourceIsReferencedHost,
+  type DataSourceIsReferencedImport,
+  type DataSourceNewPacketArrayHost,
+  type DataSourceNewPacketArrayImport,
+  type DataSourceNewPacketSingleHost,
+  type DataSourceNewPacketSingleImport,
+  type DataSourceReleaseHost,
+  type DataSourceReleaseImport,
+  type DataSourceSubscribeHost,
+  type DataSourceSubscribeImport,
+  type DataSourceUnreferenceHost,
+  type DataSourceUnreferenceImport,
+  type GetDataSourceHost,
+  type GetDataSourceImport,
+  type NewDataSourceHost,
+  type NewDataSourceImport,
+  dataSourceAddFieldShim,
+  dataSourceEmitAndReleaseShim,
+  dataSourceGetFieldShim,
+  dataSourceIsReferencedShim,
+  dataSourceNewPacketArrayShim,
+  dataSourceNewPacketSingleShim,
+  dataSourceReleaseShim,
+  dataSourceSubscribeShim,
+  dataSourceUnreferenceShim,
+  getDataSourceShim,
+  newDataSourceShim,
+} from "../shared/datasource.js";
 
 /**
- * Data sources (profile v0.37): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_37DataSourceImports` turn the error into the function's error convention.
+ * Data sources (profile v0.37): what a host implements, one method per function. Implementations throw to fail a call;
+ * the shims of `createV0_37DataSourceImports` turn the error into the function's error convention.
  *
  * Data sources carry events as packets of records.
  */
-export interface V0_37DataSourceHost extends NewDataSourceHost, GetDataSourceHost, DataSourceSubscribeHost, DataSourceGetFieldHost, DataSourceAddFieldHost, DataSourceNewPacketSingleHost, DataSourceNewPacketArrayHost, DataSourceEmitAndReleaseHost, DataSourceReleaseHost, DataSourceUnreferenceHost, DataSourceIsReferencedHost {}
+export interface V0_37DataSourceHost
+  extends NewDataSourceHost,
+    GetDataSourceHost,
+    DataSourceSubscribeHost,
+    DataSourceGetFieldHost,
+    DataSourceAddFieldHost,
+    DataSourceNewPacketSingleHost,
+    DataSourceNewPacketArrayHost,
+    DataSourceEmitAndReleaseHost,
+    DataSourceReleaseHost,
+    DataSourceUnreferenceHost,
+    DataSourceIsReferencedHost {}
 
-/** Data sources (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
+/**
+ * Data sources (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module
+ * importing from `env`.
+ */
 export type V0_37DataSourceImports = {
   readonly newDataSource: NewDataSourceImport;
   readonly getDataSource: GetDataSourceImport;

@@ -52,7 +52,17 @@ export interface V0_37HostImpl {
 }
 
 /** Every function a module of profile `v0.37` may import from `env`. */
-export type V0_37Imports = V0_37LogImports & V0_37DataSourceImports & V0_37DataArrayImports & V0_37FieldImports & V0_37ConfigImports & V0_37MapImports & V0_37PerfImports & V0_37HandleImports & V0_37SyscallImports & V0_37KernelImports;
+export type V0_37Imports =
+  V0_37LogImports
+  & V0_37DataSourceImports
+  & V0_37DataArrayImports
+  & V0_37FieldImports
+  & V0_37ConfigImports
+  & V0_37MapImports
+  & V0_37PerfImports
+  & V0_37HandleImports
+  & V0_37SyscallImports
+  & V0_37KernelImports;
 
 /** The import functions of profile `v0.37`, backed by `impl`: pass the result as the `env` import module. */
 export function createV0_37Imports(impl: V0_37HostImpl, ctx: ShimContext): V0_37Imports {
@@ -70,7 +80,10 @@ export function createV0_37Imports(impl: V0_37HostImpl, ctx: ShimContext): V0_37
   };
 }
 
-/** What a module of profile `v0.37` imports from `env`, backed by `impl`: the shims of `createV0_37Imports` behind the profile's trampolines (no BigInt on any call). */
+/**
+ * What a module of profile `v0.37` imports from `env`, backed by `impl`: the shims of `createV0_37Imports` behind the
+ * profile's trampolines (no BigInt on any call).
+ */
 export function linkV0_37Imports(impl: V0_37HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
   return bindTrampolines(V0_37Trampolines, createV0_37Imports(impl, ctx), ctx.wide);
 }

@@ -3,16 +3,27 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type GetSyscallDeclarationHost, type GetSyscallDeclarationImport, type GetSyscallNameV0_37Host, type GetSyscallNameV0_37Import, getSyscallDeclarationShim, getSyscallNameV0_37Shim } from "../shared/syscall.js";
+import {
+  type GetSyscallDeclarationHost,
+  type GetSyscallDeclarationImport,
+  type GetSyscallNameV0_37Host,
+  type GetSyscallNameV0_37Import,
+  getSyscallDeclarationShim,
+  getSyscallNameV0_37Shim,
+} from "../shared/syscall.js";
 
 /**
- * Syscalls (profile v0.37): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_37SyscallImports` turn the error into the function's error convention.
+ * Syscalls (profile v0.37): what a host implements, one method per function. Implementations throw to fail a call; the
+ * shims of `createV0_37SyscallImports` turn the error into the function's error convention.
  *
  * Names, numbers and declarations of the host architecture's system calls.
  */
 export interface V0_37SyscallHost extends GetSyscallNameV0_37Host, GetSyscallDeclarationHost {}
 
-/** Syscalls (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module importing from `env`. */
+/**
+ * Syscalls (profile v0.37) as JS provides them: give them to `bindTrampolines` with `V0_37Trampolines` for a module
+ * importing from `env`.
+ */
 export type V0_37SyscallImports = {
   readonly getSyscallName: GetSyscallNameV0_37Import;
   readonly getSyscallDeclaration: GetSyscallDeclarationImport;

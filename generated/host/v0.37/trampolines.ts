@@ -287,7 +287,27 @@ import type { TrampolineSet } from "../../../runtime/abi/index.js";
 /** The i64 trampolines of profile `v0.37`: give them to `bindTrampolines` (igwasm/abi) with the profile's shims. */
 export const V0_37Trampolines: TrampolineSet = {
   profile: "v0.37",
-  functions: ["gadgetLog", "newDataSource", "getDataSource", "dataSourceSubscribe", "dataSourceGetField", "dataSourceAddField", "fieldGet", "fieldSet", "fieldAddTag", "getParamValue", "setConfig", "newMap", "getMap", "mapLookup", "mapUpdate", "mapDelete", "getSyscallName", "getSyscallDeclaration", "kallsymsSymbolExists"],
+  functions: [
+    "gadgetLog",
+    "newDataSource",
+    "getDataSource",
+    "dataSourceSubscribe",
+    "dataSourceGetField",
+    "dataSourceAddField",
+    "fieldGet",
+    "fieldSet",
+    "fieldAddTag",
+    "getParamValue",
+    "setConfig",
+    "newMap",
+    "getMap",
+    "mapLookup",
+    "mapUpdate",
+    "mapDelete",
+    "getSyscallName",
+    "getSyscallDeclaration",
+    "kallsymsSymbolExists",
+  ],
   wasm: new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x9a, 0x01, 0x16, 0x60, 0x03, 0x7f, 0x7f,
     0x7f, 0x00, 0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60,

@@ -3,16 +3,37 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetBufferHost, type FieldGetBufferImport, type FieldGetScalarV0_38Host, type FieldGetScalarV0_38Import, type FieldSetV0_30Host, type FieldSetV0_30Import, fieldAddTagShim, fieldGetBufferShim, fieldGetScalarV0_38Shim, fieldSetV0_30Shim } from "../shared/field.js";
+import {
+  type FieldAddTagHost,
+  type FieldAddTagImport,
+  type FieldGetBufferHost,
+  type FieldGetBufferImport,
+  type FieldGetScalarV0_38Host,
+  type FieldGetScalarV0_38Import,
+  type FieldSetV0_30Host,
+  type FieldSetV0_30Import,
+  fieldAddTagShim,
+  fieldGetBufferShim,
+  fieldGetScalarV0_38Shim,
+  fieldSetV0_30Shim,
+} from "../shared/field.js";
 
 /**
- * Fields (profile v0.38): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_38FieldImports` turn the error into the function's error convention.
+ * Fields (profile v0.38): what a host implements, one method per function. Implementations throw to fail a call; the
+ * shims of `createV0_38FieldImports` turn the error into the function's error convention.
  *
  * Reading and writing field values of records.
  */
-export interface V0_38FieldHost extends FieldGetScalarV0_38Host, FieldGetBufferHost, FieldSetV0_30Host, FieldAddTagHost {}
+export interface V0_38FieldHost
+  extends FieldGetScalarV0_38Host,
+    FieldGetBufferHost,
+    FieldSetV0_30Host,
+    FieldAddTagHost {}
 
-/** Fields (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
+/**
+ * Fields (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module
+ * importing from `env`.
+ */
 export type V0_38FieldImports = {
   readonly fieldGetScalar: FieldGetScalarV0_38Import;
   readonly fieldGetBuffer: FieldGetBufferImport;

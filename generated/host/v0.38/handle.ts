@@ -6,13 +6,17 @@ import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type ReleaseHandleHost, type ReleaseHandleImport, releaseHandleShim } from "../shared/handle.js";
 
 /**
- * Handles (profile v0.38): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_38HandleImports` turn the error into the function's error convention.
+ * Handles (profile v0.38): what a host implements, one method per function. Implementations throw to fail a call; the
+ * shims of `createV0_38HandleImports` turn the error into the function's error convention.
  *
  * Handles of any type.
  */
 export interface V0_38HandleHost extends ReleaseHandleHost {}
 
-/** Handles (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
+/**
+ * Handles (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module
+ * importing from `env`.
+ */
 export type V0_38HandleImports = {
   readonly releaseHandle: ReleaseHandleImport;
 };

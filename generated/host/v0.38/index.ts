@@ -52,7 +52,17 @@ export interface V0_38HostImpl {
 }
 
 /** Every function a module of profile `v0.38` may import from `env`. */
-export type V0_38Imports = V0_38LogImports & V0_38DataSourceImports & V0_38DataArrayImports & V0_38FieldImports & V0_38ConfigImports & V0_38MapImports & V0_38PerfImports & V0_38HandleImports & V0_38SyscallImports & V0_38KernelImports;
+export type V0_38Imports =
+  V0_38LogImports
+  & V0_38DataSourceImports
+  & V0_38DataArrayImports
+  & V0_38FieldImports
+  & V0_38ConfigImports
+  & V0_38MapImports
+  & V0_38PerfImports
+  & V0_38HandleImports
+  & V0_38SyscallImports
+  & V0_38KernelImports;
 
 /** The import functions of profile `v0.38`, backed by `impl`: pass the result as the `env` import module. */
 export function createV0_38Imports(impl: V0_38HostImpl, ctx: ShimContext): V0_38Imports {
@@ -70,7 +80,10 @@ export function createV0_38Imports(impl: V0_38HostImpl, ctx: ShimContext): V0_38
   };
 }
 
-/** What a module of profile `v0.38` imports from `env`, backed by `impl`: the shims of `createV0_38Imports` behind the profile's trampolines (no BigInt on any call). */
+/**
+ * What a module of profile `v0.38` imports from `env`, backed by `impl`: the shims of `createV0_38Imports` behind the
+ * profile's trampolines (no BigInt on any call).
+ */
 export function linkV0_38Imports(impl: V0_38HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
   return bindTrampolines(V0_38Trampolines, createV0_38Imports(impl, ctx), ctx.wide);
 }

@@ -3,16 +3,24 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type KallsymsSymbolExistsHost, type KallsymsSymbolExistsImport, kallsymsSymbolExistsShim } from "../shared/kernel.js";
+import {
+  type KallsymsSymbolExistsHost,
+  type KallsymsSymbolExistsImport,
+  kallsymsSymbolExistsShim,
+} from "../shared/kernel.js";
 
 /**
- * Kernel (profile v0.38): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_38KernelImports` turn the error into the function's error convention.
+ * Kernel (profile v0.38): what a host implements, one method per function. Implementations throw to fail a call; the
+ * shims of `createV0_38KernelImports` turn the error into the function's error convention.
  *
  * Facts about the running kernel and the host's filters.
  */
 export interface V0_38KernelHost extends KallsymsSymbolExistsHost {}
 
-/** Kernel (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module importing from `env`. */
+/**
+ * Kernel (profile v0.38) as JS provides them: give them to `bindTrampolines` with `V0_38Trampolines` for a module
+ * importing from `env`.
+ */
 export type V0_38KernelImports = {
   readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
 };

@@ -3,16 +3,27 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type GetParamValueHost, type GetParamValueImport, type SetConfigHost, type SetConfigImport, getParamValueShim, setConfigShim } from "../shared/config.js";
+import {
+  type GetParamValueHost,
+  type GetParamValueImport,
+  type SetConfigHost,
+  type SetConfigImport,
+  getParamValueShim,
+  setConfigShim,
+} from "../shared/config.js";
 
 /**
- * Params and config (profile v0.39): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_39ConfigImports` turn the error into the function's error convention.
+ * Params and config (profile v0.39): what a host implements, one method per function. Implementations throw to fail a
+ * call; the shims of `createV0_39ConfigImports` turn the error into the function's error convention.
  *
  * The gadget's parameters, and configuration it hands back to the host.
  */
 export interface V0_39ConfigHost extends GetParamValueHost, SetConfigHost {}
 
-/** Params and config (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
+/**
+ * Params and config (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a
+ * module importing from `ig`.
+ */
 export type V0_39ConfigImports = {
   readonly getParamValue: GetParamValueImport;
   readonly setConfig: SetConfigImport;

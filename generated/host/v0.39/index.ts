@@ -52,7 +52,17 @@ export interface V0_39HostImpl {
 }
 
 /** Every function a module of profile `v0.39` may import from `ig`. */
-export type V0_39Imports = V0_39LogImports & V0_39DataSourceImports & V0_39DataArrayImports & V0_39FieldImports & V0_39ConfigImports & V0_39MapImports & V0_39PerfImports & V0_39HandleImports & V0_39SyscallImports & V0_39KernelImports;
+export type V0_39Imports =
+  V0_39LogImports
+  & V0_39DataSourceImports
+  & V0_39DataArrayImports
+  & V0_39FieldImports
+  & V0_39ConfigImports
+  & V0_39MapImports
+  & V0_39PerfImports
+  & V0_39HandleImports
+  & V0_39SyscallImports
+  & V0_39KernelImports;
 
 /** The import functions of profile `v0.39`, backed by `impl`: pass the result as the `ig` import module. */
 export function createV0_39Imports(impl: V0_39HostImpl, ctx: ShimContext): V0_39Imports {
@@ -70,7 +80,10 @@ export function createV0_39Imports(impl: V0_39HostImpl, ctx: ShimContext): V0_39
   };
 }
 
-/** What a module of profile `v0.39` imports from `ig`, backed by `impl`: the shims of `createV0_39Imports` behind the profile's trampolines (no BigInt on any call). */
+/**
+ * What a module of profile `v0.39` imports from `ig`, backed by `impl`: the shims of `createV0_39Imports` behind the
+ * profile's trampolines (no BigInt on any call).
+ */
 export function linkV0_39Imports(impl: V0_39HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
   return bindTrampolines(V0_39Trampolines, createV0_39Imports(impl, ctx), ctx.wide);
 }

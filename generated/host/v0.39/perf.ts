@@ -3,16 +3,41 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type NewPerfReaderHost, type NewPerfReaderImport, type PerfReaderCloseHost, type PerfReaderCloseImport, type PerfReaderPauseHost, type PerfReaderPauseImport, type PerfReaderReadHost, type PerfReaderReadImport, type PerfReaderResumeHost, type PerfReaderResumeImport, newPerfReaderShim, perfReaderCloseShim, perfReaderPauseShim, perfReaderReadShim, perfReaderResumeShim } from "../shared/perf.js";
+import {
+  type NewPerfReaderHost,
+  type NewPerfReaderImport,
+  type PerfReaderCloseHost,
+  type PerfReaderCloseImport,
+  type PerfReaderPauseHost,
+  type PerfReaderPauseImport,
+  type PerfReaderReadHost,
+  type PerfReaderReadImport,
+  type PerfReaderResumeHost,
+  type PerfReaderResumeImport,
+  newPerfReaderShim,
+  perfReaderCloseShim,
+  perfReaderPauseShim,
+  perfReaderReadShim,
+  perfReaderResumeShim,
+} from "../shared/perf.js";
 
 /**
- * Perf readers (profile v0.39): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_39PerfImports` turn the error into the function's error convention.
+ * Perf readers (profile v0.39): what a host implements, one method per function. Implementations throw to fail a call;
+ * the shims of `createV0_39PerfImports` turn the error into the function's error convention.
  *
  * Readers of the records an eBPF program writes into a perf event array map.
  */
-export interface V0_39PerfHost extends NewPerfReaderHost, PerfReaderPauseHost, PerfReaderResumeHost, PerfReaderReadHost, PerfReaderCloseHost {}
+export interface V0_39PerfHost
+  extends NewPerfReaderHost,
+    PerfReaderPauseHost,
+    PerfReaderResumeHost,
+    PerfReaderReadHost,
+    PerfReaderCloseHost {}
 
-/** Perf readers (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
+/**
+ * Perf readers (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module
+ * importing from `ig`.
+ */
 export type V0_39PerfImports = {
   readonly newPerfReader: NewPerfReaderImport;
   readonly perfReaderPause: PerfReaderPauseImport;

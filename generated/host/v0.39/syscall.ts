@@ -3,16 +3,30 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type GetSyscallDeclarationHost, type GetSyscallDeclarationImport, type GetSyscallIDHost, type GetSyscallIDImport, type GetSyscallNameHost, type GetSyscallNameImport, getSyscallDeclarationShim, getSyscallIDShim, getSyscallNameShim } from "../shared/syscall.js";
+import {
+  type GetSyscallDeclarationHost,
+  type GetSyscallDeclarationImport,
+  type GetSyscallIDHost,
+  type GetSyscallIDImport,
+  type GetSyscallNameHost,
+  type GetSyscallNameImport,
+  getSyscallDeclarationShim,
+  getSyscallIDShim,
+  getSyscallNameShim,
+} from "../shared/syscall.js";
 
 /**
- * Syscalls (profile v0.39): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_39SyscallImports` turn the error into the function's error convention.
+ * Syscalls (profile v0.39): what a host implements, one method per function. Implementations throw to fail a call; the
+ * shims of `createV0_39SyscallImports` turn the error into the function's error convention.
  *
  * Names, numbers and declarations of the host architecture's system calls.
  */
 export interface V0_39SyscallHost extends GetSyscallNameHost, GetSyscallIDHost, GetSyscallDeclarationHost {}
 
-/** Syscalls (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module importing from `ig`. */
+/**
+ * Syscalls (profile v0.39) as JS provides them: give them to `bindTrampolines` with `V0_39Trampolines` for a module
+ * importing from `ig`.
+ */
 export type V0_39SyscallImports = {
   readonly getSyscallName: GetSyscallNameImport;
   readonly getSyscallID: GetSyscallIDImport;

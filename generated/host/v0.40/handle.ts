@@ -6,13 +6,17 @@ import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type ReleaseHandleHost, type ReleaseHandleImport, releaseHandleShim } from "../shared/handle.js";
 
 /**
- * Handles (profile v0.40): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_40HandleImports` turn the error into the function's error convention.
+ * Handles (profile v0.40): what a host implements, one method per function. Implementations throw to fail a call; the
+ * shims of `createV0_40HandleImports` turn the error into the function's error convention.
  *
  * Handles of any type.
  */
 export interface V0_40HandleHost extends ReleaseHandleHost {}
 
-/** Handles (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
+/**
+ * Handles (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module
+ * importing from `ig`.
+ */
 export type V0_40HandleImports = {
   readonly releaseHandle: ReleaseHandleImport;
 };

@@ -52,7 +52,17 @@ export interface V0_40HostImpl {
 }
 
 /** Every function a module of profile `v0.40` may import from `ig`. */
-export type V0_40Imports = V0_40LogImports & V0_40DataSourceImports & V0_40DataArrayImports & V0_40FieldImports & V0_40ConfigImports & V0_40MapImports & V0_40PerfImports & V0_40HandleImports & V0_40SyscallImports & V0_40KernelImports;
+export type V0_40Imports =
+  V0_40LogImports
+  & V0_40DataSourceImports
+  & V0_40DataArrayImports
+  & V0_40FieldImports
+  & V0_40ConfigImports
+  & V0_40MapImports
+  & V0_40PerfImports
+  & V0_40HandleImports
+  & V0_40SyscallImports
+  & V0_40KernelImports;
 
 /** The import functions of profile `v0.40`, backed by `impl`: pass the result as the `ig` import module. */
 export function createV0_40Imports(impl: V0_40HostImpl, ctx: ShimContext): V0_40Imports {
@@ -70,7 +80,10 @@ export function createV0_40Imports(impl: V0_40HostImpl, ctx: ShimContext): V0_40
   };
 }
 
-/** What a module of profile `v0.40` imports from `ig`, backed by `impl`: the shims of `createV0_40Imports` behind the profile's trampolines (no BigInt on any call). */
+/**
+ * What a module of profile `v0.40` imports from `ig`, backed by `impl`: the shims of `createV0_40Imports` behind the
+ * profile's trampolines (no BigInt on any call).
+ */
 export function linkV0_40Imports(impl: V0_40HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
   return bindTrampolines(V0_40Trampolines, createV0_40Imports(impl, ctx), ctx.wide);
 }

@@ -6,13 +6,17 @@ import type { ShimContext } from "../../../runtime/abi/index.js";
 import { type GadgetLogHost, type GadgetLogImport, gadgetLogShim } from "../shared/log.js";
 
 /**
- * Log (profile v0.40): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_40LogImports` turn the error into the function's error convention.
+ * Log (profile v0.40): what a host implements, one method per function. Implementations throw to fail a call; the shims
+ * of `createV0_40LogImports` turn the error into the function's error convention.
  *
  * Messages from the gadget, written through the host's logger.
  */
 export interface V0_40LogHost extends GadgetLogHost {}
 
-/** Log (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module importing from `ig`. */
+/**
+ * Log (profile v0.40) as JS provides them: give them to `bindTrampolines` with `V0_40Trampolines` for a module
+ * importing from `ig`.
+ */
 export type V0_40LogImports = {
   readonly gadgetLog: GadgetLogImport;
 };

@@ -3,16 +3,33 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type FieldAddTagHost, type FieldAddTagImport, type FieldGetBufferHost, type FieldGetBufferImport, type FieldGetScalarHost, type FieldGetScalarImport, type FieldSetHost, type FieldSetImport, fieldAddTagShim, fieldGetBufferShim, fieldGetScalarShim, fieldSetShim } from "../shared/field.js";
+import {
+  type FieldAddTagHost,
+  type FieldAddTagImport,
+  type FieldGetBufferHost,
+  type FieldGetBufferImport,
+  type FieldGetScalarHost,
+  type FieldGetScalarImport,
+  type FieldSetHost,
+  type FieldSetImport,
+  fieldAddTagShim,
+  fieldGetBufferShim,
+  fieldGetScalarShim,
+  fieldSetShim,
+} from "../shared/field.js";
 
 /**
- * Fields (profile v0.43): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_43FieldImports` turn the error into the function's error convention.
+ * Fields (profile v0.43): what a host implements, one method per function. Implementations throw to fail a call; the
+ * shims of `createV0_43FieldImports` turn the error into the function's error convention.
  *
  * Reading and writing field values of records.
  */
 export interface V0_43FieldHost extends FieldGetScalarHost, FieldGetBufferHost, FieldSetHost, FieldAddTagHost {}
 
-/** Fields (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
+/**
+ * Fields (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module
+ * importing from `ig`.
+ */
 export type V0_43FieldImports = {
   readonly fieldGetScalar: FieldGetScalarImport;
   readonly fieldGetBuffer: FieldGetBufferImport;

@@ -52,7 +52,17 @@ export interface V0_43HostImpl {
 }
 
 /** Every function a module of profile `v0.43` may import from `ig`. */
-export type V0_43Imports = V0_43LogImports & V0_43DataSourceImports & V0_43DataArrayImports & V0_43FieldImports & V0_43ConfigImports & V0_43MapImports & V0_43PerfImports & V0_43HandleImports & V0_43SyscallImports & V0_43KernelImports;
+export type V0_43Imports =
+  V0_43LogImports
+  & V0_43DataSourceImports
+  & V0_43DataArrayImports
+  & V0_43FieldImports
+  & V0_43ConfigImports
+  & V0_43MapImports
+  & V0_43PerfImports
+  & V0_43HandleImports
+  & V0_43SyscallImports
+  & V0_43KernelImports;
 
 /** The import functions of profile `v0.43`, backed by `impl`: pass the result as the `ig` import module. */
 export function createV0_43Imports(impl: V0_43HostImpl, ctx: ShimContext): V0_43Imports {
@@ -70,7 +80,10 @@ export function createV0_43Imports(impl: V0_43HostImpl, ctx: ShimContext): V0_43
   };
 }
 
-/** What a module of profile `v0.43` imports from `ig`, backed by `impl`: the shims of `createV0_43Imports` behind the profile's trampolines (no BigInt on any call). */
+/**
+ * What a module of profile `v0.43` imports from `ig`, backed by `impl`: the shims of `createV0_43Imports` behind the
+ * profile's trampolines (no BigInt on any call).
+ */
 export function linkV0_43Imports(impl: V0_43HostImpl, ctx: ShimContext): WebAssembly.ModuleImports {
   return bindTrampolines(V0_43Trampolines, createV0_43Imports(impl, ctx), ctx.wide);
 }
@@ -79,4 +92,27 @@ export function linkV0_43Imports(impl: V0_43HostImpl, ctx: ShimContext): WebAsse
 export const V0_43Module = "ig";
 
 /** The IG releases of profile `v0.43`, oldest first. */
-export const V0_43Releases: readonly string[] = ["v0.43.0", "v0.44.0", "v0.44.1", "v0.45.0", "v0.46.0", "v0.47.0", "v0.48.0", "v0.48.1", "v0.49.0", "v0.49.1", "v0.50.0", "v0.50.1", "v0.51.0", "v0.51.1", "v0.52.0", "v0.53.0", "v0.53.1", "v0.53.2", "v0.54.0", "v0.54.1", "v0.55.0", "v0.55.1"];
+export const V0_43Releases: readonly string[] = [
+  "v0.43.0",
+  "v0.44.0",
+  "v0.44.1",
+  "v0.45.0",
+  "v0.46.0",
+  "v0.47.0",
+  "v0.48.0",
+  "v0.48.1",
+  "v0.49.0",
+  "v0.49.1",
+  "v0.50.0",
+  "v0.50.1",
+  "v0.51.0",
+  "v0.51.1",
+  "v0.52.0",
+  "v0.53.0",
+  "v0.53.1",
+  "v0.53.2",
+  "v0.54.0",
+  "v0.54.1",
+  "v0.55.0",
+  "v0.55.1",
+];

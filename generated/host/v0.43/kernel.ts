@@ -3,16 +3,27 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type KallsymsSymbolExistsHost, type KallsymsSymbolExistsImport, type ShouldDiscardMntnsIDHost, type ShouldDiscardMntnsIDImport, kallsymsSymbolExistsShim, shouldDiscardMntnsIDShim } from "../shared/kernel.js";
+import {
+  type KallsymsSymbolExistsHost,
+  type KallsymsSymbolExistsImport,
+  type ShouldDiscardMntnsIDHost,
+  type ShouldDiscardMntnsIDImport,
+  kallsymsSymbolExistsShim,
+  shouldDiscardMntnsIDShim,
+} from "../shared/kernel.js";
 
 /**
- * Kernel (profile v0.43): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_43KernelImports` turn the error into the function's error convention.
+ * Kernel (profile v0.43): what a host implements, one method per function. Implementations throw to fail a call; the
+ * shims of `createV0_43KernelImports` turn the error into the function's error convention.
  *
  * Facts about the running kernel and the host's filters.
  */
 export interface V0_43KernelHost extends KallsymsSymbolExistsHost, ShouldDiscardMntnsIDHost {}
 
-/** Kernel (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
+/**
+ * Kernel (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module
+ * importing from `ig`.
+ */
 export type V0_43KernelImports = {
   readonly kallsymsSymbolExists: KallsymsSymbolExistsImport;
   readonly shouldDiscardMntnsID: ShouldDiscardMntnsIDImport;

@@ -3,16 +3,27 @@
 /* eslint-disable */
 
 import type { ShimContext } from "../../../runtime/abi/index.js";
-import { type GadgetLogHost, type GadgetLogImport, type GadgetShouldLogHost, type GadgetShouldLogImport, gadgetLogShim, gadgetShouldLogShim } from "../shared/log.js";
+import {
+  type GadgetLogHost,
+  type GadgetLogImport,
+  type GadgetShouldLogHost,
+  type GadgetShouldLogImport,
+  gadgetLogShim,
+  gadgetShouldLogShim,
+} from "../shared/log.js";
 
 /**
- * Log (profile v0.43): what a host implements, one method per function. Implementations throw to fail a call; the shims of `createV0_43LogImports` turn the error into the function's error convention.
+ * Log (profile v0.43): what a host implements, one method per function. Implementations throw to fail a call; the shims
+ * of `createV0_43LogImports` turn the error into the function's error convention.
  *
  * Messages from the gadget, written through the host's logger.
  */
 export interface V0_43LogHost extends GadgetLogHost, GadgetShouldLogHost {}
 
-/** Log (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module importing from `ig`. */
+/**
+ * Log (profile v0.43) as JS provides them: give them to `bindTrampolines` with `V0_43Trampolines` for a module
+ * importing from `ig`.
+ */
 export type V0_43LogImports = {
   readonly gadgetLog: GadgetLogImport;
   readonly gadgetShouldLog: GadgetShouldLogImport;
