@@ -12,4 +12,6 @@ export const codegenSymbols = {
   ShimContext: { module: ABI, typeOnly: true },
   /** The pure helpers and values the shims call (igwasm/abi). */
   abi: { module: ABI, typeOnly: false },
+  /** The shapes and helpers of the generated descriptors. */
+  descriptors: { module: "runtime/abi/descriptors.js", typeOnly: false },
 } as const;

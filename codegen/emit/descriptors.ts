@@ -8,11 +8,10 @@ import {
   StructureKind,
   VariableDeclarationKind,
   type CodeBlockWriter,
-  type FunctionDeclarationStructure,
-  type InterfaceDeclarationStructure,
   type VariableStatementStructure,
   type WriterFunction,
 } from "ts-morph";
+import { codegenSymbols } from "../../runtime/codegen-symbols.js";
 import { CONSTANTS_MODULE } from "./host-names.js";
 import type { GeneratedFile } from "../generated-file.js";
 import { paramTypeText, resultTypeText } from "../lowering.js";
@@ -21,6 +20,9 @@ import { pascalCase } from "../names.js";
 import { allSources, ImportSet, jsDoc, literal, printTsFile, propertyKey, writeJsDoc, type Statement } from "./ts-print.js";
 
 export const DESCRIPTORS_PATH = "host/descriptors.ts";
+
+/** The module of the descriptor shapes, from the repository root. */
+const ABI_DESCRIPTORS_MODULE = codegenSymbols.descriptors.module;
 
 
 /** `fieldGetScalar` -> `FieldGetScalarName`. */
@@ -32,65 +34,22 @@ function exportParamTypeText(type: ExportParamType): string {
   return type.kind === "handle" ? `handle<${type.handleType}>` : type.kind;
 }
 
-const WIRE = `"i32" | "i64"`;
-
-const PARAM_TYPE = `{ readonly name: string; readonly type: string; readonly wire: ${WIRE} }`;
-
-function interfaces(): InterfaceDeclarationStructure[] {
+/**
+ * The descriptor types, instantiated with the spec's profile ids and export
+ * names; the shapes themselves are ordinary code in igwasm/abi
+ * (runtime/abi/descriptors.ts).
+ */
+function typeAliases(): Statement[] {
   return [
-    {
-      kind: StructureKind.Interface,
-      isExported: true,
-      name: "HostFnDescriptor",
-      docs: [jsDoc("One variant of a host function: its wire name, the profiles that offer it, and its parameters, result and error convention as the spec states them.")],
-      properties: [
-        { name: "name", isReadonly: true, type: "string", docs: [jsDoc("Wire name, verbatim.")] },
-        { name: "family", isReadonly: true, type: "string", docs: [jsDoc("Family the function belongs to.")] },
-        { name: "profiles", isReadonly: true, type: "readonly ProfileId[]", docs: [jsDoc("Profiles that offer this variant.")] },
-        {
-          name: "params",
-          isReadonly: true,
-          type: `readonly ${PARAM_TYPE}[]`,
-          docs: [jsDoc("Parameters in wire order; `type` as the spec writes it (`handle<Field>`, `str`, ...).")],
-        },
-        {
-          name: "result",
-          isReadonly: true,
-          type: `{ readonly type: string; readonly wire: ${WIRE} | null }`,
-          docs: [jsDoc("Result meaning as the spec writes it and its wire type (null: none).")],
-        },
-        {
-          name: "error",
-          isReadonly: true,
-          type: `{ readonly kind: "none" } | { readonly kind: "value"; readonly value: number } | { readonly kind: "errPtr"; readonly param: string }`,
-          docs: [jsDoc("How the function reports an error: not at all, by a return value, or through an error word parameter.")],
-        },
-      ],
+    (writer) => {
+      writeJsDoc(writer, "One variant of a host function of this spec (igwasm/abi `HostFnDescriptorOf`).");
+      writer.write("export type HostFnDescriptor = HostFnDescriptorOf<ProfileId>;");
     },
-    {
-      kind: StructureKind.Interface,
-      isExported: true,
-      name: "ProfileModuleDescriptor",
-      docs: [jsDoc("Where a module of an profile imports host functions from.")],
-      properties: [
-        { name: "module", isReadonly: true, type: "string", docs: [jsDoc("The import module name.")] },
-        { name: "releases", isReadonly: true, type: "readonly string[]", docs: [jsDoc("The IG releases of the profile, oldest first.")] },
-      ],
+    (writer) => {
+      writeJsDoc(writer, "A function a module of this spec exports (igwasm/abi `GuestExportDescriptorOf`).");
+      writer.write("export type GuestExportDescriptor = GuestExportDescriptorOf<ProfileId, GuestExportName, GuestExportRole>;");
     },
-    {
-      kind: StructureKind.Interface,
-      isExported: true,
-      name: "GuestExportDescriptor",
-      docs: [jsDoc("A function a module exports for the host to call.")],
-      properties: [
-        { name: "name", isReadonly: true, type: "GuestExportName" },
-        { name: "role", isReadonly: true, type: "GuestExportRole | null", docs: [jsDoc("What the host calls it for; no two exports of one profile share a role.")] },
-        { name: "profiles", isReadonly: true, type: "readonly ProfileId[]" },
-        { name: "required", isReadonly: true, type: "boolean", docs: [jsDoc("Whether a module of these profiles must export it.")] },
-        { name: "params", isReadonly: true, type: `readonly ${PARAM_TYPE}[]` },
-        { name: "result", isReadonly: true, type: `{ readonly wire: ${WIRE} | null }` },
-      ],
-    },
+    "export type { ProfileModuleDescriptor };",
   ];
 }
 
@@ -159,42 +118,28 @@ function writeGuestExport(writer: CodeBlockWriter, ex: GuestExport): void {
   writer.write("},").newLine();
 }
 
-/** `export const name: type = __deepFreeze<type>(value);`, written by hand so the value keeps its own indentation. */
+/** `export const name: type = deepFreeze<type>(value);`, written by hand so the value keeps its own indentation. */
 function frozenConst(name: string, type: string, doc: string, writeValue: (writer: CodeBlockWriter) => void): WriterFunction {
   return (writer) => {
     writeJsDoc(writer, doc);
-    writer.write(`export const ${name}: ${type} = __deepFreeze<${type}>(`);
+    writer.write(`export const ${name}: ${type} = deepFreeze<${type}>(`);
     writeValue(writer);
     writer.write(");").newLine();
   };
 }
-
-const DEEP_FREEZE: FunctionDeclarationStructure = {
-  kind: StructureKind.Function,
-  name: "__deepFreeze",
-  typeParameters: ["T"],
-  parameters: [{ name: "value", type: "T" }],
-  returnType: "T",
-  docs: [jsDoc("Freezes a descriptor and everything in it.")],
-  statements: [
-    `if (typeof value === "object" && value !== null) {
-  for (const v of Object.values(value)) __deepFreeze(v);
-  Object.freeze(value);
-}
-return value;`,
-  ],
-};
 
 export function emitDescriptors(spec: AbiSpec): GeneratedFile[] {
   const imports = new ImportSet(DESCRIPTORS_PATH);
   imports.type(CONSTANTS_MODULE, "ProfileId");
   imports.type(CONSTANTS_MODULE, "GuestExportName");
   imports.type(CONSTANTS_MODULE, "GuestExportRole");
+  for (const name of ["HostFnDescriptorOf", "GuestExportDescriptorOf", "ProfileModuleDescriptor"]) imports.type(ABI_DESCRIPTORS_MODULE, name);
+  imports.value(ABI_DESCRIPTORS_MODULE, "deepFreeze");
+  imports.value(ABI_DESCRIPTORS_MODULE, "ofProfile");
   const profileModulesType = "Readonly<Record<ProfileId, ProfileModuleDescriptor>>";
   const statements: Statement[] = [
-    ...interfaces(),
+    ...typeAliases(),
     ...nameConstants(spec),
-    DEEP_FREEZE,
     frozenConst("hostFunctions", "readonly HostFnDescriptor[]", "Every host function variant, families in spec order, functions in file order.", (writer) =>
       writeList(writer, spec.functions, (fn) => writeHostFn(writer, fn)),
     ),
@@ -217,7 +162,7 @@ export function emitDescriptors(spec: AbiSpec): GeneratedFile[] {
       parameters: [{ name: "profile", type: "ProfileId" }],
       returnType: "readonly HostFnDescriptor[]",
       docs: [jsDoc("The host functions an profile offers, in spec order.")],
-      statements: ["return hostFunctions.filter((f) => f.profiles.includes(profile));"],
+      statements: ["return ofProfile(hostFunctions, profile);"],
     },
     {
       kind: StructureKind.Function,
@@ -226,7 +171,7 @@ export function emitDescriptors(spec: AbiSpec): GeneratedFile[] {
       parameters: [{ name: "profile", type: "ProfileId" }],
       returnType: "readonly GuestExportDescriptor[]",
       docs: [jsDoc("The functions a module of an profile may export, in spec order.")],
-      statements: ["return guestExports.filter((e) => e.profiles.includes(profile));"],
+      statements: ["return ofProfile(guestExports, profile);"],
     },
   ];
   return [printTsFile(DESCRIPTORS_PATH, allSources(spec), imports, statements)];

@@ -2,48 +2,22 @@
 // Regenerate with `npm run gen`.
 /* eslint-disable */
 
+import {
+  type GuestExportDescriptorOf,
+  type HostFnDescriptorOf,
+  type ProfileModuleDescriptor,
+  deepFreeze,
+  ofProfile,
+} from "../../runtime/abi/descriptors.js";
 import type { GuestExportName, GuestExportRole, ProfileId } from "../constants.js";
 
-/**
- * One variant of a host function: its wire name, the profiles that offer it, and its parameters, result and error
- * convention as the spec states them.
- */
-export interface HostFnDescriptor {
-  /** Wire name, verbatim. */
-  readonly name: string;
-  /** Family the function belongs to. */
-  readonly family: string;
-  /** Profiles that offer this variant. */
-  readonly profiles: readonly ProfileId[];
-  /** Parameters in wire order; `type` as the spec writes it (`handle<Field>`, `str`, ...). */
-  readonly params: readonly { readonly name: string; readonly type: string; readonly wire: "i32" | "i64" }[];
-  /** Result meaning as the spec writes it and its wire type (null: none). */
-  readonly result: { readonly type: string; readonly wire: "i32" | "i64" | null };
-  /** How the function reports an error: not at all, by a return value, or through an error word parameter. */
-  readonly error: {
-    readonly kind: "none",
-  } | { readonly kind: "value"; readonly value: number } | { readonly kind: "errPtr"; readonly param: string };
-}
+/** One variant of a host function of this spec (igwasm/abi `HostFnDescriptorOf`). */
+export type HostFnDescriptor = HostFnDescriptorOf<ProfileId>;
 
-/** Where a module of an profile imports host functions from. */
-export interface ProfileModuleDescriptor {
-  /** The import module name. */
-  readonly module: string;
-  /** The IG releases of the profile, oldest first. */
-  readonly releases: readonly string[];
-}
+/** A function a module of this spec exports (igwasm/abi `GuestExportDescriptorOf`). */
+export type GuestExportDescriptor = GuestExportDescriptorOf<ProfileId, GuestExportName, GuestExportRole>;
 
-/** A function a module exports for the host to call. */
-export interface GuestExportDescriptor {
-  readonly name: GuestExportName;
-  /** What the host calls it for; no two exports of one profile share a role. */
-  readonly role: GuestExportRole | null;
-  readonly profiles: readonly ProfileId[];
-  /** Whether a module of these profiles must export it. */
-  readonly required: boolean;
-  readonly params: readonly { readonly name: string; readonly type: string; readonly wire: "i32" | "i64" }[];
-  readonly result: { readonly wire: "i32" | "i64" | null };
-}
+export type { ProfileModuleDescriptor };
 
 /** Wire name of the host function `gadgetLog` (pre-release, v0.30, v0.33, v0.35, v0.37, v0.38, v0.39, v0.40, v0.43). */
 export const GadgetLogName = "gadgetLog";
@@ -214,17 +188,8 @@ export const KallsymsSymbolExistsName = "kallsymsSymbolExists";
 /** Wire name of the host function `shouldDiscardMntnsID` (v0.40, v0.43). */
 export const ShouldDiscardMntnsIDName = "shouldDiscardMntnsID";
 
-/** Freezes a descriptor and everything in it. */
-function __deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null) {
-    for (const v of Object.values(value)) __deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
 /** Every host function variant, families in spec order, functions in file order. */
-export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly HostFnDescriptor[]>([
+export const hostFunctions: readonly HostFnDescriptor[] = deepFreeze<readonly HostFnDescriptor[]>([
   {
     name: GadgetLogName,
     family: "log",
@@ -785,7 +750,7 @@ export const hostFunctions: readonly HostFnDescriptor[] = __deepFreeze<readonly 
 ]);
 
 /** Every function a module may export, in spec order. */
-export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<readonly GuestExportDescriptor[]>([
+export const guestExports: readonly GuestExportDescriptor[] = deepFreeze<readonly GuestExportDescriptor[]>([
   {
     name: "_initialize",
     role: "wasiInitialize",
@@ -912,7 +877,7 @@ export const guestExports: readonly GuestExportDescriptor[] = __deepFreeze<reado
 
 /** The import module of each profile, and other module names some of its builds use. */
 export const profileModules: Readonly<Record<ProfileId, ProfileModuleDescriptor>> =
-  __deepFreeze<Readonly<Record<ProfileId, ProfileModuleDescriptor>>>({
+  deepFreeze<Readonly<Record<ProfileId, ProfileModuleDescriptor>>>({
   "pre-release": { module: "env", releases: ["pre-release"] },
   "v0.30": { module: "env", releases: ["v0.30.0", "v0.31.0", "v0.32.0"] },
   "v0.33": { module: "env", releases: ["v0.33.0", "v0.34.0"] },
@@ -952,10 +917,10 @@ export const profileModules: Readonly<Record<ProfileId, ProfileModuleDescriptor>
 
 /** The host functions an profile offers, in spec order. */
 export function hostFunctionsOfProfile(profile: ProfileId): readonly HostFnDescriptor[] {
-  return hostFunctions.filter((f) => f.profiles.includes(profile));
+  return ofProfile(hostFunctions, profile);
 }
 
 /** The functions a module of an profile may export, in spec order. */
 export function guestExportsOfProfile(profile: ProfileId): readonly GuestExportDescriptor[] {
-  return guestExports.filter((e) => e.profiles.includes(profile));
+  return ofProfile(guestExports, profile);
 }

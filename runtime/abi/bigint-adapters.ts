@@ -5,7 +5,7 @@
  * (a BigInt per i64), and used where every call must pass through JS: the
  * trace decorator, and tests that call imports as the module would.
  */
-import type { HostFnDescriptor } from "../../generated/host/descriptors.js";
+import type { HostFnDescriptorOf as HostFnDescriptor } from "./descriptors.js";
 import { joinU64, splitWide, type WideSlot } from "./wide.js";
 
 type ShimFunction = (...args: number[]) => number | void;

@@ -13,4 +13,4 @@ export { MISS, type Miss } from "./miss.js";
 export { type TrampolineSet, bindTrampolines } from "./trampolines.js";
 export { wireAdapters } from "./bigint-adapters.js";
 export { HostCallError, GuestAbortError, ExpectedError, NotFoundError, DestinationTooSmallError } from "../errors.js";
-export type { HostFnDescriptor } from "../../generated/host/descriptors.js";
+export { type HostFnDescriptorOf, type GuestExportDescriptorOf, type ProfileModuleDescriptor, type WireParamDescriptor, deepFreeze, ofProfile } from "./descriptors.js";
