@@ -5,7 +5,22 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { LineReader } from "./line-reader.js";
-import { EventsError, eventsReader, forEachJsonLine, isObject, parseEventsFile, readJsonLinesHead, skippable, YAML_MAX_BYTES, type EventsContext, type EventsReader } from "./events.js";
+import { EventLineParser } from "./event-line-parser.js";
+import {
+  EventsError,
+  eventsReader,
+  firstJsonLineEvent,
+  isObject,
+  jsonLineEvent,
+  parseEventsFile,
+  readJsonLinesHead,
+  skippable,
+  YAML_MAX_BYTES,
+  type EventsContext,
+  type EventsReader,
+  type InputEvent,
+  type JsonLinesHead,
+} from "./events.js";
 
 function openOrFail(path: string): number {
   let fd: number;
@@ -84,7 +99,7 @@ export function openEventsFile(path: string, ctx: EventsContext = {}): EventsRea
         if (used) throw new Error("an events file is read once");
         used = true;
         try {
-          forEachJsonLine(head, next, lineNo, path, each);
+          forEachEventLine(head, lines, path, each);
         } finally {
           lines.close();
         }
@@ -93,5 +108,23 @@ export function openEventsFile(path: string, ctx: EventsContext = {}): EventsRea
   } catch (e) {
     reader?.close();
     throw e;
+  }
+}
+
+/**
+ * Calls `each` for every event after the head: a line is parsed from its
+ * bytes when the fast path takes it (cli/event-line-parser.ts), else decoded
+ * and read the general way, which also gives every error.
+ */
+function forEachEventLine(head: JsonLinesHead, lines: LineReader, path: string, each: (ev: InputEvent) => void): void {
+  const first = firstJsonLineEvent(head, path);
+  if (first === null) return;
+  each(first);
+  const parser = new EventLineParser([...head.decls.values()], new Set(head.declared.map((d) => d.name)));
+  const fast = parser.useful ? parser : null;
+  const where = (): string => `${path}:${lines.lineNo}`;
+  while (lines.nextLine()) {
+    const ev = fast?.parse(lines.bytes, lines.lineStart, lines.lineEnd) ?? jsonLineEvent(lines.text(), head.decls, where);
+    if (ev !== null) each(ev);
   }
 }

@@ -319,7 +319,8 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
     io.stderr(`igwasm: warning: params are not checked (no gadget.yaml; give one with --metadata): ${unknownParams.join(", ")}\n`);
   }
 
-  const out = new BatchedWriter((text) => io.stdout(text));
+  const utf8 = new TextDecoder();
+  const out = new BatchedWriter(io.stdoutBytes ? (bytes) => io.stdoutBytes!(bytes) : (bytes) => io.stdout(utf8.decode(bytes)));
   // Log lines go out right away; what the gadget printed before them goes first.
   const log = (text: string): void => {
     out.flush();
