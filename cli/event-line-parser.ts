@@ -125,9 +125,9 @@ export class EventLineParser {
     if (this.skip(b, end) !== OPEN) return null;
     this.p++;
     let info: SourceInfo | null = null;
-    let named = false;
+    let values: Record<string, FieldValue> | null = null;
+    /** Where the values object starts when it came before ds (it is read once ds is known). */
     let valuesAt = -1;
-    // The top level: "ds" and "values", in either order; the values object is parsed once ds is known.
     for (let first = true; ; first = false) {
       let c = this.skip(b, end);
       if (c === CLOSE && first) return null;
@@ -144,25 +144,33 @@ export class EventLineParser {
       this.p++;
       if (keyLength === 2 && b[keyStart] === 0x64 && b[keyStart + 1] === 0x73) {
         // "ds"
-        if (named || this.skip(b, end) !== QUOTE || !this.string(b, end)) return null;
+        if (info !== null || this.skip(b, end) !== QUOTE || !this.string(b, end)) return null;
         info = this.sourceNamed(b, this.s, this.p - 1);
         if (info === null) return null;
-        named = true;
       } else if (keyLength === 6 && equalsAt(b, keyStart, VALUES_KEY)) {
-        if (valuesAt !== -1 || this.skip(b, end) !== OPEN) return null;
-        valuesAt = this.p;
-        if (!this.skipObject(b, end)) return null;
+        if (values !== null || valuesAt !== -1 || this.skip(b, end) !== OPEN) return null;
+        if (info !== null) {
+          values = this.record(b, end, info);
+          if (values === null) return null;
+        } else {
+          valuesAt = this.p;
+          if (!this.skipObject(b, end)) return null;
+        }
       } else {
         return null;
       }
     }
     this.p++;
-    if (this.skip(b, end) !== -1 || valuesAt === -1) return null;
-    if (!named) info = this.only;
-    if (info === null) return null;
-    this.p = valuesAt;
-    const values = this.record(b, end, info);
-    return values === null ? null : { ds: info.name, values };
+    if (this.skip(b, end) !== -1) return null;
+    if (values === null) {
+      if (valuesAt === -1) return null;
+      info ??= this.only;
+      if (info === null) return null;
+      this.p = valuesAt;
+      values = this.record(b, end, info);
+      if (values === null) return null;
+    }
+    return { ds: info!.name, values };
   }
 
   /** The byte at the first non-space position from `p` (p moves there), or -1 at `end`. */
@@ -212,7 +220,11 @@ export class EventLineParser {
   }
 
   private sourceNamed(b: Uint8Array, start: number, stop: number): SourceInfo | null {
-    for (const info of this.infos) if (info !== null && info.key.length === stop - start && equalsAt(b, start, info.key)) return info;
+    const infos = this.infos;
+    for (let i = 0; i < infos.length; i++) {
+      const info = infos[i];
+      if (info !== null && info.key.length === stop - start && equalsAt(b, start, info.key)) return info;
+    }
     return null;
   }
 

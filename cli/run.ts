@@ -3,7 +3,6 @@
  * feeding it the events of `--events` after start, and prints every packet
  * emitted on every (referenced) data source.
  */
-import { readFileSync } from "node:fs";
 import {
   loadGadget,
   LogLevel,
@@ -26,7 +25,9 @@ import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { FilterError, parseRules, type FilterRule } from "./ig-filter.js";
 import { parseSortSpec, SortError, type SortKey } from "./ig-sort.js";
 import { GadgetSourceError, loadGadgetSource, readFileOrFail, type GadgetSource } from "./gadget-source.js";
-import { ImageError, wasmParamSpecs } from "./oci.js";
+import { ImageError } from "../runtime/image/errors.js";
+import { readWasmSignatures } from "../runtime/wasm-signatures.js";
+import { readKallsyms } from "../runtime/node/index.js";
 import { BatchedWriter, type CliIO } from "./io.js";
 import { Printer } from "./output.js";
 import { parseFieldsSpec, parseOutputModes, type OutputMode } from "./output-options.js";
@@ -111,46 +112,32 @@ async function embeddedSource(name: string | undefined): Promise<{ source: Gadge
       label,
       kind: "embedded",
       wasm: new Uint8Array(Buffer.from(ex.wasmBase64, "base64")),
-      paramSpecs: ex.metadataYaml ? wasmParamSpecs(ex.metadataYaml, `${label} gadget.yaml`) : [],
+      paramSpecs: ex.metadataYaml ? (await import("./oci.js")).wasmParamSpecs(ex.metadataYaml, `${label} gadget.yaml`) : [],
       metadataYaml: ex.metadataYaml || null,
     },
     events: eventsReader(parseEventsFile(ex.eventsYaml, `${label} events.yaml`)),
   };
 }
 
-/** Kernel symbols for kallsymsSymbolExists: /proc/kallsyms when readable. */
-function readKallsyms(): Set<string> {
-  try {
-    return new Set(
-      readFileSync("/proc/kallsyms", "utf8")
-        .split("\n")
-        .map((line) => line.split(/\s+/)[2])
-        .filter((name): name is string => !!name),
-    );
-  } catch {
-    return new Set();
-  }
-}
-
 /**
- * Compiles the module once and loads it with what it imports and nothing
- * more: the Node entry (node:wasi, whose import prints an ExperimentalWarning)
- * only for WASI modules, /proc/kallsyms only for modules that can ask for a
- * kernel symbol.
+ * Loads the module with what it imports and nothing more: the Node entry
+ * (node:wasi, whose import prints an ExperimentalWarning) only for WASI
+ * modules, /proc/kallsyms only for modules that can ask for a kernel symbol.
+ * The imports are read from the binary, not from a compiled module: the
+ * bytes go to the loader, which compiles them once, with IG's memory cap.
  */
 async function load(wasm: Uint8Array, options: GadgetOptions): Promise<Gadget> {
-  let module: WebAssembly.Module;
+  let imports: readonly { module: string; name: string }[];
   try {
-    module = new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
+    imports = readWasmSignatures(wasm).imports;
   } catch {
     return loadGadget(wasm as Uint8Array<ArrayBuffer>, options); // reports the malformed module
   }
-  const imports = WebAssembly.Module.imports(module);
   const kallsyms = options.kallsyms ?? (imports.some((i) => i.name === "kallsymsSymbolExists") ? readKallsyms() : []);
   if (imports.some((i) => i.module === "wasi_snapshot_preview1")) {
-    return withoutWasiWarning(async () => (await import("../runtime/node/index.js")).loadGadgetNode(module, { ...options, kallsyms }));
+    return withoutWasiWarning(async () => (await import("../runtime/node/index.js")).loadGadgetNode(wasm as Uint8Array<ArrayBuffer>, { ...options, kallsyms }));
   }
-  return loadGadget(module, { ...options, kallsyms });
+  return loadGadget(wasm as Uint8Array<ArrayBuffer>, { ...options, kallsyms });
 }
 
 /** Runs `f` with Node's "WASI is an experimental feature" warning dropped: it is not the gadget's output. */
@@ -248,11 +235,12 @@ async function readInputs(args: ParsedArgs): Promise<Inputs> {
   let source: GadgetSource;
   let events: EventsReader = eventsReader({ dataSources: [], events: [] });
   if (gadgetPath === undefined) ({ source, events } = await embeddedSource(example));
-  else source = loadGadgetSource(gadgetPath);
+  else source = await loadGadgetSource(gadgetPath);
   let paramSpecs = source.paramSpecs;
   let metadataKnown = source.metadataYaml !== null;
   const metadata = stringOption(args, "metadata");
   if (metadata !== undefined) {
+    const { wasmParamSpecs } = await import("./oci.js");
     paramSpecs = wasmParamSpecs(new TextDecoder().decode(readFileOrFail(metadata, "metadata file")), metadata);
     metadataKnown = true;
   }
