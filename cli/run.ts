@@ -112,10 +112,11 @@ async function embeddedSource(name: string | undefined): Promise<{ source: Gadge
       label,
       kind: "embedded",
       wasm: new Uint8Array(Buffer.from(ex.wasmBase64, "base64")),
-      paramSpecs: ex.metadataYaml ? (await import("./oci.js")).wasmParamSpecs(ex.metadataYaml, `${label} gadget.yaml`) : [],
+      // Both read from YAML when the examples were built: running one loads no YAML parser.
+      paramSpecs: ex.paramSpecs,
       metadataYaml: ex.metadataYaml || null,
     },
-    events: eventsReader(parseEventsFile(ex.eventsYaml, `${label} events.yaml`)),
+    events: eventsReader(parseEventsFile(ex.eventsJsonLines, `${label} events.jsonl`)),
   };
 }
 
