@@ -48,8 +48,13 @@ interface SourceInfo {
   readonly key: Uint8Array;
   readonly fields: readonly FieldInfo[];
   /** Makers of the values object, by the bit set of the fields a line gives (an object literal per set keeps one shape). */
-  readonly makers: Map<number, (v: readonly FieldValue[]) => Record<string, FieldValue>>;
+  readonly makers: Map<number, Maker>;
+  /** The set the last line gave, and its maker: most files give the same fields on every line. */
+  lastMask: number;
+  lastMaker: Maker | null;
 }
+
+type Maker = (v: readonly FieldValue[]) => Record<string, FieldValue>;
 
 /** At most this many fields per data source (a bit each in a 31-bit set). */
 const MAX_FIELDS = 31;
@@ -78,17 +83,20 @@ function sourceInfo(d: DataSourceDecl): SourceInfo | null {
     const range = INT_RANGE[kind] ?? [0, 0];
     return { name, key: ascii(name), kind, min: range[0], max: range[1] };
   });
-  return { name: d.name, key: ascii(d.name), fields, makers: new Map() };
+  return { name: d.name, key: ascii(d.name), fields, makers: new Map(), lastMask: -1, lastMaker: null };
 }
 
 /** The function that builds a values object with the fields of bit set `mask`, in declaration order. */
-function makerFor(info: SourceInfo, mask: number): (v: readonly FieldValue[]) => Record<string, FieldValue> {
+function makerFor(info: SourceInfo, mask: number): Maker {
+  if (mask === info.lastMask) return info.lastMaker!;
   let make = info.makers.get(mask);
   if (make === undefined) {
     const props = info.fields.flatMap((f, i) => ((mask >>> i) & 1 ? [`${JSON.stringify(f.name)}: v[${i}]`] : []));
-    make = new Function("v", `return { ${props.join(", ")} };`) as (v: readonly FieldValue[]) => Record<string, FieldValue>;
+    make = new Function("v", `return { ${props.join(", ")} };`) as Maker;
     info.makers.set(mask, make);
   }
+  info.lastMask = mask;
+  info.lastMaker = make;
   return make;
 }
 
@@ -264,7 +272,7 @@ export class EventLineParser {
       case FieldKind.String:
       case FieldKind.CString:
         if (c !== QUOTE || !this.string(b, end)) return undefined;
-        return new Uint8Array(b.buffer, b.byteOffset + this.s, this.p - 1 - this.s);
+        return copyOf(b, this.s, this.p - 1);
       case FieldKind.Bool:
         if (c === 0x74 && this.word(b, end, TRUE)) return true;
         if (c === 0x66 && this.word(b, end, FALSE)) return false;
@@ -343,6 +351,16 @@ export class EventLineParser {
 const VALUES_KEY = ascii("values");
 const TRUE = ascii("true");
 const FALSE = ascii("false");
+
+/**
+ * A copy of `b[start, stop)`: the line's buffer is reused once the event is
+ * emitted. (A short copy costs less than a view into the large buffer.)
+ */
+function copyOf(b: Uint8Array, start: number, stop: number): Uint8Array {
+  const out = new Uint8Array(stop - start);
+  for (let i = start; i < stop; i++) out[i - start] = b[i];
+  return out;
+}
 
 function equalsAt(b: Uint8Array, at: number, key: Uint8Array): boolean {
   for (let i = 0; i < key.length; i++) if (b[at + i] !== key[i]) return false;

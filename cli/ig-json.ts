@@ -161,7 +161,9 @@ export function writeAscii(b: Uint8Array, p: number, s: string): number {
 
 /** Writes a 64-bit integer (a bigint from the accessor) at `p`. */
 export function writeBigInteger(b: Uint8Array, p: number, v: bigint): number {
-  return v >= -9007199254740991n && v <= 9007199254740991n ? writeInteger(b, p, Number(v)) : writeAscii(b, p, v.toString());
+  // Number() rounds a value past 2^53 to one that is not a safe integer either, so the check is exact.
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? writeInteger(b, p, n) : writeAscii(b, p, v.toString());
 }
 
 const TEXT_ENCODER = new TextEncoder();
