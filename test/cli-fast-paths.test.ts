@@ -149,5 +149,6 @@ describe("jsonRecordWriter", () => {
     expect(chunks.join("")).toBe(expected.join(""));
     expect(expected[1]).toContain('"s":"q\\"b\\\\s\\n\\t\\u0001<>&\\u2028\\u2029é😀"');
     expect(expected[3]).toContain('"s":"a\uFFFD\uFFFDb"');
+    expect(() => ds.field("u32").storedBytes({ slot: 0, addr: 0 })).toThrow('field "u32" is Uint32, not a variable-length field');
   });
 });
