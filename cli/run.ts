@@ -27,7 +27,7 @@ import { parseSortSpec, SortError, type SortKey } from "./ig-sort.js";
 import { GadgetSourceError, loadGadgetSource, readFileOrFail, type GadgetSource } from "./gadget-source.js";
 import { ImageError } from "../runtime/image/errors.js";
 import { readWasmSignatures } from "../runtime/wasm-signatures.js";
-import { readKallsyms } from "../runtime/node/index.js";
+import { loadGadgetNode, readKallsyms } from "../runtime/node/index.js";
 import { BatchedWriter, type CliIO } from "./io.js";
 import { Printer } from "./output.js";
 import { parseFieldsSpec, parseOutputModes, type OutputMode } from "./output-options.js";
@@ -121,9 +121,9 @@ async function embeddedSource(name: string | undefined): Promise<{ source: Gadge
 }
 
 /**
- * Loads the module with what it imports and nothing more: the Node entry
- * (node:wasi, whose import prints an ExperimentalWarning) only for WASI
- * modules, /proc/kallsyms only for modules that can ask for a kernel symbol.
+ * Loads the module with what it imports and nothing more: node:wasi only for
+ * WASI modules (the Node entry imports it then, without Node's warning),
+ * /proc/kallsyms only for modules that can ask for a kernel symbol.
  * The imports are read from the binary, not from a compiled module: the
  * bytes go to the loader, which compiles them once, with IG's memory cap.
  */
@@ -136,23 +136,9 @@ async function load(wasm: Uint8Array, options: GadgetOptions): Promise<Gadget> {
   }
   const kallsyms = options.kallsyms ?? (imports.some((i) => i.name === "kallsymsSymbolExists") ? readKallsyms() : []);
   if (imports.some((i) => i.module === "wasi_snapshot_preview1")) {
-    return withoutWasiWarning(async () => (await import("../runtime/node/index.js")).loadGadgetNode(wasm as Uint8Array<ArrayBuffer>, { ...options, kallsyms }));
+    return loadGadgetNode(wasm as Uint8Array<ArrayBuffer>, { ...options, kallsyms });
   }
   return loadGadget(wasm as Uint8Array<ArrayBuffer>, { ...options, kallsyms });
-}
-
-/** Runs `f` with Node's "WASI is an experimental feature" warning dropped: it is not the gadget's output. */
-async function withoutWasiWarning<T>(f: () => Promise<T>): Promise<T> {
-  const original = process.emitWarning;
-  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
-    if (/WASI is an experimental feature/.test(typeof warning === "string" ? warning : warning.message)) return;
-    (original as (...args: unknown[]) => void).call(this, warning, ...rest);
-  } as typeof process.emitWarning;
-  try {
-    return await f();
-  } finally {
-    process.emitWarning = original;
-  }
 }
 
 /** A hint for load errors with a usual cause. */

@@ -1,8 +1,9 @@
 /**
  * Node prints "ExperimentalWarning: WASI is an experimental feature" when
- * node:wasi is loaded. It is Node's, not the gadget's: `igwasm run` of a
- * WASI-importing guest must not show it. Run as a child process, since the
- * warning goes to the real stderr, once per process.
+ * node:wasi is loaded. It is Node's, not the gadget's: neither `igwasm run` of
+ * a WASI-importing guest nor an embedder's loadGadgetNode may show it (other
+ * warnings still pass). Run as child processes, since the warning goes to the
+ * real stderr, once per process.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -41,6 +42,21 @@ describe("Node's WASI warning", () => {
   it("is printed by a plain import of node:wasi (so this test can see it)", () => {
     const r = node(["-e", "import('node:wasi')"]);
     expect(r.stderr).toMatch(/ExperimentalWarning: WASI is an experimental feature/);
+  });
+
+  it("does not reach an embedder's stderr from loadGadgetNode; other warnings still do", async () => {
+    const file = join(dir, "wasi-embedded.wasm");
+    writeFileSync(file, await wat(GUEST));
+    const script = `
+      const { loadGadgetNode } = await import(${JSON.stringify(join(ROOT, "runtime/node/index.ts"))});
+      const g = await loadGadgetNode(require("node:fs").readFileSync(${JSON.stringify(file)}), { logSink: (_l, m) => console.log(m) });
+      g.init();
+      process.emitWarning("a warning of the embedder's own");`;
+    const r = node(["--import", "tsx", "-e", `(async () => {${script}})()`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("wasi ok\n");
+    expect(r.stderr).not.toMatch(/WASI/);
+    expect(r.stderr).toMatch(/Warning: a warning of the embedder's own/);
   });
 
   it("does not reach the output of igwasm run on a WASI guest", async () => {
