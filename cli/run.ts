@@ -80,7 +80,8 @@ Options:
 
 Exit status: 0 when every phase succeeded, 1 when the gadget failed to load,
 a phase failed or a data-source callback trapped, 2 on a usage error, 124
-when --timeout was hit.`;
+when --timeout was hit. When the reader of the output goes away (| head),
+the run stops emitting events and stops the gadget, quietly.`;
 
 const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "events", value: true },
@@ -140,6 +141,9 @@ async function load(wasm: Uint8Array, options: GadgetOptions): Promise<Gadget> {
   }
   return loadGadget(wasm as Uint8Array<ArrayBuffer>, { ...options, kallsyms });
 }
+
+/** Thrown to end the input events early when nobody reads the output any more. */
+const READER_GONE = Symbol("the output's reader is gone");
 
 /** A hint for load errors with a usual cause. */
 function loadHint(message: string): string {
@@ -295,7 +299,19 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
   }
 
   const utf8 = new TextDecoder();
-  const out = new BatchedWriter(io.stdoutBytes ? (bytes) => io.stdoutBytes!(bytes) : (bytes) => io.stdout(utf8.decode(bytes)));
+  const write = io.stdoutBytes ? (bytes: Uint8Array) => io.stdoutBytes!(bytes) : (bytes: Uint8Array) => io.stdout(utf8.decode(bytes));
+  // When the reader of a pipe goes away (`igwasm run ... | head`), the rest of the output has nowhere to go:
+  // it is dropped, no more input events are emitted, and the gadget is stopped as at the end of its events.
+  let readerGone = false;
+  const out = new BatchedWriter((bytes) => {
+    if (readerGone) return;
+    try {
+      write(bytes);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EPIPE") throw e;
+      readerGone = true;
+    }
+  });
   // Log lines go out right away; what the gadget printed before them goes first.
   const log = (text: string): void => {
     out.flush();
@@ -348,9 +364,12 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
   let eventNo = 0;
   try {
     // A usage error (a --filter that does not fit a field) comes from printing: it stays one.
-    events.forEach((ev) => emitInputEvent(ev, ++eventNo, declared.get(ev.ds)!, ebpf, (e) => e instanceof UsageError));
+    events.forEach((ev) => {
+      if (readerGone) throw READER_GONE;
+      emitInputEvent(ev, ++eventNo, declared.get(ev.ds)!, ebpf, (e) => e instanceof UsageError);
+    });
   } catch (e) {
-    failure = e;
+    if (e !== READER_GONE) failure = e;
   }
   try {
     gadget.stop();
@@ -361,7 +380,7 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
   out.flush();
   const unused = printer.unusedNames(gadget.dataSources.names());
   if (unused.length > 0) io.stderr(`igwasm: warning: the gadget never made data source${unused.length > 1 ? "s" : ""} ${unused.join(", ")} (named in -o, --fields, --filter or --sort)\n`);
-  if (flag(args, "show-config")) io.stdout(JSON.stringify({ config: Object.fromEntries(gadget.config) }) + "\n");
+  if (flag(args, "show-config") && !readerGone) io.stdout(JSON.stringify({ config: Object.fromEntries(gadget.config) }) + "\n");
   // A trapped callback fails the run (IG only logs it; a test run must not pass over it).
   for (const f of callbackFailures) io.stderr(`igwasm: ${source.label}: ${callbackFailureText(f)}\n`);
   if (failure instanceof EventsError) {
