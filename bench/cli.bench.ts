@@ -7,11 +7,17 @@
  *   node split     node starting, reading the file in 1 MiB chunks and
  *                  splitting it into lines (igwasm's own reader, nothing else)
  *   node parse     the same plus JSON.parse of every line
+ *   node parse+stringify
+ *                  the same plus JSON.stringify of each event's values, written
+ *                  out in 64 KiB batches: a bare JSON-lines filter in Node, the
+ *                  least any JSON-lines-in, JSON-lines-out tool does per event
  *   igwasm run     the whole CLI: read, parse, check, emit, the guest's
  *                  callback, format, write
  *
  * and cold starts: `igwasm run` of the embedded example and `igwasm inspect`
- * of a gadget, against `node -e 0`.
+ * of a gadget, against `node -e 0`, each as wall time and as the process's
+ * CPU time (on a machine shared with other work, the wall time measures the
+ * scheduler as much as the process).
  *
  * Every case runs in a child process (dist/, as the installed CLI runs; run
  * `npm run build` first). Cases are interleaved: each round runs every case
@@ -81,17 +87,32 @@ const cliScript = childScript(`
 })().then(() => {
 `).replace(/\n$/, "") + "\n});";
 
-/** Node reading the file with igwasm's line reader; `parse` also JSON.parses each line. */
-const floorScript = (parse: boolean): string =>
-  childScript(`
+/**
+ * Node reading the file with igwasm's line reader: `split` only, `parse` also
+ * JSON.parses each line, `stringify` also writes each event's values back as
+ * a JSON line (64 KiB writes to stdout).
+ */
+const floorScript = (work: "split" | "parse" | "stringify"): string => {
+  const perLine = {
+    split: "n++;",
+    parse: "if (JSON.parse(l) !== null) n++;",
+    stringify: "const o = JSON.parse(l); if (o.values !== undefined) { out += JSON.stringify(o.values) + '\\n'; n++; if (out.length >= 65536) { fs.writeSync(1, out); out = ''; } }",
+  }[work];
+  return (
+    childScript(`
 (async () => {
+  const fs = require("node:fs");
   const { LineReader } = await import(${JSON.stringify(LINE_READER)});
-  const r = new LineReader(require("node:fs").openSync(process.argv[2], "r"));
+  const r = new LineReader(fs.openSync(process.argv[2], "r"));
   let n = 0;
-  for (let l = r.next(); l !== null; l = r.next()) { ${parse ? "if (JSON.parse(l) !== null) " : ""}n++; }
+  let out = "";
+  for (let l = r.next(); l !== null; l = r.next()) { ${perLine} }
+  fs.writeSync(1, out);
   if (n === 0) throw new Error("no lines");
 })().then(() => {
-`).replace(/\n$/, "") + "\n});";
+`).replace(/\n$/, "") + "\n});"
+  );
+};
 
 /** A JSON-lines events file for the enricher: pid, comm, ppid. */
 function writeEvents(file: string, count: number): void {
@@ -160,8 +181,9 @@ export const cliSuite: BenchSuite = {
       const throughput = interleave(
         {
           cat: () => runCat(file),
-          "node split": () => runNode(floorScript(false), [file]),
-          "node parse": () => runNode(floorScript(true), [file]),
+          "node split": () => runNode(floorScript("split"), [file]),
+          "node parse": () => runNode(floorScript("parse"), [file]),
+          "node parse+stringify": () => runNode(floorScript("stringify"), [file]),
           "igwasm run": () => runNode(cliScript, run),
         },
         rounds,
@@ -192,18 +214,27 @@ export const cliSuite: BenchSuite = {
       const med = (m: Map<string, Sample[]>, name: string, f: (s: Sample) => number): number => median(m.get(name)!.map(f));
       const runWall = med(throughput, "igwasm run", (s) => s.wallMs);
       const runCpu = med(throughput, "igwasm run", (s) => s.cpuMs);
+      const coldCpu = (name: string): number => med(cold, name, (s) => s.cpuMs);
+      const nodeCpu = coldCpu("node -e 0");
       const measured: Record<string, number> = {
         "events/s end to end (wall)": Math.round(small / (runWall / 1000)),
         "events/s end to end (CPU time)": Math.round(small / (runCpu / 1000)),
+        "events/s, node parse+stringify floor (CPU time)": Math.round(small / (med(throughput, "node parse+stringify", (s) => s.cpuMs) / 1000)),
         "igwasm run / cat (wall)": runWall / med(throughput, "cat", (s) => s.wallMs),
         "igwasm run / node split (wall)": runWall / med(throughput, "node split", (s) => s.wallMs),
         "igwasm run / node parse (CPU)": runCpu / med(throughput, "node parse", (s) => s.cpuMs),
+        "igwasm run / node parse+stringify (CPU)": runCpu / med(throughput, "node parse+stringify", (s) => s.cpuMs),
         [`peak RSS, ${small} events (bytes)`]: med(throughput, "igwasm run", (s) => s.rssBytes),
         [`peak RSS, ${large} events (bytes)`]: largeRun.rssBytes,
         "peak RSS, 10^6 and 10^7 events, larger (bytes)": Math.max(med(throughput, "igwasm run", (s) => s.rssBytes), largeRun.rssBytes),
         "cold igwasm run (ms)": med(cold, "cold igwasm run (embedded example)", (s) => s.wallMs),
         "cold igwasm inspect (ms)": med(cold, "cold igwasm inspect", (s) => s.wallMs),
         "node -e 0 (ms)": med(cold, "node -e 0", (s) => s.wallMs),
+        "cold igwasm run (ms, CPU time)": coldCpu("cold igwasm run (embedded example)"),
+        "cold igwasm inspect (ms, CPU time)": coldCpu("cold igwasm inspect"),
+        "node -e 0 (ms, CPU time)": nodeCpu,
+        "cold igwasm run above node -e 0 (ms, CPU time)": coldCpu("cold igwasm run (embedded example)") - nodeCpu,
+        "cold igwasm inspect above node -e 0 (ms, CPU time)": coldCpu("cold igwasm inspect") - nodeCpu,
       };
       const derived = Object.fromEntries(Object.entries(measured).map(([k, v]) => [k, single(v)]));
       return {

@@ -60,10 +60,12 @@ export const TARGETS: readonly Target[] = [
   { name: "getDataSource miss vs hit (a hit releases its handle)", suite: "map-lookup", derived: "getDataSource miss / hit (+ releaseHandle)", op: "<=", target: 1.5, unit: "x" },
   { name: "dataSourceGetField miss vs hit (a hit releases its handle)", suite: "map-lookup", derived: "dataSourceGetField miss / hit (+ releaseHandle)", op: "<=", target: 1.5, unit: "x" },
   // issue 11: the CLI end to end (bench/cli.bench.ts)
-  { name: "CLI end to end, enricher, JSON lines in and out (wall)", suite: "cli", derived: "events/s end to end (wall)", op: ">=", target: 1e6, unit: "events/s" },
+  // Times of whole processes are CPU times, as everywhere in these suites (bench/README.md, "Method"); the wall
+  // times are in the suite's figures.
+  { name: "CLI end to end, enricher, JSON lines in and out (CPU time)", suite: "cli", derived: "events/s end to end (CPU time)", op: ">=", target: 1e6, unit: "events/s" },
   { name: "CLI peak RSS, 10^6 and 10^7 events", suite: "cli", derived: "peak RSS, 10^6 and 10^7 events, larger (bytes)", op: "<", target: 150 * 2 ** 20, unit: "bytes" },
-  { name: "cold igwasm run of the embedded example", suite: "cli", derived: "cold igwasm run (ms)", op: "<", target: 120, unit: "ms" },
-  { name: "cold igwasm inspect", suite: "cli", derived: "cold igwasm inspect (ms)", op: "<", target: 100, unit: "ms" },
+  { name: "cold igwasm run of the embedded example (CPU time)", suite: "cli", derived: "cold igwasm run (ms, CPU time)", op: "<", target: 120, unit: "ms" },
+  { name: "cold igwasm inspect (CPU time)", suite: "cli", derived: "cold igwasm inspect (ms, CPU time)", op: "<", target: 100, unit: "ms" },
 ];
 
 export interface TargetResult extends Target {

@@ -7,7 +7,23 @@
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { LineReader } from "./line-reader.js";
 import { forEachCaptureLine, type UnknownFieldSink } from "./replay.js";
-import { EventsError, eventsReader, forEachJsonLine, isObject, parseEventsFile, readJsonLinesHead, skippable, YAML_MAX_BYTES, type DataSourceDecl, type EventsContext, type EventsReader, type InputEvent } from "./events.js";
+import { EventLineParser } from "./event-line-parser.js";
+import {
+  EventsError,
+  eventsReader,
+  firstJsonLineEvent,
+  isObject,
+  jsonLineEvent,
+  parseEventsFile,
+  readJsonLinesHead,
+  skippable,
+  YAML_MAX_BYTES,
+  type EventsContext,
+  type EventsReader,
+  type InputEvent,
+  type JsonLinesHead,
+  type DataSourceDecl,
+} from "./events.js";
 
 /** Opens `path` for reading; `what` names it in the errors ("events file", "capture"). */
 function openOrFail(path: string, what: string): number {
@@ -79,7 +95,7 @@ export function openEventsFile(path: string, ctx: EventsContext = {}): EventsRea
     };
     const lineNo = (): number => lines.lineNo;
     const head = readJsonLinesHead(next, lineNo, path, ctx);
-    return readOnce(head.declared, head.kernel, lines, (each) => forEachJsonLine(head, next, lineNo, path, each));
+    return readOnce(head.declared, head.kernel, lines, (each) => forEachEventLine(head, lines, path, each));
   } catch (e) {
     reader?.close();
     throw e;
@@ -115,4 +131,22 @@ function readOnce(dataSources: readonly DataSourceDecl[], kernel: EventsReader["
       }
     },
   };
+}
+
+/**
+ * Calls `each` for every event after the head: a line is parsed from its
+ * bytes when the fast path takes it (cli/event-line-parser.ts), else decoded
+ * and read the general way, which also gives every error.
+ */
+function forEachEventLine(head: JsonLinesHead, lines: LineReader, path: string, each: (ev: InputEvent) => void): void {
+  const first = firstJsonLineEvent(head, path);
+  if (first === null) return;
+  each(first);
+  const parser = new EventLineParser([...head.decls.values()], new Set(head.declared.map((d) => d.name)));
+  const fast = parser.useful ? parser : null;
+  const where = (): string => `${path}:${lines.lineNo}`;
+  while (lines.nextLine()) {
+    const ev = fast?.parse(lines.bytes, lines.lineStart, lines.lineEnd) ?? jsonLineEvent(lines.text(), head.decls, where);
+    if (ev !== null) each(ev);
+  }
 }

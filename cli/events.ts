@@ -278,6 +278,20 @@ export function readJsonLinesHead(next: () => string | null, lineNo: () => numbe
   return { decls, declared, kernel, first: null };
 }
 
+/** The event of the line that ended the head, if there was one. */
+export function firstJsonLineEvent(head: JsonLinesHead, source: string): InputEvent | null {
+  const { decls, first } = head;
+  return first === null ? null : parseEvent(first.obj, decls, () => `${source}:${first.line}`);
+}
+
+/** The event of a JSON line after the head; null for a blank or comment line. Throws EventsError naming `where()`. */
+export function jsonLineEvent(line: string, decls: ReadonlyMap<string, DataSourceDecl>, where: () => string): InputEvent | null {
+  if (skippable(line)) return null;
+  const obj = parseJsonLine(line, where);
+  if (isDeclLine(obj)) throw new EventsError(`${where()}: data sources must be declared before the first event`);
+  return parseEvent(obj, decls, where);
+}
+
 /** Calls `each` for every event line after the head, reading on demand. */
 export function forEachJsonLine(
   head: JsonLinesHead,
@@ -286,15 +300,13 @@ export function forEachJsonLine(
   source: string,
   each: (ev: InputEvent) => void,
 ): void {
-  const { decls, first } = head;
+  const first = firstJsonLineEvent(head, source);
   if (first === null) return;
-  each(parseEvent(first.obj, decls, () => `${source}:${first.line}`));
+  each(first);
   const where = (): string => `${source}:${lineNo()}`;
   for (let line = next(); line !== null; line = next()) {
-    if (skippable(line)) continue;
-    const obj = parseJsonLine(line, where);
-    if (isDeclLine(obj)) throw new EventsError(`${where()}: data sources must be declared before the first event`);
-    each(parseEvent(obj, decls, where));
+    const ev = jsonLineEvent(line, head.decls, where);
+    if (ev !== null) each(ev);
   }
 }
 
@@ -323,7 +335,10 @@ export interface EventsReader {
   readonly dataSources: readonly DataSourceDecl[];
   /** Kernel state the file gives (maps, perf records, kallsyms, ...). */
   readonly kernel: KernelState;
-  /** Calls `each` for every event in order (once); throws EventsError at the first bad one. */
+  /**
+   * Calls `each` for every event in order (once); throws EventsError at the first bad one. An event
+   * (and what its values point into) is valid only during its call: a streaming reader reuses memory.
+   */
   forEach(each: (ev: InputEvent) => void): void;
 }
 

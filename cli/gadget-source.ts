@@ -4,11 +4,8 @@
  * `ig image export` writes it), or a gadget's build directory (gadget.yaml, a
  * .wasm module and optionally the eBPF object, as `ig image build` takes them).
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { isElf } from "../runtime/image/elf.js";
-import { gadgetSourceFromBytes, GadgetSourceError, isWasm, type GadgetSource } from "./gadget-bytes.js";
-import { wasmParamSpecs } from "./oci.js";
+import { statSync, readFileSync } from "node:fs";
+import { GadgetSourceError, isWasm, wasmSource, type GadgetSource } from "./gadget-kind.js";
 
 export { GadgetSourceError, type GadgetSource };
 
@@ -28,32 +25,12 @@ export function readFileOrFail(path: string, what: string): Uint8Array {
   }
 }
 
-/** The one file of `dir` that `pick` accepts, preferring `preferred`; null when none. */
-function onlyFile(dir: string, what: string, preferred: string, pick: (name: string, bytes: Uint8Array) => boolean): { name: string; bytes: Uint8Array } | null {
-  const found = readdirSync(dir)
-    .filter((name) => statSync(join(dir, name)).isFile())
-    .map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) }))
-    .filter((f) => pick(f.name, f.bytes));
-  if (found.length > 1) {
-    const chosen = found.find((f) => f.name === preferred);
-    if (chosen) return chosen;
-    throw new GadgetSourceError(`${dir} has ${found.length} ${what}s (${found.map((f) => f.name).join(", ")}); keep one or name it ${preferred}`);
-  }
-  return found[0] ?? null;
-}
-
-/** A gadget's build directory: gadget.yaml, one wasm module, and at most one eBPF object. */
-function loadGadgetDirectory(dir: string): GadgetSource {
-  const yamlPath = join(dir, "gadget.yaml");
-  const metadataYaml = new TextDecoder().decode(readFileOrFail(yamlPath, "gadget metadata"));
-  const wasm = onlyFile(dir, "wasm module", "program.wasm", (_n, b) => isWasm(b));
-  if (wasm === null) throw new GadgetSourceError(`${dir} has no wasm module`);
-  const ebpf = onlyFile(dir, "eBPF object", "program.bpf.o", (_n, b) => isElf(b));
-  return { label: dir, kind: "directory", wasm: wasm.bytes, ebpf: ebpf?.bytes ?? null, paramSpecs: wasmParamSpecs(metadataYaml, yamlPath), metadataYaml };
-}
-
-/** Reads a gadget from a .wasm file, an image tarball or a build directory. */
-export function loadGadgetSource(path: string): GadgetSource {
+/**
+ * Reads a gadget from a .wasm file, an image tarball or a build directory.
+ * The image reader (and the libraries it needs) is loaded only for an image
+ * or a directory.
+ */
+export async function loadGadgetSource(path: string): Promise<GadgetSource> {
   let isDir = false;
   try {
     isDir = statSync(path).isDirectory();
@@ -61,6 +38,7 @@ export function loadGadgetSource(path: string): GadgetSource {
     // readFileOrFail reports it.
   }
   if (isDir) {
+    const { loadGadgetDirectory } = await import("./gadget-directory.js");
     try {
       return loadGadgetDirectory(path);
     } catch (e) {
@@ -68,5 +46,8 @@ export function loadGadgetSource(path: string): GadgetSource {
       throw new GadgetSourceError(`${path}: ${(e as Error).message}`);
     }
   }
-  return gadgetSourceFromBytes(readFileOrFail(path, "gadget"), path);
+  const bytes = readFileOrFail(path, "gadget");
+  if (isWasm(bytes)) return wasmSource(bytes, path);
+  const { gadgetSourceFromBytes } = await import("./gadget-bytes.js");
+  return gadgetSourceFromBytes(bytes, path);
 }

@@ -14,11 +14,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GuestExport } from "../generated/constants.js";
 import { flag, parseArgs, stringOption, UsageError, type OptionSpec } from "./args.js";
-import { buildGadget } from "./build.js";
-import { GadgetSourceError, loadGadgetSource } from "./gadget-source.js";
-import { DIFF_HELP, diffReleases, formatDiff, parseIgRelease } from "./diff.js";
-import { formatReport, inspectModule } from "./inspect.js";
 import { processIO, type CliIO } from "./io.js";
+// Every command's own modules are imported when it runs: a cold start loads only what it needs.
 
 export { bufferIO, processIO, type CliIO } from "./io.js";
 
@@ -134,6 +131,7 @@ async function inspectCommand(argv: readonly string[], io: CliIO): Promise<numbe
   ]);
   const igVersion = stringOption(args, "ig-version");
   if (igVersion !== undefined) {
+    const { parseIgRelease } = await import("../runtime/release-detect.js");
     try {
       parseIgRelease(igVersion);
     } catch (e) {
@@ -142,7 +140,7 @@ async function inspectCommand(argv: readonly string[], io: CliIO): Promise<numbe
   }
   let report;
   try {
-    const source = loadGadgetSource(path);
+    const source = await loadGadgetSource(path);
     report = inspectModule(source.wasm, path, source.kind, { callVersion: !flag(args, "no-call"), ...(igVersion !== undefined ? { igVersion } : {}) });
   } catch (e) {
     if (e instanceof GadgetSourceError || e instanceof WasmParseError) {
@@ -230,7 +228,8 @@ async function genCommand(argv: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
-function diffCommand(argv: readonly string[], io: CliIO): number {
+async function diffCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const { DIFF_HELP, diffReleases, formatDiff, parseIgRelease } = await import("./diff.js");
   if (argv.includes("-h") || argv.includes("--help")) {
     io.stdout(DIFF_HELP + "\n");
     return 0;
@@ -270,7 +269,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       case "gen":
         return await genCommand(rest, io);
       case "diff":
-        return diffCommand(rest, io);
+        return await diffCommand(rest, io);
       case "help":
         if (rest.length > 0) return await main([rest[0], "--help"], io);
         io.stdout(MAIN_HELP + "\n");

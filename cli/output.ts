@@ -23,7 +23,7 @@ import type { RecordRef } from "../runtime/field-accessor.js";
 import { UsageError } from "./args.js";
 import { ColumnsFormatter, columnFor } from "./ig-columns.js";
 import { compileFilter, FilterError, type FilterRule, type RecordPredicate } from "./ig-filter.js";
-import { jsonArray, jsonFormatter, jsonString } from "./ig-json.js";
+import { jsonArray, jsonFormatter, jsonRecordWriter, jsonString } from "./ig-json.js";
 import { compileSorter, SortError, type RecordSorter, type SortKey } from "./ig-sort.js";
 import { modeFor, selectFields, type OutputMode } from "./output-options.js";
 import type { BatchedWriter } from "./io.js";
@@ -153,9 +153,13 @@ export class Printer {
     const record = jsonFormatter(shown, pretty);
     const element = pretty ? jsonFormatter(shown, true, true) : record;
     const [before, after] = mode === "envelope" ? [`{"ds":${jsonString(ds.name)},"data":`, "}\n"] : ["", "\n"];
+    // Compact records, the bulk of most runs, are written as bytes (the same text).
+    const writeRecord = pretty ? null : jsonRecordWriter(shown, before, after);
     return {
       single(ev) {
-        if (keep === null || keep(ev)) out.write(before + record.record(ev) + after);
+        if (keep !== null && !keep(ev)) return;
+        if (writeRecord !== null) writeRecord(ev, out);
+        else out.write(before + record.record(ev) + after);
       },
       array(view) {
         const texts = selectRecords(view, keep, sorter).map((r) => element.record(r));

@@ -3,7 +3,6 @@
  * feeding it the events of `--events` after start, and prints every packet
  * emitted on every (referenced) data source.
  */
-import { readFileSync } from "node:fs";
 import { GuestExport, WasiModule } from "../generated/constants.js";
 import { KallsymsSymbolExistsName } from "../generated/host/descriptors.js";
 import {
@@ -30,7 +29,9 @@ import type { EbpfObject } from "../runtime/image/ebpf-object.js";
 import { FilterError, parseRules, type FilterRule } from "./ig-filter.js";
 import { parseSortSpec, SortError, type SortKey } from "./ig-sort.js";
 import { GadgetSourceError, loadGadgetSource, readFileOrFail, type GadgetSource } from "./gadget-source.js";
-import { ImageError, wasmParamSpecs } from "./oci.js";
+import { ImageError } from "../runtime/image/errors.js";
+import { readWasmSignatures } from "../runtime/wasm-signatures.js";
+import { loadGadgetNode, readKallsyms } from "../runtime/node/index.js";
 import { BatchedWriter, type CliIO } from "./io.js";
 import { Printer } from "./output.js";
 import { parseFieldsSpec, parseOutputModes, type OutputMode } from "./output-options.js";
@@ -93,7 +94,8 @@ Options:
 
 Exit status: 0 when every phase succeeded, 1 when the gadget failed to load,
 a phase failed or a data-source callback trapped, 2 on a usage error, 124
-when --timeout was hit.`;
+when --timeout was hit. When the reader of the output goes away (| head),
+the run stops emitting events and stops the gadget, quietly.`;
 
 const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "events", value: true },
@@ -129,61 +131,37 @@ async function embeddedSource(name: string | undefined): Promise<{ source: Gadge
       label,
       kind: "embedded",
       wasm: new Uint8Array(Buffer.from(ex.wasmBase64, "base64")),
-      paramSpecs: ex.metadataYaml ? wasmParamSpecs(ex.metadataYaml, `${label} gadget.yaml`) : [],
+      // Both read from YAML when the examples were built: running one loads no YAML parser.
+      paramSpecs: ex.paramSpecs,
       metadataYaml: ex.metadataYaml || null,
     },
-    events: eventsReader(parseEventsFile(ex.eventsYaml, `${label} events.yaml`)),
+    events: eventsReader(parseEventsFile(ex.eventsJsonLines, `${label} events.jsonl`)),
   };
 }
 
-/** Kernel symbols for kallsymsSymbolExists: /proc/kallsyms when readable. */
-function readKallsyms(): Set<string> {
-  try {
-    return new Set(
-      readFileSync("/proc/kallsyms", "utf8")
-        .split("\n")
-        .map((line) => line.split(/\s+/)[2])
-        .filter((name): name is string => !!name),
-    );
-  } catch {
-    return new Set();
-  }
-}
-
 /**
- * Compiles the module once and loads it with what it imports and nothing
- * more: the Node entry (node:wasi, whose import prints an ExperimentalWarning)
- * only for WASI modules, /proc/kallsyms only for modules that can ask for a
- * kernel symbol.
+ * Loads the module with what it imports and nothing more: node:wasi only for
+ * WASI modules (the Node entry imports it then, without Node's warning),
+ * /proc/kallsyms only for modules that can ask for a kernel symbol.
+ * The imports are read from the binary, not from a compiled module: the
+ * bytes go to the loader, which compiles them once, with IG's memory cap.
  */
 async function load(wasm: Uint8Array, options: GadgetOptions): Promise<Gadget> {
-  let module: WebAssembly.Module;
+  let imports: readonly { module: string; name: string }[];
   try {
-    module = new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
+    imports = readWasmSignatures(wasm).imports;
   } catch {
     return loadGadget(wasm as Uint8Array<ArrayBuffer>, options); // reports the malformed module
   }
-  const imports = WebAssembly.Module.imports(module);
   const kallsyms = options.kallsyms ?? (imports.some((i) => i.name === KallsymsSymbolExistsName) ? readKallsyms() : []);
   if (imports.some((i) => i.module === WasiModule)) {
-    return withoutWasiWarning(async () => (await import("../runtime/node/index.js")).loadGadgetNode(module, { ...options, kallsyms }));
+    return loadGadgetNode(wasm as Uint8Array<ArrayBuffer>, { ...options, kallsyms });
   }
-  return loadGadget(module, { ...options, kallsyms });
+  return loadGadget(wasm as Uint8Array<ArrayBuffer>, { ...options, kallsyms });
 }
 
-/** Runs `f` with Node's "WASI is an experimental feature" warning dropped: it is not the gadget's output. */
-async function withoutWasiWarning<T>(f: () => Promise<T>): Promise<T> {
-  const original = process.emitWarning;
-  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
-    if (/WASI is an experimental feature/.test(typeof warning === "string" ? warning : warning.message)) return;
-    (original as (...args: unknown[]) => void).call(this, warning, ...rest);
-  } as typeof process.emitWarning;
-  try {
-    return await f();
-  } finally {
-    process.emitWarning = original;
-  }
-}
+/** Thrown to end the input events early when nobody reads the output any more. */
+const READER_GONE = Symbol("the output's reader is gone");
 
 /** A hint for load errors with a usual cause. */
 function loadHint(message: string): string {
@@ -266,11 +244,12 @@ async function readInputs(args: ParsedArgs, io: CliIO): Promise<Inputs> {
   let source: GadgetSource;
   let events: EventsReader = eventsReader({ dataSources: [], events: [] });
   if (gadgetPath === undefined) ({ source, events } = await embeddedSource(example));
-  else source = loadGadgetSource(gadgetPath);
+  else source = await loadGadgetSource(gadgetPath);
   let paramSpecs = source.paramSpecs;
   let metadataKnown = source.metadataYaml !== null;
   const metadata = stringOption(args, "metadata");
   if (metadata !== undefined) {
+    const { wasmParamSpecs } = await import("./oci.js");
     paramSpecs = wasmParamSpecs(new TextDecoder().decode(readFileOrFail(metadata, "metadata file")), metadata);
     metadataKnown = true;
   }
@@ -343,7 +322,20 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
     io.stderr(`igwasm: warning: params are not checked (no gadget.yaml; give one with --metadata): ${unknownParams.join(", ")}\n`);
   }
 
-  const out = new BatchedWriter((text) => io.stdout(text));
+  const utf8 = new TextDecoder();
+  const write = io.stdoutBytes ? (bytes: Uint8Array) => io.stdoutBytes!(bytes) : (bytes: Uint8Array) => io.stdout(utf8.decode(bytes));
+  // When the reader of a pipe goes away (`igwasm run ... | head`), the rest of the output has nowhere to go:
+  // it is dropped, no more input events are emitted, and the gadget is stopped as at the end of its events.
+  let readerGone = false;
+  const out = new BatchedWriter((bytes) => {
+    if (readerGone) return;
+    try {
+      write(bytes);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EPIPE") throw e;
+      readerGone = true;
+    }
+  });
   // Log lines go out right away; what the gadget printed before them goes first.
   const log = (text: string): void => {
     out.flush();
@@ -397,9 +389,12 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
   let eventNo = 0;
   try {
     // A usage error (a --filter that does not fit a field) comes from printing: it stays one.
-    events.forEach((ev) => emitInputEvent(ev, ++eventNo, declared.get(ev.ds)!, ebpf, (e) => e instanceof UsageError));
+    events.forEach((ev) => {
+      if (readerGone) throw READER_GONE;
+      emitInputEvent(ev, ++eventNo, declared.get(ev.ds)!, ebpf, (e) => e instanceof UsageError);
+    });
   } catch (e) {
-    failure = e;
+    if (e !== READER_GONE) failure = e;
   }
   try {
     gadget.stop();
@@ -410,7 +405,7 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
   out.flush();
   const unused = printer.unusedNames(gadget.dataSources.names());
   if (unused.length > 0) io.stderr(`igwasm: warning: the gadget never made data source${unused.length > 1 ? "s" : ""} ${unused.join(", ")} (named in -o, --fields, --filter or --sort)\n`);
-  if (flag(args, "show-config")) io.stdout(JSON.stringify({ config: Object.fromEntries(gadget.config) }) + "\n");
+  if (flag(args, "show-config") && !readerGone) io.stdout(JSON.stringify({ config: Object.fromEntries(gadget.config) }) + "\n");
   // A trapped callback fails the run (IG only logs it; a test run must not pass over it).
   for (const f of callbackFailures) io.stderr(`igwasm: ${source.label}: ${callbackFailureText(f)}\n`);
   if (failure instanceof EventsError) {

@@ -296,6 +296,11 @@ export class DataSourceApi {
     return this.sources.names();
   }
 
+  /** Names given to `subscribe` that no data source has had so far: those subscriptions never attached. */
+  unattached(): string[] {
+    return [...this.pending.keys()];
+  }
+
   /** Subscribes to a data source by name; if it does not exist yet, when it is created. The callback's type follows `options.type`. */
   subscribe(name: string, callback: DataCallback, options?: DataSubscribeOptions): void;
   subscribe(name: string, callback: ArrayCallback, options: ArraySubscribeOptions): void;

@@ -111,6 +111,16 @@ export class FieldAccessor {
     return this.get(this.scratch);
   }
 
+  /**
+   * The bytes a String, CString or Bytes field holds in a record, as stored (a CString's up to its
+   * end, NUL included): not a copy, valid during the callback, not to be changed. For writers that
+   * copy them out without decoding (the CLI's JSON output).
+   */
+  storedBytes(r: RecordRef): Uint8Array {
+    if (this.field.size !== 0) throw new TypeError(`field "${this.field.name}" is ${FieldKind[this.field.kind]}, not a variable-length field`);
+    return storedBytes(this.field, r);
+  }
+
   /** Writes a value into a record slot (used when the host emits). */
   write(slot: number, value: FieldValue): void {
     const f = this.field;

@@ -160,7 +160,10 @@ export class Gadget {
     this.phase("start");
   }
 
-  /** Runs gadgetStop; then, as IG, every handle the guest held is invalid (even when gadgetStop failed). */
+  /**
+   * Runs gadgetStop; then, as IG, every handle the guest held is invalid (even when gadgetStop failed).
+   * A subscription by a name no data source ever had (a misspelling, most likely) is logged as a warning.
+   */
   stop(): void {
     try {
       this.phase("stop");
@@ -169,7 +172,17 @@ export class Gadget {
         this.#atStop();
       } finally {
         this.runtime.dropHandles();
+        this.warnUnattached();
       }
+    }
+  }
+
+  private warnUnattached(): void {
+    const existing = this.dataSources.names();
+    for (const name of this.dataSources.unattached()) {
+      this.runtime.logger.warn(
+        `a subscription to data source "${name}" never attached: no data source of that name was made (there are: ${existing.map((n) => `"${n}"`).join(", ") || "none"})`,
+      );
     }
   }
 

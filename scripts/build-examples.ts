@@ -13,7 +13,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, writeFileSy
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseDocument } from "yaml";
 import { buildGadget } from "../cli/build.js";
+import { wasmParamSpecs } from "../runtime/image/index.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const EXAMPLES = join(ROOT, "examples");
@@ -43,6 +45,22 @@ function optionalText(path: string): string {
   return existsSync(path) ? readFileSync(path, "utf8") : "";
 }
 
+/**
+ * events.yaml as JSON lines (declarations, kernel state, events): `igwasm run`
+ * reads the embedded example's events without loading a YAML parser. 64-bit
+ * integers beyond 2^53 become decimal strings, which the reader takes too.
+ */
+export function eventsAsJsonLines(yamlText: string): string {
+  const doc = (parseDocument(yamlText, { intAsBigInt: true }).toJS() ?? {}) as Record<string, unknown>;
+  const json = (v: unknown): string =>
+    JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? (x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x.toString()) : x));
+  const { dataSources = [], events = [], ...kernel } = doc;
+  const lines = (dataSources as unknown[]).map((d) => json({ dataSource: d }));
+  if (Object.keys(kernel).length > 0) lines.push(json({ kernel }));
+  lines.push(...(events as unknown[]).map(json));
+  return lines.map((l) => l + "\n").join("");
+}
+
 export function embeddedModule(built: ReadonlyMap<string, Uint8Array>): string {
   const entries = [...built].map(([name, wasm]) => {
     const dir = join(EXAMPLES, name);
@@ -51,7 +69,9 @@ export function embeddedModule(built: ReadonlyMap<string, Uint8Array>): string {
       `    name: ${JSON.stringify(name)},`,
       `    description: ${JSON.stringify(description(name))},`,
       `    eventsYaml: ${JSON.stringify(optionalText(join(dir, "events.yaml")))},`,
+      `    eventsJsonLines: ${JSON.stringify(eventsAsJsonLines(optionalText(join(dir, "events.yaml"))))},`,
       `    metadataYaml: ${JSON.stringify(optionalText(join(dir, "gadget.yaml")))},`,
+      `    paramSpecs: ${JSON.stringify(optionalText(join(dir, "gadget.yaml")) ? wasmParamSpecs(optionalText(join(dir, "gadget.yaml")), `examples/${name}/gadget.yaml`) : [])},`,
       `    wasmBase64: ${JSON.stringify(Buffer.from(wasm).toString("base64"))},`,
       "  },",
     ].join("\n");
@@ -60,14 +80,20 @@ export function embeddedModule(built: ReadonlyMap<string, Uint8Array>): string {
 // Regenerate with \`npm run build:examples\`.
 /* eslint-disable */
 
+import type { ParamSpec } from "../../runtime/index.js";
+
 /** An example gadget shipped inside the CLI: \`igwasm run --example <name>\`. */
 export interface EmbeddedExample {
   readonly name: string;
   readonly description: string;
   /** examples/<name>/events.yaml */
   readonly eventsYaml: string;
+  /** The same events as JSON lines, read without a YAML parser (igwasm run) */
+  readonly eventsJsonLines: string;
   /** examples/<name>/gadget.yaml */
   readonly metadataYaml: string;
+  /** The params gadget.yaml declares */
+  readonly paramSpecs: readonly ParamSpec[];
   /** examples/<name>/gadget.wasm, base64 */
   readonly wasmBase64: string;
 }

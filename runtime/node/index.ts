@@ -12,10 +12,12 @@ export * from "../index.js";
 
 /**
  * WASI for a gadget: no files, no args or env. node:wasi is imported only
- * when a module needs it, because loading it prints an ExperimentalWarning.
+ * when a module needs it, and without the ExperimentalWarning Node prints
+ * when it is loaded: that warning is about Node, not about the gadget, and
+ * would land in the embedder's (and `igwasm run`'s) output.
  */
 export async function nodeWasi(): Promise<WasiProvider> {
-  const { WASI } = await import("node:wasi");
+  const { WASI } = await withoutWasiWarning(() => import("node:wasi"));
   const wasi = new WASI({ version: "preview1", args: [], env: {}, returnOnExit: true });
   return {
     imports: wasi.wasiImport as WebAssembly.ModuleImports,
@@ -27,6 +29,20 @@ export async function nodeWasi(): Promise<WasiProvider> {
       wasi.initialize(instance);
     },
   };
+}
+
+/** Runs `f` with Node's "WASI is an experimental feature" warning dropped (every other warning passes). */
+async function withoutWasiWarning<T>(f: () => Promise<T>): Promise<T> {
+  const original = process.emitWarning;
+  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
+    if (/WASI is an experimental feature/.test(typeof warning === "string" ? warning : warning.message)) return;
+    (original as (...args: unknown[]) => void).call(this, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return await f();
+  } finally {
+    process.emitWarning = original;
+  }
 }
 
 /** Kernel symbol names from /proc/kallsyms, or none when it cannot be read. */
