@@ -39,7 +39,7 @@ import { type Budgets, metadataCost } from "../budgets.js";
 import { fail } from "../errors.js";
 import { HandleType, type HandleTable } from "../handles.js";
 import type { HostMemory } from "../host-memory.js";
-import type { DataSources } from "../data-sources.js";
+import type { DataSources, RecordRef } from "../data-sources.js";
 import { cStringLength } from "../utf8.js";
 
 function isScalarKind(kind: number): boolean {
@@ -54,9 +54,6 @@ export class FieldOps {
   private readonly scratch64 = new BigUint64Array(1);
   private readonly scratch32 = new Uint32Array(this.scratch64.buffer);
   private readonly handles: HandleTable;
-  /** Set by locate: the field's kind and offset (slot number for variable-length fields). */
-  private fieldKind = 0;
-  private fieldOffset = 0;
 
   constructor(
     private readonly sources: DataSources,
@@ -66,50 +63,57 @@ export class FieldOps {
     this.handles = sources.handles;
   }
 
-  /** Resolves field and record; returns the record address. */
-  private locate(field: number, data: number, what: string): number {
-    const handles = this.handles;
-    const fb = handles.entry(field, HandleType.Field, what);
-    const addr = this.sources.resolveData(data, what);
-    if (handles.ds(fb) !== this.sources.ds.index) this.mismatch(field, fb, what);
-    this.fieldKind = handles.kind(fb);
-    this.fieldOffset = handles.a(fb);
-    return addr;
+  // Every host function resolves the field's handle entry first (its kind, offset and data
+  // source are stored there, `fb` below), then the record (`rec`, a RecordRef), and passes both on.
+
+  /** Resolves `data` and checks that it is a record of the field's data source (field entry `fb`). */
+  private record(fb: number, field: number, data: number, what: string): RecordRef {
+    const rec = this.sources.resolveRecord(data, what);
+    if (this.handles.dataSourceIndex(fb) !== this.sources.recordSourceIndex(rec)) this.mismatch(field, fb, rec, what);
+    return rec;
   }
 
-  private mismatch(field: number, fb: number, what: string): never {
-    const owner = this.sources.sources[this.handles.ds(fb)].name;
-    fail(`${what}: field ${field} belongs to data source "${owner}", the data to "${this.sources.ds.name}"`);
+  private mismatch(field: number, fb: number, rec: RecordRef, what: string): never {
+    const owner = this.sources.sources[this.handles.dataSourceIndex(fb)].name;
+    fail(`${what}: field ${field} belongs to data source "${owner}", the data to "${this.sources.recordSource(rec).name}"`);
   }
 
-  /** The located field's current value: a view of the record for fixed-size fields, the stored bytes otherwise. */
-  private valueBytes(addr: number): Uint8Array {
-    const size = FieldKindSize[this.fieldKind];
-    if (size !== 0) return this.mem.u8.subarray(addr + this.fieldOffset, addr + this.fieldOffset + size);
-    const ds = this.sources.ds;
-    return ds.slab.vars[this.sources.slot * ds.slab.varCount + this.fieldOffset];
+  /** Where a fixed-size field's value starts in host memory. */
+  private valueAddress(fb: number, rec: RecordRef): number {
+    return this.sources.recordAddress(rec) + this.handles.fieldOffset(fb);
   }
 
-  /** Stores a variable-length value of the located field; the slab copies it and counts it in host memory's budget. */
-  private storeVariable(value: Uint8Array): void {
-    const ds = this.sources.ds;
-    ds.slab.setVar(this.sources.slot * ds.slab.varCount + this.fieldOffset, value);
+  /** The field's current value: a view of the record for fixed-size fields, the stored bytes otherwise. */
+  private valueBytes(fb: number, rec: RecordRef): Uint8Array {
+    const size = FieldKindSize[this.handles.fieldKind(fb)];
+    if (size !== 0) {
+      const at = this.valueAddress(fb, rec);
+      return this.mem.u8.subarray(at, at + size);
+    }
+    const slab = this.sources.recordSource(rec).slab;
+    return slab.vars[this.sources.recordSlot(rec) * slab.varCount + this.handles.fieldOffset(fb)];
   }
 
-  /** Reads the located field's value as scalar `kind`. */
-  private getScalar(addr: number, kind: number, what: string): number | bigint {
-    const size = FieldKindSize[this.fieldKind];
-    if (size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size) return this.readScalar(this.mem.view, addr + this.fieldOffset, kind);
-    const value = this.scalarBytes(addr, kind, what);
+  /** Stores a variable-length value of the field; the slab copies it and counts it in host memory's budget. */
+  private storeVariable(fb: number, rec: RecordRef, value: Uint8Array): void {
+    const slab = this.sources.recordSource(rec).slab;
+    slab.setVar(this.sources.recordSlot(rec) * slab.varCount + this.handles.fieldOffset(fb), value);
+  }
+
+  /** Reads the field's value as scalar `kind`. */
+  private getScalar(fb: number, rec: RecordRef, kind: number, what: string): number | bigint {
+    const size = FieldKindSize[this.handles.fieldKind(fb)];
+    if (size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size) return this.readScalar(this.mem.view, this.valueAddress(fb, rec), kind);
+    const value = this.scalarBytes(fb, rec, kind, what);
     return this.readScalar(new DataView(value.buffer, value.byteOffset, value.length), 0, kind);
   }
 
   /** The value bytes a scalar access of `kind` may use (their length is the kind's size), or a failure saying why not. */
-  private scalarBytes(addr: number, kind: number, what: string): Uint8Array {
+  private scalarBytes(fb: number, rec: RecordRef, kind: number, what: string): Uint8Array {
     if (!isScalarKind(kind)) fail(`${what}: kind ${kindName(kind)} is not a fixed-size kind`);
-    const value = this.valueBytes(addr);
+    const value = this.valueBytes(fb, rec);
     if (value.length !== FieldKindSize[kind]) {
-      fail(`${what}: kind ${kindName(kind)} has ${FieldKindSize[kind]} bytes, the value of the field (${kindName(this.fieldKind)}) ${value.length}`);
+      fail(`${what}: kind ${kindName(kind)} has ${FieldKindSize[kind]} bytes, the value of the field (${kindName(this.handles.fieldKind(fb))}) ${value.length}`);
     }
     return value;
   }
@@ -176,26 +180,29 @@ export class FieldOps {
     }
   }
 
-  /** The located field's value for a String or Bytes read; `cutCString`: String reads stop at a CString field's NUL. */
-  private bufferValue(addr: number, kind: number, cutCString: boolean, what: string): Uint8Array {
+  /** The field's value for a String or Bytes read; `cutCString`: String reads stop at a CString field's NUL. */
+  private bufferValue(fb: number, rec: RecordRef, kind: number, cutCString: boolean, what: string): Uint8Array {
     if (kind !== FieldKind.String && kind !== FieldKind.Bytes) fail(`${what}: kind ${kindName(kind)} is not String or Bytes`);
-    const value = this.valueBytes(addr);
-    if (!cutCString || kind !== FieldKind.String || this.fieldKind !== FieldKind.CString) return value;
+    const value = this.valueBytes(fb, rec);
+    if (!cutCString || kind !== FieldKind.String || this.handles.fieldKind(fb) !== FieldKind.CString) return value;
     return value.subarray(0, cStringLength(value));
   }
 
   // --- host functions --------------------------------------------------
 
   fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint {
-    return this.getScalar(this.locate(field, data, "fieldGetScalar"), kind, "fieldGetScalar");
+    const fb = this.handles.entry(field, HandleType.Field, "fieldGetScalar");
+    return this.getScalar(fb, this.record(fb, field, data, "fieldGetScalar"), kind, "fieldGetScalar");
   }
 
   fieldGetBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind): Uint8Array {
-    return this.bufferValue(this.locate(field, data, "fieldGetBuffer"), kind, false, "fieldGetBuffer");
+    const fb = this.handles.entry(field, HandleType.Field, "fieldGetBuffer");
+    return this.bufferValue(fb, this.record(fb, field, data, "fieldGetBuffer"), kind, false, "fieldGetBuffer");
   }
 
   fieldGetToBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind): Uint8Array {
-    return this.bufferValue(this.locate(field, data, "fieldGetToBuffer"), kind, true, "fieldGetToBuffer");
+    const fb = this.handles.entry(field, HandleType.Field, "fieldGetToBuffer");
+    return this.bufferValue(fb, this.record(fb, field, data, "fieldGetToBuffer"), kind, true, "fieldGetToBuffer");
   }
 
   /** seed `fieldAccessorGet` / env-v1 `fieldGet`: a scalar, or the bytes to copy through the guest's malloc. */
@@ -208,8 +215,9 @@ export class FieldOps {
   }
 
   private legacyGet(field: number, data: number, kind: number, what: string): number | bigint | Uint8Array {
-    const addr = this.locate(field, data, what);
-    return isScalarKind(kind) ? this.getScalar(addr, kind, what) : this.bufferValue(addr, kind, true, what);
+    const fb = this.handles.entry(field, HandleType.Field, what);
+    const rec = this.record(fb, field, data, what);
+    return isScalarKind(kind) ? this.getScalar(fb, rec, kind, what) : this.bufferValue(fb, rec, kind, true, what);
   }
 
   /**
@@ -225,38 +233,38 @@ export class FieldOps {
   }
 
   private set(field: number, data: number, kind: number, value: number | bigint | Uint8Array, what: string): void {
-    const addr = this.locate(field, data, what);
-    if (typeof value === "object") this.setBytes(addr, kind, value, what);
-    else this.setScalar(addr, kind, value, what);
-    // What the guest gets on success (0, or the field handle before v0.39.0) is the spec's: the
-    // generated shim of each release's fieldSet variant answers it.
+    const fb = this.handles.entry(field, HandleType.Field, what);
+    const rec = this.record(fb, field, data, what);
+    if (typeof value === "object") this.setBytes(fb, rec, kind, value, what);
+    else this.setScalar(fb, rec, kind, value, what);
   }
 
-  private setScalar(addr: number, kind: number, value: number | bigint, what: string): void {
-    const size = FieldKindSize[this.fieldKind];
+  private setScalar(fb: number, rec: RecordRef, kind: number, value: number | bigint, what: string): void {
+    const size = FieldKindSize[this.handles.fieldKind(fb)];
     if (size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size) {
-      this.writeScalar(this.mem.view, addr + this.fieldOffset, size, kind, value);
+      this.writeScalar(this.mem.view, this.valueAddress(fb, rec), size, kind, value);
       return;
     }
-    const current = this.scalarBytes(addr, kind, what);
+    const current = this.scalarBytes(fb, rec, kind, what);
     // A variable-length value of the kind's size: write a copy, so no other holder of the old bytes sees the change.
     const next = size === 0 ? current.slice() : current;
     this.writeScalar(new DataView(next.buffer, next.byteOffset, next.length), 0, next.length, kind, value);
-    if (size === 0) this.storeVariable(next);
+    if (size === 0) this.storeVariable(fb, rec, next);
   }
 
-  private setBytes(addr: number, kind: number, value: Uint8Array, what: string): void {
+  private setBytes(fb: number, rec: RecordRef, kind: number, value: Uint8Array, what: string): void {
     if (kind !== FieldKind.String && kind !== FieldKind.Bytes) fail(`${what}: kind ${kindName(kind)} cannot be written; use String or Bytes`);
-    const size = FieldKindSize[this.fieldKind];
+    const fieldKind = this.handles.fieldKind(fb);
+    const size = FieldKindSize[fieldKind];
     if (size === 0) {
       // storeVariable copies: `value` is a view of guest memory.
-      this.storeVariable(value);
+      this.storeVariable(fb, rec, value);
       return;
     }
     if (value.length !== size) {
-      fail(`${what}: ${value.length} bytes do not fit the field (${kindName(this.fieldKind)}, ${size} bytes); IG would replace its value, igwasm keeps records fixed-size`);
+      fail(`${what}: ${value.length} bytes do not fit the field (${kindName(fieldKind)}, ${size} bytes); IG would replace its value, igwasm keeps records fixed-size`);
     }
-    this.mem.u8.set(value, addr + this.fieldOffset);
+    this.mem.u8.set(value, this.valueAddress(fb, rec));
   }
 
   fieldAddTag(field: FieldHandle, tag: string): void {
