@@ -137,6 +137,9 @@ export class DataSources {
     return ELEMENT_REF | (index << ELEMENT_INDEX_SHIFT) | (base / HANDLE_ENTRY_BYTES);
   }
 
+  // The accessors of a RecordRef are inlined into the field host functions: each keeps the
+  // element case, which reads the array, in a function of its own.
+
   /** The index of the record's data source. */
   recordSourceIndex(ref: RecordRef): number {
     return this.handles.dataSourceIndex(ref < ELEMENT_REF ? ref : (ref & ELEMENT_ARRAY_MASK) * HANDLE_ENTRY_BYTES);
@@ -149,19 +152,22 @@ export class DataSources {
 
   /** The record's slot in its data source's slab. */
   recordSlot(ref: RecordRef): number {
-    if (ref < ELEMENT_REF) return this.handles.recordSlot(ref);
-    return this.elementArray(ref).slots[(ref >>> ELEMENT_INDEX_SHIFT) & DataArrayMaxIndex];
+    return ref < ELEMENT_REF ? this.handles.recordSlot(ref) : this.elementSlot(ref);
   }
 
   /** The record's address in host memory. */
   recordAddress(ref: RecordRef): number {
-    if (ref < ELEMENT_REF) return this.handles.recordAddress(ref);
-    const array = this.elementArray(ref);
-    return array.ds.slab.addr[array.slots[(ref >>> ELEMENT_INDEX_SHIFT) & DataArrayMaxIndex]];
+    return ref < ELEMENT_REF ? this.handles.recordAddress(ref) : this.elementAddress(ref);
   }
 
-  private elementArray(ref: RecordRef): DataArray {
-    return this.handles.object<DataArray>((ref & ELEMENT_ARRAY_MASK) * HANDLE_ENTRY_BYTES);
+  private elementSlot(ref: RecordRef): number {
+    const array = this.handles.object<DataArray>((ref & ELEMENT_ARRAY_MASK) * HANDLE_ENTRY_BYTES);
+    return array.slots[(ref >>> ELEMENT_INDEX_SHIFT) & DataArrayMaxIndex];
+  }
+
+  private elementAddress(ref: RecordRef): number {
+    const array = this.handles.object<DataArray>((ref & ELEMENT_ARRAY_MASK) * HANDLE_ENTRY_BYTES);
+    return array.ds.slab.addr[array.slots[(ref >>> ELEMENT_INDEX_SHIFT) & DataArrayMaxIndex]];
   }
 
   // --- packets ---------------------------------------------------------

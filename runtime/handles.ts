@@ -75,20 +75,29 @@ const INDEX_BITS = 13;
 const INDEX_MASK = (1 << INDEX_BITS) - 1;
 const GEN_MAX = (1 << 18) - 1;
 
+// Byte offsets of an entry's words. Plain constants, not EntryWord's properties, in the
+// accessors: the field host functions inline them, and V8's inlining budget counts bytecode.
+const TYPE_AT = 0;
+const FIELD_KIND_AT = 1;
+const DATA_SOURCE_AT = 2;
+const GENERATION_AT = 4;
+const WORD8_AT = 8;
+const WORD12_AT = 12;
+
 /**
  * Byte offsets of an entry's words (the layout above). The words at +8 and
  * +12 mean different things per handle type; each meaning has its name.
  */
 export const EntryWord = {
-  type: 0,
-  fieldKind: 1,
-  dataSource: 2,
-  generation: 4,
-  fieldOffset: 8,
-  recordAddress: 8,
-  fromNewMap: 8,
-  fieldId: 12,
-  recordSlot: 12,
+  type: TYPE_AT,
+  fieldKind: FIELD_KIND_AT,
+  dataSource: DATA_SOURCE_AT,
+  generation: GENERATION_AT,
+  fieldOffset: WORD8_AT,
+  recordAddress: WORD8_AT,
+  fromNewMap: WORD8_AT,
+  fieldId: WORD12_AT,
+  recordSlot: WORD12_AT,
 } as const;
 
 /** What `alloc` writes into a new entry, per handle type. */
@@ -174,12 +183,12 @@ export class HandleTable {
     this.live++;
     const base = index * HANDLE_ENTRY_BYTES;
     const view = this.mem.view;
-    let gen = view.getUint32(base + EntryWord.generation, true) + 1;
+    let gen = view.getUint32(base + GENERATION_AT, true) + 1;
     if (gen > GEN_MAX) gen = 1;
-    view.setUint8(base + EntryWord.type, type);
-    view.setUint8(base + EntryWord.fieldKind, fieldKind);
-    view.setUint16(base + EntryWord.dataSource, dataSource, true);
-    view.setUint32(base + EntryWord.generation, gen, true);
+    view.setUint8(base + TYPE_AT, type);
+    view.setUint8(base + FIELD_KIND_AT, fieldKind);
+    view.setUint16(base + DATA_SOURCE_AT, dataSource, true);
+    view.setUint32(base + GENERATION_AT, gen, true);
     view.setUint32(base + 8, word8, true);
     view.setUint32(base + 12, word12, true);
     this.objects[index] = object;
@@ -204,8 +213,8 @@ export class HandleTable {
     const base = index * HANDLE_ENTRY_BYTES;
     const view = this.mem.view;
     return (handle & DataArrayElementFlag) === 0 && index !== 0 && index <= MaxHandles &&
-      (view.getUint8(base + EntryWord.type) & accept) !== 0 &&
-      view.getUint32(base + EntryWord.generation, true) === handle >>> INDEX_BITS
+      (view.getUint8(base + TYPE_AT) & accept) !== 0 &&
+      view.getUint32(base + GENERATION_AT, true) === handle >>> INDEX_BITS
       ? base
       : -1;
   }
@@ -217,8 +226,8 @@ export class HandleTable {
       fail(`${what}: invalid handle ${handle}`);
     }
     const base = index * HANDLE_ENTRY_BYTES;
-    const type = this.mem.view.getUint8(base + EntryWord.type);
-    if (type === 0 || this.mem.view.getUint32(base + EntryWord.generation, true) !== handle >>> INDEX_BITS) {
+    const type = this.mem.view.getUint8(base + TYPE_AT);
+    if (type === 0 || this.mem.view.getUint32(base + GENERATION_AT, true) !== handle >>> INDEX_BITS) {
       fail(`${what}: stale or unknown handle ${handle}`);
     }
     fail(`${what}: bad handle type (handle ${handle} is a ${handleTypeName(type)}, not ${acceptedNames(accept)})`);
@@ -230,8 +239,8 @@ export class HandleTable {
     if (index === 0 || index > MaxHandles) fail(`${what}: invalid element handle ${handle}`);
     const base = index * HANDLE_ENTRY_BYTES;
     const view = this.mem.view;
-    const type = view.getUint8(base + EntryWord.type);
-    if (type === 0 || (view.getUint32(base + EntryWord.generation, true) & 7) !== ((handle >>> INDEX_BITS) & 7)) {
+    const type = view.getUint8(base + TYPE_AT);
+    if (type === 0 || (view.getUint32(base + GENERATION_AT, true) & 7) !== ((handle >>> INDEX_BITS) & 7)) {
       fail(`${what}: stale or unknown element handle ${handle}`);
     }
     if ((type & ANY_ARRAY) === 0) fail(`${what}: bad handle type (element handle ${handle} points into a ${handleTypeName(type)})`);
@@ -239,42 +248,42 @@ export class HandleTable {
   }
 
   typeAt(base: number): number {
-    return this.mem.u8[base + EntryWord.type];
+    return this.mem.u8[base + TYPE_AT];
   }
 
   /** The data source's index (every type that belongs to a data source). */
   dataSourceIndex(base: number): number {
-    return this.mem.view.getUint16(base + EntryWord.dataSource, true);
+    return this.mem.view.getUint16(base + DATA_SOURCE_AT, true);
   }
 
   /** Field: its FieldKind. */
   fieldKind(base: number): number {
-    return this.mem.u8[base + EntryWord.fieldKind];
+    return this.mem.u8[base + FIELD_KIND_AT];
   }
 
   /** Field: byte offset of the value in the record (variable-length fields: index of the value in the slab's vars). */
   fieldOffset(base: number): number {
-    return this.mem.view.getUint32(base + EntryWord.fieldOffset, true);
+    return this.mem.view.getUint32(base + WORD8_AT, true);
   }
 
   /** Field: the field's id. */
   fieldId(base: number): number {
-    return this.mem.view.getUint32(base + EntryWord.fieldId, true);
+    return this.mem.view.getUint32(base + WORD12_AT, true);
   }
 
   /** Data, PacketSingle: the record's address in host memory. */
   recordAddress(base: number): number {
-    return this.mem.view.getUint32(base + EntryWord.recordAddress, true);
+    return this.mem.view.getUint32(base + WORD8_AT, true);
   }
 
   /** Data, PacketSingle: the record's slot in its data source's slab. */
   recordSlot(base: number): number {
-    return this.mem.view.getUint32(base + EntryWord.recordSlot, true);
+    return this.mem.view.getUint32(base + WORD12_AT, true);
   }
 
   /** Map: whether newMap made the handle. */
   fromNewMap(base: number): boolean {
-    return this.mem.view.getUint32(base + EntryWord.fromNewMap, true) === 1;
+    return this.mem.view.getUint32(base + WORD8_AT, true) === 1;
   }
 
   object<T>(base: number): T {
@@ -284,7 +293,7 @@ export class HandleTable {
   /** Frees the entry at `base` (from `entry`). The slot's generation moves on at its next use. */
   releaseEntry(base: number): void {
     const index = base / HANDLE_ENTRY_BYTES;
-    this.mem.u8[base + EntryWord.type] = 0;
+    this.mem.u8[base + TYPE_AT] = 0;
     this.objects[index] = undefined;
     this.free[(this.freeHead + this.freeCount) % MaxHandles] = index;
     this.freeCount++;

@@ -39,12 +39,16 @@ import { type Budgets, metadataCost } from "../budgets.js";
 import { fail } from "../errors.js";
 import { HandleType, type HandleTable } from "../handles.js";
 import type { HostMemory } from "../host-memory.js";
+import type { RecordSlab } from "../record-slab.js";
 import type { DataSources, RecordRef } from "../data-sources.js";
 import { cStringLength } from "../utf8.js";
 
 function isScalarKind(kind: number): boolean {
   return kind >= FieldKind.Bool && kind <= FieldKind.Float64;
 }
+
+/** scalarAddress's answer when the access does not work on the record in place. */
+const IN_VALUE = -1;
 
 function kindName(kind: number): string {
   return FieldKind[kind] ?? String(kind);
@@ -64,7 +68,22 @@ export class FieldOps {
   }
 
   // Every host function resolves the field's handle entry first (its kind, offset and data
-  // source are stored there, `fb` below), then the record (`rec`, a RecordRef), and passes both on.
+  // source are stored there, `fb` below), then the record (`rec`, a RecordRef), and passes both
+  // on. Scalar access in place, the common case, takes `scalarAddress` instead, which answers
+  // a single number; the other cases resolve both handles again (resolution changes nothing).
+
+  /**
+   * The address of the field's value when a scalar access of `kind` reads or
+   * writes it in place: a fixed-size field, and `kind` of its size (a kind of
+   * the same size reinterprets the bytes, as in IG). IN_VALUE otherwise. Fails
+   * as the access fails for a bad handle or a field of another data source.
+   */
+  private scalarAddress(field: number, data: number, kind: number, what: string): number {
+    const fb = this.handles.entry(field, HandleType.Field, what);
+    const rec = this.record(fb, field, data, what);
+    const size = FieldKindSize[this.handles.fieldKind(fb)];
+    return size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size ? this.valueAddress(fb, rec) : IN_VALUE;
+  }
 
   /** Resolves `data` and checks that it is a record of the field's data source (field entry `fb`). */
   private record(fb: number, field: number, data: number, what: string): RecordRef {
@@ -85,26 +104,42 @@ export class FieldOps {
 
   /** The field's current value: a view of the record for fixed-size fields, the stored bytes otherwise. */
   private valueBytes(fb: number, rec: RecordRef): Uint8Array {
+    // Two functions, so V8 inlines only the kind of field a call site sees.
     const size = FieldKindSize[this.handles.fieldKind(fb)];
-    if (size !== 0) {
-      const at = this.valueAddress(fb, rec);
-      return this.mem.u8.subarray(at, at + size);
-    }
-    const slab = this.sources.recordSource(rec).slab;
+    return size !== 0 ? this.fixedValueBytes(fb, rec, size) : this.variableValueBytes(fb, rec);
+  }
+
+  private fixedValueBytes(fb: number, rec: RecordRef, size: number): Uint8Array {
+    const at = this.valueAddress(fb, rec);
+    return this.mem.u8.subarray(at, at + size);
+  }
+
+  private variableValueBytes(fb: number, rec: RecordRef): Uint8Array {
+    const slab = this.slabOf(fb);
     return slab.vars[this.sources.recordSlot(rec) * slab.varCount + this.handles.fieldOffset(fb)];
   }
 
   /** Stores a variable-length value of the field; the slab copies it and counts it in host memory's budget. */
   private storeVariable(fb: number, rec: RecordRef, value: Uint8Array): void {
-    const slab = this.sources.recordSource(rec).slab;
+    const slab = this.slabOf(fb);
     slab.setVar(this.sources.recordSlot(rec) * slab.varCount + this.handles.fieldOffset(fb), value);
   }
 
+  /** The slab of the field's data source, which `record` checked is the record's. */
+  private slabOf(fb: number): RecordSlab {
+    return this.sources.sources[this.handles.dataSourceIndex(fb)].slab;
+  }
+
   /** Reads the field's value as scalar `kind`. */
-  private getScalar(fb: number, rec: RecordRef, kind: number, what: string): number | bigint {
-    const size = FieldKindSize[this.handles.fieldKind(fb)];
-    if (size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size) return this.readScalar(this.mem.view, this.valueAddress(fb, rec), kind);
-    const value = this.scalarBytes(fb, rec, kind, what);
+  private getScalar(field: number, data: number, kind: number, what: string): number | bigint {
+    const at = this.scalarAddress(field, data, kind, what);
+    return at !== IN_VALUE ? this.readScalar(this.mem.view, at, kind) : this.getScalarFromValue(field, data, kind, what);
+  }
+
+  /** getScalar from the value's bytes: a variable-length value of the kind's size, or a failure. */
+  private getScalarFromValue(field: number, data: number, kind: number, what: string): number | bigint {
+    const fb = this.handles.entry(field, HandleType.Field, what);
+    const value = this.scalarBytes(fb, this.record(fb, field, data, what), kind, what);
     return this.readScalar(new DataView(value.buffer, value.byteOffset, value.length), 0, kind);
   }
 
@@ -180,29 +215,37 @@ export class FieldOps {
     }
   }
 
-  /** The field's value for a String or Bytes read; `cutCString`: String reads stop at a CString field's NUL. */
-  private bufferValue(fb: number, rec: RecordRef, kind: number, cutCString: boolean, what: string): Uint8Array {
-    if (kind !== FieldKind.String && kind !== FieldKind.Bytes) fail(`${what}: kind ${kindName(kind)} is not String or Bytes`);
-    const value = this.valueBytes(fb, rec);
-    if (!cutCString || kind !== FieldKind.String || this.handles.fieldKind(fb) !== FieldKind.CString) return value;
+  /** The field's value for a String or Bytes read. */
+  private bufferValue(field: number, data: number, kind: number, what: string): Uint8Array {
+    const fb = this.handles.entry(field, HandleType.Field, what);
+    const value = this.valueBytes(fb, this.record(fb, field, data, what));
+    if (kind !== FieldKind.String && kind !== FieldKind.Bytes) this.notBufferKind(kind, what);
+    return value;
+  }
+
+  private notBufferKind(kind: number, what: string): never {
+    fail(`${what}: kind ${kindName(kind)} is not String or Bytes`);
+  }
+
+  /** bufferValue for the older getters: String reads stop at a CString field's first NUL (IG's `String()`). */
+  private bufferValueToNul(field: number, data: number, kind: number, what: string): Uint8Array {
+    const value = this.bufferValue(field, data, kind, what);
+    if (kind !== FieldKind.String || this.handles.fieldKind(this.handles.entry(field, HandleType.Field, what)) !== FieldKind.CString) return value;
     return value.subarray(0, cStringLength(value));
   }
 
   // --- host functions --------------------------------------------------
 
   fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint {
-    const fb = this.handles.entry(field, HandleType.Field, "fieldGetScalar");
-    return this.getScalar(fb, this.record(fb, field, data, "fieldGetScalar"), kind, "fieldGetScalar");
+    return this.getScalar(field, data, kind, "fieldGetScalar");
   }
 
   fieldGetBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind): Uint8Array {
-    const fb = this.handles.entry(field, HandleType.Field, "fieldGetBuffer");
-    return this.bufferValue(fb, this.record(fb, field, data, "fieldGetBuffer"), kind, false, "fieldGetBuffer");
+    return this.bufferValue(field, data, kind, "fieldGetBuffer");
   }
 
   fieldGetToBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind): Uint8Array {
-    const fb = this.handles.entry(field, HandleType.Field, "fieldGetToBuffer");
-    return this.bufferValue(fb, this.record(fb, field, data, "fieldGetToBuffer"), kind, true, "fieldGetToBuffer");
+    return this.bufferValueToNul(field, data, kind, "fieldGetToBuffer");
   }
 
   /** seed `fieldAccessorGet` / env-v1 `fieldGet`: a scalar, or the bytes to copy through the guest's malloc. */
@@ -215,9 +258,7 @@ export class FieldOps {
   }
 
   private legacyGet(field: number, data: number, kind: number, what: string): number | bigint | Uint8Array {
-    const fb = this.handles.entry(field, HandleType.Field, what);
-    const rec = this.record(fb, field, data, what);
-    return isScalarKind(kind) ? this.getScalar(fb, rec, kind, what) : this.bufferValue(fb, rec, kind, true, what);
+    return isScalarKind(kind) ? this.getScalar(field, data, kind, what) : this.bufferValueToNul(field, data, kind, what);
   }
 
   /**
@@ -233,18 +274,21 @@ export class FieldOps {
   }
 
   private set(field: number, data: number, kind: number, value: number | bigint | Uint8Array, what: string): void {
-    const fb = this.handles.entry(field, HandleType.Field, what);
-    const rec = this.record(fb, field, data, what);
-    if (typeof value === "object") this.setBytes(fb, rec, kind, value, what);
-    else this.setScalar(fb, rec, kind, value, what);
-  }
-
-  private setScalar(fb: number, rec: RecordRef, kind: number, value: number | bigint, what: string): void {
-    const size = FieldKindSize[this.handles.fieldKind(fb)];
-    if (size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size) {
-      this.writeScalar(this.mem.view, this.valueAddress(fb, rec), size, kind, value);
+    if (typeof value === "object") {
+      const fb = this.handles.entry(field, HandleType.Field, what);
+      this.setBytes(fb, this.record(fb, field, data, what), kind, value, what);
       return;
     }
+    const at = this.scalarAddress(field, data, kind, what);
+    if (at !== IN_VALUE) this.writeScalar(this.mem.view, at, FieldKindSize[kind], kind, value);
+    else this.setScalarInValue(field, data, kind, value, what);
+  }
+
+  /** set for a scalar written into the value's bytes: a variable-length value of the kind's size, or a failure. */
+  private setScalarInValue(field: number, data: number, kind: number, value: number | bigint, what: string): void {
+    const fb = this.handles.entry(field, HandleType.Field, what);
+    const rec = this.record(fb, field, data, what);
+    const size = FieldKindSize[this.handles.fieldKind(fb)];
     const current = this.scalarBytes(fb, rec, kind, what);
     // A variable-length value of the kind's size: write a copy, so no other holder of the old bytes sees the change.
     const next = size === 0 ? current.slice() : current;
