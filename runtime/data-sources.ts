@@ -161,13 +161,15 @@ export class DataSources {
   }
 
   private elementSlot(ref: RecordRef): number {
-    const array = this.handles.object<DataArray>((ref & ELEMENT_ARRAY_MASK) * HANDLE_ENTRY_BYTES);
-    return array.slots[(ref >>> ELEMENT_INDEX_SHIFT) & DataArrayMaxIndex];
+    return this.elementArray(ref).slots[(ref >>> ELEMENT_INDEX_SHIFT) & DataArrayMaxIndex];
   }
 
   private elementAddress(ref: RecordRef): number {
-    const array = this.handles.object<DataArray>((ref & ELEMENT_ARRAY_MASK) * HANDLE_ENTRY_BYTES);
-    return array.ds.slab.addr[array.slots[(ref >>> ELEMENT_INDEX_SHIFT) & DataArrayMaxIndex]];
+    return this.elementArray(ref).ds.slab.addr[this.elementSlot(ref)];
+  }
+
+  private elementArray(ref: RecordRef): DataArray {
+    return this.handles.object<DataArray>((ref & ELEMENT_ARRAY_MASK) * HANDLE_ENTRY_BYTES);
   }
 
   // --- packets ---------------------------------------------------------

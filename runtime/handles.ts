@@ -198,7 +198,7 @@ export class HandleTable {
   /**
    * Resolves a handle to its entry's byte offset, checking that it is live,
    * current and of one of the `accept` types. Element handles (bit 31) are
-   * not resolved here: see DataSources.resolveData. Kept this small so V8
+   * not resolved here: see DataSources.resolveRecord. Kept this small so V8
    * inlines it into every host function; the messages are built in
    * `entryError`, off the hot path.
    */

@@ -139,6 +139,17 @@ describe("dataArrayNew / Append / Release / Len / Get", () => {
     expect(seen).toEqual([[{ n: 1, s: "" }, { n: 0xfffffffe, s: "héllo" }]]);
   });
 
+  it("a field of another data source on an element handle is an error naming both data sources", async () => {
+    const f = await fixture();
+    const p = arrayWith(f, [5]);
+    f.g.fillSentinel(0xf00, 0xf04);
+    const lines = logsDuring(f.g, () => f.call("fieldGetScalar", f.pid, element(p, 0), 8, 0xf00));
+    expect(f.g.view().getUint32(0xf00, true)).toBe(1);
+    expect(lines).toEqual([`warn: fieldGetScalar: field ${f.pid} belongs to data source "events", the data to "batch"`]);
+    expect(f.call("fieldSet", f.pid, element(p, 0), 8, 7n)).toBe(1);
+    expect(f.call<bigint>("fieldGetScalar", f.n, element(p, 0), 8, 0)).toBe(5n);
+  });
+
   it("an element handle is invalid once its array is released", async () => {
     const f = await fixture();
     const p = arrayWith(f, [5]);
