@@ -60,16 +60,20 @@ export function metadataCost(kind: keyof typeof MetadataCost, text = ""): number
 
 /** Every limit at its default unless given; rejects values that are not non-negative integers. */
 export function resolveLimits(given: Partial<Limits> = {}): Limits {
-  const out: Record<string, number> = { ...DEFAULT_LIMITS };
+  const out: { -readonly [K in keyof Limits]: number } = { ...DEFAULT_LIMITS };
   for (const [key, value] of Object.entries(given)) {
-    if (!(key in DEFAULT_LIMITS)) throw new RangeError(`unknown limit "${key}" (known: ${Object.keys(DEFAULT_LIMITS).join(", ")})`);
+    if (!isLimitName(key)) throw new RangeError(`unknown limit "${key}" (known: ${Object.keys(DEFAULT_LIMITS).join(", ")})`);
     if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
       throw new RangeError(`limit ${key} must be a non-negative integer, got ${String(value)}`);
     }
     out[key] = value;
   }
-  return Object.freeze(out) as unknown as Limits;
+  return Object.freeze(out);
+}
+
+function isLimitName(key: string): key is keyof Limits {
+  return Object.hasOwn(DEFAULT_LIMITS, key);
 }
 
 /** A counted resource with a ceiling. Charging checks first, so a refused charge changes nothing. */

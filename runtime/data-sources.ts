@@ -6,9 +6,23 @@
 import { DataArrayElementFlag, DataArrayIndexShift, DataArrayMaxIndex, DataSourceType, type FieldKind, SubscriptionType } from "../generated/constants.js";
 import { errorText, fail } from "./errors.js";
 import { ANY_ARRAY, ANY_DATA, type HandleTable, HandleType } from "./handles.js";
-import type { HostMemory } from "./host-memory.js";
+import { HANDLE_ENTRY_BYTES, type HostMemory } from "./host-memory.js";
 import { DataArray, DataSource, type Field, type Subscription } from "./data-source.js";
 import type { Logger } from "./logger.js";
+
+/**
+ * A resolved record (DataSources.resolveRecord), valid until the handle it
+ * came from is released: for a Data handle or a single packet the offset of
+ * its handle-table entry (at most MaxHandles * 16); for a data-array element
+ * ELEMENT_REF | element index << ELEMENT_INDEX_SHIFT | the array's entry index.
+ * Read through DataSources.recordAddress, recordSource, recordSlot.
+ */
+export type RecordRef = number;
+
+/** Marks a RecordRef of a data-array element: above every entry offset, and with the index still a small integer. */
+const ELEMENT_REF = 1 << 28;
+const ELEMENT_INDEX_SHIFT = 13;
+const ELEMENT_ARRAY_MASK = (1 << ELEMENT_INDEX_SHIFT) - 1;
 
 /** How the runtime reaches the guest's data-source callback export. */
 export interface GuestCallbackLink {
@@ -20,9 +34,6 @@ export class DataSources {
   readonly sources: DataSource[] = [];
   private readonly byName = new Map<string, DataSource>();
   readonly fields: Field[] = [];
-  /** Set by resolveData: the data source and record slot of the last resolved Data handle. */
-  ds!: DataSource;
-  slot = 0;
   /** Called after a data source is created (the public API attaches queued subscribers). */
   onCreate: ((ds: DataSource) => void) | null = null;
   /** Called, after the log line, when a guest callback traps (the gadget reports it with its phase). */
@@ -84,16 +95,22 @@ export class DataSources {
 
   dataSourceOf(handle: number, what: string): DataSource {
     const base = this.handles.entry(handle, HandleType.DataSource, what);
-    return this.sources[this.handles.a(base)];
+    return this.sources[this.handles.dataSourceIndex(base)];
   }
 
   fieldHandle(field: Field): number {
-    return this.handles.alloc(HandleType.Field, field.offset, field.id, undefined, field.ds.index, field.kind);
+    return this.handles.alloc({
+      type: HandleType.Field,
+      dataSource: field.ds.index,
+      fieldKind: field.kind,
+      fieldOffset: field.offset,
+      fieldId: field.id,
+    });
   }
 
   fieldOf(handle: number, what: string): Field {
     const base = this.handles.entry(handle, HandleType.Field, what);
-    return this.fields[this.handles.b(base)];
+    return this.fields[this.handles.fieldId(base)];
   }
 
   arrayOf(handle: number, what: string): DataArray {
@@ -102,27 +119,57 @@ export class DataSources {
 
   /**
    * Resolves a Data handle (a record, a single packet, or a data-array element
-   * handle) and returns the record's address; `this.ds` and `this.slot` are
-   * set as a side effect, so the hot path allocates nothing.
+   * handle) to a RecordRef, from which `recordAddress`, `recordSource`,
+   * `recordSourceIndex` and `recordSlot` read the record. A number, so the
+   * hot path allocates nothing.
    */
-  resolveData(handle: number, what: string): number {
+  resolveRecord(handle: number, what: string): RecordRef {
     if ((handle & DataArrayElementFlag) !== 0) return this.resolveElement(handle, what);
-    const handles = this.handles;
-    const base = handles.entry(handle, ANY_DATA, what);
-    this.ds = this.sources[handles.ds(base)];
-    this.slot = handles.b(base);
-    return handles.a(base);
+    return this.handles.entry(handle, ANY_DATA, what);
   }
 
-  /** resolveData for a data-array element handle (kept apart so resolveData stays small enough to inline). */
-  private resolveElement(handle: number, what: string): number {
-    const arr = this.handles.object<DataArray>(this.handles.elementArrayEntry(handle, what));
+  /** resolveRecord for a data-array element handle (kept apart so resolveRecord stays small enough to inline). */
+  private resolveElement(handle: number, what: string): RecordRef {
+    const base = this.handles.elementArrayEntry(handle, what);
     const index = (handle >>> DataArrayIndexShift) & DataArrayMaxIndex;
-    if (index >= arr.slots.length) fail(`${what}: element ${index} is past the end of the array (${arr.slots.length})`);
-    const ds = arr.ds;
-    this.ds = ds;
-    this.slot = arr.slots[index];
-    return ds.slab.addr[this.slot];
+    const length = this.handles.object<DataArray>(base).slots.length;
+    if (index >= length) fail(`${what}: element ${index} is past the end of the array (${length})`);
+    return ELEMENT_REF | (index << ELEMENT_INDEX_SHIFT) | (base / HANDLE_ENTRY_BYTES);
+  }
+
+  // The accessors of a RecordRef are inlined into the field host functions: each keeps the
+  // element case, which reads the array, in a function of its own.
+
+  /** The index of the record's data source. */
+  recordSourceIndex(ref: RecordRef): number {
+    return this.handles.dataSourceIndex(ref < ELEMENT_REF ? ref : (ref & ELEMENT_ARRAY_MASK) * HANDLE_ENTRY_BYTES);
+  }
+
+  /** The record's data source. */
+  recordSource(ref: RecordRef): DataSource {
+    return this.sources[this.recordSourceIndex(ref)];
+  }
+
+  /** The record's slot in its data source's slab. */
+  recordSlot(ref: RecordRef): number {
+    return ref < ELEMENT_REF ? this.handles.recordSlot(ref) : this.elementSlot(ref);
+  }
+
+  /** The record's address in host memory. */
+  recordAddress(ref: RecordRef): number {
+    return ref < ELEMENT_REF ? this.handles.recordAddress(ref) : this.elementAddress(ref);
+  }
+
+  private elementSlot(ref: RecordRef): number {
+    return this.elementArray(ref).slots[(ref >>> ELEMENT_INDEX_SHIFT) & DataArrayMaxIndex];
+  }
+
+  private elementAddress(ref: RecordRef): number {
+    return this.elementArray(ref).ds.slab.addr[this.elementSlot(ref)];
+  }
+
+  private elementArray(ref: RecordRef): DataArray {
+    return this.handles.object<DataArray>((ref & ELEMENT_ARRAY_MASK) * HANDLE_ENTRY_BYTES);
   }
 
   // --- packets ---------------------------------------------------------
@@ -131,7 +178,7 @@ export class DataSources {
     if (ds.isArray) fail(`data source "${ds.name}" is an Array data source; use dataSourceNewPacketArray`);
     const slot = ds.slab.alloc();
     try {
-      return this.handles.alloc(HandleType.PacketSingle, ds.slab.addr[slot], slot, undefined, ds.index);
+      return this.handles.alloc({ type: HandleType.PacketSingle, dataSource: ds.index, recordAddress: ds.slab.addr[slot], recordSlot: slot });
     } catch (e) {
       ds.slab.free(slot);
       throw e;
@@ -142,7 +189,7 @@ export class DataSources {
     if (!ds.isArray) fail(`data source "${ds.name}" is a Single data source; use dataSourceNewPacketSingle`);
     const arr = ds.newArray();
     try {
-      return this.handles.alloc(HandleType.PacketArray, 0, 0, arr, ds.index);
+      return this.handles.alloc({ type: HandleType.PacketArray, dataSource: ds.index, array: arr });
     } catch (e) {
       ds.releaseArray(arr);
       throw e;
@@ -157,7 +204,7 @@ export class DataSources {
    */
   packetEntry(ds: DataSource, handle: number, what: string): number {
     const base = this.handles.entry(handle, HandleType.PacketSingle | HandleType.PacketArray, what);
-    const owner = this.sources[this.handles.ds(base)];
+    const owner = this.sources[this.handles.dataSourceIndex(base)];
     if (owner !== ds) fail(`${what}: packet ${handle} belongs to data source "${owner.name}", not "${ds.name}"`);
     return base;
   }
@@ -169,7 +216,7 @@ export class DataSources {
    */
   emitPacketHandle(ds: DataSource, handle: number, what: string): void {
     const base = this.handles.entry(handle, HandleType.PacketSingle | HandleType.PacketArray, what);
-    const owner = this.sources[this.handles.ds(base)];
+    const owner = this.sources[this.handles.dataSourceIndex(base)];
     if (owner !== ds) {
       this.releasePacket(owner, base);
       fail(`${what}: packet ${handle} belongs to data source "${owner.name}", not "${ds.name}"; it was released without being emitted`);
@@ -180,13 +227,13 @@ export class DataSources {
   /** Releases a packet (its records and its handle) without emitting it. */
   releasePacket(ds: DataSource, base: number): void {
     if (this.handles.typeAt(base) === HandleType.PacketArray) ds.releaseArray(this.handles.object<DataArray>(base));
-    else ds.slab.free(this.handles.b(base));
+    else ds.slab.free(this.handles.recordSlot(base));
     this.handles.releaseEntry(base);
   }
 
   /** Discards a record from dataArrayNew that was never appended: frees the record and its handle. */
   discardPendingRecord(array: DataArray, base: number): void {
-    array.ds.slab.free(this.handles.b(base));
+    array.ds.slab.free(this.handles.recordSlot(base));
     array.pending--;
     this.handles.releaseEntry(base);
   }
@@ -198,7 +245,7 @@ export class DataSources {
    */
   emitPacket(ds: DataSource, base: number): void {
     const isArray = this.handles.typeAt(base) === HandleType.PacketArray;
-    const payload: number | DataArray = isArray ? this.handles.object<DataArray>(base) : this.handles.b(base);
+    const payload: number | DataArray = isArray ? this.handles.object<DataArray>(base) : this.handles.recordSlot(base);
     this.handles.releaseEntry(base);
     try {
       this.deliver(ds, payload);
@@ -243,18 +290,18 @@ export class DataSources {
         continue;
       }
       if (typeof payload === "number") {
-        this.callGuest(sub, ds, HandleType.Data, ds.slab.addr[payload], payload, undefined);
+        this.callGuest(sub, ds, payload);
       } else if (sub.type === SubscriptionType.Data) {
-        for (const slot of payload.slots) this.callGuest(sub, ds, HandleType.Data, ds.slab.addr[slot], slot, undefined);
+        for (const slot of payload.slots) this.callGuest(sub, ds, slot);
       } else {
-        this.callGuest(sub, ds, HandleType.DataArray, 0, 0, payload);
+        this.callGuest(sub, ds, payload);
       }
     }
   }
 
   /**
-   * Calls the guest's callback with a temporary handle that lives exactly as
-   * long as the call. A trap in the guest is logged and the next subscriber
+   * Calls the guest's callback with a temporary handle, to the record in
+   * `slot` or to `array`, that lives exactly as long as the call. A trap in the guest is logged and the next subscriber
    * runs: host state is unchanged by it.
    *
    * As in IG (pkg/operators/wasm/datasource.go dataSourceSubscribe, aeac857):
@@ -273,12 +320,12 @@ export class DataSources {
    *   once that context is cancelled (the gadget stops) a delivery closes the
    *   module. Here a delivery has no such coupling to the lifecycle.
    */
-  private callGuest(sub: Subscription, ds: DataSource, type: number, a: number, b: number, obj: DataArray | undefined): void {
+  private callGuest(sub: Subscription, ds: DataSource, payload: number | DataArray): void {
     const callback = this.guest.callback;
     if (callback === null) return;
     let handle = 0;
     try {
-      handle = this.handles.alloc(type, a, b, obj, ds.index);
+      handle = this.callbackHandle(ds, payload);
     } catch (e) {
       this.logger.warn(`delivering to subscriber ${sub.cbID} of data source "${ds.name}" with data handle 0: ${errorText(e)}`);
     }
@@ -291,6 +338,13 @@ export class DataSources {
       // The guest may have released it already (releaseHandle).
       if (handle !== 0) this.handles.releaseIfLive(handle);
     }
+  }
+
+  /** A Data handle to the record in `slot`, or a DataArray handle to `array`. */
+  private callbackHandle(ds: DataSource, payload: number | DataArray): number {
+    // One alloc call per record type, each with its own literal, so V8 can inline alloc and drop the literal.
+    if (typeof payload !== "number") return this.handles.alloc({ type: HandleType.DataArray, dataSource: ds.index, array: payload });
+    return this.handles.alloc({ type: HandleType.Data, dataSource: ds.index, recordAddress: ds.slab.addr[payload], recordSlot: payload });
   }
 }
 

@@ -34,18 +34,18 @@ export function describeHandle(rt: Runtime, handle: number): HandleDescription |
   const handles = rt.handles;
   const sources = rt.dataSources;
   const type = handles.typeAt(base);
-  if ((handle & DataArrayElementFlag) !== 0) return { type: "Data", name: sources.sources[handles.ds(base)]?.name ?? null };
+  if ((handle & DataArrayElementFlag) !== 0) return { type: "Data", name: sources.sources[handles.dataSourceIndex(base)]?.name ?? null };
   switch (type) {
     case HandleType.DataSource:
-      return { type: handleTypeName(type), name: sources.sources[handles.a(base)]?.name ?? null };
+      return { type: handleTypeName(type), name: sources.sources[handles.dataSourceIndex(base)]?.name ?? null };
     case HandleType.Field:
-      return { type: handleTypeName(type), name: sources.fields[handles.b(base)]?.name ?? null };
+      return { type: handleTypeName(type), name: sources.fields[handles.fieldId(base)]?.name ?? null };
     case HandleType.Map:
       return { type: handleTypeName(type), name: handles.object<BpfMap>(base).spec.name };
     case HandleType.PerfReader:
       return { type: handleTypeName(type), name: handles.object<PerfReader>(base).map.spec.name };
     default:
-      return { type: handleTypeName(type), name: sources.sources[handles.ds(base)]?.name ?? null };
+      return { type: handleTypeName(type), name: sources.sources[handles.dataSourceIndex(base)]?.name ?? null };
   }
 }
 

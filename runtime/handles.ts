@@ -2,15 +2,23 @@
  * The handle table: every host object a guest sees is a u32 handle.
  *
  * Data structure design. Entries live in host memory (HostMemory, offset 0),
- * 16 bytes each, so host-side wasm can resolve a handle without calling JS:
+ * 16 bytes each, so host-side wasm can resolve a handle without calling JS
+ * (runtime/fast-path/field-fast-path.wat reads Field and Data entries):
  *
- *   +0  u8   type     one HandleType bit; 0 = free
- *   +1  u8   kind     Field: its FieldKind
- *   +2  u16  ds       Field/Data: index of the data source
- *   +4  u32  gen      generation of the slot (1..GEN_MAX)
- *   +8  u32  a        Data: record address; Field: byte offset in the record
- *                     (variable-length fields: their slot number)
- *   +12 u32  b        Data: record slot; Field: field id
+ *   +0  u8   type         one HandleType bit; 0 = free
+ *   +1  u8   fieldKind    Field: its FieldKind
+ *   +2  u16  dataSource   DataSource, Field, records, packets, arrays: index of the data source
+ *   +4  u32  generation   of the slot (1..GEN_MAX)
+ *   +8  u32  Field: fieldOffset (byte offset of the value in the record; for a
+ *                   variable-length field the index of its value in the slab's vars)
+ *            Data, PacketSingle: recordAddress (in host memory)
+ *            Map: fromNewMap (1 when newMap made the handle)
+ *   +12 u32  Field: fieldId (DataSources.fields index)
+ *            Data, PacketSingle: recordSlot (in the data source's slab)
+ *
+ * Words a type does not use are 0. `EntryWord` names every offset, the
+ * accessors below read each word under its name, and `alloc` takes a
+ * `NewHandle` record whose properties carry the same names.
  *
  * A handle is `gen << 13 | index` (index 1..4096, 0 is never valid; bit 31
  * stays clear for data-array element handles, `1<<31 | i<<16 | arr & 0xffff`).
@@ -18,12 +26,15 @@
  * silently reaching the object that later reuses its slot. Free slots are
  * reused first-in first-out, so a slot rests as long as possible before reuse
  * and the 18-bit generation (3 bits inside element handles) wraps rarely.
- * Objects that are not records (maps, readers, arrays, data sources) sit in a
- * parallel JS array, `objects[index]`.
+ * Objects that are not records (maps, readers, arrays; the array a pending
+ * dataArrayNew record belongs to) sit in a parallel JS array, `objects[index]`.
  */
 import { DataArrayElementFlag, MaxHandles } from "../generated/constants.js";
+import type { DataArray } from "./data-source.js";
 import { fail } from "./errors.js";
 import { HANDLE_ENTRY_BYTES, type HostMemory } from "./host-memory.js";
+import type { BpfMap } from "./maps/bpf-map.js";
+import type { PerfReader } from "./perf/perf-reader.js";
 
 /** Runtime handle types, one bit each, so a lookup can accept several. */
 export const HandleType = {
@@ -64,12 +75,52 @@ const INDEX_BITS = 13;
 const INDEX_MASK = (1 << INDEX_BITS) - 1;
 const GEN_MAX = (1 << 18) - 1;
 
-export const ENTRY_TYPE = 0;
-export const ENTRY_KIND = 1;
-export const ENTRY_DS = 2;
-export const ENTRY_GEN = 4;
-export const ENTRY_A = 8;
-export const ENTRY_B = 12;
+// Byte offsets of an entry's words. Plain constants, not EntryWord's properties, in the
+// accessors: the field host functions inline them, and V8's inlining budget counts bytecode.
+const TYPE_AT = 0;
+const FIELD_KIND_AT = 1;
+const DATA_SOURCE_AT = 2;
+const GENERATION_AT = 4;
+const WORD8_AT = 8;
+const WORD12_AT = 12;
+
+/**
+ * Byte offsets of an entry's words (the layout above). The words at +8 and
+ * +12 mean different things per handle type; each meaning has its name.
+ */
+export const EntryWord = {
+  type: TYPE_AT,
+  fieldKind: FIELD_KIND_AT,
+  dataSource: DATA_SOURCE_AT,
+  generation: GENERATION_AT,
+  fieldOffset: WORD8_AT,
+  recordAddress: WORD8_AT,
+  fromNewMap: WORD8_AT,
+  fieldId: WORD12_AT,
+  recordSlot: WORD12_AT,
+} as const;
+
+/** What `alloc` writes into a new entry, per handle type. */
+export type NewHandle =
+  | { readonly type: typeof HandleType.DataSource; readonly dataSource: number }
+  | {
+      readonly type: typeof HandleType.Field;
+      readonly dataSource: number;
+      readonly fieldKind: number;
+      readonly fieldOffset: number;
+      readonly fieldId: number;
+    }
+  | {
+      readonly type: typeof HandleType.Data | typeof HandleType.PacketSingle;
+      readonly dataSource: number;
+      readonly recordAddress: number;
+      readonly recordSlot: number;
+      /** The array a record from dataArrayNew waits to be appended to (append and release check it). */
+      readonly pendingIn?: DataArray;
+    }
+  | { readonly type: typeof HandleType.DataArray | typeof HandleType.PacketArray; readonly dataSource: number; readonly array: DataArray }
+  | { readonly type: typeof HandleType.Map; readonly fromNewMap: boolean; readonly map: BpfMap }
+  | { readonly type: typeof HandleType.PerfReader; readonly reader: PerfReader };
 
 export class HandleTable {
   readonly objects: unknown[] = new Array(MaxHandles + 1).fill(undefined);
@@ -99,8 +150,32 @@ export class HandleTable {
   /**
    * Creates a handle. Fails with "too many open handles" when MaxHandles are
    * alive (the caller's error value then reaches the guest).
+   *
+   * Kept small, reading the record's words and passing them on, so V8
+   * inlines it where the record is written as a literal and the literal is
+   * never allocated (the emit path makes a handle per delivery).
    */
-  alloc(type: number, a: number, b: number, obj: unknown = undefined, ds = 0, kind = 0): number {
+  alloc(handle: NewHandle): number {
+    switch (handle.type) {
+      case HandleType.DataSource:
+        return this.put(handle.type, 0, handle.dataSource, 0, 0, undefined);
+      case HandleType.Field:
+        return this.put(handle.type, handle.fieldKind, handle.dataSource, handle.fieldOffset, handle.fieldId, undefined);
+      case HandleType.Data:
+      case HandleType.PacketSingle:
+        return this.put(handle.type, 0, handle.dataSource, handle.recordAddress, handle.recordSlot, handle.pendingIn);
+      case HandleType.DataArray:
+      case HandleType.PacketArray:
+        return this.put(handle.type, 0, handle.dataSource, 0, 0, handle.array);
+      case HandleType.Map:
+        return this.put(handle.type, 0, 0, handle.fromNewMap ? 1 : 0, 0, handle.map);
+      case HandleType.PerfReader:
+        return this.put(handle.type, 0, 0, 0, 0, handle.reader);
+    }
+  }
+
+  /** Takes a free slot and writes every word of its entry (`word8`, `word12`: the words at +8 and +12, per EntryWord). */
+  private put(type: number, fieldKind: number, dataSource: number, word8: number, word12: number, object: unknown): number {
     if (this.freeCount === 0) fail(`too many open handles (${MaxHandles})`);
     const index = this.free[this.freeHead];
     this.freeHead = (this.freeHead + 1) % MaxHandles;
@@ -108,22 +183,22 @@ export class HandleTable {
     this.live++;
     const base = index * HANDLE_ENTRY_BYTES;
     const view = this.mem.view;
-    let gen = view.getUint32(base + ENTRY_GEN, true) + 1;
+    let gen = view.getUint32(base + GENERATION_AT, true) + 1;
     if (gen > GEN_MAX) gen = 1;
-    view.setUint8(base + ENTRY_TYPE, type);
-    view.setUint8(base + ENTRY_KIND, kind);
-    view.setUint16(base + ENTRY_DS, ds, true);
-    view.setUint32(base + ENTRY_GEN, gen, true);
-    view.setUint32(base + ENTRY_A, a, true);
-    view.setUint32(base + ENTRY_B, b, true);
-    this.objects[index] = obj;
+    view.setUint8(base + TYPE_AT, type);
+    view.setUint8(base + FIELD_KIND_AT, fieldKind);
+    view.setUint16(base + DATA_SOURCE_AT, dataSource, true);
+    view.setUint32(base + GENERATION_AT, gen, true);
+    view.setUint32(base + 8, word8, true);
+    view.setUint32(base + 12, word12, true);
+    this.objects[index] = object;
     return ((gen << INDEX_BITS) | index) >>> 0;
   }
 
   /**
    * Resolves a handle to its entry's byte offset, checking that it is live,
    * current and of one of the `accept` types. Element handles (bit 31) are
-   * not resolved here: see DataSources.resolveData. Kept this small so V8
+   * not resolved here: see DataSources.resolveRecord. Kept this small so V8
    * inlines it into every host function; the messages are built in
    * `entryError`, off the hot path.
    */
@@ -138,8 +213,8 @@ export class HandleTable {
     const base = index * HANDLE_ENTRY_BYTES;
     const view = this.mem.view;
     return (handle & DataArrayElementFlag) === 0 && index !== 0 && index <= MaxHandles &&
-      (view.getUint8(base + ENTRY_TYPE) & accept) !== 0 &&
-      view.getUint32(base + ENTRY_GEN, true) === handle >>> INDEX_BITS
+      (view.getUint8(base + TYPE_AT) & accept) !== 0 &&
+      view.getUint32(base + GENERATION_AT, true) === handle >>> INDEX_BITS
       ? base
       : -1;
   }
@@ -151,8 +226,8 @@ export class HandleTable {
       fail(`${what}: invalid handle ${handle}`);
     }
     const base = index * HANDLE_ENTRY_BYTES;
-    const type = this.mem.view.getUint8(base + ENTRY_TYPE);
-    if (type === 0 || this.mem.view.getUint32(base + ENTRY_GEN, true) !== handle >>> INDEX_BITS) {
+    const type = this.mem.view.getUint8(base + TYPE_AT);
+    if (type === 0 || this.mem.view.getUint32(base + GENERATION_AT, true) !== handle >>> INDEX_BITS) {
       fail(`${what}: stale or unknown handle ${handle}`);
     }
     fail(`${what}: bad handle type (handle ${handle} is a ${handleTypeName(type)}, not ${acceptedNames(accept)})`);
@@ -164,8 +239,8 @@ export class HandleTable {
     if (index === 0 || index > MaxHandles) fail(`${what}: invalid element handle ${handle}`);
     const base = index * HANDLE_ENTRY_BYTES;
     const view = this.mem.view;
-    const type = view.getUint8(base + ENTRY_TYPE);
-    if (type === 0 || (view.getUint32(base + ENTRY_GEN, true) & 7) !== ((handle >>> INDEX_BITS) & 7)) {
+    const type = view.getUint8(base + TYPE_AT);
+    if (type === 0 || (view.getUint32(base + GENERATION_AT, true) & 7) !== ((handle >>> INDEX_BITS) & 7)) {
       fail(`${what}: stale or unknown element handle ${handle}`);
     }
     if ((type & ANY_ARRAY) === 0) fail(`${what}: bad handle type (element handle ${handle} points into a ${handleTypeName(type)})`);
@@ -173,23 +248,42 @@ export class HandleTable {
   }
 
   typeAt(base: number): number {
-    return this.mem.u8[base + ENTRY_TYPE];
+    return this.mem.u8[base + TYPE_AT];
   }
 
-  a(base: number): number {
-    return this.mem.view.getUint32(base + ENTRY_A, true);
+  /** The data source's index (every type that belongs to a data source). */
+  dataSourceIndex(base: number): number {
+    return this.mem.view.getUint16(base + DATA_SOURCE_AT, true);
   }
 
-  b(base: number): number {
-    return this.mem.view.getUint32(base + ENTRY_B, true);
+  /** Field: its FieldKind. */
+  fieldKind(base: number): number {
+    return this.mem.u8[base + FIELD_KIND_AT];
   }
 
-  ds(base: number): number {
-    return this.mem.view.getUint16(base + ENTRY_DS, true);
+  /** Field: byte offset of the value in the record (variable-length fields: index of the value in the slab's vars). */
+  fieldOffset(base: number): number {
+    return this.mem.view.getUint32(base + WORD8_AT, true);
   }
 
-  kind(base: number): number {
-    return this.mem.u8[base + ENTRY_KIND];
+  /** Field: the field's id. */
+  fieldId(base: number): number {
+    return this.mem.view.getUint32(base + WORD12_AT, true);
+  }
+
+  /** Data, PacketSingle: the record's address in host memory. */
+  recordAddress(base: number): number {
+    return this.mem.view.getUint32(base + WORD8_AT, true);
+  }
+
+  /** Data, PacketSingle: the record's slot in its data source's slab. */
+  recordSlot(base: number): number {
+    return this.mem.view.getUint32(base + WORD12_AT, true);
+  }
+
+  /** Map: whether newMap made the handle. */
+  fromNewMap(base: number): boolean {
+    return this.mem.view.getUint32(base + WORD8_AT, true) === 1;
   }
 
   object<T>(base: number): T {
@@ -199,7 +293,7 @@ export class HandleTable {
   /** Frees the entry at `base` (from `entry`). The slot's generation moves on at its next use. */
   releaseEntry(base: number): void {
     const index = base / HANDLE_ENTRY_BYTES;
-    this.mem.u8[base + ENTRY_TYPE] = 0;
+    this.mem.u8[base + TYPE_AT] = 0;
     this.objects[index] = undefined;
     this.free[(this.freeHead + this.freeCount) % MaxHandles] = index;
     this.freeCount++;

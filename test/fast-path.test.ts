@@ -120,8 +120,8 @@ function setup() {
   }
   const packet = rig.dsOps.dataSourceNewPacketSingle(dsHandle);
   const entry = rig.handles.entry(packet, HandleType.PacketSingle, "test");
-  const source = rig.sources.sources[rig.handles.a(rig.handles.entry(dsHandle, HandleType.DataSource, "test"))];
-  const record = { addr: rig.handles.a(entry), size: source.slab.recordSize };
+  const source = rig.sources.sources[rig.handles.dataSourceIndex(rig.handles.entry(dsHandle, HandleType.DataSource, "test"))];
+  const record = { addr: rig.handles.recordAddress(entry), size: source.slab.recordSize };
   const field = (kind: number): number => fields.get(kind)!;
   return { rig, dsHandle, packet, record, field, source };
 }
@@ -253,7 +253,7 @@ describe("field fast path: reads and writes", () => {
     const ds = rig.dsOps.newDataSource("late", DataSourceType.Single);
     const f = rig.dsOps.dataSourceAddField(ds, "x", FieldKind.Int64);
     const packet = rig.dsOps.dataSourceNewPacketSingle(ds);
-    const addr = rig.handles.a(rig.handles.entry(packet, HandleType.PacketSingle, "test"));
+    const addr = rig.handles.recordAddress(rig.handles.entry(packet, HandleType.PacketSingle, "test"));
     expect(addr).toBeGreaterThan(before);
     expect(rig.set(f, packet, FieldKind.Int64, U64(-2n), { addr, size: 8 })).toMatchObject({ status: 0, fallback: false });
     rig.fast.fieldSet(f, packet, FieldKind.Int64, U64(-2n));
@@ -263,7 +263,7 @@ describe("field fast path: reads and writes", () => {
   it("works on callback data (Data handles) and on records from dataArrayNew", () => {
     const { rig, record, field, source } = s;
     const slot = source.slab.alloc();
-    const data = rig.handles.alloc(HandleType.Data, source.slab.addr[slot], slot, undefined, source.index);
+    const data = rig.handles.alloc({ type: HandleType.Data, dataSource: source.index, recordAddress: source.slab.addr[slot], recordSlot: slot });
     const rec = { addr: source.slab.addr[slot], size: record.size };
     expect(rig.set(field(FieldKind.Int32), data, FieldKind.Int32, U64(-9n), rec)).toMatchObject({ status: 0, fallback: false });
     rig.fast.fieldSet(field(FieldKind.Int32), data, FieldKind.Int32, U64(-9n));

@@ -38,6 +38,14 @@ function element(arr: number, i: number): number {
   return (0x80000000 | (i << 16) | (arr & 0xffff)) | 0;
 }
 
+/** The log lines of a fieldGetScalar (Uint32) that must fail: its error word (at 0xf00) is checked to be 1. */
+function failedGetScalar(f: Fixture, field: number, data: number): string[] {
+  f.g.fillSentinel(0xf00, 0xf04);
+  const lines = logsDuring(f.g, () => f.call("fieldGetScalar", field, data, 8, 0xf00));
+  expect(f.g.view().getUint32(0xf00, true)).toBe(1);
+  return lines;
+}
+
 /** An array packet with the given `n` values appended. */
 function arrayWith(f: Fixture, values: number[]): number {
   const p = f.call("dataSourceNewPacketArray", f.bt);
@@ -139,25 +147,27 @@ describe("dataArrayNew / Append / Release / Len / Get", () => {
     expect(seen).toEqual([[{ n: 1, s: "" }, { n: 0xfffffffe, s: "héllo" }]]);
   });
 
+  it("a field of another data source on an element handle is an error naming both data sources", async () => {
+    const f = await fixture();
+    const p = arrayWith(f, [5]);
+    expect(failedGetScalar(f, f.pid, element(p, 0))).toEqual([`warn: fieldGetScalar: field ${f.pid} belongs to data source "events", the data to "batch"`]);
+    expect(f.call("fieldSet", f.pid, element(p, 0), 8, 7n)).toBe(1);
+    expect(f.call<bigint>("fieldGetScalar", f.n, element(p, 0), 8, 0)).toBe(5n);
+  });
+
   it("an element handle is invalid once its array is released", async () => {
     const f = await fixture();
     const p = arrayWith(f, [5]);
     const e0 = f.call("dataArrayGet", p, 0);
     expect(f.call("dataSourceEmitAndRelease", f.bt, p)).toBe(0);
-    f.g.fillSentinel(0xf00, 0xf04);
-    const lines = logsDuring(f.g, () => f.call("fieldGetScalar", f.n, e0, 8, 0xf00));
-    expect(f.g.view().getUint32(0xf00, true)).toBe(1);
-    expect(lines).toEqual([expect.stringMatching(/^warn: fieldGetScalar: /)]);
+    expect(failedGetScalar(f, f.n, e0)).toEqual([expect.stringMatching(/^warn: fieldGetScalar: /)]);
     expect(f.call("fieldSet", f.n, e0, 8, 1n)).toBe(1);
   });
 
   it("a crafted element handle past the end of the array is an error", async () => {
     const f = await fixture();
     const p = arrayWith(f, [5]);
-    f.g.fillSentinel(0xf00, 0xf04);
-    const lines = logsDuring(f.g, () => f.call("fieldGetScalar", f.n, element(p, 1), 8, 0xf00));
-    expect(f.g.view().getUint32(0xf00, true)).toBe(1);
-    expect(lines).toEqual([expect.stringMatching(/^warn: fieldGetScalar: /)]);
+    expect(failedGetScalar(f, f.n, element(p, 1))).toEqual([expect.stringMatching(/^warn: fieldGetScalar: /)]);
   });
 
   it("an element handle whose array part is not an array is an error", async () => {

@@ -7,36 +7,46 @@ import { describe, expect, it } from "vitest";
 import { MaxHandles } from "../generated/constants.js";
 import { GuestMemory } from "../runtime/guest-memory.js";
 import { checkRange, joinI64, joinU64, readString, splitWide, wideToNumber, writeInto } from "../runtime/abi/index.js";
-import { ENTRY_A, ENTRY_B, ENTRY_DS, ENTRY_GEN, ENTRY_KIND, ENTRY_TYPE, HandleTable, HandleType } from "../runtime/handles.js";
+import { EntryWord, HandleTable, HandleType, type NewHandle } from "../runtime/handles.js";
 import { HANDLE_ENTRY_BYTES, HANDLE_TABLE_BYTES, HostMemory } from "../runtime/host-memory.js";
 import { RecordSlab } from "../runtime/record-slab.js";
 
 const index = (h: number): number => h & 0x1fff;
 const gen = (h: number): number => h >>> 13;
+const RECORD: NewHandle = { type: HandleType.Data, dataSource: 0, recordAddress: 0, recordSlot: 0 };
 
 describe("HandleTable", () => {
-  it("writes the documented 16-byte entry layout into host memory", () => {
+  it("writes the documented 16-byte entry layout into host memory, each word under its name", () => {
     const mem = new HostMemory();
     const t = new HandleTable(mem);
-    const h = t.alloc(HandleType.Field, 0x11223344, 0x55667788, undefined, 0x0102, 9);
-    const base = index(h) * HANDLE_ENTRY_BYTES;
-    expect(mem.u8[base + ENTRY_TYPE]).toBe(HandleType.Field);
-    expect(mem.u8[base + ENTRY_KIND]).toBe(9);
-    expect(mem.view.getUint16(base + ENTRY_DS, true)).toBe(0x0102);
-    expect(mem.view.getUint32(base + ENTRY_GEN, true)).toBe(gen(h));
-    expect(mem.view.getUint32(base + ENTRY_A, true)).toBe(0x11223344);
-    expect(mem.view.getUint32(base + ENTRY_B, true)).toBe(0x55667788);
+    const bytes = (h: number): number[] => Array.from(mem.u8.subarray(index(h) * HANDLE_ENTRY_BYTES, (index(h) + 1) * HANDLE_ENTRY_BYTES));
+    // The wasm fast path (runtime/fast-path/field-fast-path.wat) reads these bytes at these offsets.
+    const field = t.alloc({ type: HandleType.Field, dataSource: 0x0102, fieldKind: 9, fieldOffset: 0x11223344, fieldId: 0x55667788 });
+    expect(bytes(field)).toEqual([2, 9, 0x02, 0x01, 1, 0, 0, 0, 0x44, 0x33, 0x22, 0x11, 0x88, 0x77, 0x66, 0x55]);
+    const data = t.alloc({ type: HandleType.PacketSingle, dataSource: 3, recordAddress: 0xa0b0c0d0, recordSlot: 7 });
+    expect(bytes(data)).toEqual([8, 0, 3, 0, 1, 0, 0, 0, 0xd0, 0xc0, 0xb0, 0xa0, 7, 0, 0, 0]);
+    const source = t.alloc({ type: HandleType.DataSource, dataSource: 5 });
+    expect(bytes(source)).toEqual([1, 0, 5, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(HANDLE_TABLE_BYTES).toBe((MaxHandles + 1) * 16);
+
+    const fb = t.entry(field, HandleType.Field, "t");
+    expect([t.typeAt(fb), t.dataSourceIndex(fb), t.fieldKind(fb), t.fieldOffset(fb), t.fieldId(fb)]).toEqual([2, 0x0102, 9, 0x11223344, 0x55667788]);
+    const db = t.entry(data, HandleType.PacketSingle, "t");
+    expect([t.dataSourceIndex(db), t.recordAddress(db), t.recordSlot(db)]).toEqual([3, 0xa0b0c0d0, 7]);
+    expect(t.dataSourceIndex(t.entry(source, HandleType.DataSource, "t"))).toBe(5);
+    expect(EntryWord).toEqual({
+      type: 0, fieldKind: 1, dataSource: 2, generation: 4, fieldOffset: 8, recordAddress: 8, fromNewMap: 8, fieldId: 12, recordSlot: 12,
+    });
   });
 
   it("never hands out 0 or a handle with bit 31, and reuses slots first-in first-out", () => {
     const t = new HandleTable(new HostMemory());
-    const a = t.alloc(HandleType.Data, 0, 0);
-    const b = t.alloc(HandleType.Data, 0, 0);
+    const a = t.alloc(RECORD);
+    const b = t.alloc(RECORD);
     expect(index(a)).toBe(1);
     expect(index(b)).toBe(2);
     t.release(a, HandleType.Data, "t");
-    const c = t.alloc(HandleType.Data, 0, 0);
+    const c = t.alloc(RECORD);
     // The freed slot 1 waits behind every other free slot.
     expect(index(c)).toBe(3);
     for (const h of [a, b, c]) expect(h !== 0 && (h & 0x80000000) === 0).toBe(true);
@@ -44,13 +54,13 @@ describe("HandleTable", () => {
 
   it("detects stale handles after their slot is reused, and wrong types", () => {
     const t = new HandleTable(new HostMemory());
-    const first = t.alloc(HandleType.Data, 0, 0);
+    const first = t.alloc(RECORD);
     t.release(first, HandleType.Data, "t");
     // Cycle the free list until slot 1 comes back with a new generation.
     const held: number[] = [];
     let again = 0;
     while (index(again) !== index(first)) {
-      again = t.alloc(HandleType.Data, 0, 0);
+      again = t.alloc(RECORD);
       held.push(again);
     }
     expect(gen(again)).toBe(gen(first) + 1);
@@ -65,23 +75,23 @@ describe("HandleTable", () => {
 
   it("allows exactly MaxHandles live handles, then fails until one is released", () => {
     const t = new HandleTable(new HostMemory());
-    const hs = Array.from({ length: MaxHandles }, () => t.alloc(HandleType.Map, 0, 0));
+    const hs = Array.from({ length: MaxHandles }, () => t.alloc(RECORD));
     expect(t.size).toBe(MaxHandles);
     expect(new Set(hs.map(index)).size).toBe(MaxHandles);
-    expect(() => t.alloc(HandleType.Map, 0, 0)).toThrow(`too many open handles (${MaxHandles})`);
-    t.release(hs[100], HandleType.Map, "t");
-    expect(index(t.alloc(HandleType.Map, 0, 0))).toBe(index(hs[100]));
+    expect(() => t.alloc(RECORD)).toThrow(`too many open handles (${MaxHandles})`);
+    t.release(hs[100], HandleType.Data, "t");
+    expect(index(t.alloc(RECORD))).toBe(index(hs[100]));
   });
 
   it("wraps a slot's generation from 2^18-1 back to 1, never to 0", () => {
     const mem = new HostMemory();
     const t = new HandleTable(mem);
-    const h = t.alloc(HandleType.Data, 0, 0);
-    mem.view.setUint32(index(h) * 16 + ENTRY_GEN, (1 << 18) - 1, true);
+    const h = t.alloc(RECORD);
+    mem.view.setUint32(index(h) * 16 + EntryWord.generation, (1 << 18) - 1, true);
     t.releaseEntry(index(h) * 16);
     // Drain the other free slots so slot 1 is next.
-    for (let i = 1; i < MaxHandles; i++) t.alloc(HandleType.Data, 0, 0);
-    const wrapped = t.alloc(HandleType.Data, 0, 0);
+    for (let i = 1; i < MaxHandles; i++) t.alloc(RECORD);
+    const wrapped = t.alloc(RECORD);
     expect(index(wrapped)).toBe(index(h));
     expect(gen(wrapped)).toBe(1);
   });

@@ -24,7 +24,13 @@ export class DataArrayOps {
     const slot = slab.alloc();
     try {
       // The record remembers its array, so append/release can check it.
-      const handle = this.sources.handles.alloc(HandleType.Data, slab.addr[slot], slot, array, array.ds.index);
+      const handle = this.sources.handles.alloc({
+        type: HandleType.Data,
+        dataSource: array.ds.index,
+        recordAddress: slab.addr[slot],
+        recordSlot: slot,
+        pendingIn: array,
+      });
       array.pending++;
       return handle as DataHandle;
     } catch (e) {
@@ -45,7 +51,7 @@ export class DataArrayOps {
     const array = this.sources.arrayOf(arr, "dataArrayAppend");
     const base = this.newRecordEntry(array, data, "dataArrayAppend");
     if (array.slots.length > DataArrayMaxIndex) fail(`dataArrayAppend: the array holds ${DataArrayMaxIndex + 1} records already`);
-    array.slots.push(this.sources.handles.b(base));
+    array.slots.push(this.sources.handles.recordSlot(base));
     array.pending--;
     this.sources.handles.releaseEntry(base);
   }

@@ -20,7 +20,7 @@ export class DataSourceOps {
   ) {}
 
   private handleOf(dsIndex: number): DataSourceHandle {
-    return this.sources.handles.alloc(HandleType.DataSource, dsIndex, 0, undefined, dsIndex) as DataSourceHandle;
+    return this.sources.handles.alloc({ type: HandleType.DataSource, dataSource: dsIndex }) as DataSourceHandle;
   }
 
   /** A taken name is replaced, as in IG (see DataSources.create). */

@@ -39,12 +39,16 @@ import { type Budgets, metadataCost } from "../budgets.js";
 import { fail } from "../errors.js";
 import { HandleType, type HandleTable } from "../handles.js";
 import type { HostMemory } from "../host-memory.js";
-import type { DataSources } from "../data-sources.js";
+import type { RecordSlab } from "../record-slab.js";
+import type { DataSources, RecordRef } from "../data-sources.js";
 import { cStringLength } from "../utf8.js";
 
 function isScalarKind(kind: number): boolean {
   return kind >= FieldKind.Bool && kind <= FieldKind.Float64;
 }
+
+/** scalarAddress's answer when the access does not work on the record in place. */
+const IN_VALUE = -1;
 
 function kindName(kind: number): string {
   return FieldKind[kind] ?? String(kind);
@@ -54,9 +58,6 @@ export class FieldOps {
   private readonly scratch64 = new BigUint64Array(1);
   private readonly scratch32 = new Uint32Array(this.scratch64.buffer);
   private readonly handles: HandleTable;
-  /** Set by locate: the field's kind and offset (slot number for variable-length fields). */
-  private fieldKind = 0;
-  private fieldOffset = 0;
 
   constructor(
     private readonly sources: DataSources,
@@ -66,50 +67,88 @@ export class FieldOps {
     this.handles = sources.handles;
   }
 
-  /** Resolves field and record; returns the record address. */
-  private locate(field: number, data: number, what: string): number {
-    const handles = this.handles;
-    const fb = handles.entry(field, HandleType.Field, what);
-    const addr = this.sources.resolveData(data, what);
-    if (handles.ds(fb) !== this.sources.ds.index) this.mismatch(field, fb, what);
-    this.fieldKind = handles.kind(fb);
-    this.fieldOffset = handles.a(fb);
-    return addr;
+  // Every host function resolves the field's handle entry first (its kind, offset and data
+  // source are stored there, `fb` below), then the record (`rec`, a RecordRef), and passes both
+  // on. Scalar access in place, the common case, takes `scalarAddress` instead, which answers
+  // a single number; the other cases resolve both handles again (resolution changes nothing).
+
+  /**
+   * The address of the field's value when a scalar access of `kind` reads or
+   * writes it in place: a fixed-size field, and `kind` of its size (a kind of
+   * the same size reinterprets the bytes, as in IG). IN_VALUE otherwise. Fails
+   * as the access fails for a bad handle or a field of another data source.
+   */
+  private scalarAddress(field: number, data: number, kind: number, what: string): number {
+    const fb = this.handles.entry(field, HandleType.Field, what);
+    const rec = this.record(fb, field, data, what);
+    const size = FieldKindSize[this.handles.fieldKind(fb)];
+    return size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size ? this.valueAddress(fb, rec) : IN_VALUE;
   }
 
-  private mismatch(field: number, fb: number, what: string): never {
-    const owner = this.sources.sources[this.handles.ds(fb)].name;
-    fail(`${what}: field ${field} belongs to data source "${owner}", the data to "${this.sources.ds.name}"`);
+  /** Resolves `data` and checks that it is a record of the field's data source (field entry `fb`). */
+  private record(fb: number, field: number, data: number, what: string): RecordRef {
+    const rec = this.sources.resolveRecord(data, what);
+    if (this.handles.dataSourceIndex(fb) !== this.sources.recordSourceIndex(rec)) this.mismatch(field, fb, rec, what);
+    return rec;
   }
 
-  /** The located field's current value: a view of the record for fixed-size fields, the stored bytes otherwise. */
-  private valueBytes(addr: number): Uint8Array {
-    const size = FieldKindSize[this.fieldKind];
-    if (size !== 0) return this.mem.u8.subarray(addr + this.fieldOffset, addr + this.fieldOffset + size);
-    const ds = this.sources.ds;
-    return ds.slab.vars[this.sources.slot * ds.slab.varCount + this.fieldOffset];
+  private mismatch(field: number, fb: number, rec: RecordRef, what: string): never {
+    const owner = this.sources.sources[this.handles.dataSourceIndex(fb)].name;
+    fail(`${what}: field ${field} belongs to data source "${owner}", the data to "${this.sources.recordSource(rec).name}"`);
   }
 
-  /** Stores a variable-length value of the located field; the slab copies it and counts it in host memory's budget. */
-  private storeVariable(value: Uint8Array): void {
-    const ds = this.sources.ds;
-    ds.slab.setVar(this.sources.slot * ds.slab.varCount + this.fieldOffset, value);
+  /** Where a fixed-size field's value starts in host memory. */
+  private valueAddress(fb: number, rec: RecordRef): number {
+    return this.sources.recordAddress(rec) + this.handles.fieldOffset(fb);
   }
 
-  /** Reads the located field's value as scalar `kind`. */
-  private getScalar(addr: number, kind: number, what: string): number | bigint {
-    const size = FieldKindSize[this.fieldKind];
-    if (size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size) return this.readScalar(this.mem.view, addr + this.fieldOffset, kind);
-    const value = this.scalarBytes(addr, kind, what);
+  /** The field's current value: a view of the record for fixed-size fields, the stored bytes otherwise. */
+  private valueBytes(fb: number, rec: RecordRef): Uint8Array {
+    // Two functions, so V8 inlines only the kind of field a call site sees.
+    const size = FieldKindSize[this.handles.fieldKind(fb)];
+    return size !== 0 ? this.fixedValueBytes(fb, rec, size) : this.variableValueBytes(fb, rec);
+  }
+
+  private fixedValueBytes(fb: number, rec: RecordRef, size: number): Uint8Array {
+    const at = this.valueAddress(fb, rec);
+    return this.mem.u8.subarray(at, at + size);
+  }
+
+  private variableValueBytes(fb: number, rec: RecordRef): Uint8Array {
+    const slab = this.slabOf(fb);
+    return slab.vars[this.sources.recordSlot(rec) * slab.varCount + this.handles.fieldOffset(fb)];
+  }
+
+  /** Stores a variable-length value of the field; the slab copies it and counts it in host memory's budget. */
+  private storeVariable(fb: number, rec: RecordRef, value: Uint8Array): void {
+    const slab = this.slabOf(fb);
+    slab.setVar(this.sources.recordSlot(rec) * slab.varCount + this.handles.fieldOffset(fb), value);
+  }
+
+  /** The slab of the field's data source, which `record` checked is the record's. */
+  private slabOf(fb: number): RecordSlab {
+    return this.sources.sources[this.handles.dataSourceIndex(fb)].slab;
+  }
+
+  /** Reads the field's value as scalar `kind`. */
+  private getScalar(field: number, data: number, kind: number, what: string): number | bigint {
+    const at = this.scalarAddress(field, data, kind, what);
+    return at !== IN_VALUE ? this.readScalar(this.mem.view, at, kind) : this.getScalarFromValue(field, data, kind, what);
+  }
+
+  /** getScalar from the value's bytes: a variable-length value of the kind's size, or a failure. */
+  private getScalarFromValue(field: number, data: number, kind: number, what: string): number | bigint {
+    const fb = this.handles.entry(field, HandleType.Field, what);
+    const value = this.scalarBytes(fb, this.record(fb, field, data, what), kind, what);
     return this.readScalar(new DataView(value.buffer, value.byteOffset, value.length), 0, kind);
   }
 
   /** The value bytes a scalar access of `kind` may use (their length is the kind's size), or a failure saying why not. */
-  private scalarBytes(addr: number, kind: number, what: string): Uint8Array {
+  private scalarBytes(fb: number, rec: RecordRef, kind: number, what: string): Uint8Array {
     if (!isScalarKind(kind)) fail(`${what}: kind ${kindName(kind)} is not a fixed-size kind`);
-    const value = this.valueBytes(addr);
+    const value = this.valueBytes(fb, rec);
     if (value.length !== FieldKindSize[kind]) {
-      fail(`${what}: kind ${kindName(kind)} has ${FieldKindSize[kind]} bytes, the value of the field (${kindName(this.fieldKind)}) ${value.length}`);
+      fail(`${what}: kind ${kindName(kind)} has ${FieldKindSize[kind]} bytes, the value of the field (${kindName(this.handles.fieldKind(fb))}) ${value.length}`);
     }
     return value;
   }
@@ -176,26 +215,37 @@ export class FieldOps {
     }
   }
 
-  /** The located field's value for a String or Bytes read; `cutCString`: String reads stop at a CString field's NUL. */
-  private bufferValue(addr: number, kind: number, cutCString: boolean, what: string): Uint8Array {
-    if (kind !== FieldKind.String && kind !== FieldKind.Bytes) fail(`${what}: kind ${kindName(kind)} is not String or Bytes`);
-    const value = this.valueBytes(addr);
-    if (!cutCString || kind !== FieldKind.String || this.fieldKind !== FieldKind.CString) return value;
+  /** The field's value for a String or Bytes read. */
+  private bufferValue(field: number, data: number, kind: number, what: string): Uint8Array {
+    const fb = this.handles.entry(field, HandleType.Field, what);
+    const value = this.valueBytes(fb, this.record(fb, field, data, what));
+    if (kind !== FieldKind.String && kind !== FieldKind.Bytes) this.notBufferKind(kind, what);
+    return value;
+  }
+
+  private notBufferKind(kind: number, what: string): never {
+    fail(`${what}: kind ${kindName(kind)} is not String or Bytes`);
+  }
+
+  /** bufferValue for the older getters: String reads stop at a CString field's first NUL (IG's `String()`). */
+  private bufferValueToNul(field: number, data: number, kind: number, what: string): Uint8Array {
+    const value = this.bufferValue(field, data, kind, what);
+    if (kind !== FieldKind.String || this.handles.fieldKind(this.handles.entry(field, HandleType.Field, what)) !== FieldKind.CString) return value;
     return value.subarray(0, cStringLength(value));
   }
 
   // --- host functions --------------------------------------------------
 
   fieldGetScalar(field: FieldHandle, data: DataHandle, kind: FieldKind): number | bigint {
-    return this.getScalar(this.locate(field, data, "fieldGetScalar"), kind, "fieldGetScalar");
+    return this.getScalar(field, data, kind, "fieldGetScalar");
   }
 
   fieldGetBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind): Uint8Array {
-    return this.bufferValue(this.locate(field, data, "fieldGetBuffer"), kind, false, "fieldGetBuffer");
+    return this.bufferValue(field, data, kind, "fieldGetBuffer");
   }
 
   fieldGetToBuffer(field: FieldHandle, data: DataHandle, kind: FieldKind): Uint8Array {
-    return this.bufferValue(this.locate(field, data, "fieldGetToBuffer"), kind, true, "fieldGetToBuffer");
+    return this.bufferValueToNul(field, data, kind, "fieldGetToBuffer");
   }
 
   /** seed `fieldAccessorGet` / env-v1 `fieldGet`: a scalar, or the bytes to copy through the guest's malloc. */
@@ -208,8 +258,7 @@ export class FieldOps {
   }
 
   private legacyGet(field: number, data: number, kind: number, what: string): number | bigint | Uint8Array {
-    const addr = this.locate(field, data, what);
-    return isScalarKind(kind) ? this.getScalar(addr, kind, what) : this.bufferValue(addr, kind, true, what);
+    return isScalarKind(kind) ? this.getScalar(field, data, kind, what) : this.bufferValueToNul(field, data, kind, what);
   }
 
   /**
@@ -225,38 +274,41 @@ export class FieldOps {
   }
 
   private set(field: number, data: number, kind: number, value: number | bigint | Uint8Array, what: string): void {
-    const addr = this.locate(field, data, what);
-    if (typeof value === "object") this.setBytes(addr, kind, value, what);
-    else this.setScalar(addr, kind, value, what);
-    // What the guest gets on success (0, or the field handle before v0.39.0) is the spec's: the
-    // generated shim of each release's fieldSet variant answers it.
-  }
-
-  private setScalar(addr: number, kind: number, value: number | bigint, what: string): void {
-    const size = FieldKindSize[this.fieldKind];
-    if (size !== 0 && isScalarKind(kind) && FieldKindSize[kind] === size) {
-      this.writeScalar(this.mem.view, addr + this.fieldOffset, size, kind, value);
+    if (typeof value === "object") {
+      const fb = this.handles.entry(field, HandleType.Field, what);
+      this.setBytes(fb, this.record(fb, field, data, what), kind, value, what);
       return;
     }
-    const current = this.scalarBytes(addr, kind, what);
+    const at = this.scalarAddress(field, data, kind, what);
+    if (at !== IN_VALUE) this.writeScalar(this.mem.view, at, FieldKindSize[kind], kind, value);
+    else this.setScalarInValue(field, data, kind, value, what);
+  }
+
+  /** set for a scalar written into the value's bytes: a variable-length value of the kind's size, or a failure. */
+  private setScalarInValue(field: number, data: number, kind: number, value: number | bigint, what: string): void {
+    const fb = this.handles.entry(field, HandleType.Field, what);
+    const rec = this.record(fb, field, data, what);
+    const size = FieldKindSize[this.handles.fieldKind(fb)];
+    const current = this.scalarBytes(fb, rec, kind, what);
     // A variable-length value of the kind's size: write a copy, so no other holder of the old bytes sees the change.
     const next = size === 0 ? current.slice() : current;
     this.writeScalar(new DataView(next.buffer, next.byteOffset, next.length), 0, next.length, kind, value);
-    if (size === 0) this.storeVariable(next);
+    if (size === 0) this.storeVariable(fb, rec, next);
   }
 
-  private setBytes(addr: number, kind: number, value: Uint8Array, what: string): void {
+  private setBytes(fb: number, rec: RecordRef, kind: number, value: Uint8Array, what: string): void {
     if (kind !== FieldKind.String && kind !== FieldKind.Bytes) fail(`${what}: kind ${kindName(kind)} cannot be written; use String or Bytes`);
-    const size = FieldKindSize[this.fieldKind];
+    const fieldKind = this.handles.fieldKind(fb);
+    const size = FieldKindSize[fieldKind];
     if (size === 0) {
       // storeVariable copies: `value` is a view of guest memory.
-      this.storeVariable(value);
+      this.storeVariable(fb, rec, value);
       return;
     }
     if (value.length !== size) {
-      fail(`${what}: ${value.length} bytes do not fit the field (${kindName(this.fieldKind)}, ${size} bytes); IG would replace its value, igwasm keeps records fixed-size`);
+      fail(`${what}: ${value.length} bytes do not fit the field (${kindName(fieldKind)}, ${size} bytes); IG would replace its value, igwasm keeps records fixed-size`);
     }
-    this.mem.u8.set(value, addr + this.fieldOffset);
+    this.mem.u8.set(value, this.valueAddress(fb, rec));
   }
 
   fieldAddTag(field: FieldHandle, tag: string): void {

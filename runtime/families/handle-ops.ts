@@ -52,7 +52,7 @@ export class HandleOps {
       case HandleType.PacketSingle:
       case HandleType.PacketArray:
         // A packet released this way is discarded, as dataSourceRelease would.
-        this.sources.releasePacket(this.sources.sources[handles.ds(base)], base);
+        this.sources.releasePacket(this.sources.sources[handles.dataSourceIndex(base)], base);
         return;
       case HandleType.Data: {
         const array = handles.object<DataArray | undefined>(base);

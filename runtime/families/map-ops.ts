@@ -21,9 +21,6 @@ import { HandleType, type HandleTable } from "../handles.js";
 import type { Budgets } from "../budgets.js";
 import { BpfMap, type MapBudget, type MapRegistry } from "../maps/bpf-map.js";
 
-/** Handle entry word `a` of a Map handle that newMap returned. */
-const CREATED_BY_NEW_MAP = 1;
-
 export class MapOps {
   private readonly budget: MapBudget;
   /** Live handles of each map the guest created: at 0 the map gives its budget back. */
@@ -43,7 +40,7 @@ export class MapOps {
 
   /** A new handle to `map`; `created`: the handle newMap returns, the only one mapRelease accepts. */
   handleOf(map: BpfMap, created = false): MapHandle {
-    const handle = this.handles.alloc(HandleType.Map, created ? CREATED_BY_NEW_MAP : 0, 0, map) as MapHandle;
+    const handle = this.handles.alloc({ type: HandleType.Map, fromNewMap: created, map }) as MapHandle;
     const count = this.handleCounts.get(map);
     if (count !== undefined) this.handleCounts.set(map, count + 1);
     return handle;
@@ -109,7 +106,7 @@ export class MapOps {
 
   mapRelease(map: MapHandle): void {
     const base = this.handles.entry(map, HandleType.Map, "mapRelease");
-    if (this.handles.a(base) !== CREATED_BY_NEW_MAP) fail(`mapRelease: map handle ${map} was not returned by newMap (release it with releaseHandle)`);
+    if (!this.handles.fromNewMap(base)) fail(`mapRelease: map handle ${map} was not returned by newMap (release it with releaseHandle)`);
     this.releaseEntry(base);
   }
 }

@@ -45,7 +45,7 @@ export class PerfOps {
     this.ringBytes.check(size, "newPerfReader");
     const reader = PerfReader.open(perfMap, size, overwritable);
     this.ringBytes.charge(size, "newPerfReader");
-    return this.handles.alloc(HandleType.PerfReader, 0, 0, reader) as PerfReaderHandle;
+    return this.handles.alloc({ type: HandleType.PerfReader, reader }) as PerfReaderHandle;
   }
 
   /** Closes the reader of a handle entry and frees the handle; its ring's bytes go back to the budget. */

@@ -50,8 +50,23 @@ export function createFieldFastPath(hostMemory: WebAssembly.Memory, fallback: Fi
     host: { memory: hostMemory },
     fallback: { fieldGetScalar: fallback.fieldGetScalar, fieldSet: fallback.fieldSet },
   });
-  const exports = instance.exports as unknown as FieldFastPathImports;
   // The wasm fieldSet answers 0 on success: runtime/link.ts hands it only to releases whose
   // fieldSet does (v0.39.0 and later), and older guests get the JS shim.
-  return { fieldGetScalar: exports.fieldGetScalar, fieldSet: exports.fieldSet };
+  return {
+    fieldGetScalar: wasmFunction<FieldGetScalarImport>(instance, "fieldGetScalar", 4),
+    fieldSet: wasmFunction<FieldSetImport>(instance, "fieldSet", 4),
+  };
+}
+
+/**
+ * The export `name` of the fast-path instance, checked to be a function of
+ * `arity` parameters (an exported wasm function's length is its parameter
+ * count). The module is ours and fixed, so a failure means a broken build.
+ */
+function wasmFunction<F extends FieldGetScalarImport | FieldSetImport>(instance: WebAssembly.Instance, name: string, arity: number): F {
+  const value = instance.exports[name];
+  if (typeof value !== "function" || value.length !== arity) {
+    throw new Error(`field fast path: export "${name}" is not a function of ${arity} parameters`);
+  }
+  return value as F;
 }

@@ -21,10 +21,11 @@
 ;;
 ;; Handle table entry at `index * 16` (runtime/handles.ts):
 ;;
-;;   +0 u8 type   +1 u8 kind   +2 u16 ds   +4 u32 gen   +8 u32 a   +12 u32 b
+;;   +0 u8 type   +1 u8 fieldKind   +2 u16 dataSource   +4 u32 generation   +8 u32   +12 u32
 ;;
-;;   Field entry: type 2, kind = FieldKind, a = byte offset of the value in the record
-;;   Data entry:  type 4 (Data) or 8 (single packet), a = record address
+;;   Field entry: type 2, +8 fieldOffset (byte offset of the value in the record)
+;;   Data entry:  type 4 (Data) or 8 (single packet), +8 recordAddress
+;;   (the names are runtime/handles.ts's EntryWord)
 ;;
 ;; A handle is `gen << 13 | index`, index 1..4096. Bit 31 marks a data-array
 ;; element handle (`1<<31 | i<<16 | array`), resolved only by the JS path.

@@ -18,6 +18,9 @@ const STRING_KEYS = ["key", "description", "defaultValue", "typeHint", "title", 
 const LIST_KEYS = ["tags", "possibleValues"] as const;
 const PARAM_KEYS = [...STRING_KEYS, ...LIST_KEYS, "isMandatory"];
 
+/** A ParamSpec while it is being read from YAML. */
+type ParamSpecDraft = { -readonly [K in keyof ParamSpec]?: ParamSpec[K] };
+
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Parses gadget.yaml; `source` names it in errors. */
@@ -49,12 +52,13 @@ function apiParam(raw: unknown, mapKey: string | undefined, where: string): Para
     if (known === undefined) throw new ImageError(`${where}: unknown key ${k} (IG's param keys: ${PARAM_KEYS.join(", ")})`);
     if (v !== null && v !== undefined) p[known] = v;
   }
-  const spec: Record<string, unknown> = {};
+  const spec: ParamSpecDraft = {};
   for (const k of STRING_KEYS) if (p[k] !== undefined) spec[k] = scalarText(p[k], `${where}.${k}`);
   for (const k of LIST_KEYS) {
-    if (p[k] === undefined) continue;
-    if (!Array.isArray(p[k])) throw new ImageError(`${where}.${k} must be a list`);
-    spec[k] = (p[k] as unknown[]).map((v, i) => scalarText(v, `${where}.${k}[${i}]`));
+    const list = p[k];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw new ImageError(`${where}.${k} must be a list`);
+    spec[k] = list.map((v: unknown, i) => scalarText(v, `${where}.${k}[${i}]`));
   }
   if (p.isMandatory !== undefined) {
     if (p.isMandatory !== true && p.isMandatory !== false && p.isMandatory !== "true" && p.isMandatory !== "false") {
@@ -64,8 +68,9 @@ function apiParam(raw: unknown, mapKey: string | undefined, where: string): Para
   }
   // IG keys the param by its `key`; igwasm falls back to the map key so a short entry still has one.
   spec.key ??= mapKey;
-  if (typeof spec.key !== "string" || spec.key === "") throw new ImageError(`${where} has no key`);
-  return spec as unknown as ParamSpec;
+  const key = spec.key;
+  if (key === undefined || key === "") throw new ImageError(`${where} has no key`);
+  return { ...spec, key };
 }
 
 function paramSection(doc: Record<string, unknown>, section: "wasm" | "ebpf", source: string): [string | undefined, unknown, string][] {
@@ -90,11 +95,11 @@ export function ebpfParamSpecs(yamlText: string, source: string): ParamSpec[] {
   const doc = parseGadgetYaml(yamlText, source);
   return paramSection(doc, "ebpf", source).map(([varName, raw, where]) => {
     if (!isMapping(raw)) throw new ImageError(`${where} must be a mapping`);
-    const spec: Record<string, string> = { key: varName ?? "" };
+    const spec: ParamSpecDraft & { key: string } = { key: varName ?? "" };
     for (const k of ["key", "defaultValue", "description"] as const) {
       if (raw[k] !== undefined && raw[k] !== null && raw[k] !== "") spec[k] = scalarText(raw[k], `${where}.${k}`);
     }
     if (spec.key === "") throw new ImageError(`${where} has no key`);
-    return spec as unknown as ParamSpec;
+    return spec;
   });
 }
