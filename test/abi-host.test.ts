@@ -11,6 +11,8 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { wat } from "./helpers/wat.js";
+import { checkImportsAgainst, readWasmSignatures } from "../runtime/abi/index.js";
+import { hostFunctionsOfProfile } from "../generated/host/descriptors.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -89,6 +91,21 @@ describe("igwasm/abi: linking generated shims into a host that is not igwasm's r
     expect((instance.exports.good as () => number)()).toBe(1);
   });
 
+  it("checkImportsAgainst: the guest's imports match the descriptors; a wrong signature, an unknown name and a memory are named", async () => {
+    const v043 = hostFunctionsOfProfile("v0.43");
+    expect(checkImportsAgainst(readWasmSignatures(await wat(GUEST)), "ig", v043)).toEqual([]);
+    const bad = `(module
+      (import "ig" "newMap" (func (param i32) (result i32)))
+      (import "ig" "noSuchThing" (func))
+      (import "ig" "mem" (memory 1))
+      (import "other" "anything" (func)))`;
+    expect(checkImportsAgainst(readWasmSignatures(await wat(bad)), "ig", v043)).toEqual([
+      "ig.newMap: imported as (i32) -> (i32), but the host function is (i64, i32, i32, i32, i32) -> (i32)",
+      "ig.noSuchThing: not a host function this host offers",
+      "ig.mem: a memory; the host offers only functions",
+    ]);
+  });
+
   it("the generated host files import nothing of igwasm's runtime but igwasm/abi", () => {
     const dir = join(ROOT, "generated", "host");
     const offending: string[] = [];
@@ -103,9 +120,9 @@ describe("igwasm/abi: linking generated shims into a host that is not igwasm's r
     expect(offending).toEqual([]);
   });
 
-  it("runtime/abi imports nothing of the runtime or of the generated code but two leaf modules (errors, utf8)", () => {
+  it("runtime/abi imports nothing of the runtime or of the generated code but three leaf modules (errors, utf8, wasm-signatures)", () => {
     const dir = join(ROOT, "runtime", "abi");
     const imports = readdirSync(dir).flatMap((f) => [...readFileSync(join(dir, f), "utf8").matchAll(/from "(\.\.\/[^"]+)"/g)].map((m) => m[1]));
-    expect([...new Set(imports)].sort()).toEqual(["../errors.js", "../utf8.js"]);
+    expect([...new Set(imports)].sort()).toEqual(["../errors.js", "../utf8.js", "../wasm-signatures.js"]);
   });
 });

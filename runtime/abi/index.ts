@@ -14,3 +14,4 @@ export { type TrampolineSet, bindTrampolines } from "./trampolines.js";
 export { wireAdapters } from "./bigint-adapters.js";
 export { HostCallError, GuestAbortError, ExpectedError, NotFoundError, DestinationTooSmallError } from "../errors.js";
 export { type HostFnDescriptorOf, type GuestExportDescriptorOf, type ProfileModuleDescriptor, type WireParamDescriptor, deepFreeze, ofProfile } from "./descriptors.js";
+export { checkImportsAgainst, wireSignature, readWasmSignatures, type WasmSignatures } from "./check-imports.js";
