@@ -100,3 +100,11 @@ export function variantModules(spec: AbiSpec, fn: HostFn): string {
   const modules = fn.profiles.map((id) => spec.profiles[profileIndex(spec, id)].module);
   return [...new Set(modules)].join("|");
 }
+
+/** The parameters of every generated factory: the implementation and the shim context. */
+export function implAndContext(implType: string): { name: string; type: string }[] {
+  return [
+    { name: "impl", type: implType },
+    { name: "ctx", type: "ShimContext" },
+  ];
+}

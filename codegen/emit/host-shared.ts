@@ -46,6 +46,7 @@ import {
   CONSTANTS_MODULE,
   hostSharedPath,
   hostVariantNames,
+  implAndContext,
   ABI_MODULE,
   SHIM_CONTEXT_MODULE,
   TYPES_MODULE,
@@ -303,10 +304,7 @@ function shimFactory(spec: AbiSpec, original: HostFn): FunctionDeclarationStruct
     kind: StructureKind.Function,
     isExported: true,
     name: names.shim,
-    parameters: [
-      { name: "impl", type: names.host },
-      { name: "ctx", type: "ShimContext" },
-    ],
+    parameters: implAndContext(names.host),
     returnType: names.import,
     docs: [
       jsDoc(

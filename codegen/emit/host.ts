@@ -31,6 +31,7 @@ import {
   hostFamilyPath,
   hostSharedModule,
   hostVariantNames,
+  implAndContext,
   ABI_MODULE,
   SHARED_DIR,
   SHIM_CONTEXT_MODULE,
@@ -92,10 +93,7 @@ export function emitHostFamily(spec: AbiSpec, profile: Profile, family: Family):
     kind: StructureKind.Function,
     isExported: true,
     name: names.create,
-    parameters: [
-      { name: "impl", type: names.host },
-      { name: "ctx", type: "ShimContext" },
-    ],
+    parameters: implAndContext(names.host),
     returnType: names.imports,
     docs: [jsDoc(`The import functions of ${family.title.toLowerCase()} (profile ${profile.id}), backed by \`impl\`.`)],
     statements: [
@@ -153,10 +151,7 @@ export function emitHostProfileIndex(spec: AbiSpec, profile: Profile): Generated
     kind: StructureKind.Function,
     isExported: true,
     name: names.create,
-    parameters: [
-      { name: "impl", type: names.impl },
-      { name: "ctx", type: "ShimContext" },
-    ],
+    parameters: implAndContext(names.impl),
     returnType: names.imports,
     docs: [jsDoc(`The import functions of profile \`${profile.id}\`, backed by \`impl\`: pass the result as the \`${profile.module}\` import module.`)],
     statements: [
@@ -188,10 +183,7 @@ export function emitHostProfileIndex(spec: AbiSpec, profile: Profile): Generated
     kind: StructureKind.Function,
     isExported: true,
     name: names.link,
-    parameters: [
-      { name: "impl", type: names.impl },
-      { name: "ctx", type: "ShimContext" },
-    ],
+    parameters: implAndContext(names.impl),
     returnType: "WebAssembly.ModuleImports",
     docs: [
       jsDoc(
