@@ -109,10 +109,17 @@ export function openEventsFile(path: string, ctx: EventsContext = {}): EventsRea
  */
 export function withCaptureAfter(before: EventsReader, path: string, decl: DataSourceDecl, onUnknown: UnknownFieldSink): EventsReader {
   const lines = new LineReader(openOrFail(path, "capture"));
-  return readOnce(before.dataSources, before.kernel, lines, (each) => {
+  const reader = readOnce(before.dataSources, before.kernel, lines, (each) => {
     before.forEach(each);
     forEachCaptureLine(() => lines.next(), () => lines.lineNo, path, decl, onUnknown, each);
   });
+  return {
+    ...reader,
+    close: () => {
+      before.close();
+      reader.close();
+    },
+  };
 }
 
 /** A reader whose events come from `read`, run once; the file is closed after it however it ends. */
@@ -130,6 +137,7 @@ function readOnce(dataSources: readonly DataSourceDecl[], kernel: EventsReader["
         lines.close();
       }
     },
+    close: () => lines.close(),
   };
 }
 

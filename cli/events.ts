@@ -340,10 +340,17 @@ export interface EventsReader {
    * (and what its values point into) is valid only during its call: a streaming reader reuses memory.
    */
   forEach(each: (ev: InputEvent) => void): void;
+  /** Lets go of the file behind the events, if any; may be called again, and after forEach. */
+  close(): void;
 }
 
 /** A reader over events already in memory. */
 export function eventsReader(file: EventsFile): EventsReader {
-  return { dataSources: file.dataSources, kernel: file.kernel ?? NO_KERNEL_STATE, forEach: (each) => file.events.forEach((ev) => each(ev)) };
+  return {
+    dataSources: file.dataSources,
+    kernel: file.kernel ?? NO_KERNEL_STATE,
+    forEach: (each) => file.events.forEach((ev) => each(ev)),
+    close: () => {},
+  };
 }
 

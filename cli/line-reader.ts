@@ -16,6 +16,7 @@ export class LineReader {
   private pos = 0;
   private end = 0;
   private eof = false;
+  private closed = false;
   /** 1-based number of the line found last. */
   lineNo = 0;
   /** The line found last is `bytes[lineStart, lineEnd)`, without its line ending; valid until the next line is asked for. */
@@ -63,7 +64,10 @@ export class LineReader {
     return this.nextLine() ? this.text() : null;
   }
 
+  /** Closes the file; closing again does nothing. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.fd);
   }
 

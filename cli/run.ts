@@ -308,110 +308,115 @@ export async function runCommand(argv: readonly string[], io: CliIO, hooks: RunH
     }
     throw e;
   }
-  const { source, events, paramSpecs, metadataKnown, ebpfObject } = inputs;
-  if (flag(args, "help")) {
-    io.stdout(RUN_HELP + "\n" + formatParamHelp(source.label, paramSpecs, metadataKnown));
-    return 0;
-  }
-  const unknownParams = Object.keys(params).filter((key) => !paramSpecs.some((s) => s.key === key));
-  if (metadataKnown && unknownParams.length > 0) {
-    const declared = paramSpecs.length > 0 ? `declares ${paramSpecs.map((s) => s.key).join(", ")}` : "declares no params";
-    throw new UsageError(`unknown param "${unknownParams[0]}": ${source.label} ${declared}`);
-  }
-  if (!metadataKnown && unknownParams.length > 0) {
-    io.stderr(`igwasm: warning: params are not checked (no gadget.yaml; give one with --metadata): ${unknownParams.join(", ")}\n`);
-  }
-
-  const utf8 = new TextDecoder();
-  const write = io.stdoutBytes ? (bytes: Uint8Array) => io.stdoutBytes!(bytes) : (bytes: Uint8Array) => io.stdout(utf8.decode(bytes));
-  // When the reader of a pipe goes away (`igwasm run ... | head`), the rest of the output has nowhere to go:
-  // it is dropped, no more input events are emitted, and the gadget is stopped as at the end of its events.
-  let readerGone = false;
-  const out = new BatchedWriter((bytes) => {
-    if (readerGone) return;
-    try {
-      write(bytes);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EPIPE") throw e;
-      readerGone = true;
+  // The events file (and a capture) were opened before the gadget loaded: closed however the run ends.
+  try {
+    const { source, events, paramSpecs, metadataKnown, ebpfObject } = inputs;
+    if (flag(args, "help")) {
+      io.stdout(RUN_HELP + "\n" + formatParamHelp(source.label, paramSpecs, metadataKnown));
+      return 0;
     }
-  });
-  // Log lines go out right away; what the gadget printed before them goes first.
-  const log = (text: string): void => {
-    out.flush();
-    io.stderr(text);
-  };
-  const callbackFailures: CallbackFailure[] = [];
-  const kernel = events.kernel;
-  let gadget: Gadget;
-  try {
-    gadget = await load(source.wasm, {
-      logSink: (level, message) => log(`${logLevelName(level)}: ${message}\n`),
-      logLevel: logLevel as LogLevel,
-      // Kernel state from the events file: its params under --param, its kallsyms instead of /proc/kallsyms.
-      ...kernelLoadOptions({ dataSources: [], events: [], kernel }, params),
-      paramSpecs,
-      onCallbackFailure: (f) => callbackFailures.push(f),
-      ...(hooks.onPhase ? { onPhase: hooks.onPhase } : {}),
-      ...(stringOption(args, "ig-version") !== undefined ? { igVersion: stringOption(args, "ig-version") } : {}),
-      ...(flag(args, "trace") || flag(args, "trace-raw") ? { trace: (line: string) => log(`${line}\n`), traceDecoded: !flag(args, "trace-raw") } : {}),
-      ...(flag(args, "leaks") ? { onLeaks: (open: readonly OpenHandle[]) => log(openHandlesText(open)) } : {}),
-    });
-  } catch (e) {
-    io.stderr(`igwasm: cannot load ${source.label}: ${(e as Error).message}${loadHint((e as Error).message)}\n`);
-    return 1;
-  }
+    const unknownParams = Object.keys(params).filter((key) => !paramSpecs.some((s) => s.key === key));
+    if (metadataKnown && unknownParams.length > 0) {
+      const declared = paramSpecs.length > 0 ? `declares ${paramSpecs.map((s) => s.key).join(", ")}` : "declares no params";
+      throw new UsageError(`unknown param "${unknownParams[0]}": ${source.label} ${declared}`);
+    }
+    if (!metadataKnown && unknownParams.length > 0) {
+      io.stderr(`igwasm: warning: params are not checked (no gadget.yaml; give one with --metadata): ${unknownParams.join(", ")}\n`);
+    }
 
-  const printer = new Printer(printOptions, out);
-  const fail = (e: unknown): number => {
-    out.flush();
-    if (e instanceof UsageError) throw e;
-    io.stderr(`igwasm: ${source.label}: ${(e as Error).message}\n`);
-    return 1;
-  };
-  const declared = new Map<string, HostDataSource>();
-  let ebpf: ReturnType<typeof setUpEbpfObject> | null = null;
-  try {
-    // What IG's eBPF operator would have made: maps and tracer data sources, before init.
-    ebpf = ebpfObject ? setUpEbpfObject(gadget, ebpfObject) : null;
-    fillMaps(gadget, ebpf, kernel);
-    for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
-    gadget.dataSources.subscribeAll((ev, ds) => printer.packet(ev, ds), { type: "packet", priority: 2 ** 32 });
-    gadget.init();
-    gadget.preStart();
-    printer.prepare(gadget.dataSources.names().map((n) => gadget.dataSources.get(n)!));
-    gadget.start();
-    writePerfRecords(gadget, kernel);
-  } catch (e) {
-    return fail(e);
-  }
-  let failure: unknown = null;
-  let eventNo = 0;
-  try {
-    // A usage error (a --filter that does not fit a field) comes from printing: it stays one.
-    events.forEach((ev) => {
-      if (readerGone) throw READER_GONE;
-      emitInputEvent(ev, ++eventNo, declared.get(ev.ds)!, ebpf, (e) => e instanceof UsageError);
+    const utf8 = new TextDecoder();
+    const write = io.stdoutBytes ? (bytes: Uint8Array) => io.stdoutBytes!(bytes) : (bytes: Uint8Array) => io.stdout(utf8.decode(bytes));
+    // When the reader of a pipe goes away (`igwasm run ... | head`), the rest of the output has nowhere to go:
+    // it is dropped, no more input events are emitted, and the gadget is stopped as at the end of its events.
+    let readerGone = false;
+    const out = new BatchedWriter((bytes) => {
+      if (readerGone) return;
+      try {
+        write(bytes);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EPIPE") throw e;
+        readerGone = true;
+      }
     });
-  } catch (e) {
-    if (e !== READER_GONE) failure = e;
+    // Log lines go out right away; what the gadget printed before them goes first.
+    const log = (text: string): void => {
+      out.flush();
+      io.stderr(text);
+    };
+    const callbackFailures: CallbackFailure[] = [];
+    const kernel = events.kernel;
+    let gadget: Gadget;
+    try {
+      gadget = await load(source.wasm, {
+        logSink: (level, message) => log(`${logLevelName(level)}: ${message}\n`),
+        logLevel: logLevel as LogLevel,
+        // Kernel state from the events file: its params under --param, its kallsyms instead of /proc/kallsyms.
+        ...kernelLoadOptions({ dataSources: [], events: [], kernel }, params),
+        paramSpecs,
+        onCallbackFailure: (f) => callbackFailures.push(f),
+        ...(hooks.onPhase ? { onPhase: hooks.onPhase } : {}),
+        ...(stringOption(args, "ig-version") !== undefined ? { igVersion: stringOption(args, "ig-version") } : {}),
+        ...(flag(args, "trace") || flag(args, "trace-raw") ? { trace: (line: string) => log(`${line}\n`), traceDecoded: !flag(args, "trace-raw") } : {}),
+        ...(flag(args, "leaks") ? { onLeaks: (open: readonly OpenHandle[]) => log(openHandlesText(open)) } : {}),
+      });
+    } catch (e) {
+      io.stderr(`igwasm: cannot load ${source.label}: ${(e as Error).message}${loadHint((e as Error).message)}\n`);
+      return 1;
+    }
+
+    const printer = new Printer(printOptions, out);
+    const fail = (e: unknown): number => {
+      out.flush();
+      if (e instanceof UsageError) throw e;
+      io.stderr(`igwasm: ${source.label}: ${(e as Error).message}\n`);
+      return 1;
+    };
+    const declared = new Map<string, HostDataSource>();
+    let ebpf: ReturnType<typeof setUpEbpfObject> | null = null;
+    try {
+      // What IG's eBPF operator would have made: maps and tracer data sources, before init.
+      ebpf = ebpfObject ? setUpEbpfObject(gadget, ebpfObject) : null;
+      fillMaps(gadget, ebpf, kernel);
+      for (const d of events.dataSources) declared.set(d.name, gadget.dataSources.declare(d.name, { type: d.type, fields: d.fields }));
+      gadget.dataSources.subscribeAll((ev, ds) => printer.packet(ev, ds), { type: "packet", priority: 2 ** 32 });
+      gadget.init();
+      gadget.preStart();
+      printer.prepare(gadget.dataSources.names().map((n) => gadget.dataSources.get(n)!));
+      gadget.start();
+      writePerfRecords(gadget, kernel);
+    } catch (e) {
+      return fail(e);
+    }
+    let failure: unknown = null;
+    let eventNo = 0;
+    try {
+      // A usage error (a --filter that does not fit a field) comes from printing: it stays one.
+      events.forEach((ev) => {
+        if (readerGone) throw READER_GONE;
+        emitInputEvent(ev, ++eventNo, declared.get(ev.ds)!, ebpf, (e) => e instanceof UsageError);
+      });
+    } catch (e) {
+      if (e !== READER_GONE) failure = e;
+    }
+    try {
+      gadget.stop();
+      gadget.postStop();
+    } catch (e) {
+      failure ??= e;
+    }
+    out.flush();
+    const unused = printer.unusedNames(gadget.dataSources.names());
+    if (unused.length > 0) io.stderr(`igwasm: warning: the gadget never made data source${unused.length > 1 ? "s" : ""} ${unused.join(", ")} (named in -o, --fields, --filter or --sort)\n`);
+    if (flag(args, "show-config") && !readerGone) io.stdout(JSON.stringify({ config: Object.fromEntries(gadget.config) }) + "\n");
+    // A trapped callback fails the run (IG only logs it; a test run must not pass over it).
+    for (const f of callbackFailures) io.stderr(`igwasm: ${source.label}: ${callbackFailureText(f)}\n`);
+    if (failure instanceof EventsError) {
+      io.stderr(`igwasm: ${failure.message}\n`);
+      return 1;
+    }
+    if (failure === null) return callbackFailures.length > 0 ? 1 : 0;
+    return fail(failure);
+  } finally {
+    inputs.events.close();
   }
-  try {
-    gadget.stop();
-    gadget.postStop();
-  } catch (e) {
-    failure ??= e;
-  }
-  out.flush();
-  const unused = printer.unusedNames(gadget.dataSources.names());
-  if (unused.length > 0) io.stderr(`igwasm: warning: the gadget never made data source${unused.length > 1 ? "s" : ""} ${unused.join(", ")} (named in -o, --fields, --filter or --sort)\n`);
-  if (flag(args, "show-config") && !readerGone) io.stdout(JSON.stringify({ config: Object.fromEntries(gadget.config) }) + "\n");
-  // A trapped callback fails the run (IG only logs it; a test run must not pass over it).
-  for (const f of callbackFailures) io.stderr(`igwasm: ${source.label}: ${callbackFailureText(f)}\n`);
-  if (failure instanceof EventsError) {
-    io.stderr(`igwasm: ${failure.message}\n`);
-    return 1;
-  }
-  if (failure === null) return callbackFailures.length > 0 ? 1 : 0;
-  return fail(failure);
 }
