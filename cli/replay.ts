@@ -18,41 +18,10 @@
  */
 import { convertValue, EventsError, isObject, skippable, type DataSourceDecl, type InputEvent } from "./events.js";
 import type { FieldValue } from "../runtime/index.js";
+import { parseJsonExact } from "./exact-json.js";
 
 /** Called once per field of the capture that the data source does not have, at the line it was first seen. */
 export type UnknownFieldSink = (field: string, where: string) => void;
-
-/** A JSON integer token that a double cannot hold exactly: more than 15 digits. */
-const LONG_INTEGER = /-?\d{16,}(?![.eE\d])/y;
-
-/**
- * The line with integer tokens of more than 15 digits quoted, so JSON.parse
- * keeps them as decimal text (a 64-bit field converts that exactly). Scans
- * the text once, skipping string literals, so digits inside a string are left
- * alone.
- */
-function quoteLongIntegers(line: string): string {
-  if (!/\d{16}/.test(line)) return line;
-  let out = "";
-  let from = 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 34 /* " */) {
-      for (i++; i < line.length && line.charCodeAt(i) !== 34; i++) if (line.charCodeAt(i) === 92 /* \ */) i++;
-      continue;
-    }
-    if (c !== 45 /* - */ && (c < 48 || c > 57)) continue;
-    LONG_INTEGER.lastIndex = i;
-    const m = LONG_INTEGER.exec(line);
-    if (m !== null) {
-      out += `${line.slice(from, i)}"${m[0]}"`;
-      from = i + m[0].length;
-    }
-    // Skip the rest of this number token.
-    while (i + 1 < line.length && /[-+.\deE]/.test(line[i + 1])) i++;
-  }
-  return out + line.slice(from);
-}
 
 function flatten(obj: Readonly<Record<string, unknown>>, prefix: string, out: Map<string, unknown>): void {
   for (const [k, v] of Object.entries(obj)) {
@@ -93,7 +62,7 @@ function captureRecord(obj: Readonly<Record<string, unknown>>, decl: DataSourceD
 export function captureEvent(line: string, where: string, decl: DataSourceDecl, seen: Set<string>, onUnknown: UnknownFieldSink): InputEvent {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(quoteLongIntegers(line));
+    parsed = parseJsonExact(line);
   } catch (e) {
     throw new EventsError(`${where}: not valid JSON: ${(e as Error).message}`);
   }

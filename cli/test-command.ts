@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { flag, parseArgs, UsageError, type OptionSpec } from "./args.js";
+import { parseJsonExact } from "./exact-json.js";
 import { BoundedRunner } from "./bounded-run.js";
 import { bufferIO, type CliIO } from "./io.js";
 import { CaseFileError, parseCaseFile, setExpectation, type CaseFile, type Expectation, type JsonValue, type TestCase } from "./test-case.js";
@@ -70,7 +71,8 @@ async function observe(runner: BoundedRunner, file: CaseFile, c: TestCase): Prom
     if (line === "") continue;
     let value: JsonValue;
     try {
-      value = JSON.parse(line) as JsonValue;
+      // 64-bit values stay exact: integers of more than 15 digits are compared as their decimal text.
+      value = parseJsonExact(line) as JsonValue;
     } catch {
       value = line;
     }

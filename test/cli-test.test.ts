@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cli } from "./helpers/cli.js";
+import { wat } from "./helpers/wat.js";
 import { buildExample } from "../scripts/build-examples.js";
 
 const BUILD = "test/.build/cli-test";
@@ -86,6 +87,32 @@ describe("igwasm test", () => {
     expect(text).toContain("        - { ds: filtered, comm: curl, pid: 4242 }"); // igwasm run prints fields in name order, as IG's json output
     const r = await cli("test", file);
     expect(r.out.split("\n").slice(-2)).toEqual(["2 passed, 0 failed", ""]);
+  }, 120_000);
+
+  it("64-bit values are compared exactly: a u64 above 2^53 is its decimal text, one less fails", async () => {
+    writeFileSync(join(BUILD, "minimal.wasm"), await wat(`(module
+      (import "ig" "gadgetLog" (func (param i32 i64)))
+      (memory (export "memory") 1)
+      (func (export "gadgetAPIVersion") (result i64) (i64.const 1)))`));
+    writeFileSync(join(BUILD, "big.jsonl"), [
+      '{"dataSource":{"name":"events","fields":{"big":"uint64"}}}',
+      '{"ds":"events","values":{"big":"18446744073709551615"}}',
+      "",
+    ].join("\n"));
+    const file = join(BUILD, "big.test.yaml");
+    writeFileSync(file, `gadget: minimal.wasm
+events: big.jsonl
+cases:
+  - name: exact
+    expect: { output: [{ ds: events, big: "18446744073709551615" }] }
+  - name: one less
+    expect: { output: [{ ds: events, big: "18446744073709551614" }] }
+`);
+    const r = await cli("test", file);
+    expect(r.out).toContain(`PASS ${file}: exact`);
+    expect(r.out).toContain(`FAIL ${file}: one less`);
+    expect(r.out).toContain('    +  {"ds":"events","big":"18446744073709551615"}');
+    expect(r.out.split("\n").slice(-2)).toEqual(["1 passed, 1 failed", ""]);
   }, 120_000);
 
   it("a case without expectation fails and says how to record one", async () => {
