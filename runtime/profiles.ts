@@ -17,7 +17,7 @@ import { createV0_40Imports, V0_40Trampolines, type V0_40HostImpl } from "../gen
 import { createV0_43Imports, V0_43Trampolines, type V0_43HostImpl } from "../generated/host/v0.43/index.js";
 import { fail } from "./errors.js";
 import type { Runtime } from "./runtime.js";
-import type { ShimContext, TrampolineSet } from "./abi/index.js";
+import type { ShimContext, ShimFunction, TrampolineSet } from "./abi/index.js";
 
 /** The host interface of every released profile, by id. */
 export interface ReleasedHostImpls {
@@ -97,7 +97,6 @@ export function createProfileHost<P extends ProfileId>(profile: P, rt: Runtime):
   return (profile === "pre-release" ? preReleaseHost(rt) : releasedFamilies(rt)) as HostImplOf[P];
 }
 
-type ShimFunction = (...args: number[]) => number | void;
 type ImportFactory<P extends ProfileId> = (impl: HostImplOf[P], ctx: ShimContext) => Readonly<Record<string, ShimFunction>>;
 
 /** The generated import factory of each profile. */

@@ -6,9 +6,9 @@
  * trace decorator, and tests that call imports as the module would.
  */
 import type { HostFnDescriptorOf as HostFnDescriptor } from "./descriptors.js";
+import type { ShimFunction } from "./trampolines.js";
 import { joinU64, splitWide, type WideSlot } from "./wide.js";
 
-type ShimFunction = (...args: number[]) => number | void;
 type WireFunction = (...args: (number | bigint)[]) => number | bigint | void;
 
 /** `shims` with the wire signatures that `descriptors` give them (functions without a descriptor pass through). */

@@ -10,7 +10,7 @@ export { type WideSlot, createWideSlot, returnHalves, returnWide, joinU64, joinI
 export { type ShimContext, type ShimContextOptions, createShimContext, setErrorWord, asBytes, mallocCopy } from "./context.js";
 export { kindValue, type KindDecoding } from "./kind-value.js";
 export { MISS, type Miss } from "./miss.js";
-export { type TrampolineSet, bindTrampolines } from "./trampolines.js";
+export { type TrampolineSet, type ShimFunction, bindTrampolines } from "./trampolines.js";
 export { wireAdapters } from "./bigint-adapters.js";
 export { HostCallError, GuestAbortError, ExpectedError, NotFoundError, DestinationTooSmallError } from "../errors.js";
 export { type HostFnDescriptorOf, type GuestExportDescriptorOf, type ProfileModuleDescriptor, type WireParamDescriptor, deepFreeze, ofProfile } from "./descriptors.js";

@@ -21,7 +21,8 @@ export interface TrampolineSet {
   readonly wasm: Uint8Array<ArrayBuffer>;
 }
 
-type ShimFunction = (...args: number[]) => number | void;
+/** A generated JS shim: numbers in (each i64 split in two), a number out (an i64's low half) or nothing. */
+export type ShimFunction = (...args: number[]) => number | void;
 
 const compiled = new WeakMap<TrampolineSet, WebAssembly.Module>();
 
