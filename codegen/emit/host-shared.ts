@@ -12,8 +12,8 @@
  * decision comes from codegen/lowering.ts.
  */
 import {
-  CodeBlockWriter,
   StructureKind,
+  type CodeBlockWriter,
   type FunctionDeclarationStructure,
   type InterfaceDeclarationStructure,
   type MethodSignatureStructure,
@@ -289,15 +289,19 @@ export function shimCatchBody(fn: HostFn, e: string): string[] {
 
 /**
  * The shim factory of one variant. It returns the shim itself, a named
- * function that calls `impl.<name>` directly: no wrapper per call.
+ * function that calls `impl.<name>` directly: no wrapper per call. The
+ * igwasm/abi helpers and generated constants its body names are imported.
  */
-function shimFactory(spec: AbiSpec, original: HostFn): FunctionDeclarationStructure {
+function shimFactory(spec: AbiSpec, original: HostFn, imports: ImportSet): FunctionDeclarationStructure {
   const names = hostVariantNames(spec, original);
   const fn = withSafeNames(original);
   const local = localNames(fn);
   const tryBody = shimTryBody(fn, local);
   const e = local("e");
   const catchBody = shimCatchBody(fn, e);
+  const code = [...tryBody, ...catchBody].join("\n");
+  for (const helper of abiHelpersUsed(code)) imports.value(ABI_MODULE, helper);
+  for (const name of constantsUsed(code)) imports.value(CONSTANTS_MODULE, name);
   const sig = jsSignature(fn);
   const params = sig.params.map((p) => `${p.name}: ${p.type}`).join(", ");
   return {
@@ -332,14 +336,7 @@ function shimFactory(spec: AbiSpec, original: HostFn): FunctionDeclarationStruct
 /** The three declarations of one variant: contract, JS signature, shim factory. */
 function variantStatements(spec: AbiSpec, fn: HostFn, imports: ImportSet): Statement[] {
   const names = hostVariantNames(spec, fn);
-  const factory = shimFactory(spec, fn);
-  const code = (factory.statements as ((w: CodeBlockWriter) => void)[]).map((write) => {
-    const writer = new CodeBlockWriter();
-    write(writer);
-    return writer.toString();
-  });
-  for (const helper of abiHelpersUsed(code.join("\n"))) imports.value(ABI_MODULE, helper);
-  for (const name of constantsUsed(code.join("\n"))) imports.value(CONSTANTS_MODULE, name);
+  const factory = shimFactory(spec, fn, imports);
   const host: InterfaceDeclarationStructure = {
     kind: StructureKind.Interface,
     isExported: true,
