@@ -4,11 +4,10 @@
  * and call the guest's malloc.
  */
 import { GuestExport, LogLevel } from "../generated/constants.js";
-import { createWideSlot, type ShimContext, type WideSlot } from "./abi/index.js";
-import { ExpectedError, GuestAbortError, HostCallError } from "./errors.js";
+import { createWideSlot, failureMessage, type ShimContext, type WideSlot } from "./abi/index.js";
+import { ExpectedError, HostCallError } from "./errors.js";
 import type { GuestMemory } from "./guest-memory.js";
 import type { Runtime } from "./runtime.js";
-import { errorText } from "./data-sources.js";
 
 export class RuntimeShimContext implements ShimContext {
   readonly memory: GuestMemory;
@@ -19,10 +18,7 @@ export class RuntimeShimContext implements ShimContext {
   }
 
   fail(fn: string, err: unknown): void {
-    // A guest abort must reach the guest's caller, like a trap.
-    if (err instanceof GuestAbortError) throw err;
-    const text = errorText(err);
-    const message = text.startsWith(`${fn}:`) ? text : `${fn}: ${text}`;
+    const message = failureMessage(fn, err);
     if (err instanceof ExpectedError) this.rt.logger.debug(message);
     else if (err instanceof HostCallError) this.rt.logger.warn(message);
     // A trap in a guest function the host called back (its malloc): the call fails, as in IG.

@@ -42,6 +42,17 @@ export function setErrorWord(ctx: ShimContext, ptr: number): void {
   }
 }
 
+/**
+ * The log line of host function `fn` failing with `err`: the error's text,
+ * prefixed with the function's name unless it already starts with it. A
+ * GuestAbortError is rethrown: it must reach the guest's caller, like a trap.
+ */
+export function failureMessage(fn: string, err: unknown): string {
+  if (err instanceof GuestAbortError) throw err;
+  const text = errorText(err);
+  return text.startsWith(`${fn}:`) ? text : `${fn}: ${text}`;
+}
+
 /** Text as UTF-8 bytes, bytes as they are. */
 export function asBytes(value: Uint8Array | string): Uint8Array {
   return typeof value === "string" ? encodeUtf8(value) : value;
@@ -89,11 +100,7 @@ export function createShimContext(options: ShimContextOptions): ShimContext {
   return {
     memory: { u8: () => access().u8(), view: () => access().view() },
     wide: createWideSlot(),
-    fail: (fn, err) => {
-      if (err instanceof GuestAbortError) throw err;
-      const text = errorText(err);
-      log("warn", text.startsWith(`${fn}:`) ? text : `${fn}: ${text}`);
-    },
+    fail: (fn, err) => log("warn", failureMessage(fn, err)),
     reportsMisses: options.log !== undefined,
     miss: (message) => log("debug", message),
     malloc: (size) => {
