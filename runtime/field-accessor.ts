@@ -5,7 +5,7 @@
 import { FieldKind, FieldKindSize } from "../generated/constants.js";
 import type { Field } from "./data-source.js";
 import type { DataSources } from "./data-sources.js";
-import { cStringLength, decodeUtf8, encodeUtf8 } from "./utf8.js";
+import { cStringLength, decodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.js";
 
 export type FieldValue = number | bigint | boolean | string | Uint8Array;
 /** A field kind's name in the public API: the spec's FieldKind name in lower case (`uint32`); Invalid is no kind. */
@@ -126,11 +126,17 @@ export class FieldAccessor {
     const f = this.field;
     const ds = f.ds;
     if (f.size === 0) {
-      let bytes: Uint8Array;
-      if (typeof value === "string") bytes = encodeUtf8(value);
-      else if (value instanceof Uint8Array) bytes = value.slice();
-      else throw new TypeError(`field "${f.name}" is ${FieldKind[f.kind]}: expected a string or Uint8Array, got ${typeof value}`);
-      ds.slab.vars[slot * ds.slab.varCount + f.offset] = bytes;
+      const cell = slot * ds.slab.varCount + f.offset;
+      if (typeof value === "string") {
+        // Encoded straight into the value's block: no intermediate bytes.
+        const length = utf8Length(value);
+        const at = ds.slab.reserveVar(cell, length);
+        encodeUtf8Into(value, length, this.sources.mem.u8, at);
+      } else if (value instanceof Uint8Array) {
+        ds.slab.setVar(cell, value);
+      } else {
+        throw new TypeError(`field "${f.name}" is ${FieldKind[f.kind]}: expected a string or Uint8Array, got ${typeof value}`);
+      }
       return;
     }
     const view = this.sources.mem.view;
@@ -176,6 +182,7 @@ export class FieldAccessor {
 function reader(field: Field, memoryView: DataView): FieldReader {
   // Constants, not parameters: V8 folds loads of immutable context slots only.
   const view = memoryView;
+  const bytes = new Uint8Array(view.buffer);
   const off = field.offset;
   switch (field.kind) {
     case FieldKind.Bool:
@@ -202,8 +209,9 @@ function reader(field: Field, memoryView: DataView): FieldReader {
       return (r) => view.getFloat64(r.addr + off, true);
     case FieldKind.String:
       return (r) => {
-        const b = storedBytes(field, r);
-        return decodeUtf8(b, 0, b.length);
+        const slab = field.ds.slab;
+        const cell = r.slot * slab.varCount + off;
+        return decodeUtf8(bytes, slab.varAt[cell], slab.varLen[cell]);
       };
     case FieldKind.CString:
       return (r) => {
@@ -211,14 +219,18 @@ function reader(field: Field, memoryView: DataView): FieldReader {
         return decodeUtf8(b, 0, cStringLength(b));
       };
     default:
-      return (r) => storedBytes(field, r);
+      // A copy: the stored bytes change when the value is set again or the record is reused.
+      return (r) => storedBytes(field, r).slice();
   }
 }
 
-/** The stored bytes of a variable-length field (the slab is looked up each time: adding a field replaces it). */
+/**
+ * The stored bytes of a variable-length field: a view of host memory, valid until the value is
+ * set again or the record freed (the slab is looked up each time: adding a field replaces it).
+ */
 function storedBytes(field: Field, record: RecordRef): Uint8Array {
   const slab = field.ds.slab;
-  return slab.vars[record.slot * slab.varCount + field.offset];
+  return slab.varBytes(record.slot * slab.varCount + field.offset);
 }
 
 function toNumber(f: Field, value: FieldValue): number {

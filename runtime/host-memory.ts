@@ -20,6 +20,13 @@
  * pages and keeps addresses, so no record ever moves; JS views are rebuilt
  * right after `grow` (we are the only ones growing this memory). The memory
  * never grows past `limitBytes` (the gadget's hostMemoryBytes budget).
+ *
+ * Variable-length values (String, CString, Bytes) live here too, in value
+ * blocks of power-of-two sizes from 16 bytes (`allocBlock`): blocks smaller
+ * than a chunk are carved from one, and a block given back waits on its
+ * size's free list. So a value costs host memory, and counts in the budget,
+ * exactly while a record holds it, and copying one between the guest and a
+ * record is a copy between two memories with no JS object in between.
  */
 import { MaxHandles } from "../generated/constants.js";
 import { HostCallError } from "./errors.js";
@@ -37,6 +44,19 @@ function chunkClass(bytes: number): number {
   return bytes <= MIN_CHUNK ? MIN_CHUNK : 2 ** Math.ceil(Math.log2(bytes));
 }
 
+/** log2 of the smallest value block (16 bytes: two 8-byte words, and as aligned as records). */
+const MIN_BLOCK_LOG2 = 4;
+
+/** log2 of the block size that holds `bytes` (> 0): the next power of two, at least 16. */
+function blockLog2(bytes: number): number {
+  return bytes <= 1 << MIN_BLOCK_LOG2 ? MIN_BLOCK_LOG2 : 32 - Math.clz32(bytes - 1);
+}
+
+/** The capacity of the block `allocBlock(bytes)` returns. */
+export function blockCapacity(bytes: number): number {
+  return 2 ** blockLog2(bytes);
+}
+
 export class HostMemory {
   readonly memory: WebAssembly.Memory;
   u8!: Uint8Array;
@@ -47,10 +67,10 @@ export class HostMemory {
   private readonly viewHolders = new Set<{ view: DataView }>();
   /** Chunks given back, by size class. */
   private readonly freeChunks = new Map<number, number[]>();
-  /** Bytes the memory may grow to; variable-length values (kept in JS) count in the same budget. */
+  /** Free value blocks, by log2 of their size. */
+  private readonly freeBlocks: number[][] = Array.from({ length: 33 }, () => []);
+  /** Bytes the memory may grow to: records, values and the handle table. */
   readonly limitBytes: number;
-  /** Bytes of variable-length values the guest stored in live records (RecordSlab.setVar). */
-  private varBytes = 0;
 
   constructor(limitBytes = 1024 * 1024 * 1024, initialPages = 4) {
     const maximumPages = Math.max(Math.ceil(limitBytes / PAGE), Math.ceil(HANDLE_TABLE_BYTES / PAGE));
@@ -96,7 +116,7 @@ export class HostMemory {
     }
     const addr = (this.top + CHUNK_ALIGN - 1) & ~(CHUNK_ALIGN - 1);
     const end = addr + size;
-    if (end + this.varBytes > this.limitBytes) this.exhausted(size);
+    if (end > this.limitBytes) this.exhausted(size);
     if (end > this.u8.length) {
       const pages = Math.ceil((end - this.u8.length) / PAGE);
       try {
@@ -112,18 +132,34 @@ export class HostMemory {
 
   private exhausted(more: number): never {
     throw new HostCallError(
-      `host memory budget (hostMemoryBytes, ${this.limitBytes} bytes) exhausted: ${this.top} bytes of records and ${this.varBytes} of values in use, ${more} more needed`,
+      `host memory budget (hostMemoryBytes, ${this.limitBytes} bytes) exhausted: ${this.top} bytes of records and values in use, ${more} more needed`,
     );
   }
 
-  /** Counts `bytes` more of variable-length values; fails, changing nothing, past the budget. */
-  chargeValueBytes(bytes: number): void {
-    if (this.top + this.varBytes + bytes > this.limitBytes) this.exhausted(bytes);
-    this.varBytes += bytes;
+  /**
+   * A value block of at least `bytes` (> 0) bytes, `blockCapacity(bytes)` in
+   * all, not zeroed; returns its address. Fails with a HostCallError,
+   * changing nothing, past the budget.
+   */
+  allocBlock(bytes: number): number {
+    const log2 = blockLog2(bytes);
+    const free = this.freeBlocks[log2];
+    if (free.length === 0) this.carveBlocks(log2);
+    return free.pop()!;
   }
 
-  refundValueBytes(bytes: number): void {
-    this.varBytes -= bytes;
+  /** Fills the free list of blocks of 2^log2 bytes: a chunk's worth of them, or one chunk-sized block. */
+  private carveBlocks(log2: number): void {
+    const size = 2 ** log2;
+    const chunk = this.allocChunk(size);
+    const free = this.freeBlocks[log2];
+    // Pushed from the end, so blocks go out in ascending address order.
+    for (let at = chunk + chunkClass(size) - size; at >= chunk; at -= size) free.push(at);
+  }
+
+  /** Gives back a block from allocBlock(`bytes`); nothing may use it afterwards. */
+  freeBlock(addr: number, bytes: number): void {
+    this.freeBlocks[blockLog2(bytes)].push(addr);
   }
 
   /** Gives back a chunk from allocChunk(`bytes`); nothing may use it afterwards. */

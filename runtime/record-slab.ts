@@ -10,16 +10,37 @@
  * stops once the working set is reached.
  *
  * Variable-length values (String, CString, Bytes) do not fit a fixed record;
- * they live in `vars[slot * varCount + varSlot]` as byte copies. Values the
- * guest stores (setVar) count in host memory's budget until their record is
- * freed or the value replaced; `counted` holds what each cell counted.
+ * each record has `varCount` value cells, cell `slot * varCount + varSlot`,
+ * and a cell's value lives in a value block of host memory
+ * (HostMemory.allocBlock): `varAt[cell]` is its address, `varLen[cell]` its
+ * length and `varCap[cell]` the block's size (0: no block). A value that fits
+ * its cell's block is copied into it; a longer one moves the cell to a
+ * larger block. Freeing a record gives its blocks back, so values count in
+ * host memory's budget exactly while a live record holds them, and steady
+ * emit reuses the same blocks without allocating.
+ *
+ * Whoever reads a value as bytes gets a view of host memory (`varBytes`),
+ * valid until the value is set again or its record freed; readers that keep
+ * values (FieldAccessor.get for Bytes) copy them.
  */
-import type { HostMemory } from "./host-memory.js";
+import { blockCapacity, type HostMemory } from "./host-memory.js";
 
 const CHUNK_RECORDS = 64;
 /** Records up to this many bytes are zeroed with word stores rather than TypedArray.fill. */
 const SMALL_RECORD = 256;
 const EMPTY = new Uint8Array(0);
+/** Blocks up to this size are kept for any shorter value (moving would save little). */
+const MIN_MOVED_BLOCK = 64;
+
+/**
+ * Whether a value of `length` bytes goes into a cell's block of `cap` bytes
+ * in place: it fits, and the block is not more than four times too large
+ * (then a short value replacing a long one gives the long one's bytes back,
+ * and values whose length varies a little stay where they are).
+ */
+export function fitsInPlace(length: number, cap: number): boolean {
+  return length <= cap && (length > cap >>> 2 || cap <= MIN_MOVED_BLOCK);
+}
 
 export class RecordSlab {
   addr = new Uint32Array(CHUNK_RECORDS);
@@ -27,8 +48,12 @@ export class RecordSlab {
   private freeCount = 0;
   private slots = 0;
   private liveCount = 0;
-  vars: Uint8Array[] = [];
-  private counted: number[] = [];
+  /** Value cells, `slot * varCount + varSlot`: the value's address, length and block capacity. */
+  varAt = new Uint32Array(0);
+  varLen = new Uint32Array(0);
+  varCap = new Uint32Array(0);
+  /** The last view varBytes made of each cell (see there). */
+  private views: (Uint8Array | undefined)[] = [];
   /** Addresses of this slab's chunks, given back by `dispose`. */
   private readonly chunks: number[] = [];
 
@@ -49,8 +74,7 @@ export class RecordSlab {
     const slot = this.freeSlots[--this.freeCount];
     this.liveCount++;
     this.zero(this.addr[slot]);
-    const vc = this.varCount;
-    for (let i = slot * vc, end = i + vc; i < end; i++) this.vars[i] = EMPTY;
+    // Its value cells were emptied when the slot was freed (or are new).
     return slot;
   }
 
@@ -74,26 +98,65 @@ export class RecordSlab {
     this.freeSlots[this.freeCount++] = slot;
     this.liveCount--;
     const vc = this.varCount;
-    for (let i = slot * vc, end = i + vc; i < end; i++) {
-      this.vars[i] = EMPTY;
-      if (this.counted[i] !== 0) {
-        this.mem.refundValueBytes(this.counted[i]);
-        this.counted[i] = 0;
-      }
-    }
+    for (let i = slot * vc, end = i + vc; i < end; i++) this.emptyCell(i);
+  }
+
+  /** Gives cell `index`'s block back; its value is empty. */
+  private emptyCell(index: number): void {
+    this.varLen[index] = 0;
+    this.views[index] = undefined;
+    if (this.varCap[index] === 0) return;
+    this.mem.freeBlock(this.varAt[index], this.varCap[index]);
+    this.varAt[index] = 0;
+    this.varCap[index] = 0;
   }
 
   /**
-   * Stores a copy of `value` in variable-length cell `index`, counted in host
-   * memory's budget (a replaced value's count is given back); fails, storing
-   * nothing, past the budget.
+   * The value in cell `index`: a view of host memory, valid until the cell is
+   * set again or its record freed. The view is kept for the next call, so
+   * reading a value that did not move or change length makes no object
+   * (a view costs ~20 ns, more than the rest of a fieldGetBuffer); a view
+   * made before host memory grew has length 0 and is made again.
    */
+  varBytes(index: number): Uint8Array {
+    const length = this.varLen[index];
+    if (length === 0) return EMPTY;
+    const at = this.varAt[index];
+    const kept = this.views[index];
+    if (kept !== undefined && kept.length === length && kept.byteOffset === at) return kept;
+    const view = this.mem.u8.subarray(at, at + length);
+    this.views[index] = view;
+    return view;
+  }
+
+  /**
+   * Makes cell `index` hold `length` bytes and returns where they go (the
+   * caller writes them): in place when `fitsInPlace`, else in a new block,
+   * the old one given back. Fails, changing nothing, past host memory's
+   * budget.
+   */
+  reserveVar(index: number, length: number): number {
+    if (!fitsInPlace(length, this.varCap[index])) {
+      if (length === 0) {
+        this.emptyCell(index);
+        return 0;
+      }
+      const at = this.mem.allocBlock(length);
+      if (this.varCap[index] !== 0) this.mem.freeBlock(this.varAt[index], this.varCap[index]);
+      this.varAt[index] = at;
+      this.varCap[index] = blockCapacity(length);
+    }
+    this.varLen[index] = length;
+    return this.varAt[index];
+  }
+
+  /** Stores a copy of `value` in cell `index` (see reserveVar). `value` may be a view of any memory. */
   setVar(index: number, value: Uint8Array): void {
-    const delta = value.length - this.counted[index];
-    if (delta > 0) this.mem.chargeValueBytes(delta);
-    else this.mem.refundValueBytes(-delta);
-    this.counted[index] = value.length;
-    this.vars[index] = value.slice();
+    // A view of host memory itself would be detached if reserveVar grows it: copy it out first.
+    if (value.buffer === this.mem.u8.buffer) value = value.slice();
+    const at = this.reserveVar(index, value.length);
+    // Read mem.u8 after reserveVar: a new block may have grown host memory.
+    this.mem.u8.set(value, at);
   }
 
   private get chunkBytes(): number {
@@ -110,8 +173,10 @@ export class RecordSlab {
     this.chunks.length = 0;
     this.slots = 0;
     this.freeCount = 0;
-    this.vars = [];
-    this.counted = [];
+    this.varAt = new Uint32Array(0);
+    this.varLen = new Uint32Array(0);
+    this.varCap = new Uint32Array(0);
+    this.views = [];
   }
 
   private grow(): void {
@@ -132,10 +197,21 @@ export class RecordSlab {
       this.addr[first + i] = base + i * this.recordSize;
       this.freeSlots[this.freeCount++] = first + i;
     }
-    for (let i = first * this.varCount; i < total * this.varCount; i++) {
-      this.vars.push(EMPTY);
-      this.counted.push(0);
+    const cells = total * this.varCount;
+    if (cells > this.varAt.length) {
+      const grown = Math.max(cells, this.varAt.length * 2);
+      this.varAt = withLength(this.varAt, grown);
+      this.varLen = withLength(this.varLen, grown);
+      this.varCap = withLength(this.varCap, grown);
+      while (this.views.length < grown) this.views.push(undefined);
     }
     this.slots = total;
   }
+}
+
+/** `cells` with room for `length` entries, the new ones 0. */
+function withLength(cells: Uint32Array<ArrayBuffer>, length: number): Uint32Array<ArrayBuffer> {
+  const grown = new Uint32Array(length);
+  grown.set(cells);
+  return grown;
 }

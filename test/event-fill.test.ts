@@ -30,7 +30,7 @@ function snapshot(ds: HostDataSource, mem: Uint8Array, slot: number): { fixed: n
   const at = slab.addr[slot];
   return {
     fixed: Array.from(mem.subarray(at, at + slab.recordSize)),
-    vars: Array.from({ length: slab.varCount }, (_, i) => Array.from(slab.vars[slot * slab.varCount + i])),
+    vars: Array.from({ length: slab.varCount }, (_, i) => Array.from(slab.varBytes(slot * slab.varCount + i))),
   };
 }
 
@@ -155,5 +155,17 @@ describe("emit through compiled fills", () => {
     arr.subscribe((e) => got.push((e as EventView).toJSON()));
     arr.emitArray([{ n: 1, t: 1n }, { n: 2, t: 2 }, { n: 3, t: 3n }]);
     expect(got).toEqual([{ n: 1, t: 1n }, { n: 2, t: 2n }, { n: 3, t: 3n }]);
+  });
+});
+
+describe("Bytes values a subscriber keeps", () => {
+  it("stay as they were when later events reuse the record and its value block", async () => {
+    const { ds } = await gadgetWith({ payload: "bytes", text: "string" });
+    const kept: { payload: FieldValue; text: FieldValue }[] = [];
+    const payload = ds.field("payload");
+    const text = ds.field("text");
+    ds.subscribe((e) => kept.push({ payload: payload.get(e as EventView), text: text.get(e as EventView) }));
+    for (let i = 0; i < 3; i++) ds.emit({ payload: Uint8Array.from([i, i, i, i]), text: `event ${i}` });
+    expect(kept).toEqual([0, 1, 2].map((i) => ({ payload: Uint8Array.from([i, i, i, i]), text: `event ${i}` })));
   });
 });

@@ -106,13 +106,75 @@ describe("RecordSlab", () => {
     expect(slab.addr[b] - slab.addr[a]).toBe(24);
     expect(slab.addr[a] % 8).toBe(0);
     mem.u8.fill(0xee, slab.addr[a], slab.addr[a] + 24);
-    slab.vars[a * 2 + 1] = new Uint8Array([1, 2]);
+    slab.setVar(a * 2 + 1, new Uint8Array([1, 2]));
+    expect([...slab.varBytes(a * 2 + 1)]).toEqual([1, 2]);
     slab.free(a);
     expect(slab.live).toBe(1);
     const again = slab.alloc();
     expect(again).toBe(a);
     expect([...mem.u8.subarray(slab.addr[a], slab.addr[a] + 24)]).toEqual(new Array(24).fill(0));
-    expect(slab.vars[a * 2 + 1].length).toBe(0);
+    expect(slab.varBytes(a * 2 + 1).length).toBe(0);
+  });
+
+  it("keeps variable-length values in host memory blocks: in place while they fit, a new block when longer or four times shorter", () => {
+    const mem = new HostMemory();
+    const slab = new RecordSlab(mem, 8, 1);
+    const r = slab.alloc();
+    const bytes = (n: number, fill: number): Uint8Array => new Uint8Array(n).fill(fill);
+    slab.setVar(r, bytes(5, 1));
+    const first = slab.varAt[r];
+    expect([slab.varLen[r], slab.varCap[r]]).toEqual([5, 16]);
+    expect(Array.from(mem.u8.subarray(first, first + 5))).toEqual([1, 1, 1, 1, 1]);
+    slab.setVar(r, bytes(16, 2)); // fills the block in place
+    expect([slab.varAt[r], slab.varLen[r], slab.varCap[r]]).toEqual([first, 16, 16]);
+    slab.setVar(r, bytes(17, 3)); // longer: a block of 32, the old one given back
+    expect([slab.varLen[r], slab.varCap[r]]).toEqual([17, 32]);
+    const other = slab.alloc();
+    slab.setVar(other, bytes(3, 4)); // the freed 16-byte block is reused
+    expect(slab.varAt[other]).toBe(first);
+    slab.setVar(r, bytes(200, 5)); // 256
+    const big = slab.varAt[r];
+    slab.setVar(r, bytes(65, 6)); // more than a quarter of 256: stays
+    expect([slab.varAt[r], slab.varCap[r]]).toEqual([big, 256]);
+    slab.setVar(r, bytes(64, 7)); // a quarter: moves to a block of 64
+    expect(slab.varCap[r]).toBe(64);
+    expect(Array.from(slab.varBytes(r))).toEqual(new Array(64).fill(7));
+    slab.setVar(r, bytes(2, 8)); // blocks of 64 bytes or less keep any shorter value
+    expect(slab.varCap[r]).toBe(64);
+    slab.setVar(r, new Uint8Array(0));
+    expect([slab.varLen[r], slab.varBytes(r).length]).toEqual([0, 0]);
+    slab.free(r);
+    expect([slab.varAt[r], slab.varLen[r], slab.varCap[r]]).toEqual([0, 0, 0]);
+  });
+
+  it("storing and freeing values over and over uses no more host memory than the first time", () => {
+    const mem = new HostMemory();
+    const slab = new RecordSlab(mem, 8, 2);
+    const round = (): void => {
+      const slots = Array.from({ length: 100 }, () => slab.alloc());
+      for (const [i, s] of slots.entries()) {
+        slab.setVar(s * 2, new Uint8Array(1 + (i % 40)));
+        slab.setVar(s * 2 + 1, new Uint8Array(300));
+      }
+      for (const s of slots) slab.free(s);
+    };
+    round();
+    const used = mem.used;
+    for (let i = 0; i < 20; i++) round();
+    expect(mem.used).toBe(used);
+  });
+
+  it("a value set from a view of host memory itself is copied before host memory can grow", () => {
+    const mem = new HostMemory(1 << 30, 1);
+    const slab = new RecordSlab(mem, 8, 2);
+    const r = slab.alloc();
+    slab.setVar(r * 2, new Uint8Array(1000).fill(9));
+    const pages = mem.memory.buffer.byteLength;
+    // A value larger than what is left: its block grows host memory, detaching the view passed in.
+    slab.setVar(r * 2 + 1, mem.u8.subarray(0, pages));
+    expect(mem.memory.buffer.byteLength).toBeGreaterThan(pages);
+    expect(slab.varLen[r * 2 + 1]).toBe(pages);
+    expect(Array.from(slab.varBytes(r * 2))).toEqual(new Array(1000).fill(9));
   });
 
   it("zeroes a reused record exactly, small (word stores) and large (fill), leaving its neighbours alone", () => {

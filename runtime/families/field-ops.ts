@@ -116,10 +116,10 @@ export class FieldOps {
 
   private variableValueBytes(fb: number, rec: RecordRef): Uint8Array {
     const slab = this.slabOf(fb);
-    return slab.vars[this.sources.recordSlot(rec) * slab.varCount + this.handles.fieldOffset(fb)];
+    return slab.varBytes(this.sources.recordSlot(rec) * slab.varCount + this.handles.fieldOffset(fb));
   }
 
-  /** Stores a variable-length value of the field; the slab copies it and counts it in host memory's budget. */
+  /** Stores a variable-length value of the field; the slab copies it into host memory (a value block). */
   private storeVariable(fb: number, rec: RecordRef, value: Uint8Array): void {
     const slab = this.slabOf(fb);
     slab.setVar(this.sources.recordSlot(rec) * slab.varCount + this.handles.fieldOffset(fb), value);
@@ -287,13 +287,9 @@ export class FieldOps {
   /** set for a scalar written into the value's bytes: a variable-length value of the kind's size, or a failure. */
   private setScalarInValue(field: number, data: number, kind: number, value: number | bigint, what: string): void {
     const fb = this.handles.entry(field, HandleType.Field, what);
-    const rec = this.record(fb, field, data, what);
-    const size = FieldKindSize[this.handles.fieldKind(fb)];
-    const current = this.scalarBytes(fb, rec, kind, what);
-    // A variable-length value of the kind's size: write a copy, so no other holder of the old bytes sees the change.
-    const next = size === 0 ? current.slice() : current;
-    this.writeScalar(new DataView(next.buffer, next.byteOffset, next.length), 0, next.length, kind, value);
-    if (size === 0) this.storeVariable(fb, rec, next);
+    // The value's bytes in host memory, of the kind's size: written in place (readers that keep values copy them).
+    const current = this.scalarBytes(fb, this.record(fb, field, data, what), kind, what);
+    this.writeScalar(new DataView(current.buffer, current.byteOffset, current.length), 0, current.length, kind, value);
   }
 
   private setBytes(fb: number, rec: RecordRef, kind: number, value: Uint8Array, what: string): void {
