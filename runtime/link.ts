@@ -5,11 +5,12 @@
  * trace decorator, WASI) and instantiating it.
  */
 import type { ProfileId } from "../generated/constants.js";
-import { FieldGetScalarName, FieldSetName, hostFunctionsOfProfile, profileModules } from "../generated/host/descriptors.js";
+import { FieldGetBufferName, FieldGetScalarName, FieldSetName, hostFunctionsOfProfile, profileModules } from "../generated/host/descriptors.js";
 import { errorText } from "./data-sources.js";
 import { GadgetError } from "./errors.js";
-import { createFieldFastPath, type FieldGetScalarImport, type FieldSetImport } from "./fast-path/field-fast-path.js";
+import { createFieldFastPath, type FieldGetBufferImport, type FieldGetScalarImport, type FieldSetImport } from "./fast-path/field-fast-path.js";
 import { bindTrampolines, wireAdapters } from "./abi/index.js";
+import { createValueCopy } from "./fast-path/value-copy.js";
 import { createProfileHost, importFactories, trampolineSets, type HostImplOf } from "./profiles.js";
 import { WASI_MODULE } from "./release-detect.js";
 import type { Runtime } from "./runtime.js";
@@ -71,13 +72,18 @@ function fastPathFits(profile: ProfileId): boolean {
 }
 
 /**
- * Replaces fieldGetScalar and fieldSet by the wasm fast path, which falls
- * back to the functions it replaces (the trampolines of the JS shims) for
- * anything but the plain success case.
+ * Replaces fieldGetScalar, fieldSet and fieldGetBuffer by the wasm fast
+ * path, which falls back to the functions it replaces (the trampolines of
+ * the JS shims) for anything but the plain success case.
  */
 function withFastPath(rt: Runtime, fns: Record<string, WebAssembly.ImportValue>): Record<string, WebAssembly.ImportValue> {
-  const fast = createFieldFastPath(rt.hostMemory.memory, { fieldGetScalar: fns.fieldGetScalar as FieldGetScalarImport, fieldSet: fns.fieldSet as FieldSetImport });
-  return { ...fns, fieldGetScalar: fast.fieldGetScalar, fieldSet: fast.fieldSet };
+  const fallback = {
+    fieldGetScalar: fns[FieldGetScalarName] as FieldGetScalarImport,
+    fieldSet: fns[FieldSetName] as FieldSetImport,
+    fieldGetBuffer: fns[FieldGetBufferName] as FieldGetBufferImport,
+  };
+  const fast = createFieldFastPath(rt.hostMemory.memory, fallback, createValueCopy(rt.dataSources, rt.hostMemory, rt.guestMemory));
+  return { ...fns, [FieldGetScalarName]: fast.fieldGetScalar, [FieldSetName]: fast.fieldSet, [FieldGetBufferName]: fast.fieldGetBuffer };
 }
 
 function createShims<P extends ProfileId>(profile: P, rt: Runtime, ctx: RuntimeShimContext, families: FamilyOverrides) {

@@ -20,7 +20,8 @@ import { Logger } from "../runtime/logger.js";
 import { Runtime } from "../runtime/runtime.js";
 import { RuntimeShimContext } from "../runtime/runtime-shim-context.js";
 import { buildFastPathSource, FAST_PATH_OUT_PATH } from "../runtime/fast-path/build.js";
-import { createFieldFastPath, type FieldFastPathImports, type FieldGetScalarImport, type FieldSetImport } from "../runtime/fast-path/field-fast-path.js";
+import { createFieldFastPath, type FieldFastPathImports, type FieldGetBufferImport, type FieldGetScalarImport, type FieldSetImport } from "../runtime/fast-path/field-fast-path.js";
+import { createValueCopy } from "../runtime/fast-path/value-copy.js";
 
 const ERR_PTR = 64;
 const SENTINEL = 0xa5a5a5a5;
@@ -58,17 +59,42 @@ class Rig {
     this.rt.guestMemory.attach(this.guestMemory);
     const ctx = new RuntimeShimContext(this.rt);
     const linked = bindTrampolines(V0_43Trampolines, createV0_43FieldImports(this.rt.field, ctx), ctx.wide);
-    this.js = { fieldGetScalar: linked.fieldGetScalar as FieldGetScalarImport, fieldSet: linked.fieldSet as FieldSetImport };
-    this.fast = createFieldFastPath(this.host.memory, {
-      fieldGetScalar: (f, d, k, e) => {
-        this.fallbackCalls++;
-        return this.js.fieldGetScalar(f, d, k, e);
+    this.js = {
+      fieldGetScalar: linked.fieldGetScalar as FieldGetScalarImport,
+      fieldSet: linked.fieldSet as FieldSetImport,
+      fieldGetBuffer: linked.fieldGetBuffer as FieldGetBufferImport,
+    };
+    this.fast = createFieldFastPath(
+      this.host.memory,
+      {
+        fieldGetScalar: (f, d, k, e) => {
+          this.fallbackCalls++;
+          return this.js.fieldGetScalar(f, d, k, e);
+        },
+        fieldSet: (f, d, k, v) => {
+          this.fallbackCalls++;
+          return this.js.fieldSet(f, d, k, v);
+        },
+        fieldGetBuffer: (f, d, k, dst) => {
+          this.fallbackCalls++;
+          return this.js.fieldGetBuffer(f, d, k, dst);
+        },
       },
-      fieldSet: (f, d, k, v) => {
-        this.fallbackCalls++;
-        return this.js.fieldSet(f, d, k, v);
-      },
-    });
+      createValueCopy(this.sources, this.host, this.rt.guestMemory),
+    );
+  }
+
+  /** Guest memory as bytes. */
+  guestBytes(): Uint8Array {
+    return new Uint8Array(this.guestMemory.buffer);
+  }
+
+  /** Calls `fn` through one path; what the guest could see of it. */
+  on<T>(path: "js" | "fast", fn: (imports: FieldFastPathImports) => T): { result: T; log: string[]; fallback: boolean } {
+    this.log.length = 0;
+    const before = this.fallbackCalls;
+    const result = fn(this[path]);
+    return { result, log: [...this.log], fallback: this.fallbackCalls !== before };
   }
 
   errorWord(): number {
@@ -137,11 +163,15 @@ describe("field fast path: build", () => {
     expect(WebAssembly.Module.exports(mod)).toEqual([
       { name: "fieldGetScalar", kind: "function" },
       { name: "fieldSet", kind: "function" },
+      { name: "fieldGetBuffer", kind: "function" },
     ]);
     expect(WebAssembly.Module.imports(mod)).toEqual([
       { module: "host", name: "memory", kind: "memory" },
       { module: "fallback", name: "fieldGetScalar", kind: "function" },
       { module: "fallback", name: "fieldSet", kind: "function" },
+      { module: "fallback", name: "fieldGetBuffer", kind: "function" },
+      { module: "values", name: "copyOut", kind: "function" },
+      { module: "values", name: "copyIn", kind: "function" },
     ]);
     // A guest importing both with the ig-v1 types links against the exports (a wasm
     // function import must match its type exactly, so this is the signature check).
@@ -376,20 +406,6 @@ describe("field fast path: everything else falls back, with the JS path's outcom
     expect(rig.get(field(FieldKind.Uint32), packet, FieldKind.Uint32, 0xfffffff0)).toMatchObject({ value: 42n, fallback: false });
   });
 
-  it("String/Bytes writes go to the JS path and store the same value; CString is refused there", () => {
-    const { rig, packet, field, record } = s;
-    const text = new TextEncoder().encode("hello");
-    new Uint8Array(rig.guestMemory.buffer).set(text, 256);
-    const packed = (BigInt(text.length) << 32n) | 256n;
-    for (const [fieldKind, kind] of [[FieldKind.String, FieldKind.String], [FieldKind.CString, FieldKind.String], [FieldKind.Bytes, FieldKind.Bytes]]) {
-      const r = rig.set(field(fieldKind), packet, kind, packed, record);
-      expect(r).toMatchObject({ status: 0, fallback: true, log: [] });
-      expect(new TextDecoder().decode(rig.fieldOps.fieldGetBuffer(field(fieldKind) as FieldHandle, packet as unknown as DataHandle, kind))).toBe("hello");
-    }
-    // IG: kind CString is "unknown field kind" for fieldSet (pkg/operators/wasm/fields.go, aeac857).
-    expect(rig.set(field(FieldKind.CString), packet, FieldKind.CString, packed, record)).toMatchObject({ status: 1, fallback: true });
-  });
-
   it("data-array element handles go to the JS path, which resolves them", () => {
     const { rig } = s;
     const arrDs = rig.dsOps.newDataSource("arr", DataSourceType.Array) as DataSourceHandle;
@@ -414,12 +430,146 @@ describe("field fast path: everything else falls back, with the JS path's outcom
   });
 });
 
-/** A module importing ig.fieldGetScalar and ig.fieldSet with their ig-v1 wire types. */
+/**
+ * String and Bytes values: the same steps on two fresh rigs, one through the
+ * JS path and one through the fast path. Each step's answer, log lines and
+ * the guest's bytes must agree, and so must the stored value after it; `fast`
+ * says whether the fast path must handle the step itself (no fallback).
+ */
+describe("field fast path: String and Bytes values", () => {
+  const SRC = 0x100;
+  const DST = 0x800;
+  const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
+  const packed = (ptr: number, len: number): bigint => (BigInt(len) << 32n) | BigInt(ptr);
+
+  type Step =
+    | { set: string | null; fieldKind: FieldKind; kind?: FieldKind; range?: [number, number]; fast: boolean }
+    | { get: FieldKind; kind?: FieldKind; cap: number; ptr?: number; fast: boolean };
+
+  function run(steps: readonly Step[]): void {
+    const twins = { js: setup(), fast: setup() };
+    for (const [i, step] of steps.entries()) {
+      const seen = (["js", "fast"] as const).map((path) => {
+        const { rig, packet, field } = twins[path];
+        rig.guestBytes().fill(0xee, DST, DST + 64);
+        let call: { result: number; log: string[]; fallback: boolean };
+        let fieldKind: FieldKind;
+        if ("set" in step) {
+          fieldKind = step.fieldKind;
+          const bytes = step.set === null ? new Uint8Array(0) : enc(step.set);
+          rig.guestBytes().set(bytes, SRC);
+          const value = step.range ? packed(...step.range) : packed(SRC, bytes.length);
+          call = rig.on(path, (f) => f.fieldSet(field(fieldKind), packet, step.kind ?? FieldKind.String, value));
+        } else {
+          fieldKind = step.get;
+          call = rig.on(path, (f) => f.fieldGetBuffer(field(fieldKind), packet, step.kind ?? FieldKind.Bytes, packed(step.ptr ?? DST, step.cap)));
+        }
+        const stored = Array.from(rig.fieldOps.fieldGetBuffer(field(fieldKind) as FieldHandle, packet as unknown as DataHandle, FieldKind.Bytes));
+        return { ...call, dst: Array.from(rig.guestBytes().subarray(DST, DST + 64)), stored };
+      });
+      const [js, fast] = seen;
+      expect({ ...fast, fallback: undefined }, `step ${i}: ${JSON.stringify(step)}`).toEqual({ ...js, fallback: undefined });
+      expect(fast.fallback, `step ${i}: ${JSON.stringify(step)} taken by the ${step.fast ? "fast path" : "fallback"}`).toBe(!step.fast);
+    }
+  }
+
+  it("a value is stored by the JS path when it needs a block, then in place by the fast path; reads copy it out", () => {
+    run([
+      { get: FieldKind.String, cap: 16, fast: true }, // empty: 0 bytes
+      { set: "hello", fieldKind: FieldKind.String, fast: false }, // a new 16-byte block
+      { set: "world", fieldKind: FieldKind.String, fast: true },
+      { get: FieldKind.String, cap: 16, fast: true },
+      { get: FieldKind.String, kind: FieldKind.String, cap: 5, fast: true },
+      { set: "0123456789abcdef", fieldKind: FieldKind.String, fast: true }, // fills the block
+      { get: FieldKind.String, cap: 64, fast: true },
+      { set: "0123456789abcdefg", fieldKind: FieldKind.String, fast: false }, // 17 bytes: a 32-byte block
+      { set: "abc", fieldKind: FieldKind.String, fast: true }, // 3 bytes stay in a block of 32
+      { set: null, fieldKind: FieldKind.String, fast: true },
+      { get: FieldKind.String, cap: 0, fast: true },
+      { set: "x".repeat(60), fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, fast: false },
+      { get: FieldKind.Bytes, cap: 64, fast: true },
+      { set: "y".repeat(3), fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, fast: true }, // a block of 64 keeps short values
+      { set: "z".repeat(20), fieldKind: FieldKind.CString, fast: false },
+      { get: FieldKind.CString, cap: 64, fast: true }, // raw bytes of a CString field: the value as stored
+    ]);
+  });
+
+  it("a long value moves to a smaller block when a much shorter one replaces it (the JS path decides)", () => {
+    run([
+      { set: "a".repeat(200), fieldKind: FieldKind.String, fast: false }, // block of 256
+      { set: "b".repeat(100), fieldKind: FieldKind.String, fast: true },
+      { set: "c".repeat(64), fieldKind: FieldKind.String, fast: false }, // a quarter of 256: moves to 64
+      { set: "d".repeat(33), fieldKind: FieldKind.String, fast: true },
+    ]);
+  });
+
+  it("failures and everything else go to the shim, with its answer, log and bytes", () => {
+    const outside = 65536 - 2;
+    run([
+      { set: "hello", fieldKind: FieldKind.String, fast: false },
+      { get: FieldKind.String, cap: 4, fast: false }, // too small: -1, logged, nothing written
+      { get: FieldKind.String, cap: 16, ptr: outside, fast: false }, // outside guest memory
+      { set: "hello", fieldKind: FieldKind.String, range: [outside, 5], fast: false },
+      { set: "hello", fieldKind: FieldKind.String, kind: FieldKind.CString, fast: false }, // CString is no access kind
+      { get: FieldKind.String, kind: FieldKind.CString, cap: 16, fast: false },
+      { get: FieldKind.String, kind: FieldKind.Uint32, cap: 16, fast: false },
+      { get: FieldKind.Uint32, cap: 16, fast: false }, // a fixed-size field read as bytes: the shim's case
+      { set: "abcd", fieldKind: FieldKind.Uint32, kind: FieldKind.Bytes, fast: false },
+      { get: FieldKind.Uint32, cap: 16, fast: false },
+    ]);
+  });
+
+  it("bad and stale handles and element handles go to the shim", () => {
+    const { rig, dsHandle, packet, field } = setup();
+    const str = field(FieldKind.String);
+    const bytes = enc("hello");
+    rig.guestBytes().set(bytes, SRC);
+    expect(rig.on("fast", (f) => f.fieldSet(str, packet, FieldKind.String, packed(SRC, 5)))).toMatchObject({ result: 0, fallback: true });
+    for (const [f, d] of [[0, packet], [str, 0], [str | 0x80000000, packet], [packet, packet], [str, str]]) {
+      const js = rig.on("js", (i) => i.fieldGetBuffer(f >>> 0, d >>> 0, FieldKind.String, packed(DST, 16)));
+      const fast = rig.on("fast", (i) => i.fieldGetBuffer(f >>> 0, d >>> 0, FieldKind.String, packed(DST, 16)));
+      expect(fast).toEqual({ ...js, fallback: true });
+      expect(js.result).toBe(-1);
+    }
+    rig.dsOps.dataSourceRelease(dsHandle, packet);
+    expect(rig.on("fast", (i) => i.fieldSet(str, packet, FieldKind.String, packed(SRC, 5)))).toMatchObject({ result: 1, fallback: true });
+    const arrDs = rig.dsOps.newDataSource("arr", DataSourceType.Array) as DataSourceHandle;
+    const f = rig.dsOps.dataSourceAddField(arrDs, "s", FieldKind.String);
+    const arr = rig.dsOps.dataSourceNewPacketArray(arrDs) as unknown as DataArrayHandle;
+    // dataArrayNew gives a Data handle (the fast path's case), dataArrayGet an element handle (the shim's).
+    const fresh = rig.arrayOps.dataArrayNew(arr);
+    expect(rig.on("fast", (i) => i.fieldSet(f, fresh, FieldKind.String, packed(SRC, 5)))).toMatchObject({ result: 0, fallback: true });
+    expect(rig.on("fast", (i) => i.fieldGetBuffer(f, fresh, FieldKind.String, packed(DST, 16)))).toMatchObject({ result: 5, fallback: false });
+    rig.arrayOps.dataArrayAppend(arr, fresh);
+    const elem = rig.arrayOps.dataArrayGet(arr, 0);
+    expect(elem >>> 31).toBe(1);
+    expect(rig.on("fast", (i) => i.fieldSet(f, elem, FieldKind.String, packed(SRC, 4)))).toMatchObject({ result: 0, fallback: true });
+    expect(rig.on("fast", (i) => i.fieldGetBuffer(f, elem, FieldKind.String, packed(DST, 16)))).toMatchObject({ result: 4, fallback: true });
+  });
+
+  it("reads and writes values placed after host memory grew", () => {
+    const { rig, packet, field } = setup();
+    const str = field(FieldKind.String);
+    rig.guestBytes().set(enc("0123456789"), SRC);
+    expect(rig.on("fast", (f) => f.fieldSet(str, packet, FieldKind.String, packed(SRC, 10)))).toMatchObject({ result: 0, fallback: true });
+    rig.host.allocChunk(rig.host.memory.buffer.byteLength); // grows host memory: its views are new
+    rig.guestBytes().set(enc("abcdefghij"), SRC);
+    expect(rig.on("fast", (f) => f.fieldSet(str, packet, FieldKind.String, packed(SRC, 10)))).toMatchObject({ result: 0, fallback: false });
+    expect(rig.on("fast", (f) => f.fieldGetBuffer(str, packet, FieldKind.String, packed(DST, 16)))).toMatchObject({ result: 10, fallback: false });
+    expect(new TextDecoder().decode(rig.guestBytes().subarray(DST, DST + 10))).toBe("abcdefghij");
+  });
+});
+
+/** A module importing ig.fieldGetScalar, ig.fieldSet and ig.fieldGetBuffer with their ig-v1 wire types. */
 function guestImportingFieldFunctions(): Uint8Array<ArrayBuffer> {
   // (module (import "ig" "fieldGetScalar" (func (param i32 i32 i32 i32) (result i64)))
-  //         (import "ig" "fieldSet" (func (param i32 i32 i32 i64) (result i32))))
+  //         (import "ig" "fieldSet" (func (param i32 i32 i32 i64) (result i32)))
+  //         (import "ig" "fieldGetBuffer" (func (param i32 i32 i32 i64) (result i32))))
   const str = (s: string): number[] => [s.length, ...new TextEncoder().encode(s)];
   const types = [0x02, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x01, 0x7e, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7e, 0x01, 0x7f];
-  const imports = [0x02, ...str("ig"), ...str("fieldGetScalar"), 0x00, 0x00, ...str("ig"), ...str("fieldSet"), 0x00, 0x01];
+  const imports = [
+    0x03, ...str("ig"), ...str("fieldGetScalar"), 0x00, 0x00, ...str("ig"), ...str("fieldSet"), 0x00, 0x01,
+    ...str("ig"), ...str("fieldGetBuffer"), 0x00, 0x01,
+  ];
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, types.length, ...types, 0x02, imports.length, ...imports]);
 }

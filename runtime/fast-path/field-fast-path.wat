@@ -37,6 +37,19 @@
   (import "host" "memory" (memory 1))
   (import "fallback" "fieldGetScalar" (func $fallbackGetScalar (param i32 i32 i32 i32) (result i64)))
   (import "fallback" "fieldSet" (func $fallbackSet (param i32 i32 i32 i64) (result i32)))
+  (import "fallback" "fieldGetBuffer" (func $fallbackGetBuffer (param i32 i32 i32 i64) (result i32)))
+  ;; String and Bytes values live in value blocks of host memory that JS
+  ;; tracks (runtime/record-slab.ts, a cell per record and variable-length
+  ;; field), and the copy goes to or from GUEST memory, which this module
+  ;; cannot see. So for them this module resolves the handles and JS copies:
+  ;; values.copyOut / values.copyIn(dataSource, recordSlot, cell, ptr, len)
+  ;; copy the value of that cell to the guest range, or the guest range into
+  ;; it, and answer the byte count / 0, or -1 when the case is not theirs
+  ;; (a destination too small, a range outside guest memory, a value that
+  ;; needs a new block), which then goes to the fallback like any other.
+  ;; (runtime/fast-path/value-copy.ts)
+  (import "values" "copyOut" (func $copyOut (param i32 i32 i32 i32 i32) (result i32)))
+  (import "values" "copyIn" (func $copyIn (param i32 i32 i32 i32 i32) (result i32)))
 
   ;; Both functions start with the same resolution block (V8 does not inline
   ;; wasm calls, and each internal call would cost about as much as the whole
@@ -163,6 +176,60 @@
         (return (i32.const 0)))
       (i64.store (local.get $at) (local.get $value))
       (return (i32.const 0)))
+    ;; A String or Bytes value for a variable-length field is copied in by JS (values.copyIn).
+    (if (i32.eqz (call $valueCell (local.get $field) (local.get $data) (local.get $kind)))
+      (then
+        (if (i32.eqz (call $copyIn
+              (i32.load16_u offset=2 (local.tee $fe (i32.shl (i32.and (local.get $field) (i32.const 0x1fff)) (i32.const 4))))
+              (i32.load offset=12 (i32.shl (i32.and (local.get $data) (i32.const 0x1fff)) (i32.const 4)))
+              (i32.load offset=8 (local.get $fe))
+              (i32.wrap_i64 (local.get $value))
+              (i32.wrap_i64 (i64.shr_u (local.get $value) (i64.const 32)))))
+          (then (return (i32.const 0))))))
     ;; $fallback: the JS path decides (and reports) everything else.
     (call $fallbackSet (local.get $field) (local.get $data) (local.get $kind) (local.get $value)))
+
+  ;; ig.fieldGetBuffer(field, data, kind, dst) -> u32 bytes copied: the value
+  ;; of a variable-length field, String or Bytes kind, copied out by JS
+  ;; (values.copyOut). Everything else (a fixed-size field read as bytes too)
+  ;; takes the fallback.
+  (func (export "fieldGetBuffer") (param $field i32) (param $data i32) (param $kind i32) (param $dst i64) (result i32)
+    (local $fe i32) (local $copied i32)
+    (if (i32.eqz (call $valueCell (local.get $field) (local.get $data) (local.get $kind)))
+      (then
+        (local.set $copied (call $copyOut
+          (i32.load16_u offset=2 (local.tee $fe (i32.shl (i32.and (local.get $field) (i32.const 0x1fff)) (i32.const 4))))
+          (i32.load offset=12 (i32.shl (i32.and (local.get $data) (i32.const 0x1fff)) (i32.const 4)))
+          (i32.load offset=8 (local.get $fe))
+          (i32.wrap_i64 (local.get $dst))
+          (i32.wrap_i64 (i64.shr_u (local.get $dst) (i64.const 32)))))
+        (if (i32.ge_s (local.get $copied) (i32.const 0)) (then (return (local.get $copied))))))
+    (call $fallbackGetBuffer (local.get $field) (local.get $data) (local.get $kind) (local.get $dst)))
+
+  ;; 0 when `kind` is String (12) or Bytes (14) and field and data resolve as
+  ;; in steps 2-4 above to a variable-length field (String, CString or Bytes:
+  ;; kinds 12 and up) of the record's data source; 1 otherwise. The caller then
+  ;; reads the field entry at (field & 0x1fff) << 4 and the data entry at
+  ;; (data & 0x1fff) << 4: field +8 is the value's cell in the record, data +12
+  ;; the record's slot. A function of its own (a call, unlike the scalar
+  ;; paths): the JS copy after it costs far more.
+  (func $valueCell (param $field i32) (param $data i32) (param $kind i32) (result i32)
+    (local $fe i32) (local $de i32)
+    (block $no
+      (br_if $no (i32.and (i32.ne (local.get $kind) (i32.const 12)) (i32.ne (local.get $kind) (i32.const 14))))
+      (local.set $fe (i32.and (local.get $field) (i32.const 0x1fff)))
+      (br_if $no (i32.gt_u (i32.sub (local.get $fe) (i32.const 1)) (i32.const 4095)))
+      (local.set $fe (i32.shl (local.get $fe) (i32.const 4)))
+      (br_if $no (i32.ne (i32.load8_u (local.get $fe)) (i32.const 2)))
+      (br_if $no (i32.ne (i32.load offset=4 (local.get $fe)) (i32.shr_u (local.get $field) (i32.const 13))))
+      (br_if $no (i32.lt_s (local.get $data) (i32.const 0)))
+      (local.set $de (i32.and (local.get $data) (i32.const 0x1fff)))
+      (br_if $no (i32.gt_u (i32.sub (local.get $de) (i32.const 1)) (i32.const 4095)))
+      (local.set $de (i32.shl (local.get $de) (i32.const 4)))
+      (br_if $no (i32.eqz (i32.and (i32.load8_u (local.get $de)) (i32.const 12))))
+      (br_if $no (i32.ne (i32.load offset=4 (local.get $de)) (i32.shr_u (local.get $data) (i32.const 13))))
+      (br_if $no (i32.ne (i32.load16_u offset=2 (local.get $fe)) (i32.load16_u offset=2 (local.get $de))))
+      (br_if $no (i32.lt_u (i32.load8_u offset=1 (local.get $fe)) (i32.const 12)))
+      (return (i32.const 0)))
+    (i32.const 1))
 )
