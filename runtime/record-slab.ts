@@ -119,11 +119,16 @@ export class RecordSlab {
    * made before host memory grew has length 0 and is made again.
    */
   varBytes(index: number): Uint8Array {
+    // A moved value has no kept view (reserveVar drops it); a detached one has length 0.
+    const kept = this.views[index];
+    return kept !== undefined && kept.length === this.varLen[index] && kept.length !== 0 ? kept : this.freshView(index);
+  }
+
+  /** varBytes without a kept view (small varBytes is inlined into the field functions). */
+  private freshView(index: number): Uint8Array {
     const length = this.varLen[index];
     if (length === 0) return EMPTY;
     const at = this.varAt[index];
-    const kept = this.views[index];
-    if (kept !== undefined && kept.length === length && kept.byteOffset === at) return kept;
     const view = this.mem.u8.subarray(at, at + length);
     this.views[index] = view;
     return view;
@@ -143,6 +148,7 @@ export class RecordSlab {
       }
       const at = this.mem.allocBlock(length);
       if (this.varCap[index] !== 0) this.mem.freeBlock(this.varAt[index], this.varCap[index]);
+      this.views[index] = undefined;
       this.varAt[index] = at;
       this.varCap[index] = blockCapacity(length);
     }
