@@ -451,7 +451,7 @@ describe("field fast path: String and Bytes values", () => {
     for (const [i, step] of steps.entries()) {
       const seen = (["js", "fast"] as const).map((path) => {
         const { rig, packet, field } = twins[path];
-        rig.guestBytes().fill(0xee, DST, DST + 64);
+        rig.guestBytes().fill(0xee, DST, DST + 300);
         let call: { result: number; log: string[]; fallback: boolean };
         let fieldKind: FieldKind;
         if ("set" in step) {
@@ -465,7 +465,7 @@ describe("field fast path: String and Bytes values", () => {
           call = rig.on(path, (f) => f.fieldGetBuffer(field(fieldKind), packet, step.kind ?? FieldKind.Bytes, packed(step.ptr ?? DST, step.cap)));
         }
         const stored = Array.from(rig.fieldOps.fieldGetBuffer(field(fieldKind) as FieldHandle, packet as unknown as DataHandle, FieldKind.Bytes));
-        return { ...call, dst: Array.from(rig.guestBytes().subarray(DST, DST + 64)), stored };
+        return { ...call, dst: Array.from(rig.guestBytes().subarray(DST, DST + 300)), stored };
       });
       const [js, fast] = seen;
       expect({ ...fast, fallback: undefined }, `step ${i}: ${JSON.stringify(step)}`).toEqual({ ...js, fallback: undefined });
@@ -497,6 +497,10 @@ describe("field fast path: String and Bytes values", () => {
   it("a long value moves to a smaller block when a much shorter one replaces it (the JS path decides)", () => {
     run([
       { set: "a".repeat(200), fieldKind: FieldKind.String, fast: false }, // block of 256
+      { get: FieldKind.String, cap: 256, fast: true }, // past 128 bytes: the builtin copy
+      { set: "e".repeat(150), fieldKind: FieldKind.String, fast: true },
+      { get: FieldKind.String, cap: 256, fast: true },
+      { get: FieldKind.String, cap: 149, fast: false },
       { set: "b".repeat(100), fieldKind: FieldKind.String, fast: true },
       { set: "c".repeat(64), fieldKind: FieldKind.String, fast: false }, // a quarter of 256: moves to 64
       { set: "d".repeat(33), fieldKind: FieldKind.String, fast: true },

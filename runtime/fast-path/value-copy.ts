@@ -7,9 +7,9 @@
  *
  * The generated shims hand values over as Uint8Arrays (a view of the
  * guest's bytes, or the bytes the host returns), and making a view costs
- * more than the rest of such a call (~20 ns). Here nothing is made for a
- * short value: the copy goes word by word between the two DataViews
- * (copy-between.ts).
+ * more than the rest of such a call (~20 ns). Here nothing is made: a short
+ * value is copied word by word between the two DataViews (copy-words.ts),
+ * a long one through the view RecordSlab keeps of it.
  *
  * Each answers -1, having changed nothing, for any case but the plain
  * successful one, and the wasm half then calls the shim, which decides and
@@ -21,7 +21,7 @@ import type { GuestMemoryAccess } from "../abi/memory.js";
 import type { DataSources } from "../data-sources.js";
 import type { HostMemory } from "../host-memory.js";
 import { fitsInPlace } from "../record-slab.js";
-import { copyBetween } from "./copy-between.js";
+import { copyWords, WORD_COPY_MAX } from "./copy-words.js";
 
 /** The imports `values.copyOut` / `values.copyIn` of field-fast-path.wat. */
 export interface ValueCopy {
@@ -46,7 +46,9 @@ export function createValueCopy(sources: DataSources, host: HostMemory, guest: G
       ptr >>>= 0;
       // The guest's size from its Uint8Array: a DataView's byteLength getter is a builtin call in Node 20.
       if (n > cap >>> 0 || ptr + n > guest.u8().length) return -1;
-      copyBetween(host.view, host.u8, slab.varAt[index], guest.view(), guest.u8(), ptr, n);
+      // A long value through its kept view (RecordSlab.varBytes): no view made when it is read again.
+      if (n > WORD_COPY_MAX) guest.u8().set(slab.varBytes(index), ptr);
+      else copyWords(host.view, slab.varAt[index], guest.view(), ptr, n);
       return n;
     },
     copyIn(dataSource, slot, cell, ptr, len) {
@@ -56,7 +58,8 @@ export function createValueCopy(sources: DataSources, host: HostMemory, guest: G
       len >>>= 0;
       if (ptr + len > guest.u8().length || !fitsInPlace(len, slab.varCap[index])) return -1;
       slab.varLen[index] = len;
-      copyBetween(guest.view(), guest.u8(), ptr, host.view, host.u8, slab.varAt[index], len);
+      if (len > WORD_COPY_MAX) host.u8.set(guest.u8().subarray(ptr, ptr + len), slab.varAt[index]);
+      else copyWords(guest.view(), ptr, host.view, slab.varAt[index], len);
       return 0;
     },
   };
