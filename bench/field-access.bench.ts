@@ -4,7 +4,7 @@
  * a loop of N calls inside the guest (bench/guests/field-guest.wat), on four
  * hosts:
  *
- *   igwasm              loadGadget's default: the wasm fast path for scalars
+ *   igwasm              loadGadget's default: the wasm fast path (scalars; String values copied by JS)
  *   igwasm (JS shims)   loadGadget with `fastPath: false`: the generated JS shims
  *   plain               bench/baselines/plain-host.ts: IG's Go host translated to JS (the fair baseline)
  *   naive               bench/baselines/naive-host.ts: a careless JS host
@@ -171,7 +171,10 @@ export const fieldAccessSuite: BenchSuite = {
       baseline: CALL_FLOOR_BASELINE,
       cases,
       derived,
-      notes: ["fieldGetBuffer has no fast path: `igwasm` and `igwasm (JS shims)` run the same code for it."],
+      notes: [
+        "fieldGetBuffer and a String fieldSet on `igwasm`: the wasm fast path resolves the handles, JS copies the value " +
+          "(runtime/fast-path/value-copy.ts); on `igwasm (JS shims)` the generated shims hand it over as a Uint8Array.",
+      ],
     });
   },
 };

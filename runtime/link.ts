@@ -42,9 +42,10 @@ export interface LinkOptions {
    */
   readonly families?: FamilyOverrides;
   /**
-   * Give the guest the wasm implementations of fieldGetScalar and fieldSet
-   * (runtime/fast-path), so its hottest host calls never cross into JS.
-   * Results, error values and logs are the JS path's. Default true.
+   * Give the guest the wasm implementations of fieldGetScalar, fieldSet and
+   * fieldGetBuffer (runtime/fast-path): scalar reads and writes never cross
+   * into JS, String and Bytes values cross once, for the copy. Results,
+   * error values and logs are the JS path's. Default true.
    */
   readonly fastPath?: boolean;
   /** Receives a line per host call and result. */
@@ -96,7 +97,7 @@ function createShims<P extends ProfileId>(profile: P, rt: Runtime, ctx: RuntimeS
  * checked by release-detect.ts). The import object offers the profile's
  * functions under its module name: the generated JS shims, behind the
  * profile's i64 trampolines so that no call makes a BigInt, and the wasm fast
- * path for fieldGetScalar and fieldSet unless turned off, or the field family
+ * path for fieldGetScalar, fieldSet and fieldGetBuffer unless turned off, or the field family
  * is replaced, or the guest declared them with another type (a LinkError).
  * With a trace or an open-handle report, every call goes through JS with the
  * module's own signature (BigInt for i64), so they see each call and its wire
