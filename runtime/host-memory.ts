@@ -54,7 +54,8 @@ function blockLog2(bytes: number): number {
 
 /** The capacity of the block `allocBlock(bytes)` returns. */
 export function blockCapacity(bytes: number): number {
-  return 2 ** blockLog2(bytes);
+  const log2 = blockLog2(bytes);
+  return log2 < 31 ? 1 << log2 : 2 ** log2;
 }
 
 export class HostMemory {

@@ -15,9 +15,11 @@
  * (HostMemory.allocBlock): `varAt[cell]` is its address, `varLen[cell]` its
  * length and `varCap[cell]` the block's size (0: no block). A value that fits
  * its cell's block is copied into it; a longer one moves the cell to a
- * larger block. Freeing a record gives its blocks back, so values count in
- * host memory's budget exactly while a live record holds them, and steady
- * emit reuses the same blocks without allocating.
+ * larger block. Freeing a record empties its cells and gives their blocks
+ * back, but for small ones (up to KEPT_BLOCK_MAX bytes), which stay for the
+ * slot's next record: steady emit reuses them without allocating. So host
+ * memory holds a value's block while a live record holds the value, and at
+ * most a small block per cell of the slab's free slots.
  *
  * Whoever reads a value as bytes gets a view of host memory (`varBytes`),
  * valid until the value is set again or its record freed; readers that keep
@@ -31,6 +33,13 @@ const SMALL_RECORD = 256;
 const EMPTY = new Uint8Array(0);
 /** Blocks up to this size are kept for any shorter value (moving would save little). */
 const MIN_MOVED_BLOCK = 64;
+/**
+ * Blocks up to this size stay with their cell when the record is freed, for
+ * the next record in that slot: steady emit then writes its strings in place
+ * (and on the fast path) instead of taking a block per event. Larger blocks
+ * go back to host memory.
+ */
+const KEPT_BLOCK_MAX = 256;
 
 /**
  * Whether a value of `length` bytes goes into a cell's block of `cap` bytes
@@ -98,7 +107,10 @@ export class RecordSlab {
     this.freeSlots[this.freeCount++] = slot;
     this.liveCount--;
     const vc = this.varCount;
-    for (let i = slot * vc, end = i + vc; i < end; i++) this.emptyCell(i);
+    for (let i = slot * vc, end = i + vc; i < end; i++) {
+      if (this.varCap[i] > KEPT_BLOCK_MAX) this.emptyCell(i);
+      else this.varLen[i] = 0;
+    }
   }
 
   /** Gives cell `index`'s block back; its value is empty. */
@@ -158,8 +170,9 @@ export class RecordSlab {
 
   /** Stores a copy of `value` in cell `index` (see reserveVar). `value` may be a view of any memory. */
   setVar(index: number, value: Uint8Array): void {
-    // A view of host memory itself would be detached if reserveVar grows it: copy it out first.
-    if (value.buffer === this.mem.u8.buffer) value = value.slice();
+    // A view of host memory itself would be detached if reserveVar grows it for a new block: copy it
+    // out first. Only then: `buffer` of a small JS array makes its ArrayBuffer, a cost per call.
+    if (!fitsInPlace(value.length, this.varCap[index]) && value.buffer === this.mem.u8.buffer) value = value.slice();
     const at = this.reserveVar(index, value.length);
     // Read mem.u8 after reserveVar: a new block may have grown host memory.
     this.mem.u8.set(value, at);
@@ -175,6 +188,8 @@ export class RecordSlab {
    */
   dispose(): void {
     if (this.liveCount !== 0) throw new Error(`internal: disposing a slab with ${this.liveCount} live records`);
+    // Free slots keep small blocks (see free).
+    for (let i = 0; i < this.varCap.length; i++) if (this.varCap[i] !== 0) this.emptyCell(i);
     for (const addr of this.chunks) this.mem.freeChunk(addr, this.chunkBytes);
     this.chunks.length = 0;
     this.slots = 0;

@@ -1,4 +1,6 @@
-;; The scalar field fast path: `fieldGetScalar` and `fieldSet` written in wasm.
+;; The field fast path: `fieldGetScalar` and `fieldSet` written in wasm, and
+;; `fieldGetBuffer` / a String or Bytes `fieldSet` resolved here and copied by JS
+;; (see the `values` imports below).
 ;;
 ;; A guest calling a JS import pays for the wasm->JS transition and, for i64
 ;; values, a BigInt conversion each way (~7 ns for an empty i32x4 -> i64 import,
@@ -11,8 +13,9 @@
 ;;
 ;; Only the common, successful case is handled here. Anything else -- an
 ;; invalid, stale or wrongly typed handle, a data-array element handle, a field
-;; of another data source, a variable-length field or kind, a kind of another
-;; size -- calls the JS implementation (imported as `fallback`) with the same
+;; of another data source, a scalar kind on a variable-length field, a kind of
+;; another size, a value that needs a new block -- calls the JS implementation
+;; (imported as `fallback`) with the same
 ;; arguments and returns what it returns. The JS path then fails the call the
 ;; way the ABI says (error value, log line, and for `fieldGetScalar` the error
 ;; word written at `err`, in GUEST memory, which this module cannot see). So
