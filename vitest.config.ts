@@ -40,7 +40,7 @@ export default defineConfig({
     projects: [
       // Everything, with the default field path (the wasm fast path).
       { extends: true, test: { name: "default", include: ["test/**/*.test.ts"] } },
-      // The host tests again with the JS shims for fieldGetScalar/fieldSet.
+      // The host tests again with the JS shims for fieldGetScalar, fieldSet and fieldGetBuffer.
       { extends: true, test: { name: "js-path", include: HOST_TESTS, env: { IGWASM_FAST_PATH: "off" } } },
       // The runtime's browser-safe tests in real Chromium (skipped without it).
       ...(missing === null ? [chromium] : []),

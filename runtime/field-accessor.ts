@@ -126,7 +126,7 @@ export class FieldAccessor {
     const f = this.field;
     const ds = f.ds;
     if (f.size === 0) {
-      const cell = slot * ds.slab.varCount + f.offset;
+      const cell = ds.slab.cell(slot, f.offset);
       if (typeof value === "string") {
         // Encoded straight into the value's block: no intermediate bytes.
         const length = utf8Length(value);
@@ -210,7 +210,7 @@ function reader(field: Field, memoryView: DataView): FieldReader {
     case FieldKind.String:
       return (r) => {
         const slab = field.ds.slab;
-        const cell = r.slot * slab.varCount + off;
+        const cell = slab.cell(r.slot, off);
         return decodeUtf8(bytes, slab.varAt[cell], slab.varLen[cell]);
       };
     case FieldKind.CString:
@@ -230,7 +230,7 @@ function reader(field: Field, memoryView: DataView): FieldReader {
  */
 function storedBytes(field: Field, record: RecordRef): Uint8Array {
   const slab = field.ds.slab;
-  return slab.varBytes(record.slot * slab.varCount + field.offset);
+  return slab.varBytes(slab.cell(record.slot, field.offset));
 }
 
 function toNumber(f: Field, value: FieldValue): number {

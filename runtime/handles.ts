@@ -265,7 +265,7 @@ export class HandleTable {
     return this.mem.u8[base + FIELD_KIND_AT];
   }
 
-  /** Field: byte offset of the value in the record (variable-length fields: index of the value in the slab's vars). */
+  /** Field: byte offset of the value in the record (variable-length fields: its value cell among the record's, RecordSlab.cell). */
   fieldOffset(base: number): number {
     return this.mem.u32[(base + WORD8_AT) >>> 2];
   }

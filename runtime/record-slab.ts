@@ -106,11 +106,15 @@ export class RecordSlab {
   free(slot: number): void {
     this.freeSlots[this.freeCount++] = slot;
     this.liveCount--;
-    const vc = this.varCount;
-    for (let i = slot * vc, end = i + vc; i < end; i++) {
+    for (let i = this.cell(slot, 0), end = i + this.varCount; i < end; i++) {
       if (this.varCap[i] > KEPT_BLOCK_MAX) this.emptyCell(i);
       else this.varLen[i] = 0;
     }
+  }
+
+  /** The value cell of variable-length field `varSlot` (its Field.offset) in the record at `slot`. */
+  cell(slot: number, varSlot: number): number {
+    return slot * this.varCount + varSlot;
   }
 
   /** Gives cell `index`'s block back; its value is empty. */
@@ -158,9 +162,9 @@ export class RecordSlab {
         this.emptyCell(index);
         return 0;
       }
+      // The new block first: past the budget, allocBlock throws with the cell as it was.
       const at = this.mem.allocBlock(length);
-      if (this.varCap[index] !== 0) this.mem.freeBlock(this.varAt[index], this.varCap[index]);
-      this.views[index] = undefined;
+      this.emptyCell(index);
       this.varAt[index] = at;
       this.varCap[index] = blockCapacity(length);
     }
@@ -204,12 +208,8 @@ export class RecordSlab {
     const first = this.slots;
     const total = first + CHUNK_RECORDS;
     if (total > this.addr.length) {
-      const addr = new Uint32Array(this.addr.length * 2);
-      addr.set(this.addr);
-      this.addr = addr;
-      const freeSlots = new Int32Array(this.freeSlots.length * 2);
-      freeSlots.set(this.freeSlots);
-      this.freeSlots = freeSlots;
+      this.addr = withLength(this.addr, this.addr.length * 2);
+      this.freeSlots = withLength(this.freeSlots, this.freeSlots.length * 2);
     }
     const base = this.mem.allocChunk(this.chunkBytes);
     this.chunks.push(base);
@@ -230,9 +230,9 @@ export class RecordSlab {
   }
 }
 
-/** `cells` with room for `length` entries, the new ones 0. */
-function withLength(cells: Uint32Array<ArrayBuffer>, length: number): Uint32Array<ArrayBuffer> {
-  const grown = new Uint32Array(length);
-  grown.set(cells);
+/** A copy of `array` with room for `length` entries, the new ones 0. */
+function withLength<T extends Uint32Array<ArrayBuffer> | Int32Array<ArrayBuffer>>(array: T, length: number): T {
+  const grown = new (array.constructor as new (length: number) => T)(length);
+  grown.set(array);
   return grown;
 }

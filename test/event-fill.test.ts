@@ -30,7 +30,7 @@ function snapshot(ds: HostDataSource, mem: Uint8Array, slot: number): { fixed: n
   const at = slab.addr[slot];
   return {
     fixed: Array.from(mem.subarray(at, at + slab.recordSize)),
-    vars: Array.from({ length: slab.varCount }, (_, i) => Array.from(slab.varBytes(slot * slab.varCount + i))),
+    vars: Array.from({ length: slab.varCount }, (_, i) => Array.from(slab.varBytes(slab.cell(slot, i)))),
   };
 }
 

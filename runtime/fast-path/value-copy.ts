@@ -41,7 +41,7 @@ export function createValueCopy(sources: DataSources, host: HostMemory, guest: G
   return {
     copyOut(dataSource, slot, cell, ptr, cap) {
       const slab = sources.sources[dataSource].slab;
-      const index = slot * slab.varCount + cell;
+      const index = slab.cell(slot, cell);
       const n = slab.varLen[index];
       ptr >>>= 0;
       // The guest's size from its Uint8Array: a DataView's byteLength getter is a builtin call in Node 20.
@@ -53,7 +53,7 @@ export function createValueCopy(sources: DataSources, host: HostMemory, guest: G
     },
     copyIn(dataSource, slot, cell, ptr, len) {
       const slab = sources.sources[dataSource].slab;
-      const index = slot * slab.varCount + cell;
+      const index = slab.cell(slot, cell);
       ptr >>>= 0;
       len >>>= 0;
       if (ptr + len > guest.u8().length || !fitsInPlace(len, slab.varCap[index])) return -1;
