@@ -11,7 +11,7 @@
 import { DataSourceType, FieldKind, FieldKindSize, SubscriptionType } from "../generated/constants.js";
 import { fail } from "./errors.js";
 import type { HostMemory } from "./host-memory.js";
-import { RecordSlab } from "./record-slab.js";
+import { descriptorOffset, RecordSlab } from "./record-slab.js";
 
 export class Field {
   /** Insertion-ordered, so adding a tag is O(1) whatever the count. */
@@ -22,7 +22,10 @@ export class Field {
     readonly ds: DataSource,
     readonly name: string,
     readonly kind: FieldKind,
-    /** Fixed-size: byte offset in the record. Variable-length: slot number. */
+    /**
+     * Byte offset from the record's address: of the value (fixed-size kinds), or of the value's
+     * descriptor (variable-length kinds: negative, descriptors precede the record; RecordSlab).
+     */
     readonly offset: number,
     /** Byte size; 0 for variable-length kinds. */
     readonly size: number,
@@ -175,7 +178,7 @@ export class DataSource {
     const size = FieldKindSize[kind];
     let offset: number;
     if (size === 0) {
-      offset = this.varCount++;
+      offset = descriptorOffset(this.varCount++);
     } else {
       offset = (this.fixedEnd + size - 1) & ~(size - 1);
       this.fixedEnd = offset + size;

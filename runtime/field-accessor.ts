@@ -5,6 +5,7 @@
 import { FieldKind, FieldKindSize } from "../generated/constants.js";
 import type { Field } from "./data-source.js";
 import type { DataSources } from "./data-sources.js";
+import { DescriptorWord } from "./record-slab.js";
 import { cStringLength, decodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.js";
 
 export type FieldValue = number | bigint | boolean | string | Uint8Array;
@@ -126,14 +127,13 @@ export class FieldAccessor {
     const f = this.field;
     const ds = f.ds;
     if (f.size === 0) {
-      const cell = ds.slab.cell(slot, f.offset);
       if (typeof value === "string") {
         // Encoded straight into the value's block: no intermediate bytes.
         const length = utf8Length(value);
-        const at = ds.slab.reserveVar(cell, length);
+        const at = ds.slab.reserveVar(slot, f.offset, length);
         encodeUtf8Into(value, length, this.sources.mem.u8, at);
       } else if (value instanceof Uint8Array) {
-        ds.slab.setVar(cell, value);
+        ds.slab.setVar(slot, f.offset, value);
       } else {
         throw new TypeError(`field "${f.name}" is ${FieldKind[f.kind]}: expected a string or Uint8Array, got ${typeof value}`);
       }
@@ -183,6 +183,7 @@ function reader(field: Field, memoryView: DataView): FieldReader {
   // Constants, not parameters: V8 folds loads of immutable context slots only.
   const view = memoryView;
   const bytes = new Uint8Array(view.buffer);
+  const words = new Uint32Array(view.buffer);
   const off = field.offset;
   switch (field.kind) {
     case FieldKind.Bool:
@@ -209,9 +210,9 @@ function reader(field: Field, memoryView: DataView): FieldReader {
       return (r) => view.getFloat64(r.addr + off, true);
     case FieldKind.String:
       return (r) => {
-        const slab = field.ds.slab;
-        const cell = slab.cell(r.slot, off);
-        return decodeUtf8(bytes, slab.varAt[cell], slab.varLen[cell]);
+        // The value's descriptor, right before the record (RecordSlab): no slab lookup.
+        const d = (r.addr + off) >>> 2;
+        return decodeUtf8(bytes, words[d + DescriptorWord.at], words[d + DescriptorWord.length]);
       };
     case FieldKind.CString:
       return (r) => {
@@ -230,7 +231,7 @@ function reader(field: Field, memoryView: DataView): FieldReader {
  */
 function storedBytes(field: Field, record: RecordRef): Uint8Array {
   const slab = field.ds.slab;
-  return slab.varBytes(slab.cell(record.slot, field.offset));
+  return slab.varBytes(record.slot, field.offset);
 }
 
 function toNumber(f: Field, value: FieldValue): number {

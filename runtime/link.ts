@@ -4,13 +4,12 @@
  * runtime's families or the embedder's replacements, the wasm fast path, the
  * trace decorator, WASI) and instantiating it.
  */
-import type { ProfileId } from "../generated/constants.js";
+import { MemoryExport, type ProfileId } from "../generated/constants.js";
 import { FieldGetBufferName, FieldGetScalarName, FieldSetName, hostFunctionsOfProfile, profileModules } from "../generated/host/descriptors.js";
 import { errorText } from "./data-sources.js";
 import { GadgetError } from "./errors.js";
 import { createFieldFastPath, type FieldGetBufferImport, type FieldGetScalarImport, type FieldSetImport } from "./fast-path/field-fast-path.js";
 import { bindTrampolines, wireAdapters } from "./abi/index.js";
-import { createValueCopy } from "./fast-path/value-copy.js";
 import { createProfileHost, importFactories, trampolineSets, type HostImplOf } from "./profiles.js";
 import { WASI_MODULE } from "./release-detect.js";
 import type { Runtime } from "./runtime.js";
@@ -73,18 +72,23 @@ function fastPathFits(profile: ProfileId): boolean {
 }
 
 /**
- * Replaces fieldGetScalar, fieldSet and fieldGetBuffer by the wasm fast
- * path, which falls back to the functions it replaces (the trampolines of
- * the JS shims) for anything but the plain success case.
+ * Instantiates the guest with fieldGetScalar, fieldSet and fieldGetBuffer
+ * replaced by the wasm fast path, which falls back to the functions it
+ * replaces (the trampolines of the JS shims) for anything but the plain
+ * success case; then gives the fast path the guest's memory for values.
  */
-function withFastPath(rt: Runtime, fns: Record<string, WebAssembly.ImportValue>): Record<string, WebAssembly.ImportValue> {
+function instantiateWithFastPath(rt: Runtime, fns: Record<string, WebAssembly.ImportValue>, instantiate: (fns: WebAssembly.ModuleImports) => WebAssembly.Instance): WebAssembly.Instance {
   const fallback = {
     fieldGetScalar: fns[FieldGetScalarName] as FieldGetScalarImport,
     fieldSet: fns[FieldSetName] as FieldSetImport,
     fieldGetBuffer: fns[FieldGetBufferName] as FieldGetBufferImport,
   };
-  const fast = createFieldFastPath(rt.hostMemory.memory, fallback, createValueCopy(rt.dataSources, rt.hostMemory, rt.guestMemory));
-  return { ...fns, [FieldGetScalarName]: fast.fieldGetScalar, [FieldSetName]: fast.fieldSet, [FieldGetBufferName]: fast.fieldGetBuffer };
+  const fast = createFieldFastPath(rt.hostMemory, fallback);
+  const instance = instantiate({ ...fns, [FieldGetScalarName]: fast.imports.fieldGetScalar, [FieldSetName]: fast.imports.fieldSet, [FieldGetBufferName]: fast.imports.fieldGetBuffer });
+  // A module without that memory export is refused by the loader right after (gadget.ts).
+  const memory = instance.exports[MemoryExport];
+  if (memory instanceof WebAssembly.Memory) fast.attachGuestMemory(memory);
+  return instance;
 }
 
 function createShims<P extends ProfileId>(profile: P, rt: Runtime, ctx: RuntimeShimContext, families: FamilyOverrides) {
@@ -126,7 +130,7 @@ export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime
     const fastPath = options.fastPath !== false && families[profile]?.field === undefined && fastPathFits(profile);
     if (!fastPath) return instantiate(linked);
     try {
-      return instantiate(withFastPath(rt, linked));
+      return instantiateWithFastPath(rt, linked, instantiate);
     } catch (e) {
       // A wasm function passed as an import must match the guest's import type exactly.
       if (!(e instanceof WebAssembly.LinkError)) throw e;

@@ -9,17 +9,31 @@
  * pushes it back. Typed arrays double when full, which is amortised and
  * stops once the working set is reached.
  *
- * Variable-length values (String, CString, Bytes) do not fit a fixed record;
- * each record has `varCount` value cells, cell `slot * varCount + varSlot`,
- * and a cell's value lives in a value block of host memory
- * (HostMemory.allocBlock): `varAt[cell]` is its address, `varLen[cell]` its
- * length and `varCap[cell]` the block's size (0: no block). A value that fits
- * its cell's block is copied into it; a longer one moves the cell to a
- * larger block. Freeing a record empties its cells and gives their blocks
+ * Variable-length values (String, CString, Bytes) do not fit a fixed record.
+ * Each lives in a value block of host memory (HostMemory.allocBlock), and
+ * the record has a value descriptor per variable-length field, in host
+ * memory just before the record's fixed bytes:
+ *
+ *   addr - 16*n ... addr - 16                  addr               addr + recordSize
+ *   | descriptor n-1 | ... | descriptor 0 |    | fixed-size fields |
+ *
+ *   descriptor: +0 u32 address of the block, +4 u32 length of the value,
+ *               +8 u32 capacity of the block (0: no block), +12 unused
+ *
+ * So a variable-length field's Field.offset, like a fixed-size one's, is a
+ * byte offset from the record's address: a negative one, that of its
+ * descriptor (`descriptorOffset`). Descriptors precede the record so that
+ * adding a field of either kind moves no descriptor and no fixed field of
+ * a handle made before; and they live in host memory so that the wasm fast
+ * path reads a value's place and length the way it reads a fixed-size value
+ * (runtime/fast-path/field-fast-path.wat).
+ *
+ * A value that fits its block is copied into it; a longer one moves to a
+ * larger block. Freeing a record empties its values and gives their blocks
  * back, but for small ones (up to KEPT_BLOCK_MAX bytes), which stay for the
  * slot's next record: steady emit reuses them without allocating. So host
  * memory holds a value's block while a live record holds the value, and at
- * most a small block per cell of the slab's free slots.
+ * most a small block per descriptor of the slab's free slots.
  *
  * Whoever reads a value as bytes gets a view of host memory (`varBytes`),
  * valid until the value is set again or its record freed; readers that keep
@@ -34,18 +48,34 @@ const EMPTY = new Uint8Array(0);
 /** Blocks up to this size are kept for any shorter value (moving would save little). */
 const MIN_MOVED_BLOCK = 64;
 /**
- * Blocks up to this size stay with their cell when the record is freed, for
+ * Blocks up to this size stay with their descriptor when the record is freed, for
  * the next record in that slot: steady emit then writes its strings in place
  * (and on the fast path) instead of taking a block per event. Larger blocks
  * go back to host memory.
  */
 const KEPT_BLOCK_MAX = 256;
 
+/** Bytes of one value descriptor (see above). */
+export const DESCRIPTOR_BYTES = 16;
+/** Word indexes (of 32 bits) inside a descriptor. */
+export const DescriptorWord = { at: 0, length: 1, capacity: 2 } as const;
+
+/** The Field.offset of a data source's `k`th variable-length field (0-based): its descriptor's, negative. */
+export function descriptorOffset(k: number): number {
+  return -DESCRIPTOR_BYTES * (k + 1);
+}
+
+/** `k` of a variable-length field's Field.offset (the inverse of descriptorOffset: ~(-16(k+1)) >> 4 is k). */
+function descriptorNumber(offset: number): number {
+  return ~offset >> 4;
+}
+
 /**
- * Whether a value of `length` bytes goes into a cell's block of `cap` bytes
+ * Whether a value of `length` bytes goes into a block of `cap` bytes
  * in place: it fits, and the block is not more than four times too large
  * (then a short value replacing a long one gives the long one's bytes back,
  * and values whose length varies a little stay where they are).
+ * field-fast-path.wat makes the same decision.
  */
 export function fitsInPlace(length: number, cap: number): boolean {
   return length <= cap && (length > cap >>> 2 || cap <= MIN_MOVED_BLOCK);
@@ -57,33 +87,35 @@ export class RecordSlab {
   private freeCount = 0;
   private slots = 0;
   private liveCount = 0;
-  /** Value cells, `slot * varCount + varSlot`: the value's address, length and block capacity. */
-  varAt = new Uint32Array(0);
-  varLen = new Uint32Array(0);
-  varCap = new Uint32Array(0);
-  /** The last view varBytes made of each cell (see there). */
+  /** The last view varBytes made of each value, `slot * varCount + k` (see there). */
   private views: (Uint8Array | undefined)[] = [];
   /** Addresses of this slab's chunks, given back by `dispose`. */
   private readonly chunks: number[] = [];
+  /** Bytes of descriptors before each record (a multiple of 16, so records stay 8-aligned). */
+  private readonly descriptorBytes: number;
 
   constructor(
     private readonly mem: HostMemory,
+    /** Bytes of a record's fixed-size fields (a multiple of 8). */
     readonly recordSize: number,
+    /** Variable-length fields: descriptors per record. */
     readonly varCount: number,
-  ) {}
+  ) {
+    this.descriptorBytes = varCount * DESCRIPTOR_BYTES;
+  }
 
   /** Records in use. */
   get live(): number {
     return this.liveCount;
   }
 
-  /** Allocates a zeroed record; returns its slot. */
+  /** Allocates a record with its fixed bytes zeroed and its values empty; returns its slot. */
   alloc(): number {
     if (this.freeCount === 0) this.grow();
     const slot = this.freeSlots[--this.freeCount];
     this.liveCount++;
     this.zero(this.addr[slot]);
-    // Its value cells were emptied when the slot was freed (or are new).
+    // Its values were emptied when the slot was freed (or are new).
     return slot;
   }
 
@@ -106,84 +138,114 @@ export class RecordSlab {
   free(slot: number): void {
     this.freeSlots[this.freeCount++] = slot;
     this.liveCount--;
-    for (let i = this.cell(slot, 0), end = i + this.varCount; i < end; i++) {
-      if (this.varCap[i] > KEPT_BLOCK_MAX) this.emptyCell(i);
-      else this.varLen[i] = 0;
+    const u32 = this.mem.u32;
+    for (let k = 0; k < this.varCount; k++) {
+      const d = this.descriptor(slot, descriptorOffset(k));
+      if (u32[d + DescriptorWord.capacity] > KEPT_BLOCK_MAX) this.emptyValue(slot, k);
+      else u32[d + DescriptorWord.length] = 0;
     }
   }
 
-  /** The value cell of variable-length field `varSlot` (its Field.offset) in the record at `slot`. */
-  cell(slot: number, varSlot: number): number {
-    return slot * this.varCount + varSlot;
+  /**
+   * The index in `mem.u32` of the descriptor at `offset` (a variable-length
+   * field's Field.offset) of the record at `slot`: `DescriptorWord` says
+   * which word after it holds what.
+   */
+  descriptor(slot: number, offset: number): number {
+    return (this.addr[slot] + offset) >>> 2;
   }
 
-  /** Gives cell `index`'s block back; its value is empty. */
-  private emptyCell(index: number): void {
-    this.varLen[index] = 0;
-    this.views[index] = undefined;
-    if (this.varCap[index] === 0) return;
-    this.mem.freeBlock(this.varAt[index], this.varCap[index]);
-    this.varAt[index] = 0;
-    this.varCap[index] = 0;
+  /** Address of the value's block (0: none). */
+  valueAt(slot: number, offset: number): number {
+    return this.mem.u32[this.descriptor(slot, offset) + DescriptorWord.at];
+  }
+
+  /** Length of the value in bytes. */
+  valueLength(slot: number, offset: number): number {
+    return this.mem.u32[this.descriptor(slot, offset) + DescriptorWord.length];
+  }
+
+  /** Capacity of the value's block (0: none). */
+  valueCapacity(slot: number, offset: number): number {
+    return this.mem.u32[this.descriptor(slot, offset) + DescriptorWord.capacity];
+  }
+
+  /** Gives the block of value `k` of the record at `slot` back; its value is empty. */
+  private emptyValue(slot: number, k: number): void {
+    const d = this.descriptor(slot, descriptorOffset(k));
+    const u32 = this.mem.u32;
+    u32[d + DescriptorWord.length] = 0;
+    this.views[slot * this.varCount + k] = undefined;
+    const cap = u32[d + DescriptorWord.capacity];
+    if (cap === 0) return;
+    this.mem.freeBlock(u32[d + DescriptorWord.at], cap);
+    u32[d + DescriptorWord.at] = 0;
+    u32[d + DescriptorWord.capacity] = 0;
   }
 
   /**
-   * The value in cell `index`: a view of host memory, valid until the cell is
-   * set again or its record freed. The view is kept for the next call, so
-   * reading a value that did not move or change length makes no object
-   * (a view costs ~20 ns, more than the rest of a fieldGetBuffer); a view
-   * made before host memory grew has length 0 and is made again.
+   * The value at `offset` of the record at `slot`: a view of host memory,
+   * valid until the value is set again or its record freed. The view is kept
+   * for the next call, so reading a value that did not move or change length
+   * makes no object (a view costs ~20 ns, more than the rest of a JS-path
+   * fieldGetBuffer); a view made before host memory grew has length 0 and
+   * is made again.
    */
-  varBytes(index: number): Uint8Array {
+  varBytes(slot: number, offset: number): Uint8Array {
     // A moved value has no kept view (reserveVar drops it); a detached one has length 0.
-    const kept = this.views[index];
-    return kept !== undefined && kept.length === this.varLen[index] && kept.length !== 0 ? kept : this.freshView(index);
+    const kept = this.views[slot * this.varCount + descriptorNumber(offset)];
+    return kept !== undefined && kept.length === this.valueLength(slot, offset) && kept.length !== 0 ? kept : this.freshView(slot, offset);
   }
 
   /** varBytes without a kept view (small varBytes is inlined into the field functions). */
-  private freshView(index: number): Uint8Array {
-    const length = this.varLen[index];
+  private freshView(slot: number, offset: number): Uint8Array {
+    const d = this.descriptor(slot, offset);
+    const length = this.mem.u32[d + DescriptorWord.length];
     if (length === 0) return EMPTY;
-    const at = this.varAt[index];
+    const at = this.mem.u32[d + DescriptorWord.at];
     const view = this.mem.u8.subarray(at, at + length);
-    this.views[index] = view;
+    this.views[slot * this.varCount + descriptorNumber(offset)] = view;
     return view;
   }
 
   /**
-   * Makes cell `index` hold `length` bytes and returns where they go (the
-   * caller writes them): in place when `fitsInPlace`, else in a new block,
-   * the old one given back. Fails, changing nothing, past host memory's
-   * budget.
+   * Makes the value at `offset` of the record at `slot` hold `length` bytes
+   * and returns where they go (the caller writes them): in place when
+   * `fitsInPlace`, else in a new block, the old one given back. Fails,
+   * changing nothing, past host memory's budget.
    */
-  reserveVar(index: number, length: number): number {
-    if (!fitsInPlace(length, this.varCap[index])) {
+  reserveVar(slot: number, offset: number, length: number): number {
+    const d = this.descriptor(slot, offset);
+    if (!fitsInPlace(length, this.mem.u32[d + DescriptorWord.capacity])) {
+      const k = descriptorNumber(offset);
       if (length === 0) {
-        this.emptyCell(index);
+        this.emptyValue(slot, k);
         return 0;
       }
-      // The new block first: past the budget, allocBlock throws with the cell as it was.
+      // The new block first: past the budget, allocBlock throws with the value as it was.
       const at = this.mem.allocBlock(length);
-      this.emptyCell(index);
-      this.varAt[index] = at;
-      this.varCap[index] = blockCapacity(length);
+      this.emptyValue(slot, k);
+      // Read mem.u32 after allocBlock: it may have grown host memory.
+      this.mem.u32[d + DescriptorWord.at] = at;
+      this.mem.u32[d + DescriptorWord.capacity] = blockCapacity(length);
     }
-    this.varLen[index] = length;
-    return this.varAt[index];
+    const u32 = this.mem.u32;
+    u32[d + DescriptorWord.length] = length;
+    return u32[d + DescriptorWord.at];
   }
 
-  /** Stores a copy of `value` in cell `index` (see reserveVar). `value` may be a view of any memory. */
-  setVar(index: number, value: Uint8Array): void {
+  /** Stores a copy of `value` at `offset` of the record at `slot` (see reserveVar). `value` may be a view of any memory. */
+  setVar(slot: number, offset: number, value: Uint8Array): void {
     // A view of host memory itself would be detached if reserveVar grows it for a new block: copy it
     // out first. Only then: `buffer` of a small JS array makes its ArrayBuffer, a cost per call.
-    if (!fitsInPlace(value.length, this.varCap[index]) && value.buffer === this.mem.u8.buffer) value = value.slice();
-    const at = this.reserveVar(index, value.length);
+    if (!fitsInPlace(value.length, this.valueCapacity(slot, offset)) && value.buffer === this.mem.u8.buffer) value = value.slice();
+    const at = this.reserveVar(slot, offset, value.length);
     // Read mem.u8 after reserveVar: a new block may have grown host memory.
     this.mem.u8.set(value, at);
   }
 
   private get chunkBytes(): number {
-    return Math.max(this.recordSize, 1) * CHUNK_RECORDS;
+    return Math.max(this.descriptorBytes + this.recordSize, 1) * CHUNK_RECORDS;
   }
 
   /**
@@ -193,14 +255,11 @@ export class RecordSlab {
   dispose(): void {
     if (this.liveCount !== 0) throw new Error(`internal: disposing a slab with ${this.liveCount} live records`);
     // Free slots keep small blocks (see free).
-    for (let i = 0; i < this.varCap.length; i++) if (this.varCap[i] !== 0) this.emptyCell(i);
+    for (let slot = 0; slot < this.slots; slot++) for (let k = 0; k < this.varCount; k++) this.emptyValue(slot, k);
     for (const addr of this.chunks) this.mem.freeChunk(addr, this.chunkBytes);
     this.chunks.length = 0;
     this.slots = 0;
     this.freeCount = 0;
-    this.varAt = new Uint32Array(0);
-    this.varLen = new Uint32Array(0);
-    this.varCap = new Uint32Array(0);
     this.views = [];
   }
 
@@ -211,21 +270,17 @@ export class RecordSlab {
       this.addr = withLength(this.addr, this.addr.length * 2);
       this.freeSlots = withLength(this.freeSlots, this.freeSlots.length * 2);
     }
+    // A chunk comes zeroed: its descriptors say "empty, no block".
     const base = this.mem.allocChunk(this.chunkBytes);
     this.chunks.push(base);
+    const stride = this.descriptorBytes + this.recordSize;
     // Push in reverse so slots are handed out in ascending address order.
     for (let i = CHUNK_RECORDS - 1; i >= 0; i--) {
-      this.addr[first + i] = base + i * this.recordSize;
+      this.addr[first + i] = base + i * stride + this.descriptorBytes;
       this.freeSlots[this.freeCount++] = first + i;
     }
-    const cells = total * this.varCount;
-    if (cells > this.varAt.length) {
-      const grown = Math.max(cells, this.varAt.length * 2);
-      this.varAt = withLength(this.varAt, grown);
-      this.varLen = withLength(this.varLen, grown);
-      this.varCap = withLength(this.varCap, grown);
-      while (this.views.length < grown) this.views.push(undefined);
-    }
+    const values = total * this.varCount;
+    while (this.views.length < values) this.views.push(undefined);
     this.slots = total;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { compileFill, type EventValues } from "../runtime/event-fill.js";
+import { descriptorOffset } from "../runtime/record-slab.js";
 import { type EventView, type FieldValue, type HostDataSource, loadGadget } from "../runtime/index.js";
 import { guestModule } from "./helpers/guest.js";
 import { KIND_NAMES, signature } from "./helpers/host-guest.js";
@@ -30,7 +31,7 @@ function snapshot(ds: HostDataSource, mem: Uint8Array, slot: number): { fixed: n
   const at = slab.addr[slot];
   return {
     fixed: Array.from(mem.subarray(at, at + slab.recordSize)),
-    vars: Array.from({ length: slab.varCount }, (_, i) => Array.from(slab.varBytes(slab.cell(slot, i)))),
+    vars: Array.from({ length: slab.varCount }, (_, i) => Array.from(slab.varBytes(slot, descriptorOffset(i)))),
   };
 }
 

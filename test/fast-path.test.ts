@@ -19,9 +19,8 @@ import { HandleType } from "../runtime/handles.js";
 import { Logger } from "../runtime/logger.js";
 import { Runtime } from "../runtime/runtime.js";
 import { RuntimeShimContext } from "../runtime/runtime-shim-context.js";
-import { buildFastPathSource, FAST_PATH_OUT_PATH } from "../runtime/fast-path/build.js";
+import { buildFastPathSource, FAST_PATH_MODULES, fastPathFile } from "../runtime/fast-path/build.js";
 import { createFieldFastPath, type FieldFastPathImports, type FieldGetBufferImport, type FieldGetScalarImport, type FieldSetImport } from "../runtime/fast-path/field-fast-path.js";
-import { createValueCopy } from "../runtime/fast-path/value-copy.js";
 
 const ERR_PTR = 64;
 const SENTINEL = 0xa5a5a5a5;
@@ -54,8 +53,10 @@ class Rig {
   readonly js: FieldFastPathImports;
   readonly fast: FieldFastPathImports;
   fallbackCalls = 0;
+  /** Gives the fast path the guest memory (the loader does it right after instantiating the guest). */
+  readonly attachGuestMemory: () => boolean;
 
-  constructor() {
+  constructor(attach = true) {
     this.rt.guestMemory.attach(this.guestMemory);
     const ctx = new RuntimeShimContext(this.rt);
     const linked = bindTrampolines(V0_43Trampolines, createV0_43FieldImports(this.rt.field, ctx), ctx.wide);
@@ -64,8 +65,8 @@ class Rig {
       fieldSet: linked.fieldSet as FieldSetImport,
       fieldGetBuffer: linked.fieldGetBuffer as FieldGetBufferImport,
     };
-    this.fast = createFieldFastPath(
-      this.host.memory,
+    const fast = createFieldFastPath(
+      this.host,
       {
         fieldGetScalar: (f, d, k, e) => {
           this.fallbackCalls++;
@@ -80,8 +81,10 @@ class Rig {
           return this.js.fieldGetBuffer(f, d, k, dst);
         },
       },
-      createValueCopy(this.sources, this.host, this.rt.guestMemory),
     );
+    this.attachGuestMemory = () => fast.attachGuestMemory(this.guestMemory);
+    if (attach) this.attachGuestMemory();
+    this.fast = fast.imports;
   }
 
   /** Guest memory as bytes. */
@@ -137,8 +140,8 @@ class Rig {
 }
 
 /** A Single data source with one field of every kind, and a packet. */
-function setup() {
-  const rig = new Rig();
+function setup(attach = true) {
+  const rig = new Rig(attach);
   const dsHandle = rig.dsOps.newDataSource("events", DataSourceType.Single);
   const fields = new Map<number, number>();
   for (const kind of [...FIXED_KINDS, FieldKind.String, FieldKind.CString, FieldKind.Bytes]) {
@@ -153,14 +156,15 @@ function setup() {
 }
 
 describe("field fast path: build", () => {
-  it("field-fast-path.wasm.ts is what build.ts makes of the WAT", async () => {
-    expect(readFileSync(FAST_PATH_OUT_PATH, "utf8")).toBe(await buildFastPathSource());
+  it.each(FAST_PATH_MODULES.map((m) => [m.out, m] as const))("%s is what build.ts makes of the WAT", async (_, m) => {
+    expect(readFileSync(fastPathFile(m.out), "utf8")).toBe(await buildFastPathSource(m));
   });
 
   it("exports exactly the guest import types", async () => {
     const { fieldFastPathWasm } = await import("../runtime/fast-path/field-fast-path.wasm.js");
     const mod = new WebAssembly.Module(fieldFastPathWasm);
     expect(WebAssembly.Module.exports(mod)).toEqual([
+      { name: "guestCopy", kind: "table" },
       { name: "fieldGetScalar", kind: "function" },
       { name: "fieldSet", kind: "function" },
       { name: "fieldGetBuffer", kind: "function" },
@@ -170,14 +174,23 @@ describe("field fast path: build", () => {
       { module: "fallback", name: "fieldGetScalar", kind: "function" },
       { module: "fallback", name: "fieldSet", kind: "function" },
       { module: "fallback", name: "fieldGetBuffer", kind: "function" },
-      { module: "values", name: "copyOut", kind: "function" },
-      { module: "values", name: "copyIn", kind: "function" },
     ]);
     // A guest importing both with the ig-v1 types links against the exports (a wasm
     // function import must match its type exactly, so this is the signature check).
     const guest = new WebAssembly.Module(guestImportingFieldFunctions());
     const rig = new Rig();
     expect(() => new WebAssembly.Instance(guest, { ig: { ...rig.fast } })).not.toThrow();
+    const { guestCopyWasm } = await import("../runtime/fast-path/guest-copy.wasm.js");
+    const copier = new WebAssembly.Module(guestCopyWasm);
+    expect(WebAssembly.Module.imports(copier)).toEqual([
+      { module: "guest", name: "memory", kind: "memory" },
+      { module: "js", name: "copyOutLong", kind: "function" },
+      { module: "js", name: "copyInLong", kind: "function" },
+    ]);
+    expect(WebAssembly.Module.exports(copier)).toEqual([
+      { name: "copyOut", kind: "function" },
+      { name: "readIn", kind: "function" },
+    ]);
   });
 });
 
@@ -504,6 +517,9 @@ describe("field fast path: String and Bytes values", () => {
       { set: "b".repeat(100), fieldKind: FieldKind.String, fast: true },
       { set: "c".repeat(64), fieldKind: FieldKind.String, fast: false }, // a quarter of 256: moves to 64
       { set: "d".repeat(33), fieldKind: FieldKind.String, fast: true },
+      { set: "f".repeat(100), fieldKind: FieldKind.String, fast: false }, // 128
+      { set: "g".repeat(33), fieldKind: FieldKind.String, fast: true }, // more than a quarter: stays
+      { set: "h".repeat(32), fieldKind: FieldKind.String, fast: false }, // a quarter of 128: moves to 32
     ]);
   });
 
@@ -549,6 +565,61 @@ describe("field fast path: String and Bytes values", () => {
     expect(elem >>> 31).toBe(1);
     expect(rig.on("fast", (i) => i.fieldSet(f, elem, FieldKind.String, packed(SRC, 4)))).toMatchObject({ result: 0, fallback: true });
     expect(rig.on("fast", (i) => i.fieldGetBuffer(f, elem, FieldKind.String, packed(DST, 16)))).toMatchObject({ result: 4, fallback: true });
+  });
+
+  it("every length from 0 to 40 is written exactly: whole words, then 4, 2 and 1 bytes; past 32 bytes through JS", () => {
+    // Distinct bytes, so a shifted or repeated word shows. A new block (lengths 1, 17, 33: 16, 32 and
+    // 64 bytes) is the shim's; every other set and every read is the fast path's.
+    const text = (n: number): string => Array.from({ length: n }, (_, i) => String.fromCharCode(0x41 + (i % 26) + (i >= 26 ? 6 : 0))).join("");
+    const steps: Step[] = [];
+    for (let n = 0; n <= 40; n++) {
+      steps.push({ set: n === 0 ? null : text(n), fieldKind: FieldKind.String, fast: n !== 1 && n !== 17 && n !== 33 });
+      steps.push({ get: FieldKind.String, cap: n, fast: true });
+      if (n > 0) steps.push({ get: FieldKind.String, cap: n - 1, fast: false }); // one byte short: the shim fails it
+    }
+    run(steps);
+  });
+
+  it("guest ranges at the end of guest memory: reads fast when inside, sets near the end to the shim", () => {
+    const end = 65536;
+    run([
+      { set: "0123456789", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, fast: false },
+      { get: FieldKind.Bytes, cap: 10, ptr: end - 10, fast: true }, // ends exactly at the end
+      { get: FieldKind.Bytes, cap: 10, ptr: end - 9, fast: false }, // one byte past it
+      // Inside, but fewer than 32 bytes before the end: readIn does not load whole words there.
+      { set: "", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, range: [end - 10, 10], fast: false },
+      { set: "", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, range: [end - 32, 10], fast: true },
+      { set: "", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, range: [end - 40, 40], fast: false }, // 40 bytes: a block of 64
+      { set: "", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, range: [end - 39, 39], fast: true }, // long: JS copies it
+      { set: "", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, range: [end - 38, 39], fast: false }, // one byte outside
+      { set: "", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, range: [0xffffffff, 2], fast: false }, // wraps in 32 bits
+      { get: FieldKind.Bytes, cap: 64, ptr: 0xfffffff0, fast: false },
+    ]);
+  });
+
+  it("until the guest's memory is attached, values take the shim; then the fast path", () => {
+    const { rig, packet, field } = setup(false);
+    const str = field(FieldKind.String);
+    rig.guestBytes().set(enc("hello"), SRC);
+    expect(rig.on("fast", (f) => f.fieldSet(str, packet, FieldKind.String, packed(SRC, 5)))).toMatchObject({ result: 0, fallback: true });
+    expect(rig.on("fast", (f) => f.fieldSet(str, packet, FieldKind.String, packed(SRC, 5)))).toMatchObject({ result: 0, fallback: true });
+    expect(rig.on("fast", (f) => f.fieldGetBuffer(str, packet, FieldKind.String, packed(DST, 16)))).toMatchObject({ result: 5, fallback: true });
+    // Scalars do not need it.
+    expect(rig.on("fast", (f) => f.fieldGetScalar(field(FieldKind.Uint8), packet, FieldKind.Uint8, 0))).toMatchObject({ fallback: false });
+    expect(rig.attachGuestMemory()).toBe(true);
+    expect(rig.on("fast", (f) => f.fieldSet(str, packet, FieldKind.String, packed(SRC, 5)))).toMatchObject({ result: 0, fallback: false });
+    expect(rig.on("fast", (f) => f.fieldGetBuffer(str, packet, FieldKind.String, packed(DST, 16)))).toMatchObject({ result: 5, fallback: false });
+  });
+
+  it("a shared guest memory cannot be attached: values keep taking the shim", () => {
+    const { rig, packet, field } = setup(false);
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const fast = createFieldFastPath(rig.host, rig.js);
+    expect(fast.attachGuestMemory(shared)).toBe(false);
+    const str = field(FieldKind.String);
+    rig.guestBytes().set(enc("hi"), SRC);
+    expect(fast.imports.fieldSet(str, packet, FieldKind.String, packed(SRC, 2))).toBe(0);
+    expect(fast.imports.fieldGetBuffer(str, packet, FieldKind.String, packed(DST, 16))).toBe(2);
   });
 
   it("reads and writes values placed after host memory grew", () => {

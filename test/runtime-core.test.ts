@@ -9,7 +9,7 @@ import { GuestMemory } from "../runtime/guest-memory.js";
 import { checkRange, joinI64, joinU64, readString, splitWide, wideToNumber, writeInto } from "../runtime/abi/index.js";
 import { EntryWord, HandleTable, HandleType, type NewHandle } from "../runtime/handles.js";
 import { HANDLE_ENTRY_BYTES, HANDLE_TABLE_BYTES, HostMemory } from "../runtime/host-memory.js";
-import { RecordSlab } from "../runtime/record-slab.js";
+import { DESCRIPTOR_BYTES, descriptorOffset, RecordSlab } from "../runtime/record-slab.js";
 
 const index = (h: number): number => h & 0x1fff;
 const gen = (h: number): number => h >>> 13;
@@ -98,22 +98,43 @@ describe("HandleTable", () => {
 });
 
 describe("RecordSlab", () => {
+  /** Slot and Field.offset of the `k`th variable-length value of the record at `slot`. */
+  const value = (slot: number, k: number): [number, number] => [slot, descriptorOffset(k)];
+
   it("hands out zeroed, 8-byte-aligned records in ascending order, recycles the last freed first, and clears variable values", () => {
     const mem = new HostMemory();
     const slab = new RecordSlab(mem, 24, 2);
     const a = slab.alloc();
     const b = slab.alloc();
-    expect(slab.addr[b] - slab.addr[a]).toBe(24);
+    // Each record: its two value descriptors, then its 24 fixed bytes.
+    expect(slab.addr[b] - slab.addr[a]).toBe(2 * DESCRIPTOR_BYTES + 24);
     expect(slab.addr[a] % 8).toBe(0);
     mem.u8.fill(0xee, slab.addr[a], slab.addr[a] + 24);
-    slab.setVar(a * 2 + 1, new Uint8Array([1, 2]));
-    expect([...slab.varBytes(a * 2 + 1)]).toEqual([1, 2]);
+    slab.setVar(...value(a, 1), new Uint8Array([1, 2]));
+    expect([...slab.varBytes(...value(a, 1))]).toEqual([1, 2]);
     slab.free(a);
     expect(slab.live).toBe(1);
     const again = slab.alloc();
     expect(again).toBe(a);
     expect([...mem.u8.subarray(slab.addr[a], slab.addr[a] + 24)]).toEqual(new Array(24).fill(0));
-    expect(slab.varBytes(a * 2 + 1).length).toBe(0);
+    expect(slab.varBytes(...value(a, 1)).length).toBe(0);
+  });
+
+  it("describes each value in host memory just before its record: block address, length, capacity", () => {
+    const mem = new HostMemory();
+    const slab = new RecordSlab(mem, 8, 2);
+    const r = slab.alloc();
+    slab.setVar(...value(r, 0), new Uint8Array([7, 7, 7]));
+    slab.setVar(...value(r, 1), new Uint8Array(20).fill(9));
+    const words = (at: number): number[] => Array.from(new Uint32Array(mem.u8.slice(at, at + 32).buffer));
+    const [b0, b1] = [slab.valueAt(...value(r, 0)), slab.valueAt(...value(r, 1))];
+    // Descriptor 1 at addr - 32, descriptor 0 at addr - 16: descriptorOffset(k) = -16 (k + 1).
+    expect(words(slab.addr[r] - 32)).toEqual([b1, 20, 32, 0, b0, 3, 16, 0]);
+    expect(slab.descriptor(r, descriptorOffset(0)) * 4).toBe(slab.addr[r] - 16);
+    expect(Array.from(mem.u8.subarray(b0, b0 + 3))).toEqual([7, 7, 7]);
+    slab.free(r);
+    // Freed: lengths 0, the small blocks stay for the slot's next record.
+    expect(words(slab.addr[r] - 32)).toEqual([b1, 0, 32, 0, b0, 0, 16, 0]);
   });
 
   it("keeps variable-length values in host memory blocks: in place while they fit, a new block when longer or four times shorter", () => {
@@ -121,57 +142,57 @@ describe("RecordSlab", () => {
     const slab = new RecordSlab(mem, 8, 1);
     const r = slab.alloc();
     const bytes = (n: number, fill: number): Uint8Array => new Uint8Array(n).fill(fill);
-    slab.setVar(r, bytes(5, 1));
-    const first = slab.varAt[r];
-    expect([slab.varLen[r], slab.varCap[r]]).toEqual([5, 16]);
+    slab.setVar(...value(r, 0), bytes(5, 1));
+    const first = slab.valueAt(...value(r, 0));
+    expect([slab.valueLength(...value(r, 0)), slab.valueCapacity(...value(r, 0))]).toEqual([5, 16]);
     expect(Array.from(mem.u8.subarray(first, first + 5))).toEqual([1, 1, 1, 1, 1]);
-    slab.setVar(r, bytes(16, 2)); // fills the block in place
-    expect([slab.varAt[r], slab.varLen[r], slab.varCap[r]]).toEqual([first, 16, 16]);
-    slab.setVar(r, bytes(17, 3)); // longer: a block of 32, the old one given back
-    expect([slab.varLen[r], slab.varCap[r]]).toEqual([17, 32]);
+    slab.setVar(...value(r, 0), bytes(16, 2)); // fills the block in place
+    expect([slab.valueAt(...value(r, 0)), slab.valueLength(...value(r, 0)), slab.valueCapacity(...value(r, 0))]).toEqual([first, 16, 16]);
+    slab.setVar(...value(r, 0), bytes(17, 3)); // longer: a block of 32, the old one given back
+    expect([slab.valueLength(...value(r, 0)), slab.valueCapacity(...value(r, 0))]).toEqual([17, 32]);
     const other = slab.alloc();
-    slab.setVar(other, bytes(3, 4)); // the freed 16-byte block is reused
-    expect(slab.varAt[other]).toBe(first);
-    slab.setVar(r, bytes(200, 5)); // 256
-    const big = slab.varAt[r];
-    slab.setVar(r, bytes(65, 6)); // more than a quarter of 256: stays
-    expect([slab.varAt[r], slab.varCap[r]]).toEqual([big, 256]);
-    slab.setVar(r, bytes(64, 7)); // a quarter: moves to a block of 64
-    expect(slab.varCap[r]).toBe(64);
-    expect(Array.from(slab.varBytes(r))).toEqual(new Array(64).fill(7));
-    slab.setVar(r, bytes(2, 8)); // blocks of 64 bytes or less keep any shorter value
-    expect(slab.varCap[r]).toBe(64);
-    slab.setVar(r, new Uint8Array(0));
-    expect([slab.varLen[r], slab.varBytes(r).length]).toEqual([0, 0]);
+    slab.setVar(...value(other, 0), bytes(3, 4)); // the freed 16-byte block is reused
+    expect(slab.valueAt(...value(other, 0))).toBe(first);
+    slab.setVar(...value(r, 0), bytes(200, 5)); // 256
+    const big = slab.valueAt(...value(r, 0));
+    slab.setVar(...value(r, 0), bytes(65, 6)); // more than a quarter of 256: stays
+    expect([slab.valueAt(...value(r, 0)), slab.valueCapacity(...value(r, 0))]).toEqual([big, 256]);
+    slab.setVar(...value(r, 0), bytes(64, 7)); // a quarter: moves to a block of 64
+    expect(slab.valueCapacity(...value(r, 0))).toBe(64);
+    expect(Array.from(slab.varBytes(...value(r, 0)))).toEqual(new Array(64).fill(7));
+    slab.setVar(...value(r, 0), bytes(2, 8)); // blocks of 64 bytes or less keep any shorter value
+    expect(slab.valueCapacity(...value(r, 0))).toBe(64);
+    slab.setVar(...value(r, 0), new Uint8Array(0));
+    expect([slab.valueLength(...value(r, 0)), slab.varBytes(...value(r, 0)).length]).toEqual([0, 0]);
   });
 
   it("a freed record's small blocks stay with its slot for the next record; large ones go back", () => {
     const mem = new HostMemory();
     const slab = new RecordSlab(mem, 8, 2);
     const r = slab.alloc();
-    slab.setVar(r * 2, new Uint8Array(200).fill(1)); // a block of 256: kept
-    slab.setVar(r * 2 + 1, new Uint8Array(300).fill(2)); // 512: given back
-    const kept = slab.varAt[r * 2];
-    const large = slab.varAt[r * 2 + 1];
+    slab.setVar(...value(r, 0), new Uint8Array(200).fill(1)); // a block of 256: kept
+    slab.setVar(...value(r, 1), new Uint8Array(300).fill(2)); // 512: given back
+    const kept = slab.valueAt(...value(r, 0));
+    const large = slab.valueAt(...value(r, 1));
     slab.free(r);
-    expect([slab.varLen[r * 2], slab.varCap[r * 2], slab.varLen[r * 2 + 1], slab.varCap[r * 2 + 1]]).toEqual([0, 256, 0, 0]);
-    expect(slab.varBytes(r * 2).length).toBe(0);
+    expect([slab.valueLength(...value(r, 0)), slab.valueCapacity(...value(r, 0)), slab.valueLength(...value(r, 1)), slab.valueCapacity(...value(r, 1))]).toEqual([0, 256, 0, 0]);
+    expect(slab.varBytes(...value(r, 0)).length).toBe(0);
     // Another slot's value takes the large block back from host memory's free list.
     const other = slab.alloc();
     expect(other).toBe(r);
     const next = slab.alloc();
-    slab.setVar(next * 2 + 1, new Uint8Array(400));
-    expect(slab.varAt[next * 2 + 1]).toBe(large);
+    slab.setVar(...value(next, 1), new Uint8Array(400));
+    expect(slab.valueAt(...value(next, 1))).toBe(large);
     // The slot's next record writes its value into the kept block.
-    slab.setVar(other * 2, new Uint8Array(100).fill(3));
-    expect(slab.varAt[other * 2]).toBe(kept);
+    slab.setVar(...value(other, 0), new Uint8Array(100).fill(3));
+    expect(slab.valueAt(...value(other, 0))).toBe(kept);
     // A slab given up gives every block back, kept ones too.
     slab.free(other);
     slab.free(next);
     slab.dispose();
     const fresh = new RecordSlab(mem, 8, 1);
-    fresh.setVar(fresh.alloc(), new Uint8Array(200));
-    expect(fresh.varAt[0]).toBe(kept);
+    fresh.setVar(...value(fresh.alloc(), 0), new Uint8Array(200));
+    expect(fresh.valueAt(...value(0, 0))).toBe(kept);
   });
 
   it("storing and freeing values over and over stops taking host memory once the blocks are there", () => {
@@ -180,8 +201,8 @@ describe("RecordSlab", () => {
     const round = (): void => {
       const slots = Array.from({ length: 100 }, () => slab.alloc());
       for (const [i, s] of slots.entries()) {
-        slab.setVar(s * 2, new Uint8Array(1 + (i % 40)));
-        slab.setVar(s * 2 + 1, new Uint8Array(300));
+        slab.setVar(...value(s, 0), new Uint8Array(1 + (i % 40)));
+        slab.setVar(...value(s, 1), new Uint8Array(300));
       }
       for (const s of slots) slab.free(s);
     };
@@ -196,13 +217,13 @@ describe("RecordSlab", () => {
     const mem = new HostMemory(1 << 30, 1);
     const slab = new RecordSlab(mem, 8, 2);
     const r = slab.alloc();
-    slab.setVar(r * 2, new Uint8Array(1000).fill(9));
+    slab.setVar(...value(r, 0), new Uint8Array(1000).fill(9));
     const pages = mem.memory.buffer.byteLength;
     // A value larger than what is left: its block grows host memory, detaching the view passed in.
-    slab.setVar(r * 2 + 1, mem.u8.subarray(0, pages));
+    slab.setVar(...value(r, 1), mem.u8.subarray(0, pages));
     expect(mem.memory.buffer.byteLength).toBeGreaterThan(pages);
-    expect(slab.varLen[r * 2 + 1]).toBe(pages);
-    expect(Array.from(slab.varBytes(r * 2))).toEqual(new Array(1000).fill(9));
+    expect(slab.valueLength(...value(r, 1))).toBe(pages);
+    expect(Array.from(slab.varBytes(...value(r, 0)))).toEqual(new Array(1000).fill(9));
   });
 
   it("zeroes a reused record exactly, small (word stores) and large (fill), leaving its neighbours alone", () => {

@@ -116,13 +116,13 @@ export class FieldOps {
 
   private variableValueBytes(fb: number, rec: RecordRef): Uint8Array {
     const slab = this.slabOf(fb);
-    return slab.varBytes(slab.cell(this.sources.recordSlot(rec), this.handles.fieldOffset(fb)));
+    return slab.varBytes(this.sources.recordSlot(rec), this.handles.fieldOffset(fb));
   }
 
   /** Stores a variable-length value of the field; the slab copies it into host memory (a value block). */
   private storeVariable(fb: number, rec: RecordRef, value: Uint8Array): void {
     const slab = this.slabOf(fb);
-    slab.setVar(slab.cell(this.sources.recordSlot(rec), this.handles.fieldOffset(fb)), value);
+    slab.setVar(this.sources.recordSlot(rec), this.handles.fieldOffset(fb), value);
   }
 
   /** The slab of the field's data source, which `record` checked is the record's. */

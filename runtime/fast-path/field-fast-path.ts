@@ -2,24 +2,31 @@
  * The wasm fast path for `fieldGetScalar`, `fieldSet` and `fieldGetBuffer` (ig-v1).
  *
  * `createFieldFastPath` instantiates field-fast-path.wat over the host memory
- * and returns its two exports. Given to a guest as its `ig.fieldGetScalar` /
- * `ig.fieldSet` imports, they turn the guest's hottest host calls into
- * wasm->wasm calls: the handle table and the records live in the host memory,
- * so resolving a handle and loading the value need no JS. String and Bytes
- * values are resolved there too and copied by JS (value-copy.ts): guest
- * memory is out of the module's reach. Every case the fast path does not
+ * and returns its three exports. Given to a guest as its `ig.fieldGetScalar` /
+ * `ig.fieldSet` / `ig.fieldGetBuffer` imports, they turn the guest's hottest
+ * host calls into wasm->wasm calls: the handle table, the records and the
+ * values' descriptors live in the host memory, so resolving a handle and
+ * loading a value need no JS. String and Bytes values are copied to and from
+ * the guest's memory by a second module over that memory, guest-copy.wat,
+ * instantiated by `attachGuestMemory` once the guest exists (values longer
+ * than 32 bytes through JS, value-copy.ts). Every case the fast path does not
  * handle itself (any error, element handles, a fixed-size field read as
- * bytes) calls the JS `fallback` with the same arguments, so results, error
- * values and log lines are exactly those of the JS path.
+ * bytes, a value that needs a new block, values before the guest's memory is
+ * attached) calls the JS `fallback` with the same arguments, so results,
+ * error values and log lines are exactly those of the JS path.
  *
  * The exports have exactly the guest's import types, (i32, i32, i32, i32) ->
- * i64 and (i32, i32, i32, i64) -> i32, as a wasm function passed as an import
- * must. Called from JS they take and return BigInt for the i64s, like the
- * generated shims. Anything that must see each call (a trace decorator, call
- * counting) needs the JS path: the fast path does not call out on success.
+ * i64, (i32, i32, i32, i64) -> i32 and (i32, i32, i32, i64) -> i32, as a wasm
+ * function passed as an import must. Called from JS they take and return
+ * BigInt for the i64s, like the generated shims. Anything that must see each
+ * call (a trace decorator, call counting) needs the JS path: the fast path
+ * does not call out on success.
  */
+import { GuestMemory } from "../guest-memory.js";
+import type { HostMemory } from "../host-memory.js";
 import { fieldFastPathWasm } from "./field-fast-path.wasm.js";
-import type { ValueCopy } from "./value-copy.js";
+import { guestCopyWasm } from "./guest-copy.wasm.js";
+import { createLongValueCopy } from "./value-copy.js";
 
 /** `ig.fieldGetScalar` as the guest imports it. */
 export type FieldGetScalarImport = (field: number, data: number, kind: number, err: number) => bigint;
@@ -34,36 +41,68 @@ export interface FieldFastPathImports {
   fieldGetBuffer: FieldGetBufferImport;
 }
 
-let compiled: WebAssembly.Module | null = null;
+export interface FieldFastPath {
+  readonly imports: FieldFastPathImports;
+  /**
+   * Lets the value paths reach `memory`, the guest's (call it once the guest
+   * is instantiated). Until then String and Bytes values take the fallback.
+   * Answers false, changing nothing, when the memory cannot be imported by a
+   * plain wasm module (a shared or 64-bit memory): values then keep taking
+   * the fallback.
+   */
+  attachGuestMemory(memory: WebAssembly.Memory): boolean;
+}
 
-/** The compiled module, shared by every instance (compiling it takes longer than instantiating). */
-function fastPathModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(fieldFastPathWasm);
+let compiled: { fields: WebAssembly.Module; guestCopy: WebAssembly.Module } | null = null;
+
+/** The compiled modules, shared by every instance (compiling takes longer than instantiating). */
+function fastPathModules(): { fields: WebAssembly.Module; guestCopy: WebAssembly.Module } {
+  compiled ??= { fields: new WebAssembly.Module(fieldFastPathWasm), guestCopy: new WebAssembly.Module(guestCopyWasm) };
   return compiled;
 }
 
+/** Slots of field-fast-path.wat's `guestCopy` table. */
+const COPY_OUT_SLOT = 0;
+const READ_IN_SLOT = 1;
+
 /**
- * Instantiates the fast path over `hostMemory` (HostMemory.memory: the handle
- * table at 0, records after it). `fallback` is the JS implementation of the
+ * Instantiates the fast path over `hostMemory` (the handle table at 0,
+ * records and values after it). `fallback` is the JS implementation of the
  * three functions, normally the generated shims behind their trampolines,
- * which produce the error value, the log line and the guest's error word;
- * `values` copies String and Bytes values (createValueCopy).
- * Synchronous: `new
- * WebAssembly.Module` of a module this small is allowed on every engine's
- * main thread.
+ * which produce the error value, the log line and the guest's error word.
+ * Synchronous: `new WebAssembly.Module` of modules this small is allowed on
+ * every engine's main thread.
  */
-export function createFieldFastPath(hostMemory: WebAssembly.Memory, fallback: FieldFastPathImports, values: ValueCopy): FieldFastPathImports {
-  const instance = new WebAssembly.Instance(fastPathModule(), {
-    host: { memory: hostMemory },
+export function createFieldFastPath(hostMemory: HostMemory, fallback: FieldFastPathImports): FieldFastPath {
+  const modules = fastPathModules();
+  const instance = new WebAssembly.Instance(modules.fields, {
+    host: { memory: hostMemory.memory },
     fallback: { fieldGetScalar: fallback.fieldGetScalar, fieldSet: fallback.fieldSet, fieldGetBuffer: fallback.fieldGetBuffer },
-    values: { copyOut: values.copyOut, copyIn: values.copyIn },
   });
+  const table = instance.exports.guestCopy as WebAssembly.Table;
   // The wasm fieldSet answers 0 on success: runtime/link.ts hands it only to releases whose
   // fieldSet does (v0.39.0 and later), and older guests get the JS shim.
-  return {
+  const imports: FieldFastPathImports = {
     fieldGetScalar: wasmFunction<FieldGetScalarImport>(instance, "fieldGetScalar", 4),
     fieldSet: wasmFunction<FieldSetImport>(instance, "fieldSet", 4),
     fieldGetBuffer: wasmFunction<FieldGetBufferImport>(instance, "fieldGetBuffer", 4),
+  };
+  return {
+    imports,
+    attachGuestMemory(memory) {
+      const guest = new GuestMemory();
+      guest.attach(memory);
+      let copier: WebAssembly.Instance;
+      try {
+        copier = new WebAssembly.Instance(modules.guestCopy, { guest: { memory }, js: { ...createLongValueCopy(hostMemory, guest) } });
+      } catch (e) {
+        if (e instanceof WebAssembly.LinkError) return false;
+        throw e;
+      }
+      table.set(COPY_OUT_SLOT, copier.exports.copyOut as (...args: never[]) => unknown);
+      table.set(READ_IN_SLOT, copier.exports.readIn as (...args: never[]) => unknown);
+      return true;
+    },
   };
 }
 

@@ -1,6 +1,6 @@
-;; The field fast path: `fieldGetScalar` and `fieldSet` written in wasm, and
-;; `fieldGetBuffer` / a String or Bytes `fieldSet` resolved here and copied by JS
-;; (see the `values` imports below).
+;; The field fast path: `fieldGetScalar`, `fieldSet` and `fieldGetBuffer`
+;; written in wasm, String and Bytes values included (their bytes cross to or
+;; from guest memory through a second small module, see "Values" below).
 ;;
 ;; A guest calling a JS import pays for the wasm->JS transition and, for i64
 ;; values, a BigInt conversion each way (~7 ns for an empty i32x4 -> i64 import,
@@ -41,18 +41,38 @@
   (import "fallback" "fieldGetScalar" (func $fallbackGetScalar (param i32 i32 i32 i32) (result i64)))
   (import "fallback" "fieldSet" (func $fallbackSet (param i32 i32 i32 i64) (result i32)))
   (import "fallback" "fieldGetBuffer" (func $fallbackGetBuffer (param i32 i32 i32 i64) (result i32)))
-  ;; String and Bytes values live in value blocks of host memory that JS
-  ;; tracks (runtime/record-slab.ts, a cell per record and variable-length
-  ;; field), and the copy goes to or from GUEST memory, which this module
-  ;; cannot see. So for them this module resolves the handles and JS copies:
-  ;; values.copyOut / values.copyIn(dataSource, recordSlot, cell, ptr, len)
-  ;; copy the value of that cell to the guest range, or the guest range into
-  ;; it, and answer the byte count / 0, or -1 when the case is not theirs
-  ;; (a destination too small, a range outside guest memory, a value that
-  ;; needs a new block), which then goes to the fallback like any other.
-  ;; (runtime/fast-path/value-copy.ts)
-  (import "values" "copyOut" (func $copyOut (param i32 i32 i32 i32 i32) (result i32)))
-  (import "values" "copyIn" (func $copyIn (param i32 i32 i32 i32 i32) (result i32)))
+  ;; Values. A String or Bytes value lives in a block of host memory, found
+  ;; through its descriptor (runtime/record-slab.ts), which precedes the record:
+  ;; a variable-length field's offset in its Field entry is the descriptor's,
+  ;; negative, so record address + field offset finds it as it finds a
+  ;; fixed-size value (i32.add wraps):
+  ;;
+  ;;   +0 u32 block address   +4 u32 value length   +8 u32 block capacity (0: none)
+  ;;
+  ;; Blocks are powers of two from 16 bytes, so the 16 bytes at a block (and 32
+  ;; when the value is longer than 16) can always be loaded whole.
+  ;;
+  ;; The copy to or from GUEST memory, which this module cannot see (one
+  ;; memory per module: Node 20 has no multi-memory), is done by guest-copy.wat,
+  ;; instantiated over the guest's memory once the guest exists and reached
+  ;; through this table: a value of up to 32 bytes crosses as four i64
+  ;; arguments or results, so the whole call stays in wasm; a longer one is
+  ;; copied by JS from there. Until the guest's memory is attached the table
+  ;; holds the two $decline functions below, and every value call goes to the
+  ;; fallback.
+  (type $copyOut (func (param i64 i64 i64 i64 i32 i32 i32) (result i32)))
+  (type $readIn (func (param i32 i32 i32) (result i64 i64 i64 i64 i32)))
+  (table $guestCopy (export "guestCopy") 2 2 funcref)
+  (elem (table $guestCopy) (i32.const 0) func $declineCopyOut $declineReadIn)
+
+  ;; guestCopy[0] = copyOut(w0, w1, w2, w3, at, len, ptr) -> len, or -1: writes the value's
+  ;; len bytes at the guest's ptr (w0..w3 its first 32 bytes, at its block for longer ones).
+  (func $declineCopyOut (type $copyOut) (i32.const -1))
+  ;; guestCopy[1] = readIn(ptr, len, at) -> (w0, w1, w2, w3, status): status 0, w0..w3 hold
+  ;; the guest's bytes from ptr (up to 32, more may follow); 1, JS copied the len bytes to
+  ;; host address at itself; -1, not done (the range is outside guest memory, or too near
+  ;; its end to load 32 bytes).
+  (func $declineReadIn (type $readIn) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i32.const -1))
 
   ;; Both functions start with the same resolution block (V8 does not inline
   ;; wasm calls, and each internal call would cost about as much as the whole
@@ -137,6 +157,8 @@
   ;; createFieldFastPath hands out the JS fieldSet for them.)
   (func (export "fieldSet") (param $field i32) (param $data i32) (param $kind i32) (param $value i64) (result i32)
     (local $fe i32) (local $de i32) (local $fieldKind i32) (local $at i32)
+    (local $d i32) (local $len i32) (local $cap i32) (local $status i32)
+    (local $w0 i64) (local $w1 i64) (local $w2 i64) (local $w3 i64)
     (block $fallback
       ;; --- resolution (same as in fieldGetScalar) ---
       (br_if $fallback (i32.gt_u (i32.sub (local.get $kind) (i32.const 1)) (i32.const 10)))                  ;; 1
@@ -179,44 +201,73 @@
         (return (i32.const 0)))
       (i64.store (local.get $at) (local.get $value))
       (return (i32.const 0)))
-    ;; A String or Bytes value for a variable-length field is copied in by JS (values.copyIn).
-    (if (i32.eqz (call $valueCell (local.get $field) (local.get $data) (local.get $kind)))
+    ;; A String or Bytes value of a variable-length field, stored in place when its block
+    ;; fits it (RecordSlab's fitsInPlace: len <= cap, and len > cap/4 or cap <= 64); a value
+    ;; that needs another block goes to the fallback, which moves it.
+    (local.set $d (call $valueDescriptor (local.get $field) (local.get $data) (local.get $kind)))
+    (if (local.get $d)
       (then
-        (if (i32.eqz (call $copyIn
-              (i32.load16_u offset=2 (local.tee $fe (i32.shl (i32.and (local.get $field) (i32.const 0x1fff)) (i32.const 4))))
-              (i32.load offset=12 (i32.shl (i32.and (local.get $data) (i32.const 0x1fff)) (i32.const 4)))
-              (i32.load offset=8 (local.get $fe))
-              (i32.wrap_i64 (local.get $value))
-              (i32.wrap_i64 (i64.shr_u (local.get $value) (i64.const 32)))))
-          (then (return (i32.const 0))))))
+        (local.set $len (i32.wrap_i64 (i64.shr_u (local.get $value) (i64.const 32))))
+        (local.set $cap (i32.load offset=8 (local.get $d)))
+        (if (i32.and
+              (i32.le_u (local.get $len) (local.get $cap))
+              (i32.or (i32.gt_u (local.get $len) (i32.shr_u (local.get $cap) (i32.const 2))) (i32.le_u (local.get $cap) (i32.const 64))))
+          (then
+            (local.set $at (i32.load (local.get $d)))
+            (call_indirect $guestCopy (type $readIn)
+              (i32.wrap_i64 (local.get $value)) (local.get $len) (local.get $at) (i32.const 1))
+            (local.set $status) (local.set $w3) (local.set $w2) (local.set $w1) (local.set $w0)
+            (if (i32.ge_s (local.get $status) (i32.const 0))
+              (then
+                ;; Status 0: store the words the value covers (bytes past its length
+                ;; stay inside the block: it holds at least 16, at least 32 past 16).
+                (if (i32.and (i32.eqz (local.get $status)) (i32.ne (local.get $len) (i32.const 0)))
+                  (then
+                    (i64.store (local.get $at) (local.get $w0))
+                    (i64.store offset=8 (local.get $at) (local.get $w1))
+                    (if (i32.gt_u (local.get $len) (i32.const 16))
+                      (then
+                        (i64.store offset=16 (local.get $at) (local.get $w2))
+                        (i64.store offset=24 (local.get $at) (local.get $w3))))))
+                (i32.store offset=4 (local.get $d) (local.get $len))
+                (return (i32.const 0))))))))
     ;; $fallback: the JS path decides (and reports) everything else.
     (call $fallbackSet (local.get $field) (local.get $data) (local.get $kind) (local.get $value)))
 
-  ;; ig.fieldGetBuffer(field, data, kind, dst) -> u32 bytes copied: the value
-  ;; of a variable-length field, String or Bytes kind, copied out by JS
-  ;; (values.copyOut). Everything else (a fixed-size field read as bytes too)
-  ;; takes the fallback.
+;; ig.fieldGetBuffer(field, data, kind, dst) -> u32 bytes copied: the value
+  ;; of a variable-length field, String or Bytes kind, when it fits the
+  ;; destination (dst: len << 32 | ptr). Everything else (a fixed-size field read
+  ;; as bytes too) takes the fallback.
   (func (export "fieldGetBuffer") (param $field i32) (param $data i32) (param $kind i32) (param $dst i64) (result i32)
-    (local $fe i32) (local $copied i32)
-    (if (i32.eqz (call $valueCell (local.get $field) (local.get $data) (local.get $kind)))
+    (local $d i32) (local $len i32) (local $at i32) (local $copied i32)
+    (local.set $d (call $valueDescriptor (local.get $field) (local.get $data) (local.get $kind)))
+    (if (local.get $d)
       (then
-        (local.set $copied (call $copyOut
-          (i32.load16_u offset=2 (local.tee $fe (i32.shl (i32.and (local.get $field) (i32.const 0x1fff)) (i32.const 4))))
-          (i32.load offset=12 (i32.shl (i32.and (local.get $data) (i32.const 0x1fff)) (i32.const 4)))
-          (i32.load offset=8 (local.get $fe))
-          (i32.wrap_i64 (local.get $dst))
-          (i32.wrap_i64 (i64.shr_u (local.get $dst) (i64.const 32)))))
-        (if (i32.ge_s (local.get $copied) (i32.const 0)) (then (return (local.get $copied))))))
+        (local.set $len (i32.load offset=4 (local.get $d)))
+        (if (i32.le_u (local.get $len) (i32.wrap_i64 (i64.shr_u (local.get $dst) (i64.const 32))))
+          (then
+            (local.set $at (i32.load (local.get $d)))
+            ;; The first 32 bytes as words (16 when the value has no more: the block may be 16).
+            ;; An empty value may have no block (at 0): its words are then the handle table's,
+            ;; loaded and not written.
+            (local.set $copied (call_indirect $guestCopy (type $copyOut)
+              (i64.load (local.get $at))
+              (i64.load offset=8 (local.get $at))
+              (if (result i64) (i32.gt_u (local.get $len) (i32.const 16)) (then (i64.load offset=16 (local.get $at))) (else (i64.const 0)))
+              (if (result i64) (i32.gt_u (local.get $len) (i32.const 16)) (then (i64.load offset=24 (local.get $at))) (else (i64.const 0)))
+              (local.get $at) (local.get $len) (i32.wrap_i64 (local.get $dst))
+              (i32.const 0)))
+            (if (i32.ge_s (local.get $copied) (i32.const 0)) (then (return (local.get $copied))))))))
     (call $fallbackGetBuffer (local.get $field) (local.get $data) (local.get $kind) (local.get $dst)))
 
-  ;; 0 when `kind` is String (12) or Bytes (14) and field and data resolve as
-  ;; in steps 2-4 above to a variable-length field (String, CString or Bytes:
-  ;; kinds 12 and up) of the record's data source; 1 otherwise. The caller then
-  ;; reads the field entry at (field & 0x1fff) << 4 and the data entry at
-  ;; (data & 0x1fff) << 4: field +8 is the value's cell in the record, data +12
-  ;; the record's slot. A function of its own (a call, unlike the scalar
-  ;; paths): the JS copy after it costs far more.
-  (func $valueCell (param $field i32) (param $data i32) (param $kind i32) (result i32)
+  ;; The address of the value descriptor when `kind` is String (12) or Bytes (14)
+  ;; and field and data resolve as in steps 2-4 above to a variable-length field
+  ;; (String, CString or Bytes: kinds 12 and up) of the record's data source:
+  ;; record address (data +8) + the field's offset (field +8, negative). 0
+  ;; otherwise (never a descriptor's address: the handle table is at 0). A
+  ;; function of its own, unlike the scalar paths' resolution: the copy after it
+  ;; costs more than the call.
+  (func $valueDescriptor (param $field i32) (param $data i32) (param $kind i32) (result i32)
     (local $fe i32) (local $de i32)
     (block $no
       (br_if $no (i32.and (i32.ne (local.get $kind) (i32.const 12)) (i32.ne (local.get $kind) (i32.const 14))))
@@ -233,6 +284,6 @@
       (br_if $no (i32.ne (i32.load offset=4 (local.get $de)) (i32.shr_u (local.get $data) (i32.const 13))))
       (br_if $no (i32.ne (i32.load16_u offset=2 (local.get $fe)) (i32.load16_u offset=2 (local.get $de))))
       (br_if $no (i32.lt_u (i32.load8_u offset=1 (local.get $fe)) (i32.const 12)))
-      (return (i32.const 0)))
-    (i32.const 1))
+      (return (i32.add (i32.load offset=8 (local.get $de)) (i32.load offset=8 (local.get $fe)))))
+    (i32.const 0))
 )
