@@ -172,8 +172,8 @@ export const fieldAccessSuite: BenchSuite = {
       cases,
       derived,
       notes: [
-        "fieldGetBuffer and a String fieldSet on `igwasm`: the wasm fast path resolves the handles, JS copies the value " +
-          "(runtime/fast-path/value-copy.ts); on `igwasm (JS shims)` the generated shims hand it over as a Uint8Array.",
+        "fieldGetBuffer and a String fieldSet on `igwasm`: the wasm fast path resolves the handles and copies values of up to 32 bytes " +
+          "in wasm (guest-copy.wat), longer ones through JS (value-copy.ts); on `igwasm (JS shims)` the generated shims hand it over as a Uint8Array.",
       ],
     });
   },

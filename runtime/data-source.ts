@@ -3,8 +3,10 @@
  *
  * Record layout: each fixed-size field gets an offset aligned to its size,
  * in the order fields were added; the record size is rounded up to 8 so every
- * record in a slab keeps that alignment. Variable-length fields get a slot
- * number instead, its value cell in the record (see RecordSlab). The layout may change only while no
+ * record in a slab keeps that alignment. Variable-length fields get the
+ * offset of their value descriptor instead, which precedes the record, so a
+ * negative one: -16, -32, ... in the order they were added (see RecordSlab);
+ * so adding a field never moves an earlier field of either kind. The layout may change only while no
  * record of the data source is alive: adding a field then replaces the slab,
  * and the old slab's chunks go back to host memory for reuse.
  */

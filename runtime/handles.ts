@@ -9,8 +9,9 @@
  *   +1  u8   fieldKind    Field: its FieldKind
  *   +2  u16  dataSource   DataSource, Field, records, packets, arrays: index of the data source
  *   +4  u32  generation   of the slot (1..GEN_MAX)
- *   +8  u32  Field: fieldOffset (byte offset of the value in the record; for a
- *                   variable-length field the index of its value in the slab's vars)
+ *   +8  u32  Field: fieldOffset (byte offset of the value from the record's address;
+ *                   for a variable-length field that of its value descriptor, which
+ *                   precedes the record: negative, stored as u32; RecordSlab)
  *            Data, PacketSingle: recordAddress (in host memory)
  *            Map: fromNewMap (1 when newMap made the handle)
  *   +12 u32  Field: fieldId (DataSources.fields index)
@@ -265,7 +266,7 @@ export class HandleTable {
     return this.mem.u8[base + FIELD_KIND_AT];
   }
 
-  /** Field: byte offset of the value in the record (variable-length fields: its value cell among the record's, RecordSlab.cell). */
+  /** Field: byte offset of the value from the record's address (variable-length fields: of its descriptor, a negative offset as u32; RecordSlab). */
   fieldOffset(base: number): number {
     return this.mem.u32[(base + WORD8_AT) >>> 2];
   }

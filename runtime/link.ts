@@ -83,7 +83,7 @@ function instantiateWithFastPath(rt: Runtime, fns: Record<string, WebAssembly.Im
     fieldSet: fns[FieldSetName] as FieldSetImport,
     fieldGetBuffer: fns[FieldGetBufferName] as FieldGetBufferImport,
   };
-  const fast = createFieldFastPath(rt.hostMemory, fallback);
+  const fast = createFieldFastPath(rt.hostMemory, rt.dataSources, fallback);
   const instance = instantiate({ ...fns, [FieldGetScalarName]: fast.imports.fieldGetScalar, [FieldSetName]: fast.imports.fieldSet, [FieldGetBufferName]: fast.imports.fieldGetBuffer });
   // A module without that memory export is refused by the loader right after (gadget.ts).
   const memory = instance.exports[MemoryExport];

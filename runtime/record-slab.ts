@@ -18,7 +18,9 @@
  *   | descriptor n-1 | ... | descriptor 0 |    | fixed-size fields |
  *
  *   descriptor: +0 u32 address of the block, +4 u32 length of the value,
- *               +8 u32 capacity of the block (0: no block), +12 unused
+ *               +8 u32 capacity of the block (0: no block),
+ *               +12 u32 the value's number in the slab, `slot * varCount + k`
+ *                   (written once: it indexes the views varBytes keeps)
  *
  * So a variable-length field's Field.offset, like a fixed-size one's, is a
  * byte offset from the record's address: a negative one, that of its
@@ -58,7 +60,7 @@ const KEPT_BLOCK_MAX = 256;
 /** Bytes of one value descriptor (see above). */
 export const DESCRIPTOR_BYTES = 16;
 /** Word indexes (of 32 bits) inside a descriptor. */
-export const DescriptorWord = { at: 0, length: 1, capacity: 2 } as const;
+export const DescriptorWord = { at: 0, length: 1, capacity: 2, number: 3 } as const;
 
 /** The Field.offset of a data source's `k`th variable-length field (0-based): its descriptor's, negative. */
 export function descriptorOffset(k: number): number {
@@ -92,7 +94,7 @@ export class RecordSlab {
   /** Addresses of this slab's chunks, given back by `dispose`. */
   private readonly chunks: number[] = [];
   /** Bytes of descriptors before each record (a multiple of 16, so records stay 8-aligned). */
-  private readonly descriptorBytes: number;
+  private readonly prefixBytes: number;
 
   constructor(
     private readonly mem: HostMemory,
@@ -101,7 +103,7 @@ export class RecordSlab {
     /** Variable-length fields: descriptors per record. */
     readonly varCount: number,
   ) {
-    this.descriptorBytes = varCount * DESCRIPTOR_BYTES;
+    this.prefixBytes = varCount * DESCRIPTOR_BYTES;
   }
 
   /** Records in use. */
@@ -192,19 +194,25 @@ export class RecordSlab {
    * is made again.
    */
   varBytes(slot: number, offset: number): Uint8Array {
-    // A moved value has no kept view (reserveVar drops it); a detached one has length 0.
-    const kept = this.views[slot * this.varCount + descriptorNumber(offset)];
-    return kept !== undefined && kept.length === this.valueLength(slot, offset) && kept.length !== 0 ? kept : this.freshView(slot, offset);
+    return this.descriptorBytes(this.descriptor(slot, offset));
   }
 
-  /** varBytes without a kept view (small varBytes is inlined into the field functions). */
-  private freshView(slot: number, offset: number): Uint8Array {
-    const d = this.descriptor(slot, offset);
-    const length = this.mem.u32[d + DescriptorWord.length];
+  /** varBytes of the descriptor at word `d` of host memory (`descriptor`). */
+  descriptorBytes(d: number): Uint8Array {
+    const u32 = this.mem.u32;
+    // A moved value has no kept view (reserveVar drops it); a detached one has length 0.
+    const kept = this.views[u32[d + DescriptorWord.number]];
+    return kept !== undefined && kept.length === u32[d + DescriptorWord.length] && kept.length !== 0 ? kept : this.freshView(d);
+  }
+
+  /** descriptorBytes without a kept view (small descriptorBytes is inlined into its callers). */
+  private freshView(d: number): Uint8Array {
+    const u32 = this.mem.u32;
+    const length = u32[d + DescriptorWord.length];
     if (length === 0) return EMPTY;
-    const at = this.mem.u32[d + DescriptorWord.at];
+    const at = u32[d + DescriptorWord.at];
     const view = this.mem.u8.subarray(at, at + length);
-    this.views[slot * this.varCount + descriptorNumber(offset)] = view;
+    this.views[u32[d + DescriptorWord.number]] = view;
     return view;
   }
 
@@ -245,7 +253,7 @@ export class RecordSlab {
   }
 
   private get chunkBytes(): number {
-    return Math.max(this.descriptorBytes + this.recordSize, 1) * CHUNK_RECORDS;
+    return Math.max(this.prefixBytes + this.recordSize, 1) * CHUNK_RECORDS;
   }
 
   /**
@@ -273,11 +281,13 @@ export class RecordSlab {
     // A chunk comes zeroed: its descriptors say "empty, no block".
     const base = this.mem.allocChunk(this.chunkBytes);
     this.chunks.push(base);
-    const stride = this.descriptorBytes + this.recordSize;
+    const stride = this.prefixBytes + this.recordSize;
     // Push in reverse so slots are handed out in ascending address order.
     for (let i = CHUNK_RECORDS - 1; i >= 0; i--) {
-      this.addr[first + i] = base + i * stride + this.descriptorBytes;
-      this.freeSlots[this.freeCount++] = first + i;
+      const slot = first + i;
+      this.addr[slot] = base + i * stride + this.prefixBytes;
+      this.freeSlots[this.freeCount++] = slot;
+      for (let k = 0; k < this.varCount; k++) this.mem.u32[this.descriptor(slot, descriptorOffset(k)) + DescriptorWord.number] = slot * this.varCount + k;
     }
     const values = total * this.varCount;
     while (this.views.length < values) this.views.push(undefined);

@@ -67,6 +67,7 @@ class Rig {
     };
     const fast = createFieldFastPath(
       this.host,
+      this.sources,
       {
         fieldGetScalar: (f, d, k, e) => {
           this.fallbackCalls++;
@@ -614,7 +615,7 @@ describe("field fast path: String and Bytes values", () => {
   it("a shared guest memory cannot be attached: values keep taking the shim", () => {
     const { rig, packet, field } = setup(false);
     const shared = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    const fast = createFieldFastPath(rig.host, rig.js);
+    const fast = createFieldFastPath(rig.host, rig.sources, rig.js);
     expect(fast.attachGuestMemory(shared)).toBe(false);
     const str = field(FieldKind.String);
     rig.guestBytes().set(enc("hi"), SRC);

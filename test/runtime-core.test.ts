@@ -128,13 +128,14 @@ describe("RecordSlab", () => {
     slab.setVar(...value(r, 1), new Uint8Array(20).fill(9));
     const words = (at: number): number[] => Array.from(new Uint32Array(mem.u8.slice(at, at + 32).buffer));
     const [b0, b1] = [slab.valueAt(...value(r, 0)), slab.valueAt(...value(r, 1))];
-    // Descriptor 1 at addr - 32, descriptor 0 at addr - 16: descriptorOffset(k) = -16 (k + 1).
-    expect(words(slab.addr[r] - 32)).toEqual([b1, 20, 32, 0, b0, 3, 16, 0]);
+    // Descriptor 1 at addr - 32, descriptor 0 at addr - 16: descriptorOffset(k) = -16 (k + 1); the last
+    // word is the value's number in the slab.
+    expect(words(slab.addr[r] - 32)).toEqual([b1, 20, 32, r * 2 + 1, b0, 3, 16, r * 2]);
     expect(slab.descriptor(r, descriptorOffset(0)) * 4).toBe(slab.addr[r] - 16);
     expect(Array.from(mem.u8.subarray(b0, b0 + 3))).toEqual([7, 7, 7]);
     slab.free(r);
     // Freed: lengths 0, the small blocks stay for the slot's next record.
-    expect(words(slab.addr[r] - 32)).toEqual([b1, 0, 32, 0, b0, 0, 16, 0]);
+    expect(words(slab.addr[r] - 32)).toEqual([b1, 0, 32, r * 2 + 1, b0, 0, 16, r * 2]);
   });
 
   it("keeps variable-length values in host memory blocks: in place while they fit, a new block when longer or four times shorter", () => {

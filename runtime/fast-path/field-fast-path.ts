@@ -22,6 +22,7 @@
  * call (a trace decorator, call counting) needs the JS path: the fast path
  * does not call out on success.
  */
+import type { DataSources } from "../data-sources.js";
 import { GuestMemory } from "../guest-memory.js";
 import type { HostMemory } from "../host-memory.js";
 import { fieldFastPathWasm } from "./field-fast-path.wasm.js";
@@ -67,13 +68,13 @@ const READ_IN_SLOT = 1;
 
 /**
  * Instantiates the fast path over `hostMemory` (the handle table at 0,
- * records and values after it). `fallback` is the JS implementation of the
+ * records and values after it), whose data sources are `sources`. `fallback` is the JS implementation of the
  * three functions, normally the generated shims behind their trampolines,
  * which produce the error value, the log line and the guest's error word.
  * Synchronous: `new WebAssembly.Module` of modules this small is allowed on
  * every engine's main thread.
  */
-export function createFieldFastPath(hostMemory: HostMemory, fallback: FieldFastPathImports): FieldFastPath {
+export function createFieldFastPath(hostMemory: HostMemory, sources: DataSources, fallback: FieldFastPathImports): FieldFastPath {
   const modules = fastPathModules();
   const instance = new WebAssembly.Instance(modules.fields, {
     host: { memory: hostMemory.memory },
@@ -94,7 +95,7 @@ export function createFieldFastPath(hostMemory: HostMemory, fallback: FieldFastP
       guest.attach(memory);
       let copier: WebAssembly.Instance;
       try {
-        copier = new WebAssembly.Instance(modules.guestCopy, { guest: { memory }, js: { ...createLongValueCopy(hostMemory, guest) } });
+        copier = new WebAssembly.Instance(modules.guestCopy, { guest: { memory }, js: { ...createLongValueCopy(sources, hostMemory, guest) } });
       } catch (e) {
         if (e instanceof WebAssembly.LinkError) return false;
         throw e;

@@ -60,13 +60,14 @@
   ;; copied by JS from there. Until the guest's memory is attached the table
   ;; holds the two $decline functions below, and every value call goes to the
   ;; fallback.
-  (type $copyOut (func (param i64 i64 i64 i64 i32 i32 i32) (result i32)))
+  (type $copyOut (func (param i64 i64 i64 i64 i32 i32 i32 i32) (result i32)))
   (type $readIn (func (param i32 i32 i32) (result i64 i64 i64 i64 i32)))
   (table $guestCopy (export "guestCopy") 2 2 funcref)
   (elem (table $guestCopy) (i32.const 0) func $declineCopyOut $declineReadIn)
 
-  ;; guestCopy[0] = copyOut(w0, w1, w2, w3, at, len, ptr) -> len, or -1: writes the value's
-  ;; len bytes at the guest's ptr (w0..w3 its first 32 bytes, at its block for longer ones).
+  ;; guestCopy[0] = copyOut(w0, w1, w2, w3, len, ptr, dataSource, descriptor) -> len, or -1:
+  ;; writes the value's len bytes at the guest's ptr: w0..w3 are its first 32 bytes; a longer
+  ;; value is found by JS from its data source's index and its descriptor's address.
   (func $declineCopyOut (type $copyOut) (i32.const -1))
   ;; guestCopy[1] = readIn(ptr, len, at) -> (w0, w1, w2, w3, status): status 0, w0..w3 hold
   ;; the guest's bytes from ptr (up to 32, more may follow); 1, JS copied the len bytes to
@@ -255,7 +256,9 @@
               (i64.load offset=8 (local.get $at))
               (if (result i64) (i32.gt_u (local.get $len) (i32.const 16)) (then (i64.load offset=16 (local.get $at))) (else (i64.const 0)))
               (if (result i64) (i32.gt_u (local.get $len) (i32.const 16)) (then (i64.load offset=24 (local.get $at))) (else (i64.const 0)))
-              (local.get $at) (local.get $len) (i32.wrap_i64 (local.get $dst))
+              (local.get $len) (i32.wrap_i64 (local.get $dst))
+              (i32.load16_u offset=2 (i32.shl (i32.and (local.get $field) (i32.const 0x1fff)) (i32.const 4)))
+              (local.get $d)
               (i32.const 0)))
             (if (i32.ge_s (local.get $copied) (i32.const 0)) (then (return (local.get $copied))))))))
     (call $fallbackGetBuffer (local.get $field) (local.get $data) (local.get $kind) (local.get $dst)))

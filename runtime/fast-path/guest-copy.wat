@@ -17,7 +17,8 @@
 ;; Compiled by runtime/fast-path/build.ts into guest-copy.wasm.ts.
 (module
   (import "guest" "memory" (memory 0))
-  ;; copyOutLong(at, len, ptr): host [at, at+len) to guest [ptr, ptr+len).
+  ;; copyOutLong(dataSource, descriptor, ptr): the value of that descriptor (host memory
+  ;; address) of a record of that data source to the guest's ptr.
   (import "js" "copyOutLong" (func $copyOutLong (param i32 i32 i32)))
   ;; copyInLong(ptr, len, at): guest [ptr, ptr+len) to host [at, at+len).
   (import "js" "copyInLong" (func $copyInLong (param i32 i32 i32)))
@@ -29,15 +30,16 @@
       (i64.shl (i64.extend_i32_u (memory.size)) (i64.const 16))))
 
   ;; Writes the value's len bytes at the guest's ptr: from w0..w3 (its first 32
-  ;; bytes, little-endian) when len <= 32, else by JS from its block at `at`.
-  ;; Answers len, or -1. Exactly len bytes are written.
+  ;; bytes, little-endian) when len <= 32, else by JS, which finds the value
+  ;; from its data source and descriptor. Answers len, or -1. Exactly len bytes
+  ;; are written.
   (func (export "copyOut") (param $w0 i64) (param $w1 i64) (param $w2 i64) (param $w3 i64)
-        (param $at i32) (param $len i32) (param $ptr i32) (result i32)
+        (param $len i32) (param $ptr i32) (param $dataSource i32) (param $descriptor i32) (result i32)
     (local $rest i32)
     (if (i32.eqz (call $inside (local.get $ptr) (local.get $len))) (then (return (i32.const -1))))
     (if (i32.gt_u (local.get $len) (i32.const 32))
       (then
-        (call $copyOutLong (local.get $at) (local.get $len) (local.get $ptr))
+        (call $copyOutLong (local.get $dataSource) (local.get $descriptor) (local.get $ptr))
         (return (local.get $len))))
     ;; Whole words first, shifting the next word down each time.
     (local.set $rest (local.get $len))
