@@ -88,4 +88,17 @@ describe("bench --quick", () => {
     expect(Object.keys(filtered.suites)).toEqual(["call-floor"]);
     expect(filtered.targets.every((t) => t.met === null)).toBe(true);
   });
+
+  it("runs each suite in a process of its own, unless --in-process", () => {
+    expect(summary.meta.inProcess).toBe(false);
+    for (const s of SUITES) expect(stdout).toContain(`# ${s.name} (quick) (a process of its own)`);
+    const { summary: together, stdout: out } = runBench(["--in-process", "call", "map"]);
+    expect(together.meta.inProcess).toBe(true);
+    expect(Object.keys(together.suites)).toEqual(["call-floor", "map-lookup"]);
+    expect(out).not.toContain("a process of its own");
+  });
+
+  it("a suite process for an unknown suite stops with its usage", () => {
+    expect(() => runBench(["--suite-only", "no-such-suite", join(dir, "x.json")])).toThrow(/usage: run.ts --suite-only/);
+  });
 });
