@@ -115,9 +115,13 @@ export function setUpGuest(wasm: Uint8Array<ArrayBuffer>, host: HostName): { exp
 function expectedResult(loop: string, field: FieldName, n: number): bigint | number {
   if (loop === "setLoop" || loop === "setBufferLoop") return 0;
   if (loop === "getBufferLoop") return n * new TextEncoder().encode(STRINGS[field as StringField]).length;
-  // setLoop(.., 1) wrote 1; setLoop(.., n) in a timed run writes values down to 1, so 1 is last.
-  return BigInt(n);
+  // setLoop(.., 1) wrote 1 (the double 1.0 for f64); setLoop(.., n) in a timed run writes values
+  // down to 1, so 1 is last. getLoop sums the i64s it reads, wrapping as wasm's i64.add does.
+  return field === "f64" ? BigInt.asIntN(64, BigInt(n) * F64_ONE_BITS) : BigInt(n);
 }
+
+/** The bits of the double 1.0. */
+const F64_ONE_BITS = 0x3ff0_0000_0000_0000n;
 
 export function caseName(host: HostName, op: string): string {
   return `${host}: ${op}`;

@@ -66,13 +66,18 @@
     (local.get $acc))
 
   ;; n x fieldSet(field, packet, kind, i); returns the sum of the statuses (0 when all succeeded).
+  ;; For Float64 the value is the double i (its bits: a 64-bit pattern, as real doubles have),
+  ;; for other kinds the integer i (small counters).
   (func (export "setLoop") (param $slot i32) (param $kind i32) (param $n i32) (result i32)
     (local $f i32) (local $d i32) (local $acc i32)
     (local.set $f (call $field (local.get $slot)))
     (local.set $d (global.get $packet))
     (loop $next
       (local.set $acc (i32.add (local.get $acc)
-        (call $fieldSet (local.get $f) (local.get $d) (local.get $kind) (i64.extend_i32_u (local.get $n)))))
+        (call $fieldSet (local.get $f) (local.get $d) (local.get $kind)
+          (if (result i64) (i32.eq (local.get $kind) (i32.const 11))
+            (then (i64.reinterpret_f64 (f64.convert_i32_u (local.get $n))))
+            (else (i64.extend_i32_u (local.get $n)))))))
       (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $acc))
 
