@@ -89,6 +89,23 @@ const DATA_SOURCE_AT = 2;
 const GENERATION_AT = 4;
 const WORD8_AT = 8;
 const WORD12_AT = 12;
+/** FieldKind.Bool .. FieldKind.Float64, as literals (hot code; an enum member is a property load). */
+const SCALAR_KIND_MIN = 1;
+const SCALAR_KIND_MAX = 11;
+
+/**
+ * FieldKindSize of a kind from 0 to 14 (0 past Float64), from two literal words of 4-bit sizes
+ * (kind k is nibble k; field-fast-path.wat uses the same 0x8484_21842110), so the hot path
+ * loads nothing. test/runtime-core.test.ts checks it against FieldKindSize for every kind.
+ */
+export function scalarKindSize(kind: number): number {
+  return kind < 8 ? (0x21842110 >>> (kind * 4)) & 15 : (0x8484 >>> ((kind - 8) * 4)) & 15;
+}
+
+/** The same layout in 32-bit words, for scalarAddress. */
+const WORDS_PER_ENTRY = HANDLE_ENTRY_BYTES / 4;
+const GENERATION_WORD = GENERATION_AT / 4;
+const WORD8_WORD = WORD8_AT / 4;
 
 /**
  * Byte offsets of an entry's words (the layout above). The words at +8 and
@@ -236,6 +253,38 @@ export class HandleTable {
       fail(`${what}: stale or unknown handle ${handle}`);
     }
     fail(`${what}: bad handle type (handle ${handle} is a ${handleTypeName(type)}, not ${acceptedNames(accept)})`);
+  }
+
+  /**
+   * Where a scalar access of `kind` to field `field` of record `data` reads or
+   * writes in place, when all of it is the plain case: `field` a live Field
+   * handle of a fixed-size field, `data` a live Data or single-packet handle
+   * (not an element handle) of the same data source, `kind` a fixed-size kind
+   * of the field's size. -1 otherwise, and the caller then resolves step by
+   * step (entry, DataSources.resolveRecord), which says what is wrong or
+   * finds the element. The same checks as field-fast-path.wat's resolution
+   * block, and for the same reason: written out in one function over the
+   * entries' words, this costs ~4 ns where the step-by-step resolution,
+   * reloading host memory's arrays at each step, costs ~16 ns (bench/README.md).
+   */
+  scalarAddress(field: number, data: number, kind: number): number {
+    const fi = field & INDEX_MASK;
+    const di = data & INDEX_MASK;
+    // An element handle (bit 31) fails the generation check below: generations stay below 2^18.
+    if (fi === 0 || fi > MaxHandles || di === 0 || di > MaxHandles) return -1;
+    if (!(kind >= SCALAR_KIND_MIN && kind <= SCALAR_KIND_MAX)) return -1;
+    const u32 = this.mem.u32;
+    const fw = fi * WORDS_PER_ENTRY;
+    const dw = di * WORDS_PER_ENTRY;
+    // First words: type (low byte), fieldKind (second byte), data source (high half).
+    const f0 = u32[fw];
+    const d0 = u32[dw];
+    if ((f0 & 0xff) !== HandleType.Field || u32[fw + GENERATION_WORD] !== field >>> INDEX_BITS) return -1;
+    if ((d0 & ANY_DATA) === 0 || u32[dw + GENERATION_WORD] !== data >>> INDEX_BITS) return -1;
+    if (f0 >>> 16 !== d0 >>> 16) return -1;
+    const size = scalarKindSize((f0 >>> 8) & 0xff);
+    if (size === 0 || scalarKindSize(kind) !== size) return -1;
+    return u32[dw + WORD8_WORD] + u32[fw + WORD8_WORD];
   }
 
   /** Entry offset of the array an element handle points into (3-bit generation check). */

@@ -4,10 +4,10 @@
  * path reads), record slabs, and guest-memory packing and bounds.
  */
 import { describe, expect, it } from "vitest";
-import { MaxHandles } from "../generated/constants.js";
+import { FieldKind, FieldKindSize, MaxHandles } from "../generated/constants.js";
 import { GuestMemory } from "../runtime/guest-memory.js";
-import { checkRange, joinI64, joinU64, readString, splitWide, wideToNumber, writeInto } from "../runtime/abi/index.js";
-import { EntryWord, HandleTable, HandleType, type NewHandle } from "../runtime/handles.js";
+import { checkRange, createWideSlot, joinI64, joinU64, readString, returnWide, splitWide, wideToNumber, wideValue, writeInto } from "../runtime/abi/index.js";
+import { EntryWord, HandleTable, HandleType, type NewHandle, scalarKindSize } from "../runtime/handles.js";
 import { HANDLE_ENTRY_BYTES, HANDLE_TABLE_BYTES, HostMemory } from "../runtime/host-memory.js";
 import { DESCRIPTOR_BYTES, descriptorOffset, RecordSlab } from "../runtime/record-slab.js";
 
@@ -16,6 +16,38 @@ const gen = (h: number): number => h >>> 13;
 const RECORD: NewHandle = { type: HandleType.Data, dataSource: 0, recordAddress: 0, recordSlot: 0 };
 
 describe("HandleTable", () => {
+  it("scalarKindSize is FieldKindSize for every kind, and FieldKind has the values field-ops.ts's readScalar spells out", () => {
+    expect(Array.from({ length: 15 }, (_, k) => scalarKindSize(k))).toEqual([...FieldKindSize]);
+    const scalars = [FieldKind.Bool, FieldKind.Int8, FieldKind.Int16, FieldKind.Int32, FieldKind.Int64, FieldKind.Uint8];
+    expect([...scalars, FieldKind.Uint16, FieldKind.Uint32, FieldKind.Uint64, FieldKind.Float32, FieldKind.Float64]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it("scalarAddress answers record address + field offset for the plain case only, -1 for anything the step-by-step resolution must see", () => {
+    const mem = new HostMemory();
+    const t = new HandleTable(mem);
+    const field = (fieldKind: number, dataSource = 3): number => t.alloc({ type: HandleType.Field, dataSource, fieldKind, fieldOffset: 24, fieldId: 0 });
+    const u32 = field(FieldKind.Uint32);
+    const packet = t.alloc({ type: HandleType.PacketSingle, dataSource: 3, recordAddress: 0x10000, recordSlot: 0 });
+    const data = t.alloc({ type: HandleType.Data, dataSource: 3, recordAddress: 0x20000, recordSlot: 1 });
+    expect(t.scalarAddress(u32, packet, FieldKind.Uint32)).toBe(0x10018);
+    expect(t.scalarAddress(u32, data, FieldKind.Int32)).toBe(0x20018); // a kind of the same size
+    expect(t.scalarAddress(u32, data, FieldKind.Float32)).toBe(0x20018);
+    for (const kind of [0, FieldKind.Uint16, FieldKind.Uint64, FieldKind.String, FieldKind.Bytes, 15, -1, 0x108]) {
+      expect(t.scalarAddress(u32, data, kind), `kind ${kind}`).toBe(-1);
+    }
+    const stale = t.alloc({ type: HandleType.Data, dataSource: 3, recordAddress: 0x30000, recordSlot: 2 });
+    t.release(stale, HandleType.Data, "t");
+    const other = field(FieldKind.Uint32, 4);
+    const source = t.alloc({ type: HandleType.DataSource, dataSource: 3 });
+    const cases: Array<[string, number, number]> = [
+      ["field 0", 0, data], ["data 0", u32, 0], ["a stale record", u32, stale], ["a field of another data source", other, data],
+      ["a variable-length field", field(FieldKind.String), data], ["data as the field", data, data], ["a field as the data", u32, u32],
+      ["a data source as the data", u32, source], ["an element handle", u32, (0x80000000 | (1 << 16) | index(data)) >>> 0],
+      ["an index past the table", (1 << 13) | (MaxHandles + 1), data], ["a generation off by one", u32 + (1 << 13), data],
+    ];
+    for (const [what, f, d] of cases) expect(t.scalarAddress(f, d, FieldKind.Uint32), what).toBe(-1);
+  });
+
   it("writes the documented 16-byte entry layout into host memory, each word under its name", () => {
     const mem = new HostMemory();
     const t = new HandleTable(mem);
@@ -287,6 +319,22 @@ describe("GuestMemory", () => {
     expect(joinI64(0xffffffff, 0xffffffff)).toBe(-1n);
     expect(wideToNumber(-1, -1)).toBe(2 ** 64 - 1);
     expect(wideToNumber(0, 256)).toBe(2 ** 40);
+  });
+
+  it("wideValue: a number exactly when the 64 bits are a safe integer's two's complement, else the u64 as a bigint", () => {
+    expect(wideValue(7, 0)).toBe(7);
+    expect(wideValue(0xffffffff, 0x1fffff)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(wideValue(0, 0x200000)).toBe(2n ** 53n);
+    expect(wideValue(0xffffffff, 0xffffffff)).toBe(-1);
+    expect(wideValue(1, 0xffe00000)).toBe(-Number.MAX_SAFE_INTEGER);
+    expect(wideValue(0, 0xffe00000)).toBe(2n ** 64n - 2n ** 53n); // -2^53: not safe
+    expect(wideValue(0, 0x3ff00000)).toBe(0x3ff0_0000_0000_0000n); // the double 1.0's bits
+    // returnWide gives back the same halves for either form.
+    const slot = createWideSlot();
+    for (const [lo, hi] of [[7, 0], [0xffffffff, 0x1fffff], [0, 0x200000], [0xfffffffe, 0xffffffff], [1, 0xffe00000], [0, 0xffe00000], [0x80000000, 0]]) {
+      const back = returnWide(slot, wideValue(lo, hi));
+      expect([back, slot.words[0]], `${lo}, ${hi}`).toEqual([lo, hi]);
+    }
   });
 
   it("checks ranges against the current size, and sees growth from inside a guest call", () => {

@@ -6,7 +6,7 @@
  * `bindTrampolines`. docs/runtime-api.md shows it from scratch.
  */
 export { type GuestMemoryAccess, viewsOf, checkRange, readString, readBytes, writeInto, writeU32, writeU64Words, readU32 } from "./memory.js";
-export { type WideSlot, createWideSlot, returnHalves, returnWide, joinU64, joinI64, wideToNumber, splitWide } from "./wide.js";
+export { type WideSlot, createWideSlot, returnHalves, returnWide, joinU64, joinI64, wideToNumber, wideValue, splitWide } from "./wide.js";
 export { type ShimContext, type ShimContextOptions, createShimContext, failureMessage, setErrorWord, asBytes, mallocCopy } from "./context.js";
 export { kindValue, type KindDecoding } from "./kind-value.js";
 export { MISS, type Miss } from "./miss.js";

@@ -5,7 +5,7 @@
  * (`FieldKindDecoding`), which the shim passes in.
  */
 import { readBytes, type GuestMemoryAccess } from "./memory.js";
-import { joinU64 } from "./wide.js";
+import { wideValue } from "./wide.js";
 
 /** What decoding needs to know of the kinds: generated as `FieldKindDecoding`. */
 export interface KindDecoding {
@@ -22,12 +22,13 @@ export interface KindDecoding {
  * - buffer kinds (String, CString, Bytes): a view of the packed range (lo = address, hi = length);
  * - Bool: 1 when any bit is set, else 0;
  * - kinds of 1 to 4 bytes: the low half (u32 bits; the implementation keeps the bytes it needs);
- * - anything else (8-byte kinds, unknown kinds): the 64 bits as a bigint.
+ * - anything else (8-byte kinds, unknown kinds): the 64 bits, as a number when they are a safe
+ *   integer's two's complement, else as a bigint (`wideValue`).
  */
 export function kindValue(mem: GuestMemoryAccess, kinds: KindDecoding, kind: number, lo: number, hi: number): number | bigint | Uint8Array {
   if (kinds.isBuffer(kind)) return readBytes(mem, lo >>> 0, hi >>> 0, "value");
   if (kind === kinds.bool) return (lo | hi) !== 0 ? 1 : 0;
   const size = kinds.size[kind] ?? 0;
   if (size !== 0 && size <= 4) return lo >>> 0;
-  return joinU64(lo, hi);
+  return wideValue(lo, hi);
 }

@@ -42,6 +42,7 @@ import type { HostMemory } from "../host-memory.js";
 import type { RecordSlab } from "../record-slab.js";
 import type { DataSources, RecordRef } from "../data-sources.js";
 import { cStringLength } from "../utf8.js";
+import { wideValue } from "../abi/wide.js";
 
 function isScalarKind(kind: number): boolean {
   return kind >= FieldKind.Bool && kind <= FieldKind.Float64;
@@ -79,6 +80,12 @@ export class FieldOps {
    * as the access fails for a bad handle or a field of another data source.
    */
   private scalarAddress(field: number, data: number, kind: number, what: string): number {
+    const at = this.handles.scalarAddress(field, data, kind);
+    return at !== -1 ? at : this.resolvedScalarAddress(field, data, kind, what);
+  }
+
+  /** scalarAddress resolved step by step: for element handles, values, and every failure (it reports them). */
+  private resolvedScalarAddress(field: number, data: number, kind: number, what: string): number {
     const fb = this.handles.entry(field, HandleType.Field, what);
     const rec = this.record(fb, field, data, what);
     const size = FieldKindSize[this.handles.fieldKind(fb)];
@@ -157,29 +164,30 @@ export class FieldOps {
    * Reads a fixed-size value with `kind`'s signedness (sign- or zero-extended;
    * floats as bits; Bool 1 only for the byte 1). Kinds of up to 4 bytes come
    * back as numbers (a negative number stands for its 64-bit two's
-   * complement), 8-byte kinds as bigints: no BigInt for the common case.
+   * complement), 8-byte kinds as numbers too when their bits are a safe
+   * integer's two's complement, else as bigints: no BigInt for the common case.
    */
   readScalar(view: DataView, at: number, kind: number): number | bigint {
+    // Literal labels (FieldKind's values, checked by test/runtime-core.test.ts): an enum member
+    // is a property load of an imported object, one per label tried, on the JS path's hottest read.
     switch (kind) {
-      case FieldKind.Bool:
+      case 1: // Bool
         return view.getUint8(at) === 1 ? 1 : 0;
-      case FieldKind.Int8:
+      case 2: // Int8
         return view.getInt8(at);
-      case FieldKind.Int16:
+      case 3: // Int16
         return view.getInt16(at, true);
-      case FieldKind.Int32:
+      case 4: // Int32
         return view.getInt32(at, true);
-      case FieldKind.Uint8:
+      case 6: // Uint8
         return view.getUint8(at);
-      case FieldKind.Uint16:
+      case 7: // Uint16
         return view.getUint16(at, true);
-      case FieldKind.Uint32:
-      case FieldKind.Float32:
+      case 8: // Uint32
+      case 10: // Float32
         return view.getUint32(at, true);
-      case FieldKind.Int64:
-        return view.getBigInt64(at, true);
-      default: // Uint64, Float64
-        return view.getBigUint64(at, true);
+      default: // Int64 (5), Uint64 (9), Float64 (11): a number when safe (wideValue), as the shims return it
+        return wideValue(view.getUint32(at, true), view.getUint32(at + 4, true));
     }
   }
 
