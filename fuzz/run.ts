@@ -1,5 +1,6 @@
 /**
- * `npm run fuzz -- --calls N --seed S [--profile P] [--function F] [--js-path] [--quiet]`
+ * `npm run fuzz -- [--calls N] [--seed S] [--profile P]... [--function F]... [--js-path] [--quiet]`
+ * (`--help` says what each does)
  *
  * Fuzzes every host function of every profile with N calls each (the
  * documented full run: --calls 100000) and prints `N calls, N findings`,
@@ -13,28 +14,49 @@ import { fuzz, PROFILES } from "./fuzzer.js";
 // more than the call itself.
 Error.stackTraceLimit = 0;
 
-const { values } = parseArgs({
-  options: {
-    calls: { type: "string", default: "1000" },
-    seed: { type: "string", default: "1" },
-    profile: { type: "string", multiple: true },
-    function: { type: "string", multiple: true },
-    quiet: { type: "boolean", default: false },
-    "js-path": { type: "boolean", default: false },
-  },
-});
+const USAGE = `usage: npm run fuzz -- [--calls N] [--seed S] [--profile P]... [--function F]... [--js-path] [--quiet]
+
+  --calls N       calls per host function (default 1000; the documented full run: 100000)
+  --seed S        the random seed (default 1): the same seed makes the same calls
+  --profile P     only this profile (repeatable; default: all of them)
+  --function F    only this host function (repeatable)
+  --js-path       through the generated JS shims only, without the wasm fast path
+  --quiet         no progress lines on stderr`;
+
+function usageError(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      calls: { type: "string", default: "1000" },
+      seed: { type: "string", default: "1" },
+      profile: { type: "string", multiple: true },
+      function: { type: "string", multiple: true },
+      quiet: { type: "boolean", default: false },
+      "js-path": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+} catch (e) {
+  usageError(`fuzz: ${e instanceof Error ? e.message : String(e)}`);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const callsPerFunction = Number(values.calls);
 const seed = Number(values.seed);
 if (!Number.isSafeInteger(callsPerFunction) || callsPerFunction < 1 || !Number.isSafeInteger(seed)) {
-  console.error("usage: npm run fuzz -- --calls N --seed S [--profile P]... [--function F]... [--js-path] [--quiet]");
-  process.exit(2);
+  usageError(`fuzz: --calls must be a positive integer and --seed an integer (got ${values.calls}, ${values.seed})`);
 }
 const profiles = (values.profile ?? [...PROFILES]) as ProfileId[];
 const unknown = profiles.filter((p) => !PROFILES.includes(p));
-if (unknown.length > 0) {
-  console.error(`unknown profile ${unknown.join(", ")} (known: ${PROFILES.join(", ")})`);
-  process.exit(2);
-}
+if (unknown.length > 0) usageError(`fuzz: unknown profile ${unknown.join(", ")} (known: ${PROFILES.join(", ")})`);
 const started = Date.now();
 const report = await fuzz({
   callsPerFunction,

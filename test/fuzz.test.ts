@@ -3,6 +3,8 @@
  * function of every profile finds nothing, and a host with one error value
  * mutated is caught.
  */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { V0_43DataSourceHost } from "../generated/host/v0.43/index.js";
 import { fuzz, PROFILES } from "../fuzz/fuzzer.js";
@@ -48,4 +50,30 @@ describe("fuzzer", () => {
     expect(report.examples.map((f) => f.called)).toContain("dataSourceGetField");
     expect(report.examples.map((f) => f.problem)).toContainEqual(expect.stringMatching(/^succeeded although parameter ds is (handle 0|the released handle \d+|a \w+ handle, not DataSource)$/));
   }, 120_000);
+
+  describe("npm run fuzz", () => {
+    const ROOT = fileURLToPath(new URL("..", import.meta.url));
+    const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "fuzz/run.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+
+    it("--help prints what each option does and exits 0", () => {
+      const r = run("--help");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^usage: npm run fuzz -- \[--calls N\]/);
+      for (const option of ["--calls", "--seed", "--profile", "--function", "--js-path", "--quiet"]) expect(r.stdout).toContain(`  ${option}`);
+    });
+
+    it("a bad option or value is one line saying which, then the usage; exit 2, no stack trace", () => {
+      for (const [args, first] of [
+        [["--bogus"], "fuzz: Unknown option '--bogus'"],
+        [["--calls", "x"], "fuzz: --calls must be a positive integer and --seed an integer (got x, 1)"],
+        [["--profile", "v9"], "fuzz: unknown profile v9 (known: "],
+      ] as const) {
+        const r = run(...args);
+        expect(r.status, args.join(" ")).toBe(2);
+        expect(r.stderr.split("\n")[0], args.join(" ")).toContain(first);
+        expect(r.stderr).toContain("usage: npm run fuzz --");
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    });
+  });
 });
