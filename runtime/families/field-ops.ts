@@ -168,25 +168,23 @@ export class FieldOps {
    * integer's two's complement, else as bigints: no BigInt for the common case.
    */
   readScalar(view: DataView, at: number, kind: number): number | bigint {
-    // Literal labels (FieldKind's values, checked by test/runtime-core.test.ts): an enum member
-    // is a property load of an imported object, one per label tried, on the JS path's hottest read.
     switch (kind) {
-      case 1: // Bool
+      case FieldKind.Bool:
         return view.getUint8(at) === 1 ? 1 : 0;
-      case 2: // Int8
+      case FieldKind.Int8:
         return view.getInt8(at);
-      case 3: // Int16
+      case FieldKind.Int16:
         return view.getInt16(at, true);
-      case 4: // Int32
+      case FieldKind.Int32:
         return view.getInt32(at, true);
-      case 6: // Uint8
+      case FieldKind.Uint8:
         return view.getUint8(at);
-      case 7: // Uint16
+      case FieldKind.Uint16:
         return view.getUint16(at, true);
-      case 8: // Uint32
-      case 10: // Float32
+      case FieldKind.Uint32:
+      case FieldKind.Float32:
         return view.getUint32(at, true);
-      default: // Int64 (5), Uint64 (9), Float64 (11): a number when safe (wideValue), as the shims return it
+      default: // Int64, Uint64, Float64: a number when safe (wideValue), as the shims return it
         return wideValue(view.getUint32(at, true), view.getUint32(at + 4, true));
     }
   }
