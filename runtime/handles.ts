@@ -30,7 +30,7 @@
  * Objects that are not records (maps, readers, arrays; the array a pending
  * dataArrayNew record belongs to) sit in a parallel JS array, `objects[index]`.
  */
-import { DataArrayElementFlag, MaxHandles } from "../generated/constants.js";
+import { DataArrayElementFlag, FieldKind, FieldKindSize, MaxHandles } from "../generated/constants.js";
 import type { DataArray } from "./data-source.js";
 import { fail } from "./errors.js";
 import { HANDLE_ENTRY_BYTES, type HostMemory } from "./host-memory.js";
@@ -89,19 +89,6 @@ const DATA_SOURCE_AT = 2;
 const GENERATION_AT = 4;
 const WORD8_AT = 8;
 const WORD12_AT = 12;
-/** FieldKind.Bool .. FieldKind.Float64, as literals (hot code; an enum member is a property load). */
-const SCALAR_KIND_MIN = 1;
-const SCALAR_KIND_MAX = 11;
-
-/**
- * FieldKindSize of a kind from 0 to 14 (0 past Float64), from two literal words of 4-bit sizes
- * (kind k is nibble k; field-fast-path.wat uses the same 0x8484_21842110), so the hot path
- * loads nothing. test/runtime-core.test.ts checks it against FieldKindSize for every kind.
- */
-export function scalarKindSize(kind: number): number {
-  return kind < 8 ? (0x21842110 >>> (kind * 4)) & 15 : (0x8484 >>> ((kind - 8) * 4)) & 15;
-}
-
 /** The same layout in 32-bit words, for scalarAddress. */
 const WORDS_PER_ENTRY = HANDLE_ENTRY_BYTES / 4;
 const GENERATION_WORD = GENERATION_AT / 4;
@@ -272,7 +259,7 @@ export class HandleTable {
     const di = data & INDEX_MASK;
     // An element handle (bit 31) fails the generation check below: generations stay below 2^18.
     if (fi === 0 || fi > MaxHandles || di === 0 || di > MaxHandles) return -1;
-    if (!(kind >= SCALAR_KIND_MIN && kind <= SCALAR_KIND_MAX)) return -1;
+    if (!(kind >= FieldKind.Bool && kind <= FieldKind.Float64)) return -1;
     const u32 = this.mem.u32;
     const fw = fi * WORDS_PER_ENTRY;
     const dw = di * WORDS_PER_ENTRY;
@@ -282,8 +269,9 @@ export class HandleTable {
     if ((f0 & 0xff) !== HandleType.Field || u32[fw + GENERATION_WORD] !== field >>> INDEX_BITS) return -1;
     if ((d0 & ANY_DATA) === 0 || u32[dw + GENERATION_WORD] !== data >>> INDEX_BITS) return -1;
     if (f0 >>> 16 !== d0 >>> 16) return -1;
-    const size = scalarKindSize((f0 >>> 8) & 0xff);
-    if (size === 0 || scalarKindSize(kind) !== size) return -1;
+    // A field entry's kind is 0..14, and `kind` was checked: both index FieldKindSize.
+    const size = FieldKindSize[(f0 >>> 8) & 0xff];
+    if (size === 0 || FieldKindSize[kind] !== size) return -1;
     return u32[dw + WORD8_WORD] + u32[fw + WORD8_WORD];
   }
 

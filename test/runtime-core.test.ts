@@ -4,10 +4,10 @@
  * path reads), record slabs, and guest-memory packing and bounds.
  */
 import { describe, expect, it } from "vitest";
-import { FieldKind, FieldKindSize, MaxHandles } from "../generated/constants.js";
+import { FieldKind, MaxHandles } from "../generated/constants.js";
 import { GuestMemory } from "../runtime/guest-memory.js";
 import { checkRange, createWideSlot, joinI64, joinU64, readString, returnWide, splitWide, wideToNumber, wideValue, writeInto } from "../runtime/abi/index.js";
-import { EntryWord, HandleTable, HandleType, type NewHandle, scalarKindSize } from "../runtime/handles.js";
+import { EntryWord, HandleTable, HandleType, type NewHandle } from "../runtime/handles.js";
 import { HANDLE_ENTRY_BYTES, HANDLE_TABLE_BYTES, HostMemory } from "../runtime/host-memory.js";
 import { DESCRIPTOR_BYTES, descriptorOffset, RecordSlab } from "../runtime/record-slab.js";
 
@@ -16,10 +16,6 @@ const gen = (h: number): number => h >>> 13;
 const RECORD: NewHandle = { type: HandleType.Data, dataSource: 0, recordAddress: 0, recordSlot: 0 };
 
 describe("HandleTable", () => {
-  it("scalarKindSize is FieldKindSize for every kind", () => {
-    expect(Array.from({ length: 15 }, (_, k) => scalarKindSize(k))).toEqual([...FieldKindSize]);
-  });
-
   it("scalarAddress answers record address + field offset for the plain case only, -1 for anything the step-by-step resolution must see", () => {
     const mem = new HostMemory();
     const t = new HandleTable(mem);
