@@ -67,11 +67,6 @@ export function descriptorOffset(k: number): number {
   return -DESCRIPTOR_BYTES * (k + 1);
 }
 
-/** `k` of a variable-length field's Field.offset (the inverse of descriptorOffset: ~(-16(k+1)) >> 4 is k). */
-function descriptorNumber(offset: number): number {
-  return ~offset >> 4;
-}
-
 /**
  * Whether a value of `length` bytes goes into a block of `cap` bytes
  * in place: it fits, and the block is not more than four times too large
@@ -89,7 +84,7 @@ export class RecordSlab {
   private freeCount = 0;
   private slots = 0;
   private liveCount = 0;
-  /** The last view varBytes made of each value, `slot * varCount + k` (see there). */
+  /** The last view varBytes made of each value, by its descriptor's `number` (see there). */
   private views: (Uint8Array | undefined)[] = [];
   /** Addresses of this slab's chunks, given back by `dispose`. */
   private readonly chunks: number[] = [];
@@ -143,7 +138,7 @@ export class RecordSlab {
     const u32 = this.mem.u32;
     for (let k = 0; k < this.varCount; k++) {
       const d = this.descriptor(slot, descriptorOffset(k));
-      if (u32[d + DescriptorWord.capacity] > KEPT_BLOCK_MAX) this.emptyValue(slot, k);
+      if (u32[d + DescriptorWord.capacity] > KEPT_BLOCK_MAX) this.emptyValue(d);
       else u32[d + DescriptorWord.length] = 0;
     }
   }
@@ -172,12 +167,11 @@ export class RecordSlab {
     return this.mem.u32[this.descriptor(slot, offset) + DescriptorWord.capacity];
   }
 
-  /** Gives the block of value `k` of the record at `slot` back; its value is empty. */
-  private emptyValue(slot: number, k: number): void {
-    const d = this.descriptor(slot, descriptorOffset(k));
+  /** Gives the block of the value at descriptor `d` (`descriptor`) back; the value is empty. */
+  private emptyValue(d: number): void {
     const u32 = this.mem.u32;
     u32[d + DescriptorWord.length] = 0;
-    this.views[slot * this.varCount + k] = undefined;
+    this.views[u32[d + DescriptorWord.number]] = undefined;
     const cap = u32[d + DescriptorWord.capacity];
     if (cap === 0) return;
     this.mem.freeBlock(u32[d + DescriptorWord.at], cap);
@@ -225,14 +219,13 @@ export class RecordSlab {
   reserveVar(slot: number, offset: number, length: number): number {
     const d = this.descriptor(slot, offset);
     if (!fitsInPlace(length, this.mem.u32[d + DescriptorWord.capacity])) {
-      const k = descriptorNumber(offset);
       if (length === 0) {
-        this.emptyValue(slot, k);
+        this.emptyValue(d);
         return 0;
       }
       // The new block first: past the budget, allocBlock throws with the value as it was.
       const at = this.mem.allocBlock(length);
-      this.emptyValue(slot, k);
+      this.emptyValue(d);
       // Read mem.u32 after allocBlock: it may have grown host memory.
       this.mem.u32[d + DescriptorWord.at] = at;
       this.mem.u32[d + DescriptorWord.capacity] = blockCapacity(length);
@@ -263,7 +256,7 @@ export class RecordSlab {
   dispose(): void {
     if (this.liveCount !== 0) throw new Error(`internal: disposing a slab with ${this.liveCount} live records`);
     // Free slots keep small blocks (see free).
-    for (let slot = 0; slot < this.slots; slot++) for (let k = 0; k < this.varCount; k++) this.emptyValue(slot, k);
+    for (let slot = 0; slot < this.slots; slot++) for (let k = 0; k < this.varCount; k++) this.emptyValue(this.descriptor(slot, descriptorOffset(k)));
     for (const addr of this.chunks) this.mem.freeChunk(addr, this.chunkBytes);
     this.chunks.length = 0;
     this.slots = 0;
