@@ -182,8 +182,6 @@ export class FieldAccessor {
 function reader(field: Field, memoryView: DataView): FieldReader {
   // Constants, not parameters: V8 folds loads of immutable context slots only.
   const view = memoryView;
-  const bytes = new Uint8Array(view.buffer);
-  const words = new Uint32Array(view.buffer);
   const off = field.offset;
   switch (field.kind) {
     case FieldKind.Bool:
@@ -208,12 +206,15 @@ function reader(field: Field, memoryView: DataView): FieldReader {
       return (r) => view.getFloat32(r.addr + off, true);
     case FieldKind.Float64:
       return (r) => view.getFloat64(r.addr + off, true);
-    case FieldKind.String:
+    case FieldKind.String: {
+      const bytes = new Uint8Array(view.buffer);
+      const words = new Uint32Array(view.buffer);
       return (r) => {
         // The value's descriptor, right before the record (RecordSlab): no slab lookup.
         const d = (r.addr + off) >>> 2;
         return decodeUtf8(bytes, words[d + DescriptorWord.at], words[d + DescriptorWord.length]);
       };
+    }
     case FieldKind.CString:
       return (r) => {
         const b = storedBytes(field, r);
