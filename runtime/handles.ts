@@ -89,7 +89,7 @@ const DATA_SOURCE_AT = 2;
 const GENERATION_AT = 4;
 const WORD8_AT = 8;
 const WORD12_AT = 12;
-/** The same layout in 32-bit words, for scalarAddress. */
+/** The same layout in 32-bit words, for createFlatResolver. */
 const WORDS_PER_ENTRY = HANDLE_ENTRY_BYTES / 4;
 const GENERATION_WORD = GENERATION_AT / 4;
 const WORD8_WORD = WORD8_AT / 4;
@@ -132,6 +132,88 @@ export type NewHandle =
   | { readonly type: typeof HandleType.Map; readonly fromNewMap: boolean; readonly map: BpfMap }
   | { readonly type: typeof HandleType.PerfReader; readonly reader: PerfReader };
 
+/**
+ * A field access resolved in one step over the entries' words, for the plain
+ * case only: -1 for anything else, and the caller then resolves step by step
+ * (HandleTable.entry, DataSources.resolveRecord), which says what is wrong or
+ * finds an element. The same checks as field-fast-path.wat's resolution, and
+ * for the same reason: written out over the words, a resolution costs ~4 ns
+ * where the step-by-step one, reloading host memory's arrays at each step,
+ * costs ~16 ns (bench/README.md).
+ */
+export interface FlatResolver {
+  /**
+   * Where a scalar access of `kind` to field `field` of record `data` reads or
+   * writes in place: `field` a live Field handle of a fixed-size field, `data`
+   * a live Data or single-packet handle (not an element handle) of the same
+   * data source, `kind` a fixed-size kind of the field's size.
+   */
+  scalarAddress(field: number, data: number, kind: number): number;
+  /**
+   * The index in host memory's u32 words of the value descriptor (RecordSlab)
+   * of variable-length field `field` (String, CString or Bytes) in record
+   * `data`, both handles as for scalarAddress (field-fast-path.wat's
+   * `$valueDescriptor`).
+   */
+  valueDescriptor(field: number, data: number): number;
+  /** The data source index of a Field handle that scalarAddress or valueDescriptor accepted (not checked again). */
+  fieldDataSource(field: number): number;
+}
+
+/**
+ * A FlatResolver over `mem`'s handle table. Closures rather than methods of
+ * HandleTable: each caller that makes its own (the JS fast path, per guest)
+ * gets code V8 optimises for its calls alone, where one shared method
+ * measured ~15% slower once FieldOps' calls reached it too (bench field-access).
+ */
+export function createFlatResolver(mem: HostMemory): FlatResolver {
+  /** The word index of `field`'s entry when both handles are as scalarAddress needs them; -1 otherwise. */
+  function recordFieldWord(field: number, data: number): number {
+    const fi = field & INDEX_MASK;
+    const di = data & INDEX_MASK;
+    // Index 0 wraps to 2^32 - 1. An element handle (bit 31) fails the generation check below:
+    // generations stay below 2^18.
+    if ((fi - 1) >>> 0 >= MaxHandles || (di - 1) >>> 0 >= MaxHandles) return -1;
+    const u32 = mem.u32;
+    const fw = fi * WORDS_PER_ENTRY;
+    const dw = di * WORDS_PER_ENTRY;
+    // First words: type (low byte), fieldKind (second byte), data source (high half).
+    const f0 = u32[fw];
+    const d0 = u32[dw];
+    if ((f0 & 0xff) !== HandleType.Field || u32[fw + GENERATION_WORD] !== field >>> INDEX_BITS) return -1;
+    if ((d0 & ANY_DATA) === 0 || u32[dw + GENERATION_WORD] !== data >>> INDEX_BITS) return -1;
+    return f0 >>> 16 === d0 >>> 16 ? fw : -1;
+  }
+
+  /** Record address of `data` plus the offset of the field whose entry is at word `fw`; a descriptor's wraps past 2^32. */
+  function fieldPlace(fw: number, data: number): number {
+    const u32 = mem.u32;
+    return u32[(data & INDEX_MASK) * WORDS_PER_ENTRY + WORD8_WORD] + u32[fw + WORD8_WORD];
+  }
+
+  /** The size of the kind of the field whose entry is at word `fw` (a field's kind is 0..14). */
+  function fieldSize(fw: number): number {
+    return FieldKindSize[(mem.u32[fw] >>> 8) & 0xff];
+  }
+
+  return {
+    scalarAddress(field, data, kind) {
+      if (!(kind >= FieldKind.Bool && kind <= FieldKind.Float64)) return -1;
+      const fw = recordFieldWord(field, data);
+      if (fw === -1) return -1;
+      const size = fieldSize(fw);
+      return size !== 0 && FieldKindSize[kind] === size ? fieldPlace(fw, data) : -1;
+    },
+    valueDescriptor(field, data) {
+      const fw = recordFieldWord(field, data);
+      return fw !== -1 && fieldSize(fw) === 0 ? fieldPlace(fw, data) >>> 2 : -1;
+    },
+    fieldDataSource(field) {
+      return mem.u32[(field & INDEX_MASK) * WORDS_PER_ENTRY] >>> 16;
+    },
+  };
+}
+
 export class HandleTable {
   readonly objects: unknown[] = new Array(MaxHandles + 1).fill(undefined);
   private readonly free = new Int32Array(MaxHandles);
@@ -139,8 +221,12 @@ export class HandleTable {
   private freeCount = MaxHandles;
   private live = 0;
 
+  /** Resolution of field accesses in one step, for the plain case (`createFlatResolver`). */
+  readonly flat: FlatResolver;
+
   constructor(private readonly mem: HostMemory) {
     for (let i = 0; i < MaxHandles; i++) this.free[i] = i + 1;
+    this.flat = createFlatResolver(mem);
   }
 
   /** Handles alive now. */
@@ -240,39 +326,6 @@ export class HandleTable {
       fail(`${what}: stale or unknown handle ${handle}`);
     }
     fail(`${what}: bad handle type (handle ${handle} is a ${handleTypeName(type)}, not ${acceptedNames(accept)})`);
-  }
-
-  /**
-   * Where a scalar access of `kind` to field `field` of record `data` reads or
-   * writes in place, when all of it is the plain case: `field` a live Field
-   * handle of a fixed-size field, `data` a live Data or single-packet handle
-   * (not an element handle) of the same data source, `kind` a fixed-size kind
-   * of the field's size. -1 otherwise, and the caller then resolves step by
-   * step (entry, DataSources.resolveRecord), which says what is wrong or
-   * finds the element. The same checks as field-fast-path.wat's resolution
-   * block, and for the same reason: written out in one function over the
-   * entries' words, this costs ~4 ns where the step-by-step resolution,
-   * reloading host memory's arrays at each step, costs ~16 ns (bench/README.md).
-   */
-  scalarAddress(field: number, data: number, kind: number): number {
-    const fi = field & INDEX_MASK;
-    const di = data & INDEX_MASK;
-    // An element handle (bit 31) fails the generation check below: generations stay below 2^18.
-    if (fi === 0 || fi > MaxHandles || di === 0 || di > MaxHandles) return -1;
-    if (!(kind >= FieldKind.Bool && kind <= FieldKind.Float64)) return -1;
-    const u32 = this.mem.u32;
-    const fw = fi * WORDS_PER_ENTRY;
-    const dw = di * WORDS_PER_ENTRY;
-    // First words: type (low byte), fieldKind (second byte), data source (high half).
-    const f0 = u32[fw];
-    const d0 = u32[dw];
-    if ((f0 & 0xff) !== HandleType.Field || u32[fw + GENERATION_WORD] !== field >>> INDEX_BITS) return -1;
-    if ((d0 & ANY_DATA) === 0 || u32[dw + GENERATION_WORD] !== data >>> INDEX_BITS) return -1;
-    if (f0 >>> 16 !== d0 >>> 16) return -1;
-    // A field entry's kind is 0..14, and `kind` was checked: both index FieldKindSize.
-    const size = FieldKindSize[(f0 >>> 8) & 0xff];
-    if (size === 0 || FieldKindSize[kind] !== size) return -1;
-    return u32[dw + WORD8_WORD] + u32[fw + WORD8_WORD];
   }
 
   /** Entry offset of the array an element handle points into (3-bit generation check). */

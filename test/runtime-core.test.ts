@@ -23,11 +23,11 @@ describe("HandleTable", () => {
     const u32 = field(FieldKind.Uint32);
     const packet = t.alloc({ type: HandleType.PacketSingle, dataSource: 3, recordAddress: 0x10000, recordSlot: 0 });
     const data = t.alloc({ type: HandleType.Data, dataSource: 3, recordAddress: 0x20000, recordSlot: 1 });
-    expect(t.scalarAddress(u32, packet, FieldKind.Uint32)).toBe(0x10018);
-    expect(t.scalarAddress(u32, data, FieldKind.Int32)).toBe(0x20018); // a kind of the same size
-    expect(t.scalarAddress(u32, data, FieldKind.Float32)).toBe(0x20018);
+    expect(t.flat.scalarAddress(u32, packet, FieldKind.Uint32)).toBe(0x10018);
+    expect(t.flat.scalarAddress(u32, data, FieldKind.Int32)).toBe(0x20018); // a kind of the same size
+    expect(t.flat.scalarAddress(u32, data, FieldKind.Float32)).toBe(0x20018);
     for (const kind of [0, FieldKind.Uint16, FieldKind.Uint64, FieldKind.String, FieldKind.Bytes, 15, -1, 0x108]) {
-      expect(t.scalarAddress(u32, data, kind), `kind ${kind}`).toBe(-1);
+      expect(t.flat.scalarAddress(u32, data, kind), `kind ${kind}`).toBe(-1);
     }
     const stale = t.alloc({ type: HandleType.Data, dataSource: 3, recordAddress: 0x30000, recordSlot: 2 });
     t.release(stale, HandleType.Data, "t");
@@ -39,7 +39,7 @@ describe("HandleTable", () => {
       ["a data source as the data", u32, source], ["an element handle", u32, (0x80000000 | (1 << 16) | index(data)) >>> 0],
       ["an index past the table", (1 << 13) | (MaxHandles + 1), data], ["a generation off by one", u32 + (1 << 13), data],
     ];
-    for (const [what, f, d] of cases) expect(t.scalarAddress(f, d, FieldKind.Uint32), what).toBe(-1);
+    for (const [what, f, d] of cases) expect(t.flat.scalarAddress(f, d, FieldKind.Uint32), what).toBe(-1);
   });
 
   it("writes the documented 16-byte entry layout into host memory, each word under its name", () => {

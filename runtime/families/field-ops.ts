@@ -5,9 +5,11 @@
  * field from its handle entry (offset, kind and data source are stored there,
  * no JS object is touched), resolves the record address, checks that both
  * belong to the same data source and that the access kind has the field's
- * size, then does one DataView access. Scalars are written from a shared
- * BigUint64Array/Uint32Array scratch pair, so sign-extended, zero-extended
- * and float bit patterns all reduce to copying the low `size` bytes.
+ * size (HandleTable.flat), then reads or writes the value's 64 bits as two
+ * halves (scalar-bits.ts), which the shims' numbers or BigInt become through
+ * a BigUint64Array/Uint32Array scratch pair. These are the typed
+ * implementations behind the generated shims; the fast path, in either form,
+ * serves the plain cases without them (runtime/fast-path).
  *
  * What each function accepts follows IG's host, which works on a field's
  * current value as a byte slice (pkg/datasource/accessors.go, aeac857):
@@ -43,6 +45,7 @@ import type { RecordSlab } from "../record-slab.js";
 import type { DataSources, RecordRef } from "../data-sources.js";
 import { cStringLength } from "../utf8.js";
 import { wideValue } from "../abi/wide.js";
+import { createScalarBits, type ScalarBits } from "../scalar-bits.js";
 
 function isScalarKind(kind: number): boolean {
   return kind >= FieldKind.Bool && kind <= FieldKind.Float64;
@@ -58,6 +61,8 @@ function kindName(kind: number): string {
 export class FieldOps {
   private readonly scratch64 = new BigUint64Array(1);
   private readonly scratch32 = new Uint32Array(this.scratch64.buffer);
+  /** Reads leave the high half in scratch32[0]. */
+  private readonly bits: ScalarBits;
   private readonly handles: HandleTable;
 
   constructor(
@@ -66,6 +71,7 @@ export class FieldOps {
     private readonly budgets: Budgets,
   ) {
     this.handles = sources.handles;
+    this.bits = createScalarBits(mem, this.scratch32);
   }
 
   // Every host function resolves the field's handle entry first (its kind, offset and data
@@ -80,7 +86,7 @@ export class FieldOps {
    * as the access fails for a bad handle or a field of another data source.
    */
   private scalarAddress(field: number, data: number, kind: number, what: string): number {
-    const at = this.handles.scalarAddress(field, data, kind);
+    const at = this.handles.flat.scalarAddress(field, data, kind);
     return at !== -1 ? at : this.resolvedScalarAddress(field, data, kind, what);
   }
 
@@ -140,14 +146,15 @@ export class FieldOps {
   /** Reads the field's value as scalar `kind`. */
   private getScalar(field: number, data: number, kind: number, what: string): number | bigint {
     const at = this.scalarAddress(field, data, kind, what);
-    return at !== IN_VALUE ? this.readScalar(this.mem.view, at, kind) : this.getScalarFromValue(field, data, kind, what);
+    return at !== IN_VALUE ? this.readScalar(at, kind) : this.getScalarFromValue(field, data, kind, what);
   }
 
   /** getScalar from the value's bytes: a variable-length value of the kind's size, or a failure. */
   private getScalarFromValue(field: number, data: number, kind: number, what: string): number | bigint {
     const fb = this.handles.entry(field, HandleType.Field, what);
     const value = this.scalarBytes(fb, this.record(fb, field, data, what), kind, what);
-    return this.readScalar(new DataView(value.buffer, value.byteOffset, value.length), 0, kind);
+    // The value lies in host memory (a view of it): read it where it is.
+    return this.readScalar(value.byteOffset, kind);
   }
 
   /** The value bytes a scalar access of `kind` may use (their length is the kind's size), or a failure saying why not. */
@@ -161,32 +168,14 @@ export class FieldOps {
   }
 
   /**
-   * Reads a fixed-size value with `kind`'s signedness (sign- or zero-extended;
-   * floats as bits; Bool 1 only for the byte 1). Kinds of up to 4 bytes come
-   * back as numbers (a negative number stands for its 64-bit two's
-   * complement), 8-byte kinds as numbers too when their bits are a safe
-   * integer's two's complement, else as bigints: no BigInt for the common case.
+   * Reads the fixed-size value at host address `at` (scalar-bits.ts says how
+   * it extends to 64 bits) as the shims return it: a number when its bits are
+   * a safe integer's two's complement (wideValue), else a bigint, so the
+   * common values make no BigInt.
    */
-  readScalar(view: DataView, at: number, kind: number): number | bigint {
-    switch (kind) {
-      case FieldKind.Bool:
-        return view.getUint8(at) === 1 ? 1 : 0;
-      case FieldKind.Int8:
-        return view.getInt8(at);
-      case FieldKind.Int16:
-        return view.getInt16(at, true);
-      case FieldKind.Int32:
-        return view.getInt32(at, true);
-      case FieldKind.Uint8:
-        return view.getUint8(at);
-      case FieldKind.Uint16:
-        return view.getUint16(at, true);
-      case FieldKind.Uint32:
-      case FieldKind.Float32:
-        return view.getUint32(at, true);
-      default: // Int64, Uint64, Float64: a number when safe (wideValue), as the shims return it
-        return wideValue(view.getUint32(at, true), view.getUint32(at + 4, true));
-    }
+  private readScalar(at: number, kind: number): number | bigint {
+    const lo = this.bits.read(at, kind);
+    return wideValue(lo, this.scratch32[0]);
   }
 
   /**
@@ -194,31 +183,13 @@ export class FieldOps {
    * is a safe integer standing for its 64-bit two's complement (the shims pass
    * the u32 bits of kinds up to 4 bytes as numbers).
    */
-  writeScalar(view: DataView, at: number, size: number, kind: number, value: number | bigint): void {
-    let lo: number;
-    let hi: number;
+  private writeScalar(at: number, size: number, kind: number, value: number | bigint): void {
     if (typeof value === "number") {
-      lo = value >>> 0;
-      hi = Math.floor(value / 0x1_0000_0000) >>> 0;
-    } else {
-      this.scratch64[0] = value;
-      lo = this.scratch32[0];
-      hi = this.scratch32[1];
+      this.bits.write(at, size, kind, value >>> 0, Math.floor(value / 0x1_0000_0000) >>> 0);
+      return;
     }
-    switch (size) {
-      case 1:
-        view.setUint8(at, kind === FieldKind.Bool ? (lo | hi) !== 0 ? 1 : 0 : lo & 0xff);
-        return;
-      case 2:
-        view.setUint16(at, lo & 0xffff, true);
-        return;
-      case 4:
-        view.setUint32(at, lo, true);
-        return;
-      default:
-        view.setUint32(at, lo, true);
-        view.setUint32(at + 4, hi, true);
-    }
+    this.scratch64[0] = value;
+    this.bits.write(at, size, kind, this.scratch32[0], this.scratch32[1]);
   }
 
   /** The field's value for a String or Bytes read. */
@@ -286,7 +257,7 @@ export class FieldOps {
       return;
     }
     const at = this.scalarAddress(field, data, kind, what);
-    if (at !== IN_VALUE) this.writeScalar(this.mem.view, at, FieldKindSize[kind], kind, value);
+    if (at !== IN_VALUE) this.writeScalar(at, FieldKindSize[kind], kind, value);
     else this.setScalarInValue(field, data, kind, value, what);
   }
 
@@ -295,7 +266,7 @@ export class FieldOps {
     const fb = this.handles.entry(field, HandleType.Field, what);
     // The value's bytes in host memory, of the kind's size: written in place (readers that keep values copy them).
     const current = this.scalarBytes(fb, this.record(fb, field, data, what), kind, what);
-    this.writeScalar(new DataView(current.buffer, current.byteOffset, current.length), 0, current.length, kind, value);
+    this.writeScalar(current.byteOffset, current.length, kind, value);
   }
 
   private setBytes(fb: number, rec: RecordRef, kind: number, value: Uint8Array, what: string): void {
