@@ -20,14 +20,15 @@
  * function passed as an import must. Called from JS they take and return
  * BigInt for the i64s, like the generated shims. Anything that must see each
  * call (a trace decorator, call counting) needs the JS path: the fast path
- * does not call out on success.
+ * does not call out on success. js-field-fast-path.ts is the same fast path
+ * in JS, for guests this form cannot serve.
  */
 import type { DataSources } from "../data-sources.js";
 import { GuestMemory } from "../guest-memory.js";
 import type { HostMemory } from "../host-memory.js";
 import { fieldFastPathWasm } from "./field-fast-path.wasm.js";
 import { guestCopyWasm } from "./guest-copy.wasm.js";
-import { createLongValueCopy } from "./value-copy.js";
+import { createValueCopy } from "./value-copy.js";
 
 /** `ig.fieldGetScalar` as the guest imports it. */
 export type FieldGetScalarImport = (field: number, data: number, kind: number, err: number) => bigint;
@@ -95,7 +96,7 @@ export function createFieldFastPath(hostMemory: HostMemory, sources: DataSources
       guest.attach(memory);
       let copier: WebAssembly.Instance;
       try {
-        copier = new WebAssembly.Instance(modules.guestCopy, { guest: { memory }, js: { ...createLongValueCopy(sources, hostMemory, guest) } });
+        copier = new WebAssembly.Instance(modules.guestCopy, { guest: { memory }, js: { ...createValueCopy(sources, hostMemory, guest) } });
       } catch (e) {
         if (e instanceof WebAssembly.LinkError) return false;
         throw e;

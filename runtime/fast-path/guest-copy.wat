@@ -17,11 +17,12 @@
 ;; Compiled by runtime/fast-path/build.ts into guest-copy.wasm.ts.
 (module
   (import "guest" "memory" (memory 0))
-  ;; copyOutLong(dataSource, descriptor, ptr): the value of that descriptor (host memory
+  ;; value-copy.ts, for values longer than 32 bytes here:
+  ;; copyOut(dataSource, descriptor, ptr): the value of that descriptor (host memory
   ;; address) of a record of that data source to the guest's ptr.
-  (import "js" "copyOutLong" (func $copyOutLong (param i32 i32 i32)))
-  ;; copyInLong(ptr, len, at): guest [ptr, ptr+len) to host [at, at+len).
-  (import "js" "copyInLong" (func $copyInLong (param i32 i32 i32)))
+  (import "js" "copyOut" (func $copyOutLong (param i32 i32 i32)))
+  ;; copyIn(ptr, len, at): guest [ptr, ptr+len) to host [at, at+len).
+  (import "js" "copyIn" (func $copyInLong (param i32 i32 i32)))
 
   ;; 1 when [ptr, ptr+len) lies inside guest memory (computed in 64 bits: no wrap).
   (func $inside (param $ptr i32) (param $len i32) (result i32)

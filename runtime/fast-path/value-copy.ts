@@ -1,36 +1,41 @@
 /**
- * The JS part of the value fast path: copies of String and Bytes values
- * longer than 32 bytes, between their block in host memory and the guest's
- * memory. guest-copy.wat imports them and calls them after checking the
- * guest range, so both ranges are in bounds here; shorter values never reach
- * JS (they cross between the two wasm modules as words).
+ * Copies of String and Bytes values between their block in host memory and
+ * the guest's memory, for both forms of the field fast path: guest-copy.wat
+ * imports them for values longer than 32 bytes (shorter ones cross between
+ * the two wasm modules as words), js-field-fast-path.ts calls them for every
+ * value. Callers have checked both ranges, so they are in bounds here.
  *
- * Out of host memory, through the view RecordSlab keeps of each value (no
- * object made when the value is read again: a `subarray` costs ~25 ns, more
- * than the builtin copy of a few hundred bytes). Into host memory, up to
- * WORD_COPY_MAX bytes word by word between the two DataViews (copy-words.ts),
- * longer ones through a view of the guest's bytes.
+ * Up to WORD_COPY_MAX bytes, word by word between the two DataViews
+ * (copy-words.ts). Longer values out of host memory through the view
+ * RecordSlab keeps of each value (no object made when the value is read
+ * again: a `subarray` costs ~25 ns, more than the builtin copy of a few
+ * hundred bytes); into host memory through a view of the guest's bytes.
  */
 import type { GuestMemoryAccess } from "../abi/memory.js";
 import type { DataSources } from "../data-sources.js";
 import type { HostMemory } from "../host-memory.js";
+import { DescriptorWord } from "../record-slab.js";
 import { copyWords, WORD_COPY_MAX } from "./copy-words.js";
 
-/** The imports `js.copyOutLong` / `js.copyInLong` of guest-copy.wat. */
-export interface LongValueCopy {
+export interface ValueCopy {
   /** Copies the value described at host address `descriptor`, in a record of data source `dataSource`, to the guest's `ptr`. */
-  copyOutLong(dataSource: number, descriptor: number, ptr: number): void;
+  copyOut(dataSource: number, descriptor: number, ptr: number): void;
   /** Copies guest [ptr, ptr+len) to host [at, at+len). */
-  copyInLong(ptr: number, len: number, at: number): void;
+  copyIn(ptr: number, len: number, at: number): void;
 }
 
-export function createLongValueCopy(sources: DataSources, host: HostMemory, guest: GuestMemoryAccess): LongValueCopy {
+export function createValueCopy(sources: DataSources, host: HostMemory, guest: GuestMemoryAccess): ValueCopy {
   return {
-    // Arguments come from wasm i32s: read as unsigned.
-    copyOutLong(dataSource, descriptor, ptr) {
-      guest.u8().set(sources.sources[dataSource].slab.descriptorBytes(descriptor >>> 2), ptr >>> 0);
+    // Arguments may come from wasm i32s: read as unsigned.
+    copyOut(dataSource, descriptor, ptr) {
+      const d = descriptor >>> 2;
+      ptr >>>= 0;
+      const u32 = host.u32;
+      const len = u32[d + DescriptorWord.length];
+      if (len <= WORD_COPY_MAX) copyWords(host.view, u32[d + DescriptorWord.at], guest.view(), ptr, len);
+      else guest.u8().set(sources.sources[dataSource].slab.descriptorBytes(d), ptr);
     },
-    copyInLong(ptr, len, at) {
+    copyIn(ptr, len, at) {
       at >>>= 0;
       len >>>= 0;
       ptr >>>= 0;
