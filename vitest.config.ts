@@ -2,7 +2,7 @@ import { playwright } from "@vitest/browser-playwright";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from "./test/browser/chromium.js";
 
-/** Tests that drive guests through the loader; they run on both field paths. */
+/** Tests that drive guests through the loader; they run on the three field paths. */
 const HOST_TESTS = ["test/host-*.test.ts", "test/public-api.test.ts"];
 
 /**
@@ -40,7 +40,9 @@ export default defineConfig({
     projects: [
       // Everything, with the default field path (the wasm fast path).
       { extends: true, test: { name: "default", include: ["test/**/*.test.ts"] } },
-      // The host tests again with the JS shims for fieldGetScalar, fieldSet and fieldGetBuffer.
+      // The host tests again with the JS form of the fast path for fieldGetScalar, fieldSet and fieldGetBuffer,
+      // and with the JS shims alone.
+      { extends: true, test: { name: "js-fast-path", include: HOST_TESTS, env: { IGWASM_FAST_PATH: "js" } } },
       { extends: true, test: { name: "js-path", include: HOST_TESTS, env: { IGWASM_FAST_PATH: "off" } } },
       // The runtime's browser-safe tests in real Chromium (skipped without it).
       ...(missing === null ? [chromium] : []),

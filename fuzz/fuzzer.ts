@@ -53,8 +53,8 @@ export interface FuzzOptions {
   readonly functions?: readonly string[];
   /** Replacement families for the gadget (the runtime is reachable once loaded): how a test injects a bug. */
   readonly families?: (profile: ProfileId, runtime: () => Runtime) => GadgetOptions["families"];
-  /** The wasm fast path for fieldGetScalar/fieldSet (default true); false fuzzes the JS shims. */
-  readonly fastPath?: boolean;
+  /** loadGadget's `fastPath` for the field functions: the wasm fast path (true, default), its JS form ("js"), the JS shims alone (false). */
+  readonly fastPath?: boolean | "js";
   /** Called after each function's session. */
   readonly progress?: (line: string) => void;
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- [--calls N] [--seed S] [--profile P]... [--function F]... [--js-path] [--quiet]`
+ * `npm run fuzz -- [--calls N] [--seed S] [--profile P]... [--function F]... [--js-fast-path | --js-path] [--quiet]`
  * (`--help` says what each does)
  *
  * Fuzzes every host function of every profile with N calls each (the
@@ -14,13 +14,14 @@ import { fuzz, PROFILES } from "./fuzzer.js";
 // more than the call itself.
 Error.stackTraceLimit = 0;
 
-const USAGE = `usage: npm run fuzz -- [--calls N] [--seed S] [--profile P]... [--function F]... [--js-path] [--quiet]
+const USAGE = `usage: npm run fuzz -- [--calls N] [--seed S] [--profile P]... [--function F]... [--js-fast-path | --js-path] [--quiet]
 
   --calls N       calls per host function (default 1000; the documented full run: 100000)
   --seed S        the random seed (default 1): the same seed makes the same calls
   --profile P     only this profile (repeatable; default: all of them)
   --function F    only this host function (repeatable)
-  --js-path       through the generated JS shims only, without the wasm fast path
+  --js-fast-path  through the JS form of the field fast path, not the wasm one
+  --js-path       through the generated JS shims only, without either fast path
   --quiet         no progress lines on stderr`;
 
 function usageError(message: string): never {
@@ -37,6 +38,7 @@ try {
       profile: { type: "string", multiple: true },
       function: { type: "string", multiple: true },
       quiet: { type: "boolean", default: false },
+      "js-fast-path": { type: "boolean", default: false },
       "js-path": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -54,6 +56,8 @@ const seed = Number(values.seed);
 if (!Number.isSafeInteger(callsPerFunction) || callsPerFunction < 1 || !Number.isSafeInteger(seed)) {
   usageError(`fuzz: --calls must be a positive integer and --seed an integer (got ${values.calls}, ${values.seed})`);
 }
+if (values["js-path"] && values["js-fast-path"]) usageError("fuzz: --js-path and --js-fast-path exclude each other");
+const fastPath = values["js-path"] ? false : values["js-fast-path"] ? "js" : true;
 const profiles = (values.profile ?? [...PROFILES]) as ProfileId[];
 const unknown = profiles.filter((p) => !PROFILES.includes(p));
 if (unknown.length > 0) usageError(`fuzz: unknown profile ${unknown.join(", ")} (known: ${PROFILES.join(", ")})`);
@@ -63,10 +67,10 @@ const report = await fuzz({
   seed,
   profiles,
   functions: values.function,
-  fastPath: !values["js-path"],
+  fastPath,
   progress: values.quiet ? undefined : (line) => console.error(line),
 });
 console.log(`${report.calls} calls, ${report.findings} findings`);
-console.error(`${report.sessions.length} functions across ${profiles.length} profiles, seed ${seed}, ${values["js-path"] ? "JS field shims" : "wasm fast path"}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.error(`${report.sessions.length} functions across ${profiles.length} profiles, seed ${seed}, ${fastPath === false ? "JS field shims" : fastPath === "js" ? "JS fast path" : "wasm fast path"}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 for (const f of report.examples) console.log(`  ${f.profile} ${f.fn} #${f.call} ${f.called}(${f.args}): ${f.problem}`);
 process.exit(report.findings > 0 ? 1 : 0);

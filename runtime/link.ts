@@ -9,7 +9,8 @@ import { FieldGetBufferName, FieldGetScalarName, FieldSetName, hostFunctionsOfPr
 import { errorText } from "./data-sources.js";
 import { GadgetError } from "./errors.js";
 import { createFieldFastPath, type FieldGetBufferImport, type FieldGetScalarImport, type FieldSetImport } from "./fast-path/field-fast-path.js";
-import { bindTrampolines, wireAdapters } from "./abi/index.js";
+import { bindTrampolines, type ShimFunction, wireAdapters } from "./abi/index.js";
+import { createJsFieldFastPath, type FieldWireImports } from "./fast-path/js-field-fast-path.js";
 import { createProfileHost, importFactories, trampolineSets, type HostImplOf } from "./profiles.js";
 import { WASI_MODULE } from "./release-detect.js";
 import type { Runtime } from "./runtime.js";
@@ -41,12 +42,16 @@ export interface LinkOptions {
    */
   readonly families?: FamilyOverrides;
   /**
-   * Give the guest the wasm implementations of fieldGetScalar, fieldSet and
-   * fieldGetBuffer (runtime/fast-path): scalar reads and writes never cross
-   * into JS, String and Bytes values cross once, for the copy. Results,
-   * error values and logs are the JS path's. Default true.
+   * How the guest's fieldGetScalar, fieldSet and fieldGetBuffer calls are
+   * served (runtime/fast-path). `true` (default): by wasm implementations,
+   * so scalar reads and writes never cross into JS and String and Bytes
+   * values cross once, for the copy; a guest that cannot link to them gets
+   * the JS form. `"js"`: the JS form, which answers the same cases in one
+   * step at the wire level. `false`: the generated shims alone. Every form
+   * gives the shims' results, error values and logs (it calls them for
+   * anything but the plain success cases).
    */
-  readonly fastPath?: boolean;
+  readonly fastPath?: boolean | "js";
   /** Receives a line per host call and result. */
   readonly trace?: (line: string) => void;
   /**
@@ -91,6 +96,17 @@ function instantiateWithFastPath(rt: Runtime, fns: Record<string, WebAssembly.Im
   return instance;
 }
 
+/** `shims` with fieldGetScalar, fieldSet and fieldGetBuffer served by the JS fast path, which falls back to them. */
+function withJsFieldFastPath(shims: Readonly<Record<string, ShimFunction>>, rt: Runtime, ctx: RuntimeShimContext): Record<string, ShimFunction> {
+  const fallback = {
+    fieldGetScalar: shims[FieldGetScalarName] as FieldWireImports["fieldGetScalar"],
+    fieldSet: shims[FieldSetName] as FieldWireImports["fieldSet"],
+    fieldGetBuffer: shims[FieldGetBufferName] as FieldWireImports["fieldGetBuffer"],
+  };
+  const js = createJsFieldFastPath({ host: rt.hostMemory, sources: rt.dataSources, guest: ctx.memory, wide: ctx.wide }, fallback);
+  return { ...shims, [FieldGetScalarName]: js.fieldGetScalar, [FieldSetName]: js.fieldSet, [FieldGetBufferName]: js.fieldGetBuffer };
+}
+
 function createShims<P extends ProfileId>(profile: P, rt: Runtime, ctx: RuntimeShimContext, families: FamilyOverrides) {
   const impl = { ...createProfileHost(profile, rt), ...(families[profile] as Partial<HostImplOf[P]> | undefined) } as HostImplOf[P];
   return importFactories[profile](impl, ctx);
@@ -100,9 +116,12 @@ function createShims<P extends ProfileId>(profile: P, rt: Runtime, ctx: RuntimeS
  * Instantiates `module` for `profile` over the runtime `rt` (its imports were
  * checked by release-detect.ts). The import object offers the profile's
  * functions under its module name: the generated JS shims, behind the
- * profile's i64 trampolines so that no call makes a BigInt, and the wasm fast
- * path for fieldGetScalar, fieldSet and fieldGetBuffer unless turned off, or the field family
- * is replaced, or the guest declared them with another type (a LinkError).
+ * profile's i64 trampolines so that no call makes a BigInt, and for
+ * fieldGetScalar, fieldSet and fieldGetBuffer the fast path the options name:
+ * its wasm form (default; its JS form when the guest declared those
+ * functions with another type, a LinkError), its JS form, or none. None
+ * either when the field family is replaced or the profile's variants are not
+ * the fast path's (releases before v0.39.0).
  * With a trace or an open-handle report, every call goes through JS with the
  * module's own signature (BigInt for i64), so they see each call and its wire
  * values.
@@ -126,9 +145,11 @@ export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime
       const traced = options.trace ? traceImports(observed, name, descriptors, options.trace, options.traceDecoded ? traceDecodingOf(rt) : undefined) : observed;
       return instantiate(traced);
     }
-    const linked = bindTrampolines(trampolineSets[profile], shims, ctx.wide);
-    const fastPath = options.fastPath !== false && families[profile]?.field === undefined && fastPathFits(profile);
-    if (!fastPath) return instantiate(linked);
+    const fastPath = options.fastPath ?? true;
+    const runtimeFields = families[profile]?.field === undefined && fastPathFits(profile);
+    if (fastPath === false || !runtimeFields) return instantiate(bindTrampolines(trampolineSets[profile], shims, ctx.wide));
+    const linked = bindTrampolines(trampolineSets[profile], withJsFieldFastPath(shims, rt, ctx), ctx.wide);
+    if (fastPath === "js") return instantiate(linked);
     try {
       return instantiateWithFastPath(rt, linked, instantiate);
     } catch (e) {

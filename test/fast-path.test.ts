@@ -1,11 +1,15 @@
 /**
- * The wasm fast path (runtime/fast-path) against the JS path it stands in for.
+ * The field fast path (runtime/fast-path), in both its forms, against the JS
+ * shims it stands in for: the wasm form (field-fast-path.wat) and the JS form
+ * (js-field-fast-path.ts, behind the generated trampolines, as the loader
+ * links it).
  *
  * Every call is made twice on the same state: through the generated JS shims
  * (createV0_43FieldImports over FieldOps) and through the fast path whose
  * fallback is those same shims. Results, record bytes, error words and log
  * lines must be identical; on top of that, the successful cases must not
- * reach the fallback at all (that is the point of the fast path).
+ * reach the fallback at all (that is the point of the fast path), and both
+ * forms take exactly the same cases (but where a step says otherwise).
  */
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -21,6 +25,8 @@ import { Runtime } from "../runtime/runtime.js";
 import { RuntimeShimContext } from "../runtime/runtime-shim-context.js";
 import { buildFastPathSource, FAST_PATH_MODULES, fastPathFile } from "../runtime/fast-path/build.js";
 import { createFieldFastPath, type FieldFastPathImports, type FieldGetBufferImport, type FieldGetScalarImport, type FieldSetImport } from "../runtime/fast-path/field-fast-path.js";
+import { createJsFieldFastPath, type FieldWireImports } from "../runtime/fast-path/js-field-fast-path.js";
+import { hostDriver, loadHostGuest } from "./helpers/host-guest.js";
 
 const ERR_PTR = 64;
 const SENTINEL = 0xa5a5a5a5;
@@ -31,6 +37,10 @@ const FIXED_KINDS = [
 const U64 = (v: bigint): bigint => BigInt.asUintN(64, v);
 const f32Bits = (x: number): bigint => BigInt(new Uint32Array(new Float32Array([x]).buffer)[0]);
 const f64Bits = (x: number): bigint => new BigUint64Array(new Float64Array([x]).buffer)[0];
+
+/** The two forms of the fast path. */
+const FORMS = ["wasm", "js"] as const;
+type Form = (typeof FORMS)[number];
 
 /** The runtime pieces the fast path sits on, wired as the loader wires them, plus a guest memory. */
 class Rig {
@@ -56,15 +66,43 @@ class Rig {
   /** Gives the fast path the guest memory (the loader does it right after instantiating the guest). */
   readonly attachGuestMemory: () => boolean;
 
-  constructor(attach = true) {
+  constructor(attach = true, form: Form = "wasm") {
     this.rt.guestMemory.attach(this.guestMemory);
     const ctx = new RuntimeShimContext(this.rt);
-    const linked = bindTrampolines(V0_43Trampolines, createV0_43FieldImports(this.rt.field, ctx), ctx.wide);
+    const wire = createV0_43FieldImports(this.rt.field, ctx);
+    const linked = bindTrampolines(V0_43Trampolines, wire, ctx.wide);
     this.js = {
       fieldGetScalar: linked.fieldGetScalar as FieldGetScalarImport,
       fieldSet: linked.fieldSet as FieldSetImport,
       fieldGetBuffer: linked.fieldGetBuffer as FieldGetBufferImport,
     };
+    if (form === "js") {
+      // The JS form falls back to the shims themselves (numbers in and out), behind one set of trampolines.
+      const counted: FieldWireImports = {
+        fieldGetScalar: (f, d, k, e) => {
+          this.fallbackCalls++;
+          return wire.fieldGetScalar(f, d, k, e);
+        },
+        fieldSet: (f, d, k, lo, hi) => {
+          this.fallbackCalls++;
+          return wire.fieldSet(f, d, k, lo, hi);
+        },
+        fieldGetBuffer: (f, d, k, ptr, len) => {
+          this.fallbackCalls++;
+          return wire.fieldGetBuffer(f, d, k, ptr, len);
+        },
+      };
+      const js = createJsFieldFastPath({ host: this.host, sources: this.sources, guest: ctx.memory, wide: ctx.wide }, counted);
+      const fast = bindTrampolines(V0_43Trampolines, { ...js }, ctx.wide);
+      this.fast = {
+        fieldGetScalar: fast.fieldGetScalar as FieldGetScalarImport,
+        fieldSet: fast.fieldSet as FieldSetImport,
+        fieldGetBuffer: fast.fieldGetBuffer as FieldGetBufferImport,
+      };
+      // It reads the guest's memory through the shims' context: nothing to attach.
+      this.attachGuestMemory = () => true;
+      return;
+    }
     const fast = createFieldFastPath(
       this.host,
       this.sources,
@@ -141,8 +179,8 @@ class Rig {
 }
 
 /** A Single data source with one field of every kind, and a packet. */
-function setup(attach = true) {
-  const rig = new Rig(attach);
+function setup(attach = true, form: Form = "wasm") {
+  const rig = new Rig(attach, form);
   const dsHandle = rig.dsOps.newDataSource("events", DataSourceType.Single);
   const fields = new Map<number, number>();
   for (const kind of [...FIXED_KINDS, FieldKind.String, FieldKind.CString, FieldKind.Bytes]) {
@@ -185,8 +223,8 @@ describe("field fast path: build", () => {
     const copier = new WebAssembly.Module(guestCopyWasm);
     expect(WebAssembly.Module.imports(copier)).toEqual([
       { module: "guest", name: "memory", kind: "memory" },
-      { module: "js", name: "copyOutLong", kind: "function" },
-      { module: "js", name: "copyInLong", kind: "function" },
+      { module: "js", name: "copyOut", kind: "function" },
+      { module: "js", name: "copyIn", kind: "function" },
     ]);
     expect(WebAssembly.Module.exports(copier)).toEqual([
       { name: "copyOut", kind: "function" },
@@ -195,10 +233,10 @@ describe("field fast path: build", () => {
   });
 });
 
-describe("field fast path: reads and writes", () => {
+describe.each(FORMS)("field fast path (%s form): reads and writes", (form) => {
   let s: ReturnType<typeof setup>;
   beforeEach(() => {
-    s = setup();
+    s = setup(true, form);
   });
 
   const cases: Array<{ kind: FieldKind; write: bigint; read: bigint }> = [
@@ -322,10 +360,10 @@ describe("field fast path: reads and writes", () => {
   });
 });
 
-describe("field fast path: everything else falls back, with the JS path's outcome", () => {
+describe.each(FORMS)("field fast path (%s form): everything else falls back, with the JS path's outcome", (form) => {
   let s: ReturnType<typeof setup>;
   beforeEach(() => {
-    s = setup();
+    s = setup(true, form);
     s.rig.fast.fieldSet(s.field(FieldKind.Uint32), s.packet, FieldKind.Uint32, 42n);
   });
 
@@ -450,7 +488,7 @@ describe("field fast path: everything else falls back, with the JS path's outcom
  * the guest's bytes must agree, and so must the stored value after it; `fast`
  * says whether the fast path must handle the step itself (no fallback).
  */
-describe("field fast path: String and Bytes values", () => {
+describe.each(FORMS)("field fast path (%s form): String and Bytes values", (form) => {
   const SRC = 0x100;
   const DST = 0x800;
   const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -461,7 +499,7 @@ describe("field fast path: String and Bytes values", () => {
     | { get: FieldKind; kind?: FieldKind; cap: number; ptr?: number; fast: boolean };
 
   function run(steps: readonly Step[]): void {
-    const twins = { js: setup(), fast: setup() };
+    const twins = { js: setup(true, form), fast: setup(true, form) };
     for (const [i, step] of steps.entries()) {
       const seen = (["js", "fast"] as const).map((path) => {
         const { rig, packet, field } = twins[path];
@@ -541,7 +579,7 @@ describe("field fast path: String and Bytes values", () => {
   });
 
   it("bad and stale handles and element handles go to the shim", () => {
-    const { rig, dsHandle, packet, field } = setup();
+    const { rig, dsHandle, packet, field } = setup(true, form);
     const str = field(FieldKind.String);
     const bytes = enc("hello");
     rig.guestBytes().set(bytes, SRC);
@@ -587,8 +625,9 @@ describe("field fast path: String and Bytes values", () => {
       { set: "0123456789", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, fast: false },
       { get: FieldKind.Bytes, cap: 10, ptr: end - 10, fast: true }, // ends exactly at the end
       { get: FieldKind.Bytes, cap: 10, ptr: end - 9, fast: false }, // one byte past it
-      // Inside, but fewer than 32 bytes before the end: readIn does not load whole words there.
-      { set: "", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, range: [end - 10, 10], fast: false },
+      // Inside, but fewer than 32 bytes before the end: the wasm form's readIn does not load whole
+      // words there; the JS form copies the bytes themselves.
+      { set: "", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, range: [end - 10, 10], fast: form === "js" },
       { set: "", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, range: [end - 32, 10], fast: true },
       { set: "", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, range: [end - 40, 40], fast: false }, // 40 bytes: a block of 64
       { set: "", fieldKind: FieldKind.Bytes, kind: FieldKind.Bytes, range: [end - 39, 39], fast: true }, // long: JS copies it
@@ -597,6 +636,26 @@ describe("field fast path: String and Bytes values", () => {
       { get: FieldKind.Bytes, cap: 64, ptr: 0xfffffff0, fast: false },
     ]);
   });
+
+  it("reads and writes values placed after host memory grew", () => {
+    const { rig, packet, field } = setup(true, form);
+    const str = field(FieldKind.String);
+    rig.guestBytes().set(enc("0123456789"), SRC);
+    expect(rig.on("fast", (f) => f.fieldSet(str, packet, FieldKind.String, packed(SRC, 10)))).toMatchObject({ result: 0, fallback: true });
+    rig.host.allocChunk(rig.host.memory.buffer.byteLength); // grows host memory: its views are new
+    rig.guestBytes().set(enc("abcdefghij"), SRC);
+    expect(rig.on("fast", (f) => f.fieldSet(str, packet, FieldKind.String, packed(SRC, 10)))).toMatchObject({ result: 0, fallback: false });
+    expect(rig.on("fast", (f) => f.fieldGetBuffer(str, packet, FieldKind.String, packed(DST, 16)))).toMatchObject({ result: 10, fallback: false });
+    expect(new TextDecoder().decode(rig.guestBytes().subarray(DST, DST + 10))).toBe("abcdefghij");
+  });
+});
+
+/** Only the wasm form imports the guest's memory into a module of its own (guest-copy.wat); the JS form reads it through the shims' context. */
+describe("field fast path (wasm form): the guest's memory", () => {
+  const SRC = 0x100;
+  const DST = 0x800;
+  const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
+  const packed = (ptr: number, len: number): bigint => (BigInt(len) << 32n) | BigInt(ptr);
 
   it("until the guest's memory is attached, values take the shim; then the fast path", () => {
     const { rig, packet, field } = setup(false);
@@ -622,18 +681,6 @@ describe("field fast path: String and Bytes values", () => {
     expect(fast.imports.fieldSet(str, packet, FieldKind.String, packed(SRC, 2))).toBe(0);
     expect(fast.imports.fieldGetBuffer(str, packet, FieldKind.String, packed(DST, 16))).toBe(2);
   });
-
-  it("reads and writes values placed after host memory grew", () => {
-    const { rig, packet, field } = setup();
-    const str = field(FieldKind.String);
-    rig.guestBytes().set(enc("0123456789"), SRC);
-    expect(rig.on("fast", (f) => f.fieldSet(str, packet, FieldKind.String, packed(SRC, 10)))).toMatchObject({ result: 0, fallback: true });
-    rig.host.allocChunk(rig.host.memory.buffer.byteLength); // grows host memory: its views are new
-    rig.guestBytes().set(enc("abcdefghij"), SRC);
-    expect(rig.on("fast", (f) => f.fieldSet(str, packet, FieldKind.String, packed(SRC, 10)))).toMatchObject({ result: 0, fallback: false });
-    expect(rig.on("fast", (f) => f.fieldGetBuffer(str, packet, FieldKind.String, packed(DST, 16)))).toMatchObject({ result: 10, fallback: false });
-    expect(new TextDecoder().decode(rig.guestBytes().subarray(DST, DST + 10))).toBe("abcdefghij");
-  });
 });
 
 /** A module importing ig.fieldGetScalar, ig.fieldSet and ig.fieldGetBuffer with their ig-v1 wire types. */
@@ -649,3 +696,54 @@ function guestImportingFieldFunctions(): Uint8Array<ArrayBuffer> {
   ];
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, types.length, ...types, 0x02, imports.length, ...imports]);
 }
+
+/**
+ * loadGadget's `fastPath` picks what serves the guest's field calls: whether
+ * a plain read or write reaches the runtime's FieldOps (the shims' typed
+ * implementation) shows which. A failing call reaches it on every path: the
+ * fast paths hand failures to the shims.
+ */
+describe("loadGadget: fastPath", () => {
+  const NAMES = ["newDataSource", "dataSourceAddField", "dataSourceNewPacketSingle", "fieldSet", "fieldGetScalar", "fieldGetBuffer"];
+
+  async function fieldOpsCalls(profile: "v0.38" | "v0.43", fastPath: boolean | "js"): Promise<Record<string, number>> {
+    const g = await loadHostGuest(profile, "", { names: NAMES, callback: false }, { fastPath, traced: false });
+    const { s, call } = hostDriver(g);
+    const ds = call("newDataSource", s("ev"), DataSourceType.Single);
+    const u32 = call("dataSourceAddField", ds, s("pid"), FieldKind.Uint32);
+    const str = call("dataSourceAddField", ds, s("comm"), FieldKind.String);
+    const packet = call("dataSourceNewPacketSingle", ds);
+    const fields = g.gadget.runtime.field;
+    const counts: Record<string, number> = { fieldGetScalar: 0, fieldSet: 0, fieldGetBuffer: 0 };
+    for (const name of Object.keys(counts) as Array<"fieldGetScalar" | "fieldSet" | "fieldGetBuffer">) {
+      const original = fields[name].bind(fields) as (...args: unknown[]) => never;
+      (fields as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        counts[name]++;
+        return original(...args);
+      };
+    }
+    call("fieldSet", u32, packet, FieldKind.Uint32, 7n);
+    expect(call("fieldGetScalar", u32, packet, FieldKind.Uint32, 0)).toBe(7n);
+    // A value in a block of its own first (a new block is the shims' case on every path), then in place.
+    call("fieldSet", str, packet, FieldKind.String, s("abc"));
+    const plain = { ...counts };
+    call("fieldSet", str, packet, FieldKind.String, s("xyz"));
+    expect(call("fieldGetBuffer", str, packet, FieldKind.String, (16n << 32n) | 0x900n)).toBe(3);
+    expect(g.mem().subarray(0x900, 0x903)).toEqual(new TextEncoder().encode("xyz"));
+    // A failure: a kind of another size.
+    expect(call("fieldGetScalar", u32, packet, FieldKind.Uint64, 0)).toBe(0n);
+    return { ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v - plain[k as keyof typeof plain]])), firstSet: plain.fieldSet, firstGet: plain.fieldGetScalar };
+  }
+
+  it.each([
+    [true, { fieldGetScalar: 1, fieldSet: 0, fieldGetBuffer: 0, firstSet: 1, firstGet: 0 }],
+    ["js", { fieldGetScalar: 1, fieldSet: 0, fieldGetBuffer: 0, firstSet: 1, firstGet: 0 }],
+    [false, { fieldGetScalar: 1, fieldSet: 1, fieldGetBuffer: 1, firstSet: 2, firstGet: 1 }],
+  ] as const)("v0.43, fastPath %s: plain calls reach FieldOps only without a fast path", async (fastPath, want) => {
+    expect(await fieldOpsCalls("v0.43", fastPath)).toEqual(want);
+  });
+
+  it("v0.38 (fieldSet answers its field handle): the shims serve it whatever fastPath says", async () => {
+    expect(await fieldOpsCalls("v0.38", "js")).toEqual(await fieldOpsCalls("v0.38", false));
+  });
+});

@@ -13,8 +13,9 @@ import { hostFunctionsOfProfile } from "../generated/host/descriptors.js";
 describe("fuzzer", () => {
   it.each([
     ["the wasm fast path", true, 150],
+    ["the JS fast path", "js", 60],
     ["the JS field shims", false, 60],
-  ])("a short seeded pass over every function of every profile finds nothing (%s)", async (_path, fastPath, calls) => {
+  ] as const)("a short seeded pass over every function of every profile finds nothing (%s)", async (_path, fastPath, calls) => {
     const report = await fuzz({ callsPerFunction: calls, seed: 20261129, fastPath });
     expect(report.sessions.map((s) => `${s.profile}/${s.fn}`)).toEqual(PROFILES.flatMap((p) => hostFunctionsOfProfile(p).map((f) => `${p}/${f.name}`)));
     expect(report.sessions.every((s) => s.targetCalls >= calls)).toBe(true);
@@ -59,7 +60,7 @@ describe("fuzzer", () => {
       const r = run("--help");
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^usage: npm run fuzz -- \[--calls N\]/);
-      for (const option of ["--calls", "--seed", "--profile", "--function", "--js-path", "--quiet"]) expect(r.stdout).toContain(`  ${option}`);
+      for (const option of ["--calls", "--seed", "--profile", "--function", "--js-fast-path", "--js-path", "--quiet"]) expect(r.stdout).toContain(`  ${option}`);
     });
 
     it("a bad option or value is one line saying which, then the usage; exit 2, no stack trace", () => {
@@ -67,6 +68,7 @@ describe("fuzzer", () => {
         [["--bogus"], "fuzz: Unknown option '--bogus'"],
         [["--calls", "x"], "fuzz: --calls must be a positive integer and --seed an integer (got x, 1)"],
         [["--profile", "v9"], "fuzz: unknown profile v9 (known: "],
+        [["--js-path", "--js-fast-path"], "fuzz: --js-path and --js-fast-path exclude each other"],
       ] as const) {
         const r = run(...args);
         expect(r.status, args.join(" ")).toBe(2);

@@ -47,11 +47,17 @@ export function packedConst(ptr: number, len: number): string {
 }
 
 /**
- * Which implementation of fieldGetScalar/fieldSet guests get: the wasm fast
- * path (default) or the JS shims. vitest.config.ts runs the host tests once
- * more with IGWASM_FAST_PATH=off, so every host test covers both paths.
+ * Which implementation of fieldGetScalar/fieldSet/fieldGetBuffer guests get
+ * (loadGadget's `fastPath`): the wasm fast path (default), its JS form
+ * (IGWASM_FAST_PATH=js) or the JS shims alone (IGWASM_FAST_PATH=off).
+ * vitest.config.ts runs the host tests once per value, so every host test
+ * covers the three.
  */
-export const FAST_PATH = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.IGWASM_FAST_PATH !== "off";
+export const FAST_PATH: boolean | "js" = fastPathOf((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.IGWASM_FAST_PATH);
+
+function fastPathOf(value: string | undefined): boolean | "js" {
+  return value === "off" ? false : value === "js" ? "js" : true;
+}
 
 export function loadGuest(bytes: Uint8Array, options: LoadOptions = {}): LoadedGuest {
   const logs: string[] = [];

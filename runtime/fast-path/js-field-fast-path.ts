@@ -1,0 +1,99 @@
+/**
+ * The field fast path in JS: `fieldGetScalar`, `fieldSet` and
+ * `fieldGetBuffer` at the wire level, for guests that do not get the wasm
+ * form (field-fast-path.ts): `fastPath: "js"`, or a guest the wasm form
+ * cannot link to.
+ *
+ * The generated shims serve every case through typed implementations
+ * (FieldOps), which take and return a 64-bit value as a number or, when its
+ * bits are no safe integer (a double's never are), a BigInt; a call goes
+ * through the shim, FieldOps and the step-by-step resolution. These three
+ * functions instead take the trampolines' all-i32 arguments and answer the
+ * plain success cases in one step over the handle table's words (a
+ * FlatResolver of their own, handles.ts), moving 64-bit values as their two
+ * halves (scalar-bits.ts; the high half of a result through the WideSlot, as
+ * every shim returns one). Every other case (any error, element
+ * handles, a fixed-size field read or written as bytes, a value that needs
+ * a new block, a guest range outside memory) calls `fallback`, the shim, with
+ * the same arguments: results, error values and log lines are the shims'.
+ * The cases taken here are exactly the wasm form's (test/fast-path.test.ts
+ * runs the same tests on both forms).
+ *
+ * Arguments arrive as wasm i32s, so a u32 above 2^31 is a negative number:
+ * each is read as unsigned where that matters, and passed to the fallback
+ * as it came.
+ */
+import { FieldKind, FieldKindSize } from "../../generated/constants.js";
+import type { FieldGetBufferImport, FieldGetScalarImport, FieldSetImport } from "../../generated/host/shared/field.js";
+import type { GuestMemoryAccess } from "../abi/memory.js";
+import type { WideSlot } from "../abi/wide.js";
+import type { DataSources } from "../data-sources.js";
+import { createFlatResolver } from "../handles.js";
+import type { HostMemory } from "../host-memory.js";
+import { DescriptorWord, fitsInPlace } from "../record-slab.js";
+import { createScalarBits } from "../scalar-bits.js";
+import { createValueCopy } from "./value-copy.js";
+
+/** The three field functions as JS shims are: every i64 split into two numbers, an i64 result's high half in the WideSlot. */
+export interface FieldWireImports {
+  readonly fieldGetScalar: FieldGetScalarImport;
+  readonly fieldSet: FieldSetImport;
+  readonly fieldGetBuffer: FieldGetBufferImport;
+}
+
+/** What the JS fast path reads and writes: the runtime's records, the guest's memory, the shims' WideSlot. */
+export interface JsFieldFastPathContext {
+  readonly host: HostMemory;
+  readonly sources: DataSources;
+  readonly guest: GuestMemoryAccess;
+  readonly wide: WideSlot;
+}
+
+function isValueKind(kind: number): boolean {
+  return kind === FieldKind.String || kind === FieldKind.Bytes;
+}
+
+export function createJsFieldFastPath(context: JsFieldFastPathContext, fallback: FieldWireImports): FieldWireImports {
+  const { host, sources, guest } = context;
+  const flat = createFlatResolver(host);
+  const bits = createScalarBits(host, context.wide.words);
+  const copy = createValueCopy(sources, host, guest);
+
+  function fieldGetScalar(field: number, data: number, kind: number, err: number): number {
+    const at = flat.scalarAddress(field, data, kind);
+    return at !== -1 ? bits.read(at, kind) : fallback.fieldGetScalar(field, data, kind, err);
+  }
+
+  function fieldSet(field: number, data: number, kind: number, valueLo: number, valueHi: number): number {
+    const at = flat.scalarAddress(field, data, kind);
+    if (at !== -1) {
+      bits.write(at, FieldKindSize[kind], kind, valueLo, valueHi);
+      return 0;
+    }
+    // A value (ptr, len) stored in place when its block fits it; a new block is the shim's (RecordSlab.reserveVar).
+    return isValueKind(kind) && setValueInPlace(field, data, valueLo >>> 0, valueHi >>> 0) ? 0 : fallback.fieldSet(field, data, kind, valueLo, valueHi);
+  }
+
+  function setValueInPlace(field: number, data: number, ptr: number, len: number): boolean {
+    const d = flat.valueDescriptor(field, data);
+    if (d === -1 || !fitsInPlace(len, host.u32[d + DescriptorWord.capacity]) || ptr + len > guest.u8().length) return false;
+    copy.copyIn(ptr, len, host.u32[d + DescriptorWord.at]);
+    host.u32[d + DescriptorWord.length] = len;
+    return true;
+  }
+
+  function fieldGetBuffer(field: number, data: number, kind: number, dstPtr: number, dstLen: number): number {
+    const d = isValueKind(kind) ? flat.valueDescriptor(field, data) : -1;
+    if (d !== -1) {
+      const len = host.u32[d + DescriptorWord.length];
+      const ptr = dstPtr >>> 0;
+      if (len <= dstLen >>> 0 && ptr + len <= guest.u8().length) {
+        copy.copyOut(flat.fieldDataSource(field), d * 4, ptr);
+        return len;
+      }
+    }
+    return fallback.fieldGetBuffer(field, data, kind, dstPtr, dstLen);
+  }
+
+  return { fieldGetScalar, fieldSet, fieldGetBuffer };
+}
