@@ -62,7 +62,11 @@ describe("bench --quick", () => {
     for (const size of ["16 B", "256 B", "4 KiB"]) expect(names("field-access")).toContain(`igwasm: fieldGetBuffer ${size}`);
     expect(names("map-lookup").some((c) => c.includes("hit"))).toBe(true);
     expect(names("map-lookup").some((c) => c.includes("miss"))).toBe(true);
-    for (const host of ["plain", "naive"]) expect(names("field-access")).toContain(`${host}: fieldGetScalar u32`);
+    for (const [suite, igwasm] of [["field-access", "igwasm"], ["field-access-js", "igwasm (JS fast path)"], ["field-access-shims", "igwasm (JS shims)"]]) {
+      // Each suite: its igwasm host and the two baselines, and no other igwasm host (a process each).
+      for (const host of [igwasm, "plain", "naive"]) expect(names(suite), suite).toContain(`${host}: fieldGetScalar u32`);
+      expect(names(suite).filter((c) => c.startsWith("igwasm") && !c.startsWith(`${igwasm}:`)), suite).toEqual([]);
+    }
   });
 
   it("evaluates every target", () => {

@@ -6,7 +6,7 @@ import { LogLevel } from "../../generated/constants.js";
 import { type Gadget, loadGadgetSync } from "../../runtime/gadget.js";
 
 export interface BenchLoadOptions {
-  readonly fastPath: boolean;
+  readonly fastPath: boolean | "js";
   /** Receives log lines (default: kept in `lines`, so a failing guest can be diagnosed). */
   readonly lines?: string[];
 }
