@@ -67,7 +67,8 @@ class Rig {
   readonly attachGuestMemory: () => boolean;
 
   constructor(attach = true, form: Form = "wasm") {
-    this.rt.guestMemory.attach(this.guestMemory);
+    // The JS form reads the guest's memory through the runtime: `attach` false leaves it unattached there.
+    if (attach || form === "wasm") this.rt.guestMemory.attach(this.guestMemory);
     const ctx = new RuntimeShimContext(this.rt);
     const wire = createV0_43FieldImports(this.rt.field, ctx);
     const linked = bindTrampolines(V0_43Trampolines, wire, ctx.wide);
@@ -99,8 +100,10 @@ class Rig {
         fieldSet: fast.fieldSet as FieldSetImport,
         fieldGetBuffer: fast.fieldGetBuffer as FieldGetBufferImport,
       };
-      // It reads the guest's memory through the shims' context: nothing to attach.
-      this.attachGuestMemory = () => true;
+      this.attachGuestMemory = () => {
+        this.rt.guestMemory.attach(this.guestMemory);
+        return true;
+      };
       return;
     }
     const fast = createFieldFastPath(
@@ -650,7 +653,22 @@ describe.each(FORMS)("field fast path (%s form): String and Bytes values", (form
   });
 });
 
-/** Only the wasm form imports the guest's memory into a module of its own (guest-copy.wat); the JS form reads it through the shims' context. */
+describe("field fast path (JS form): before the guest's memory is attached", () => {
+  it("values go to the shim, which fails them; scalars are served", () => {
+    const { rig, packet, field } = setup(false, "js");
+    const str = field(FieldKind.String);
+    const value = (16n << 32n) | 0x100n;
+    const set = rig.on("fast", (f) => f.fieldSet(str, packet, FieldKind.String, value));
+    expect(set).toMatchObject({ result: 1, fallback: true });
+    expect(set.log.join("\n")).toMatch(/not attached/);
+    expect(rig.on("fast", (f) => f.fieldGetBuffer(str, packet, FieldKind.String, value))).toMatchObject({ result: -1, fallback: true });
+    expect(rig.on("fast", (f) => f.fieldGetScalar(field(FieldKind.Uint8), packet, FieldKind.Uint8, 0))).toMatchObject({ result: 0n, fallback: false });
+    expect(rig.attachGuestMemory()).toBe(true);
+    expect(rig.on("fast", (f) => f.fieldGetBuffer(str, packet, FieldKind.String, value))).toMatchObject({ result: 0, fallback: false });
+  });
+});
+
+/** Only the wasm form imports the guest's memory into a module of its own (guest-copy.wat); the JS form reads it through the runtime. */
 describe("field fast path (wasm form): the guest's memory", () => {
   const SRC = 0x100;
   const DST = 0x800;

@@ -59,6 +59,15 @@ export function createJsFieldFastPath(context: JsFieldFastPathContext, fallback:
   const bits = createScalarBits(host, context.wide.words);
   const copy = createValueCopy(sources, host, guest);
 
+  /** The guest memory's size in bytes; -1 before it is attached (a start function's calls), which the shims report. */
+  function guestLength(): number {
+    try {
+      return guest.u8().length;
+    } catch {
+      return -1;
+    }
+  }
+
   function fieldGetScalar(field: number, data: number, kind: number, err: number): number {
     const at = flat.scalarAddress(field, data, kind);
     return at !== -1 ? bits.read(at, kind) : fallback.fieldGetScalar(field, data, kind, err);
@@ -76,7 +85,7 @@ export function createJsFieldFastPath(context: JsFieldFastPathContext, fallback:
 
   function setValueInPlace(field: number, data: number, ptr: number, len: number): boolean {
     const d = flat.valueDescriptor(field, data);
-    if (d === -1 || !fitsInPlace(len, host.u32[d + DescriptorWord.capacity]) || ptr + len > guest.u8().length) return false;
+    if (d === -1 || !fitsInPlace(len, host.u32[d + DescriptorWord.capacity]) || ptr + len > guestLength()) return false;
     copy.copyIn(ptr, len, host.u32[d + DescriptorWord.at]);
     host.u32[d + DescriptorWord.length] = len;
     return true;
@@ -87,7 +96,7 @@ export function createJsFieldFastPath(context: JsFieldFastPathContext, fallback:
     if (d !== -1) {
       const len = host.u32[d + DescriptorWord.length];
       const ptr = dstPtr >>> 0;
-      if (len <= dstLen >>> 0 && ptr + len <= guest.u8().length) {
+      if (len <= dstLen >>> 0 && ptr + len <= guestLength()) {
         copy.copyOut(flat.fieldDataSource(field), d * 4, ptr);
         return len;
       }
