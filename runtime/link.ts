@@ -5,12 +5,12 @@
  * trace decorator, WASI) and instantiating it.
  */
 import { MemoryExport, type ProfileId } from "../generated/constants.js";
-import { FieldGetBufferName, FieldGetScalarName, FieldSetName, hostFunctionsOfProfile, profileModules } from "../generated/host/descriptors.js";
+import { FieldAccessorGetName, FieldAccessorSetName, FieldGetBufferName, FieldGetName, FieldGetScalarName, FieldSetName, hostFunctionsOfProfile, profileModules } from "../generated/host/descriptors.js";
 import { errorText } from "./data-sources.js";
 import { GadgetError } from "./errors.js";
 import { createFieldFastPath, type FieldGetBufferImport, type FieldGetScalarImport, type FieldSetImport } from "./fast-path/field-fast-path.js";
 import { bindTrampolines, type ShimFunction, wireAdapters } from "./abi/index.js";
-import { createJsFieldFastPath, type FieldWireImports } from "./fast-path/js-field-fast-path.js";
+import { createJsFieldFastPath, type FieldWireImports, type JsFieldVariant } from "./fast-path/js-field-fast-path.js";
 import { createProfileHost, importFactories, trampolineSets, type HostImplOf } from "./profiles.js";
 import { WASI_MODULE } from "./release-detect.js";
 import type { Runtime } from "./runtime.js";
@@ -42,14 +42,16 @@ export interface LinkOptions {
    */
   readonly families?: FamilyOverrides;
   /**
-   * How the guest's fieldGetScalar, fieldSet and fieldGetBuffer calls are
-   * served (runtime/fast-path). `true` (default): by wasm implementations,
-   * so scalar reads and writes never cross into JS and String and Bytes
-   * values cross once, for the copy; a guest that cannot link to them gets
-   * the JS form. `"js"`: the JS form, which answers the same cases in one
+   * How the guest's fieldGetScalar, fieldSet and fieldGetBuffer calls (or
+   * their older releases' names) are served (runtime/fast-path). `true`
+   * (default): by wasm implementations, so scalar reads and writes never
+   * cross into JS and String and Bytes values cross once, for the copy; a
+   * guest that cannot link to them (one of a release before v0.39.0, or
+   * declaring them with other types) gets the JS form. `"js"`: the JS form, which answers the same cases in one
    * step at the wire level. `false`: the generated shims alone. Every form
    * gives the shims' results, error values and logs (it calls them for
-   * anything but the plain success cases).
+   * anything but the plain success cases). A trace sees every call, so a
+   * traced gadget gets the JS form where it would get the wasm one.
    */
   readonly fastPath?: boolean | "js";
   /** Receives a line per host call and result. */
@@ -96,15 +98,42 @@ function instantiateWithFastPath(rt: Runtime, fns: Record<string, WebAssembly.Im
   return instance;
 }
 
-/** `shims` with fieldGetScalar, fieldSet and fieldGetBuffer served by the JS fast path, which falls back to them. */
-function withJsFieldFastPath(shims: Readonly<Record<string, ShimFunction>>, rt: Runtime, ctx: RuntimeShimContext): Record<string, ShimFunction> {
-  const fallback = {
-    fieldGetScalar: shims[FieldGetScalarName] as FieldWireImports["fieldGetScalar"],
-    fieldSet: shims[FieldSetName] as FieldWireImports["fieldSet"],
-    fieldGetBuffer: shims[FieldGetBufferName] as FieldWireImports["fieldGetBuffer"],
+/** What the JS fast path serves in a profile: its names for the field functions, and how its setter answers. */
+interface JsFieldFunctions {
+  readonly getScalar: string;
+  readonly set: string;
+  readonly getBuffer: string | null;
+  readonly variant: JsFieldVariant;
+}
+
+/** The scalar getters and the setters of the releases, newest first (spec/functions/field.yaml). */
+const SCALAR_GETTERS: readonly string[] = [FieldGetScalarName, FieldGetName, FieldAccessorGetName];
+const SETTERS: readonly string[] = [FieldSetName, FieldAccessorSetName];
+
+/** The field functions of `profile` the JS fast path serves; null when its setter answers something else than 0 or its field handle. */
+function jsFieldFunctions(profile: ProfileId): JsFieldFunctions | null {
+  const fns = hostFunctionsOfProfile(profile);
+  const getter = fns.find((f) => SCALAR_GETTERS.includes(f.name));
+  const setter = fns.find((f) => SETTERS.includes(f.name));
+  if (getter === undefined || setter === undefined) return null;
+  // "status": 0 on success; "status(success: field)": the handle given as the first parameter.
+  const setAnswersField = setter.result.type === `status(success: ${setter.params[0].name})`;
+  if (!setAnswersField && setter.result.type !== "status") return null;
+  const getBuffer = fns.some((f) => f.name === FieldGetBufferName) ? FieldGetBufferName : null;
+  return { getScalar: getter.name, set: setter.name, getBuffer, variant: { setAnswersField } };
+}
+
+/** `shims` with the field functions `fns` names served by the JS fast path, which falls back to them. */
+function withJsFieldFastPath(shims: Readonly<Record<string, ShimFunction>>, fns: JsFieldFunctions, rt: Runtime, ctx: RuntimeShimContext): Record<string, ShimFunction> {
+  const fallback: FieldWireImports = {
+    getScalar: shims[fns.getScalar] as FieldWireImports["getScalar"],
+    set: shims[fns.set] as FieldWireImports["set"],
+    ...(fns.getBuffer !== null ? { getBuffer: shims[fns.getBuffer] as FieldWireImports["getBuffer"] } : {}),
   };
-  const js = createJsFieldFastPath({ host: rt.hostMemory, sources: rt.dataSources, guest: ctx.memory, wide: ctx.wide }, fallback);
-  return { ...shims, [FieldGetScalarName]: js.fieldGetScalar, [FieldSetName]: js.fieldSet, [FieldGetBufferName]: js.fieldGetBuffer };
+  const js = createJsFieldFastPath({ host: rt.hostMemory, sources: rt.dataSources, guest: ctx.memory, wide: ctx.wide }, fallback, fns.variant);
+  const served: Record<string, ShimFunction> = { ...shims, [fns.getScalar]: js.getScalar, [fns.set]: js.set };
+  if (fns.getBuffer !== null && js.getBuffer !== undefined) served[fns.getBuffer] = js.getBuffer;
+  return served;
 }
 
 function createShims<P extends ProfileId>(profile: P, rt: Runtime, ctx: RuntimeShimContext, families: FamilyOverrides) {
@@ -117,14 +146,16 @@ function createShims<P extends ProfileId>(profile: P, rt: Runtime, ctx: RuntimeS
  * checked by release-detect.ts). The import object offers the profile's
  * functions under its module name: the generated JS shims, behind the
  * profile's i64 trampolines so that no call makes a BigInt, and for
- * fieldGetScalar, fieldSet and fieldGetBuffer the fast path the options name:
- * its wasm form (default; its JS form when the guest declared those
- * functions with another type, a LinkError), its JS form, or none. None
- * either when the field family is replaced or the profile's variants are not
- * the fast path's (releases before v0.39.0).
+ * fieldGetScalar, fieldSet and fieldGetBuffer (or the release's names for
+ * them) the fast path the options name: its wasm form (default; its JS form
+ * for a release before v0.39.0, whose variants the wasm form does not have,
+ * and when the guest declared those functions with another type, a
+ * LinkError), its JS form, or none. None either when the field family is
+ * replaced.
  * With a trace or an open-handle report, every call goes through JS with the
  * module's own signature (BigInt for i64), so they see each call and its wire
- * values.
+ * values: the field functions through the fast path's JS form, unless
+ * `fastPath` is false.
  */
 export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime, ctx: RuntimeShimContext, options: LinkOptions, creations: HandleCreations | null = null): WebAssembly.Instance {
   const name = profileModules[profile].module;
@@ -137,19 +168,21 @@ export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime
     return new WebAssembly.Instance(module, importObject);
   };
   try {
+    const fastPath = options.fastPath ?? true;
+    // Both forms read the runtime's own records: a replaced field family has neither.
+    const jsFields = fastPath === false || families[profile]?.field !== undefined ? null : jsFieldFunctions(profile);
+    const served = jsFields === null ? shims : withJsFieldFastPath(shims, jsFields, rt, ctx);
     if (options.trace || creations) {
-      // Every call through JS with the module's signature: handle creations are recorded (for the
+      // Every call through JS with the module's signature (the JS form of the fast path, which
+      // answers as the shims do, unless fastPath is false): handle creations are recorded (for the
       // open-handle report) under the trace, so the trace shows each call once.
-      const wire = wireAdapters(shims, descriptors, ctx.wide);
+      const wire = wireAdapters(served, descriptors, ctx.wide);
       const observed = creations ? creations.wrap(wire, name, descriptors) : wire;
       const traced = options.trace ? traceImports(observed, name, descriptors, options.trace, options.traceDecoded ? traceDecodingOf(rt) : undefined) : observed;
       return instantiate(traced);
     }
-    const fastPath = options.fastPath ?? true;
-    const runtimeFields = families[profile]?.field === undefined && fastPathFits(profile);
-    if (fastPath === false || !runtimeFields) return instantiate(bindTrampolines(trampolineSets[profile], shims, ctx.wide));
-    const linked = bindTrampolines(trampolineSets[profile], withJsFieldFastPath(shims, rt, ctx), ctx.wide);
-    if (fastPath === "js") return instantiate(linked);
+    const linked = bindTrampolines(trampolineSets[profile], served, ctx.wide);
+    if (jsFields === null || fastPath === "js" || !fastPathFits(profile)) return instantiate(linked);
     try {
       return instantiateWithFastPath(rt, linked, instantiate);
     } catch (e) {

@@ -80,21 +80,21 @@ class Rig {
     if (form === "js") {
       // The JS form falls back to the shims themselves (numbers in and out), behind one set of trampolines.
       const counted: FieldWireImports = {
-        fieldGetScalar: (f, d, k, e) => {
+        getScalar: (f: number, d: number, k: number, e: number) => {
           this.fallbackCalls++;
           return wire.fieldGetScalar(f, d, k, e);
         },
-        fieldSet: (f, d, k, lo, hi) => {
+        set: (f, d, k, lo, hi) => {
           this.fallbackCalls++;
           return wire.fieldSet(f, d, k, lo, hi);
         },
-        fieldGetBuffer: (f, d, k, ptr, len) => {
+        getBuffer: (f, d, k, ptr, len) => {
           this.fallbackCalls++;
           return wire.fieldGetBuffer(f, d, k, ptr, len);
         },
       };
       const js = createJsFieldFastPath({ host: this.host, sources: this.sources, guest: ctx.memory, wide: ctx.wide }, counted);
-      const fast = bindTrampolines(V0_43Trampolines, { ...js }, ctx.wide);
+      const fast = bindTrampolines(V0_43Trampolines, { fieldGetScalar: js.getScalar, fieldSet: js.set, fieldGetBuffer: js.getBuffer! }, ctx.wide);
       this.fast = {
         fieldGetScalar: fast.fieldGetScalar as FieldGetScalarImport,
         fieldSet: fast.fieldSet as FieldSetImport,
@@ -719,49 +719,68 @@ function guestImportingFieldFunctions(): Uint8Array<ArrayBuffer> {
  * loadGadget's `fastPath` picks what serves the guest's field calls: whether
  * a plain read or write reaches the runtime's FieldOps (the shims' typed
  * implementation) shows which. A failing call reaches it on every path: the
- * fast paths hand failures to the shims.
+ * fast paths hand failures to the shims. Releases name the functions
+ * differently and answer a set differently; the JS form serves them all.
  */
 describe("loadGadget: fastPath", () => {
-  const NAMES = ["newDataSource", "dataSourceAddField", "dataSourceNewPacketSingle", "fieldSet", "fieldGetScalar", "fieldGetBuffer"];
+  interface Release {
+    readonly profile: "v0.43" | "v0.38" | "v0.37";
+    readonly get: "fieldGetScalar" | "fieldGet";
+    /** Whether the getter takes an error word (its 4th argument). */
+    readonly errWord: boolean;
+    readonly buffer: boolean;
+    /** What a successful fieldSet answers: 0, or the field handle (before v0.39.0). */
+    readonly setAnswersField: boolean;
+  }
+  const RELEASES: readonly Release[] = [
+    { profile: "v0.43", get: "fieldGetScalar", errWord: true, buffer: true, setAnswersField: false },
+    { profile: "v0.38", get: "fieldGetScalar", errWord: false, buffer: true, setAnswersField: true },
+    { profile: "v0.37", get: "fieldGet", errWord: false, buffer: false, setAnswersField: true },
+  ];
 
-  async function fieldOpsCalls(profile: "v0.38" | "v0.43", fastPath: boolean | "js"): Promise<Record<string, number>> {
-    const g = await loadHostGuest(profile, "", { names: NAMES, callback: false }, { fastPath, traced: false });
+  /** FieldOps calls made by plain calls (set, get, a value set in place, a value read) and by one failing get. */
+  async function fieldOpsCalls(r: Release, fastPath: boolean | "js", traced = false): Promise<{ plain: number; failure: number }> {
+    const names = ["newDataSource", "dataSourceAddField", "dataSourceNewPacketSingle", "fieldSet", r.get, ...(r.buffer ? ["fieldGetBuffer"] : [])];
+    const g = await loadHostGuest(r.profile, "", { names, callback: false }, { fastPath, traced });
     const { s, call } = hostDriver(g);
     const ds = call("newDataSource", s("ev"), DataSourceType.Single);
     const u32 = call("dataSourceAddField", ds, s("pid"), FieldKind.Uint32);
     const str = call("dataSourceAddField", ds, s("comm"), FieldKind.String);
     const packet = call("dataSourceNewPacketSingle", ds);
-    const fields = g.gadget.runtime.field;
-    const counts: Record<string, number> = { fieldGetScalar: 0, fieldSet: 0, fieldGetBuffer: 0 };
-    for (const name of Object.keys(counts) as Array<"fieldGetScalar" | "fieldSet" | "fieldGetBuffer">) {
-      const original = fields[name].bind(fields) as (...args: unknown[]) => never;
-      (fields as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-        counts[name]++;
+    const get = (field: number, kind: FieldKind): bigint => (r.errWord ? call(r.get, field, packet, kind, 0) : call(r.get, field, packet, kind));
+    // A value in a block of its own first: a new block is the shims' case on every path.
+    expect(call("fieldSet", str, packet, FieldKind.String, s("abc"))).toBe(r.setAnswersField ? str : 0);
+    const fields = g.gadget.runtime.field as unknown as Record<string, (...args: unknown[]) => unknown>;
+    let count = 0;
+    for (const name of ["fieldGetScalar", "fieldGet", "fieldSet", "fieldGetBuffer"]) {
+      const original = fields[name].bind(fields);
+      fields[name] = (...args: unknown[]) => {
+        count++;
         return original(...args);
       };
     }
-    call("fieldSet", u32, packet, FieldKind.Uint32, 7n);
-    expect(call("fieldGetScalar", u32, packet, FieldKind.Uint32, 0)).toBe(7n);
-    // A value in a block of its own first (a new block is the shims' case on every path), then in place.
-    call("fieldSet", str, packet, FieldKind.String, s("abc"));
-    const plain = { ...counts };
-    call("fieldSet", str, packet, FieldKind.String, s("xyz"));
-    expect(call("fieldGetBuffer", str, packet, FieldKind.String, (16n << 32n) | 0x900n)).toBe(3);
-    expect(g.mem().subarray(0x900, 0x903)).toEqual(new TextEncoder().encode("xyz"));
-    // A failure: a kind of another size.
-    expect(call("fieldGetScalar", u32, packet, FieldKind.Uint64, 0)).toBe(0n);
-    return { ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v - plain[k as keyof typeof plain]])), firstSet: plain.fieldSet, firstGet: plain.fieldGetScalar };
+    expect(call("fieldSet", u32, packet, FieldKind.Uint32, 7n)).toBe(r.setAnswersField ? u32 : 0);
+    expect(get(u32, FieldKind.Uint32)).toBe(7n);
+    expect(call("fieldSet", str, packet, FieldKind.String, s("xyz"))).toBe(r.setAnswersField ? str : 0);
+    if (r.buffer) {
+      expect(call("fieldGetBuffer", str, packet, FieldKind.String, (16n << 32n) | 0x900n)).toBe(3);
+      expect(g.mem().subarray(0x900, 0x903)).toEqual(new TextEncoder().encode("xyz"));
+    }
+    const plain = count;
+    expect(get(u32, FieldKind.Uint64)).toBe(0n); // a kind of another size
+    if (traced) expect(g.trace.filter((l) => l.startsWith(`==> `) && l.includes(`.${r.get}(`))).toHaveLength(2);
+    return { plain, failure: count - plain };
   }
 
-  it.each([
-    [true, { fieldGetScalar: 1, fieldSet: 0, fieldGetBuffer: 0, firstSet: 1, firstGet: 0 }],
-    ["js", { fieldGetScalar: 1, fieldSet: 0, fieldGetBuffer: 0, firstSet: 1, firstGet: 0 }],
-    [false, { fieldGetScalar: 1, fieldSet: 1, fieldGetBuffer: 1, firstSet: 2, firstGet: 1 }],
-  ] as const)("v0.43, fastPath %s: plain calls reach FieldOps only without a fast path", async (fastPath, want) => {
-    expect(await fieldOpsCalls("v0.43", fastPath)).toEqual(want);
-  });
+  it.each(RELEASES.flatMap((r) => ([true, "js", false] as const).map((fastPath) => [r.profile, fastPath, r] as const)))(
+    "%s, fastPath %s: plain calls reach FieldOps only without a fast path",
+    async (_profile, fastPath, r) => {
+      const plain = 3 + (r.buffer ? 1 : 0);
+      expect(await fieldOpsCalls(r, fastPath)).toEqual({ plain: fastPath === false ? plain : 0, failure: 1 });
+    },
+  );
 
-  it("v0.38 (fieldSet answers its field handle): the shims serve it whatever fastPath says", async () => {
-    expect(await fieldOpsCalls("v0.38", "js")).toEqual(await fieldOpsCalls("v0.38", false));
+  it.each(RELEASES.map((r) => [r.profile, r] as const))("%s, traced: the calls are traced, and served by the JS form", async (_profile, r) => {
+    expect(await fieldOpsCalls(r, true, true)).toEqual({ plain: 0, failure: 1 });
   });
 });

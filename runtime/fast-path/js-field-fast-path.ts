@@ -1,8 +1,12 @@
 /**
  * The field fast path in JS: `fieldGetScalar`, `fieldSet` and
  * `fieldGetBuffer` at the wire level, for guests that do not get the wasm
- * form (field-fast-path.ts): `fastPath: "js"`, or a guest the wasm form
- * cannot link to.
+ * form (field-fast-path.ts): `fastPath: "js"`, a guest the wasm form cannot
+ * link to, and the releases whose variants the wasm form does not have. It
+ * serves every release: the older getters' scalar case (v0.38's
+ * fieldGetScalar without an error word, fieldGet before it, the branch's
+ * fieldAccessorGet) is the same read, and a setter answers 0 or, before
+ * v0.39.0, the field handle it was given (`JsFieldVariant`).
  *
  * The generated shims serve every case through typed implementations
  * (FieldOps), which take and return a 64-bit value as a number or, when its
@@ -34,11 +38,24 @@ import { DescriptorWord, fitsInPlace } from "../record-slab.js";
 import { createScalarBits } from "../scalar-bits.js";
 import { createValueCopy } from "./value-copy.js";
 
-/** The three field functions as JS shims are: every i64 split into two numbers, an i64 result's high half in the WideSlot. */
+/**
+ * The field functions as JS shims are: every i64 split into two numbers, an
+ * i64 result's high half in the WideSlot. Named by what they do, since the
+ * releases name them differently (the loader maps them, link.ts).
+ */
 export interface FieldWireImports {
-  readonly fieldGetScalar: FieldGetScalarImport;
-  readonly fieldSet: FieldSetImport;
-  readonly fieldGetBuffer: FieldGetBufferImport;
+  /** fieldGetScalar; a getter without an error word (v0.38, fieldGet, fieldAccessorGet) has no `err`. */
+  readonly getScalar: FieldGetScalarImport | ((field: number, data: number, kind: number) => number);
+  /** fieldSet, fieldAccessorSet. */
+  readonly set: FieldSetImport;
+  /** fieldGetBuffer, from v0.38.0. */
+  readonly getBuffer?: FieldGetBufferImport;
+}
+
+/** What a release's variants answer where they differ. */
+export interface JsFieldVariant {
+  /** The setter answers its field handle on success (releases before v0.39.0, the branch), else 0. */
+  readonly setAnswersField: boolean;
 }
 
 /** What the JS fast path reads and writes: the runtime's records, the guest's memory, the shims' WideSlot. */
@@ -53,7 +70,7 @@ function isValueKind(kind: number): boolean {
   return kind === FieldKind.String || kind === FieldKind.Bytes;
 }
 
-export function createJsFieldFastPath(context: JsFieldFastPathContext, fallback: FieldWireImports): FieldWireImports {
+export function createJsFieldFastPath(context: JsFieldFastPathContext, fallback: FieldWireImports, variant: JsFieldVariant = { setAnswersField: false }): FieldWireImports {
   const { host, sources, guest } = context;
   const flat = createFlatResolver(host);
   const bits = createScalarBits(host, context.wide.words);
@@ -68,19 +85,24 @@ export function createJsFieldFastPath(context: JsFieldFastPathContext, fallback:
     }
   }
 
-  function fieldGetScalar(field: number, data: number, kind: number, err: number): number {
+  const getFallback = fallback.getScalar as FieldGetScalarImport;
+  const setAnswersField = variant.setAnswersField;
+
+  // `err` is undefined for a getter without an error word; its shim ignores the extra argument.
+  function getScalar(field: number, data: number, kind: number, err: number): number {
     const at = flat.scalarAddress(field, data, kind);
-    return at !== -1 ? bits.read(at, kind) : fallback.fieldGetScalar(field, data, kind, err);
+    return at !== -1 ? bits.read(at, kind) : getFallback(field, data, kind, err);
   }
 
-  function fieldSet(field: number, data: number, kind: number, valueLo: number, valueHi: number): number {
+  function set(field: number, data: number, kind: number, valueLo: number, valueHi: number): number {
     const at = flat.scalarAddress(field, data, kind);
     if (at !== -1) {
       bits.write(at, FieldKindSize[kind], kind, valueLo, valueHi);
-      return 0;
+      return setAnswersField ? field : 0;
     }
     // A value (ptr, len) stored in place when its block fits it; a new block is the shim's (RecordSlab.reserveVar).
-    return isValueKind(kind) && setValueInPlace(field, data, valueLo >>> 0, valueHi >>> 0) ? 0 : fallback.fieldSet(field, data, kind, valueLo, valueHi);
+    if (isValueKind(kind) && setValueInPlace(field, data, valueLo >>> 0, valueHi >>> 0)) return setAnswersField ? field : 0;
+    return fallback.set(field, data, kind, valueLo, valueHi);
   }
 
   function setValueInPlace(field: number, data: number, ptr: number, len: number): boolean {
@@ -91,7 +113,9 @@ export function createJsFieldFastPath(context: JsFieldFastPathContext, fallback:
     return true;
   }
 
-  function fieldGetBuffer(field: number, data: number, kind: number, dstPtr: number, dstLen: number): number {
+  const bufferFallback = fallback.getBuffer;
+
+  function getBuffer(field: number, data: number, kind: number, dstPtr: number, dstLen: number): number {
     const d = isValueKind(kind) ? flat.valueDescriptor(field, data) : -1;
     if (d !== -1) {
       const len = host.u32[d + DescriptorWord.length];
@@ -101,8 +125,8 @@ export function createJsFieldFastPath(context: JsFieldFastPathContext, fallback:
         return len;
       }
     }
-    return fallback.fieldGetBuffer(field, data, kind, dstPtr, dstLen);
+    return bufferFallback!(field, data, kind, dstPtr, dstLen);
   }
 
-  return { fieldGetScalar, fieldSet, fieldGetBuffer };
+  return { getScalar, set, ...(bufferFallback !== undefined ? { getBuffer } : {}) };
 }
