@@ -5,12 +5,12 @@
  * trace decorator, WASI) and instantiating it.
  */
 import { MemoryExport, type ProfileId } from "../generated/constants.js";
-import { FieldAccessorGetName, FieldAccessorSetName, FieldGetBufferName, FieldGetName, FieldGetScalarName, FieldSetName, hostFunctionsOfProfile, profileModules } from "../generated/host/descriptors.js";
+import { FieldGetBufferName, FieldGetScalarName, FieldSetName, hostFunctionsOfProfile, profileModules } from "../generated/host/descriptors.js";
 import { errorText } from "./data-sources.js";
 import { GadgetError } from "./errors.js";
 import { createFieldFastPath, type FieldGetBufferImport, type FieldGetScalarImport, type FieldSetImport } from "./fast-path/field-fast-path.js";
-import { bindTrampolines, type ShimFunction, wireAdapters } from "./abi/index.js";
-import { createJsFieldFastPath, type FieldWireImports, type JsFieldVariant } from "./fast-path/js-field-fast-path.js";
+import { bindTrampolines, wireAdapters } from "./abi/index.js";
+import { jsFieldFunctions, wasmFastPathFits, withJsFieldFastPath } from "./fast-path/field-paths.js";
 import { createProfileHost, importFactories, trampolineSets, type HostImplOf } from "./profiles.js";
 import { WASI_MODULE } from "./release-detect.js";
 import type { Runtime } from "./runtime.js";
@@ -67,18 +67,6 @@ export interface LinkOptions {
 }
 
 /**
- * The wasm fast path implements the current contracts of fieldGetScalar (with
- * its error word) and fieldSet (0 on success): it serves the profiles whose
- * variants are exactly those, and no older ones.
- */
-function fastPathFits(profile: ProfileId): boolean {
-  const fns = hostFunctionsOfProfile(profile);
-  const getScalar = fns.find((f) => f.name === FieldGetScalarName);
-  const set = fns.find((f) => f.name === FieldSetName);
-  return getScalar?.error.kind === "errPtr" && set?.result.type === "status";
-}
-
-/**
  * Instantiates the guest with fieldGetScalar, fieldSet and fieldGetBuffer
  * replaced by the wasm fast path, which falls back to the functions it
  * replaces (the trampolines of the JS shims) for anything but the plain
@@ -96,44 +84,6 @@ function instantiateWithFastPath(rt: Runtime, fns: Record<string, WebAssembly.Im
   const memory = instance.exports[MemoryExport];
   if (memory instanceof WebAssembly.Memory) fast.attachGuestMemory(memory);
   return instance;
-}
-
-/** What the JS fast path serves in a profile: its names for the field functions, and how its setter answers. */
-interface JsFieldFunctions {
-  readonly getScalar: string;
-  readonly set: string;
-  readonly getBuffer: string | null;
-  readonly variant: JsFieldVariant;
-}
-
-/** The scalar getters and the setters of the releases, newest first (spec/functions/field.yaml). */
-const SCALAR_GETTERS: readonly string[] = [FieldGetScalarName, FieldGetName, FieldAccessorGetName];
-const SETTERS: readonly string[] = [FieldSetName, FieldAccessorSetName];
-
-/** The field functions of `profile` the JS fast path serves; null when its setter answers something else than 0 or its field handle. */
-function jsFieldFunctions(profile: ProfileId): JsFieldFunctions | null {
-  const fns = hostFunctionsOfProfile(profile);
-  const getter = fns.find((f) => SCALAR_GETTERS.includes(f.name));
-  const setter = fns.find((f) => SETTERS.includes(f.name));
-  if (getter === undefined || setter === undefined) return null;
-  // "status": 0 on success; "status(success: field)": the handle given as the first parameter.
-  const setAnswersField = setter.result.type === `status(success: ${setter.params[0].name})`;
-  if (!setAnswersField && setter.result.type !== "status") return null;
-  const getBuffer = fns.some((f) => f.name === FieldGetBufferName) ? FieldGetBufferName : null;
-  return { getScalar: getter.name, set: setter.name, getBuffer, variant: { setAnswersField } };
-}
-
-/** `shims` with the field functions `fns` names served by the JS fast path, which falls back to them. */
-function withJsFieldFastPath(shims: Readonly<Record<string, ShimFunction>>, fns: JsFieldFunctions, rt: Runtime, ctx: RuntimeShimContext): Record<string, ShimFunction> {
-  const fallback: FieldWireImports = {
-    getScalar: shims[fns.getScalar] as FieldWireImports["getScalar"],
-    set: shims[fns.set] as FieldWireImports["set"],
-    ...(fns.getBuffer !== null ? { getBuffer: shims[fns.getBuffer] as FieldWireImports["getBuffer"] } : {}),
-  };
-  const js = createJsFieldFastPath({ host: rt.hostMemory, sources: rt.dataSources, guest: ctx.memory, wide: ctx.wide }, fallback, fns.variant);
-  const served: Record<string, ShimFunction> = { ...shims, [fns.getScalar]: js.getScalar, [fns.set]: js.set };
-  if (fns.getBuffer !== null && js.getBuffer !== undefined) served[fns.getBuffer] = js.getBuffer;
-  return served;
 }
 
 function createShims<P extends ProfileId>(profile: P, rt: Runtime, ctx: RuntimeShimContext, families: FamilyOverrides) {
@@ -171,7 +121,7 @@ export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime
     const fastPath = options.fastPath ?? true;
     // Both forms read the runtime's own records: a replaced field family has neither.
     const jsFields = fastPath === false || families[profile]?.field !== undefined ? null : jsFieldFunctions(profile);
-    const served = jsFields === null ? shims : withJsFieldFastPath(shims, jsFields, rt, ctx);
+    const served = jsFields === null ? shims : withJsFieldFastPath(shims, jsFields, { host: rt.hostMemory, sources: rt.dataSources, guest: ctx.memory, wide: ctx.wide });
     if (options.trace || creations) {
       // Every call through JS with the module's signature (the JS form of the fast path, which
       // answers as the shims do, unless fastPath is false): handle creations are recorded (for the
@@ -182,7 +132,7 @@ export function link(module: WebAssembly.Module, profile: ProfileId, rt: Runtime
       return instantiate(traced);
     }
     const linked = bindTrampolines(trampolineSets[profile], served, ctx.wide);
-    if (jsFields === null || fastPath === "js" || !fastPathFits(profile)) return instantiate(linked);
+    if (jsFields === null || fastPath === "js" || !wasmFastPathFits(profile)) return instantiate(linked);
     try {
       return instantiateWithFastPath(rt, linked, instantiate);
     } catch (e) {

@@ -13,7 +13,8 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
-import { DataSourceType, FieldKind, LogLevel } from "../generated/constants.js";
+import { DataSourceType, FieldKind, LogLevel, Profiles } from "../generated/constants.js";
+import { jsFieldFunctions, wasmFastPathFits } from "../runtime/fast-path/field-paths.js";
 import { createV0_43FieldImports } from "../generated/host/v0.43/field.js";
 import { V0_43Trampolines } from "../generated/host/v0.43/trampolines.js";
 import { bindTrampolines } from "../runtime/abi/index.js";
@@ -782,5 +783,23 @@ describe("loadGadget: fastPath", () => {
 
   it.each(RELEASES.map((r) => [r.profile, r] as const))("%s, traced: the calls are traced, and served by the JS form", async (_profile, r) => {
     expect(await fieldOpsCalls(r, true, true)).toEqual({ plain: 0, failure: 1 });
+  });
+});
+
+describe("which field functions each form serves, per release (field-paths.ts)", () => {
+  it("the wasm form: v0.39.0 and later; the JS form: every release, under its names and with its setter's answer", () => {
+    const seen = Profiles.map((profile) => [profile, wasmFastPathFits(profile), jsFieldFunctions(profile)]);
+    const v = (getScalar: string, set: string, getBuffer: string | null, setAnswersField: boolean) => ({ getScalar, set, getBuffer, variant: { setAnswersField } });
+    expect(seen).toEqual([
+      ["pre-release", false, v("fieldAccessorGet", "fieldAccessorSet", null, true)],
+      ["v0.30", false, v("fieldGet", "fieldSet", null, true)],
+      ["v0.33", false, v("fieldGet", "fieldSet", null, true)],
+      ["v0.35", false, v("fieldGet", "fieldSet", null, true)],
+      ["v0.37", false, v("fieldGet", "fieldSet", null, true)],
+      ["v0.38", false, v("fieldGetScalar", "fieldSet", "fieldGetBuffer", true)],
+      ["v0.39", true, v("fieldGetScalar", "fieldSet", "fieldGetBuffer", false)],
+      ["v0.40", true, v("fieldGetScalar", "fieldSet", "fieldGetBuffer", false)],
+      ["v0.43", true, v("fieldGetScalar", "fieldSet", "fieldGetBuffer", false)],
+    ]);
   });
 });
