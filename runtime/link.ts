@@ -47,8 +47,9 @@ export interface LinkOptions {
    * (default): by wasm implementations, so scalar reads and writes never
    * cross into JS and String and Bytes values cross once, for the copy; a
    * guest that cannot link to them (one of a release before v0.39.0, or
-   * declaring them with other types) gets the JS form. `"js"`: the JS form, which answers the same cases in one
-   * step at the wire level. `false`: the generated shims alone. Every form
+   * declaring them with other types) gets the JS form. `"js"`: the JS form,
+   * which answers the same cases in one step at the wire level. `false`:
+   * the generated shims alone. Every form
    * gives the shims' results, error values and logs (it calls them for
    * anything but the plain success cases). A trace sees every call, so a
    * traced gadget gets the JS form where it would get the wasm one.
@@ -69,8 +70,9 @@ export interface LinkOptions {
 /**
  * Instantiates the guest with fieldGetScalar, fieldSet and fieldGetBuffer
  * replaced by the wasm fast path, which falls back to the functions it
- * replaces (the trampolines of the JS shims) for anything but the plain
- * success case; then gives the fast path the guest's memory for values.
+ * replaces (the trampolines of the JS form, which falls back to the shims)
+ * for anything but the plain success case; then gives the fast path the
+ * guest's memory for values.
  */
 function instantiateWithFastPath(rt: Runtime, fns: Record<string, WebAssembly.ImportValue>, instantiate: (fns: WebAssembly.ModuleImports) => WebAssembly.Instance): WebAssembly.Instance {
   const fallback = {

@@ -83,7 +83,7 @@ export function createFieldFastPath(hostMemory: HostMemory, sources: DataSources
   });
   const table = instance.exports.guestCopy as WebAssembly.Table;
   // The wasm fieldSet answers 0 on success: runtime/link.ts hands it only to releases whose
-  // fieldSet does (v0.39.0 and later), and older guests get the JS shim.
+  // fieldSet does (v0.39.0 and later); older guests get the JS form (js-field-fast-path.ts), which answers per release.
   const imports: FieldFastPathImports = {
     fieldGetScalar: wasmFunction<FieldGetScalarImport>(instance, "fieldGetScalar", 4),
     fieldSet: wasmFunction<FieldSetImport>(instance, "fieldSet", 4),

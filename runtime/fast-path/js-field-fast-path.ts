@@ -96,13 +96,10 @@ export function createJsFieldFastPath(context: JsFieldFastPathContext, fallback:
 
   function set(field: number, data: number, kind: number, valueLo: number, valueHi: number): number {
     const at = flat.scalarAddress(field, data, kind);
-    if (at !== -1) {
-      bits.write(at, FieldKindSize[kind], kind, valueLo, valueHi);
-      return setAnswersField ? field : 0;
-    }
+    if (at !== -1) bits.write(at, FieldKindSize[kind], kind, valueLo, valueHi);
     // A value (ptr, len) stored in place when its block fits it; a new block is the shim's (RecordSlab.reserveVar).
-    if (isValueKind(kind) && setValueInPlace(field, data, valueLo >>> 0, valueHi >>> 0)) return setAnswersField ? field : 0;
-    return fallback.set(field, data, kind, valueLo, valueHi);
+    else if (!(isValueKind(kind) && setValueInPlace(field, data, valueLo >>> 0, valueHi >>> 0))) return fallback.set(field, data, kind, valueLo, valueHi);
+    return setAnswersField ? field : 0;
   }
 
   function setValueInPlace(field: number, data: number, ptr: number, len: number): boolean {
